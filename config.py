@@ -1,0 +1,103 @@
+"""Settings read from the environment (DESIGN §6), with development defaults that work on a fresh machine."""
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("GDT_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'gdt.sqlite'}")
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy needs the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def development_secret_key() -> str:
+    """A random key generated once and kept in instance/, so dev sessions survive a restart."""
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    ENVIRONMENT = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL")
+    SMTP_HOST = os.environ.get("SMTP_HOST", "localhost")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+    MAIL_FROM = os.environ.get("MAIL_FROM", "gdt@localhost")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}")
+    PORT = int(os.environ.get("PORT", "5000"))
+
+    CELERY = {
+        "broker_url": REDIS_URL or "memory://",
+        "task_always_eager": REDIS_URL is None,  # embedded default: run tasks in-process
+        "task_ignore_result": True,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_transport_options": {"visibility_timeout": 3600},
+        "broker_connection_retry_on_startup": True,
+        "timezone": "Europe/Amsterdam",
+    }
+
+    # Rate limits: Redis when there is one, per-process memory otherwise (and as fallback).
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+
+    # Sessions: the cookie only carries a server-side session token (see gdt.services.sessions).
+    SESSION_COOKIE_NAME = "gdt_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_IDLE_MINUTES = 30
+    SESSION_ABSOLUTE_HOURS = 10
+    REMEMBER_COOKIE_DURATION = 0
+
+    WTF_CSRF_TIME_LIMIT = None  # bound to the session: a slow typist never loses a form
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    LANGUAGES = ("nl", "en")
+    PER_PAGE = 25
+
+
+class DevelopmentConfig(Config):
+    SECRET_KEY = Config.SECRET_KEY or development_secret_key()
+
+
+class ProductionConfig(Config):
+    ENVIRONMENT = "production"
+    SESSION_COOKIE_NAME = "__Host-gdt_session"
+    SESSION_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+class TestConfig(Config):
+    ENVIRONMENT = "test"
+    TESTING = True
+    SECRET_KEY = "test-only-not-secret"
+    WTF_CSRF_ENABLED = False
+    SQLALCHEMY_DATABASE_URI = os.environ.get("GDT_TEST_DATABASE_URL", "sqlite://")
+    SQLALCHEMY_ENGINE_OPTIONS = {}
+    RATELIMIT_ENABLED = False
+    CELERY = Config.CELERY | {"broker_url": "memory://", "task_always_eager": True}
+
+
+def config_for_environment() -> type[Config]:
+    """GDT_ENV=production selects the strict settings; anything else is development."""
+    return ProductionConfig if os.environ.get("GDT_ENV") == "production" else DevelopmentConfig

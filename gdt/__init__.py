@@ -1,0 +1,33 @@
+"""GDT: case management for a municipal de-escalation team."""
+from flask import Flask
+
+import config
+
+
+def create_app(config_class: type[config.Config] | None = None) -> Flask:
+    """The only place that wires extensions, blueprints and commands together."""
+    config_class = config_class or config.config_for_environment()
+    app = Flask(__name__, template_folder=str(config.BASE_DIR / "templates"), instance_path=str(config.INSTANCE_DIR))
+    app.config.from_object(config_class)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set in production (GDT_ENV=production).")
+
+    from gdt import models  # noqa: F401  (every table known before Alembic looks)
+    from gdt.db import db
+    from gdt.extensions import csrf, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.BASE_DIR / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from gdt.web import configure_web
+    configure_web(app)
+
+    from worker import init_celery
+    init_celery(app)
+
+    from gdt import api, cli
+    api.register(app)
+    cli.register(app)
+    return app

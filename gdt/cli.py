@@ -1,0 +1,111 @@
+"""flask commands (DESIGN §6): parse, call a service, print."""
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from gdt.models.partners import PARTNER_KINDS
+from gdt.models.users import ROLES
+from gdt.services.errors import ServiceError
+
+
+def register(app: Flask) -> None:
+    for command in (users, partners, import_reports, stats, demo):
+        app.cli.add_command(command)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.group()
+def users() -> None:
+    """Staff accounts."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(ROLES))
+def create_user(email: str, name: str, role: str) -> None:
+    """Create a staff account; the password comes from GDT_PASSWORD or a prompt."""
+    from gdt.services import users as user_service
+    password = os.environ.get("GDT_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = user_service.create_user(email, name, role, password, actor=None)
+    except ServiceError as error:
+        _fail(str(error.message))
+    click.echo(f"Created {user.role} account {user.email}.")
+
+
+@users.command("deactivate")
+@click.argument("email")
+def deactivate_user(email: str) -> None:
+    """Deactivate an account and end all its sessions."""
+    from gdt.services import users as user_service
+    user = user_service.user_by_email(email)
+    if user is None:
+        _fail("no such user")
+    user_service.set_user_active(user, False, actor=None)
+    click.echo(f"Deactivated {user.email}.")
+
+
+@click.group()
+def partners() -> None:
+    """Chain partners."""
+
+
+@partners.command("create")
+@click.argument("key")
+@click.option("--name", required=True)
+@click.option("--email")
+@click.option("--kind", type=click.Choice(PARTNER_KINDS), default="other", show_default=True)
+def create_partner(key: str, name: str, email: str | None, kind: str) -> None:
+    """Create a chain partner identified by KEY (e.g. politie-oost)."""
+    from gdt.services import partners as partner_service
+    try:
+        partner = partner_service.create_partner(key, name, email=email, kind=kind, actor=None)
+    except ServiceError as error:
+        _fail(str(error.message))
+    click.echo(f"Created partner {partner.key}.")
+
+
+@click.command("import-reports")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and report what would be imported; change nothing.")
+def import_reports(path: Path, dry_run: bool) -> None:
+    """Import historic registrations from CSV or XLSX (all or nothing)."""
+    from gdt.services import imports, reference_data
+    reference_data.ensure_defaults()
+    try:
+        summary = imports.import_reports(path, dry_run=dry_run)
+    except imports.ImportFailed as failed:
+        for problem in failed.errors:
+            click.echo(f"row {problem.row}, column {problem.column}: {problem.message}", err=True)
+        _fail(f"{len(failed.errors)} error(s); nothing was imported")
+    verb = "Would import" if dry_run else "Imported"
+    click.echo(f"{verb} {summary.reports} reports and {summary.cases} cases.")
+
+
+@click.command()
+@click.argument("year", type=int)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "text"]), default="text", show_default=True)
+def stats(year: int, fmt: str) -> None:
+    """Print the yearly statistics (DESIGN §6)."""
+    from gdt.services import statistics
+    document = statistics.yearly_statistics(year)
+    click.echo(statistics.render(document, fmt))
+
+
+@click.command()
+@click.option("--year", type=int, default=None, help="Year to fill (default: last year).")
+@click.option("--reports", "count", type=int, default=3000, show_default=True)
+@click.option("--if-empty", is_flag=True, help="Only load demo data when there are no reports yet.")
+def demo(year: int | None, count: int, if_empty: bool) -> None:
+    """Load realistic demo data and print the demo logins."""
+    from gdt.services import demo as demo_service
+    summary = demo_service.load_demo(year=year, reports=count, if_empty=if_empty)
+    click.echo(summary.describe())

@@ -1,0 +1,66 @@
+"""One declarative base with named constraints, aware-UTC datetimes and a SQLite that behaves."""
+import sqlite3
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_sqlalchemy import SQLAlchemy
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+NAMING_CONVENTION = {
+    "pk": "pk_%(table_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+}
+
+
+class Base(so.DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Stored as naive UTC, read back as aware UTC: the same on SQLite and PostgreSQL."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime; use an aware one (utcnow())")
+            return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+def enum_column(*values: str, name: str) -> sa.Enum:
+    """A string column limited to `values` by a named CHECK: readable in SQL, same keys as the API."""
+    return sa.Enum(*values, name=name, native_enum=False, create_constraint=True, length=20)
+
+
+@sa.event.listens_for(sa.Engine, "connect")
+def _configure_sqlite(dbapi_connection, _record) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN, so SAVEPOINT works
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")  # off by default in SQLite
+        dbapi_connection.execute("PRAGMA busy_timeout = 10000")
+
+
+@sa.event.listens_for(sa.Engine, "begin")
+def _begin_sqlite(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        # IMMEDIATE takes the write lock up front: two writers queue instead of deadlocking.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,31 @@
+"""The audit log: who viewed or changed which object, when, from where, with what outcome (BIO 8.15.01)."""
+from datetime import datetime
+from typing import Any, Optional
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from gdt.db import UTCDateTime, db, enum_column, utcnow
+
+AUDIT_OUTCOMES = ("ok", "denied", "error")
+
+
+class AuditEvent(db.Model):
+    """Append-only. Holds references and field names, never personal values."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        sa.Index("ix_audit_events_object", "object_type", "object_ref"),
+        sa.Index("ix_audit_events_actor", "actor_id", "occurred_at"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    occurred_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow, index=True)
+    actor_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("users.id"))
+    actor_role: so.Mapped[Optional[str]] = so.mapped_column(sa.String(20))
+    action: so.Mapped[str] = so.mapped_column(sa.String(40))
+    object_type: so.Mapped[str] = so.mapped_column(sa.String(20))
+    object_ref: so.Mapped[Optional[str]] = so.mapped_column(sa.String(254))
+    outcome: so.Mapped[str] = so.mapped_column(enum_column(*AUDIT_OUTCOMES, name="audit_outcome"), default="ok")
+    origin: so.Mapped[Optional[str]] = so.mapped_column(sa.String(45))
+    detail: so.Mapped[Optional[dict[str, Any]]] = so.mapped_column(sa.JSON)

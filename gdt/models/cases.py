@@ -1,0 +1,107 @@
+"""A GDT case (casus): bundles reports, has a coordinator, a mode, partners, a journal and a history."""
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Optional
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from gdt.db import UTCDateTime, db, enum_column, utcnow
+from gdt.models.mixins import TimestampMixin, VersionedMixin
+from gdt.models.partners import Partner
+from gdt.models.users import User
+from workflows import CASE_MODES, CaseLifecycle
+
+if TYPE_CHECKING:
+    from gdt.models.reports import Report
+
+CASE_SOURCES = ("report", "partner")
+CASE_STATUSES = tuple(CaseLifecycle.states_map)
+
+
+class Case(TimestampMixin, VersionedMixin, db.Model):
+    __tablename__ = "cases"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(status = 'closed') = (closed_at IS NOT NULL AND result IS NOT NULL)", name="closed_has_time_and_result"
+        ),
+        sa.CheckConstraint("closed_at IS NULL OR closed_at >= opened_at", name="closes_after_opening"),
+        # A case counts in the year its first report or registration was received (DESIGN §6).
+        sa.Index("ix_cases_statistics", "received_at", "source", "mode"),
+        sa.Index("ix_cases_status_opened_at", "status", "opened_at"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    reference: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)
+    source: so.Mapped[str] = so.mapped_column(enum_column(*CASE_SOURCES, name="case_source"))
+    status: so.Mapped[str] = so.mapped_column(enum_column(*CASE_STATUSES, name="case_status"))
+    mode: so.Mapped[Optional[str]] = so.mapped_column(enum_column(*CASE_MODES, name="case_mode"))
+    coordinator_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    received_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime())
+    opened_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    closed_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
+    result: so.Mapped[Optional[str]] = so.mapped_column(sa.String(40))
+    result_note: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
+
+    coordinator: so.Mapped[Optional[User]] = so.relationship()
+    reports: so.Mapped[list["Report"]] = so.relationship(back_populates="case", order_by="Report.received_at")
+    partners: so.Mapped[list["CasePartner"]] = so.relationship(
+        back_populates="case", order_by="CasePartner.id", cascade="all, delete-orphan"
+    )
+    notes: so.Mapped[list["CaseNote"]] = so.relationship(
+        back_populates="case", order_by="CaseNote.id", cascade="all, delete-orphan"
+    )
+    events: so.Mapped[list["CaseEvent"]] = so.relationship(
+        back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Case {self.reference} {self.status}>"
+
+
+class CasePartner(db.Model):
+    """A chain partner involved in a case, with its role in it."""
+
+    __tablename__ = "case_partners"
+    __table_args__ = (sa.UniqueConstraint("case_id", "partner_id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id"))
+    partner_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("partners.id"))
+    role: so.Mapped[Optional[str]] = so.mapped_column(sa.String(200))
+    added_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    case: so.Mapped[Case] = so.relationship(back_populates="partners")
+    partner: so.Mapped[Partner] = so.relationship()
+
+
+class CaseNote(db.Model):
+    """A journal note on a case."""
+
+    __tablename__ = "case_notes"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id"), index=True)
+    author_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    body: so.Mapped[str] = so.mapped_column(sa.Text)
+
+    case: so.Mapped[Case] = so.relationship(back_populates="notes")
+    author: so.Mapped[User] = so.relationship()
+
+
+class CaseEvent(db.Model):
+    """Append-only history of a case."""
+
+    __tablename__ = "case_events"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id"), index=True)
+    occurred_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    actor_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("users.id"))
+    event: so.Mapped[str] = so.mapped_column(sa.String(40))
+    from_status: so.Mapped[Optional[str]] = so.mapped_column(sa.String(20))
+    to_status: so.Mapped[str] = so.mapped_column(sa.String(20))
+    detail: so.Mapped[Optional[dict[str, Any]]] = so.mapped_column(sa.JSON)
+
+    case: so.Mapped[Case] = so.relationship(back_populates="events")
+    actor: so.Mapped[Optional[User]] = so.relationship()

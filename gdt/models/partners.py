@@ -1,0 +1,26 @@
+"""Chain partners (ketenpartners), including the municipality's own Ruimtelijk Domein."""
+from typing import Optional
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from gdt.db import db, enum_column
+from gdt.models.mixins import TimestampMixin
+
+PARTNER_KINDS = ("municipal", "police", "care", "housing", "social", "justice", "other")
+SPATIAL_DOMAIN_KEY = "ruimtelijk-domein"
+
+
+class Partner(TimestampMixin, db.Model):
+    __tablename__ = "partners"
+    __table_args__ = (sa.CheckConstraint("key = lower(key) AND key <> ''", name="key_lower_case"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    key: so.Mapped[str] = so.mapped_column(sa.String(60), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    email: so.Mapped[Optional[str]] = so.mapped_column(sa.String(254))
+    kind: so.Mapped[str] = so.mapped_column(enum_column(*PARTNER_KINDS, name="partner_kind"), default="other")
+    is_active: so.Mapped[bool] = so.mapped_column(default=True)
+
+    def __repr__(self) -> str:
+        return f"<Partner {self.key}>"

@@ -1,0 +1,121 @@
+"""A report (melding) from any channel, its triage decision and its history."""
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Optional
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from gdt.db import UTCDateTime, db, enum_column, utcnow
+from gdt.models.mixins import TimestampMixin, VersionedMixin
+from gdt.models.partners import Partner
+from gdt.models.reference_data import Category
+from gdt.models.users import User
+from workflows import TRIAGE_OUTCOMES, ReportLifecycle
+
+if TYPE_CHECKING:
+    from gdt.models.cases import Case
+
+CHANNELS = ("app", "webform", "phone", "partner")
+RESIDENT_CHANNELS = ("app", "webform", "phone")
+REPORT_STATUSES = tuple(ReportLifecycle.states_map)  # the workflow is the one list of states
+
+
+class Report(TimestampMixin, VersionedMixin, db.Model):
+    __tablename__ = "reports"
+    __table_args__ = (
+        sa.CheckConstraint("house_number BETWEEN 1 AND 99999", name="house_number_range"),
+        sa.CheckConstraint(
+            "(status = 'received' AND triage_outcome IS NULL) OR (status <> 'received' AND triage_outcome IS NOT NULL)",
+            name="triaged_unless_received",
+        ),
+        sa.CheckConstraint("triage_outcome IS NULL OR triaged_at IS NOT NULL", name="triage_has_time"),
+        sa.CheckConstraint(
+            "COALESCE(triage_outcome, '') <> 'referred' OR referred_partner_id IS NOT NULL", name="referred_has_partner"
+        ),
+        sa.CheckConstraint(
+            "referred_partner_id IS NULL OR COALESCE(triage_outcome, '') = 'referred'", name="partner_only_if_referred"
+        ),
+        sa.CheckConstraint("COALESCE(triage_outcome, '') <> 'escalated' OR case_id IS NOT NULL", name="escalated_has_case"),
+        sa.CheckConstraint(
+            "NOT reporter_is_anonymous OR (reporter_name IS NULL AND reporter_email IS NULL AND reporter_phone IS NULL "
+            "AND NOT reporter_may_contact)",
+            name="anonymous_has_no_details",
+        ),
+        sa.Index("ix_reports_queue", "status", "received_at"),
+        sa.Index("ix_reports_address", "postcode", "house_number"),
+        # Covers the yearly statistics: an index-only scan per year range.
+        sa.Index("ix_reports_statistics", "received_at", "channel", "triage_outcome", "referred_partner_id"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    reference: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)
+    channel: so.Mapped[str] = so.mapped_column(enum_column(*CHANNELS, name="report_channel"))
+    received_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    status: so.Mapped[str] = so.mapped_column(enum_column(*REPORT_STATUSES, name="report_status"))
+    category_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("categories.id"))
+    description: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
+
+    postcode: so.Mapped[str] = so.mapped_column(sa.String(6))
+    house_number: so.Mapped[int]
+    house_number_addition: so.Mapped[Optional[str]] = so.mapped_column(sa.String(6))
+    street: so.Mapped[Optional[str]] = so.mapped_column(sa.String(120))
+    city: so.Mapped[Optional[str]] = so.mapped_column(sa.String(80))
+
+    reporter_is_anonymous: so.Mapped[bool] = so.mapped_column(default=False)
+    reporter_name: so.Mapped[Optional[str]] = so.mapped_column(sa.String(120))
+    reporter_email: so.Mapped[Optional[str]] = so.mapped_column(sa.String(254))
+    reporter_phone: so.Mapped[Optional[str]] = so.mapped_column(sa.String(30))
+    reporter_may_contact: so.Mapped[bool] = so.mapped_column(default=False)
+
+    triage_outcome: so.Mapped[Optional[str]] = so.mapped_column(enum_column(*TRIAGE_OUTCOMES, name="triage_outcome"))
+    triage_reason: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
+    triaged_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
+    triaged_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("users.id"))
+    referred_partner_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("partners.id"))
+    case_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("cases.id"), index=True)
+    registered_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    redacted_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
+
+    category: so.Mapped[Category] = so.relationship()
+    referred_partner: so.Mapped[Optional[Partner]] = so.relationship()
+    triaged_by: so.Mapped[Optional[User]] = so.relationship(foreign_keys=[triaged_by_id])
+    registered_by: so.Mapped[Optional[User]] = so.relationship(foreign_keys=[registered_by_id])
+    case: so.Mapped[Optional["Case"]] = so.relationship(back_populates="reports")
+    events: so.Mapped[list["ReportEvent"]] = so.relationship(
+        back_populates="report", order_by="ReportEvent.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def display_postcode(self) -> str:
+        return f"{self.postcode[:4]} {self.postcode[4:]}"
+
+    @property
+    def display_house_number(self) -> str:
+        return f"{self.house_number}{('-' + self.house_number_addition) if self.house_number_addition else ''}"
+
+    @property
+    def display_address(self) -> str:
+        street = f"{self.street} " if self.street else ""
+        city = f" {self.city}" if self.city else ""
+        return f"{street}{self.display_house_number}, {self.display_postcode}{city}"
+
+    def __repr__(self) -> str:
+        return f"<Report {self.reference} {self.status}>"
+
+
+class ReportEvent(db.Model):
+    """Append-only history: who did what when, from which status to which."""
+
+    __tablename__ = "report_events"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    report_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("reports.id"), index=True)
+    occurred_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    actor_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("users.id"))
+    event: so.Mapped[str] = so.mapped_column(sa.String(40))
+    from_status: so.Mapped[Optional[str]] = so.mapped_column(sa.String(20))
+    to_status: so.Mapped[str] = so.mapped_column(sa.String(20))
+    detail: so.Mapped[Optional[dict[str, Any]]] = so.mapped_column(sa.JSON)
+
+    report: so.Mapped[Report] = so.relationship(back_populates="events")
+    actor: so.Mapped[Optional[User]] = so.relationship()

@@ -1,0 +1,57 @@
+"""Staff accounts and their server-side login sessions."""
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from gdt.db import UTCDateTime, db, enum_column, utcnow
+from gdt.models.mixins import TimestampMixin
+
+ROLES = ("intake", "coordinator", "manager", "admin")
+
+
+class User(TimestampMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (sa.CheckConstraint("email = lower(email)", name="email_lower_case"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    role: so.Mapped[str] = so.mapped_column(enum_column(*ROLES, name="user_role"))
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
+    is_active: so.Mapped[bool] = so.mapped_column(default=True)
+    last_login_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
+
+    # Flask-Login identifies a login by its session token, not by the user id (see get_id).
+    login_token = None  # set per request; not a column
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str | None:
+        return self.login_token
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class UserSession(db.Model):
+    """One login. Logout or deactivation ends it here, so a copied cookie stops working."""
+
+    __tablename__ = "user_sessions"
+    __table_args__ = (sa.CheckConstraint("ended_at IS NULL OR ended_at >= started_at", name="ends_after_start"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    started_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
+
+    user: so.Mapped[User] = so.relationship()

@@ -1,0 +1,40 @@
+"""Need-to-know (DESIGN §4): one policy function per rule, used by pages, API and exports alike."""
+import sqlalchemy as sa
+
+from gdt.models import Case, Report, User
+
+STAFF_ROLES = ("intake", "coordinator", "manager", "admin")
+STATISTICS_ROLES = ("coordinator", "manager")
+
+
+def can_view_report(user: User, report: Report) -> bool:
+    if user.role == "coordinator":
+        return True
+    return user.role == "intake" and report.registered_by_id == user.id
+
+
+def visible_reports(user: User) -> sa.Select:
+    """The same rule as a query, so lists and counts never show more than the detail page would."""
+    query = sa.select(Report)
+    if user.role == "coordinator":
+        return query
+    if user.role == "intake":
+        return query.where(Report.registered_by_id == user.id)
+    return query.where(sa.false())
+
+
+def can_triage(user: User) -> bool:
+    return user.role == "coordinator"
+
+
+def can_view_case(user: User, case: Case) -> bool:
+    return user.role == "coordinator"
+
+
+def visible_cases(user: User) -> sa.Select:
+    query = sa.select(Case)
+    return query if user.role == "coordinator" else query.where(sa.false())
+
+
+def can_view_statistics(user: User) -> bool:
+    return user.role in STATISTICS_ROLES

@@ -1,0 +1,51 @@
+"""Runs a workflow transition for a service and records it in the history (who, when, from → to)."""
+from flask_babel import lazy_gettext as _l
+
+from gdt.db import utcnow
+from gdt.models import Case, CaseEvent, Report, ReportEvent, User
+from gdt.services.errors import Conflict, ServiceError
+from workflows import CaseLifecycle, ReportLifecycle, RuleBroken, TransitionNotAllowed
+
+RULE_MESSAGES = {
+    "referral_needs_partner": _l("Kies een ketenpartner."),
+    "referral_needs_active_partner": _l("Deze ketenpartner is niet meer actief. Kies een actieve ketenpartner."),
+    "case_needs_active_coordinator": _l("Kies een actieve regisseur."),
+    "case_mode_unknown": _l("Kies advies of regie."),
+    "case_partner_needs_active_partner": _l("Kies een actieve ketenpartner."),
+    "case_note_needs_text": _l("Schrijf een notitie."),
+    "case_close_needs_result": _l("Kies een resultaat."),
+}
+NOT_ALLOWED = {
+    "report": _l("Deze stap kan niet in de huidige status van de melding."),
+    "case": _l("Deze stap kan niet meer: de casus is gesloten."),
+}
+
+
+def transition_report(report: Report, event: str, actor: User | None, *, detail: dict | None = None, **context) -> None:
+    before = report.status
+    _send(ReportLifecycle(report, state_field="status"), event, "report", context)
+    report.events.append(ReportEvent(event=event, from_status=before, to_status=report.status,
+                                     actor_id=actor.id if actor else None, occurred_at=utcnow(), detail=detail))
+
+
+def transition_case(case: Case, event: str, actor: User | None, *, detail: dict | None = None, **context) -> None:
+    before = case.status
+    _send(CaseLifecycle(case, state_field="status"), event, "case", context)
+    case.events.append(CaseEvent(event=event, from_status=before, to_status=case.status,
+                                 actor_id=actor.id if actor else None, occurred_at=utcnow(), detail=detail))
+
+
+def open_case(case: Case, actor: User | None, *, detail: dict | None = None) -> None:
+    """Put a new case in the lifecycle's initial state and record that it was opened."""
+    CaseLifecycle(case, state_field="status")
+    case.events.append(CaseEvent(event="open", from_status=None, to_status=case.status,
+                                 actor_id=actor.id if actor else None, occurred_at=utcnow(), detail=detail))
+
+
+def _send(machine, event: str, kind: str, context: dict) -> None:
+    try:
+        machine.send(event, **context)
+    except RuleBroken as broken:
+        raise ServiceError(RULE_MESSAGES[broken.rule], field=broken.field, code=broken.rule) from broken
+    except TransitionNotAllowed as refused:
+        raise Conflict(NOT_ALLOWED[kind], code="transition_not_allowed") from refused

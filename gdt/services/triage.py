@@ -1,0 +1,92 @@
+"""Triage decisions on a report: refer it to a partner, or escalate it to a GDT case."""
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from gdt.db import AMSTERDAM, db, utcnow
+from gdt.models import Case, Report, User
+from gdt.services import access, audit, reference_data
+from gdt.services.errors import Forbidden, NotFound, ServiceError
+from gdt.services.lifecycle import open_case, transition_report
+from gdt.services.references import next_reference
+from gdt.services.transaction import check_version, unit_of_work
+from gdt.validation import InvalidValue, clean_text
+
+REASON_MAX = 2000
+
+
+def view_report(reference: str, *, actor: User) -> Report:
+    """Load a report for display; the view (or the refusal) is audited before anything is shown."""
+    report = db.session.scalar(
+        sa.select(Report).where(Report.reference == reference)
+        .options(selectinload(Report.events), selectinload(Report.category), selectinload(Report.case))
+    )
+    if report is None:
+        raise NotFound(_l("Deze melding bestaat niet."))
+    if not access.can_view_report(actor, report):
+        audit.record_now(actor, "view", "report", reference, outcome="denied")
+        raise Forbidden(_l("U heeft geen toegang tot deze melding."))
+    audit.record_now(actor, "view", "report", reference)
+    return report
+
+
+def address_history(report: Report) -> list[Report]:
+    """Other reports at the same address, newest first: repeat reports are an escalation signal."""
+    return list(db.session.scalars(
+        sa.select(Report)
+        .where(Report.postcode == report.postcode, Report.house_number == report.house_number, Report.id != report.id)
+        .order_by(Report.received_at.desc()).limit(50)
+        .options(selectinload(Report.category), selectinload(Report.case))
+    ))
+
+
+def refer_report(report: Report, partner_key: str | None, reason: str | None, *, actor: User,
+                 seen_version: int | None) -> Report:
+    """Hand the report to Ruimtelijk Domein or a chain partner."""
+    clean_reason = _clean_reason(reason)
+    with unit_of_work():
+        _check_may_triage(report, actor, seen_version)
+        partner = reference_data.partner_by_key(partner_key)
+        report.referred_partner = partner if partner is not None and partner.is_active else None
+        _decide(report, "referred", clean_reason, actor)
+        transition_report(report, "refer", actor, partner=partner, detail={"partner": partner_key})
+        audit.record(actor, "refer", "report", report.reference, detail={"partner": partner_key})
+    return report
+
+
+def escalate_report(report: Report, reason: str | None, *, actor: User, seen_version: int | None) -> Case:
+    """Threatening escalation: the team takes it on and a case is opened, linked to the report."""
+    clean_reason = _clean_reason(reason)
+    with unit_of_work():
+        _check_may_triage(report, actor, seen_version)
+        now = utcnow()
+        case = Case(reference=next_reference(now.astimezone(AMSTERDAM).year),
+                    source="partner" if report.channel == "partner" else "report",
+                    received_at=report.received_at, opened_at=now)
+        open_case(case, actor, detail={"report": report.reference})
+        db.session.add(case)
+        report.case = case
+        _decide(report, "escalated", clean_reason, actor)
+        transition_report(report, "escalate", actor, detail={"case": case.reference})
+        audit.record(actor, "escalate", "report", report.reference, detail={"case": case.reference})
+        audit.record(actor, "create", "case", case.reference, detail={"report": report.reference})
+    return case
+
+
+def _check_may_triage(report: Report, actor: User, seen_version: int | None) -> None:
+    if not access.can_triage(actor):
+        raise Forbidden(_l("Alleen een regisseur kan meldingen beoordelen."))
+    check_version(report, seen_version)
+
+
+def _decide(report: Report, outcome: str, reason: str | None, actor: User) -> None:
+    """The triage data a state needs is set before the transition (CHECK constraints, autoflush)."""
+    report.triage_outcome, report.triage_reason = outcome, reason
+    report.triaged_by_id, report.triaged_at = actor.id, utcnow()
+
+
+def _clean_reason(reason: str | None) -> str | None:
+    try:
+        return clean_text(reason, max_length=REASON_MAX)
+    except InvalidValue as invalid:
+        raise ServiceError(invalid.message, field="reason") from invalid

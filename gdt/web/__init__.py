@@ -1,0 +1,106 @@
+"""HTML side of the app: login, locale, security headers, error pages and the blueprints."""
+from datetime import timedelta
+
+from flask import Flask, current_app, redirect, render_template, request, session, url_for
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+from markupsafe import Markup
+from werkzeug import exceptions as http_exceptions
+from werkzeug.exceptions import HTTPException
+
+from gdt import labels
+from gdt.extensions import babel, login_manager
+from gdt.services import audit
+from gdt.services import auth as auth_service
+from gdt.services.errors import Forbidden, NotFound
+
+BLUEPRINTS = ("auth", "home", "intake", "triage", "cases", "statistics", "admin")
+
+
+def configure_web(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.user_loader(_load_user)
+    babel.init_app(app, locale_selector=_select_locale)
+    app.before_request(_remember_origin)
+    app.after_request(_security_headers)
+    app.register_error_handler(HTTPException, _error_page)
+    app.register_error_handler(NotFound, lambda error: _error_page(http_exceptions.NotFound(str(error.message))))
+    app.register_error_handler(Forbidden, lambda error: _error_page(http_exceptions.Forbidden(str(error.message))))
+    app.context_processor(lambda: {"labels": labels, "navigation": navigation_for, "get_locale": get_locale})
+    app.add_template_filter(_local_datetime, "datetime")
+    app.add_template_filter(_local_date, "date")
+    app.add_template_filter(_multiline, "multiline")
+    app.add_template_filter(lambda attrs: {k: v for k, v in attrs.items() if v is not None}, "reject_none")
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    from importlib import import_module
+    for name in BLUEPRINTS:
+        module = import_module(f"gdt.web.{name}")
+        app.register_blueprint(module.bp)
+
+
+def _load_user(token: str):
+    config = current_app.config
+    return auth_service.load_session(token, idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+                             absolute=timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]))
+
+
+def _select_locale() -> str:
+    return session.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _remember_origin() -> None:
+    audit.request_origin.set(request.remote_addr)
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy",
+                       "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if current_user.is_authenticated and not request.path.startswith("/static/"):
+        headers["Cache-Control"] = "no-store"  # staff pages hold personal data
+    return response
+
+
+def _error_page(error: HTTPException):
+    if request.path.startswith("/api/"):
+        from gdt.api import problem
+        return problem(error.code, error.name, error.description)
+    if error.code == 401:
+        return redirect(url_for("auth.login", next=request.path))
+    return render_template("error.html", error=error), error.code
+
+
+NAVIGATION = {
+    "intake": [("intake.new_report", "Melding registreren"), ("intake.queue", "Intakewachtrij"),
+               ("intake.mine", "Mijn meldingen")],
+    "coordinator": [("intake.queue", "Te beoordelen"), ("cases.index", "Casussen"),
+                    ("statistics.index", "Statistieken")],
+    "manager": [("statistics.index", "Statistieken")],
+    "admin": [("admin.users", "Gebruikers"), ("admin.partners", "Ketenpartners")],
+}
+
+
+def navigation_for(user) -> list[tuple[str, str]]:
+    return NAVIGATION.get(getattr(user, "role", None), [])
+
+
+def _local_datetime(value) -> str:
+    return format_datetime(value, "dd-MM-yyyy HH:mm") if value else ""
+
+
+def _local_date(value) -> str:
+    return format_datetime(value, "dd-MM-yyyy") if value else ""
+
+
+def _multiline(value: str | None) -> Markup:
+    from markupsafe import escape
+    return Markup("<br>".join(escape(line) for line in (value or "").splitlines()))

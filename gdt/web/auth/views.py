@@ -1,0 +1,62 @@
+"""Login, logout and the language switch."""
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from gdt.extensions import limiter
+from gdt.services import auth
+from gdt.web.access import public, role_required
+from gdt.web.auth import bp
+from gdt.web.auth.forms import LanguageForm, LoginForm, LogoutForm
+from gdt.services.access import STAFF_ROLES
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = auth.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            session.clear()  # no session fixation: nothing from before the login survives
+            user.login_token = auth.start_session(user)
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        form.form_errors.append(_("Deze combinatie van e-mailadres en wachtwoord kennen we niet, "
+                                  "of het account is niet actief."))
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/logout", methods=["POST"])
+@role_required(*STAFF_ROLES)
+def logout():
+    if LogoutForm().validate_on_submit():
+        auth.end_session(current_user.login_token, actor=current_user)
+        logout_user()
+        session.clear()
+        flash(_("U bent uitgelogd."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["locale"] = form.locale.data
+    return redirect(_safe_next(request.form.get("next")))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: '//evil.example', backslashes and schemes fall back to the start page."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and all(ord(char) > 31 for char in target):
+        return target
+    return url_for("home.index")

@@ -1,0 +1,40 @@
+"""Shared form helpers: put a service's refusal next to its field, and the fields every edit form has."""
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, ValidationError
+from wtforms.fields.choices import SelectChoice
+
+from gdt.services.errors import ServiceError, ValidationFailed
+from gdt.validation import InvalidValue
+
+
+def show_error(form: FlaskForm, error: ServiceError) -> None:
+    """Put a service's refusal next to the field it concerns, or at the top of the form."""
+    errors = error.errors if isinstance(error, ValidationFailed) else {error.field: error.message}
+    for field_name, message in errors.items():
+        field = getattr(form, field_name, None) if field_name else None
+        if field is not None and not isinstance(field, HiddenField):
+            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+        else:
+            form.form_errors.append(message)
+
+
+def shared_rule(rule):
+    """Turn a validation.py function into a WTForms validator, so form and API apply the same rule."""
+    def validate(form, field):
+        try:
+            rule(field.data)
+        except InvalidValue as invalid:
+            raise ValidationError(str(invalid.message)) from invalid
+
+    return validate
+
+
+class VersionedForm(FlaskForm):
+    """An edit form that carries the version the user saw (optimistic locking)."""
+
+    version = HiddenField()
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]

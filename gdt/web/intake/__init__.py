@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("intake", __name__)
+
+from gdt.web.intake import views  # noqa: E402,F401

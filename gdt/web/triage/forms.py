@@ -1,0 +1,17 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import InputRequired
+
+from gdt.web.forms import VersionedForm
+
+
+class ReferForm(VersionedForm):
+    partner = SelectField(_l("Doorverwijzen naar"), choices=[],
+                          validators=[InputRequired(message=_l("Kies een ketenpartner."))])
+    reason = TextAreaField(_l("Reden van doorverwijzing"),
+                           validators=[InputRequired(message=_l("Geef de reden van de doorverwijzing."))])
+
+
+class EscalateForm(VersionedForm):
+    reason = TextAreaField(_l("Waarom dreigt escalatie?"),
+                           validators=[InputRequired(message=_l("Geef aan waarom escalatie dreigt."))])

@@ -1,0 +1,63 @@
+"""The triage screen: a report with its history and its address, and the two decisions."""
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from gdt.services import reference_data, triage
+from gdt.services.errors import ServiceError
+from gdt.web.access import role_required
+from gdt.web.forms import choices, show_error
+from gdt.web.triage import bp
+from gdt.web.triage.forms import EscalateForm, ReferForm
+
+
+@bp.route("/reports/<reference>")
+@role_required("coordinator")
+def show(reference: str):
+    report = triage.view_report(reference, actor=current_user)
+    return _render(report, ReferForm(version=report.version, prefix="refer"), EscalateForm(version=report.version, prefix="escalate"))
+
+
+@bp.route("/reports/<reference>/refer", methods=["POST"])
+@role_required("coordinator")
+def refer(reference: str):
+    report = triage.view_report(reference, actor=current_user)
+    form = _with_partners(ReferForm(prefix="refer"))
+    if form.validate_on_submit():
+        try:
+            triage.refer_report(report, form.partner.data, form.reason.data, actor=current_user,
+                                seen_version=form.version.data)
+        except ServiceError as error:
+            show_error(form, error)
+        else:
+            flash(_("Melding doorverwezen naar %(partner)s.", partner=report.referred_partner.name), "success")
+            return redirect(url_for("triage.show", reference=reference))
+    return _render(report, form, EscalateForm(version=report.version, prefix="escalate"), 422)
+
+
+@bp.route("/reports/<reference>/escalate", methods=["POST"])
+@role_required("coordinator")
+def escalate(reference: str):
+    report = triage.view_report(reference, actor=current_user)
+    form = EscalateForm(prefix="escalate")
+    if form.validate_on_submit():
+        try:
+            case = triage.escalate_report(report, form.reason.data, actor=current_user, seen_version=form.version.data)
+        except ServiceError as error:
+            show_error(form, error)
+        else:
+            flash(_("Casus %(reference)s is geopend.", reference=case.reference), "success")
+            return redirect(url_for("cases.show", reference=case.reference))
+    return _render(report, ReferForm(version=report.version, prefix="refer"), form, 422)
+
+
+def _with_partners(form: ReferForm) -> ReferForm:
+    form.partner.choices = choices([("", _("Kies een ketenpartner"))] + [
+        (partner.key, partner.name) for partner in reference_data.active_partners()])
+    return form
+
+
+def _render(report, refer_form, escalate_form, status: int = 200):
+    _with_partners(refer_form)
+    return render_template("triage/show.html", report=report, history=triage.address_history(report),
+                           refer_form=refer_form, escalate_form=escalate_form), status

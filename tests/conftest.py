@@ -1,0 +1,97 @@
+"""Fixtures: the app on SQLite (default) or on a temporary PostgreSQL (--postgres), rollback per test."""
+import os
+
+import pytest
+from flask_login import FlaskLoginClient
+
+from tests import factories
+
+pytest_plugins = ()
+
+
+def pytest_addoption(parser):
+    parser.addoption("--postgres", action="store_true", help="run the suite on a temporary PostgreSQL cluster")
+
+
+def pytest_configure(config):
+    if config.getoption("--postgres") and not os.environ.get("GDT_TEST_DATABASE_URL"):
+        from tests.postgres import temporary_postgresql
+        cluster = temporary_postgresql()
+        os.environ["GDT_TEST_DATABASE_URL"] = cluster.__enter__()
+        config._gdt_cluster = cluster
+
+
+def pytest_unconfigure(config):
+    cluster = getattr(config, "_gdt_cluster", None)
+    if cluster is not None:
+        cluster.__exit__(None, None, None)
+        os.environ.pop("GDT_TEST_DATABASE_URL", None)
+
+
+def pytest_report_header(config):
+    return f"database: {os.environ.get('GDT_TEST_DATABASE_URL', 'sqlite (in memory)')}"
+
+
+@pytest.fixture(scope="session")
+def app():
+    import config as settings
+    from gdt import create_app
+    from gdt.db import db as _db
+
+    settings.TestConfig.SQLALCHEMY_DATABASE_URI = os.environ.get("GDT_TEST_DATABASE_URL", "sqlite://")
+    app = create_app(settings.TestConfig)
+    app.test_client_class = FlaskLoginClient
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """One transaction per test, rolled back at the end; the code's own commits become savepoints."""
+    from gdt.db import db as _db
+
+    with app.app_context():
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        engine = _db.engines[None]
+        _db.engines[None] = connection
+        _db.session.remove()
+        _db.session.configure(join_transaction_mode="create_savepoint")
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session.configure(join_transaction_mode="conditional_savepoint")
+            _db.engines[None] = engine
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def make(db):
+    """Builders for test data: make.report(status="escalated"), make.user(role="intake") …"""
+    return factories.Builders(db.session)
+
+
+@pytest.fixture
+def client_as(app, make):
+    """A test client logged in (through a real server-side session) as a new user with `role`."""
+    from gdt.services import auth
+
+    def login(role: str = "coordinator", user=None):
+        user = user or make.user(role=role)
+        user.login_token = auth.start_session(user)
+        return app.test_client(user=user)
+
+    return login
+
+
+@pytest.fixture
+def runner(app, db):
+    return app.test_cli_runner()

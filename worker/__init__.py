@@ -1,0 +1,16 @@
+"""Celery bound to the Flask app: every task body runs inside an app context."""
+from celery import Celery, Task
+from flask import Flask
+
+
+def init_celery(app: Flask) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery = Celery(app.import_name, task_cls=FlaskTask)
+    celery.config_from_object(app.config["CELERY"])
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery

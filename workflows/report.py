@@ -1,0 +1,25 @@
+"""The lifecycle of a report from intake to closure (DESIGN §3)."""
+from statemachine import State, StateMachine
+
+from workflows.errors import RuleBroken
+
+TRIAGE_OUTCOMES = ("referred", "escalated")
+
+
+class ReportLifecycle(StateMachine):
+    """received ─► referred ─► closed; received ─► escalated ─► closed."""
+
+    received = State(initial=True)
+    referred = State()
+    escalated = State()
+    closed = State(final=True)
+
+    refer = received.to(referred, validators="require_active_partner")
+    escalate = received.to(escalated)
+    close = referred.to(closed) | escalated.to(closed)
+
+    def require_active_partner(self, partner=None) -> None:
+        if partner is None:
+            raise RuleBroken("referral_needs_partner", field="partner")
+        if not partner.is_active:
+            raise RuleBroken("referral_needs_active_partner", field="partner")
