@@ -8,31 +8,29 @@ from gdt.db import db
 from gdt.models import Partner, User
 from gdt.models.partners import PARTNER_KINDS
 from gdt.services import audit
-from gdt.services.errors import ServiceError
+from gdt.services.errors import NotFound, ServiceError, ValidationFailed
 from gdt.services.transaction import unit_of_work
 from gdt.validation import InvalidValue, clean_text, normalise_email
 
 PARTNER_KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+KEY_MAX = 60
+RESERVED_KEYS = {"new"}  # /admin/partners/new is the page that creates one
 
 
 def create_partner(key: str, name: str, *, email: str | None = None, kind: str = "other",
                    actor: User | None) -> Partner:
-    clean_key = (key or "").strip().lower()
-    if not PARTNER_KEY.fullmatch(clean_key) or len(clean_key) > 60:
-        raise ServiceError(_l("Een sleutel bestaat uit kleine letters, cijfers en streepjes, zoals politie-oost."),
-                           field="key")
-    fields = _clean_fields(name, email, kind)
+    fields = _clean_fields(key=key, name=name, email=email, kind=kind)
     with unit_of_work():
-        if db.session.scalar(sa.select(Partner.id).where(Partner.key == clean_key)) is not None:
+        if db.session.scalar(sa.select(Partner.id).where(Partner.key == fields["key"])) is not None:
             raise ServiceError(_l("Er bestaat al een ketenpartner met deze sleutel."), field="key")
-        partner = Partner(key=clean_key, **fields)
+        partner = Partner(**fields)
         db.session.add(partner)
-        audit.record(actor, "create", "partner", clean_key)
+        audit.record(actor, "create", "partner", partner.key)
     return partner
 
 
 def update_partner(partner: Partner, *, name: str, email: str | None, kind: str, actor: User) -> Partner:
-    fields = _clean_fields(name, email, kind)
+    fields = _clean_fields(name=name, email=email, kind=kind)
     with unit_of_work():
         changed = [field for field, value in fields.items() if getattr(partner, field) != value]
         for field, value in fields.items():
@@ -42,27 +40,55 @@ def update_partner(partner: Partner, *, name: str, email: str | None, kind: str,
 
 
 def set_partner_active(partner: Partner, active: bool, *, actor: User) -> Partner:
+    """An inactive partner keeps its history but is no longer offered for referrals."""
     with unit_of_work():
         partner.is_active = active
         audit.record(actor, "activate" if active else "deactivate", "partner", partner.key)
     return partner
 
 
+def get_partner(key: str) -> Partner:
+    partner = db.session.scalar(sa.select(Partner).where(Partner.key == key))
+    if partner is None:
+        raise NotFound(_l("Deze ketenpartner bestaat niet."))
+    return partner
+
+
 def list_partners() -> sa.Select:
-    return sa.select(Partner).order_by(Partner.is_active.desc(), Partner.name)
+    return sa.select(Partner).order_by(Partner.is_active.desc(), Partner.name, Partner.id)
 
 
-def _clean_fields(name: str, email: str | None, kind: str) -> dict:
-    try:
-        clean_name = clean_text(name, max_length=120, multiline=False)
-    except InvalidValue as invalid:
-        raise ServiceError(invalid.message, field="name") from invalid
-    if clean_name is None:
-        raise ServiceError(_l("Vul een naam in."), field="name")
-    try:
-        clean_email = normalise_email(email)
-    except InvalidValue as invalid:
-        raise ServiceError(invalid.message, field="email") from invalid
-    if kind not in PARTNER_KINDS:
-        raise ServiceError(_l("Kies een soort ketenpartner."), field="kind")
-    return {"name": clean_name, "email": clean_email, "kind": kind}
+def _clean_fields(**raw: str | None) -> dict:
+    """Check every given field at once, so a form shows all its mistakes together."""
+    checks = {"key": _key, "name": _name, "email": normalise_email, "kind": _kind}
+    fields, errors = {}, {}
+    for field, value in raw.items():
+        try:
+            fields[field] = checks[field](value)
+        except InvalidValue as invalid:
+            errors[field] = invalid.message
+    if errors:
+        raise ValidationFailed(errors)
+    return fields
+
+
+def _key(raw: str | None) -> str:
+    value = (raw or "").strip().lower()
+    if len(value) > KEY_MAX or not PARTNER_KEY.fullmatch(value):
+        raise InvalidValue(_l("Een sleutel bestaat uit kleine letters, cijfers en streepjes, zoals politie-oost."))
+    if value in RESERVED_KEYS:
+        raise InvalidValue(_l("Deze sleutel is gereserveerd; kies een andere."))
+    return value
+
+
+def _name(raw: str | None) -> str:
+    value = clean_text(raw, max_length=120, multiline=False)
+    if value is None:
+        raise InvalidValue(_l("Vul een naam in."))
+    return value
+
+
+def _kind(raw: str | None) -> str:
+    if raw not in PARTNER_KINDS:
+        raise InvalidValue(_l("Kies een soort ketenpartner."))
+    return raw

@@ -6,19 +6,19 @@ from gdt.db import db
 from gdt.models import User
 from gdt.models.users import ROLES
 from gdt.services import audit
-from gdt.services.auth import end_all_sessions, hash_password
-from gdt.services.errors import ServiceError
+from gdt.services.auth import check_password_policy, end_all_sessions, hash_password
+from gdt.services.errors import NotFound, ServiceError, ValidationFailed
 from gdt.services.transaction import unit_of_work
 from gdt.validation import InvalidValue, clean_text, normalise_email
 
 
 def create_user(email: str, name: str, role: str, password: str, *, actor: User | None) -> User:
-    clean_email, clean_name = _clean_email(email), _clean_name(name)
-    _check_role(role)
+    fields = _clean_fields(email=email, name=name, role=role, password=password)
+    password_hash = hash_password(password)  # before the transaction: argon2 is slow on purpose
     with unit_of_work():
-        if db.session.scalar(sa.select(User.id).where(User.email == clean_email)) is not None:
+        if db.session.scalar(sa.select(User.id).where(User.email == fields["email"])) is not None:
             raise ServiceError(_l("Er bestaat al een account met dit e-mailadres."), field="email")
-        user = User(email=clean_email, name=clean_name, role=role, password_hash=hash_password(password))
+        user = User(**fields, password_hash=password_hash)
         db.session.add(user)
         db.session.flush()
         audit.record(actor, "create", "user", str(user.id), detail={"role": role})
@@ -26,29 +26,35 @@ def create_user(email: str, name: str, role: str, password: str, *, actor: User 
 
 
 def update_user(user: User, *, name: str, role: str, actor: User) -> User:
-    clean_name = _clean_name(name)
-    _check_role(role)
+    fields = _clean_fields(name=name, role=role)
+    if user.id == actor.id and role != user.role:
+        raise ServiceError(_l("U kunt uw eigen rol niet wijzigen."), field="role")
     with unit_of_work():
-        changes = [field for field, value in (("name", clean_name), ("role", role)) if getattr(user, field) != value]
-        if user.id == actor.id and role != user.role:
-            raise ServiceError(_l("U kunt uw eigen rol niet wijzigen."), field="role")
+        changes = [field for field, value in fields.items() if getattr(user, field) != value]
         if "role" in changes:
             end_all_sessions(user)  # new rights start with a new login
             audit.record(actor, "change_role", "user", str(user.id), detail={"from": user.role, "to": role})
-        user.name, user.role = clean_name, role
+        user.name, user.role = fields["name"], fields["role"]
         audit.record(actor, "update", "user", str(user.id), detail={"fields": changes})
     return user
 
 
 def set_user_active(user: User, active: bool, *, actor: User | None) -> User:
     """`actor` None is the operator on the command line."""
+    if actor is not None and user.id == actor.id and not active:
+        raise ServiceError(_l("U kunt uw eigen account niet deactiveren."))
     with unit_of_work():
-        if actor is not None and user.id == actor.id and not active:
-            raise ServiceError(_l("U kunt uw eigen account niet deactiveren."))
         user.is_active = active
         if not active:
             end_all_sessions(user)
         audit.record(actor, "activate" if active else "deactivate", "user", str(user.id))
+    return user
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_l("Dit account bestaat niet."))
     return user
 
 
@@ -57,7 +63,7 @@ def user_by_email(email: str) -> User | None:
 
 
 def list_users() -> sa.Select:
-    return sa.select(User).order_by(User.is_active.desc(), User.name)
+    return sa.select(User).order_by(User.is_active.desc(), User.name, User.id)
 
 
 def active_coordinators() -> list[User]:
@@ -66,26 +72,36 @@ def active_coordinators() -> list[User]:
     ))
 
 
-def _check_role(role: str) -> None:
-    if role not in ROLES:
-        raise ServiceError(_l("Kies een bestaande rol."), field="role")
+def _clean_fields(**raw: str | None) -> dict:
+    """Check every given field at once, so a form shows all its mistakes together. The password is checked, not kept."""
+    checks = {"email": _email, "name": _name, "role": _role, "password": check_password_policy}
+    fields, errors = {}, {}
+    for field, value in raw.items():
+        try:
+            fields[field] = checks[field](value)
+        except (InvalidValue, ServiceError) as invalid:
+            errors[field] = invalid.message
+    if errors:
+        raise ValidationFailed(errors)
+    fields.pop("password", None)
+    return fields
 
 
-def _clean_email(email: str) -> str:
-    try:
-        value = normalise_email(email)
-    except InvalidValue as invalid:
-        raise ServiceError(invalid.message, field="email") from invalid
+def _email(raw: str | None) -> str:
+    value = normalise_email(raw)
     if value is None:
-        raise ServiceError(_l("Vul een e-mailadres in."), field="email")
+        raise InvalidValue(_l("Vul een e-mailadres in."))
     return value
 
 
-def _clean_name(name: str) -> str:
-    try:
-        value = clean_text(name, max_length=120, multiline=False)
-    except InvalidValue as invalid:
-        raise ServiceError(invalid.message, field="name") from invalid
+def _name(raw: str | None) -> str:
+    value = clean_text(raw, max_length=120, multiline=False)
     if value is None:
-        raise ServiceError(_l("Vul een naam in."), field="name")
+        raise InvalidValue(_l("Vul een naam in."))
     return value
+
+
+def _role(raw: str | None) -> str:
+    if raw not in ROLES:
+        raise InvalidValue(_l("Kies een rol."))
+    return raw

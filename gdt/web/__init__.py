@@ -1,7 +1,7 @@
 """HTML side of the app: login, locale, security headers, error pages and the blueprints."""
 from datetime import timedelta
 
-from flask import Flask, current_app, redirect, render_template, request, session, url_for
+from flask import Flask, current_app, has_request_context, redirect, render_template, request, session, url_for
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 from markupsafe import Markup
@@ -48,7 +48,8 @@ def _load_user(token: str):
 
 
 def _select_locale() -> str:
-    return session.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = session.get("locale") if has_request_context() else None
+    return chosen or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def _remember_origin() -> None:

@@ -1,0 +1,91 @@
+"""Running a case: coordinator, mode, partners, notes, closing; refusals change nothing."""
+import pytest
+import sqlalchemy as sa
+
+from gdt.models import CaseEvent
+from gdt.services import cases
+from gdt.services.errors import Conflict, ServiceError
+
+
+def _events(db, case):
+    return db.session.scalars(sa.select(CaseEvent.event).where(CaseEvent.case_id == case.id)).all()
+
+
+def test_a_case_is_run_to_close(make, db):
+    make.defaults()
+    case, coordinator = make.case(), make.user("coordinator")
+    cases.assign_coordinator(case, coordinator.id, actor=coordinator, seen_version=case.version)
+    cases.decide_mode(case, "advice", actor=coordinator, seen_version=case.version)
+    cases.involve_partner(case, "ggz", "casemanager", actor=coordinator, seen_version=case.version)
+    cases.add_note(case, "Gesprek met bewoner.", actor=coordinator)
+    cases.close_case(case, "handled-by-partner", "GGZ neemt over", actor=coordinator, seen_version=case.version)
+    db.session.expire_all()
+    assert (case.status, case.mode, case.result, case.coordinator_id) == ("closed", "advice", "handled-by-partner",
+                                                                         coordinator.id)
+    assert [link.partner.key for link in case.partners] == ["ggz"] and case.notes[0].body == "Gesprek met bewoner."
+    assert _events(db, case) == ["assign_coordinator", "decide_mode", "involve_partner", "add_note", "close"]
+    decided = db.session.scalar(sa.select(CaseEvent).where(CaseEvent.event == "decide_mode"))
+    assert decided.detail == {"from": None, "to": "advice"} and decided.actor_id == coordinator.id
+
+
+def test_closing_needs_a_result_and_changes_nothing_without(make, db):
+    case = make.case()
+    for result in (None, "bestaat-niet"):
+        with pytest.raises(ServiceError) as refused:
+            cases.close_case(case, result, None, actor=make.user(), seen_version=case.version)
+        assert refused.value.field == "result"
+    db.session.expire_all()
+    assert case.status == "open" and case.closed_at is None and _events(db, case) == []
+
+
+def test_mode_only_on_an_open_case(make, db):
+    case = make.case(status="closed")
+    with pytest.raises(Conflict):
+        cases.decide_mode(case, "regie", actor=make.user(), seen_version=case.version)
+    db.session.expire_all()
+    assert case.mode is None
+
+
+def test_unknown_mode_is_refused(make, db):
+    case = make.case()
+    with pytest.raises(ServiceError) as refused:
+        cases.decide_mode(case, "handhaving", actor=make.user(), seen_version=case.version)
+    assert refused.value.field == "mode"
+
+
+def test_coordinator_must_be_an_active_coordinator(make, db):
+    case = make.case()
+    for user in (make.user("intake"), make.user("coordinator", is_active=False)):
+        with pytest.raises(ServiceError):
+            cases.assign_coordinator(case, user.id, actor=make.user(), seen_version=case.version)
+    db.session.expire_all()
+    assert case.coordinator_id is None
+
+
+def test_a_partner_is_involved_once(make, db):
+    make.defaults()
+    case = make.case()
+    cases.involve_partner(case, "politie", None, actor=make.user(), seen_version=case.version)
+    with pytest.raises(ServiceError):
+        cases.involve_partner(case, "politie", None, actor=make.user(), seen_version=case.version)
+    db.session.expire_all()
+    assert len(case.partners) == 1
+
+
+def test_stale_edit_is_refused_and_changes_nothing(make, db):
+    case = make.case()
+    seen = case.version
+    cases.decide_mode(case, "advice", actor=make.user(), seen_version=seen)
+    with pytest.raises(Conflict) as refused:
+        cases.decide_mode(case, "regie", actor=make.user(), seen_version=seen)
+    assert "door iemand anders gewijzigd" in str(refused.value.message)
+    db.session.expire_all()
+    assert case.mode == "advice"
+
+
+def test_empty_note_is_refused(make, db):
+    case = make.case()
+    with pytest.raises(ServiceError):
+        cases.add_note(case, "   ", actor=make.user())
+    db.session.expire_all()
+    assert case.notes == []

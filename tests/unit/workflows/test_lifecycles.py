@@ -1,0 +1,89 @@
+"""Each lifecycle as a table: every (state, event) pair is either allowed with a known target, or refused."""
+from types import SimpleNamespace
+
+import pytest
+
+from workflows import CaseLifecycle, ReportLifecycle, RuleBroken, TransitionNotAllowed
+
+ACTIVE_PARTNER = SimpleNamespace(is_active=True)
+COORDINATOR = SimpleNamespace(is_active=True, role="coordinator")
+
+REPORT_TABLE = {
+    ("received", "refer"): "referred",
+    ("received", "escalate"): "escalated",
+    ("referred", "close"): "closed",
+    ("escalated", "close"): "closed",
+}
+CASE_TABLE = {
+    ("open", "assign_coordinator"): "open",
+    ("open", "decide_mode"): "open",
+    ("open", "involve_partner"): "open",
+    ("open", "add_note"): "open",
+    ("open", "close"): "closed",
+}
+VALID_CONTEXT = {
+    "refer": {"partner": ACTIVE_PARTNER}, "assign_coordinator": {"coordinator": COORDINATOR},
+    "decide_mode": {"mode": "regie"}, "involve_partner": {"partner": ACTIVE_PARTNER},
+    "add_note": {"body": "Gesprek gevoerd."}, "close": {"result": "de-escalated"},
+}
+
+
+def _pairs(machine, table):
+    events = sorted({transition.event for state in machine.states for transition in state.transitions})
+    return [(state.id, event, table.get((state.id, event))) for state in machine.states for event in events]
+
+
+def test_declared_transitions_are_exactly_the_documented_tables():
+    for machine, table in ((ReportLifecycle, REPORT_TABLE), (CaseLifecycle, CASE_TABLE)):
+        declared = {(state.id, transition.event): transition.target.id
+                    for state in machine.states for transition in state.transitions}
+        assert declared == table
+
+
+@pytest.mark.parametrize(("machine", "start", "event", "end"),
+                         [(ReportLifecycle, *pair) for pair in _pairs(ReportLifecycle, REPORT_TABLE)]
+                         + [(CaseLifecycle, *pair) for pair in _pairs(CaseLifecycle, CASE_TABLE)])
+def test_every_state_and_event(machine, start, event, end):
+    record = SimpleNamespace(status=start)
+    lifecycle = machine(record, state_field="status")
+    if end is None:
+        with pytest.raises(TransitionNotAllowed):
+            lifecycle.send(event, **VALID_CONTEXT.get(event, {}))
+        assert record.status == start
+    else:
+        lifecycle.send(event, **VALID_CONTEXT.get(event, {}))
+        assert record.status == end
+
+
+def test_a_new_record_starts_in_the_initial_state():
+    report, case = SimpleNamespace(status=None), SimpleNamespace(status=None)
+    ReportLifecycle(report, state_field="status")
+    CaseLifecycle(case, state_field="status")
+    assert (report.status, case.status) == ("received", "open")
+
+
+@pytest.mark.parametrize(("machine", "start", "event", "context", "rule"), [
+    (ReportLifecycle, "received", "refer", {}, "referral_needs_partner"),
+    (ReportLifecycle, "received", "refer", {"partner": SimpleNamespace(is_active=False)}, "referral_needs_active_partner"),
+    (CaseLifecycle, "open", "close", {}, "case_close_needs_result"),
+    (CaseLifecycle, "open", "close", {"result": ""}, "case_close_needs_result"),
+    (CaseLifecycle, "open", "decide_mode", {"mode": "anders"}, "case_mode_unknown"),
+    (CaseLifecycle, "open", "assign_coordinator", {"coordinator": SimpleNamespace(is_active=True, role="intake")},
+     "case_needs_active_coordinator"),
+    (CaseLifecycle, "open", "assign_coordinator", {"coordinator": SimpleNamespace(is_active=False, role="coordinator")},
+     "case_needs_active_coordinator"),
+    (CaseLifecycle, "open", "involve_partner", {"partner": SimpleNamespace(is_active=False)},
+     "case_partner_needs_active_partner"),
+    (CaseLifecycle, "open", "add_note", {"body": "  "}, "case_note_needs_text"),
+])
+def test_guards_refuse_with_a_coded_rule_and_change_nothing(machine, start, event, context, rule):
+    record = SimpleNamespace(status=start)
+    with pytest.raises(RuleBroken) as broken:
+        machine(record, state_field="status").send(event, **context)
+    assert broken.value.rule == rule
+    assert record.status == start
+
+
+def test_mode_can_only_be_decided_on_an_open_case():
+    with pytest.raises(TransitionNotAllowed):
+        CaseLifecycle(SimpleNamespace(status="closed"), state_field="status").send("decide_mode", mode="advice")
