@@ -6,7 +6,18 @@ from flask_login import FlaskLoginClient
 
 from tests import factories
 
-pytest_plugins = ()
+
+
+class IsolatedClient(FlaskLoginClient):
+    """Each request gets an app context of its own, as in production: its own `g`, its own session.
+
+    Without this, requests made while a test holds an app context share `g`, so the user logged
+    in on one client would leak into the next client's request.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 def pytest_addoption(parser):
@@ -40,7 +51,7 @@ def app():
 
     settings.TestConfig.SQLALCHEMY_DATABASE_URI = os.environ.get("GDT_TEST_DATABASE_URL", "sqlite://")
     app = create_app(settings.TestConfig)
-    app.test_client_class = FlaskLoginClient
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _db.drop_all()
         _db.create_all()

@@ -66,3 +66,7 @@ def _runner(root: Path) -> list[str]:
         shutil.chown(path, "postgres")
     root.chmod(0o755)
     return ["runuser", "-u", "postgres", "--"]
+
+
+if __name__ == "__main__":
+    print(f"PostgreSQL server binaries: {ensure_installed()}")

@@ -1,0 +1,66 @@
+"""Every route declares who may use it, and every role gets exactly that: 403 elsewhere, never a 500."""
+import pytest
+
+from gdt.models.users import ROLES
+
+PUBLIC_ENDPOINTS = {"static"}
+
+
+def test_every_view_declares_who_may_use_it(app):
+    undeclared = [endpoint for endpoint, view in app.view_functions.items()
+                  if endpoint not in PUBLIC_ENDPOINTS and not hasattr(view, "required_roles")]
+    assert undeclared == []
+
+
+@pytest.fixture
+def world(make, client_as):
+    """One user per role, a report registered by the intake user, a case, a partner."""
+    users = {role: make.user(role) for role in ROLES}
+    report = make.report(registered_by_id=users["intake"].id)
+    case = make.case()
+    partner = make.partner("politie")
+    values = {"reference": report.reference, "user_id": users["admin"].id, "key": partner.key, "year": 2026}
+    clients = {role: client_as(user=user) for role, user in users.items()}
+    return values, case, clients
+
+
+def _rules(app, method):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS or method not in rule.methods:
+            continue
+        yield rule, app.view_functions[rule.endpoint].required_roles
+
+
+def _url(rule, values, case):
+    arguments = {name: values[name] for name in rule.arguments}
+    if rule.rule.startswith("/cases/"):
+        arguments["reference"] = case.reference
+    return rule.build(arguments)[1]
+
+
+def test_every_role_on_every_page(app, world):
+    values, case, clients = world
+    anonymous = app.test_client()
+    checked = 0
+    for rule, roles in _rules(app, "GET"):
+        url = _url(rule, values, case)
+        for role, client in clients.items():
+            status = client.get(url).status_code
+            assert status != 500, (url, role)
+            if roles and role not in roles:
+                assert status == 403, (url, role, status)
+            else:
+                assert status in (200, 302), (url, role, status)
+            checked += 1
+        if roles:
+            assert anonymous.get(url).status_code in (302, 401), url
+    assert checked > 40
+
+
+def test_every_role_on_every_form_post(app, world):
+    values, case, clients = world
+    for rule, roles in _rules(app, "POST"):
+        url = _url(rule, values, case)
+        for role, client in clients.items():
+            if roles and role not in roles:
+                assert client.post(url, data={}).status_code == 403, (url, role)
