@@ -1,4 +1,6 @@
 """The core flow through the pages: phone intake → triage → case → close."""
+import re
+
 import sqlalchemy as sa
 
 from gdt.models import AuditEvent, Case, Report
@@ -70,3 +72,48 @@ def test_coordinator_refers_a_report(client_as, make, db):
     assert response.status_code == 302, response.text
     db.session.expire_all()
     assert report.status == "referred" and report.referred_partner.key == "ruimtelijk-domein"
+
+
+def test_a_stale_case_edit_is_refused_with_the_input_kept(client_as, make, db):
+    case = make.case()
+    first, second = client_as("coordinator"), client_as("coordinator")
+    seen = case.version
+    assert first.post(f"/cases/{case.reference}/mode", data={"mode-mode": "advice", "mode-version": seen}).status_code == 302
+    response = second.post(f"/cases/{case.reference}/notes", data={"notes-body": "Mijn notitie", "notes-version": seen})
+    assert response.status_code == 302  # journal notes are appended, never overwrite anything
+    response = second.post(f"/cases/{case.reference}/mode", data={"mode-mode": "regie", "mode-version": seen})
+    assert response.status_code == 422
+    assert "door iemand anders gewijzigd" in response.text
+    assert re.search(r'<input checked[^>]*value="regie"', response.text)
+    db.session.expire_all()
+    assert case.mode == "advice"
+
+
+def test_a_stale_triage_is_refused_with_the_reason_kept(client_as, make, db):
+    report = make.report()
+    seen = report.version
+    client = client_as("coordinator")
+    client.post(f"/reports/{report.reference}/refer", data={
+        "refer-partner": "politie", "refer-reason": "Eerst", "refer-version": seen})
+    response = client_as("coordinator").post(f"/reports/{report.reference}/escalate", data={
+        "escalate-reason": "Mijn uitgebreide motivering", "escalate-version": seen})
+    assert response.status_code == 422
+    assert "Mijn uitgebreide motivering" in response.text or "gewijzigd" in response.text
+    db.session.expire_all()
+    assert report.status == "referred" and report.case_id is None
+
+
+def test_intake_sees_only_that_an_address_is_known(client_as, make, db):
+    intake_user = make.user("intake")
+    make.report(status="escalated", postcode="5611AB", house_number=1, description="Geheime casusinhoud")
+    mine = make.report(postcode="5611AB", house_number=1, registered_by_id=intake_user.id)
+    someone_elses = make.report(postcode="5611AB", house_number=2)
+    client = client_as(user=intake_user)
+    page = client.get(f"/intake/reports/{mine.reference}")
+    assert "Het team kent 1 andere melding op dit adres." in page.text
+    assert "Er loopt een GDT-casus op dit adres." in page.text
+    assert "Geheime casusinhoud" not in page.text
+    assert client.get(f"/intake/reports/{someone_elses.reference}").status_code == 403
+    assert client.get(f"/reports/{mine.reference}").status_code == 403
+    queue = client.get("/intake/queue")
+    assert mine.reference in queue.text and "Geheime casusinhoud" not in queue.text
