@@ -75,7 +75,8 @@ def _clean_fields(**raw: str | None) -> dict:
 def _key(raw: str | None) -> str:
     value = (raw or "").strip().lower()
     if len(value) > KEY_MAX or not PARTNER_KEY.fullmatch(value):
-        raise InvalidValue(_l("Een sleutel bestaat uit kleine letters, cijfers en streepjes, zoals politie-oost."))
+        raise InvalidValue(_l("Een sleutel bestaat uit hoogstens %(max)d kleine letters, cijfers en streepjes, "
+                              "zoals politie-oost.", max=KEY_MAX))
     if value in RESERVED_KEYS:
         raise InvalidValue(_l("Deze sleutel is gereserveerd; kies een andere."))
     return value

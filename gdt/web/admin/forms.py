@@ -1,0 +1,64 @@
+"""Admin forms. Field rules live in services.users and services.partners, shared with the CLI."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+
+from gdt.labels import PARTNER_KIND_LABELS, ROLE_LABELS
+from gdt.services.auth import MIN_PASSWORD_LENGTH
+from gdt.web.forms import choices
+
+
+def _select(label, prompt, labels: dict[str, str], **kwargs) -> SelectField:
+    """A select with a prompt first; the service refuses unknown values with its own message."""
+    return SelectField(label, choices=choices([("", prompt)] + list(labels.items())), validate_choice=False, **kwargs)
+
+
+def _name() -> StringField:
+    return StringField(_l("Naam"), render_kw={"autocomplete": "off"})
+
+
+def _role(**kwargs) -> SelectField:
+    return _select(_l("Rol"), _l("Kies een rol"), ROLE_LABELS, **kwargs)
+
+
+class UserCreateForm(FlaskForm):
+    name = _name()
+    email = EmailField(_l("E-mailadres"), render_kw={"autocomplete": "off"})
+    role = _role()
+    password = PasswordField(
+        _l("Eerste wachtwoord"), render_kw={"autocomplete": "new-password"},
+        description=_l("Minstens %(n)d tekens. Geef het wachtwoord persoonlijk door, niet per e-mail.",
+                       n=MIN_PASSWORD_LENGTH))
+
+
+class UserEditForm(FlaskForm):
+    name = _name()
+    role = _role(description=_l("Na een wijziging van de rol moet de medewerker opnieuw inloggen."))
+
+
+def _kind() -> SelectField:
+    return _select(_l("Soort"), _l("Kies een soort"), PARTNER_KIND_LABELS)
+
+
+def _partner_email() -> EmailField:
+    return EmailField(_l("E-mailadres"), description=_l("Het algemene adres van de organisatie voor doorverwijzingen."),
+                      render_kw={"autocomplete": "off"})
+
+
+class PartnerCreateForm(FlaskForm):
+    key = StringField(_l("Sleutel"), render_kw={"autocomplete": "off", "spellcheck": "false"},
+                      description=_l("Kleine letters, cijfers en streepjes, zoals politie-oost. "
+                                     "De sleutel kan later niet worden gewijzigd."))
+    name = StringField(_l("Naam"))
+    kind = _kind()
+    email = _partner_email()
+
+
+class PartnerEditForm(FlaskForm):
+    name = StringField(_l("Naam"))
+    kind = _kind()
+    email = _partner_email()
+
+
+class ActiveForm(FlaskForm):
+    """The deactivate and reactivate buttons: only the CSRF token."""
