@@ -85,3 +85,43 @@ def normalise_email(raw: str | None) -> str | None:
     if not EMAIL.fullmatch(value):
         raise InvalidValue(_l("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl."))
     return value.lower()
+
+
+def single_line(max_length: int):
+    """A rule for one line of text up to `max_length` characters."""
+    return lambda raw: clean_text(raw, max_length=max_length, multiline=False)
+
+
+def required(rule, message):
+    """`rule`, refusing an empty result with `message`."""
+    def check(raw):
+        value = rule(raw)
+        if value is None:
+            raise InvalidValue(message)
+        return value
+
+    return check
+
+
+def one_of(allowed, message):
+    """A rule accepting only the keys in `allowed`."""
+    def check(raw):
+        if raw not in allowed:
+            raise InvalidValue(message)
+        return raw
+
+    return check
+
+
+def clean_fields(rules: dict, raw: dict) -> tuple[dict, dict]:
+    """Apply each field's rule; return the clean values and the messages of the fields that failed.
+
+    Checking every field before refusing lets a form or API client see all its mistakes at once.
+    """
+    clean, errors = {}, {}
+    for field, value in raw.items():
+        try:
+            clean[field] = rules[field](value)
+        except InvalidValue as invalid:
+            errors[field] = invalid.message
+    return clean, errors

@@ -7,7 +7,6 @@ from flask_login import FlaskLoginClient
 from tests import factories
 
 
-
 class IsolatedClient(FlaskLoginClient):
     """Each request gets an app context of its own, as in production: its own `g`, its own session.
 

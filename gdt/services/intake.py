@@ -1,11 +1,11 @@
 """Registering reports and the intake desk's lists."""
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from gdt.db import AMSTERDAM, db, utcnow
 from gdt.models import Case, Category, Report, ReportEvent, User
@@ -14,8 +14,16 @@ from gdt.services.errors import ValidationFailed
 from gdt.services.references import next_reference
 from gdt.services.transaction import unit_of_work
 from gdt.validation import (
-    InvalidValue, clean_text, normalise_addition, normalise_email, normalise_phone, normalise_postcode,
+    InvalidValue,
+    clean_fields,
+    clean_text,
+    normalise_addition,
+    normalise_email,
+    normalise_phone,
+    normalise_postcode,
     parse_house_number,
+    required,
+    single_line,
 )
 
 DESCRIPTION_MAX = 5000
@@ -64,40 +72,22 @@ def register_phone_report(data: ReportInput, *, actor: User) -> Report:
 
 def clean_report_input(data: ReportInput) -> dict:
     """Every field checked at once, so a form or API client sees all its mistakes together."""
-    errors: dict[str, str] = {}
-    fields: dict = {}
-
-    def take(field: str, clean, raw):
-        try:
-            fields[field] = clean(raw)
-        except InvalidValue as invalid:
-            errors[field] = invalid.message
-
-    take("category", _category, data.category)
-    take("description", lambda raw: _required(clean_text(raw, max_length=DESCRIPTION_MAX),
-                                              _l("Beschrijf de overlast.")), data.description)
-    take("postcode", normalise_postcode, data.postcode)
-    take("house_number", parse_house_number, data.house_number)
-    take("house_number_addition", normalise_addition, data.house_number_addition)
-    take("street", lambda raw: clean_text(raw, max_length=120, multiline=False), data.street)
-    take("city", lambda raw: clean_text(raw, max_length=80, multiline=False), data.city)
-    fields["reporter_is_anonymous"] = bool(data.reporter_is_anonymous)
-    if data.reporter_is_anonymous:
-        fields.update(reporter_name=None, reporter_email=None, reporter_phone=None, reporter_may_contact=False)
-    else:
-        take("reporter_name", lambda raw: _required(clean_text(raw, max_length=120, multiline=False),
-                                                    _l("Vul de naam van de melder in, of kies anoniem.")),
-             data.reporter_name)
-        take("reporter_email", normalise_email, data.reporter_email)
-        take("reporter_phone", normalise_phone, data.reporter_phone)
-        fields["reporter_may_contact"] = bool(data.reporter_may_contact)
-        if fields["reporter_may_contact"] and not (fields.get("reporter_email") or fields.get("reporter_phone")) \
-                and not ({"reporter_email", "reporter_phone"} & errors.keys()):
-            errors["reporter_phone"] = _l("Vul een telefoonnummer of e-mailadres in als de melder benaderd mag worden.")
+    raw = asdict(data)
+    anonymous, may_contact = bool(raw.pop("reporter_is_anonymous")), bool(raw.pop("reporter_may_contact"))
+    if anonymous:
+        for field in REPORTER_FIELDS:
+            raw.pop(field)
+    fields, errors = clean_fields(RULES, raw)
+    reachable = fields.get("reporter_email") or fields.get("reporter_phone")
+    if may_contact and not anonymous and not reachable and not errors.keys() & {"reporter_email", "reporter_phone"}:
+        errors["reporter_phone"] = _l("Vul een telefoonnummer of e-mailadres in als de melder benaderd mag worden.")
     if errors:
         raise ValidationFailed(errors)
+    if anonymous:
+        fields |= dict.fromkeys(REPORTER_FIELDS)
     category = fields.pop("category")
-    return fields | {"category_id": category.id}
+    return fields | {"category_id": category.id, "reporter_is_anonymous": anonymous,
+                     "reporter_may_contact": may_contact and not anonymous}
 
 
 def _category(key: str | None) -> Category:
@@ -107,10 +97,19 @@ def _category(key: str | None) -> Category:
     return category
 
 
-def _required(value, message):
-    if value is None:
-        raise InvalidValue(message)
-    return value
+REPORTER_FIELDS = ("reporter_name", "reporter_email", "reporter_phone")
+RULES = {
+    "category": _category,
+    "description": required(lambda raw: clean_text(raw, max_length=DESCRIPTION_MAX), _l("Beschrijf de overlast.")),
+    "postcode": normalise_postcode,
+    "house_number": parse_house_number,
+    "house_number_addition": normalise_addition,
+    "street": single_line(120),
+    "city": single_line(80),
+    "reporter_name": required(single_line(120), _l("Vul de naam van de melder in, of kies anoniem.")),
+    "reporter_email": normalise_email,
+    "reporter_phone": normalise_phone,
+}
 
 
 def address_signal(postcode: str, house_number: int, *, excluding: Report | None = None) -> AddressSignal:

@@ -10,7 +10,7 @@ from gdt.models.partners import PARTNER_KINDS
 from gdt.services import audit
 from gdt.services.errors import NotFound, ServiceError, ValidationFailed
 from gdt.services.transaction import unit_of_work
-from gdt.validation import InvalidValue, clean_text, normalise_email
+from gdt.validation import InvalidValue, clean_fields, normalise_email, one_of, required, single_line
 
 PARTNER_KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 KEY_MAX = 60
@@ -59,14 +59,7 @@ def list_partners() -> sa.Select:
 
 
 def _clean_fields(**raw: str | None) -> dict:
-    """Check every given field at once, so a form shows all its mistakes together."""
-    checks = {"key": _key, "name": _name, "email": normalise_email, "kind": _kind}
-    fields, errors = {}, {}
-    for field, value in raw.items():
-        try:
-            fields[field] = checks[field](value)
-        except InvalidValue as invalid:
-            errors[field] = invalid.message
+    fields, errors = clean_fields(RULES, raw)
     if errors:
         raise ValidationFailed(errors)
     return fields
@@ -82,14 +75,9 @@ def _key(raw: str | None) -> str:
     return value
 
 
-def _name(raw: str | None) -> str:
-    value = clean_text(raw, max_length=120, multiline=False)
-    if value is None:
-        raise InvalidValue(_l("Vul een naam in."))
-    return value
-
-
-def _kind(raw: str | None) -> str:
-    if raw not in PARTNER_KINDS:
-        raise InvalidValue(_l("Kies een soort ketenpartner."))
-    return raw
+RULES = {
+    "key": _key,
+    "name": required(single_line(120), _l("Vul een naam in.")),
+    "email": normalise_email,
+    "kind": one_of(PARTNER_KINDS, _l("Kies een soort ketenpartner.")),
+}

@@ -9,7 +9,7 @@ from gdt.services import audit
 from gdt.services.auth import check_password_policy, end_all_sessions, hash_password
 from gdt.services.errors import NotFound, ServiceError, ValidationFailed
 from gdt.services.transaction import unit_of_work
-from gdt.validation import InvalidValue, clean_text, normalise_email
+from gdt.validation import InvalidValue, clean_fields, normalise_email, one_of, required, single_line
 
 
 def create_user(email: str, name: str, role: str, password: str, *, actor: User | None) -> User:
@@ -73,35 +73,24 @@ def active_coordinators() -> list[User]:
 
 
 def _clean_fields(**raw: str | None) -> dict:
-    """Check every given field at once, so a form shows all its mistakes together. The password is checked, not kept."""
-    checks = {"email": _email, "name": _name, "role": _role, "password": check_password_policy}
-    fields, errors = {}, {}
-    for field, value in raw.items():
-        try:
-            fields[field] = checks[field](value)
-        except (InvalidValue, ServiceError) as invalid:
-            errors[field] = invalid.message
+    """The password is checked, not kept."""
+    fields, errors = clean_fields(RULES, raw)
     if errors:
         raise ValidationFailed(errors)
     fields.pop("password", None)
     return fields
 
 
-def _email(raw: str | None) -> str:
-    value = normalise_email(raw)
-    if value is None:
-        raise InvalidValue(_l("Vul een e-mailadres in."))
-    return value
+def _password(raw: str | None) -> None:
+    try:
+        check_password_policy(raw)
+    except ServiceError as refused:
+        raise InvalidValue(refused.message) from refused
 
 
-def _name(raw: str | None) -> str:
-    value = clean_text(raw, max_length=120, multiline=False)
-    if value is None:
-        raise InvalidValue(_l("Vul een naam in."))
-    return value
-
-
-def _role(raw: str | None) -> str:
-    if raw not in ROLES:
-        raise InvalidValue(_l("Kies een rol."))
-    return raw
+RULES = {
+    "email": required(normalise_email, _l("Vul een e-mailadres in.")),
+    "name": required(single_line(120), _l("Vul een naam in.")),
+    "role": one_of(ROLES, _l("Kies een rol.")),
+    "password": _password,
+}

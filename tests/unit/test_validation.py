@@ -2,7 +2,12 @@
 import pytest
 
 from gdt.validation import (
-    InvalidValue, clean_text, normalise_addition, normalise_email, normalise_phone, normalise_postcode,
+    InvalidValue,
+    clean_text,
+    normalise_addition,
+    normalise_email,
+    normalise_phone,
+    normalise_postcode,
     parse_house_number,
 )
 
