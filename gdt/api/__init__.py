@@ -1,5 +1,5 @@
 """JSON API v1: problem+json errors (RFC 9457) and an API-Version header on every response."""
-from flask import Blueprint, Flask, Response, json
+from flask import Blueprint, Flask, Response, json, request
 
 from gdt.services.errors import ServiceError, ValidationFailed
 
@@ -23,13 +23,15 @@ def _service_error(error: ServiceError) -> Response:
     return problem(error.status, str(error.message), code=error.code, **extra)
 
 
-@bp.after_request
 def _version_header(response: Response) -> Response:
-    response.headers["API-Version"] = API_VERSION
+    """On every /api/ response, including 404s for paths that match no route (NL API Design Rules)."""
+    if request.path.startswith("/api/"):
+        response.headers["API-Version"] = API_VERSION
     return response
 
 
 def register(app: Flask) -> None:
     from gdt.api import statistics  # noqa: F401  (routes)
     app.register_blueprint(bp)
+    app.after_request(_version_header)
 
