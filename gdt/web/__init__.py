@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from flask import Flask, current_app, has_request_context, redirect, render_template, request, session, url_for
 from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug import exceptions as http_exceptions
@@ -81,12 +82,12 @@ def _error_page(error: HTTPException):
 
 
 NAVIGATION = {
-    "intake": [("intake.new_report", "Melding registreren"), ("intake.queue", "Intakewachtrij"),
-               ("intake.mine", "Mijn meldingen")],
-    "coordinator": [("intake.queue", "Te beoordelen"), ("cases.index", "Casussen"),
-                    ("statistics.index", "Statistieken")],
-    "manager": [("statistics.index", "Statistieken")],
-    "admin": [("admin.users", "Gebruikers"), ("admin.partners", "Ketenpartners")],
+    "intake": [("intake.new_report", _l("Melding registreren")), ("intake.queue", _l("Intakewachtrij")),
+               ("intake.mine", _l("Mijn meldingen"))],
+    "coordinator": [("intake.queue", _l("Te beoordelen")), ("cases.index", _l("Casussen")),
+                    ("statistics.index", _l("Statistieken"))],
+    "manager": [("statistics.index", _l("Statistieken"))],
+    "admin": [("admin.users", _l("Gebruikers")), ("admin.partners", _l("Ketenpartners"))],
 }
 
 
