@@ -1,0 +1,144 @@
+"""Demo data: the yearly shape of DESIGN §1, one login per role, idempotent with if_empty."""
+from datetime import datetime
+
+import pytest
+import sqlalchemy as sa
+
+from gdt.db import AMSTERDAM, utcnow
+from gdt.models import AuditEvent, Case, CaseEvent, Report, ReportEvent, User
+from gdt.services import auth, demo
+from gdt.services.references import REFERENCE_PATTERN, next_reference
+from gdt.validation import normalise_postcode
+
+DEMO_EMAILS = {email: role for role, email, _name, _password in demo.DEMO_LOGINS}
+
+
+def in_year(year: int):
+    return sa.and_(Report.received_at >= datetime(year, 1, 1, tzinfo=AMSTERDAM),
+                   Report.received_at < datetime(year + 1, 1, 1, tzinfo=AMSTERDAM))
+
+
+def count(db, query) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+
+
+@pytest.fixture
+def loaded(db):
+    return demo.load_demo(year=2025, reports=500, if_empty=False)
+
+
+def test_demo_loads_the_requested_year_in_the_shape_of_the_annual_report(db, loaded):
+    resident = sa.select(Report).where(in_year(2025), Report.channel != "partner")
+    assert (loaded.loaded, loaded.year, loaded.reports) == (True, 2025, 500)
+    assert count(db, resident) == 500
+    assert 0.75 <= count(db, resident.where(Report.channel == "app")) / 500 <= 0.85
+    escalated = count(db, resident.where(Report.triage_outcome == "escalated"))
+    assert escalated == loaded.cases and 0.04 <= escalated / 500 <= 0.08
+    assert count(db, resident.where(Report.triage_outcome == "referred")) == 500 - escalated
+    referred_to = db.session.execute(
+        sa.select(Report.referred_partner_id, sa.func.count()).where(Report.triage_outcome == "referred")
+        .group_by(Report.referred_partner_id).order_by(sa.func.count().desc())).all()
+    assert referred_to[0][1] / (500 - escalated) > 0.5 and len(referred_to) > 3  # mostly Ruimtelijk Domein
+
+    from_reports = sa.select(Case).where(Case.source == "report")
+    advice = count(db, from_reports.where(Case.mode == "advice"))
+    assert 0.4 <= advice / escalated <= 0.65
+    partner_cases = count(db, sa.select(Case).where(Case.source == "partner"))
+    assert partner_cases == loaded.partner_registrations and 0.2 <= partner_cases / escalated <= 0.5
+    closed = count(db, sa.select(Case).where(Case.status == "closed", Case.result.is_not(None)))
+    assert closed / (escalated + partner_cases) > 0.6
+    assert count(db, sa.select(Case).where(Case.coordinator_id.is_(None))) == 0
+
+
+def test_demo_gives_the_intake_queue_recent_work_and_realistic_addresses(db, loaded):
+    this_year = utcnow().astimezone(AMSTERDAM).year
+    queue = db.session.scalars(sa.select(Report).where(Report.status == "received")).all()
+    assert len(queue) == loaded.untriaged > 0
+    assert all(report.received_at.astimezone(AMSTERDAM).year == this_year for report in queue)
+    reports = db.session.scalars(sa.select(Report)).all()
+    assert all(normalise_postcode(r.postcode) == r.postcode and 5611 <= int(r.postcode[:4]) <= 5658 for r in reports)
+    assert all(r.city == "Eindhoven" and r.street and r.description for r in reports)
+    repeats = db.session.execute(sa.select(Report.postcode, Report.house_number).group_by(
+        Report.postcode, Report.house_number).having(sa.func.count() >= 3)).all()
+    assert len(repeats) >= 5  # the address history has something to show
+    assert any(r.reporter_is_anonymous for r in reports) and any(r.reporter_name for r in reports)
+
+
+def test_demo_writes_history_references_and_one_audit_event(db, loaded):
+    reports = db.session.scalars(sa.select(Report)).all()
+    events = db.session.scalars(sa.select(ReportEvent.event)).all()
+    assert events.count("register") == len(reports)
+    assert events.count("refer") + events.count("escalate") == sum(r.triage_outcome is not None for r in reports)
+    case_events = set(db.session.scalars(sa.select(CaseEvent.event)))
+    assert {"open", "assign_coordinator", "decide_mode", "close"} <= case_events
+    references = [r.reference for r in reports] + list(db.session.scalars(sa.select(Case.reference)))
+    assert len(set(references)) == len(references) and all(REFERENCE_PATTERN.fullmatch(r) for r in references)
+    highest = max(int(r[-6:]) for r in references if r.startswith("GDT-2025-"))
+    assert next_reference(2025) == f"GDT-2025-{highest + 1:06d}"
+    assert db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action == "demo")).all() == ["demo"]
+
+
+def test_demo_is_deterministic(db):
+    def snapshot(since_id: int) -> list[tuple]:
+        return db.session.execute(
+            sa.select(Report.received_at, Report.channel, Report.postcode, Report.house_number, Report.triage_outcome,
+                      Report.reporter_name).where(Report.id > since_id, in_year(2024)).order_by(Report.id)).all()
+
+    demo.load_demo(year=2024, reports=120, if_empty=False)
+    first_max = db.session.scalar(sa.select(sa.func.max(Report.id)))
+    demo.load_demo(year=2024, reports=120, if_empty=False)
+
+    assert snapshot(0)[:len(snapshot(first_max))] == snapshot(first_max)
+    assert len(snapshot(first_max)) > 120  # partner registrations come on top
+
+
+def test_demo_creates_one_login_per_role_once_and_leaves_existing_accounts_alone(db, make):
+    admin = make.user(role="admin", email="admin@gdt.example", name="Echte Beheerder")
+    admin_hash = admin.password_hash
+
+    first = demo.load_demo(year=2025, reports=0, if_empty=False)
+    second = demo.load_demo(year=2025, reports=0, if_empty=False)
+
+    accounts = db.session.scalars(sa.select(User).where(User.email.in_(DEMO_EMAILS))).all()
+    assert {user.email: user.role for user in accounts} == DEMO_EMAILS
+    assert (admin.name, admin.password_hash) == ("Echte Beheerder", admin_hash)
+    assert [login.created for login in first.logins] == [True, True, True, False]
+    assert not any(login.created for login in second.logins)
+    role, email, _name, password = demo.DEMO_LOGINS[1]
+    assert auth.authenticate(email, password).role == role == "coordinator"
+
+
+def test_if_empty_loads_nothing_when_reports_exist_but_still_lists_the_logins(db, loaded):
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(Report))
+
+    again = demo.load_demo(year=2025, reports=500, if_empty=True)
+
+    assert not again.loaded
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Report)) == before
+    text = again.describe()
+    assert "already present" in text
+    assert all(email in text for email in DEMO_EMAILS) and "demo-intake-2026!" in text
+
+
+def test_describe_says_what_was_loaded_and_lists_every_login(loaded):
+    text = loaded.describe()
+    assert "2025" in text and "500 reports" in text
+    for role, email, _name, password in demo.DEMO_LOGINS:
+        assert role in text and email in text and password in text
+
+
+def test_default_year_is_last_year_in_amsterdam(db):
+    summary = demo.load_demo(year=None, reports=30, if_empty=True)
+    assert summary.year == utcnow().astimezone(AMSTERDAM).year - 1
+
+
+def test_cli_demo_loads_and_prints_the_logins(runner, db):
+    result = runner.invoke(args=["demo", "--reports", "200", "--year", "2025"])
+
+    assert result.exit_code == 0, result.output
+    assert "Loaded demo data for 2025: 200 reports" in result.output
+    assert "coordinator@gdt.example" in result.output
+    assert count(db, sa.select(Report).where(in_year(2025), Report.channel != "partner")) == 200
+
+    again = runner.invoke(args=["demo", "--if-empty"])
+    assert again.exit_code == 0 and "already present" in again.output
