@@ -11,6 +11,9 @@ from gdt.models.users import ROLES
 from gdt.services.errors import ServiceError
 
 
+MAX_PRINTED_PROBLEMS = 50  # the exception keeps them all; a terminal full of errors helps nobody
+
+
 def register(app: Flask) -> None:
     for command in (users, partners, import_reports, stats, demo):
         app.cli.add_command(command)
@@ -83,8 +86,10 @@ def import_reports(path: Path, dry_run: bool) -> None:
     try:
         summary = imports.import_reports(path, dry_run=dry_run)
     except imports.ImportFailed as failed:
-        for problem in failed.errors:
+        for problem in failed.errors[:MAX_PRINTED_PROBLEMS]:
             click.echo(f"row {problem.row}, column {problem.column}: {problem.message}", err=True)
+        if len(failed.errors) > MAX_PRINTED_PROBLEMS:
+            click.echo(f"… and {len(failed.errors) - MAX_PRINTED_PROBLEMS} more", err=True)
         _fail(f"{len(failed.errors)} error(s); nothing was imported")
     verb = "Would import" if dry_run else "Imported"
     click.echo(f"{verb} {summary.reports} reports and {summary.cases} cases.")
@@ -107,5 +112,8 @@ def stats(year: int, fmt: str) -> None:
 def demo(year: int | None, count: int, if_empty: bool) -> None:
     """Load realistic demo data and print the demo logins."""
     from gdt.services import demo as demo_service
-    summary = demo_service.load_demo(year=year, reports=count, if_empty=if_empty)
+    try:
+        summary = demo_service.load_demo(year=year, reports=count, if_empty=if_empty)
+    except ServiceError as error:
+        _fail(str(error.message))
     click.echo(summary.describe())
