@@ -13,7 +13,7 @@ run: install
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install
-	$(VENV)/bin/python -m tests.postgres
+	$(VENV)/bin/python -m tests.system_packages
 	$(VENV)/bin/pytest
 	$(VENV)/bin/pytest --postgres
 

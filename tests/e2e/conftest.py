@@ -1,0 +1,88 @@
+"""End-to-end: the real app served on loopback with real commits and CSRF on, driven by headless Chromium."""
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+import config
+from gdt import create_app
+from gdt.db import db
+from gdt.services import reference_data, users
+
+PASSWORD = "een wachtwoord voor de browser"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def live_app(tmp_path_factory):
+    class LiveConfig(config.TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'gdt.sqlite'}"
+        WTF_CSRF_ENABLED = True
+
+    app = create_app(LiveConfig)
+    with app.app_context():
+        db.create_all()
+        reference_data.ensure_defaults()
+        for role in ("intake", "coordinator", "manager"):
+            users.create_user(f"{role}@gdt.test", f"{role.title()} Test", role, PASSWORD, actor=None)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def base_url(live_app):
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    assert executable, "Debian's chromium is needed (make test installs it: python -m tests.system_packages)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def login(browser, base_url):
+    pages = []
+
+    def open_as(role: str):
+        page = browser.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(f"{base_url}/login")
+        page.fill("#email", f"{role}@gdt.test")
+        page.fill("#password", PASSWORD)
+        page.press("#password", "Enter")
+        page.wait_for_load_state()
+        pages.append(page)
+        return page
+
+    yield open_as
+    for page in pages:
+        page.close()
+
+
+@pytest.fixture(scope="session")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+    return Axe()
+
+
+def assert_accessible(axe, page) -> None:
+    """axe-core finds part of the WCAG 2.1 A/AA failures automatically; none may remain."""
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    violations = [(item["id"], [node["target"] for node in item["nodes"]][:3]) for item in results.response["violations"]]
+    assert violations == [], violations
