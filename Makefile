@@ -32,7 +32,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $@
 
 translations: $(STAMP)
-	if [ -d gdt/translations ]; then $(VENV)/bin/pybabel compile -q -d gdt/translations; fi
+	if [ -d gdt/translations ]; then $(VENV)/bin/pybabel -q compile -d gdt/translations; fi
 
 bench: install
 	$(VENV)/bin/python bench/statistics.py

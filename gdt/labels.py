@@ -1,31 +1,43 @@
-"""Dutch labels for the stable keys of the contracts (DESIGN §2, §6)."""
+"""Dutch labels for the stable keys of the contracts (DESIGN §2, §6), translated for the UI.
+
+The statistics document always carries the Dutch labels (gdt.services.statistics forces nl).
+"""
+from flask_babel import lazy_gettext as _l
 
 CHANNEL_LABELS = {
-    "app": "Woonoverlast-app",
-    "webform": "Webformulier",
-    "phone": "Telefoon (14040)",
-    "partner": "Aanmelding ketenpartner",
+    "app": _l("Woonoverlast-app"),
+    "webform": _l("Webformulier"),
+    "phone": _l("Telefoon (14040)"),
+    "partner": _l("Aanmelding ketenpartner"),
 }
-OUTCOME_LABELS = {"referred": "Doorverwezen", "escalated": "In behandeling GDT"}
-MODE_LABELS = {"advice": "Informatie/advies aan ketenpartner", "regie": "Casus-/procesregie", "undecided": "Nog niet bepaald"}
-SOURCE_LABELS = {"report": "Melding", "partner": "Aanmelding ketenpartner"}
-REPORT_STATUS_LABELS = {"received": "Ontvangen", "referred": "Doorverwezen", "escalated": "In behandeling GDT", "closed": "Afgehandeld"}
-CASE_STATUS_LABELS = {"open": "Open", "closed": "Gesloten"}
-ROLE_LABELS = {"intake": "Intake", "coordinator": "Regisseur", "manager": "Manager", "admin": "Beheerder"}
+OUTCOME_LABELS = {"referred": _l("Doorverwezen"), "escalated": _l("In behandeling GDT")}
+MODE_LABELS = {
+    "advice": _l("Informatie/advies aan ketenpartner"), "regie": _l("Casus-/procesregie"),
+    "undecided": _l("Nog niet bepaald"),
+}
+SOURCE_LABELS = {"report": _l("Melding"), "partner": _l("Aanmelding ketenpartner")}
+REPORT_STATUS_LABELS = {
+    "received": _l("Ontvangen"), "referred": _l("Doorverwezen"), "escalated": _l("In behandeling GDT"),
+    "closed": _l("Afgehandeld"),
+}
+CASE_STATUS_LABELS = {"open": _l("Open"), "closed": _l("Gesloten")}
+ROLE_LABELS = {
+    "intake": _l("Intake"), "coordinator": _l("Regisseur"), "manager": _l("Manager"), "admin": _l("Beheerder"),
+}
 PARTNER_KIND_LABELS = {
-    "municipal": "Gemeente", "police": "Politie", "care": "Zorg (GGZ)", "housing": "Woningcorporatie",
-    "social": "Sociaal domein / wijkteam", "justice": "Justitie", "other": "Overig",
+    "municipal": _l("Gemeente"), "police": _l("Politie"), "care": _l("Zorg (GGZ)"), "housing": _l("Woningcorporatie"),
+    "social": _l("Sociaal domein / wijkteam"), "justice": _l("Justitie"), "other": _l("Overig"),
 }
 # Results a case can close with; "imported" marks historic cases whose result was not recorded.
 CASE_RESULT_LABELS = {
-    "de-escalated": "Gede-escaleerd",
-    "handled-by-partner": "Afgehandeld door ketenpartner",
-    "handed-over-zvh": "Overgedragen aan Zorg- en Veiligheidshuis",
-    "stopped": "Gestopt",
-    "imported": "Onbekend (historische import)",
+    "de-escalated": _l("Gede-escaleerd"),
+    "handled-by-partner": _l("Afgehandeld door ketenpartner"),
+    "handed-over-zvh": _l("Overgedragen aan Zorg- en Veiligheidshuis"),
+    "stopped": _l("Gestopt"),
+    "imported": _l("Onbekend (historische import)"),
 }
 EVENT_LABELS = {
-    "register": "Geregistreerd", "import": "Geïmporteerd", "refer": "Doorverwezen", "escalate": "Geëscaleerd naar GDT",
-    "close": "Gesloten", "open": "Casus geopend", "assign_coordinator": "Regisseur toegewezen",
-    "decide_mode": "Werkwijze bepaald", "involve_partner": "Ketenpartner betrokken", "add_note": "Journaalnotitie",
+    "register": _l("Geregistreerd"), "import": _l("Geïmporteerd"), "refer": _l("Doorverwezen"), "escalate": _l("Geëscaleerd naar GDT"),
+    "close": _l("Gesloten"), "open": _l("Casus geopend"), "assign_coordinator": _l("Regisseur toegewezen"),
+    "decide_mode": _l("Werkwijze bepaald"), "involve_partner": _l("Ketenpartner betrokken"), "add_note": _l("Journaalnotitie"),
 }

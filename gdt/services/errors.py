@@ -1,4 +1,5 @@
 """The only exceptions views and the API need to catch. Messages are user-facing Dutch."""
+from flask_babel import lazy_gettext as _l
 
 
 class ServiceError(Exception):
@@ -23,7 +24,8 @@ class Forbidden(ServiceError):
     status = 403
 
 
-STALE_MESSAGE = "Deze gegevens zijn intussen door iemand anders gewijzigd. Laad de pagina opnieuw en probeer het nog eens."
+STALE_MESSAGE = _l("Deze gegevens zijn intussen door iemand anders gewijzigd. "
+                   "Laad de pagina opnieuw en probeer het nog eens.")
 
 
 class ValidationFailed(ServiceError):

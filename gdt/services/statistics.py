@@ -11,6 +11,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from gdt.db import AMSTERDAM, db
@@ -42,9 +43,17 @@ def view_statistics(year: int, *, actor: User) -> dict:
 
 
 def yearly_statistics(year: int) -> dict:
-    """The DESIGN §6 document for reports and cases received in `year` (Amsterdam time)."""
+    """The DESIGN §6 document for reports and cases received in `year` (Amsterdam time).
+
+    Labels are Dutch by contract, whatever language the person asking reads the pages in.
+    """
     reports = _report_counts(year)
     cases = _case_counts(year)
+    with force_locale("nl"):
+        return _document(year, reports, cases)
+
+
+def _document(year: int, reports: list[dict], cases: list[dict]) -> dict:
     return {
         "year": year,
         "reports": _reports_section(reports),
