@@ -1,4 +1,5 @@
 """Shared form helpers: put a service's refusal next to its field, and the fields every edit form has."""
+from flask import flash, redirect
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, ValidationError
 from wtforms.fields.choices import SelectChoice
@@ -38,3 +39,20 @@ class VersionedForm(FlaskForm):
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def submit(form: FlaskForm, perform, *, success, next_url):
+    """The shape every form view shares: validate, call one service, flash and redirect.
+
+    Returns the redirect, or None when the form must be shown again (with the service's refusal
+    next to its field). `success` and `next_url` may be callables of the service's result.
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = perform()
+    except ServiceError as error:
+        show_error(form, error)
+        return None
+    flash(str(success(result) if callable(success) else success), "success")
+    return redirect(next_url(result) if callable(next_url) else next_url)

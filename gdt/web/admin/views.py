@@ -1,16 +1,15 @@
 """Admin pages: staff accounts and chain partners. URLs carry user ids and partner keys, never e-mail addresses."""
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from gdt.db import db
 from gdt.services import partners as partner_service
 from gdt.services import users as user_service
-from gdt.services.errors import ServiceError
 from gdt.web.access import role_required
 from gdt.web.admin import bp
 from gdt.web.admin.forms import ActiveForm, PartnerCreateForm, PartnerEditForm, UserCreateForm, UserEditForm
-from gdt.web.forms import show_error
+from gdt.web.forms import submit
 
 
 @bp.route("/admin/users")
@@ -24,16 +23,10 @@ def users():
 @role_required("admin")
 def new_user():
     form = UserCreateForm()
-    if form.validate_on_submit():
-        try:
-            user_service.create_user(form.email.data, form.name.data, form.role.data, form.password.data,
-                                     actor=current_user)
-        except ServiceError as error:
-            show_error(form, error)
-        else:
-            flash(_("Het account is aangemaakt."), "success")
-            return redirect(url_for("admin.users"))
-    return render_template("admin/new_user.html", form=form), 422 if form.errors else 200
+    done = submit(form, lambda: user_service.create_user(form.email.data, form.name.data, form.role.data,
+                                                         form.password.data, actor=current_user),
+                  success=_("Het account is aangemaakt."), next_url=url_for("admin.users"))
+    return done or (render_template("admin/new_user.html", form=form), 422 if form.errors else 200)
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -41,15 +34,10 @@ def new_user():
 def edit_user(user_id: int):
     user = user_service.get_user(user_id)
     form = UserEditForm(obj=user)
-    if form.validate_on_submit():
-        try:
-            user_service.update_user(user, name=form.name.data, role=form.role.data, actor=current_user)
-        except ServiceError as error:
-            show_error(form, error)
-        else:
-            flash(_("De wijzigingen zijn opgeslagen."), "success")
-            return redirect(url_for("admin.users"))
-    return _user_page(user, form, ActiveForm(prefix="active", formdata=None))
+    done = submit(form, lambda: user_service.update_user(user, name=form.name.data, role=form.role.data,
+                                                         actor=current_user),
+                  success=_("De wijzigingen zijn opgeslagen."), next_url=url_for("admin.users"))
+    return done or _user_page(user, form, ActiveForm(prefix="active", formdata=None))
 
 
 @bp.route("/admin/users/<int:user_id>/deactivate", methods=["POST"])
@@ -67,15 +55,9 @@ def activate_user(user_id: int):
 def _set_user_active(user_id: int, active: bool, success: str):
     user = user_service.get_user(user_id)
     form = ActiveForm(prefix="active")
-    if form.validate_on_submit():
-        try:
-            user_service.set_user_active(user, active, actor=current_user)
-        except ServiceError as error:
-            show_error(form, error)
-        else:
-            flash(success, "success")
-            return redirect(url_for("admin.edit_user", user_id=user_id))
-    return _user_page(user, UserEditForm(obj=user, formdata=None), form)
+    done = submit(form, lambda: user_service.set_user_active(user, active, actor=current_user),
+                  success=success, next_url=url_for("admin.edit_user", user_id=user_id))
+    return done or _user_page(user, UserEditForm(obj=user, formdata=None), form)
 
 
 def _user_page(user, form: UserEditForm, active_form: ActiveForm):
@@ -94,16 +76,11 @@ def partners():
 @role_required("admin")
 def new_partner():
     form = PartnerCreateForm()
-    if form.validate_on_submit():
-        try:
-            partner = partner_service.create_partner(form.key.data, form.name.data, email=form.email.data,
-                                                     kind=form.kind.data, actor=current_user)
-        except ServiceError as error:
-            show_error(form, error)
-        else:
-            flash(_("Ketenpartner %(name)s is toegevoegd.", name=partner.name), "success")
-            return redirect(url_for("admin.partners"))
-    return render_template("admin/new_partner.html", form=form), 422 if form.errors else 200
+    done = submit(form, lambda: partner_service.create_partner(form.key.data, form.name.data, email=form.email.data,
+                                                               kind=form.kind.data, actor=current_user),
+                  success=lambda partner: _("Ketenpartner %(name)s is toegevoegd.", name=partner.name),
+                  next_url=url_for("admin.partners"))
+    return done or (render_template("admin/new_partner.html", form=form), 422 if form.errors else 200)
 
 
 @bp.route("/admin/partners/<key>", methods=["GET", "POST"])
@@ -111,16 +88,10 @@ def new_partner():
 def edit_partner(key: str):
     partner = partner_service.get_partner(key)
     form = PartnerEditForm(obj=partner)
-    if form.validate_on_submit():
-        try:
-            partner_service.update_partner(partner, name=form.name.data, email=form.email.data, kind=form.kind.data,
-                                           actor=current_user)
-        except ServiceError as error:
-            show_error(form, error)
-        else:
-            flash(_("De wijzigingen zijn opgeslagen."), "success")
-            return redirect(url_for("admin.partners"))
-    return _partner_page(partner, form, ActiveForm(prefix="active", formdata=None))
+    done = submit(form, lambda: partner_service.update_partner(partner, name=form.name.data, email=form.email.data,
+                                                               kind=form.kind.data, actor=current_user),
+                  success=_("De wijzigingen zijn opgeslagen."), next_url=url_for("admin.partners"))
+    return done or _partner_page(partner, form, ActiveForm(prefix="active", formdata=None))
 
 
 @bp.route("/admin/partners/<key>/deactivate", methods=["POST"])
@@ -138,15 +109,9 @@ def activate_partner(key: str):
 def _set_partner_active(key: str, active: bool, success: str):
     partner = partner_service.get_partner(key)
     form = ActiveForm(prefix="active")
-    if form.validate_on_submit():
-        try:
-            partner_service.set_partner_active(partner, active, actor=current_user)
-        except ServiceError as error:
-            show_error(form, error)
-        else:
-            flash(success, "success")
-            return redirect(url_for("admin.edit_partner", key=key))
-    return _partner_page(partner, PartnerEditForm(obj=partner, formdata=None), form)
+    done = submit(form, lambda: partner_service.set_partner_active(partner, active, actor=current_user),
+                  success=success, next_url=url_for("admin.edit_partner", key=key))
+    return done or _partner_page(partner, PartnerEditForm(obj=partner, formdata=None), form)
 
 
 def _partner_page(partner, form: PartnerEditForm, active_form: ActiveForm):

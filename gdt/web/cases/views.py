@@ -1,5 +1,5 @@
 """GDT cases: the list and the case page with its actions."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -7,11 +7,10 @@ from flask_login import current_user
 from gdt.db import db
 from gdt.labels import CASE_RESULT_LABELS
 from gdt.services import cases, reference_data, users
-from gdt.services.errors import ServiceError
 from gdt.web.access import role_required
 from gdt.web.cases import bp
 from gdt.web.cases.forms import CloseForm, CoordinatorForm, ModeForm, NoteForm, PartnerForm
-from gdt.web.forms import choices, show_error
+from gdt.web.forms import choices, submit
 
 STATUS_FILTERS = ("open", "closed")
 
@@ -37,15 +36,9 @@ def _case_action(name, form_class, perform, success_message):
     def view(reference: str):
         case = cases.view_case(reference, actor=current_user)
         form = _prepare(form_class(prefix=name))
-        if form.validate_on_submit():
-            try:
-                perform(case, form)
-            except ServiceError as error:
-                show_error(form, error)
-            else:
-                flash(str(success_message), "success")
-                return redirect(url_for("cases.show", reference=reference))
-        return _render(case, **{form_class.__name__: form}, status=422)
+        done = submit(form, lambda: perform(case, form), success=success_message,
+                      next_url=url_for("cases.show", reference=reference))
+        return done or _render(case, **{form_class.__name__: form}, status=422)
     return view
 
 

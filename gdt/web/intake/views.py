@@ -1,13 +1,12 @@
 """Phone intake and the intake queue."""
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from gdt.db import db
 from gdt.services import intake, reference_data, triage
-from gdt.services.errors import ServiceError
 from gdt.web.access import role_required
-from gdt.web.forms import choices, show_error
+from gdt.web.forms import choices, submit
 from gdt.web.intake import bp
 from gdt.web.intake.forms import PhoneReportForm
 
@@ -18,16 +17,14 @@ def new_report():
     form = PhoneReportForm()
     form.category.choices = choices([("", _("Kies een categorie"))] + [
         (category.key, category.label) for category in reference_data.active_categories()])
-    if form.validate_on_submit():
-        data = intake.ReportInput(**{name: form[name].data for name in intake.ReportInput.__dataclass_fields__})
-        try:
-            report = intake.register_phone_report(data, actor=current_user)
-        except ServiceError as error:
-            show_error(form, error)
-        else:
-            flash(_("Melding %(reference)s is geregistreerd.", reference=report.reference), "success")
-            return redirect(url_for("intake.show", reference=report.reference))
-    return render_template("intake/new_report.html", form=form), 422 if form.errors else 200
+    done = submit(form, lambda: intake.register_phone_report(_report_input(form), actor=current_user),
+                  success=lambda report: _("Melding %(reference)s is geregistreerd.", reference=report.reference),
+                  next_url=lambda report: url_for("intake.show", reference=report.reference))
+    return done or (render_template("intake/new_report.html", form=form), 422 if form.errors else 200)
+
+
+def _report_input(form: PhoneReportForm) -> intake.ReportInput:
+    return intake.ReportInput(**{name: form[name].data for name in intake.ReportInput.__dataclass_fields__})
 
 
 @bp.route("/intake/reports/<reference>")

@@ -1,12 +1,11 @@
 """The triage screen: a report with its history and its address, and the two decisions."""
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from gdt.services import reference_data, triage
-from gdt.services.errors import ServiceError
 from gdt.web.access import role_required
-from gdt.web.forms import choices, show_error
+from gdt.web.forms import choices, submit
 from gdt.web.triage import bp
 from gdt.web.triage.forms import EscalateForm, ReferForm
 
@@ -15,7 +14,8 @@ from gdt.web.triage.forms import EscalateForm, ReferForm
 @role_required("coordinator")
 def show(reference: str):
     report = triage.view_report(reference, actor=current_user)
-    return _render(report, ReferForm(version=report.version, prefix="refer"), EscalateForm(version=report.version, prefix="escalate"))
+    return _render(report, ReferForm(version=report.version, prefix="refer"),
+                   EscalateForm(version=report.version, prefix="escalate"))
 
 
 @bp.route("/reports/<reference>/refer", methods=["POST"])
@@ -23,16 +23,12 @@ def show(reference: str):
 def refer(reference: str):
     report = triage.view_report(reference, actor=current_user)
     form = _with_partners(ReferForm(prefix="refer"))
-    if form.validate_on_submit():
-        try:
-            triage.refer_report(report, form.partner.data, form.reason.data, actor=current_user,
-                                seen_version=form.version.data)
-        except ServiceError as error:
-            show_error(form, error)
-        else:
-            flash(_("Melding doorverwezen naar %(partner)s.", partner=report.referred_partner.name), "success")
-            return redirect(url_for("triage.show", reference=reference))
-    return _render(report, form, EscalateForm(version=report.version, prefix="escalate"), 422)
+    done = submit(form, lambda: triage.refer_report(report, form.partner.data, form.reason.data, actor=current_user,
+                                                    seen_version=form.version.data),
+                  success=lambda referred: _("Melding doorverwezen naar %(partner)s.",
+                                             partner=referred.referred_partner.name),
+                  next_url=url_for("triage.show", reference=reference))
+    return done or _render(report, form, EscalateForm(version=report.version, prefix="escalate"), 422)
 
 
 @bp.route("/reports/<reference>/escalate", methods=["POST"])
@@ -40,15 +36,11 @@ def refer(reference: str):
 def escalate(reference: str):
     report = triage.view_report(reference, actor=current_user)
     form = EscalateForm(prefix="escalate")
-    if form.validate_on_submit():
-        try:
-            case = triage.escalate_report(report, form.reason.data, actor=current_user, seen_version=form.version.data)
-        except ServiceError as error:
-            show_error(form, error)
-        else:
-            flash(_("Casus %(reference)s is geopend.", reference=case.reference), "success")
-            return redirect(url_for("cases.show", reference=case.reference))
-    return _render(report, ReferForm(version=report.version, prefix="refer"), form, 422)
+    done = submit(form, lambda: triage.escalate_report(report, form.reason.data, actor=current_user,
+                                                       seen_version=form.version.data),
+                  success=lambda case: _("Casus %(reference)s is geopend.", reference=case.reference),
+                  next_url=lambda case: url_for("cases.show", reference=case.reference))
+    return done or _render(report, ReferForm(version=report.version, prefix="refer"), form, 422)
 
 
 def _with_partners(form: ReferForm) -> ReferForm:
