@@ -108,3 +108,18 @@ def test_reactivated_user_can_log_in_again(make):
 def test_unknown_user_id_is_not_found(db):
     with pytest.raises(NotFound):
         users.get_user(987654)
+
+
+def test_a_unique_clash_at_commit_is_a_conflict_not_a_crash(make, db):
+    """Two admins creating the same account at once: the loser gets a message, the database stays consistent."""
+    import sqlalchemy as sa
+    from gdt.models import User as UserModel
+    from gdt.services.errors import Conflict
+    from gdt.services.transaction import unit_of_work
+
+    existing = make.user("intake")
+    with pytest.raises(Conflict):
+        with unit_of_work():
+            db.session.add(UserModel(email=existing.email, name="Dubbel", role="intake", password_hash="x"))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(UserModel)
+                             .where(UserModel.email == existing.email)) == 1
