@@ -60,6 +60,10 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
     house_number_addition: so.Mapped[Optional[str]] = so.mapped_column(sa.String(6))
     street: so.Mapped[Optional[str]] = so.mapped_column(sa.String(120))
     city: so.Mapped[Optional[str]] = so.mapped_column(sa.String(80))
+    # From the address service when it answered (BAG nummeraanduiding id, CBS wijk/buurt); None when typed by hand.
+    bag_id: so.Mapped[Optional[str]] = so.mapped_column(sa.String(16), index=True)
+    wijk_code: so.Mapped[Optional[str]] = so.mapped_column(sa.String(10))
+    buurt_code: so.Mapped[Optional[str]] = so.mapped_column(sa.String(10))
 
     reporter_is_anonymous: so.Mapped[bool] = so.mapped_column(default=False)
     reporter_name: so.Mapped[Optional[str]] = so.mapped_column(sa.String(120))
@@ -74,6 +78,8 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
     referred_partner_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("partners.id"))
     case_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("cases.id"), index=True)
     registered_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    api_client_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("api_clients.id"))
+    reporter_token_hash: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64), unique=True)  # public status
     redacted_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
 
     category: so.Mapped[Category] = so.relationship()

@@ -1,0 +1,27 @@
+"""Follow-up work written in the business transaction and relayed afterwards, so nothing accepted is lost."""
+from datetime import datetime
+from typing import Any, Optional
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from gdt.db import UTCDateTime, db, utcnow
+
+
+class OutboxMessage(db.Model):
+    """One piece of follow-up work (e.g. a receipt mail). The row is the truth; the queue is only a nudge."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        sa.Index("ix_outbox_messages_unpublished", "published_at", "created_at"),
+        sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+    )
+
+    id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)  # uuid4, also the Celery task id
+    topic: so.Mapped[str] = so.mapped_column(sa.String(60))
+    payload: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    published_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
+    processed_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime(), index=True)
+    attempts: so.Mapped[int] = so.mapped_column(default=0)
+    last_error: so.Mapped[Optional[str]] = so.mapped_column(sa.String(200))
