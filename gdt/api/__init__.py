@@ -1,26 +1,72 @@
-"""JSON API v1: problem+json errors (RFC 9457) and an API-Version header on every response."""
-from flask import Blueprint, Flask, Response, json, request
+"""JSON API v1 (DESIGN §6): flask-smorest describes it at /api/v1/openapi.json; every error is RFC 9457.
 
+flask-smorest would register a JSON error handler for the whole app; ours stays off so HTML pages
+keep their error pages, and gdt.web sends every /api/ error through `problem_from_exception`.
+"""
+from http import HTTPStatus
+from importlib import import_module
+
+import flask_smorest
+from flask import Flask, Response, json, request
+from werkzeug.exceptions import HTTPException
+
+from gdt.extensions import csrf
 from gdt.services.errors import ServiceError, ValidationFailed
 
 API_VERSION = "1.0.0"
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-
-def problem(status: int, title: str, detail: str | None = None, **extra) -> Response:
-    body = {"type": "about:blank", "title": title, "status": status} | ({"detail": detail} if detail else {}) | extra
-    return Response(json.dumps(body), status=status, mimetype="application/problem+json")
+URL_PREFIX = "/api/v1"
+MODULES = ("statistics",)
 
 
-@bp.errorhandler(ServiceError)
-def _service_error(error: ServiceError) -> Response:
-    extra = {}
-    if isinstance(error, ValidationFailed):
-        extra["invalidParams"] = [{"name": name, "reason": str(message)} for name, message in error.errors.items()]
-    elif error.field:
-        extra["invalidParams"] = [{"name": error.field, "reason": str(error.message)}]
-    return problem(error.status, str(error.message), code=error.code, **extra)
+class Api(flask_smorest.Api):
+    def _register_error_handlers(self) -> None:
+        """Errors are answered by gdt.web's handler, which knows pages from API paths."""
+
+
+def blueprint(name: str, description: str) -> flask_smorest.Blueprint:
+    """Endpoints are named api_<name>.<view>, apart from the pages' blueprints."""
+    return flask_smorest.Blueprint(f"api_{name}", f"gdt.api.{name}", url_prefix=URL_PREFIX, description=description)
+
+
+def problem(status: int, detail: str | None = None, *, headers: dict | None = None, **extra) -> Response:
+    """An RFC 9457 problem document; `invalidParams` carries field errors the ZGW way."""
+    body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status}
+    body |= ({"detail": detail} if detail else {}) | {key: value for key, value in extra.items() if value is not None}
+    return Response(json.dumps(body), status=status, mimetype="application/problem+json", headers=headers)
+
+
+def problem_from_exception(error: Exception) -> Response:
+    if isinstance(error, ServiceError):
+        errors = error.errors if isinstance(error, ValidationFailed) else ({error.field: error.message}
+                                                                              if error.field else {})
+        return problem(error.status, str(error.message), code=error.code, invalidParams=_invalid_params(errors))
+    assert isinstance(error, HTTPException)
+    data = getattr(error, "data", None) or {}
+    headers = dict(data.get("headers") or {}) | _retry_after(error)
+    if error.code == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="GDT"'
+    messages = data.get("messages") or {}
+    fields = {name: reasons for location in messages.values() for name, reasons in location.items()}
+    detail = "De aanvraag bevat ongeldige gegevens." if fields else error.description
+    return problem(error.code, detail, headers=headers, invalidParams=_invalid_params(fields))
+
+
+def _invalid_params(errors: dict) -> list[dict] | None:
+    """{"field": ["reason", …] or "reason"} → [{"name", "reason"}]; nested schema errors flattened with dots."""
+    params = []
+    for name, reasons in errors.items():
+        if isinstance(reasons, dict):
+            params += [{"name": f"{name}.{param['name']}", "reason": param["reason"]}
+                       for param in _invalid_params(reasons) or []]
+        else:
+            for reason in reasons if isinstance(reasons, list) else [reasons]:
+                params.append({"name": str(name), "reason": str(reason)})
+    return params or None
+
+
+def _retry_after(error: HTTPException) -> dict:
+    response = error.get_response()
+    return {"Retry-After": response.headers["Retry-After"]} if "Retry-After" in response.headers else {}
 
 
 def _version_header(response: Response) -> Response:
@@ -31,7 +77,22 @@ def _version_header(response: Response) -> Response:
 
 
 def register(app: Flask) -> None:
-    from gdt.api import statistics  # noqa: F401  (routes)
-    app.register_blueprint(bp)
+    app.config.update(API_TITLE="GDT", API_VERSION=API_VERSION, OPENAPI_VERSION="3.0.3",
+                      OPENAPI_URL_PREFIX=URL_PREFIX, OPENAPI_JSON_PATH="openapi.json")
+    api = Api(app, spec_kwargs={"info": {"description": "Meldingen, casussen en statistieken van het GDT."}})
+    for name in MODULES:
+        module = import_module(f"gdt.api.{name}")
+        csrf.exempt(module.blp)  # bearer-token calls carry no cookie; session writes are checked in gdt.api.auth
+        api.register_blueprint(module.blp)
+    _make_public(app, "api-docs.openapi_json")  # the ADR wants the OpenAPI document open to all
     app.after_request(_version_header)
 
+
+def _make_public(app: Flask, endpoint: str) -> None:
+    view = app.view_functions[endpoint]
+
+    def public_view(*args, **kwargs):
+        return view(*args, **kwargs)
+
+    public_view.required_roles = ()
+    app.view_functions[endpoint] = public_view

@@ -13,7 +13,7 @@ from gdt import labels
 from gdt.extensions import babel, login_manager
 from gdt.services import audit
 from gdt.services import auth as auth_service
-from gdt.services.errors import Forbidden, NotFound
+from gdt.services.errors import ServiceError
 
 BLUEPRINTS = ("auth", "home", "intake", "triage", "cases", "statistics", "admin")
 
@@ -27,8 +27,7 @@ def configure_web(app: Flask) -> None:
     app.before_request(_remember_origin)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _error_page)
-    app.register_error_handler(NotFound, lambda error: _error_page(http_exceptions.NotFound(str(error.message))))
-    app.register_error_handler(Forbidden, lambda error: _error_page(http_exceptions.Forbidden(str(error.message))))
+    app.register_error_handler(ServiceError, _service_refusal)
     app.context_processor(lambda: {"labels": labels, "navigation": navigation_for, "get_locale": get_locale})
     app.add_template_filter(_local_datetime, "datetime")
     app.add_template_filter(_local_date, "date")
@@ -74,11 +73,19 @@ def _security_headers(response):
 
 def _error_page(error: HTTPException):
     if request.path.startswith("/api/"):
-        from gdt.api import problem
-        return problem(error.code, error.name, error.description)
+        from gdt.api import problem_from_exception
+        return problem_from_exception(error)
     if error.code == 401:
         return redirect(url_for("auth.login", next=request.path))
     return render_template("error.html", error=error), error.code
+
+
+def _service_refusal(error: ServiceError):
+    """A refusal no view caught (not found, forbidden, or any refusal of an API call)."""
+    if request.path.startswith("/api/"):
+        from gdt.api import problem_from_exception
+        return problem_from_exception(error)
+    return _error_page(http_exceptions.default_exceptions[error.status](str(error.message)))
 
 
 NAVIGATION = {
