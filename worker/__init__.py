@@ -13,4 +13,5 @@ def init_celery(app: Flask) -> Celery:
     celery.config_from_object(app.config["CELERY"])
     celery.set_default()
     app.extensions["celery"] = celery
+    from worker.tasks import outbox  # noqa: F401  (registers gdt.outbox.process_message by name)
     return celery

@@ -1,0 +1,142 @@
+"""Receipt mails through a real SMTP server (aiosmtpd on loopback): who gets one, what it says, retries."""
+import socket
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from gdt.db import utcnow
+from gdt.models import OutboxMessage, Report
+from gdt.services import mail, outbox, receipts
+from gdt.services.transaction import unit_of_work
+
+pytestmark = pytest.mark.integration
+
+EMAIL = "melder@example.nl"
+DESCRIPTION = "De buurman op nummer 12 schreeuwt elke nacht tegen zijn vrouw."
+
+
+class Inbox:
+    """A real SMTP server that keeps what it receives; `refuse` makes it reject every recipient (550)."""
+
+    def __init__(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.received, self.refuse, self._controller = [], False, None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse:
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+    def start(self):
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self):
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+
+@pytest.fixture
+def inbox(app):
+    server = Inbox()
+    server.start()
+    saved = {key: app.config[key] for key in ("SMTP_HOST", "SMTP_PORT")}
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port)
+    yield server
+    server.stop()
+    app.config.update(saved)
+
+
+def queue_receipt(report) -> str:
+    with unit_of_work():
+        message = receipts.queue_receipt(report)
+    return message.id
+
+
+def processed_at(db, message_id):
+    db.session.expire_all()
+    return db.session.get(OutboxMessage, message_id).processed_at
+
+
+def test_a_reporter_with_email_and_consent_gets_one_receipt_without_details(app, db, make, inbox):
+    report = make.report(reporter_email=EMAIL, reporter_may_contact=True, description=DESCRIPTION,
+                         street="Stationsweg", city="Eindhoven", postcode="5611AB", house_number=12)
+    message_id = queue_receipt(report)  # the commit nudges the consumer, in-process (eager)
+
+    assert outbox.process(message_id) is False and outbox.relay_once().published == 0
+    [(recipients, sent)] = inbox.received
+    text = sent.get_content()
+    assert recipients == [EMAIL] and sent["To"] == EMAIL and sent["From"] == app.config["MAIL_FROM"]
+    assert report.reference in sent["Subject"] and report.reference in text
+    assert "Wij hebben uw melding ontvangen" in text and "Status: ontvangen" in text
+    for private in (DESCRIPTION, "Stationsweg", "Eindhoven", "5611 AB", "5611AB", report.reporter_name,
+                    report.reporter_phone):
+        assert private not in text and private not in sent["Subject"]
+
+
+@pytest.mark.parametrize("reporter", [
+    pytest.param({"reporter_is_anonymous": True, "reporter_name": None, "reporter_phone": None,
+                  "reporter_may_contact": False}, id="anonymous"),
+    pytest.param({"reporter_email": EMAIL, "reporter_may_contact": False}, id="no-consent"),
+    pytest.param({"reporter_email": None, "reporter_may_contact": True}, id="no-email"),
+])
+def test_no_receipt_without_an_address_and_consent(db, make, inbox, reporter):
+    message_id = queue_receipt(make.report(**reporter))
+    assert processed_at(db, message_id) is not None  # decided, not waiting for a retry
+    assert inbox.received == []
+
+
+def test_smtp_down_leaves_the_message_unprocessed_until_the_server_is_back(db, make, inbox, caplog):
+    inbox.stop()
+    message_id = queue_receipt(make.report(reporter_email=EMAIL, reporter_may_contact=True))
+    assert processed_at(db, message_id) is None and inbox.received == []
+
+    inbox.start()
+    assert outbox.process(message_id) is True
+    assert outbox.process(message_id) is False
+    assert len(inbox.received) == 1 and processed_at(db, message_id) is not None
+    assert EMAIL not in caplog.text
+
+
+def test_a_permanently_refused_address_is_not_retried(db, make, inbox):
+    inbox.refuse = True
+    message_id = queue_receipt(make.report(reporter_email=EMAIL, reporter_may_contact=True))
+    assert processed_at(db, message_id) is not None and inbox.received == []
+
+
+def test_a_receipt_queued_in_a_rolled_back_intake_is_never_sent(db, make, inbox):
+    report = make.report(reporter_email=EMAIL, reporter_may_contact=True)
+    with pytest.raises(RuntimeError), unit_of_work():
+        receipts.queue_receipt(report)
+        raise RuntimeError("intake refused")
+    assert inbox.received == [] and outbox.relay_once().published == 0
+
+
+def test_mail_headers_cannot_be_injected(app, inbox):
+    with app.app_context():
+        mail.send_mail(EMAIL, "Ontvangen\r\nBcc: stiekem@example.nl", "Tekst")
+        with pytest.raises(ValueError):
+            mail.send_mail(f"{EMAIL}\r\nBcc: stiekem@example.nl", "Onderwerp", "Tekst")
+    [(recipients, sent)] = inbox.received
+    assert recipients == [EMAIL] and sent["Bcc"] is None and sent["Subject"] == "Ontvangen Bcc: stiekem@example.nl"
+    assert sent["Date"] is not None and sent["Message-ID"].endswith("@localhost>")
+
+
+def test_queue_receipt_flushes_a_new_report_to_get_its_id(db, make, inbox):
+    report = Report(reference="GDT-T-NEW", channel="phone", status="received", postcode="5611AB", house_number=3,
+                    category=make.category(), received_at=utcnow(), reporter_email=EMAIL, reporter_may_contact=True)
+    with unit_of_work() as session:
+        session.add(report)
+        message = receipts.queue_receipt(report)
+        assert report.id is not None and message.payload == {"report_id": report.id}
+    assert len(inbox.received) == 1
+
