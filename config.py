@@ -26,6 +26,9 @@ def development_secret_key() -> str:
     return path.read_text().strip()
 
 
+PDOK_LOCATIESERVER = "https://api.pdok.nl/bzk/locatieserver/search/v3_1"
+
+
 class Config:
     ENVIRONMENT = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY")
@@ -75,6 +78,12 @@ class Config:
     LANGUAGES = ("nl", "en")
     PER_PAGE = 25
 
+    # Address lookup at intake (gdt.services.addresses): "fixture:" is the bundled table in gdt/data/addresses.json
+    # ("fixture:/path.json" another one); an http(s) URL is the base of a PDOK Locatieserver v3.1. A lookup never
+    # waits longer than the timeout (seconds), and a report is saved whether or not the service answered.
+    ADDRESS_SERVICE_URL = os.environ.get("ADDRESS_SERVICE_URL", "fixture:")
+    ADDRESS_SERVICE_TIMEOUT = float(os.environ.get("ADDRESS_SERVICE_TIMEOUT", "2"))
+
 
 class DevelopmentConfig(Config):
     SECRET_KEY = Config.SECRET_KEY or development_secret_key()
@@ -85,6 +94,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_NAME = "__Host-gdt_session"
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    # The 40 addresses of the fixture would call every real address "not in the BAG": ask PDOK instead.
+    ADDRESS_SERVICE_URL = os.environ.get("ADDRESS_SERVICE_URL", PDOK_LOCATIESERVER)
 
 
 class TestConfig(Config):
@@ -95,6 +106,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("GDT_TEST_DATABASE_URL", "sqlite://")
     SQLALCHEMY_ENGINE_OPTIONS = {}
     RATELIMIT_ENABLED = False
+    ADDRESS_SERVICE_URL = "fixture:"  # never the network, whatever the environment says
     CELERY = Config.CELERY | {"broker_url": "memory://", "task_always_eager": True}
 
 

@@ -69,6 +69,9 @@ def _psycopg(url: str) -> str:
 
 def _prepare(url: str, env: dict) -> None:
     _flask(env, "db", "upgrade")
+    subprocess.run([sys.executable, "-c", "from gdt import create_app; from gdt.services import reference_data; "
+                    "app = create_app(); app.app_context().push(); reference_data.ensure_defaults()"],
+                   cwd=ROOT, env=env, check=True)
     with psycopg.connect(_psycopg(url), autocommit=True) as connection:
         connection.execute("CREATE TABLE bench_bare (id bigserial PRIMARY KEY, body jsonb NOT NULL, "
                            "received_at timestamptz NOT NULL DEFAULT now())")

@@ -6,22 +6,38 @@ from pathlib import Path
 import click
 from flask import Flask
 
+from gdt.models.api import CLIENT_CHANNELS
 from gdt.models.partners import PARTNER_KINDS
 from gdt.models.users import ROLES
-from gdt.services.errors import ServiceError
+from gdt.services.errors import ServiceError, ValidationFailed
 
 
 MAX_PRINTED_PROBLEMS = 50  # the exception keeps them all; a terminal full of errors helps nobody
 
 
 def register(app: Flask) -> None:
-    for command in (users, partners, import_reports, stats, demo):
+    from worker.relay import outbox_relay  # the relay runs beside the worker, with or without Redis
+
+    for command in (users, api_clients, partners, import_reports, stats, demo, outbox_relay):
         app.cli.add_command(command)
 
 
 def _fail(message: str) -> None:
     click.echo(f"Error: {message}", err=True)
     sys.exit(1)
+
+
+def _refused(error: ServiceError) -> str:
+    """Every field's message of a refusal, on one line."""
+    if isinstance(error, ValidationFailed):
+        return "; ".join(f"{field}: {message}" for field, message in error.errors.items())
+    return str(error.message)
+
+
+def _show_secret(token: str, what: str) -> None:
+    """The token alone on stdout (scripts can capture it); the warning on stderr."""
+    click.echo(f"{what} (shown once; only a hash is stored, so keep it somewhere safe):", err=True)
+    click.echo(token)
 
 
 @click.group()
@@ -54,6 +70,51 @@ def deactivate_user(email: str) -> None:
         _fail("no such user")
     user_service.set_user_active(user, False, actor=None)
     click.echo(f"Deactivated {user.email}.")
+
+
+@users.command("token")
+@click.argument("email")
+def user_token(email: str) -> None:
+    """Print a new personal API token for EMAIL; the API then applies that user's role (DESIGN §6)."""
+    from gdt.services import tokens
+    from gdt.services import users as user_service
+    user = user_service.user_by_email(email)
+    if user is None:
+        _fail("no such user")
+    if not user.is_active:
+        _fail(f"{user.email} is deactivated; activate the account before issuing a token")
+    _show_secret(tokens.issue_user_token(user, actor=None), f"Personal API token for {user.email}")
+
+
+@click.group("api-clients")
+def api_clients() -> None:
+    """Systems that call the API: the Woonoverlast-app, the webform, partners' systems."""
+
+
+@api_clients.command("create")
+@click.argument("name")
+@click.option("--channel", required=True, type=click.Choice(CLIENT_CHANNELS))
+@click.option("--partner", "partner_key", help="Key of an active chain partner (required with --channel partner).")
+def create_api_client(name: str, channel: str, partner_key: str | None) -> None:
+    """Register an API client called NAME and print its bearer token once."""
+    from gdt.services import tokens
+    try:
+        client, token = tokens.issue_api_client(name, channel, partner_key, actor=None)
+    except ServiceError as error:
+        _fail(_refused(error))
+    _show_secret(token, f"Bearer token for API client {client.name} ({client.channel})")
+
+
+@api_clients.command("revoke")
+@click.argument("name")
+def revoke_api_client(name: str) -> None:
+    """Revoke the API client called NAME: its token stops working at once."""
+    from gdt.services import tokens
+    try:
+        client = tokens.revoke_api_client(name, actor=None)
+    except ServiceError as error:
+        _fail(_refused(error))
+    click.echo(f"Revoked API client {client.name}.")
 
 
 @click.group()

@@ -15,10 +15,12 @@ from gdt.services.errors import ServiceError, ValidationFailed
 
 API_VERSION = "1.0.0"
 URL_PREFIX = "/api/v1"
-MODULES = ("statistics",)
+MODULES = ("statistics", "staff", "intake")
 
 
 class Api(flask_smorest.Api):
+    DEFAULT_ERROR_RESPONSE_NAME = None  # errors are problem+json, documented per operation
+
     def _register_error_handlers(self) -> None:
         """Errors are answered by gdt.web's handler, which knows pages from API paths."""
 
@@ -42,11 +44,12 @@ def problem_from_exception(error: Exception) -> Response:
         return problem(error.status, str(error.message), code=error.code, invalidParams=_invalid_params(errors))
     assert isinstance(error, HTTPException)
     data = getattr(error, "data", None) or {}
-    headers = dict(data.get("headers") or {}) | _retry_after(error)
+    headers = dict(data.get("headers") or {}) | _kept_headers(error)
     if error.code == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="GDT"'
-    messages = data.get("messages") or {}
-    fields = {name: reasons for location in messages.values() for name, reasons in location.items()}
+    fields = {}
+    for location, errors in (data.get("messages") or {}).items():  # webargs: {"json": {...}} or {"json": [...]}
+        fields |= errors if isinstance(errors, dict) else {location: errors}
     detail = "De aanvraag bevat ongeldige gegevens." if fields else error.description
     return problem(error.code, detail, headers=headers, invalidParams=_invalid_params(fields))
 
@@ -64,9 +67,10 @@ def _invalid_params(errors: dict) -> list[dict] | None:
     return params or None
 
 
-def _retry_after(error: HTTPException) -> dict:
+def _kept_headers(error: HTTPException) -> dict:
+    """Headers the HTTP error itself carries that clients rely on (429 Retry-After, 405 Allow)."""
     response = error.get_response()
-    return {"Retry-After": response.headers["Retry-After"]} if "Retry-After" in response.headers else {}
+    return {name: response.headers[name] for name in ("Retry-After", "Allow") if name in response.headers}
 
 
 def _version_header(response: Response) -> Response:
@@ -80,6 +84,9 @@ def register(app: Flask) -> None:
     app.config.update(API_TITLE="GDT", API_VERSION=API_VERSION, OPENAPI_VERSION="3.0.3",
                       OPENAPI_URL_PREFIX=URL_PREFIX, OPENAPI_JSON_PATH="openapi.json")
     api = Api(app, spec_kwargs={"info": {"description": "Meldingen, casussen en statistieken van het GDT."}})
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer",
+                                                   "description": "API-client- of persoonlijk token"})
+    api.spec.options["security"] = [{"bearer": []}]
     for name in MODULES:
         module = import_module(f"gdt.api.{name}")
         csrf.exempt(module.blp)  # bearer-token calls carry no cookie; session writes are checked in gdt.api.auth

@@ -26,14 +26,15 @@ def staff(*roles: str):
         @wraps(view)
         def checked(*args, **kwargs):
             user = bearer_principal()
-            if user is None and current_user.is_authenticated:
-                if request.method not in SAFE_METHODS:
-                    csrf.protect()  # a cookie alone must never authorise a write
+            by_session = user is None and current_user.is_authenticated
+            if by_session:
                 user = current_user._get_current_object()
             if not isinstance(user, User):
                 abort(401, description=NOT_AUTHENTICATED)
             if user.role not in roles:
                 abort(403, description=NOT_ALLOWED)
+            if by_session and request.method not in SAFE_METHODS:
+                csrf.protect()  # a cookie alone must never authorise a write
             g.api_user = user
             return view(*args, **kwargs)
 

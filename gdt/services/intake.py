@@ -1,15 +1,16 @@
-"""Registering reports and the intake desk's lists."""
-from dataclasses import asdict, dataclass
+"""Registering reports, the address at intake (lookup, signal, recurrence) and the intake desk's lists."""
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from gdt.db import AMSTERDAM, db, utcnow
 from gdt.models import Case, Category, Report, ReportEvent, User
-from gdt.services import audit, reference_data
+from gdt.services import addresses, audit, reference_data
 from gdt.services.errors import ValidationFailed
 from gdt.services.references import next_reference
 from gdt.services.transaction import unit_of_work
@@ -45,6 +46,7 @@ class ReportInput:
     reporter_email: str | None = None
     reporter_phone: str | None = None
     reporter_may_contact: bool = False
+    bag_id: str | None = None  # the BAG address chosen after a lookup; checked again against the service on save
 
 
 class AddressSignal(NamedTuple):
@@ -55,8 +57,12 @@ class AddressSignal(NamedTuple):
 
 
 def register_phone_report(data: ReportInput, *, actor: User) -> Report:
-    """A report taken by phone (14040): stored with a new reference, history and audit in one go."""
-    fields = clean_report_input(data)
+    """A report taken by phone (14040): stored with a new reference, history and audit in one go.
+
+    The address is linked to the BAG when the service confirms it (asked before the transaction
+    opens, never holding it); when the service is down the report is saved as typed.
+    """
+    fields = with_address_ids(clean_report_input(data), chosen=data.bag_id)
     with unit_of_work():
         received_at = utcnow()
         report = Report(
@@ -73,6 +79,7 @@ def register_phone_report(data: ReportInput, *, actor: User) -> Report:
 def clean_report_input(data: ReportInput) -> dict:
     """Every field checked at once, so a form or API client sees all its mistakes together."""
     raw = asdict(data)
+    raw.pop("bag_id")
     anonymous, may_contact = bool(raw.pop("reporter_is_anonymous")), bool(raw.pop("reporter_may_contact"))
     if anonymous:
         for field in REPORTER_FIELDS:
@@ -110,11 +117,96 @@ RULES = {
     "reporter_email": normalise_email,
     "reporter_phone": normalise_phone,
 }
+ADDRESS_RULES = {name: RULES[name] for name in ("postcode", "house_number", "house_number_addition")}
 
 
-def address_signal(postcode: str, house_number: int, *, excluding: Report | None = None) -> AddressSignal:
+class AddressKey(NamedTuple):
+    """An address as typed or found, with Report's attribute names so it fits `same_address` like a Report."""
+
+    postcode: str
+    house_number: int
+    house_number_addition: str | None = None
+    bag_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AddressLookup:
+    """The answer to "Zoek adres": what the BAG has at the address and what the team knows there.
+
+    status: found (one address meant), choose (several, or not the typed addition), none,
+    unavailable (the service did not answer) or invalid (`errors` per field).
+    """
+
+    status: str
+    matches: tuple[addresses.AddressMatch, ...] = ()
+    chosen: addresses.AddressMatch | None = None
+    signal: AddressSignal | None = None
+    errors: dict = field(default_factory=dict)
+
+
+def lookup_address(postcode: str | None, house_number: str | int | None, *, addition: str | None = None,
+                   bag_id: str | None = None) -> AddressLookup:
+    """BAG matches and the intake signal for a typed address; nothing is stored."""
+    typed, errors = clean_fields(ADDRESS_RULES, {"postcode": postcode, "house_number": house_number,
+                                                 "house_number_addition": addition})
+    if errors:
+        return AddressLookup("invalid", errors=errors)
+    try:
+        matches = addresses.lookup(typed["postcode"], typed["house_number"])
+    except addresses.AddressServiceUnavailable:
+        matches = None
+    chosen = addresses.resolve(matches or [], bag_id=bag_id, addition=typed["house_number_addition"])
+    status = "unavailable" if matches is None else "found" if chosen else "choose" if matches else "none"
+    key = AddressKey(typed["postcode"], typed["house_number"], typed["house_number_addition"])
+    if chosen is not None:
+        key = key._replace(house_number_addition=chosen.addition, bag_id=chosen.bag_id)
+    return AddressLookup(status, tuple(matches or ()), chosen, address_signal(*key))
+
+
+def with_address_ids(fields: dict, *, chosen: str | None) -> dict:
+    """Clean report fields plus BAG id and CBS wijk/buurt when the service confirms the address.
+
+    The BAG fills what was left empty (addition, street, city); typed text is kept. Any doubt (down,
+    several addresses and none chosen, a typed addition the BAG lacks) leaves the fields as typed.
+    """
+    try:
+        matches = addresses.lookup(fields["postcode"], fields["house_number"])
+    except addresses.AddressServiceUnavailable:
+        return fields
+    match = addresses.resolve(matches, bag_id=chosen, addition=fields.get("house_number_addition"))
+    if match is None:
+        return fields
+    return fields | {"house_number_addition": match.addition, "street": fields.get("street") or match.street,
+                     "city": fields.get("city") or match.city, "bag_id": match.bag_id,
+                     "wijk_code": match.wijk_code, "buurt_code": match.buurt_code}
+
+
+def same_address(other, this) -> sa.ColumnElement[bool]:
+    """SQL: report `other` (Report or an alias) is at the address of `this` (a Report, AddressKey or alias).
+
+    When both BAG ids are known they decide (the id survives a renumbered postcode, and tells 12A from
+    12B). Otherwise postcode + house number, and the addition only when both have one: a report
+    without an addition may concern any address at the number.
+    """
+    both_ids = sa.and_(_known(this.bag_id), other.bag_id.is_not(None))
+    addition = other.house_number_addition
+    by_number = sa.and_(other.postcode == this.postcode, other.house_number == this.house_number,
+                        sa.or_(~_known(this.house_number_addition), addition.is_(None),
+                               addition == this.house_number_addition))
+    return sa.or_(sa.and_(both_ids, other.bag_id == this.bag_id), sa.and_(~both_ids, by_number))
+
+
+def _known(value) -> sa.ColumnElement[bool]:
+    """IS NOT NULL for a column; a constant for a Python value, which SQLAlchemy folds away."""
+    if isinstance(value, sa.sql.operators.ColumnOperators):
+        return value.is_not(None)
+    return sa.true() if value is not None else sa.false()
+
+
+def address_signal(postcode: str, house_number: int, addition: str | None = None, bag_id: str | None = None, *,
+                   excluding: Report | None = None) -> AddressSignal:
     """How many reports the team has at this address and whether a case there is open."""
-    at_address = sa.and_(Report.postcode == postcode, Report.house_number == house_number)
+    at_address = same_address(Report, AddressKey(postcode, house_number, addition, bag_id))
     if excluding is not None:
         at_address = sa.and_(at_address, Report.id != excluding.id)
     count = db.session.scalar(sa.select(sa.func.count()).select_from(Report).where(at_address))
@@ -122,6 +214,19 @@ def address_signal(postcode: str, house_number: int, *, excluding: Report | None
         sa.select(sa.exists().where(at_address, Report.case_id == Case.id, Case.status == "open"))
     )
     return AddressSignal(count, bool(open_case))
+
+
+def reports_with_open_case_at_address(report_ids: list[int]) -> set[int]:
+    """Which of these reports lie at an address where another report belongs to an open case.
+
+    One query for a whole page of the queue (a correlated EXISTS), never one per row.
+    """
+    if not report_ids:
+        return set()
+    this, other = so.aliased(Report), so.aliased(Report)
+    open_case_there = sa.exists().where(same_address(other, this), other.id != this.id,
+                                        other.case_id == Case.id, Case.status == "open")
+    return set(db.session.scalars(sa.select(this.id).where(this.id.in_(report_ids), open_case_there)))
 
 
 def list_intake_queue() -> sa.Select:

@@ -1,4 +1,6 @@
 """Triage decisions on a report: refer it to a partner, or escalate it to a GDT case."""
+from datetime import datetime
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
@@ -7,6 +9,7 @@ from gdt.db import AMSTERDAM, db, utcnow
 from gdt.models import Case, Report, User
 from gdt.services import access, audit, reference_data
 from gdt.services.errors import Forbidden, NotFound, ServiceError
+from gdt.services.intake import same_address
 from gdt.services.lifecycle import open_case, transition_report
 from gdt.services.references import next_reference
 from gdt.services.transaction import check_version, unit_of_work
@@ -30,14 +33,45 @@ def view_report(reference: str, *, actor: User) -> Report:
     return report
 
 
-def address_history(report: Report) -> list[Report]:
-    """Other reports at the same address, newest first: repeat reports are an escalation signal."""
-    return list(db.session.scalars(
+class AddressHistory(list):
+    """Earlier reports at a report's address (the list, newest first) and the case still open there.
+
+    One object so the triage page and the staff API get both signals from one call.
+    """
+
+    def __init__(self, reports, open_case: Case | None):
+        super().__init__(reports)
+        self.open_case = open_case
+
+
+def address_history(report: Report) -> AddressHistory:
+    """Earlier reports at the same address (see intake.same_address) in the 12 months before this one, newest
+    first, plus any open case there: repeat reports and a running case are escalation signals."""
+    earlier = db.session.scalars(
         sa.select(Report)
-        .where(Report.postcode == report.postcode, Report.house_number == report.house_number, Report.id != report.id)
-        .order_by(Report.received_at.desc()).limit(50)
+        .where(same_address(Report, report), Report.id != report.id,
+               Report.received_at >= year_before(report.received_at), Report.received_at <= report.received_at)
+        .order_by(Report.received_at.desc(), Report.id.desc()).limit(50)
         .options(selectinload(Report.category), selectinload(Report.case))
-    ))
+    )
+    return AddressHistory(earlier, open_case_at_address(report))
+
+
+def open_case_at_address(report: Report) -> Case | None:
+    """An open case of another report at this address (not the report's own case), the newest first."""
+    query = (sa.select(Case).join(Report, Report.case_id == Case.id)
+             .where(same_address(Report, report), Report.id != report.id, Case.status == "open"))
+    if report.case_id is not None:
+        query = query.where(Case.id != report.case_id)
+    return db.session.scalar(query.order_by(Case.opened_at.desc(), Case.id.desc()).limit(1))
+
+
+def year_before(moment: datetime) -> datetime:
+    """The same moment a year earlier; 29 February falls back to the 28th."""
+    try:
+        return moment.replace(year=moment.year - 1)
+    except ValueError:
+        return moment.replace(year=moment.year - 1, day=28)
 
 
 def refer_report(report: Report, partner_key: str | None, reason: str | None, *, actor: User,

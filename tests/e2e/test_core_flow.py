@@ -2,7 +2,10 @@
 import re
 
 import pytest
+import sqlalchemy as sa
 
+from gdt.db import db
+from gdt.models import Report
 from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.e2e
@@ -20,9 +23,10 @@ def test_intake_registers_a_phone_report_with_the_keyboard_only(login, axe):
 
     page.locator("#category").focus()
     page.select_option("#category", "geluidsoverlast")
-    for text in ("Elke nacht harde muziek en geschreeuw.", "5611 ab", "12", "a", "Stationsplein", "Eindhoven"):
-        page.keyboard.press("Tab")
-        page.keyboard.type(text)
+    for text in ("Elke nacht harde muziek en geschreeuw.", "5611 ab", "12", "a", None, "Stationsplein", "Eindhoven"):
+        page.keyboard.press("Tab")  # None: the "Zoek adres" button, passed over
+        if text:
+            page.keyboard.type(text)
     page.keyboard.press("Tab")  # anonymous checkbox: leave it
     page.keyboard.press("Tab")
     page.keyboard.type("Piet de Vries")
@@ -38,6 +42,40 @@ def test_intake_registers_a_phone_report_with_the_keyboard_only(login, axe):
     assert re.fullmatch(r"Melding GDT-\d{4}-\d{6}", heading)
     assert "Dit adres is nog niet bekend bij het team." in page.content()
     assert_accessible(axe, page)
+
+
+def test_intake_looks_up_the_address_with_the_keyboard_only(login, axe, live_app):
+    """Enter in the house number looks the address up in place; arrow keys choose among several; saved with the BAG id."""
+    page = login("intake")
+    page.goto(page.url.split("/intake")[0] + "/intake/reports/new")
+    page.locator("#category").focus()
+    page.select_option("#category", "verward-gedrag")
+    for text in ("Bewoner roept 's nachts op straat.", "5611 ab", "12"):
+        page.keyboard.press("Tab")
+        page.keyboard.type(text)
+    page.keyboard.press("Enter")  # in the house number: look up, do not register
+    page.wait_for_selector("#address-result input[type=radio]")
+    assert "/intake/reports/new" in page.url and "Kies het adres" in page.inner_text("#address-result")
+    assert re.search(r"Het team kent \d+ andere melding|nog niet bekend bij het team", page.inner_text("#address-result"))
+    assert_accessible(axe, page)
+
+    for _ in range(5):  # addition, "Zoek adres", street, city, into the choice
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "bag_id-0"
+    page.keyboard.press("ArrowDown")  # 12 → 12A
+    assert page.input_value("#house_number_addition") == "A"
+    assert (page.input_value("#street"), page.input_value("#city")) == ("Stationsplein", "Eindhoven")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # anonymous
+    for _ in range(5):  # name, phone, e-mail, may contact, the button
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=is geregistreerd")
+    reference = page.inner_text("h1").split()[-1]
+    with live_app.app_context():
+        report = db.session.scalar(sa.select(Report).where(Report.reference == reference))
+        assert (report.bag_id, report.house_number_addition, report.street) == ("0772200000001148", "A", "Stationsplein")
+        db.session.remove()
 
 
 def test_coordinator_escalates_runs_and_closes_a_case(login, axe):

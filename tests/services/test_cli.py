@@ -1,7 +1,8 @@
 """The thin commands: exit codes and messages."""
 import sqlalchemy as sa
 
-from gdt.models import Partner, User
+from gdt.models import ApiClient, Partner, User, UserToken
+from gdt.services import tokens
 
 
 def test_users_create_reads_the_password_from_the_environment(runner, db, monkeypatch):
@@ -48,3 +49,55 @@ def test_import_prints_at_most_fifty_problems(runner, db, tmp_path):
     result = runner.invoke(args=["import-reports", str(path)])
     assert result.exit_code == 1
     assert result.output.count("column channel") == 50 and "… and 30 more" in result.output
+
+
+def test_users_token_prints_a_token_once_that_acts_as_the_user(runner, make, db):
+    user = make.user("coordinator")
+    result = runner.invoke(args=["users", "token", user.email.upper()])
+    assert result.exit_code == 0, result.output
+    raw = result.stdout.strip()
+    assert "\n" not in raw and "shown once" in result.stderr
+    assert tokens.authenticate(raw) == user
+    assert db.session.scalar(sa.select(UserToken.token_hash)) == tokens.digest(raw)
+
+
+def test_users_token_refuses_unknown_and_deactivated_users(runner, make, db):
+    inactive = make.user("coordinator", is_active=False)
+    for email, message in (("niemand@gdt.test", "no such user"), (inactive.email, "deactivated")):
+        result = runner.invoke(args=["users", "token", email])
+        assert result.exit_code == 1 and message in result.stderr and result.stdout == ""
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(UserToken)) == 0
+
+
+def test_api_clients_create_prints_a_client_token(runner, db):
+    result = runner.invoke(args=["api-clients", "create", "woonoverlast-app", "--channel", "app"])
+    assert result.exit_code == 0, result.output
+    client = tokens.authenticate(result.stdout.strip())
+    assert (client.name, client.channel) == ("woonoverlast-app", "app")
+
+
+def test_api_clients_create_for_a_partner_needs_an_active_partner(runner, make, db):
+    make.partner("politie")
+    refused = runner.invoke(args=["api-clients", "create", "politie-koppeling", "--channel", "partner"])
+    assert refused.exit_code == 1 and "partner:" in refused.stderr and refused.stdout == ""
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ApiClient)) == 0
+    made = runner.invoke(args=["api-clients", "create", "politie-koppeling", "--channel", "partner",
+                               "--partner", "politie"])
+    assert made.exit_code == 0, made.output
+    assert tokens.authenticate(made.stdout.strip()).partner.key == "politie"
+
+
+def test_api_clients_create_refuses_a_taken_name_and_an_unknown_channel(runner, db):
+    assert runner.invoke(args=["api-clients", "create", "app", "--channel", "app"]).exit_code == 0
+    again = runner.invoke(args=["api-clients", "create", "app", "--channel", "app"])
+    assert again.exit_code == 1 and "Traceback" not in again.output
+    assert runner.invoke(args=["api-clients", "create", "fax", "--channel", "fax"]).exit_code == 2
+
+
+def test_api_clients_revoke_stops_the_token(runner, db):
+    raw = runner.invoke(args=["api-clients", "create", "webformulier", "--channel", "webform"]).stdout.strip()
+    result = runner.invoke(args=["api-clients", "revoke", "webformulier"])
+    assert result.exit_code == 0 and "Revoked" in result.stdout
+    assert tokens.authenticate(raw) is None
+    unknown = runner.invoke(args=["api-clients", "revoke", "bestaat-niet"])
+    assert unknown.exit_code == 1 and "bestaat niet" in unknown.stderr

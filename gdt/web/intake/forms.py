@@ -1,7 +1,11 @@
 """The phone intake form. Field rules live in services.intake.clean_report_input, shared with API and import."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, TelField, TextAreaField
+from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField, TelField, TextAreaField
+
+from gdt.services.errors import ValidationFailed
+from gdt.services.intake import AddressLookup
+from gdt.web.forms import show_error
 
 
 class PhoneReportForm(FlaskForm):
@@ -13,6 +17,8 @@ class PhoneReportForm(FlaskForm):
     house_number = StringField(_l("Huisnummer"), render_kw={"inputmode": "numeric", "size": 6})
     house_number_addition = StringField(_l("Toevoeging"), description=_l("Huisletter of toevoeging, zoals A of 2HG"),
                                         render_kw={"size": 6})
+    lookup = SubmitField(_l("Zoek adres"))
+    bag_id = StringField()  # the BAG address chosen after a lookup; intake/_address_result.html renders it
     street = StringField(_l("Straat"), render_kw={"autocomplete": "address-line1"})
     city = StringField(_l("Plaats"), render_kw={"autocomplete": "address-level2"})
     reporter_is_anonymous = BooleanField(_l("De melder wil anoniem blijven"))
@@ -22,3 +28,15 @@ class PhoneReportForm(FlaskForm):
     reporter_may_contact = BooleanField(_l("De melder mag benaderd worden"))
 
     OPTIONAL = ("house_number_addition", "street", "city", "reporter_phone", "reporter_email")
+
+    def show_lookup(self, lookup: AddressLookup) -> None:
+        """Put a lookup into the fields: its errors next to them, or the BAG's address when one is meant.
+
+        The user asked for the lookup, so the BAG's street and city replace what was typed.
+        """
+        if lookup.errors:
+            show_error(self, ValidationFailed(lookup.errors))
+        if lookup.chosen is not None:
+            self.house_number_addition.data = lookup.chosen.addition
+            self.street.data, self.city.data = lookup.chosen.street, lookup.chosen.city
+            self.bag_id.data = lookup.chosen.bag_id

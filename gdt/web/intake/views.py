@@ -1,10 +1,12 @@
-"""Phone intake and the intake queue."""
-from flask import current_app, render_template, url_for
+"""Phone intake with address lookup, and the intake queue."""
+from dataclasses import asdict
+
+from flask import current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from gdt.db import db
-from gdt.services import intake, reference_data, triage
+from gdt.services import access, intake, reference_data, triage
 from gdt.web.access import role_required
 from gdt.web.forms import choices, submit
 from gdt.web.intake import bp
@@ -17,21 +19,52 @@ def new_report():
     form = PhoneReportForm()
     form.category.choices = choices([("", _("Kies een categorie"))] + [
         (category.key, category.label) for category in reference_data.active_categories()])
+    if form.lookup.data:  # "Zoek adres": show what the BAG and the team know; nothing is saved
+        lookup = intake.lookup_address(form.postcode.data, form.house_number.data,
+                                       addition=form.house_number_addition.data, bag_id=form.bag_id.data)
+        form.show_lookup(lookup)
+        return render_template("intake/new_report.html", form=form, lookup=lookup), 422 if form.errors else 200
     done = submit(form, lambda: intake.register_phone_report(_report_input(form), actor=current_user),
                   success=lambda report: _("Melding %(reference)s is geregistreerd.", reference=report.reference),
                   next_url=lambda report: url_for("intake.show", reference=report.reference))
-    return done or (render_template("intake/new_report.html", form=form), 422 if form.errors else 200)
+    return done or (render_template("intake/new_report.html", form=form, lookup=None), 422 if form.errors else 200)
 
 
 def _report_input(form: PhoneReportForm) -> intake.ReportInput:
     return intake.ReportInput(**{name: form[name].data for name in intake.ReportInput.__dataclass_fields__})
 
 
+@bp.route("/intake/address", methods=["POST"])
+@role_required("intake", "coordinator")
+def address():
+    """The lookup for intake.js. The address travels in the JSON body (never in the URL); CSRF via X-CSRFToken."""
+    body = request.get_json(silent=True)
+    typed = {name: _scalar(body.get(name)) if isinstance(body, dict) else None
+             for name in ("postcode", "house_number", "house_number_addition", "bag_id")}
+    lookup = intake.lookup_address(typed["postcode"], typed["house_number"],
+                                   addition=typed["house_number_addition"], bag_id=typed["bag_id"])
+    html = render_template("intake/_address_result.html", lookup=lookup, selected=typed["bag_id"])
+    return jsonify(_lookup_json(lookup) | {"html": html}), 422 if lookup.errors else 200
+
+
+def _scalar(value) -> str | None:
+    """A JSON string or number as text; anything else (lists, objects) counts as not given."""
+    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+
+
+def _lookup_json(lookup: intake.AddressLookup) -> dict:
+    return {"status": lookup.status, "matches": [asdict(match) for match in lookup.matches],
+            "chosen": asdict(lookup.chosen) if lookup.chosen else None,
+            "signal": lookup.signal._asdict() if lookup.signal else None,
+            "errors": {name: str(message) for name, message in lookup.errors.items()}}
+
+
 @bp.route("/intake/reports/<reference>")
 @role_required("intake", "coordinator")
 def show(reference: str):
     report = triage.view_report(reference, actor=current_user)
-    signal = intake.address_signal(report.postcode, report.house_number, excluding=report)
+    signal = intake.address_signal(report.postcode, report.house_number, report.house_number_addition,
+                                   report.bag_id, excluding=report)
     return render_template("intake/show.html", report=report, signal=signal)
 
 
@@ -39,7 +72,9 @@ def show(reference: str):
 @role_required("intake", "coordinator")
 def queue():
     page = db.paginate(intake.list_intake_queue(), per_page=current_app.config["PER_PAGE"], error_out=False)
-    return render_template("intake/queue.html", page=page)
+    flagged = (intake.reports_with_open_case_at_address([report.id for report in page.items])
+               if access.can_triage(current_user) else set())
+    return render_template("intake/queue.html", page=page, open_case_ids=flagged)
 
 
 @bp.route("/intake/mine")
@@ -48,4 +83,3 @@ def mine():
     page = db.paginate(intake.list_registered_by(current_user), per_page=current_app.config["PER_PAGE"],
                        error_out=False)
     return render_template("intake/mine.html", page=page)
-

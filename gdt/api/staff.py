@@ -1,0 +1,156 @@
+"""The staff API (DESIGN §6): reports and cases within the caller's need-to-know, triage, mode and closing.
+
+A personal token (`flask users token EMAIL`) makes the API apply that user's role exactly as the pages
+do, through the same services: need-to-know, workflow, history and audit are decided there, once.
+Every view parses, loads through the audited `view_*` service the page uses, calls one service and
+serialises (gdt.api.staff_schemas).
+
+Optimistic locking: a report or case answer carries `ETag: "<version>"`. A write may send it back as
+`If-Match`; when the record changed in between the answer is 412 and nothing changes. The DESIGN §6
+bodies carry no version, so a write without If-Match applies to the current version; a race between
+that read and the commit is still refused (409) by the version column. The tag names the row's
+version only (not the history or address context around it), so it serves If-Match, not caching.
+
+Names: query keys camelCase, JSON members snake_case (see gdt.api.staff_schemas). `@staff` sits
+above `@blp.arguments`, so a caller without the role gets 403 before its body is even read.
+"""
+import json
+
+import marshmallow as ma
+from flask import abort, request
+from werkzeug.http import quote_etag
+
+from gdt.api import blueprint
+from gdt.api.auth import api_user, staff
+from gdt.api.staff_schemas import (
+    API_VERSION_HEADER,
+    ETAG_HEADER,
+    IF_MATCH,
+    CaseDetailSchema,
+    CloseSchema,
+    ModeSchema,
+    ReportDetailSchema,
+    ReportFilterSchema,
+    ReportSummarySchema,
+    TriageResultSchema,
+    TriageSchema,
+    problems,
+)
+from gdt.db import db
+from gdt.services import cases, staff_queries, triage
+
+blp = blueprint("staff", "Meldingen en casussen voor medewerkers, binnen hun need-to-know (persoonlijk token).")
+
+REPORT_READERS, COORDINATORS = ("intake", "coordinator"), ("coordinator",)
+TAGGED = {"ETag": ETAG_HEADER, "API-Version": API_VERSION_HEADER}
+PAGED = {"X-Pagination": "PAGINATION", "API-Version": API_VERSION_HEADER}  # flask-smorest's pagination header
+PRIVATE = {"Cache-Control": "no-store"}  # personal data: no cache may keep it (the pages do so for sessions)
+STALE = "Dit record is intussen door iemand anders gewijzigd. Haal het opnieuw op en probeer het nog eens."
+
+
+class ReportDetail:
+    """A report plus what the caller may know about its address; every other attribute is the report's."""
+
+    def __init__(self, report, context: staff_queries.AddressContext):
+        self.report, self.address_signal = report, context.signal
+        self.address_history, self.address_open_case = context.history, context.open_case
+
+    def __getattr__(self, name: str):
+        return getattr(self.report, name)
+
+
+@blp.route("/reports")
+@staff(*REPORT_READERS)
+@blp.arguments(ReportFilterSchema, location="query", unknown=ma.RAISE)
+@blp.response(200, ReportSummarySchema(many=True), headers=PAGED)
+@problems(blp, 401, 403, 422)
+@blp.doc(summary="Meldingen", description="De meldingen die u mag zien, nieuwste eerst: intake ziet de eigen "
+         "registraties, de regisseur alles. Gepagineerd met page en pageSize (max. 100); X-Pagination geeft "
+         "de totalen.")
+def list_reports(filters: dict):
+    page, page_size = filters.pop("page"), filters.pop("page_size")
+    found = db.paginate(staff_queries.list_visible_reports(api_user(), **filters), page=page, per_page=page_size,
+                        error_out=False)
+    # The header @blp.paginate() would send; its own query key `page_size` would break the camelCase rule.
+    metadata = blp._make_pagination_metadata(page, page_size, found.total)
+    return found.items, PRIVATE | {"X-Pagination": json.dumps(metadata)}
+
+
+@blp.route("/reports/<reference>")
+@staff(*REPORT_READERS)
+@blp.response(200, ReportDetailSchema, headers=TAGGED)
+@problems(blp, 401, 403, 404)
+@blp.doc(summary="Melding", description="Een melding met melder, beoordeling en geschiedenis; elke inzage staat "
+         "in de auditlog. address_history (eerdere meldingen op het adres) alleen voor de regisseur.")
+def show_report(reference: str):
+    user = api_user()
+    report = triage.view_report(reference, actor=user)
+    return _tagged(report, ReportDetail(report, staff_queries.address_context(report, actor=user)))
+
+
+@blp.route("/reports/<reference>/triage", methods=["POST"])
+@staff(*COORDINATORS)
+@blp.arguments(TriageSchema)
+@blp.response(200, TriageResultSchema, headers=TAGGED)
+@problems(blp, 400, 401, 403, 404, 409, 412, 422)
+@blp.doc(summary="Melding beoordelen", parameters=[IF_MATCH],
+         description='Doorverwijzen ({"outcome": "referred", "partner": KEY}) of escaleren ({"outcome": "escalated"}); '
+                     "het antwoord noemt bij escalatie de geopende casus.")
+def triage_report(decision: dict, reference: str):
+    user = api_user()
+    report = triage.view_report(reference, actor=user)
+    seen = _seen_version(report)
+    if decision["outcome"] == "referred":
+        triage.refer_report(report, decision.get("partner"), decision.get("reason"), actor=user, seen_version=seen)
+    else:
+        triage.escalate_report(report, decision.get("reason"), actor=user, seen_version=seen)
+    return _tagged(report)
+
+
+@blp.route("/cases/<reference>")
+@staff(*COORDINATORS)
+@blp.response(200, CaseDetailSchema, headers=TAGGED)
+@problems(blp, 401, 403, 404)
+@blp.doc(summary="Casus", description="Een GDT-casus met meldingen, ketenpartners, journaal en geschiedenis; "
+         "elke inzage staat in de auditlog.")
+def show_case(reference: str):
+    return _tagged(cases.view_case(reference, actor=api_user()))
+
+
+@blp.route("/cases/<reference>/mode", methods=["POST"])
+@staff(*COORDINATORS)
+@blp.arguments(ModeSchema)
+@blp.response(200, CaseDetailSchema, headers=TAGGED)
+@problems(blp, 400, 401, 403, 404, 409, 412, 422)
+@blp.doc(summary="Werkwijze bepalen", parameters=[IF_MATCH],
+         description="advice (informatie/advies aan ketenpartner) of regie (casus-/procesregie), "
+                     "alleen bij een open casus.")
+def decide_mode(choice: dict, reference: str):
+    user = api_user()
+    case = cases.view_case(reference, actor=user)
+    cases.decide_mode(case, choice["mode"], actor=user, seen_version=_seen_version(case))
+    return _tagged(case)
+
+
+@blp.route("/cases/<reference>/close", methods=["POST"])
+@staff(*COORDINATORS)
+@blp.arguments(CloseSchema)
+@blp.response(200, CaseDetailSchema, headers=TAGGED)
+@problems(blp, 400, 401, 403, 404, 409, 412, 422)
+@blp.doc(summary="Casus sluiten", parameters=[IF_MATCH], description="Sluit een open casus met een resultaat.")
+def close_case(closing: dict, reference: str):
+    user = api_user()
+    case = cases.view_case(reference, actor=user)
+    cases.close_case(case, closing["result"], closing.get("note"), actor=user, seen_version=_seen_version(case))
+    return _tagged(case)
+
+
+def _seen_version(record) -> int:
+    """The version the client read: If-Match must name the current one; without If-Match, the current one."""
+    if request.if_match and not request.if_match.contains(str(record.version)):
+        abort(412, description=STALE)
+    return record.version
+
+
+def _tagged(record, body=None):
+    return (record if body is None else body), PRIVATE | {"ETag": quote_etag(str(record.version))}
