@@ -25,6 +25,8 @@ class Builders:
     def user(self, role: str = "coordinator", **overrides) -> User:
         n = next(_seq)
         fields = {"email": f"user{n}@gdt.test", "name": f"Medewerker {n}", "role": role, "password_hash": _PASSWORD_HASH}
+        if role == "partner" and "partner_id" not in overrides and "partner" not in overrides:
+            fields["partner"] = self.partner("politie")
         return self._add(User(**fields | overrides))
 
     def defaults(self) -> None:

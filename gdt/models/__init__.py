@@ -1,14 +1,16 @@
 """Every model module, imported so the metadata is complete for Alembic."""
 from gdt.models.api import ApiClient, IdempotencyRecord, UserToken
+from gdt.models.attachments import Attachment
 from gdt.models.audit import AuditEvent
 from gdt.models.cases import Case, CaseEvent, CaseNote, CasePartner
 from gdt.models.outbox import OutboxMessage
 from gdt.models.partners import Partner
 from gdt.models.reference_data import Category, ReferenceCounter
+from gdt.models.registrations import PartnerRegistration, registration_partners
 from gdt.models.reports import Report, ReportEvent
 from gdt.models.users import User, UserSession
 
 __all__ = [
-    "ApiClient", "AuditEvent", "IdempotencyRecord", "OutboxMessage", "UserToken", "Case", "CaseEvent", "CaseNote", "CasePartner", "Category", "Partner", "ReferenceCounter",
-    "Report", "ReportEvent", "User", "UserSession",
+    "ApiClient", "Attachment", "AuditEvent", "IdempotencyRecord", "OutboxMessage", "UserToken", "Case", "CaseEvent", "CaseNote", "CasePartner", "Category", "Partner", "PartnerRegistration", "ReferenceCounter",
+    "Report", "ReportEvent", "User", "UserSession", "registration_partners",
 ]

@@ -13,7 +13,9 @@ from gdt.models.users import User
 from workflows import TRIAGE_OUTCOMES, ReportLifecycle
 
 if TYPE_CHECKING:
+    from gdt.models.attachments import Attachment
     from gdt.models.cases import Case
+    from gdt.models.registrations import PartnerRegistration
 
 CHANNELS = ("app", "webform", "phone", "partner")
 RESIDENT_CHANNELS = ("app", "webform", "phone")
@@ -90,6 +92,8 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
     events: so.Mapped[list["ReportEvent"]] = so.relationship(
         back_populates="report", order_by="ReportEvent.id", cascade="all, delete-orphan"
     )
+    attachments: so.Mapped[list["Attachment"]] = so.relationship(back_populates="report", order_by="Attachment.id")
+    registration: so.Mapped[Optional["PartnerRegistration"]] = so.relationship(back_populates="report")
 
     @property
     def display_postcode(self) -> str:

@@ -7,13 +7,18 @@ import sqlalchemy.orm as so
 
 from gdt.db import UTCDateTime, db, enum_column, utcnow
 from gdt.models.mixins import TimestampMixin
+from gdt.models.partners import Partner
 
-ROLES = ("intake", "coordinator", "manager", "admin")
+ROLES = ("intake", "coordinator", "manager", "admin", "partner")
 
 
 class User(TimestampMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (sa.CheckConstraint("email = lower(email)", name="email_lower_case"),)
+    __table_args__ = (
+        sa.CheckConstraint("email = lower(email)", name="email_lower_case"),
+        # A partner user belongs to exactly one partner organisation; staff to none.
+        sa.CheckConstraint("(role = 'partner') = (partner_id IS NOT NULL)", name="partner_user_has_partner"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
@@ -21,9 +26,12 @@ class User(TimestampMixin, db.Model):
     role: so.Mapped[str] = so.mapped_column(enum_column(*ROLES, name="user_role"))
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
+    partner_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("partners.id"), index=True)
     last_login_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
 
     # Flask-Login identifies a login by its session token, not by the user id (see get_id).
+    partner: so.Mapped[Optional[Partner]] = so.relationship()
+
     login_token = None  # set per request; not a column
 
     @property
