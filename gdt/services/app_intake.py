@@ -18,11 +18,10 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
-from gdt.db import AMSTERDAM, db, utcnow
-from gdt.models import ApiClient, IdempotencyRecord, Report, ReportEvent
+from gdt.db import db
+from gdt.models import ApiClient, IdempotencyRecord, Report
 from gdt.services import audit, idempotency, intake, receipts
 from gdt.services.errors import Conflict, NotFound
-from gdt.services.references import next_reference
 from gdt.services.tokens import digest
 from gdt.services.transaction import unit_of_work
 
@@ -65,15 +64,11 @@ def register_app_report(data: intake.ReportInput, *, client: ApiClient, idempote
 
 
 def _new_report(fields: dict, client: ApiClient, idempotency_key: str) -> tuple[Report, str]:
-    received_at = utcnow()
-    reference = next_reference(received_at.astimezone(AMSTERDAM).year)
+    """The report with its status token. The reference is drawn first: the token is derived from it."""
+    reference = intake.new_reference()
     token = status_token(client, idempotency_key, reference)
-    report = Report(reference=reference, channel="app", status="received", received_at=received_at,
-                    api_client_id=client.id, reporter_token_hash=digest(token), **fields)
-    report.events.append(ReportEvent(event="register", from_status=None, to_status="received", actor_id=None,
-                                     occurred_at=received_at, detail={"channel": "app"}))
-    db.session.add(report)
-    db.session.flush()  # the id, for the idempotency record and the receipt
+    report = intake.add_report(fields, channel="app", reference=reference, api_client_id=client.id,
+                               reporter_token_hash=digest(token))
     return report, token
 
 

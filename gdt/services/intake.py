@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from gdt.db import AMSTERDAM, db, utcnow
 from gdt.models import Case, Category, Report, ReportEvent, User
-from gdt.services import addresses, audit, reference_data
+from gdt.services import addresses, audit, receipts, reference_data
 from gdt.services.errors import ValidationFailed
 from gdt.services.references import next_reference
 from gdt.services.transaction import unit_of_work
@@ -64,16 +64,35 @@ def register_phone_report(data: ReportInput, *, actor: User) -> Report:
     """
     fields = with_address_ids(clean_report_input(data), chosen=data.bag_id)
     with unit_of_work():
-        received_at = utcnow()
-        report = Report(
-            reference=next_reference(received_at.astimezone(AMSTERDAM).year),
-            channel="phone", status="received", received_at=received_at, registered_by_id=actor.id, **fields,
-        )
-        report.events.append(ReportEvent(event="register", from_status=None, to_status="received", actor_id=actor.id,
-                                         occurred_at=received_at, detail={"channel": "phone"}))
-        db.session.add(report)
+        report = add_report(fields, channel="phone", actor=actor)
         audit.record(actor, "create", "report", report.reference)
+        receipts.queue_receipt(report)  # sent only if this unit of work commits
     return report
+
+
+def add_report(fields: dict, *, channel: str, actor: User | None = None, reference: str | None = None,
+               **columns) -> Report:
+    """A new report with its reference and "register" event, inside the caller's unit of work.
+
+    Every channel goes through here, so a report always starts the same way; `columns` are the
+    channel's own (api_client_id, reporter_token_hash, …); `reference` one the caller drew with
+    `new_reference()`. Flushed: the id is there for follow-up rows.
+    """
+    received_at = utcnow()
+    report = Report(reference=reference or new_reference(received_at), channel=channel,
+                    status="received", received_at=received_at, registered_by_id=actor.id if actor else None,
+                    **fields, **columns)
+    report.events.append(ReportEvent(event="register", from_status=None, to_status="received",
+                                     actor_id=actor.id if actor else None, occurred_at=received_at,
+                                     detail={"channel": channel}))
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
+def new_reference(moment: datetime | None = None) -> str:
+    """The next reference of the year (Europe/Amsterdam) of `moment`, default now."""
+    return next_reference((moment or utcnow()).astimezone(AMSTERDAM).year)
 
 
 def clean_report_input(data: ReportInput) -> dict:
