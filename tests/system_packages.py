@@ -1,4 +1,4 @@
-"""System packages the test suite needs (PostgreSQL server, Chromium), installed with apt when missing.
+"""System packages the test suite needs (PostgreSQL server, Redis, Chromium), installed with apt when missing.
 
 `make test` runs this first, so a fresh machine (CI included) has everything the tests start.
 """
@@ -10,6 +10,7 @@ from tests.postgres import server_bin_dir
 
 PACKAGES = {
     "postgresql": lambda: server_bin_dir() is not None,
+    "redis-server": lambda: shutil.which("redis-server") is not None,
     "chromium": lambda: shutil.which("chromium") is not None,
 }
 

@@ -146,24 +146,31 @@ class PdokLocatieserver:
 
 
 class FixtureAddresses:
-    """A local table in the PDOK answer's shape ({"response": {"docs": [...]}}), read once."""
+    """A local table in the PDOK answer's shape ({"response": {"docs": [...]}}), read and indexed once."""
 
     def __init__(self, path: Path):
         self.path = path
-        self._docs: list[dict] | None = None
+        self._index: dict[tuple[str, int], list[AddressMatch]] | None = None
 
     def search(self, postcode: str, house_number: int) -> list[AddressMatch]:
-        if self._docs is None:
-            self._docs = json.loads(self.path.read_text(encoding="utf-8"))["response"]["docs"]
-        return parse_docs(self._docs, postcode, house_number)
+        if self._index is None:
+            self._index = self._load()
+        return list(self._index.get((postcode, house_number), ()))
+
+    def _load(self) -> dict[tuple[str, int], list[AddressMatch]]:
+        docs = json.loads(self.path.read_text(encoding="utf-8"))["response"]["docs"]
+        index: dict[tuple[str, int], list[AddressMatch]] = {}
+        for match in parse_docs(docs):
+            index.setdefault((match.postcode, match.house_number), []).append(match)
+        return index
 
 
-def parse_docs(docs: list, postcode: str, house_number: int) -> list[AddressMatch]:
-    """The docs at exactly this postcode and number, each checked; a doc that does not fit is left out."""
+def parse_docs(docs: list, postcode: str | None = None, house_number: int | None = None) -> list[AddressMatch]:
+    """The docs (at exactly this postcode and number, when given), each checked; a doc that does not fit is left out."""
     matches = {}
     for doc in docs:
         match = _match(doc) if isinstance(doc, dict) else None
-        if match is not None and (match.postcode, match.house_number) == (postcode, house_number):
+        if match is not None and (postcode is None or (match.postcode, match.house_number) == (postcode, house_number)):
             matches.setdefault(match.bag_id or match.display, match)
     return list(matches.values())
 

@@ -2,7 +2,7 @@
 from contextvars import ContextVar
 from typing import Any
 
-from gdt.db import db
+from gdt.db import append_row, db
 from gdt.models import AuditEvent, User
 
 # Set by the web layer per request (client address after proxy handling); services never read the request.
@@ -22,7 +22,7 @@ def record(actor: User | None, action: str, object_type: str, object_ref: str | 
         origin=request_origin.get(),
         detail=detail,
     )
-    db.session.add(event)
+    append_row(event)
     return event
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gdt.db import db, utcnow
+from gdt.db import append_row, db, utcnow
 from gdt.models import ApiClient, IdempotencyRecord, Report
 from gdt.services.errors import Conflict, ServiceError
 from gdt.services.transaction import unit_of_work
@@ -75,10 +75,17 @@ def fingerprint(document: Any) -> str:
 
 
 def find(client: ApiClient, key: str, request_hash: str) -> IdempotencyRecord | None:
-    """The live record for (client, key) when it was made by the same request; 422 when by another one."""
+    """The live record for (client, key) when it was made by the same request; 422 when by another one.
+
+    An expired record is deleted here, in the transaction that will write the new one (so the
+    happy path needs no DELETE of its own).
+    """
     record = db.session.scalar(sa.select(IdempotencyRecord).where(
-        IdempotencyRecord.client_id == client.id, IdempotencyRecord.key == key,
-        IdempotencyRecord.created_at >= utcnow() - RETENTION))
+        IdempotencyRecord.client_id == client.id, IdempotencyRecord.key == key))
+    if record is not None and record.created_at < utcnow() - RETENTION:
+        db.session.execute(sa.delete(IdempotencyRecord).where(IdempotencyRecord.id == record.id))
+        db.session.expunge(record)
+        return None
     if record is not None and record.request_hash != request_hash:
         raise ServiceError(REUSED, code="idempotency_key_reused")
     return record
@@ -94,13 +101,10 @@ def find_after_clash(client: ApiClient, key: str, request_hash: str) -> Idempote
 
 def remember(client: ApiClient, key: str, request_hash: str, status_code: int, body: dict,
              *, report: Report | None = None) -> IdempotencyRecord:
-    """Store the answer in the caller's unit of work; an expired record with the same key makes way."""
-    db.session.execute(sa.delete(IdempotencyRecord).where(
-        IdempotencyRecord.client_id == client.id, IdempotencyRecord.key == key,
-        IdempotencyRecord.created_at < utcnow() - RETENTION))
+    """Store the answer in the caller's unit of work (after `find`, which cleared an expired record)."""
     record = IdempotencyRecord(client_id=client.id, key=key, request_hash=request_hash, status_code=status_code,
                                response_body=body, report_id=report.id if report is not None else None)
-    db.session.add(record)
+    append_row(record)
     return record
 
 

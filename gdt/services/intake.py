@@ -8,7 +8,7 @@ import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from gdt.db import AMSTERDAM, db, utcnow
+from gdt.db import AMSTERDAM, append_row, db, utcnow
 from gdt.models import Case, Category, Report, ReportEvent, User
 from gdt.services import addresses, audit, receipts, reference_data
 from gdt.services.errors import ValidationFailed
@@ -82,11 +82,10 @@ def add_report(fields: dict, *, channel: str, actor: User | None = None, referen
     report = Report(reference=reference or new_reference(received_at), channel=channel,
                     status="received", received_at=received_at, registered_by_id=actor.id if actor else None,
                     **fields, **columns)
-    report.events.append(ReportEvent(event="register", from_status=None, to_status="received",
-                                     actor_id=actor.id if actor else None, occurred_at=received_at,
-                                     detail={"channel": channel}))
     db.session.add(report)
     db.session.flush()
+    append_row(ReportEvent(report_id=report.id, event="register", from_status=None, to_status="received",
+                           actor_id=actor.id if actor else None, occurred_at=received_at, detail={"channel": channel}))
     return report
 
 

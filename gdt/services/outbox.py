@@ -20,7 +20,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 
-from gdt.db import db, utcnow
+from gdt.db import append_row, db, utcnow
 from gdt.models.outbox import OutboxMessage
 from gdt.services.transaction import unit_of_work
 
@@ -61,8 +61,11 @@ def enqueue(topic: str, payload: dict) -> OutboxMessage:
     now = utcnow()
     message = OutboxMessage(id=str(uuid4()), topic=topic, payload=payload, created_at=now, published_at=now,
                             attempts=0)
-    db.session.add(message)
-    db.session.info.setdefault(_PENDING, []).append((message.id, message))
+    append_row(message)
+    # The innermost transaction tells, on a savepoint's rollback, whether this row went with it.
+    session = db.session()
+    innermost = session.get_nested_transaction() or session.get_transaction()
+    db.session.info.setdefault(_PENDING, []).append((message.id, innermost))
     return message
 
 
@@ -233,6 +236,15 @@ def _after_rollback(session: so.Session, previous_transaction: so.SessionTransac
     if not pending:
         return
     if previous_transaction.nested:  # a savepoint rolled back: only the rows added inside it are gone
-        session.info[_PENDING] = [(message_id, message) for message_id, message in pending if message in session]
+        session.info[_PENDING] = [(message_id, added_in) for message_id, added_in in pending
+                                  if not _within(added_in, previous_transaction)]
     else:
         session.info.pop(_PENDING, None)
+
+
+def _within(transaction: so.SessionTransaction | None, ancestor: so.SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
