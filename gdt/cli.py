@@ -117,6 +117,13 @@ def revoke_api_client(name: str) -> None:
     click.echo(f"Revoked API client {client.name}.")
 
 
+@api_clients.command("prune-keys")
+def prune_idempotency_keys() -> None:
+    """Delete Idempotency-Key records past their 7 days (their reports stay); for a daily job."""
+    from gdt.services import idempotency
+    click.echo(f"Deleted {idempotency.prune_idempotency_records()} expired Idempotency-Key record(s).")
+
+
 @click.group()
 def partners() -> None:
     """Chain partners."""

@@ -101,3 +101,19 @@ def test_api_clients_revoke_stops_the_token(runner, db):
     assert tokens.authenticate(raw) is None
     unknown = runner.invoke(args=["api-clients", "revoke", "bestaat-niet"])
     assert unknown.exit_code == 1 and "bestaat niet" in unknown.stderr
+
+
+def test_api_clients_prune_keys_deletes_only_expired_records(runner, db, make):
+    from datetime import timedelta
+
+    from gdt.db import utcnow
+    from gdt.models import IdempotencyRecord
+
+    client, _ = tokens.issue_api_client("app", "app", actor=None)
+    for key, age in (("old", timedelta(days=8)), ("fresh", timedelta(hours=1))):
+        db.session.add(IdempotencyRecord(client_id=client.id, key=key, request_hash="0" * 64, status_code=201,
+                                         response_body={}, created_at=utcnow() - age))
+    db.session.commit()
+    result = runner.invoke(args=["api-clients", "prune-keys"])
+    assert result.exit_code == 0 and "Deleted 1 " in result.stdout
+    assert db.session.scalars(sa.select(IdempotencyRecord.key)).all() == ["fresh"]
