@@ -73,6 +73,12 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # bound to the session: a slow typist never loses a form
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
 
+    # Uploaded photos and sound fragments: outside the web root (default instance/attachments).
+    ATTACHMENT_DIR = os.environ.get("ATTACHMENT_DIR")
+    ATTACHMENT_MAX_PHOTO_BYTES = 10 * 1024 * 1024
+    ATTACHMENT_MAX_AUDIO_BYTES = 20 * 1024 * 1024
+    ATTACHMENT_MAX_PER_REPORT = 10
+
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
     LANGUAGES = ("nl", "en")

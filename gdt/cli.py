@@ -18,7 +18,7 @@ MAX_PRINTED_PROBLEMS = 50  # the exception keeps them all; a terminal full of er
 def register(app: Flask) -> None:
     from worker.relay import outbox_relay  # the relay runs beside the worker, with or without Redis
 
-    for command in (users, api_clients, partners, import_reports, stats, demo, outbox_relay):
+    for command in (users, api_clients, partners, attachments, import_reports, stats, demo, outbox_relay):
         app.cli.add_command(command)
 
 
@@ -142,6 +142,18 @@ def create_partner(key: str, name: str, email: str | None, kind: str) -> None:
     except ServiceError as error:
         _fail(str(error.message))
     click.echo(f"Created partner {partner.key}.")
+
+
+@click.group()
+def attachments() -> None:
+    """Stored photos and sound fragments."""
+
+
+@attachments.command("prune")
+def prune_attachments() -> None:
+    """Delete stored files that no report refers to (their upload was rolled back), older than an hour."""
+    from gdt.services import attachments as service
+    click.echo(f"Deleted {service.prune_orphans()} orphaned file(s).")
 
 
 @click.command("import-reports")

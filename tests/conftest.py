@@ -1,5 +1,7 @@
 """Fixtures: the app on SQLite (default) or on a temporary PostgreSQL (--postgres), rollback per test."""
 import os
+import shutil
+import tempfile
 
 import pytest
 from flask_login import FlaskLoginClient
@@ -49,6 +51,7 @@ def app():
     from gdt.db import db as _db
 
     settings.TestConfig.SQLALCHEMY_DATABASE_URI = os.environ.get("GDT_TEST_DATABASE_URL", "sqlite://")
+    settings.TestConfig.ATTACHMENT_DIR = tempfile.mkdtemp(prefix="gdt-attachments-")
     app = create_app(settings.TestConfig)
     app.test_client_class = IsolatedClient
     with app.app_context():
@@ -59,6 +62,7 @@ def app():
         _db.session.remove()
         _db.drop_all()
         _db.engine.dispose()
+    shutil.rmtree(settings.TestConfig.ATTACHMENT_DIR, ignore_errors=True)
 
 
 @pytest.fixture

@@ -117,3 +117,13 @@ def test_api_clients_prune_keys_deletes_only_expired_records(runner, db, make):
     result = runner.invoke(args=["api-clients", "prune-keys"])
     assert result.exit_code == 0 and "Deleted 1 " in result.stdout
     assert db.session.scalars(sa.select(IdempotencyRecord.key)).all() == ["fresh"]
+
+
+def test_attachments_prune_reports_what_it_deleted(runner, app, db, monkeypatch, tmp_path):
+    monkeypatch.setitem(app.config, "ATTACHMENT_DIR", str(tmp_path))
+    orphan = tmp_path / "0123456789abcdef.jpg"
+    orphan.write_bytes(b"x")
+    import os
+    os.utime(orphan, (0, 0))
+    result = runner.invoke(args=["attachments", "prune"])
+    assert result.exit_code == 0 and "Deleted 1 " in result.stdout and not orphan.exists()

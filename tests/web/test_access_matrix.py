@@ -6,6 +6,9 @@ session with 401: a session is no credential there at all, whatever the role.
 import pytest
 
 from gdt.models.users import ROLES
+from gdt.services import attachments
+from gdt.services.transaction import unit_of_work
+from tests import attachment_files as files
 
 PUBLIC_ENDPOINTS = {"static"}
 
@@ -23,7 +26,10 @@ def world(make, client_as):
     report = make.report(registered_by_id=users["intake"].id)
     case = make.case()
     partner = make.partner("politie")
-    values = {"reference": report.reference, "user_id": users["admin"].id, "key": partner.key, "year": 2026}
+    with unit_of_work():
+        attachment = attachments.store(report, attachments.prepare("opname.wav", files.wav()))
+    values = {"reference": report.reference, "user_id": users["admin"].id, "key": partner.key, "year": 2026,
+              "attachment_id": attachment.id}
     clients = {role: client_as(user=user) for role, user in users.items()}
     return values, case, clients
 

@@ -1,0 +1,70 @@
+"""Photos and sound fragments from the Woonoverlast-app: POST /reports/{reference}/attachments.
+
+The app sends the report first (POST /reports) and then each file on its own, so a slow upload
+never holds the report back: the report has its reference before the first byte of a photo.
+"""
+import marshmallow as ma
+from flask import abort, request
+
+from gdt.api import blueprint
+from gdt.api.auth import api_client, client
+from gdt.api.intake import LIMITS, _client_key, _ip_key, _limit
+from gdt.api.intake_schemas import PROBLEM, ProblemSchema
+from gdt.extensions import limiter
+from gdt.services import attachments
+from gdt.services.errors import ValidationFailed
+
+blp = blueprint("attachments", "Foto's en geluidsopnamen bij een melding uit de app.")
+
+LIMITS.setdefault("APP_ATTACHMENT_CLIENT_RATE_LIMIT", "240 per minute")
+PROBLEM_TEXT = {
+    401: "Geen geldig bearer-token van een API-client.",
+    403: "Deze API-client is niet van het kanaal app.",
+    404: "Geen melding met deze referentie van deze client (een melding van een andere client ook niet).",
+    413: "De aanvraag is groter dan 25 MB.",
+    415: "De body is geen multipart/form-data.",
+    422: "Het bestand ontbreekt, is leeg, te groot, van een niet toegestaan type, past niet bij zijn extensie, "
+         "is beschadigd, of de melding heeft al het maximum aantal bijlagen (invalidParams: file).",
+    429: "Te veel aanvragen; wacht het aantal seconden uit Retry-After.",
+}
+UPLOAD = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary", "description":
+                            "Eén foto (.jpg/.jpeg/.png/.heic/.heif, hoogstens 10 MB; wordt opnieuw gecodeerd als "
+                            "JPEG, zonder EXIF/GPS) of geluidsopname (.m4a/.aac/.mp3/.ogg/.wav, hoogstens 20 MB). "
+                            "Het type wordt aan de inhoud herkend en moet bij de extensie passen."}}}}}}
+
+
+class AttachmentCreatedSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    kind = ma.fields.String(required=True, metadata={"enum": ["photo", "audio"]})
+    contentType = ma.fields.String(required=True, attribute="content_type")
+    size = ma.fields.Integer(required=True, attribute="size_bytes", metadata={"description": "Bytes, zoals opgeslagen."})
+
+
+def _problems(*codes: int):
+    def decorate(view):
+        for code in codes:
+            headers = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconden."}} if code == 429 else None
+            view = blp.alt_response(code, schema=ProblemSchema, content_type=PROBLEM, description=PROBLEM_TEXT[code],
+                                    headers=headers)(view)
+        return view
+    return decorate
+
+
+@blp.route("/reports/<reference>/attachments", methods=["POST"])
+@blp.doc(summary="Foto of geluidsopname bij een melding", requestBody=UPLOAD)
+@blp.response(201, AttachmentCreatedSchema, description="Opgeslagen.")
+@_problems(401, 403, 404, 413, 415, 422, 429)
+@limiter.limit(_limit("APP_ATTACHMENT_CLIENT_RATE_LIMIT"), key_func=_client_key)
+@limiter.limit(_limit("APP_INTAKE_IP_RATE_LIMIT"), key_func=_ip_key)
+@client("app")
+def add_attachment(reference: str):
+    """Store one file with a report this client sent."""
+    if request.mimetype != "multipart/form-data":
+        abort(415, description="Stuur het bestand als multipart/form-data in het veld file.")
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationFailed({"file": attachments.MISSING})
+    attachment = attachments.add_from_client(reference, upload.filename, upload.read(), client=api_client())
+    return attachment, 201, {"Cache-Control": "no-store"}
