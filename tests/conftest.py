@@ -109,3 +109,13 @@ def client_as(app, make):
 @pytest.fixture
 def runner(app, db):
     return app.test_cli_runner()
+
+
+@pytest.fixture(autouse=True)
+def _shared_limiter_restored():
+    """Flask-Limiter keeps `enabled` on the shared extension: a test that builds a limited app must not leak it."""
+    from gdt.extensions import limiter
+
+    enabled = limiter.enabled
+    yield
+    limiter.enabled = enabled

@@ -43,6 +43,7 @@ FIELD = "file"
 PHOTO_EXTENSIONS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "heic": "HEIF", "heif": "HEIF"}
 AUDIO_TYPES = {"m4a": "audio/mp4", "aac": "audio/aac", "mp3": "audio/mpeg", "ogg": "audio/ogg", "wav": "audio/wav"}
 
+NOT_A_PHOTO = _l("Voeg alleen foto's toe (JPEG, PNG of HEIC).")
 MISSING = _l("Voeg een bestand toe.")
 EMPTY = _l("Het bestand is leeg.")
 TOO_LARGE = _l("Het bestand is te groot (hoogstens %(size)s MB).")

@@ -15,7 +15,7 @@ from gdt.services import audit
 from gdt.services import auth as auth_service
 from gdt.services.errors import ServiceError
 
-BLUEPRINTS = ("auth", "home", "intake", "triage", "cases", "statistics", "admin", "attachments")
+BLUEPRINTS = ("auth", "home", "intake", "triage", "cases", "statistics", "admin", "attachments", "public")
 
 
 def configure_web(app: Flask) -> None:
