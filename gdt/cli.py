@@ -49,14 +49,15 @@ def users() -> None:
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--role", required=True, type=click.Choice(ROLES))
-def create_user(email: str, name: str, role: str) -> None:
-    """Create a staff account; the password comes from GDT_PASSWORD or a prompt."""
+@click.option("--partner", "partner_key", help="Key of the organisation (required with --role partner).")
+def create_user(email: str, name: str, role: str, partner_key: str | None) -> None:
+    """Create an account; the password comes from GDT_PASSWORD or a prompt."""
     from gdt.services import users as user_service
     password = os.environ.get("GDT_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = user_service.create_user(email, name, role, password, actor=None)
+        user = user_service.create_user(email, name, role, password, actor=None, partner_key=partner_key)
     except ServiceError as error:
-        _fail(str(error.message))
+        _fail(_refused(error))
     click.echo(f"Created {user.role} account {user.email}.")
 
 

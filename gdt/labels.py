@@ -23,6 +23,7 @@ REPORT_STATUS_LABELS = {
 CASE_STATUS_LABELS = {"open": _l("Open"), "closed": _l("Gesloten")}
 ROLE_LABELS = {
     "intake": _l("Intake"), "coordinator": _l("Regisseur"), "manager": _l("Manager"), "admin": _l("Beheerder"),
+    "partner": _l("Ketenpartner"),
 }
 PARTNER_KIND_LABELS = {
     "municipal": _l("Gemeente"), "police": _l("Politie"), "care": _l("Zorg (GGZ)"), "housing": _l("Woningcorporatie"),

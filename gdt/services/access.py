@@ -1,15 +1,18 @@
 """Need-to-know (DESIGN §4): one policy function per rule, used by pages, API and exports alike."""
 import sqlalchemy as sa
 
-from gdt.models import Case, Report, User
+from gdt.models import Case, PartnerRegistration, Report, User
 
 STAFF_ROLES = ("intake", "coordinator", "manager", "admin")
 STATISTICS_ROLES = ("coordinator", "manager")
 
 
 def can_view_report(user: User, report: Report) -> bool:
+    """Coordinators all; intake what they registered; a partner user its organisation's registrations."""
     if user.role == "coordinator":
         return True
+    if user.role == "partner":
+        return report.registration is not None and report.registration.partner_id == user.partner_id
     return user.role == "intake" and report.registered_by_id == user.id
 
 
@@ -20,6 +23,9 @@ def visible_reports(user: User) -> sa.Select:
         return query
     if user.role == "intake":
         return query.where(Report.registered_by_id == user.id)
+    if user.role == "partner":
+        return query.join(PartnerRegistration, PartnerRegistration.report_id == Report.id).where(
+            PartnerRegistration.partner_id == user.partner_id)
     return query.where(sa.false())
 
 

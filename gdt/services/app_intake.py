@@ -93,10 +93,10 @@ def public_status(reference: str, raw_token: str | None) -> str:
                                .options(selectinload(Report.case)))
     if report is None or not hmac.compare_digest(report.reference.encode(), reference.encode()):
         raise NotFound(NOT_FOUND)
-    return _public(report)
+    return public_status_of(report)
 
 
-def _public(report: Report) -> str:
+def public_status_of(report: Report) -> str:
     """received = not yet triaged; in_progress = referred, or escalated with an open case; handled = closed."""
     if report.status == "received":
         return "received"

@@ -25,7 +25,9 @@ DEMO_LOGINS = (
     ("coordinator", "coordinator@gdt.example", "Rob Regisseur", "demo-coordinator-2026!"),
     ("manager", "manager@gdt.example", "Marieke Manager", "demo-manager-2026!"),
     ("admin", "admin@gdt.example", "Bram Beheerder", "demo-admin-2026!"),
+    ("partner", "partner@gdt.example", "Wendy Wijkagent", "demo-partner-2026!"),
 )
+DEMO_PARTNER = "politie"  # the organisation of the partner demo login
 
 
 @dataclass
@@ -91,7 +93,8 @@ def _ensure_logins() -> list[DemoLogin]:
     for role, email, name, password in DEMO_LOGINS:
         created = users.user_by_email(email) is None
         if created:
-            users.create_user(email, name, role, password, actor=None)
+            users.create_user(email, name, role, password, actor=None,
+                              partner_key=DEMO_PARTNER if role == "partner" else None)
         logins.append(DemoLogin(role, email, password, created))
     return logins
 

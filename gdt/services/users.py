@@ -5,15 +5,17 @@ from flask_babel import lazy_gettext as _l
 from gdt.db import db
 from gdt.models import User
 from gdt.models.users import ROLES
-from gdt.services import audit
+from gdt.services import audit, reference_data
 from gdt.services.auth import check_password_policy, end_all_sessions, hash_password
 from gdt.services.errors import NotFound, ServiceError, ValidationFailed
 from gdt.services.transaction import unit_of_work
 from gdt.validation import InvalidValue, clean_fields, normalise_email, one_of, required, single_line
 
 
-def create_user(email: str, name: str, role: str, password: str, *, actor: User | None) -> User:
-    fields = _clean_fields(email=email, name=name, role=role, password=password)
+def create_user(email: str, name: str, role: str, password: str, *, actor: User | None,
+                partner_key: str | None = None) -> User:
+    """`partner_key`: the organisation of a partner user (role partner), and only then."""
+    fields = _clean_fields(email=email, name=name, role=role, password=password, partner=partner_key)
     password_hash = hash_password(password)  # before the transaction: argon2 is slow on purpose
     with unit_of_work():
         if db.session.scalar(sa.select(User.id).where(User.email == fields["email"])) is not None:
@@ -25,16 +27,17 @@ def create_user(email: str, name: str, role: str, password: str, *, actor: User 
     return user
 
 
-def update_user(user: User, *, name: str, role: str, actor: User) -> User:
-    fields = _clean_fields(name=name, role=role)
+def update_user(user: User, *, name: str, role: str, actor: User, partner_key: str | None = None) -> User:
+    fields = _clean_fields(name=name, role=role, partner=partner_key)
     if user.id == actor.id and role != user.role:
         raise ServiceError(_l("U kunt uw eigen rol niet wijzigen."), field="role")
     with unit_of_work():
         changes = [field for field, value in fields.items() if getattr(user, field) != value]
-        if "role" in changes:
+        if "role" in changes or "partner" in changes:
             end_all_sessions(user)  # new rights start with a new login
-            audit.record(actor, "change_role", "user", str(user.id), detail={"from": user.role, "to": role})
-        user.name, user.role = fields["name"], fields["role"]
+            audit.record(actor, "change_role", "user", str(user.id), detail={
+                "from": user.role, "to": role, "partner": fields["partner"].key if fields["partner"] else None})
+        user.name, user.role, user.partner = fields["name"], fields["role"], fields["partner"]
         audit.record(actor, "update", "user", str(user.id), detail={"fields": changes})
     return user
 
@@ -73,11 +76,16 @@ def active_coordinators() -> list[User]:
 
 
 def _clean_fields(**raw: str | None) -> dict:
-    """The password is checked, not kept."""
+    """The password is checked, not kept. A partner user gets its (active) organisation; staff none."""
+    partner_key = raw.pop("partner", None)
     fields, errors = clean_fields(RULES, raw)
+    partner = reference_data.partner_by_key(partner_key) if partner_key else None
+    if fields.get("role") == "partner" and (partner is None or not partner.is_active):
+        errors["partner"] = _l("Kies de organisatie van deze ketenpartner-gebruiker.")
     if errors:
         raise ValidationFailed(errors)
     fields.pop("password", None)
+    fields["partner"] = partner if fields["role"] == "partner" else None
     return fields
 
 

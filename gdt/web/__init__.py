@@ -15,7 +15,7 @@ from gdt.services import audit
 from gdt.services import auth as auth_service
 from gdt.services.errors import ServiceError
 
-BLUEPRINTS = ("auth", "home", "intake", "triage", "cases", "statistics", "admin", "attachments", "public")
+BLUEPRINTS = ("auth", "home", "intake", "triage", "cases", "statistics", "admin", "attachments", "public", "partner")
 
 
 def configure_web(app: Flask) -> None:
@@ -95,6 +95,7 @@ NAVIGATION = {
                     ("statistics.index", _l("Statistieken"))],
     "manager": [("statistics.index", _l("Statistieken"))],
     "admin": [("admin.users", _l("Gebruikers")), ("admin.partners", _l("Ketenpartners"))],
+    "partner": [("partner.index", _l("Aanmeldingen")), ("partner.new", _l("Casus aanmelden"))],
 }
 
 

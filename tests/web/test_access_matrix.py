@@ -5,6 +5,7 @@ session with 401: a session is no credential there at all, whatever the role.
 """
 import pytest
 
+from gdt.models import PartnerRegistration
 from gdt.models.users import ROLES
 from gdt.services import attachments
 from gdt.services.transaction import unit_of_work
@@ -26,6 +27,9 @@ def world(make, client_as):
     report = make.report(registered_by_id=users["intake"].id)
     case = make.case()
     partner = make.partner("politie")
+    # The report is also the partner user's organisation's registration, so every role has one it may see.
+    make.session.add(PartnerRegistration(report_id=report.id, partner_id=users["partner"].partner_id,
+                                         registrant_name="Wijkagent", reason="Dreigende escalatie."))
     with unit_of_work():
         attachment = attachments.store(report, attachments.prepare("opname.wav", files.wav()))
     values = {"reference": report.reference, "user_id": users["admin"].id, "key": partner.key, "year": 2026,

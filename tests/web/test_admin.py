@@ -162,3 +162,16 @@ def test_deactivation_needs_the_csrf_token_of_the_page(app, client_as, make, db,
     assert client.post(f"/admin/users/{user.id}/deactivate", data={"active-csrf_token": token}).status_code == 302
     db.session.expire_all()
     assert not user.is_active
+
+
+def test_a_partner_user_needs_an_active_organisation_and_staff_get_none(client_as, make, db):
+    client, politie = client_as("admin"), make.partner("politie")
+    missing = client.post("/admin/users/new", data=NEW_USER | {"role": "partner", "partner": ""})
+    assert missing.status_code == 422 and "Kies de organisatie" in missing.text and _count(db, User) == 1
+    created = client.post("/admin/users/new", data=NEW_USER | {"role": "partner", "partner": "politie"})
+    assert created.status_code == 302
+    user = db.session.scalar(sa.select(User).where(User.email == "anna.de.wit@gemeente.nl"))
+    assert (user.role, user.partner_id) == ("partner", politie.id)
+    client.post(f"/admin/users/{user.id}", data={"name": user.name, "role": "intake", "partner": "politie"})
+    db.session.expire_all()
+    assert (user.role, user.partner_id) == ("intake", None)  # staff belong to no partner organisation

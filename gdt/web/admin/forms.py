@@ -21,10 +21,17 @@ def _role(**kwargs) -> SelectField:
     return _select(_l("Rol"), _l("Kies een rol"), ROLE_LABELS, **kwargs)
 
 
+def _partner() -> SelectField:
+    """Filled per request with the active partners (gdt.web.admin.views._with_partners)."""
+    return SelectField(_l("Organisatie (alleen voor de rol ketenpartner)"), choices=[], validate_choice=False,
+                       description=_l("Een ketenpartner-gebruiker ziet alleen de aanmeldingen van deze organisatie."))
+
+
 class UserCreateForm(FlaskForm):
     name = _name()
     email = EmailField(_l("E-mailadres"), render_kw={"autocomplete": "off"})
     role = _role()
+    partner = _partner()
     password = PasswordField(
         _l("Eerste wachtwoord"), render_kw={"autocomplete": "new-password"},
         description=_l("Minstens %(n)d tekens. Geef het wachtwoord persoonlijk door, niet per e-mail.",
@@ -34,6 +41,7 @@ class UserCreateForm(FlaskForm):
 class UserEditForm(FlaskForm):
     name = _name()
     role = _role(description=_l("Na een wijziging van de rol moet de medewerker opnieuw inloggen."))
+    partner = _partner()
 
 
 def _kind() -> SelectField:

@@ -5,11 +5,12 @@ from flask_login import current_user
 
 from gdt.db import db
 from gdt.services import partners as partner_service
+from gdt.services import reference_data
 from gdt.services import users as user_service
 from gdt.web.access import role_required
 from gdt.web.admin import bp
 from gdt.web.admin.forms import ActiveForm, PartnerCreateForm, PartnerEditForm, UserCreateForm, UserEditForm
-from gdt.web.forms import submit
+from gdt.web.forms import choices, submit
 
 
 @bp.route("/admin/users")
@@ -22,9 +23,10 @@ def users():
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @role_required("admin")
 def new_user():
-    form = UserCreateForm()
+    form = _with_partners(UserCreateForm())
     done = submit(form, lambda: user_service.create_user(form.email.data, form.name.data, form.role.data,
-                                                         form.password.data, actor=current_user),
+                                                         form.password.data, actor=current_user,
+                                                         partner_key=form.partner.data or None),
                   success=_("Het account is aangemaakt."), next_url=url_for("admin.users"))
     return done or (render_template("admin/new_user.html", form=form), 422 if form.errors else 200)
 
@@ -33,9 +35,9 @@ def new_user():
 @role_required("admin")
 def edit_user(user_id: int):
     user = user_service.get_user(user_id)
-    form = UserEditForm(obj=user)
+    form = _with_partners(UserEditForm(obj=user, partner=user.partner.key if user.partner else ""))
     done = submit(form, lambda: user_service.update_user(user, name=form.name.data, role=form.role.data,
-                                                         actor=current_user),
+                                                         actor=current_user, partner_key=form.partner.data or None),
                   success=_("De wijzigingen zijn opgeslagen."), next_url=url_for("admin.users"))
     return done or _user_page(user, form, ActiveForm(prefix="active", formdata=None))
 
@@ -57,7 +59,14 @@ def _set_user_active(user_id: int, active: bool, success: str):
     form = ActiveForm(prefix="active")
     done = submit(form, lambda: user_service.set_user_active(user, active, actor=current_user),
                   success=success, next_url=url_for("admin.edit_user", user_id=user_id))
-    return done or _user_page(user, UserEditForm(obj=user, formdata=None), form)
+    return done or _user_page(user, _with_partners(UserEditForm(obj=user, formdata=None,
+                                                                partner=user.partner.key if user.partner else "")), form)
+
+
+def _with_partners(form):
+    form.partner.choices = choices([("", _("Geen (medewerker van de gemeente)"))] + [
+        (partner.key, partner.name) for partner in reference_data.active_partners()])
+    return form
 
 
 def _user_page(user, form: UserEditForm, active_form: ActiveForm):

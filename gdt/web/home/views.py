@@ -7,11 +7,11 @@ from gdt.web.access import public, role_required
 from gdt.web.home import bp
 
 START_PAGES = {"intake": "intake.queue", "coordinator": "intake.queue", "manager": "statistics.index",
-               "admin": "admin.users"}
+               "admin": "admin.users", "partner": "partner.index"}
 
 
 @bp.route("/")
-@role_required(*STAFF_ROLES)
+@role_required(*STAFF_ROLES, "partner")
 def index():
     return redirect(url_for(START_PAGES[current_user.role]))
 

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("partner", __name__)
+
+from gdt.web.partner import views  # noqa: E402,F401
