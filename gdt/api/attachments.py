@@ -8,8 +8,8 @@ from flask import abort, request
 
 from gdt.api import blueprint
 from gdt.api.auth import api_client, client
+from gdt.api.docs import problems
 from gdt.api.intake import LIMITS, _client_key, _ip_key, _limit
-from gdt.api.intake_schemas import PROBLEM, ProblemSchema
 from gdt.extensions import limiter
 from gdt.services import attachments
 from gdt.services.errors import ValidationFailed
@@ -43,13 +43,7 @@ class AttachmentCreatedSchema(ma.Schema):
 
 
 def _problems(*codes: int):
-    def decorate(view):
-        for code in codes:
-            headers = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconden."}} if code == 429 else None
-            view = blp.alt_response(code, schema=ProblemSchema, content_type=PROBLEM, description=PROBLEM_TEXT[code],
-                                    headers=headers)(view)
-        return view
-    return decorate
+    return problems(blp, PROBLEM_TEXT, *codes)
 
 
 @blp.route("/reports/<reference>/attachments", methods=["POST"])

@@ -11,7 +11,8 @@ from flask import current_app, request, url_for
 
 from gdt.api import blueprint, intake_schemas, strict_json
 from gdt.api.auth import api_client, bearer_principal, client
-from gdt.api.intake_schemas import PROBLEM, ProblemSchema, AppReportCreatedSchema, AppReportStatusSchema
+from gdt.api.docs import problems
+from gdt.api.intake_schemas import AppReportCreatedSchema, AppReportStatusSchema
 from gdt.extensions import limiter
 from gdt.models import ApiClient
 from gdt.services import app_intake, idempotency
@@ -61,14 +62,7 @@ def _ip_key() -> str:
 
 
 def _problems(*codes: int):
-    """Document the problem+json answers of a view."""
-    def decorate(view):
-        for code in codes:
-            headers = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconden."}} if code == 429 else None
-            view = blp.alt_response(code, schema=ProblemSchema, content_type=PROBLEM, description=PROBLEM_TEXT[code],
-                                    headers=headers)(view)
-        return view
-    return decorate
+    return problems(blp, PROBLEM_TEXT, *codes)
 
 
 @blp.route("/reports", methods=["POST"])

@@ -12,9 +12,16 @@ from marshmallow import ValidationError, fields
 
 from gdt.api import blueprint, strict_json
 from gdt.api.auth import api_client, client
+from gdt.api.docs import problems
 from gdt.api.intake import IDEMPOTENCY_KEY, LIMITS, _client_key, _ip_key, _limit
-from gdt.api.intake_schemas import (PROBLEM, HouseNumber, ProblemSchema, StrictSchema, _flatten, _MESSAGES, _text,
-                                    refuse)
+from gdt.api.intake_schemas import (
+    _MESSAGES,
+    HouseNumber,
+    StrictSchema,
+    _flatten,
+    _text,
+    refuse,
+)
 from gdt.extensions import limiter
 from gdt.services import idempotency, registrations
 from gdt.services.errors import ValidationFailed
@@ -87,13 +94,7 @@ class RegistrationStatusSchema(StrictSchema):
 
 
 def _problems(*codes: int):
-    def decorate(view):
-        for code in codes:
-            headers = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconden."}} if code == 429 else None
-            view = blp.alt_response(code, schema=ProblemSchema, content_type=PROBLEM, description=PROBLEM_TEXT[code],
-                                    headers=headers)(view)
-        return view
-    return decorate
+    return problems(blp, PROBLEM_TEXT, *codes)
 
 
 @blp.route("/partner-registrations", methods=["POST"])

@@ -22,8 +22,8 @@ from werkzeug.http import quote_etag
 
 from gdt.api import blueprint
 from gdt.api.auth import api_user, staff
+from gdt.api.docs import API_VERSION_HEADER
 from gdt.api.staff_schemas import (
-    API_VERSION_HEADER,
     ETAG_HEADER,
     IF_MATCH,
     CaseDetailSchema,
@@ -43,7 +43,10 @@ blp = blueprint("staff", "Meldingen en casussen voor medewerkers, binnen hun nee
 
 REPORT_READERS, COORDINATORS = ("intake", "coordinator"), ("coordinator",)
 TAGGED = {"ETag": ETAG_HEADER, "API-Version": API_VERSION_HEADER}
-PAGED = {"X-Pagination": "PAGINATION", "API-Version": API_VERSION_HEADER}  # flask-smorest's pagination header
+# flask-smorest's own component types the header as an object; on the wire it is a JSON string.
+PAGINATION_HEADER = {"description": "JSON-object als tekst: total, total_pages, first_page, last_page, page, "
+                                    "previous_page, next_page.", "schema": {"type": "string"}}
+PAGED = {"X-Pagination": PAGINATION_HEADER, "API-Version": API_VERSION_HEADER}
 PRIVATE = {"Cache-Control": "no-store"}  # personal data: no cache may keep it (the pages do so for sessions)
 STALE = "Dit record is intussen door iemand anders gewijzigd. Haal het opnieuw op en probeer het nog eens."
 

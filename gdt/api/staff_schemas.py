@@ -6,12 +6,13 @@ snake_case like the DESIGN §6 bodies (`house_number`, `may_contact`). The probl
 the ZGW name `invalidParams`. Request bodies refuse unknown members (`unknown = RAISE`), so a typo
 is a 422 naming the member instead of a silently ignored value. Messages are Dutch, like the pages'.
 """
+from datetime import date
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
 # One Problem schema for the whole API document (two classes of one name would clash in the OpenAPI components).
-from gdt.api.intake_schemas import PROBLEM as PROBLEM_JSON
-from gdt.api.intake_schemas import ProblemSchema
+from gdt.api import docs
 from gdt.db import AMSTERDAM
 from gdt.models.reports import CHANNELS, REPORT_STATUSES
 from gdt.services.cases import CLOSING_RESULTS
@@ -27,7 +28,6 @@ PROBLEM_DESCRIPTIONS = {
     412: "If-Match noemt een oudere versie dan de huidige: iemand anders wijzigde het record intussen.",
     422: "Ongeldige invoer; invalidParams noemt elk veld met de reden.",
 }
-API_VERSION_HEADER = {"description": "Versie van de API (semver), op elk antwoord.", "schema": {"type": "string"}}
 ETAG_HEADER = {"description": 'Versie van de melding of casus, bijvoorbeeld "3"; stuur terug als If-Match.',
                "schema": {"type": "string"}}
 IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
@@ -41,7 +41,16 @@ class Text(fields.String):
 
 
 class Day(fields.Date):
-    default_error_messages = {"invalid": "Geef een datum als JJJJ-MM-DD."}
+    """A calendar day between 1900 and 9999: 0001-01-01 in Amsterdam time is no UTC date at all."""
+
+    default_error_messages = {"invalid": "Geef een datum als JJJJ-MM-DD.",
+                              "range": "Kies een datum tussen 1900-01-01 en 9999-12-30."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not date(1900, 1, 1) <= day <= date(9999, 12, 30):
+            raise self.make_error("range")
+        return day
 
 
 class Number(fields.Integer):
@@ -83,12 +92,17 @@ class StrictSchema(ma.Schema):
 # Requests ---------------------------------------------------------------------------------------
 
 
+MAX_PAGE = 1_000_000
+
+
 class ReportFilterSchema(StrictSchema):
     status = choice(REPORT_STATUSES)
     channel = choice(CHANNELS)
     received_from = Day(data_key="receivedFrom", metadata={"description": "Eerste ontvangstdag (Amsterdamse tijd)."})
     received_to = Day(data_key="receivedTo", metadata={"description": "Laatste ontvangstdag, inbegrepen."})
-    page = Number(load_default=1, validate=validate.Range(min=1, error="Paginanummers beginnen bij 1."))
+    # Bounded, so OFFSET stays a 64-bit integer on every database (a page past the end is simply empty).
+    page = Number(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE, error="Kies een pagina van 1 tot en met "
+                                                                                     f"{MAX_PAGE}."))
     page_size = Number(data_key="pageSize", load_default=25,
                        validate=validate.Range(min=1, max=MAX_PAGE_SIZE, error="Kies 1 tot en met 100."))
 
@@ -251,10 +265,4 @@ class CaseDetailSchema(ma.Schema):
 
 def problems(blp, *statuses: int):
     """Document the problem+json answers an operation can give."""
-    def decorate(view):
-        for status in statuses:
-            view = blp.alt_response(status, schema=ProblemSchema, content_type=PROBLEM_JSON,
-                                    description=PROBLEM_DESCRIPTIONS[status],
-                                    headers={"API-Version": API_VERSION_HEADER})(view)
-        return view
-    return decorate
+    return docs.problems(blp, PROBLEM_DESCRIPTIONS, *statuses)

@@ -3,14 +3,23 @@ from flask import Response
 
 from gdt.api import blueprint
 from gdt.api.auth import api_user, staff
+from gdt.api.docs import problems
 from gdt.services import statistics
 from gdt.services.access import STATISTICS_ROLES
 
 blp = blueprint("statistics", "Jaarcijfers: aantallen en percentages per kanaal en uitkomst, zonder persoonsgegevens.")
 
 
+PROBLEM_TEXT = {
+    401: "Geen geldig persoonlijk token (of een sessie zonder CSRF-token).",
+    403: "Alleen managers en regisseurs zien statistieken.",
+    404: "Voor dit jaar zijn geen meldingen, of het jaar ligt buiten 1900–9999.",
+}
+
+
 @blp.route("/statistics/<int:year>")
 @blp.doc(summary="Jaarcijfers", responses={"200": {"description": "Het statistiekdocument (DESIGN §6)."}})
+@problems(blp, PROBLEM_TEXT, 401, 403, 404)
 @staff(*STATISTICS_ROLES)  # manager, coordinator
 def yearly_statistics(year: int) -> Response:
     """Aggregates only, so both roles may read it; every read is audited like the page.

@@ -18,9 +18,6 @@ STAFF_ERRORS = {
     ("post", "/api/v1/cases/{reference}/mode"): {400, 401, 403, 404, 409, 412, 422},
     ("post", "/api/v1/cases/{reference}/close"): {400, 401, 403, 404, 409, 412, 422},
 }
-# Operations that document no problem+json answer of their own yet: each is listed in the staff API
-# hand-over; delete the entry when its module documents them (the last test keeps this list honest).
-ERRORS_NOT_YET_DOCUMENTED = {("get", "/api/v1/statistics/{year}")}
 
 
 @pytest.fixture(scope="module")
@@ -77,16 +74,10 @@ def test_every_operation_documents_problem_json_errors(document):
     missing, wrong = [], []
     for method, path, operation in _operations(document):
         errors = {code: response for code, response in operation["responses"].items() if code[0] in "45"}
-        if not errors and (method, path) not in ERRORS_NOT_YET_DOCUMENTED:
+        if not errors:
             missing.append((method, path))
         wrong += [(method, path, code) for code, response in errors.items() if PROBLEM not in response["content"]]
     assert missing == [] and wrong == []
-
-
-def test_the_list_of_undocumented_operations_only_shrinks(document):
-    for method, path in ERRORS_NOT_YET_DOCUMENTED:
-        responses = document["paths"][path][method]["responses"]
-        assert not any(code[0] in "45" for code in responses), f"{method} {path} is documented now: drop it"
 
 
 def test_the_problem_schema_carries_invalid_params(document):
