@@ -73,6 +73,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # bound to the session: a slow typist never loses a form
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
 
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none). Per-IP rate
+    # limits and the audit log's origin use the address this yields; without a proxy a forged header is ignored.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+
     # Uploaded photos and sound fragments: outside the web root (default instance/attachments).
     ATTACHMENT_DIR = os.environ.get("ATTACHMENT_DIR")
     ATTACHMENT_MAX_PHOTO_BYTES = 10 * 1024 * 1024

@@ -12,6 +12,11 @@ def create_app(config_class: type[config.Config] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set in production (GDT_ENV=production).")
 
+    if app.config["PROXY_FIX_X_FOR"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = app.config["PROXY_FIX_X_FOR"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
     from gdt import models  # noqa: F401  (every table known before Alembic looks)
     from gdt.db import db
     from gdt.extensions import csrf, limiter, migrate
