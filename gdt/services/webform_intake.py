@@ -74,8 +74,11 @@ def webform_client() -> ApiClient:
     """
     client = db.session.scalar(sa.select(ApiClient).where(ApiClient.name == CLIENT_NAME))
     if client is None:
-        with unit_of_work():
-            db.session.add(ApiClient(name=CLIENT_NAME, channel="webform", token_hash=digest(secrets.token_hex(32))))
+        try:
+            with unit_of_work():
+                db.session.add(ApiClient(name=CLIENT_NAME, channel="webform", token_hash=digest(secrets.token_hex(32))))
+        except Conflict:
+            pass  # the very first two forms at once: the other request made it
         client = db.session.scalar(sa.select(ApiClient).where(ApiClient.name == CLIENT_NAME))
     return client
 

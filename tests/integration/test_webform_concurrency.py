@@ -1,0 +1,83 @@
+"""The same webform sent twice at the same moment (a double click on a slow line) through a real
+threaded HTTP server: one report, and both answers lead to its confirmation."""
+import re
+import threading
+import urllib.parse
+import urllib.request
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+
+import config
+from gdt import create_app
+from gdt.db import db
+from gdt.models import Report
+from gdt.services import reference_data
+
+pytestmark = pytest.mark.integration
+ROUNDS = 4
+
+
+@pytest.fixture
+def live_server(fresh_database_url):
+    class LiveConfig(config.TestConfig):
+        SQLALCHEMY_DATABASE_URI = fresh_database_url
+        SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 8} if "postgresql" in fresh_database_url else {}
+
+    app = create_app(LiveConfig)
+    with app.app_context():
+        db.create_all()
+        reference_data.ensure_defaults()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _form_key(base_url) -> str:
+    with urllib.request.urlopen(f"{base_url}/melden", timeout=30) as response:
+        page = response.read().decode()
+    return re.search(r'name="form_key" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def _submit(base_url, data: bytes) -> int:
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(urllib.request.Request(f"{base_url}/melden", data=data, method="POST"), timeout=60) as answer:
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_a_double_click_makes_one_report(live_server):
+    app, base_url = live_server
+    for round_number in range(ROUNDS):
+        data = urllib.parse.urlencode({
+            "form_key": _form_key(base_url), "category": "geluidsoverlast", "postcode": "5611AB",
+            "house_number": "12", "description": f"Ronde {round_number}", "reporter_is_anonymous": "y"}).encode()
+        barrier, statuses = threading.Barrier(2), []
+
+        def send():
+            barrier.wait(timeout=30)
+            statuses.append(_submit(base_url, data))
+
+        threads = [threading.Thread(target=send) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert statuses == [302, 302], statuses
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Report)) == ROUNDS
