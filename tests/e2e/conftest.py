@@ -25,8 +25,9 @@ def live_app(tmp_path_factory):
     with app.app_context():
         db.create_all()
         reference_data.ensure_defaults()
-        for role in ("intake", "coordinator", "manager"):
-            users.create_user(f"{role}@gdt.test", f"{role.title()} Test", role, PASSWORD, actor=None)
+        for role in ("intake", "coordinator", "manager", "partner"):
+            users.create_user(f"{role}@gdt.test", f"{role.title()} Test", role, PASSWORD, actor=None,
+                              partner_key="politie" if role == "partner" else None)
     yield app
     with app.app_context():
         db.session.remove()
