@@ -42,6 +42,9 @@ IDEMPOTENCY_KEY = {
                    "dezelfde. Dezelfde sleutel met dezelfde body geeft hetzelfde antwoord (header "
                    "Idempotent-Replayed: true); met een andere body 422. Een sleutel geldt 7 dagen.",
 }
+CREATED_HEADERS = {"Location": {"schema": {"type": "string"}, "description": "URL van de status."},
+                   "Idempotent-Replayed": {"schema": {"type": "string", "enum": ["true"]},
+                                           "description": "Alleen bij een herhaald antwoord."}}
 STATUS_TOKEN = {
     "in": "header", "name": STATUS_TOKEN_HEADER, "required": True, "schema": {"type": "string"},
     "description": "Het statusToken uit het antwoord op POST /reports (nooit in de URL).",
@@ -69,9 +72,7 @@ def _problems(*codes: int):
 @blp.doc(summary="Melding uit de app", parameters=[IDEMPOTENCY_KEY], requestBody={
     "required": True, "content": {"application/json": {"schema": intake_schemas.AppReportSchema}}})
 @blp.response(201, AppReportCreatedSchema, description="Opgeslagen (of herhaald antwoord bij dezelfde sleutel).",
-              headers={"Location": {"schema": {"type": "string"}, "description": "URL van de status."},
-                       "Idempotent-Replayed": {"schema": {"type": "string", "enum": ["true"]},
-                                               "description": "Alleen bij een herhaald antwoord."}})
+              headers=CREATED_HEADERS)
 @_problems(400, 401, 403, 409, 413, 415, 422, 429)
 @limiter.limit(_limit("APP_INTAKE_CLIENT_RATE_LIMIT"), key_func=_client_key)
 @limiter.limit(_limit("APP_INTAKE_IP_RATE_LIMIT"), key_func=_ip_key)
@@ -86,10 +87,13 @@ def create_report():
                                                 request_hash=idempotency.fingerprint(document))
     except ValidationFailed as failed:
         intake_schemas.refuse_service_errors(failed.errors)
-    headers = {"Location": url_for(".report_status", reference=answer.body["reference"]), "Cache-Control": "no-store"}
-    if answer.replayed:
-        headers["Idempotent-Replayed"] = "true"
-    return answer.body, answer.status, headers
+    return answer.body, answer.status, created_headers(url_for(".report_status", reference=answer.body["reference"]),
+                                                       replayed=answer.replayed)
+
+
+def created_headers(location: str, *, replayed: bool) -> dict:
+    """The headers of an idempotent POST's answer (documented by CREATED_HEADERS)."""
+    return {"Location": location, "Cache-Control": "no-store"} | ({"Idempotent-Replayed": "true"} if replayed else {})
 
 
 @blp.route("/reports/<reference>/status")

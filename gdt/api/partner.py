@@ -13,7 +13,7 @@ from marshmallow import ValidationError, fields
 from gdt.api import blueprint, strict_json
 from gdt.api.auth import api_client, client
 from gdt.api.docs import problems
-from gdt.api.intake import IDEMPOTENCY_KEY, LIMITS, _client_key, _ip_key, _limit
+from gdt.api.intake import CREATED_HEADERS, IDEMPOTENCY_KEY, LIMITS, _client_key, _ip_key, _limit, created_headers
 from gdt.api.intake_schemas import (
     _MESSAGES,
     HouseNumber,
@@ -100,7 +100,8 @@ def _problems(*codes: int):
 @blp.route("/partner-registrations", methods=["POST"])
 @blp.doc(summary="Casus aanmelden als ketenpartner", parameters=[IDEMPOTENCY_KEY], requestBody={
     "required": True, "content": {"application/json": {"schema": RegistrationSchema}}})
-@blp.response(201, RegistrationCreatedSchema, description="Ontvangen (of herhaald antwoord bij dezelfde sleutel).")
+@blp.response(201, RegistrationCreatedSchema, description="Ontvangen (of herhaald antwoord bij dezelfde sleutel).",
+              headers=CREATED_HEADERS)
 @_problems(400, 401, 403, 409, 413, 415, 422, 429)
 @limiter.limit(_limit("PARTNER_CLIENT_RATE_LIMIT"), key_func=_client_key)
 @limiter.limit(_limit("APP_INTAKE_IP_RATE_LIMIT"), key_func=_ip_key)
@@ -114,10 +115,7 @@ def create_registration():
                                                             request_hash=idempotency.fingerprint(document))
     except ValidationFailed as failed:
         _refuse(failed.errors)
-    headers = {"Location": url_for(".registration_status", reference=body["reference"]), "Cache-Control": "no-store"}
-    if replayed:
-        headers["Idempotent-Replayed"] = "true"
-    return body, 201, headers
+    return body, 201, created_headers(url_for(".registration_status", reference=body["reference"]), replayed=replayed)
 
 
 @blp.route("/partner-registrations/<reference>")

@@ -12,6 +12,7 @@ from gdt.db import AMSTERDAM
 from gdt.models import AuditEvent, IdempotencyRecord, OutboxMessage, Report
 from gdt.services import tokens
 from gdt.services.references import REFERENCE_PATTERN
+from tests.apps import own_app
 
 REPORTS = "/api/v1/reports"
 _keys = itertools.count(1)
@@ -329,29 +330,10 @@ def test_the_openapi_document_describes_the_app_api(app, db):
 @pytest.fixture
 def limited(app):
     """An app of its own with rate limits on (TestConfig switches them off), on its own database."""
-    import config
-    from gdt import create_app
-    from gdt.db import db
-    from gdt.extensions import limiter
-    from gdt.services import reference_data
-
-    class LimitedConfig(config.TestConfig):
-        RATELIMIT_ENABLED = True
-        SQLALCHEMY_DATABASE_URI = "sqlite://"
-        APP_INTAKE_CLIENT_RATE_LIMIT = "3 per minute"
-        APP_INTAKE_IP_RATE_LIMIT = "5 per minute"
-        APP_STATUS_IP_RATE_LIMIT = "2 per minute"
-
-    limited_app = create_app(LimitedConfig)
-    with limited_app.app_context():
-        db.create_all()
-        reference_data.ensure_defaults()
+    with own_app(RATELIMIT_ENABLED=True, APP_INTAKE_CLIENT_RATE_LIMIT="3 per minute",
+                 APP_INTAKE_IP_RATE_LIMIT="5 per minute", APP_STATUS_IP_RATE_LIMIT="2 per minute") as limited_app:
         tokens_by_name = {name: tokens.issue_api_client(name, "app", actor=None)[1] for name in ("app-1", "app-2")}
         yield limited_app, tokens_by_name
-        db.session.remove()
-        db.engine.dispose()
-    limiter.reset()
-    limiter.init_app(app)  # the suite's app switches rate limiting off again (Flask-Limiter keeps it per instance)
 
 
 def _post_from(flask_app, token, address, **headers):

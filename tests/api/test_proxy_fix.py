@@ -2,25 +2,16 @@
 import pytest
 import sqlalchemy as sa
 
-import config
-from gdt import create_app
 from gdt.db import db
 from gdt.models import AuditEvent
-from gdt.services import reference_data, tokens
+from gdt.services import tokens
 from tests.api.test_app_intake import report_body
+from tests.apps import own_app
 
 
 def origins_of_posts(hops: int, forwarded: list[str], limit: str | None = None) -> tuple[list[str], list[int]]:
-    class ProxiedConfig(config.TestConfig):
-        SQLALCHEMY_DATABASE_URI = "sqlite://"
-        PROXY_FIX_X_FOR = hops
-        RATELIMIT_ENABLED = limit is not None
-        APP_INTAKE_IP_RATE_LIMIT = limit or "600 per hour"
-
-    app = create_app(ProxiedConfig)
-    with app.app_context():
-        db.create_all()
-        reference_data.ensure_defaults()
+    with own_app(PROXY_FIX_X_FOR=hops, RATELIMIT_ENABLED=limit is not None,
+                 APP_INTAKE_IP_RATE_LIMIT=limit or "600 per hour") as app:
         _, token = tokens.issue_api_client("app", "app", actor=None)
         client, statuses = app.test_client(), []
         for number, address in enumerate(forwarded):
@@ -29,8 +20,6 @@ def origins_of_posts(hops: int, forwarded: list[str], limit: str | None = None) 
                 "X-Forwarded-For": address}).status_code)
         origins = db.session.scalars(sa.select(AuditEvent.origin).where(AuditEvent.object_type == "report")
                                      .order_by(AuditEvent.id)).all()
-        db.session.remove()
-        db.engine.dispose()
     return origins, statuses
 
 

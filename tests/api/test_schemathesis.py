@@ -10,7 +10,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
-from gdt.services import intake, tokens
+from gdt.services import tokens
 
 EXAMPLES = 80
 CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,

@@ -22,3 +22,44 @@ def fresh_database_url(tmp_path):
     with admin.connect() as connection:
         connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
     admin.dispose()
+
+
+@pytest.fixture
+def served(fresh_database_url):
+    """`served(prepare)`: the app on the fresh database, `prepare()` run in its context, served by werkzeug with
+    a thread per request; yields (app, base URL, what prepare returned)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    import config
+    from gdt import create_app
+    from gdt.db import db
+    from gdt.services import reference_data
+
+    started = []
+
+    def serve(prepare=lambda: None):
+        class LiveConfig(config.TestConfig):
+            SQLALCHEMY_DATABASE_URI = fresh_database_url
+            SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 8} if "postgresql" in fresh_database_url else {}
+
+        app = create_app(LiveConfig)
+        with app.app_context():
+            db.create_all()
+            reference_data.ensure_defaults()
+            prepared = prepare()
+            db.session.remove()
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        started.append((app, server, thread))
+        return app, f"http://127.0.0.1:{server.server_port}", prepared
+
+    yield serve
+    for app, server, thread in started:
+        server.shutdown()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

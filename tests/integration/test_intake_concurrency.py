@@ -7,40 +7,19 @@ import urllib.request
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
-import config
-from gdt import create_app
 from gdt.db import db
 from gdt.models import IdempotencyRecord, Report
-from gdt.services import reference_data, tokens
+from gdt.services import tokens
 
 pytestmark = pytest.mark.integration
 ROUNDS, PARALLEL = 5, 2
 
 
 @pytest.fixture
-def live_server(fresh_database_url):
+def live_server(served):
     """The app served by werkzeug in a thread (a thread per request), with one app client."""
-    class LiveConfig(config.TestConfig):
-        SQLALCHEMY_DATABASE_URI = fresh_database_url
-        SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 8} if "postgresql" in fresh_database_url else {}
-
-    app = create_app(LiveConfig)
-    with app.app_context():
-        db.create_all()
-        reference_data.ensure_defaults()
-        _, token = tokens.issue_api_client("woonoverlast-app", "app", actor=None)
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}", token
-    server.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return served(lambda: tokens.issue_api_client("woonoverlast-app", "app", actor=None)[1])
 
 
 def _post(base_url, token, key, body) -> tuple[int, dict, dict]:

@@ -7,38 +7,12 @@ import urllib.request
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
-import config
-from gdt import create_app
 from gdt.db import db
 from gdt.models import Report
-from gdt.services import reference_data
 
 pytestmark = pytest.mark.integration
 ROUNDS = 4
-
-
-@pytest.fixture
-def live_server(fresh_database_url):
-    class LiveConfig(config.TestConfig):
-        SQLALCHEMY_DATABASE_URI = fresh_database_url
-        SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 8} if "postgresql" in fresh_database_url else {}
-
-    app = create_app(LiveConfig)
-    with app.app_context():
-        db.create_all()
-        reference_data.ensure_defaults()
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -61,8 +35,8 @@ def _submit(base_url, data: bytes) -> int:
         return error.code
 
 
-def test_a_double_click_makes_one_report(live_server):
-    app, base_url = live_server
+def test_a_double_click_makes_one_report(served):
+    app, base_url, _ = served()
     for round_number in range(ROUNDS):
         data = urllib.parse.urlencode({
             "form_key": _form_key(base_url), "category": "geluidsoverlast", "postcode": "5611AB",

@@ -3,6 +3,7 @@ import sqlalchemy as sa
 
 from gdt.models import AuditEvent, UserSession
 from gdt.services import users
+from tests.apps import own_app
 from tests.factories import PASSWORD
 
 
@@ -95,21 +96,8 @@ def test_forms_carry_csrf_and_posts_without_token_are_refused(make):
 
 
 def test_login_is_rate_limited(make):
-    import config
-    from gdt import create_app
-
-    class LimitedConfig(config.TestConfig):
-        RATELIMIT_ENABLED = True
-        SQLALCHEMY_DATABASE_URI = "sqlite://"
-        LOGIN_RATE_LIMIT = "3 per minute"
-
-    app = create_app(LimitedConfig)
-    with app.app_context():
-        from gdt.db import db
-        db.create_all()
+    with own_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute") as app:
         client = app.test_client()
         statuses = [client.post("/login", data={"email": "x@y.nl", "password": "wrong"}).status_code
                     for _ in range(4)]
-        db.session.remove()
-        db.engine.dispose()
     assert statuses[:3] == [422, 422, 422] and statuses[3] == 429

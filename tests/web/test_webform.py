@@ -7,7 +7,9 @@ import sqlalchemy as sa
 
 from gdt.models import Attachment, OutboxMessage, Report
 from gdt.services import webform_intake
+from gdt.db import db
 from tests import attachment_files as files
+from tests.apps import own_app
 
 
 def form_key(client) -> str:
@@ -145,27 +147,12 @@ def test_an_expired_csrf_token_keeps_the_input(app, visitor, db, monkeypatch):
 
 
 def test_posts_are_rate_limited_per_address():
-    import config
-    from gdt import create_app
-    from gdt.db import db
-    from gdt.services import reference_data
-
-    class LimitedConfig(config.TestConfig):
-        RATELIMIT_ENABLED = True
-        SQLALCHEMY_DATABASE_URI = "sqlite://"
-        WEBFORM_RATE_LIMIT = "2 per hour"
-
-    app = create_app(LimitedConfig)
-    with app.app_context():
-        db.create_all()
-        reference_data.ensure_defaults()
+    with own_app(RATELIMIT_ENABLED=True, WEBFORM_RATE_LIMIT="2 per hour") as app:
         visitor = app.test_client()
         statuses = [visitor.post("/melden", data=answers(visitor, description=f"Melding {n}")).status_code
                     for n in range(3)]
         stored = db.session.scalar(sa.select(sa.func.count()).select_from(Report))
         page = visitor.post("/melden", data=answers(visitor)).get_data(as_text=True)
-        db.session.remove()
-        db.engine.dispose()
     assert statuses == [302, 302, 429] and stored == 2
     assert "Te veel" in page
 
