@@ -17,14 +17,14 @@ from sqlalchemy.orm import selectinload
 from gdt.db import db
 from gdt.models import ApiClient, Partner, PartnerRegistration, Report, User
 from gdt.services import access, audit, idempotency, intake, reference_data
-from gdt.services.app_intake import PUBLIC_STATUSES, public_status_of
+from gdt.services.app_intake import public_status_of
 from gdt.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from gdt.services.transaction import unit_of_work
 from gdt.validation import clean_fields, clean_text, normalise_email, normalise_phone, required, single_line
 
 TEXT_MAX = intake.DESCRIPTION_MAX
-STATUS_LABELS = {"received": _l("Ontvangen"), "in_progress": _l("In behandeling"), "handled": _l("Afgehandeld")}
-assert set(STATUS_LABELS) == set(PUBLIC_STATUSES)
+STATUS_LABELS = {  # the app's public statuses (app_intake.PUBLIC_STATUSES), as a partner reads them
+    "received": _l("Ontvangen"), "in_progress": _l("In behandeling"), "handled": _l("Afgehandeld")}
 
 RULES = {
     "registrant_name": required(single_line(120), _l("Vul uw naam in.")),

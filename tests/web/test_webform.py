@@ -41,6 +41,7 @@ def test_the_form_is_public_and_accessible_in_its_markup(visitor):
     assert 'autocomplete="postal-code"' in page and 'autocomplete="email"' in page and "(optioneel)" in page
     assert "placeholder" not in page and 'enctype="multipart/form-data"' in page
     assert "Uitloggen" not in page and "Intakewachtrij" not in page
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_a_report_is_stored_with_channel_webform_and_a_queued_receipt(visitor, db):

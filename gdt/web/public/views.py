@@ -1,7 +1,7 @@
 """The public webform (/melden): no login, one report per form, a confirmation with the reference."""
 import logging
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import current_app, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from gdt.extensions import limiter
@@ -55,13 +55,20 @@ def report():
 def received():
     if SESSION_KEY not in session:
         return redirect(url_for("public.report"))
-    return render_template("public/received.html", reference=session[SESSION_KEY],
-                           repeated=request.args.get("herhaald") == "1")
+    return _private(render_template("public/received.html", reference=session[SESSION_KEY],
+                                    repeated=request.args.get("herhaald") == "1"))
 
 
 def _page(form: PublicReportForm, status: int = 200):
     photos_lost = request.method == "POST" and any(upload.filename for upload in request.files.getlist("photos"))
-    return render_template("public/report.html", form=form, photos_lost=photos_lost), status
+    return _private(render_template("public/report.html", form=form, photos_lost=photos_lost)), status
+
+
+def _private(page: str):
+    """The form carries a CSRF token and a one-time key, the confirmation a reference: no cache may keep them."""
+    response = make_response(page)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _report_input(form: PublicReportForm) -> intake.ReportInput:
