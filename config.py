@@ -16,6 +16,10 @@ def _database_url() -> str:
     return url
 
 
+def _env_list(name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in os.environ.get(name, "").split(",") if item.strip())
+
+
 def development_secret_key() -> str:
     """A random key generated once and kept in instance/, so dev sessions survive a restart."""
     path = INSTANCE_DIR / "secret_key"
@@ -50,10 +54,32 @@ class Config:
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
-        "broker_transport_options": {"visibility_timeout": 3600},
+        "broker_transport_options": {"visibility_timeout": 3600},  # above the longest task, its retries included
+        "task_time_limit": 300,
+        "task_soft_time_limit": 240,
         "broker_connection_retry_on_startup": True,
         "timezone": "Europe/Amsterdam",
     }
+
+    # Periodic work (worker/schedule.py) in this process when there is no worker and beat: `make run` sets it.
+    RUN_SCHEDULER_IN_PROCESS = os.environ.get("GDT_IN_PROCESS_SCHEDULER") == "1"
+    # A published message still unprocessed after this long is published again (the broker may have lost it).
+    OUTBOX_REPUBLISH_AFTER_SECONDS = int(os.environ.get("OUTBOX_REPUBLISH_AFTER_SECONDS", "900"))
+
+    # Norms in working days (Algemene termijnenwet: weekends, public holidays, 5 May) plus the municipality's own
+    # closing days as ISO dates. Each deadline is stored when its clock starts: a new norm only affects new clocks.
+    TRIAGE_NORM_WORKING_DAYS = int(os.environ.get("TRIAGE_NORM_WORKING_DAYS", "3"))
+    ACKNOWLEDGE_NORM_WORKING_DAYS = int(os.environ.get("ACKNOWLEDGE_NORM_WORKING_DAYS", "2"))
+    CASE_REVIEW_WEEKS = int(os.environ.get("CASE_REVIEW_WEEKS", "6"))
+    EXTRA_NON_WORKING_DAYS = _env_list("EXTRA_NON_WORKING_DAYS")
+    REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", "7"))  # the daily reminder mails, Amsterdam time
+
+    # Referral delivery: the partner's link lives this long; a failing mail or webhook is tried again after 1, 2,
+    # 4 … minutes and counts as failed (visible, retried by hand) after the last attempt.
+    REFERRAL_LINK_DAYS = int(os.environ.get("REFERRAL_LINK_DAYS", "14"))
+    DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "6"))
+    DELIVERY_RETRY_SECONDS = int(os.environ.get("DELIVERY_RETRY_SECONDS", "60"))
+    WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
 
     # Rate limits: Redis when there is one, per-process memory otherwise (and as fallback).
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"

@@ -18,7 +18,8 @@ MAX_PRINTED_PROBLEMS = 50  # the exception keeps them all; a terminal full of er
 def register(app: Flask) -> None:
     from worker.relay import outbox_relay  # the relay runs beside the worker, with or without Redis
 
-    for command in (users, api_clients, partners, attachments, import_reports, stats, demo, outbox_relay):
+    for command in (users, api_clients, partners, referrals, reminders, attachments, import_reports, stats, demo,
+                    outbox_relay):
         app.cli.add_command(command)
 
 
@@ -143,6 +144,56 @@ def create_partner(key: str, name: str, email: str | None, kind: str) -> None:
     except ServiceError as error:
         _fail(str(error.message))
     click.echo(f"Created partner {partner.key}.")
+
+
+@partners.command("webhook")
+@click.argument("key")
+@click.option("--url", required=True, help="Where referrals are POSTed (https).")
+def partner_webhook(key: str, url: str) -> None:
+    """Deliver KEY's referrals by signed webhook; prints the signing secret."""
+    from gdt.services import partners as partner_service
+    partner = _partner_or_fail(key)
+    try:
+        partner_service.update_partner(partner, name=partner.name, email=partner.email, kind=partner.kind,
+                                       delivery_method="webhook", webhook_url=url, actor=None)
+        secret = partner_service.rotate_webhook_secret(partner, actor=None)
+    except ServiceError as error:
+        _fail(_refused(error))
+    click.echo("Signing secret for the partner (HMAC-SHA256; header GDT-Signature: t=<unix time>,v1=<hex>):", err=True)
+    click.echo(secret)
+
+
+def _partner_or_fail(key: str):
+    from gdt.services import partners as partner_service
+    try:
+        return partner_service.get_partner(key)
+    except ServiceError as error:
+        _fail(str(error.message))
+
+
+@click.group()
+def referrals() -> None:
+    """Referral delivery."""
+
+
+@referrals.command("retry-due")
+def retry_due_referrals() -> None:
+    """Queue the delivery attempts that are due (what beat does every minute)."""
+    from gdt.services import routing
+    click.echo(f"Queued {routing.queue_due_retries()} delivery attempt(s).")
+
+
+@click.group()
+def reminders() -> None:
+    """Deadline reminders."""
+
+
+@reminders.command("send")
+def send_reminders() -> None:
+    """Queue today's reminder mails (once a day; what beat does at REMINDER_HOUR)."""
+    from gdt.services import reminders as reminder_service
+    done = reminder_service.queue_daily()
+    click.echo("Reminders queued." if done else "Today's reminders were already queued.")
 
 
 @click.group()

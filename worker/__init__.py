@@ -11,7 +11,12 @@ def init_celery(app: Flask) -> Celery:
 
     celery = Celery(app.import_name, task_cls=FlaskTask)
     celery.config_from_object(app.config["CELERY"])
+    from worker.schedule import beat_schedule
+    celery.conf.beat_schedule = beat_schedule(app.config)
     celery.set_default()
     app.extensions["celery"] = celery
-    from worker.tasks import outbox  # noqa: F401  (registers gdt.outbox.process_message by name)
+    from worker.tasks import delivery, outbox, reminders  # noqa: F401  (registers the tasks by name)
+    if app.config.get("RUN_SCHEDULER_IN_PROCESS") and app.config["CELERY"].get("task_always_eager"):
+        from worker import embedded
+        embedded.start(app)
     return celery

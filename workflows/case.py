@@ -16,6 +16,8 @@ class CaseLifecycle(StateMachine):
     decide_mode = open.to.itself(validators="require_known_mode")
     involve_partner = open.to.itself(validators="require_active_partner")
     add_note = open.to.itself(validators="require_note")
+    refer = open.to.itself(validators="require_active_partner")  # advice handed to a partner
+    review = open.to.itself()  # the periodic review: the next one is due N weeks later
     close = open.to(closed, validators="require_result")
 
     def require_coordinator(self, coordinator=None) -> None:

@@ -7,7 +7,7 @@ TRIAGE_OUTCOMES = ("referred", "escalated")
 
 
 class ReportLifecycle(StateMachine):
-    """received ─► referred ─► closed; received ─► escalated ─► closed."""
+    """received ─► referred ─► closed; received ─► escalated ─► closed; a partner may return a referral to triage."""
 
     received = State(initial=True)
     referred = State()
@@ -17,6 +17,7 @@ class ReportLifecycle(StateMachine):
     refer = received.to(referred, validators="require_active_partner")
     escalate = received.to(escalated)
     close = referred.to(closed) | escalated.to(closed)
+    reopen = referred.to(received)  # the partner returned it: the team needs to decide again
 
     def require_active_partner(self, partner=None) -> None:
         if partner is None:

@@ -6,11 +6,13 @@ from gdt.models.cases import Case, CaseEvent, CaseNote, CasePartner
 from gdt.models.outbox import OutboxMessage
 from gdt.models.partners import Partner
 from gdt.models.reference_data import Category, ReferenceCounter
+from gdt.models.referrals import Referral, ReminderRun
 from gdt.models.registrations import PartnerRegistration, registration_partners
 from gdt.models.reports import Report, ReportEvent
 from gdt.models.users import User, UserSession
 
 __all__ = [
     "ApiClient", "Attachment", "AuditEvent", "IdempotencyRecord", "OutboxMessage", "UserToken", "Case", "CaseEvent", "CaseNote", "CasePartner", "Category", "Partner", "PartnerRegistration", "ReferenceCounter",
+    "Referral", "ReminderRun",
     "Report", "ReportEvent", "User", "UserSession", "registration_partners",
 ]

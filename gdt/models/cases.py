@@ -12,6 +12,7 @@ from gdt.models.users import User
 from workflows import CASE_MODES, CaseLifecycle
 
 if TYPE_CHECKING:
+    from gdt.models.referrals import Referral
     from gdt.models.reports import Report
 
 CASE_SOURCES = ("report", "partner")
@@ -41,6 +42,7 @@ class Case(TimestampMixin, VersionedMixin, db.Model):
     closed_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
     result: so.Mapped[Optional[str]] = so.mapped_column(sa.String(40))
     result_note: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
+    review_due_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())  # fixed at opening / last review
 
     coordinator: so.Mapped[Optional[User]] = so.relationship()
     reports: so.Mapped[list["Report"]] = so.relationship(back_populates="case", order_by="Report.received_at")
@@ -53,6 +55,7 @@ class Case(TimestampMixin, VersionedMixin, db.Model):
     events: so.Mapped[list["CaseEvent"]] = so.relationship(
         back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
     )
+    referrals: so.Mapped[list["Referral"]] = so.relationship(back_populates="case", order_by="Referral.id")
 
     def __repr__(self) -> str:
         return f"<Case {self.reference} {self.status}>"

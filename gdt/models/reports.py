@@ -15,6 +15,7 @@ from workflows import TRIAGE_OUTCOMES, ReportLifecycle
 if TYPE_CHECKING:
     from gdt.models.attachments import Attachment
     from gdt.models.cases import Case
+    from gdt.models.referrals import Referral
     from gdt.models.registrations import PartnerRegistration
 
 CHANNELS = ("app", "webform", "phone", "partner")
@@ -83,6 +84,9 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
     api_client_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("api_clients.id"))
     reporter_token_hash: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64), unique=True)  # public status
     redacted_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
+    # Deadline fixed when the clock starts (receipt, or a partner's return): a later norm change rewrites nothing.
+    triage_due_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
+    reporter_notified_status: so.Mapped[Optional[str]] = so.mapped_column(sa.String(20))  # last public status mailed
 
     category: so.Mapped[Category] = so.relationship()
     referred_partner: so.Mapped[Optional[Partner]] = so.relationship()
@@ -94,6 +98,7 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
     )
     attachments: so.Mapped[list["Attachment"]] = so.relationship(back_populates="report", order_by="Attachment.id")
     registration: so.Mapped[Optional["PartnerRegistration"]] = so.relationship(back_populates="report")
+    referrals: so.Mapped[list["Referral"]] = so.relationship(back_populates="report", order_by="Referral.id")
 
     @property
     def display_postcode(self) -> str:

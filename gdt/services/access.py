@@ -1,7 +1,7 @@
 """Need-to-know (DESIGN §4): one policy function per rule, used by pages, API and exports alike."""
 import sqlalchemy as sa
 
-from gdt.models import Case, PartnerRegistration, Report, User
+from gdt.models import Case, PartnerRegistration, Referral, Report, User
 
 STAFF_ROLES = ("intake", "coordinator", "manager", "admin")
 STATISTICS_ROLES = ("coordinator", "manager")
@@ -44,3 +44,24 @@ def visible_cases(user: User) -> sa.Select:
 
 def can_view_statistics(user: User) -> bool:
     return user.role in STATISTICS_ROLES
+
+
+def can_retry_delivery(user: User) -> bool:
+    """Coordinators on their reports and cases; admins from the delivery overview (no case content there)."""
+    return user.role in ("coordinator", "admin")
+
+
+def can_view_referral(user: User, referral: Referral) -> bool:
+    """A partner user only the referrals addressed to its own organisation; coordinators all."""
+    if user.role == "partner":
+        return referral.partner_id == user.partner_id
+    return user.role == "coordinator"
+
+
+def visible_referrals(user: User) -> sa.Select:
+    query = sa.select(Referral)
+    if user.role == "coordinator":
+        return query
+    if user.role == "partner":
+        return query.where(Referral.partner_id == user.partner_id)
+    return query.where(sa.false())

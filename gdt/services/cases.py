@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 from gdt.db import db, utcnow
 from gdt.labels import CASE_RESULT_LABELS
 from gdt.models import Case, CaseNote, CasePartner, Report, User
-from gdt.services import access, audit, reference_data
+from gdt.services import access, audit, deadlines, reference_data, reporter_updates
 from gdt.services.errors import Forbidden, NotFound, ServiceError
 from gdt.services.lifecycle import transition_case
 from gdt.services.transaction import check_version, unit_of_work
@@ -80,7 +80,9 @@ def add_note(case: Case, body: str | None, *, actor: User) -> CaseNote:
     return note
 
 
-def close_case(case: Case, result: str | None, note: str | None, *, actor: User, seen_version: int | None) -> Case:
+def close_case(case: Case, result: str | None, note: str | None, *, actor: User, seen_version: int | None,
+               notify_reporters: bool = False) -> Case:
+    """Close with a result; the reporters hear "afgehandeld" only when the coordinator chooses so."""
     clean_note = _clean(note, "note", max_length=2000)
     if result is not None and result not in CLOSING_RESULTS:
         raise ServiceError(_l("Kies een resultaat uit de lijst."), field="result")
@@ -88,7 +90,23 @@ def close_case(case: Case, result: str | None, note: str | None, *, actor: User,
         _check_may_edit(case, actor, seen_version)
         case.result, case.result_note, case.closed_at = result, clean_note, utcnow()
         transition_case(case, "close", actor, result=result, detail={"result": result})
+        if notify_reporters:
+            for report in case.reports:
+                reporter_updates.queue_status_notice(report)
         audit.record(actor, "close", "case", case.reference, detail={"result": result})
+    return case
+
+
+def review_case(case: Case, *, actor: User, seen_version: int | None) -> Case:
+    """Record the periodic review; the next one is due CASE_REVIEW_WEEKS later (from today, in working days)."""
+    with unit_of_work():
+        _check_may_edit(case, actor, seen_version)
+        now = utcnow()
+        before = case.review_due_at
+        transition_case(case, "review", actor, detail={"was_due": before.isoformat() if before else None})
+        case.review_due_at = deadlines.review_due(now)
+        case.updated_at = now
+        audit.record(actor, "review", "case", case.reference)
     return case
 
 

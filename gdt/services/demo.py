@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from gdt.db import AMSTERDAM, db, utcnow
 from gdt.models import Case, CaseEvent, CaseNote, CasePartner, Category, Partner, Report, ReportEvent
-from gdt.services import audit, reference_data, users
+from gdt.services import audit, deadlines, reference_data, users
 from gdt.services.bulk import bulk_insert
 from gdt.services.demo_plan import CASE_PARTNER_ROLES, NOTES, UNTRIAGED_RECENT, PlannedCase, PlannedReport, Planner
 from gdt.services.errors import ServiceError
@@ -140,13 +140,15 @@ def _assign_references(plans: list[PlannedReport]) -> None:
 def _case_values(case: PlannedCase, coordinator_id: int) -> dict:
     return dict(reference=case.reference, source=case.source, status="closed" if case.closed_at else "open",
                 mode=case.mode, coordinator_id=coordinator_id, received_at=case.received_at, opened_at=case.opened_at,
-                closed_at=case.closed_at, result=case.result)
+                closed_at=case.closed_at, result=case.result,
+                review_due_at=None if case.closed_at else deadlines.review_due(case.opened_at))
 
 
 def _report_values(plan: PlannedReport, categories: dict, partners: dict, coordinator_id: int, intake_id: int) -> dict:
     street, postcode, house_number, addition = plan.address
     return dict(
         reference=plan.reference, channel=plan.channel, received_at=plan.received_at, status=plan.outcome or "received",
+        triage_due_at=deadlines.triage_due(plan.received_at),
         category_id=categories[plan.category], description=plan.description, postcode=postcode,
         house_number=house_number, house_number_addition=addition, street=street, city="Eindhoven", **plan.reporter,
         triage_outcome=plan.outcome, triaged_at=plan.triaged_at, triaged_by_id=coordinator_id if plan.outcome else None,

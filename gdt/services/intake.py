@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from gdt.db import AMSTERDAM, append_row, db, utcnow
 from gdt.models import Case, Category, Report, ReportEvent, User
-from gdt.services import addresses, audit, receipts, reference_data
+from gdt.services import addresses, audit, deadlines, receipts, reference_data
 from gdt.services.errors import ValidationFailed
 from gdt.services.references import next_reference
 from gdt.services.transaction import unit_of_work
@@ -80,7 +80,8 @@ def add_report(fields: dict, *, channel: str, actor: User | None = None, referen
     """
     received_at = utcnow()
     report = Report(reference=reference or new_reference(received_at), channel=channel,
-                    status="received", received_at=received_at, registered_by_id=actor.id if actor else None,
+                    status="received", received_at=received_at, triage_due_at=deadlines.triage_due(received_at),
+                    registered_by_id=actor.id if actor else None,
                     **fields, **columns)
     db.session.add(report)
     db.session.flush()

@@ -2,9 +2,9 @@
 from flask_babel import lazy_gettext as _l
 
 from gdt.db import utcnow
-from gdt.models import Case, CaseEvent, Report, ReportEvent, User
+from gdt.models import Case, CaseEvent, Referral, Report, ReportEvent, User
 from gdt.services.errors import Conflict, ServiceError
-from workflows import CaseLifecycle, ReportLifecycle, RuleBroken, TransitionNotAllowed
+from workflows import CaseLifecycle, ReferralLifecycle, ReportLifecycle, RuleBroken, TransitionNotAllowed
 
 RULE_MESSAGES = {
     "referral_needs_partner": _l("Kies een ketenpartner."),
@@ -14,10 +14,13 @@ RULE_MESSAGES = {
     "case_partner_needs_active_partner": _l("Kies een actieve ketenpartner."),
     "case_note_needs_text": _l("Schrijf een notitie."),
     "case_close_needs_result": _l("Kies een resultaat."),
+    "referral_handled_needs_outcome": _l("Kies hoe de melding is afgehandeld."),
+    "referral_return_needs_reason": _l("Schrijf waarom het team de melding weer moet oppakken."),
 }
 NOT_ALLOWED = {
     "report": _l("Deze stap kan niet in de huidige status van de melding."),
     "case": _l("Deze stap kan niet meer: de casus is gesloten."),
+    "referral": _l("Deze terugkoppeling kan niet meer: de doorverwijzing is al afgerond of verder."),
 }
 
 
@@ -32,6 +35,22 @@ def transition_case(case: Case, event: str, actor: User | None, *, detail: dict 
     before = case.status
     _send(CaseLifecycle(case, state_field="status"), event, "case", context)
     case.events.append(CaseEvent(event=event, from_status=before, to_status=case.status,
+                                 actor_id=actor.id if actor else None, occurred_at=utcnow(), detail=detail))
+
+
+def transition_referral(referral: Referral, event: str, **context) -> None:
+    """The referral's own state; the services record its steps in the report's or case's history."""
+    _send(ReferralLifecycle(referral, state_field="status"), event, "referral", context)
+
+
+def record_report_event(report: Report, event: str, actor: User | None, detail: dict | None = None) -> None:
+    """A history entry that is not a status change (a delivery, a partner's feedback)."""
+    report.events.append(ReportEvent(event=event, from_status=report.status, to_status=report.status,
+                                     actor_id=actor.id if actor else None, occurred_at=utcnow(), detail=detail))
+
+
+def record_case_event(case: Case, event: str, actor: User | None, detail: dict | None = None) -> None:
+    case.events.append(CaseEvent(event=event, from_status=case.status, to_status=case.status,
                                  actor_id=actor.id if actor else None, occurred_at=utcnow(), detail=detail))
 
 

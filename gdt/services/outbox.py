@@ -28,11 +28,11 @@ log = logging.getLogger(__name__)
 
 TASK_NAME = "gdt.outbox.process_message"
 BATCH = 100
-REPUBLISH_AFTER = timedelta(minutes=15)  # published but still unprocessed: the broker may have lost it
 ALERT_AFTER = timedelta(minutes=10)  # an unpublished message this old means the broker is down for real
 MAX_BACKOFF = 60.0
 # Modules whose @handler registrations must be known before a message is queued or processed.
-HANDLER_MODULES = ("gdt.services.receipts",)
+HANDLER_MODULES = ("gdt.services.receipts", "gdt.services.reporter_updates", "gdt.services.routing",
+                   "gdt.services.reminders")
 _PENDING = "gdt.outbox.pending"  # key in Session.info: messages to nudge once this session commits
 _CREDENTIALS = re.compile(r"(?<=://)[^@/\s]+@")
 
@@ -137,6 +137,11 @@ def _handlers() -> dict[str, Callable[[dict], None]]:
     return HANDLERS
 
 
+def _republish_after() -> timedelta:
+    """Published but still unprocessed after this long: the broker may have lost it (Redis without AOF)."""
+    return timedelta(seconds=current_app.config["OUTBOX_REPUBLISH_AFTER_SECONDS"])
+
+
 def _publish(message_id: str) -> None:
     """Look the task up by name (STYLE trap 6: send_task ignores eager mode); the task id is the message id."""
     task = current_app.extensions["celery"].tasks[TASK_NAME]
@@ -154,7 +159,7 @@ def _claim(limit: int) -> list[str]:
     now = utcnow()
     due = sa.and_(
         OutboxMessage.processed_at.is_(None),
-        sa.or_(OutboxMessage.published_at.is_(None), OutboxMessage.published_at < now - REPUBLISH_AFTER),
+        sa.or_(OutboxMessage.published_at.is_(None), OutboxMessage.published_at < now - _republish_after()),
     )
     query = (sa.select(OutboxMessage).where(due).order_by(OutboxMessage.created_at, OutboxMessage.id)
              .limit(limit).with_for_update(skip_locked=True))

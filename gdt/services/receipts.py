@@ -63,6 +63,7 @@ def send_receipt(payload: dict) -> None:
     try:
         mail.send_mail(report.reporter_email, SUBJECT.format(reference=report.reference),
                        BODY.format(reference=report.reference))
+        report.reporter_notified_status = "received"
     except smtplib.SMTPRecipientsRefused as refused:
         if any(code < 500 for code, _ in refused.recipients.values()):
             raise  # a temporary refusal (4xx): try again later

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from gdt.db import AMSTERDAM, db, utcnow
 from gdt.models import Case, Report, User
-from gdt.services import access, audit, reference_data
+from gdt.services import access, audit, deadlines, reference_data, reporter_updates, routing
 from gdt.services.errors import Forbidden, NotFound, ServiceError
 from gdt.services.intake import same_address
 from gdt.services.lifecycle import open_case, transition_report
@@ -84,24 +84,33 @@ def refer_report(report: Report, partner_key: str | None, reason: str | None, *,
         report.referred_partner = partner if partner is not None and partner.is_active else None
         _decide(report, "referred", clean_reason, actor)
         transition_report(report, "refer", actor, partner=partner, detail={"partner": partner_key})
+        routing.create(partner, actor=actor, report=report)
+        reporter_updates.queue_status_notice(report)
         audit.record(actor, "refer", "report", report.reference, detail={"partner": partner_key})
     return report
 
 
-def escalate_report(report: Report, reason: str | None, *, actor: User, seen_version: int | None) -> Case:
-    """Threatening escalation: the team takes it on and a case is opened, linked to the report."""
+def escalate_report(report: Report, reason: str | None, *, actor: User, seen_version: int | None,
+                    notify_reporter: bool = False) -> Case:
+    """Threatening escalation: the team takes it on and a case is opened, linked to the report.
+
+    The reporter may be a party to the conflict, so a status notice goes out only when the coordinator
+    chooses it (`notify_reporter`).
+    """
     clean_reason = _clean_reason(reason)
     with unit_of_work():
         _check_may_triage(report, actor, seen_version)
         now = utcnow()
         case = Case(reference=next_reference(now.astimezone(AMSTERDAM).year),
                     source="partner" if report.channel == "partner" else "report",
-                    received_at=report.received_at, opened_at=now)
+                    received_at=report.received_at, opened_at=now, review_due_at=deadlines.review_due(now))
         open_case(case, actor, detail={"report": report.reference})
         db.session.add(case)
         report.case = case
         _decide(report, "escalated", clean_reason, actor)
         transition_report(report, "escalate", actor, detail={"case": case.reference})
+        if notify_reporter:
+            reporter_updates.queue_status_notice(report)
         audit.record(actor, "escalate", "report", report.reference, detail={"case": case.reference})
         audit.record(actor, "create", "case", case.reference, detail={"report": report.reference})
     return case

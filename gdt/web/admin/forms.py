@@ -1,7 +1,7 @@
 """Admin forms. Field rules live in services.users and services.partners, shared with the CLI."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
 
 from gdt.labels import PARTNER_KIND_LABELS, ROLE_LABELS
 from gdt.services.auth import MIN_PASSWORD_LENGTH
@@ -66,6 +66,11 @@ class PartnerEditForm(FlaskForm):
     name = StringField(_l("Naam"))
     kind = _kind()
     email = _partner_email()
+    delivery_method = RadioField(_l("Doorverwijzingen bezorgen per"), default="email", choices=choices([
+        ("email", _l("E-mail met een persoonlijke link")), ("webhook", _l("Webhook naar het eigen systeem van de partner"))]))
+    webhook_url = StringField(_l("Webhookadres"), render_kw={"autocomplete": "off", "spellcheck": "false"},
+                              description=_l("Alleen bij bezorging per webhook. Het ondertekeningsgeheim geeft "
+                                             "de beheerder met het commando partners webhook."))
 
 
 class ActiveForm(FlaskForm):

@@ -98,7 +98,9 @@ def edit_partner(key: str):
     partner = partner_service.get_partner(key)
     form = PartnerEditForm(obj=partner)
     done = submit(form, lambda: partner_service.update_partner(partner, name=form.name.data, email=form.email.data,
-                                                               kind=form.kind.data, actor=current_user),
+                                                               kind=form.kind.data, actor=current_user,
+                                                               delivery_method=form.delivery_method.data,
+                                                               webhook_url=form.webhook_url.data),
                   success=_("De wijzigingen zijn opgeslagen."), next_url=url_for("admin.partners"))
     return done or _partner_page(partner, form, ActiveForm(prefix="active", formdata=None))
 

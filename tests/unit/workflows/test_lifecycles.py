@@ -3,7 +3,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from workflows import CaseLifecycle, ReportLifecycle, RuleBroken, TransitionNotAllowed
+from workflows import CaseLifecycle, ReferralLifecycle, ReportLifecycle, RuleBroken, TransitionNotAllowed
 
 ACTIVE_PARTNER = SimpleNamespace(is_active=True)
 COORDINATOR = SimpleNamespace(is_active=True, role="coordinator")
@@ -13,18 +13,30 @@ REPORT_TABLE = {
     ("received", "escalate"): "escalated",
     ("referred", "close"): "closed",
     ("escalated", "close"): "closed",
+    ("referred", "reopen"): "received",
 }
 CASE_TABLE = {
     ("open", "assign_coordinator"): "open",
     ("open", "decide_mode"): "open",
     ("open", "involve_partner"): "open",
     ("open", "add_note"): "open",
+    ("open", "refer"): "open",
+    ("open", "review"): "open",
     ("open", "close"): "closed",
 }
+REFERRAL_TABLE = {
+    ("awaiting", "acknowledge"): "received",
+    ("awaiting", "take_on"): "taken_on",
+    ("received", "take_on"): "taken_on",
+    **{(state, "handle"): "handled" for state in ("awaiting", "received", "taken_on")},
+    **{(state, "return_to_team"): "returned" for state in ("awaiting", "received", "taken_on")},
+}
+MACHINES = ((ReportLifecycle, REPORT_TABLE), (CaseLifecycle, CASE_TABLE), (ReferralLifecycle, REFERRAL_TABLE))
 VALID_CONTEXT = {
     "refer": {"partner": ACTIVE_PARTNER}, "assign_coordinator": {"coordinator": COORDINATOR},
     "decide_mode": {"mode": "regie"}, "involve_partner": {"partner": ACTIVE_PARTNER},
     "add_note": {"body": "Gesprek gevoerd."}, "close": {"result": "de-escalated"},
+    "handle": {"outcome": "resolved"}, "return_to_team": {"reason": "Er is meer aan de hand."},
 }
 
 
@@ -34,15 +46,14 @@ def _pairs(machine, table):
 
 
 def test_declared_transitions_are_exactly_the_documented_tables():
-    for machine, table in ((ReportLifecycle, REPORT_TABLE), (CaseLifecycle, CASE_TABLE)):
+    for machine, table in MACHINES:
         declared = {(state.id, transition.event): transition.target.id
                     for state in machine.states for transition in state.transitions}
         assert declared == table
 
 
 @pytest.mark.parametrize(("machine", "start", "event", "end"),
-                         [(ReportLifecycle, *pair) for pair in _pairs(ReportLifecycle, REPORT_TABLE)]
-                         + [(CaseLifecycle, *pair) for pair in _pairs(CaseLifecycle, CASE_TABLE)])
+                         [(machine, *pair) for machine, table in MACHINES for pair in _pairs(machine, table)])
 def test_every_state_and_event(machine, start, event, end):
     record = SimpleNamespace(status=start)
     lifecycle = machine(record, state_field="status")
@@ -56,10 +67,11 @@ def test_every_state_and_event(machine, start, event, end):
 
 
 def test_a_new_record_starts_in_the_initial_state():
-    report, case = SimpleNamespace(status=None), SimpleNamespace(status=None)
+    report, case, referral = SimpleNamespace(status=None), SimpleNamespace(status=None), SimpleNamespace(status=None)
     ReportLifecycle(report, state_field="status")
     CaseLifecycle(case, state_field="status")
-    assert (report.status, case.status) == ("received", "open")
+    ReferralLifecycle(referral, state_field="status")
+    assert (report.status, case.status, referral.status) == ("received", "open", "awaiting")
 
 
 @pytest.mark.parametrize(("machine", "start", "event", "context", "rule"), [
@@ -75,6 +87,10 @@ def test_a_new_record_starts_in_the_initial_state():
     (CaseLifecycle, "open", "involve_partner", {"partner": SimpleNamespace(is_active=False)},
      "case_partner_needs_active_partner"),
     (CaseLifecycle, "open", "add_note", {"body": "  "}, "case_note_needs_text"),
+    (CaseLifecycle, "open", "refer", {"partner": SimpleNamespace(is_active=False)}, "case_partner_needs_active_partner"),
+    (ReferralLifecycle, "received", "handle", {}, "referral_handled_needs_outcome"),
+    (ReferralLifecycle, "taken_on", "handle", {"outcome": "opgelost"}, "referral_handled_needs_outcome"),
+    (ReferralLifecycle, "awaiting", "return_to_team", {"reason": " "}, "referral_return_needs_reason"),
 ])
 def test_guards_refuse_with_a_coded_rule_and_change_nothing(machine, start, event, context, rule):
     record = SimpleNamespace(status=start)

@@ -1,0 +1,46 @@
+"""The embedded default's stand-in for relay and beat: one daemon thread in the web process (`make run`).
+
+Without Redis there is no worker and no beat, yet retries must be retried and reminders sent. Every
+interval this thread relays unprocessed outbox messages (which then run in-process), queues due
+delivery retries and, once a day after REMINDER_HOUR, the reminders. Production runs the relay,
+the worker and beat as their own processes instead.
+"""
+import logging
+import threading
+
+from flask import Flask
+
+from gdt.db import db
+from gdt.services import outbox, reminders, routing
+
+log = logging.getLogger(__name__)
+INTERVAL = 30.0
+_started: set[int] = set()
+
+
+def start(app: Flask, interval: float = INTERVAL) -> threading.Thread | None:
+    if id(app) in _started:
+        return None
+    _started.add(id(app))
+    thread = threading.Thread(target=_loop, args=(app, interval), name="gdt-scheduler", daemon=True)
+    thread.start()
+    return thread
+
+
+def run_once(app: Flask) -> None:
+    """One round of periodic work; each step in its own try so one failure does not stop the others."""
+    with app.app_context():
+        for step in (routing.queue_due_retries, lambda: reminders.due_now() and reminders.queue_daily(),
+                     outbox.relay_once):
+            try:
+                step()
+            except Exception:
+                log.exception("in-process scheduler: a periodic step failed")
+                db.session.rollback()
+        db.session.remove()
+
+
+def _loop(app: Flask, interval: float) -> None:
+    stop = threading.Event()
+    while not stop.wait(interval):
+        run_once(app)

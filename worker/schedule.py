@@ -1,0 +1,12 @@
+"""Every periodic job in one place: beat runs it with Redis, the in-process scheduler without (worker/embedded.py)."""
+from celery.schedules import crontab
+
+RETRY_SWEEP_SECONDS = 60
+
+
+def beat_schedule(config) -> dict:
+    return {
+        "delivery-retry-due": {"task": "gdt.delivery.retry_due", "schedule": float(RETRY_SWEEP_SECONDS)},
+        "reminders-daily": {"task": "gdt.reminders.queue_daily",
+                            "schedule": crontab(hour=config["REMINDER_HOUR"], minute=0)},
+    }
