@@ -1,48 +1,16 @@
 """Receipt mails through a real SMTP server (aiosmtpd on loopback): who gets one, what it says, retries."""
-import socket
-from email import message_from_bytes, policy
-
 import pytest
-from aiosmtpd.controller import Controller
 
 from gdt.db import utcnow
 from gdt.models import OutboxMessage, Report
 from gdt.services import mail, outbox, receipts
 from gdt.services.transaction import unit_of_work
+from tests.smtp import Inbox
 
 pytestmark = pytest.mark.integration
 
 EMAIL = "melder@example.nl"
 DESCRIPTION = "De buurman op nummer 12 schreeuwt elke nacht tegen zijn vrouw."
-
-
-class Inbox:
-    """A real SMTP server that keeps what it receives; `refuse` makes it reject every recipient (550)."""
-
-    def __init__(self):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.received, self.refuse, self._controller = [], False, None
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.refuse:
-            return "550 5.1.1 No such user"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.received.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
-
-    def start(self):
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-
-    def stop(self):
-        if self._controller is not None:
-            self._controller.stop()
-            self._controller = None
 
 
 @pytest.fixture
