@@ -37,8 +37,30 @@ CASE_RESULT_LABELS = {
     "stopped": _l("Gestopt"),
     "imported": _l("Onbekend (historische import)"),
 }
+REFERRAL_STATUS_LABELS = {
+    "awaiting": _l("Wacht op bevestiging"), "received": _l("Ontvangen door partner"),
+    "taken_on": _l("Opgepakt door partner"), "handled": _l("Afgehandeld door partner"),
+    "returned": _l("Teruggegeven aan het team"),
+}
+DELIVERY_STATUS_LABELS = {"pending": _l("Wordt bezorgd"), "sent": _l("Bezorgd"), "failed": _l("Bezorging mislukt")}
+DELIVERY_METHOD_LABELS = {"email": _l("E-mail"), "webhook": _l("Webhook")}
+HANDLED_OUTCOME_LABELS = {
+    "resolved": _l("Opgelost"), "measures-taken": _l("Maatregelen genomen"),
+    "no-action-possible": _l("Geen actie mogelijk"), "passed-on": _l("Doorgezet naar een andere organisatie"),
+}
+FEEDBACK_ACTION_LABELS = {
+    "acknowledge": _l("Ontvangen: we hebben de doorverwijzing"),
+    "take_on": _l("Opgepakt: we gaan ermee aan de slag"),
+    "handle": _l("Afgehandeld"),
+    "return_to_team": _l("Terug naar het team: het De-escalatieteam is toch nodig"),
+}
 EVENT_LABELS = {
     "register": _l("Geregistreerd"), "import": _l("Geïmporteerd"), "refer": _l("Doorverwezen"), "escalate": _l("Geëscaleerd naar GDT"),
     "close": _l("Gesloten"), "open": _l("Casus geopend"), "assign_coordinator": _l("Regisseur toegewezen"),
     "decide_mode": _l("Werkwijze bepaald"), "involve_partner": _l("Ketenpartner betrokken"), "add_note": _l("Journaalnotitie"),
+    "review": _l("Herbeoordeeld"), "reopen": _l("Terug in triage"),
+    "referral_sent": _l("Doorverwijzing bezorgd"), "referral_failed": _l("Bezorging mislukt"),
+    "referral_retry": _l("Bezorging opnieuw gestart"), "referral_received": _l("Partner: ontvangen"),
+    "referral_taken_on": _l("Partner: opgepakt"), "referral_handled": _l("Partner: afgehandeld"),
+    "referral_returned": _l("Partner: terug naar het team"),
 }

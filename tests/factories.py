@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
-from gdt.models import Case, Category, Partner, Report, User
+from gdt.models import Case, Category, Partner, Referral, Report, User
 from gdt.services import reference_data
 from gdt.services.auth import _hasher
 
@@ -74,3 +74,13 @@ class Builders:
         if status == "closed":
             fields |= {"closed_at": received_at, "result": "de-escalated"}
         return self._add(Case(**fields | overrides))
+
+    def referral(self, report: Report | None = None, partner: Partner | None = None, **overrides) -> Referral:
+        """A delivered referral awaiting acknowledgement (no outbox message: nothing is sent)."""
+        partner = partner or self.partner("politie")
+        report = report if report is not None or "case" in overrides else self.report("referred", referred_partner=partner)
+        sent = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+        fields = {"report": report, "partner": partner, "delivery_method": "email", "delivery_status": "sent",
+                  "delivered_at": sent, "delivery_attempts": 1, "status": "awaiting",
+                  "acknowledge_due_at": datetime(2026, 3, 4, 22, 59, 59, tzinfo=timezone.utc)}
+        return self._add(Referral(**fields | overrides))

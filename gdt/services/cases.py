@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from gdt.db import db, utcnow
 from gdt.labels import CASE_RESULT_LABELS
-from gdt.models import Case, CaseNote, CasePartner, Report, User
+from gdt.models import Case, CaseNote, CasePartner, Referral, Report, User
 from gdt.services import access, audit, deadlines, reference_data, reporter_updates
 from gdt.services.errors import Forbidden, NotFound, ServiceError
 from gdt.services.lifecycle import transition_case
@@ -20,6 +20,7 @@ def view_case(reference: str, *, actor: User) -> Case:
         sa.select(Case).where(Case.reference == reference).options(
             selectinload(Case.reports).selectinload(Report.category), selectinload(Case.events),
             selectinload(Case.notes), selectinload(Case.partners).selectinload(CasePartner.partner),
+            selectinload(Case.referrals).selectinload(Referral.partner),
         )
     )
     if case is None:

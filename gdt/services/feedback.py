@@ -17,6 +17,7 @@ from gdt.services.errors import Forbidden, NotFound, ServiceError
 from gdt.services.lifecycle import record_case_event, record_report_event, transition_referral, transition_report
 from gdt.services.transaction import check_version, unit_of_work
 from gdt.validation import InvalidValue, clean_text
+from workflows import ReferralLifecycle
 
 ACTIONS = {"acknowledge": "referral_received", "take_on": "referral_taken_on", "handle": "referral_handled",
            "return_to_team": "referral_returned"}
@@ -67,10 +68,16 @@ def view_for_user(referral_id: int, *, actor: User) -> Referral:
     return referral
 
 
+def next_steps(referral: Referral) -> list[str]:
+    """The feedback a partner can still give, in the lifecycle's order."""
+    allowed = {event.id for event in ReferralLifecycle(referral, state_field="status").allowed_events}
+    return [action for action in ACTIONS if action in allowed]
+
+
 def record(referral: Referral, feedback: Feedback, *, actor: User | None = None,
            seen_version: int | None = None) -> Referral:
     """Apply one step of feedback. `actor` is the partner user, or None for the link (the partner itself)."""
-    if feedback.action not in ACTIONS:
+    if feedback.action not in ACTIONS:  # the lifecycle refuses a known action that is not (or no longer) allowed
         raise ServiceError(_l("Kies wat u wilt terugkoppelen."), field="action")
     note, reason = _clean(feedback.note, "note"), _clean(feedback.reason, "reason")
     via = "link" if actor is None else "account"

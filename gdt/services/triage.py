@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from gdt.db import AMSTERDAM, db, utcnow
-from gdt.models import Case, Report, User
+from gdt.models import Case, Referral, Report, User
 from gdt.services import access, audit, deadlines, reference_data, reporter_updates, routing
 from gdt.services.errors import Forbidden, NotFound, ServiceError
 from gdt.services.intake import same_address
@@ -22,7 +22,8 @@ def view_report(reference: str, *, actor: User) -> Report:
     """Load a report for display; the view (or the refusal) is audited before anything is shown."""
     report = db.session.scalar(
         sa.select(Report).where(Report.reference == reference)
-        .options(selectinload(Report.events), selectinload(Report.category), selectinload(Report.case))
+        .options(selectinload(Report.events), selectinload(Report.category), selectinload(Report.case),
+                 selectinload(Report.referrals).selectinload(Referral.partner))
     )
     if report is None:
         raise NotFound(_l("Deze melding bestaat niet."))

@@ -1,7 +1,8 @@
 """HTML side of the app: login, locale, security headers, error pages and the blueprints."""
 from datetime import timedelta
 
-from flask import Flask, current_app, has_request_context, redirect, render_template, request, session, url_for
+from flask import (Flask, current_app, has_request_context, make_response, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,11 +12,12 @@ from werkzeug.exceptions import HTTPException
 
 from gdt import labels
 from gdt.extensions import babel, login_manager
-from gdt.services import audit
+from gdt.services import audit, deadlines
 from gdt.services import auth as auth_service
 from gdt.services.errors import ServiceError
 
-BLUEPRINTS = ("auth", "home", "intake", "triage", "cases", "statistics", "admin", "attachments", "public", "partner")
+BLUEPRINTS = ("auth", "home", "intake", "triage", "cases", "statistics", "admin", "attachments", "public", "partner",
+              "referrals")
 
 
 def configure_web(app: Flask) -> None:
@@ -28,7 +30,8 @@ def configure_web(app: Flask) -> None:
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(ServiceError, _service_refusal)
-    app.context_processor(lambda: {"labels": labels, "navigation": navigation_for, "get_locale": get_locale})
+    app.context_processor(lambda: {"labels": labels, "navigation": navigation_for, "get_locale": get_locale,
+                                   "overdue": deadlines.is_overdue})
     app.add_template_filter(_local_datetime, "datetime")
     app.add_template_filter(_local_date, "date")
     app.add_template_filter(_multiline, "multiline")
@@ -85,17 +88,22 @@ def _service_refusal(error: ServiceError):
     if request.path.startswith("/api/"):
         from gdt.api import problem_from_exception
         return problem_from_exception(error)
-    return _error_page(http_exceptions.default_exceptions[error.status](str(error.message)))
+    page = http_exceptions.default_exceptions[error.status](str(error.message))
+    response = make_response(render_template("error.html", error=page, message=error.message), error.status)
+    response.headers["Referrer-Policy"] = "no-referrer"  # a refused link must not leak through the referrer either
+    return response
 
 
 NAVIGATION = {
     "intake": [("intake.new_report", _l("Melding registreren")), ("intake.queue", _l("Intakewachtrij")),
                ("intake.mine", _l("Mijn meldingen"))],
-    "coordinator": [("intake.queue", _l("Te beoordelen")), ("cases.index", _l("Casussen")),
-                    ("statistics.index", _l("Statistieken"))],
+    "coordinator": [("home.start", _l("Mijn werk")), ("intake.queue", _l("Te beoordelen")),
+                    ("cases.index", _l("Casussen")), ("statistics.index", _l("Statistieken"))],
     "manager": [("statistics.index", _l("Statistieken"))],
-    "admin": [("admin.users", _l("Gebruikers")), ("admin.partners", _l("Ketenpartners"))],
-    "partner": [("partner.index", _l("Aanmeldingen")), ("partner.new", _l("Casus aanmelden"))],
+    "admin": [("admin.users", _l("Gebruikers")), ("admin.partners", _l("Ketenpartners")),
+              ("referrals.deliveries", _l("Bezorging"))],
+    "partner": [("referrals.partner_index", _l("Doorverwijzingen")), ("partner.index", _l("Aanmeldingen")),
+                ("partner.new", _l("Casus aanmelden"))],
 }
 
 

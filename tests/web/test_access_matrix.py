@@ -7,7 +7,7 @@ import pytest
 
 from gdt.models import PartnerRegistration
 from gdt.models.users import ROLES
-from gdt.services import attachments
+from gdt.services import attachments, referral_links
 from gdt.services.transaction import unit_of_work
 from tests import attachment_files as files
 
@@ -32,8 +32,9 @@ def world(make, client_as):
                                          registrant_name="Wijkagent", reason="Dreigende escalatie."))
     with unit_of_work():
         attachment = attachments.store(report, attachments.prepare("opname.wav", files.wav()))
+    referral = make.referral(partner=users["partner"].partner)
     values = {"reference": report.reference, "user_id": users["admin"].id, "key": partner.key, "year": 2026,
-              "attachment_id": attachment.id}
+              "attachment_id": attachment.id, "referral_id": referral.id, "token": referral_links.issue(referral)}
     clients = {role: client_as(user=user) for role, user in users.items()}
     return values, case, clients
 

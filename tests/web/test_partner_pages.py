@@ -49,6 +49,6 @@ def test_another_organisations_registration_is_not_found_and_the_try_is_audited(
 
 def test_partner_users_reach_nothing_of_the_team(client_as, make):
     client = client_as(user=make.user("partner"))
-    assert client.get("/").headers["Location"].endswith("/partner")
+    assert client.get("/").headers["Location"].endswith("/partner/doorverwijzingen")
     for url in ("/intake/queue", "/cases", "/statistics", "/admin/users", "/intake/reports/new"):
         assert client.get(url).status_code == 403, url

@@ -6,10 +6,11 @@ from flask_login import current_user
 
 from gdt.db import db
 from gdt.labels import CASE_RESULT_LABELS
-from gdt.services import cases, reference_data, users
+from gdt.services import cases, reference_data, routing, users
 from gdt.web.access import role_required
 from gdt.web.cases import bp
-from gdt.web.cases.forms import CloseForm, CoordinatorForm, ModeForm, NoteForm, PartnerForm
+from gdt.web.cases.forms import CloseForm, CoordinatorForm, ModeForm, NoteForm, PartnerForm, ReferCaseForm, ReviewForm
+from gdt.web.referrals.forms import RetryForm
 from gdt.web.forms import choices, submit
 
 STATUS_FILTERS = ("open", "closed")
@@ -56,8 +57,14 @@ ACTIONS = {
         _l("Ketenpartner toegevoegd.")),
     "notes": (NoteForm, lambda case, form: cases.add_note(case, form.body.data, actor=current_user),
               _l("Notitie toegevoegd.")),
+    "refer": (ReferCaseForm, lambda case, form: routing.refer_case(
+        case, form.partner.data, form.message.data, actor=current_user, seen_version=_version(form)),
+        _l("Het advies wordt aan de ketenpartner bezorgd.")),
+    "review": (ReviewForm, lambda case, form: cases.review_case(case, actor=current_user, seen_version=_version(form)),
+               _l("Herbeoordeling vastgelegd.")),
     "close": (CloseForm, lambda case, form: cases.close_case(
-        case, form.result.data, form.note.data, actor=current_user, seen_version=_version(form)), _l("Casus gesloten.")),
+        case, form.result.data, form.note.data, actor=current_user, seen_version=_version(form),
+        notify_reporters=form.notify_reporters.data), _l("Casus gesloten.")),
 }
 
 for _name, (_form_class, _perform, _message) in ACTIONS.items():
@@ -69,7 +76,7 @@ for _name, (_form_class, _perform, _message) in ACTIONS.items():
 def _prepare(form):
     if isinstance(form, CoordinatorForm):
         form.coordinator.choices = choices((user.id, user.name) for user in users.active_coordinators())
-    elif isinstance(form, PartnerForm):
+    elif isinstance(form, (PartnerForm, ReferCaseForm)):
         form.partner.choices = choices([("", _("Kies een ketenpartner"))] + [
             (partner.key, partner.name) for partner in reference_data.active_partners()])
     elif isinstance(form, CloseForm):
@@ -85,4 +92,8 @@ def _render(case, status: int = 200, **submitted):
         form.version.data = case.version  # after a conflict the page shows the newest state; input is kept
     if forms["CoordinatorForm"].coordinator.data is None and case.coordinator_id:
         forms["CoordinatorForm"].coordinator.data = case.coordinator_id
-    return render_template("cases/show.html", case=case, forms=forms), status
+    partner_confirmed = any(referral.status == "handled" for referral in case.referrals)
+    if partner_confirmed and not forms["CloseForm"].result.data:
+        forms["CloseForm"].result.data = "handled-by-partner"  # advice case: close on the partner's confirmation
+    return render_template("cases/show.html", case=case, forms=forms, referrals=case.referrals,
+                           partner_confirmed=partner_confirmed, retry_form=RetryForm()), status

@@ -1,13 +1,14 @@
 """The start page sends each role to where its work is."""
-from flask import redirect, url_for
+from flask import redirect, render_template, url_for
 from flask_login import current_user
 
+from gdt.services import worklist
 from gdt.services.access import STAFF_ROLES
 from gdt.web.access import public, role_required
 from gdt.web.home import bp
 
-START_PAGES = {"intake": "intake.queue", "coordinator": "intake.queue", "manager": "statistics.index",
-               "admin": "admin.users", "partner": "partner.index"}
+START_PAGES = {"intake": "intake.queue", "coordinator": "home.start", "manager": "statistics.index",
+               "admin": "admin.users", "partner": "referrals.partner_index"}
 
 
 @bp.route("/")
@@ -20,3 +21,9 @@ def index():
 @public
 def health():
     return {"status": "ok"}
+
+
+@bp.route("/start")
+@role_required("coordinator")
+def start():
+    return render_template("home/start.html", sections=worklist.for_coordinator(current_user))

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, TextAreaField
+from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import InputRequired
 
 from gdt.web.forms import VersionedForm
@@ -15,3 +15,5 @@ class ReferForm(VersionedForm):
 class EscalateForm(VersionedForm):
     reason = TextAreaField(_l("Waarom dreigt escalatie?"),
                            validators=[InputRequired(message=_l("Geef aan waarom escalatie dreigt."))])
+    # Off by default: the reporter may be a party to the conflict.
+    notify_reporter = BooleanField(_l("De melder een bericht sturen dat de melding in behandeling is"))

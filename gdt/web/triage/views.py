@@ -7,6 +7,7 @@ from gdt.services import reference_data, triage
 from gdt.web.access import role_required
 from gdt.web.forms import choices, submit
 from gdt.web.triage import bp
+from gdt.web.referrals.forms import RetryForm
 from gdt.web.triage.forms import EscalateForm, ReferForm
 
 
@@ -37,7 +38,8 @@ def escalate(reference: str):
     report = triage.view_report(reference, actor=current_user)
     form = EscalateForm(prefix="escalate")
     done = submit(form, lambda: triage.escalate_report(report, form.reason.data, actor=current_user,
-                                                       seen_version=form.version.data),
+                                                       seen_version=form.version.data,
+                                                       notify_reporter=form.notify_reporter.data),
                   success=lambda case: _("Casus %(reference)s is geopend.", reference=case.reference),
                   next_url=lambda case: url_for("cases.show", reference=case.reference))
     return done or _render(report, ReferForm(version=report.version, prefix="refer"), form, 422)
@@ -52,4 +54,5 @@ def _with_partners(form: ReferForm) -> ReferForm:
 def _render(report, refer_form, escalate_form, status: int = 200):
     _with_partners(refer_form)
     return render_template("triage/show.html", report=report, history=triage.address_history(report),
-                           refer_form=refer_form, escalate_form=escalate_form), status
+                           refer_form=refer_form, escalate_form=escalate_form, referrals=report.referrals,
+                           retry_form=RetryForm()), status

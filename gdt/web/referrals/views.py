@@ -1,0 +1,99 @@
+"""Referrals: the partner's link page, partner users' own pages, retrying a delivery, the admin overview."""
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from gdt.db import db
+from gdt.models import Referral
+from gdt.services import access, feedback, routing
+from gdt.services.errors import NotFound, ServiceError
+from gdt.web.access import public, role_required
+from gdt.web.forms import show_error
+from gdt.web.referrals import bp
+from gdt.web.referrals.forms import FeedbackForm, RetryForm
+
+
+@bp.route("/doorverwijzing/<token>", methods=["GET", "POST"])
+@public
+def link(token: str):
+    """No account: the signed link is the key. Nothing here is cached or passed on as a referrer."""
+    referral = feedback.open_link(token)
+    form = FeedbackForm().offer(feedback.next_steps(referral))
+    if request.method == "GET":
+        form.version.data = referral.version
+    elif _record(referral, form, actor=None):
+        return _private(redirect(url_for("referrals.link", token=token, bedankt=1)))
+    return _private(_page("referrals/link.html", referral, form, thanks=request.args.get("bedankt") == "1"))
+
+
+@bp.route("/partner/doorverwijzingen")
+@role_required("partner")
+def partner_index():
+    query = access.visible_referrals(current_user).order_by(Referral.created_at.desc(), Referral.id.desc())
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    return render_template("referrals/partner_index.html", page=page)
+
+
+@bp.route("/partner/doorverwijzingen/<int:referral_id>", methods=["GET", "POST"])
+@role_required("partner")
+def partner_show(referral_id: int):
+    referral = feedback.view_for_user(referral_id, actor=current_user)
+    form = FeedbackForm().offer(feedback.next_steps(referral))
+    if request.method == "GET":
+        form.version.data = referral.version
+    elif _record(referral, form, actor=current_user):
+        return redirect(url_for("referrals.partner_show", referral_id=referral_id, bedankt=1))
+    return _page("referrals/partner_show.html", referral, form, thanks=request.args.get("bedankt") == "1")
+
+
+@bp.route("/referrals/<int:referral_id>/retry", methods=["POST"])
+@role_required("coordinator", "admin")
+def retry(referral_id: int):
+    referral = routing.referral_by_id(referral_id)
+    if referral is None:
+        raise NotFound(_("Deze doorverwijzing bestaat niet."))
+    if RetryForm().validate_on_submit():
+        routing.retry(referral, actor=current_user)
+        flash(_("De doorverwijzing wordt opnieuw bezorgd."), "success")
+    return redirect(_back_to(referral))
+
+
+@bp.route("/admin/deliveries")
+@role_required("admin")
+def deliveries():
+    page = db.paginate(routing.failed_deliveries(), per_page=current_app.config["PER_PAGE"], error_out=False)
+    return render_template("referrals/deliveries.html", page=page, retry_form=RetryForm())
+
+
+def _record(referral, form: FeedbackForm, *, actor) -> bool:
+    if not form.validate_on_submit():
+        return False
+    given = feedback.Feedback(action=form.action.data, outcome=form.outcome.data, note=form.note.data,
+                              reason=form.reason.data)
+    try:
+        feedback.record(referral, given, actor=actor, seen_version=form.version.data)
+    except ServiceError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return False
+    return True
+
+
+def _page(template: str, referral, form: FeedbackForm, *, thanks: bool):
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(template, referral=referral, form=form, thanks=thanks), status
+
+
+def _private(response):
+    response = make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"  # the token is the key: never pass it on
+    return response
+
+
+def _back_to(referral) -> str:
+    if current_user.role == "admin":
+        return url_for("referrals.deliveries")
+    if referral.report is not None:
+        return url_for("triage.show", reference=referral.report.reference)
+    return url_for("cases.show", reference=referral.case.reference)
