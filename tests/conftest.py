@@ -107,6 +107,19 @@ def client_as(app, make):
 
 
 @pytest.fixture
+def inbox(app):
+    """A real SMTP server on loopback that the app mails to for the length of the test."""
+    from tests.smtp import Inbox
+    server = Inbox()
+    server.start()
+    saved = {key: app.config[key] for key in ("SMTP_HOST", "SMTP_PORT")}
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port)
+    yield server
+    server.stop()
+    app.config.update(saved)
+
+
+@pytest.fixture
 def runner(app, db):
     return app.test_cli_runner()
 

@@ -74,8 +74,7 @@ def next_steps(referral: Referral) -> list[str]:
     return [action for action in ACTIONS if action in allowed]
 
 
-def record(referral: Referral, feedback: Feedback, *, actor: User | None = None,
-           seen_version: int | None = None) -> Referral:
+def record(referral: Referral, feedback: Feedback, *, actor: User | None = None, seen_version: int | None) -> Referral:
     """Apply one step of feedback. `actor` is the partner user, or None for the link (the partner itself)."""
     if feedback.action not in ACTIONS:  # the lifecycle refuses a known action that is not (or no longer) allowed
         raise ServiceError(_l("Kies wat u wilt terugkoppelen."), field="action")

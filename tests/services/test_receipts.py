@@ -5,23 +5,11 @@ from gdt.db import utcnow
 from gdt.models import OutboxMessage, Report
 from gdt.services import mail, outbox, receipts
 from gdt.services.transaction import unit_of_work
-from tests.smtp import Inbox
 
 pytestmark = pytest.mark.integration
 
 EMAIL = "melder@example.nl"
 DESCRIPTION = "De buurman op nummer 12 schreeuwt elke nacht tegen zijn vrouw."
-
-
-@pytest.fixture
-def inbox(app):
-    server = Inbox()
-    server.start()
-    saved = {key: app.config[key] for key in ("SMTP_HOST", "SMTP_PORT")}
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port)
-    yield server
-    server.stop()
-    app.config.update(saved)
 
 
 def queue_receipt(report) -> str:

@@ -1,0 +1,80 @@
+"""Deadlines are fixed in working days when their clock starts; what is past them shows up as overdue."""
+from datetime import datetime, timezone
+
+import pytest
+
+from gdt.models import Report
+from gdt.services import cases, deadlines, intake, triage
+
+VALID = dict(category="geluidsoverlast", description="Harde muziek", postcode="5611AB", house_number="1",
+             reporter_is_anonymous=True)
+
+
+def utc(*parts):
+    return datetime(*parts, tzinfo=timezone.utc)
+
+
+def amsterdam_end_of(day_utc_hour, *date):
+    """23:59:59 Amsterdam on that date, in UTC (21:59:59 in summer time)."""
+    return datetime(*date, day_utc_hour, 59, 59, tzinfo=timezone.utc)
+
+
+def test_norms_count_working_days_across_easter_kings_day_and_liberation_day(app):
+    with app.app_context():
+        # Thursday before Easter 2027 + 3: Good Friday (a working day under the termijnenwet), Tuesday, Wednesday.
+        assert deadlines.triage_due(utc(2027, 3, 25, 9)) == amsterdam_end_of(21, 2027, 3, 31)
+        # Monday 26 April 2027 + 2: King's Day (Tuesday) does not count.
+        assert deadlines.acknowledge_due(utc(2027, 4, 26, 9)) == amsterdam_end_of(21, 2027, 4, 29)
+        # Monday 4 May 2026 + 2: Liberation Day (Tuesday, no lustrum year) does not count.
+        assert deadlines.acknowledge_due(utc(2026, 5, 4, 9)) == amsterdam_end_of(21, 2026, 5, 7)
+
+
+def test_extra_closing_days_come_from_the_settings(app, monkeypatch):
+    monkeypatch.setitem(app.config, "EXTRA_NON_WORKING_DAYS", ("2026-06-02",))
+    with app.app_context():
+        assert deadlines.acknowledge_due(utc(2026, 6, 1, 9)) == amsterdam_end_of(21, 2026, 6, 4)
+
+
+def test_the_triage_deadline_is_stored_at_intake_and_a_later_norm_change_rewrites_nothing(app, db, make, monkeypatch):
+    make.defaults()
+    report = intake.register_phone_report(intake.ReportInput(**VALID), actor=make.user("intake"))
+    stored = report.triage_due_at
+    assert stored == deadlines.triage_due(report.received_at)
+
+    monkeypatch.setitem(app.config, "TRIAGE_NORM_WORKING_DAYS", 10)
+    db.session.expire_all()
+    assert db.session.get(Report, report.id).triage_due_at == stored
+    later = intake.register_phone_report(intake.ReportInput(**VALID), actor=make.user("intake"))
+    assert later.triage_due_at > stored
+
+
+def test_overdue_triage_lists_untriaged_reports_past_their_deadline_only(db, make):
+    late = make.report(triage_due_at=utc(2026, 3, 4, 22))
+    make.report(triage_due_at=utc(2999, 1, 1))
+    make.report("referred", triage_due_at=utc(2026, 3, 4, 22))
+    assert db.session.scalars(deadlines.overdue_triage(now=utc(2026, 3, 10))).all() == [late]
+
+
+def test_a_case_review_is_due_weeks_after_opening_and_moves_when_recorded(app, db, make):
+    coordinator = make.user()
+    report = make.report()
+    case = triage.escalate_report(report, "Dreiging", actor=coordinator, seen_version=report.version)
+    assert case.review_due_at == deadlines.review_due(case.opened_at)
+    assert db.session.scalars(deadlines.overdue_reviews(now=case.review_due_at.replace(year=2999))).all() == [case]
+
+    first_due = case.review_due_at
+    cases.review_case(case, actor=coordinator, seen_version=case.version)
+    assert case.review_due_at >= first_due and case.events[-1].event == "review"
+
+
+@pytest.mark.parametrize(("status", "overdue"), [("awaiting", True), ("received", False)])
+def test_overdue_acknowledgements_are_unanswered_delivered_referrals(db, make, status, overdue):
+    referral = make.referral(status=status)
+    found = db.session.scalars(deadlines.overdue_acknowledgements(now=utc(2026, 3, 10))).all()
+    assert found == ([referral] if overdue else [])
+
+
+def test_is_overdue():
+    assert deadlines.is_overdue(utc(2026, 1, 1), now=utc(2026, 1, 2))
+    assert not deadlines.is_overdue(utc(2026, 1, 3), now=utc(2026, 1, 2))
+    assert not deadlines.is_overdue(None)

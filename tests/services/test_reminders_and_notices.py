@@ -1,0 +1,86 @@
+"""Daily reminders (once a day, references and links only) and the reporter's status notices (with consent only)."""
+from datetime import date, datetime, timezone
+
+import pytest
+
+from gdt.services import cases, reminders, triage
+from gdt.services.feedback import Feedback, record
+
+pytestmark = pytest.mark.integration
+
+PAST = datetime(2026, 3, 4, 22, tzinfo=timezone.utc)
+
+
+def subjects(inbox, address):
+    return [mail["Subject"] for recipients, mail in inbox.received if recipients == [address]]
+
+
+def test_the_daily_reminders_go_out_once_with_references_and_links_only(app, db, make, inbox):
+    coordinator = make.user("coordinator", email="regisseur@gdt.test")
+    make.user("coordinator", email="rustig@gdt.test", is_active=False)
+    late = make.report(triage_due_at=PAST, description="Schreeuwen bij de buren", street="Stationsweg")
+    mine = make.case(coordinator=coordinator, review_due_at=PAST)
+    police = make.partner("politie", name="Politie", email="meldingen@politie.example")
+    referral = make.referral(partner=police)
+
+    assert reminders.queue_daily(date(2026, 3, 10)) is True
+    assert reminders.queue_daily(date(2026, 3, 10)) is False  # a second beat or a restart sends nothing twice
+
+    [digest] = [mail for recipients, mail in inbox.received if recipients == ["regisseur@gdt.test"]]
+    text = digest.get_content()
+    for reference in (late.reference, mine.reference, referral.reference):
+        assert reference in text
+    assert "Schreeuwen" not in text and "Stationsweg" not in text and "Jan Jansen" not in text
+    [partner_mail] = [mail for recipients, mail in inbox.received if recipients == [police.email]]
+    assert referral.reference in partner_mail.get_content() and "/doorverwijzing/" in partner_mail.get_content()
+    assert subjects(inbox, "rustig@gdt.test") == []
+
+
+def test_no_reminder_mail_when_nothing_is_overdue(db, make, inbox):
+    make.user("coordinator")
+    make.report(triage_due_at=datetime(2999, 1, 1, tzinfo=timezone.utc))
+    assert reminders.queue_daily(date(2026, 3, 11)) is True
+    assert inbox.received == []
+
+
+def test_an_acknowledged_referral_is_not_reminded(db, make, inbox):
+    police = make.partner("politie", email="meldingen@politie.example")
+    referral = make.referral(partner=police)
+    record(referral, Feedback("acknowledge"), seen_version=referral.version)
+    reminders.queue_daily(date(2026, 3, 12))
+    assert subjects(inbox, police.email) == []
+
+
+@pytest.fixture
+def reporter_report(make):
+    return make.report(reporter_email="melder@example.nl", reporter_may_contact=True)
+
+
+def test_a_referral_tells_the_reporter_in_progress_without_saying_to_whom(db, make, inbox, reporter_report):
+    make.partner("politie", name="Politie Eindhoven", email="meldingen@politie.example")
+    triage.refer_report(reporter_report, "politie", None, actor=make.user(), seen_version=reporter_report.version)
+    [mail] = [mail for recipients, mail in inbox.received if recipients == ["melder@example.nl"]]
+    assert "in behandeling" in mail["Subject"] and "Politie" not in mail.get_content()
+    assert reporter_report.reporter_notified_status == "in_progress"
+
+
+def test_an_escalation_tells_the_reporter_only_when_the_coordinator_chooses(db, make, inbox, reporter_report):
+    coordinator = make.user()
+    case = triage.escalate_report(reporter_report, "Dreiging", actor=coordinator,
+                                  seen_version=reporter_report.version)
+    assert subjects(inbox, "melder@example.nl") == []
+    cases.close_case(case, "de-escalated", None, actor=coordinator, seen_version=case.version)
+    assert subjects(inbox, "melder@example.nl") == []
+
+    other = make.report(reporter_email="ander@example.nl", reporter_may_contact=True)
+    case = triage.escalate_report(other, "Dreiging", actor=coordinator, seen_version=other.version,
+                                  notify_reporter=True)
+    cases.close_case(case, "de-escalated", None, actor=coordinator, seen_version=case.version, notify_reporters=True)
+    assert [subject.split(": ")[1] for subject in subjects(inbox, "ander@example.nl")] == ["in behandeling",
+                                                                                          "afgehandeld"]
+
+
+def test_no_notice_without_consent(db, make, inbox):
+    report = make.report(reporter_email="melder@example.nl", reporter_may_contact=False)
+    triage.refer_report(report, "ruimtelijk-domein", None, actor=make.user(), seen_version=report.version)
+    assert subjects(inbox, "melder@example.nl") == []
