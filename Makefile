@@ -10,7 +10,7 @@ STAMP = $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | m
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	GDT_IN_PROCESS_SCHEDULER=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install
 	$(VENV)/bin/python -m tests.system_packages

@@ -127,3 +127,23 @@ def test_attachments_prune_reports_what_it_deleted(runner, app, db, monkeypatch,
     os.utime(orphan, (0, 0))
     result = runner.invoke(args=["attachments", "prune"])
     assert result.exit_code == 0 and "Deleted 1 " in result.stdout and not orphan.exists()
+
+
+def test_partners_webhook_switches_delivery_and_prints_the_signing_secret(runner, make, db):
+    from gdt.services import delivery
+    partner = make.partner("politie")
+    result = runner.invoke(args=["partners", "webhook", "politie", "--url", "https://politie.example/gdt"])
+    assert result.exit_code == 0, result.output
+    db.session.refresh(partner)
+    assert partner.delivery_method == "webhook" and partner.webhook_url == "https://politie.example/gdt"
+    assert delivery.webhook_secret(partner) in result.output
+    bad = runner.invoke(args=["partners", "webhook", "politie", "--url", "ftp://politie.example"])
+    assert bad.exit_code == 1 and "https://" in bad.output
+    assert runner.invoke(args=["partners", "webhook", "bestaat-niet", "--url", "https://x.example"]).exit_code == 1
+
+
+def test_referrals_retry_due_and_reminders_send(runner, db, make):
+    make.user("coordinator")
+    assert "Queued 0 delivery attempt(s)." in runner.invoke(args=["referrals", "retry-due"]).output
+    assert runner.invoke(args=["reminders", "send"]).output.strip() == "Reminders queued."
+    assert "already" in runner.invoke(args=["reminders", "send"]).output
