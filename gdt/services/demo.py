@@ -6,12 +6,12 @@ reports take seconds.
 """
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from gdt.db import AMSTERDAM, db, utcnow
-from gdt.models import Case, CaseEvent, CaseNote, CasePartner, Category, Partner, Report, ReportEvent
+from gdt.models import Case, CaseEvent, CaseNote, CasePartner, Category, Partner, Referral, Report, ReportEvent
 from gdt.services import audit, deadlines, reference_data, users
 from gdt.services.bulk import bulk_insert
 from gdt.services.demo_plan import CASE_PARTNER_ROLES, NOTES, UNTRIAGED_RECENT, PlannedCase, PlannedReport, Planner
@@ -121,6 +121,33 @@ def _write(plans: list[PlannedReport]) -> None:
                                    added_at=case.mode_decided_at) for case in cases for key in case.partners])
     bulk_insert(CaseNote, [dict(case_id=case.id, author_id=coordinator_id, body=NOTES[case.mode],
                                 created_at=case.mode_decided_at) for case in cases if case.mode])
+    bulk_insert(Referral, _referral_values(plans, partners, coordinator_id))
+
+
+# The last referrals of the year get delivery and feedback records, so the partner pages, the start page and
+# the delivery overview have something to show: received, taken on, some unacknowledged, one failed. None is
+# handled yet: that would close the report, and the partner can do it in the demo itself.
+DEMO_REFERRALS = 40
+FEEDBACK_CYCLE = ("taken_on", "received", "taken_on", "awaiting", "received")
+
+
+def _referral_values(plans: list[PlannedReport], partners: dict, coordinator_id: int) -> list[dict]:
+    referred = sorted((plan for plan in plans if plan.outcome == "referred"), key=lambda plan: plan.triaged_at)
+    values = []
+    for number, plan in enumerate(referred[-DEMO_REFERRALS:]):
+        sent = plan.triaged_at + timedelta(minutes=2)
+        status = FEEDBACK_CYCLE[number % len(FEEDBACK_CYCLE)]
+        failed = number == DEMO_REFERRALS - 1
+        values.append(dict(
+            report_id=plan.id, partner_id=partners[plan.partner], created_by_id=coordinator_id,
+            delivery_method="email", delivery_status="failed" if failed else "sent",
+            delivery_attempts=6 if failed else 1, delivered_at=None if failed else sent,
+            last_delivery_error="Mailserver: ConnectionRefusedError" if failed else None,
+            status="awaiting" if failed else status,
+            acknowledge_due_at=None if failed else deadlines.acknowledge_due(sent),
+            acknowledged_at=None if failed or status == "awaiting" else sent + timedelta(days=1),
+            created_at=plan.triaged_at, updated_at=sent))
+    return values
 
 
 def _assign_references(plans: list[PlannedReport]) -> None:

@@ -144,3 +144,14 @@ def test_cli_demo_loads_and_prints_the_logins(runner, db):
 
     again = runner.invoke(args=["demo", "--if-empty"])
     assert again.exit_code == 0 and "already present" in again.output
+
+
+def test_demo_gives_partners_referrals_with_feedback_and_one_failed_delivery(db, loaded):
+    from gdt.models import Referral
+    rows = db.session.execute(sa.select(Referral.status, Referral.delivery_status, sa.func.count())
+                              .group_by(Referral.status, Referral.delivery_status)).all()
+    counts = {(status, delivery): count for status, delivery, count in rows}
+    assert counts[("awaiting", "failed")] == 1 and counts[("taken_on", "sent")] > 0 and counts[("awaiting", "sent")] > 0
+    assert sum(counts.values()) == 40
+    referred = db.session.scalars(sa.select(Referral).where(Referral.delivery_status == "sent").limit(5)).all()
+    assert all(referral.report.status == "referred" and referral.acknowledge_due_at for referral in referred)
