@@ -65,6 +65,9 @@ class Config:
     RUN_SCHEDULER_IN_PROCESS = os.environ.get("GDT_IN_PROCESS_SCHEDULER") == "1"
     # A published message still unprocessed after this long is published again (the broker may have lost it).
     OUTBOX_REPUBLISH_AFTER_SECONDS = int(os.environ.get("OUTBOX_REPUBLISH_AFTER_SECONDS", "900"))
+    # How long a consumer's claim on a message keeps duplicates away; above the task time limit, so a claim only
+    # outlives its worker when that worker died (then the message waits this long, then is processed again).
+    OUTBOX_CLAIM_SECONDS = int(os.environ.get("OUTBOX_CLAIM_SECONDS", "330"))
 
     # Norms in working days (Algemene termijnenwet: weekends, public holidays, 5 May) plus the municipality's own
     # closing days as ISO dates. Each deadline is stored when its clock starts: a new norm only affects new clocks.

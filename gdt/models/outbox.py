@@ -23,5 +23,7 @@ class OutboxMessage(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     published_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
     processed_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime(), index=True)
+    # A consumer's claim while it works outside any transaction (a mail, a webhook): a duplicate stays away.
+    claimed_until: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
     attempts: so.Mapped[int] = so.mapped_column(default=0)
     last_error: so.Mapped[Optional[str]] = so.mapped_column(sa.String(200))

@@ -11,6 +11,7 @@ import json
 import secrets
 import urllib.error
 import urllib.request
+from dataclasses import dataclass, field
 from datetime import datetime
 from http.client import HTTPException
 
@@ -55,15 +56,36 @@ class DeliveryFailed(Exception):
         self.reason = reason[:200]
 
 
-def send(referral: Referral, acknowledge_due_at: datetime) -> None:
-    partner = referral.partner
-    if partner.delivery_method == "webhook":
-        _post_webhook(referral, acknowledge_due_at)
-    else:
-        _send_mail(referral, acknowledge_due_at)
+@dataclass(frozen=True)
+class Parcel:
+    """Everything one delivery sends, as plain data: made inside a transaction, sent outside it."""
+
+    method: str  # "email" or "webhook"
+    to: str  # the mail address or the webhook URL
+    body: str | bytes
+    subject: str = ""
+    headers: dict = field(default_factory=dict)
 
 
-def _send_mail(referral: Referral, acknowledge_due_at: datetime) -> None:
+def prepare(referral: Referral, acknowledge_due_at: datetime) -> Parcel:
+    """The mail or webhook request for `referral`; DeliveryFailed when the partner cannot be reached at all."""
+    if referral.partner.delivery_method == "webhook":
+        return _webhook_parcel(referral, acknowledge_due_at)
+    return _mail_parcel(referral, acknowledge_due_at)
+
+
+def send(parcel: Parcel) -> None:
+    """The network call; DeliveryFailed with a reason that is safe to store and show."""
+    if parcel.method == "webhook":
+        _post(parcel)
+        return
+    try:
+        mail.send_mail(parcel.to, parcel.subject, parcel.body)
+    except OSError as error:  # smtplib.SMTPException included
+        raise DeliveryFailed(f"Mailserver: {type(error).__name__}: {error}") from error
+
+
+def _mail_parcel(referral: Referral, acknowledge_due_at: datetime) -> Parcel:
     partner = referral.partner
     if not partner.email:
         raise DeliveryFailed("De ketenpartner heeft geen e-mailadres.")
@@ -71,10 +93,7 @@ def _send_mail(referral: Referral, acknowledge_due_at: datetime) -> None:
         expires, due = (format_date(moment, "d MMMM y") for moment in (referral_links.expires_at(), acknowledge_due_at))
     body = BODY.format(partner=partner.name, reference=referral.reference, link=referral_links.url(referral),
                        expires=expires, due=due)
-    try:
-        mail.send_mail(partner.email, SUBJECT.format(reference=referral.reference), body)
-    except OSError as error:  # smtplib.SMTPException included
-        raise DeliveryFailed(f"Mailserver: {type(error).__name__}: {error}") from error
+    return Parcel("email", partner.email, body, subject=SUBJECT.format(reference=referral.reference))
 
 
 def webhook_secret(partner: Partner) -> str:
@@ -113,15 +132,19 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _post_webhook(referral: Referral, acknowledge_due_at: datetime) -> None:
+def _webhook_parcel(referral: Referral, acknowledge_due_at: datetime) -> Parcel:
     partner = referral.partner
     body = json.dumps(webhook_body(referral, acknowledge_due_at), separators=(",", ":")).encode()
-    timestamp = int(utcnow().timestamp())
-    request = urllib.request.Request(partner.webhook_url, data=body, method="POST", headers={
+    headers = {
         "Content-Type": "application/json", "User-Agent": "GDT-webhook/1",
         "Idempotency-Key": f"referral-{referral.id}",  # a retry after a lost answer is recognisable
-        SIGNATURE_HEADER: signature(webhook_secret(partner), timestamp, body),
-    })
+        SIGNATURE_HEADER: signature(webhook_secret(partner), int(utcnow().timestamp()), body),
+    }
+    return Parcel("webhook", partner.webhook_url, body, headers=headers)
+
+
+def _post(parcel: Parcel) -> None:
+    request = urllib.request.Request(parcel.to, data=parcel.body, method="POST", headers=parcel.headers)
     opener = urllib.request.build_opener(_NoRedirects)
     try:
         with opener.open(request, timeout=current_app.config["WEBHOOK_TIMEOUT"]) as response:

@@ -40,7 +40,11 @@ HANDLERS: dict[str, Callable[[dict], None]] = {}
 
 
 def handler(topic: str) -> Callable:
-    """Register the function that carries out messages of `topic` (one handler per topic)."""
+    """Register the function that carries out messages of `topic` (one handler per topic).
+
+    A handler runs outside any transaction: it reads in one unit of work, does its side effect (a mail,
+    a POST) outside, and records it in another. It must be idempotent: check the state before acting.
+    """
     def register(function: Callable[[dict], None]) -> Callable[[dict], None]:
         if HANDLERS.get(topic, function) is not function:
             raise ValueError(f"outbox topic {topic!r} already has a handler")
@@ -69,22 +73,46 @@ def enqueue(topic: str, payload: dict) -> OutboxMessage:
     return message
 
 
-def process(message_id: str) -> bool:
-    """The idempotent consumer: run the topic's handler once; a redelivery finds processed_at set.
+class Claimed(Exception):
+    """Another consumer is working on the message (or died doing so): try again after `retry_in` seconds."""
 
-    The row lock (PostgreSQL) makes a concurrent duplicate wait and then see the first one's mark.
-    A handler that raises leaves the message unprocessed, so the worker or the relay retries it.
+    def __init__(self, retry_in: float):
+        super().__init__(f"claimed for another {retry_in:.0f} s")
+        self.retry_in = retry_in
+
+
+def process(message_id: str) -> bool:
+    """The idempotent consumer: claim the message, run the topic's handler once, mark it processed.
+
+    The handler runs outside any transaction (its side effect is a network call: no database lock may
+    wait for a mail server), so a short claim, committed first, keeps a concurrent duplicate away; a
+    redelivery after the mark finds processed_at set (False), one during the claim raises Claimed. A
+    handler that raises leaves the message unprocessed and unclaimed, so the worker or the relay retries it.
     """
     with unit_of_work() as session:
         message = session.get(OutboxMessage, message_id, with_for_update=True, populate_existing=True)
         if message is None:
             log.warning("outbox: message %s not found (its transaction rolled back)", message_id)
             return False
+        now = utcnow()
         if message.processed_at is not None:
             return False
-        _handlers()[message.topic](message.payload)
-        message.processed_at = utcnow()
+        if message.claimed_until is not None and message.claimed_until > now:
+            raise Claimed((message.claimed_until - now).total_seconds())
+        message.claimed_until = now + timedelta(seconds=current_app.config["OUTBOX_CLAIM_SECONDS"])
+        topic, payload = message.topic, dict(message.payload)
+    try:
+        _handlers()[topic](payload)
+    except BaseException:
+        _set(message_id, claimed_until=None)
+        raise
+    _set(message_id, processed_at=utcnow(), claimed_until=None)
     return True
+
+
+def _set(message_id: str, **values) -> None:
+    with unit_of_work() as session:
+        session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values))
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import smtplib
 from gdt.db import db
 from gdt.models import OutboxMessage, Report
 from gdt.services import mail, outbox
+from gdt.services.transaction import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -57,15 +58,20 @@ def may_receive_receipt(report: Report) -> bool:
 
 @outbox.handler(TOPIC)
 def send_receipt(payload: dict) -> None:
-    report = db.session.get(Report, payload["report_id"])
-    if report is None or not may_receive_receipt(report):
-        return
-    try:
-        mail.send_mail(report.reporter_email, SUBJECT.format(reference=report.reference),
-                       BODY.format(reference=report.reference))
-        report.reporter_notified_status = "received"
+    with unit_of_work():
+        report = db.session.get(Report, payload["report_id"])
+        if report is None or not may_receive_receipt(report):
+            return
+        address, reference = report.reporter_email, report.reference
+    try:  # outside any transaction: no database lock waits for the mail server
+        mail.send_mail(address, SUBJECT.format(reference=reference), BODY.format(reference=reference))
     except smtplib.SMTPRecipientsRefused as refused:
         if any(code < 500 for code, _ in refused.recipients.values()):
             raise  # a temporary refusal (4xx): try again later
         # A permanent refusal (5xx) will not change on a retry; the message counts as done.
-        log.warning("receipt for report %s: the mail server refused the address permanently", report.id)
+        log.warning("receipt for report %s: the mail server refused the address permanently", payload["report_id"])
+        return
+    with unit_of_work():
+        report = db.session.get(Report, payload["report_id"])
+        if report is not None and report.reporter_notified_status is None:  # a later notice may have gone first
+            report.reporter_notified_status = "received"

@@ -62,10 +62,12 @@ def coordinator_digest(user: User) -> dict[str, list[str]]:
 
 @outbox.handler(COORDINATOR_TOPIC)
 def send_coordinator_reminder(payload: dict) -> None:
-    user = db.session.get(User, payload["user_id"])
-    if user is None or not user.is_active or user.role != "coordinator":
-        return
-    sections = {title: items for title, items in coordinator_digest(user).items() if items}
+    with unit_of_work():
+        user = db.session.get(User, payload["user_id"])
+        if user is None or not user.is_active or user.role != "coordinator":
+            return
+        sections = {title: items for title, items in coordinator_digest(user).items() if items}
+        address = user.email
     if not sections:
         return
     lines = ["Goedemorgen,", "", "Deze termijnen zijn verstreken:", ""]
@@ -74,23 +76,26 @@ def send_coordinator_reminder(payload: dict) -> None:
     lines += [f"Alles op een rij: {current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/start", "",
               "Dit bericht is automatisch verstuurd."]
     count = sum(len(items) for items in sections.values())
-    mail.send_mail(user.email, COORDINATOR_SUBJECT.format(count=count), "\n".join(lines))
+    mail.send_mail(address, COORDINATOR_SUBJECT.format(count=count), "\n".join(lines))  # outside any transaction
 
 
 @outbox.handler(PARTNER_TOPIC)
 def send_partner_reminder(payload: dict) -> None:
-    partner = db.session.get(Partner, payload["partner_id"])
-    if partner is None or not partner.email:
-        return
-    referrals = db.session.scalars(deadlines.overdue_acknowledgements()
-                                   .where(Referral.partner_id == partner.id).limit(LISTED)).all()
-    if not referrals:
+    with unit_of_work():
+        partner = db.session.get(Partner, payload["partner_id"])
+        if partner is None or not partner.email:
+            return
+        referrals = db.session.scalars(deadlines.overdue_acknowledgements()
+                                       .where(Referral.partner_id == partner.id).limit(LISTED)).all()
+        links = [(referral.reference, referral_links.url(referral)) for referral in referrals]
+        name, address = partner.name, partner.email
+    if not links:
         return  # acknowledged in the meantime
-    lines = [f"Geachte collega van {partner.name},", "",
+    lines = [f"Geachte collega van {name},", "",
              "Deze doorverwijzingen van het De-escalatieteam zijn nog niet bevestigd. Wilt u via de link "
              "laten weten dat u ze heeft ontvangen?", ""]
-    for referral in referrals:
-        lines += [f"{referral.reference}:", f"  {referral_links.url(referral)}", ""]
+    for reference, link in links:
+        lines += [f"{reference}:", f"  {link}", ""]
     lines += ["Stuur deze links niet door buiten uw organisatie.", "", "Dit bericht is automatisch verstuurd.",
               "", "Met vriendelijke groet,", "", "De-escalatieteam van de gemeente"]
-    mail.send_mail(partner.email, PARTNER_SUBJECT.format(count=len(referrals)), "\n".join(lines))
+    mail.send_mail(address, PARTNER_SUBJECT.format(count=len(links)), "\n".join(lines))  # outside any transaction

@@ -9,6 +9,7 @@ from gdt.models import OutboxMessage, Report
 from gdt.services import mail, outbox
 from gdt.services.app_intake import public_status_of
 from gdt.services.receipts import may_receive_receipt
+from gdt.services.transaction import unit_of_work
 
 TOPIC = "report.status_notice"
 SUBJECT = "Uw melding {reference}: {status}"
@@ -47,11 +48,14 @@ def queue_status_notice(report: Report) -> OutboxMessage | None:
 
 @outbox.handler(TOPIC)
 def send_status_notice(payload: dict) -> None:
-    report = db.session.get(Report, payload["report_id"])
     status = payload["status"]
-    if report is None or not may_receive_receipt(report) or report.reporter_notified_status == status:
-        return  # consent withdrawn, data removed, or this status was already told
+    with unit_of_work():
+        report = db.session.get(Report, payload["report_id"])
+        if report is None or not may_receive_receipt(report) or report.reporter_notified_status == status:
+            return  # consent withdrawn, data removed, or this status was already told
+        address, reference = report.reporter_email, report.reference
     label, text = STATUS_TEXT[status]
-    mail.send_mail(report.reporter_email, SUBJECT.format(reference=report.reference, status=label),
-                   BODY.format(text=text, reference=report.reference, status=label))
-    report.reporter_notified_status = status
+    mail.send_mail(address, SUBJECT.format(reference=reference, status=label),
+                   BODY.format(text=text, reference=reference, status=label))  # outside any transaction
+    with unit_of_work():
+        db.session.get(Report, payload["report_id"]).reporter_notified_status = status

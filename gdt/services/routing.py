@@ -62,21 +62,38 @@ def refer_case(case: Case, partner_key: str | None, message: str | None, *, acto
 
 @outbox.handler(TOPIC)
 def deliver(payload: dict) -> None:
-    """One delivery attempt. Never raises for a partner that is down: the row records it and the sweep retries."""
-    referral = db.session.get(Referral, payload["referral_id"], with_for_update=True, populate_existing=True)
-    if referral is None or referral.delivery_status != "pending":
-        return  # delivered (a duplicate message), failed for good, or gone
-    now = utcnow()
-    due = referral.acknowledge_due_at or deadlines.acknowledge_due(now)  # the clock starts at delivery
-    referral.delivery_attempts += 1
-    try:
-        delivery.send(referral, due)
-    except delivery.DeliveryFailed as failure:
-        _record_failure(referral, failure.reason, now)
-        return
-    referral.delivery_status, referral.delivered_at, referral.acknowledge_due_at = "sent", now, due
-    referral.next_attempt_at, referral.last_delivery_error = None, None
-    _history(referral, "referral_sent", None, {"partner": referral.partner.key, "method": referral.delivery_method})
+    """One delivery attempt. Never raises for a partner that is down: the row records it and the sweep retries.
+
+    The mail or POST goes out between two short transactions, so no database lock waits for the network.
+    """
+    referral_id = payload["referral_id"]
+    with unit_of_work():
+        referral = db.session.get(Referral, referral_id)
+        if referral is None or referral.delivery_status != "pending":
+            return  # delivered (a duplicate message), failed for good, or gone
+        due = referral.acknowledge_due_at or deadlines.acknowledge_due(utcnow())  # the clock starts at delivery
+        try:
+            parcel, failure = delivery.prepare(referral, due), None
+        except delivery.DeliveryFailed as unreachable:
+            parcel, failure = None, unreachable.reason
+    if parcel is not None:
+        try:
+            delivery.send(parcel)
+        except delivery.DeliveryFailed as failed:
+            failure = failed.reason
+    with unit_of_work():
+        referral = db.session.get(Referral, referral_id, with_for_update=True, populate_existing=True)
+        if referral.delivery_status != "pending":
+            return
+        now = utcnow()
+        referral.delivery_attempts += 1
+        if failure is not None:
+            _record_failure(referral, failure, now)
+            return
+        referral.delivery_status, referral.delivered_at, referral.acknowledge_due_at = "sent", now, due
+        referral.next_attempt_at, referral.last_delivery_error = None, None
+        _history(referral, "referral_sent", None, {"partner": referral.partner.key,
+                                                   "method": referral.delivery_method})
 
 
 def _record_failure(referral: Referral, reason: str, now: datetime) -> None:

@@ -1,4 +1,5 @@
-"""Add referrals (delivery and partner feedback), stored deadlines, webhook settings and reminder runs
+"""Add referrals (delivery and partner feedback), stored deadlines, webhook settings, reminder runs
+and the outbox consumer's claim
 
 Revision ID: 6ca09e67763c
 Revises: 5ed6a56a8a74
@@ -68,6 +69,9 @@ def upgrade():
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.add_column(sa.Column('review_due_at', gdt.db.UTCDateTime(), nullable=True))
 
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('claimed_until', gdt.db.UTCDateTime(), nullable=True))
+
     with op.batch_alter_table('partners', schema=None) as batch_op:
         batch_op.add_column(sa.Column('delivery_method', sa.Enum('email', 'webhook', name='partner_delivery', native_enum=False, create_constraint=True, length=20), server_default='email', nullable=False))
         batch_op.add_column(sa.Column('webhook_url', sa.String(length=500), nullable=True))
@@ -93,6 +97,9 @@ def downgrade():
         batch_op.drop_column('webhook_secret_salt')
         batch_op.drop_column('webhook_url')
         batch_op.drop_column('delivery_method')
+
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.drop_column('claimed_until')
 
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_column('review_due_at')

@@ -6,8 +6,11 @@ from tests.e2e.conftest import assert_accessible
 pytestmark = pytest.mark.e2e
 
 
-def test_a_partner_registers_and_the_coordinator_sees_it(login, axe):
+def test_a_partner_registers_and_the_coordinator_sees_it(login, axe, base_url):
     page = login("partner")
+    assert page.url.endswith("/partner/doorverwijzingen")
+    assert_accessible(axe, page)
+    page.click("nav >> text=Aanmeldingen")
     assert page.url.endswith("/partner")
     assert_accessible(axe, page)
     page.click("text=Een casus aanmelden bij het De-escalatieteam")
@@ -30,6 +33,6 @@ def test_a_partner_registers_and_the_coordinator_sees_it(login, axe):
     assert_accessible(axe, page)
 
     coordinator = login("coordinator")
-    coordinator.goto(coordinator.url.split("/intake")[0] + f"/reports/{reference}")
+    coordinator.goto(f"{base_url}/reports/{reference}")
     assert "Aanmelding door Politie" in coordinator.inner_text("main")
     assert_accessible(axe, coordinator)

@@ -106,6 +106,26 @@ def test_a_failing_handler_leaves_the_message_unprocessed(db, monkeypatch):
     with pytest.raises(ConnectionRefusedError):
         outbox.process(message_id)
     assert stored(db, message_id).processed_at is None
+    assert stored(db, message_id).claimed_until is None  # the next try need not wait
+
+
+def test_the_handler_runs_outside_any_transaction(db, monkeypatch):
+    """Its side effect is a network call: no database lock (SQLite's is database-wide) may wait for it."""
+    seen = []
+    monkeypatch.setitem(outbox.HANDLERS, TOPIC, lambda payload: seen.append(_db.session().in_transaction()))
+    outbox.process(add_row(db))
+    assert seen == [False]
+
+
+def test_a_duplicate_during_the_claim_is_told_when_to_try_again(app, db, handled):
+    message_id = add_row(db, claimed_until=utcnow() + timedelta(seconds=60))  # another worker has it
+    with pytest.raises(outbox.Claimed) as claimed:
+        outbox.process(message_id)
+    assert 55 < claimed.value.retry_in <= 60 and handled == []
+
+    expired = add_row(db, claimed_until=utcnow() - timedelta(seconds=1))  # that worker died
+    assert outbox.process(expired) is True and handled == [{"n": 1}]
+    assert stored(db, expired).claimed_until is None
 
 
 def test_relay_publishes_unpublished_rows_oldest_first_and_then_has_nothing_to_do(db, handled, published):

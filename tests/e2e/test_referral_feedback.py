@@ -1,0 +1,78 @@
+"""From triage to the partner's feedback in a real browser: the referral mail's link works without an account."""
+import re
+
+import pytest
+
+from gdt.db import db
+from gdt.services import intake, partners
+from tests.e2e.conftest import assert_accessible
+from tests.smtp import Inbox
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def mailbox(live_app):
+    with Inbox() as server:
+        saved = {key: live_app.config[key] for key in ("SMTP_HOST", "SMTP_PORT", "PUBLIC_BASE_URL")}
+        live_app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port)
+        yield server
+        live_app.config.update(saved)
+
+
+@pytest.fixture
+def report_reference(live_app):
+    with live_app.app_context():
+        report = intake.register_phone_report(intake.ReportInput(
+            category="geluidsoverlast", description="Nachtelijk geschreeuw en gebonk.", postcode="5611AB",
+            house_number="12", reporter_name="Anna de Vries", reporter_email="anna@example.nl",
+            reporter_may_contact=True), actor=None)
+        reference = report.reference
+        police = partners.get_partner("politie")
+        partners.update_partner(police, name=police.name, email="meldingen@politie.example", kind=police.kind,
+                                actor=None)
+        db.session.remove()
+    return reference
+
+
+def test_a_referral_reaches_the_partner_whose_feedback_reaches_the_team(live_app, base_url, login, axe, mailbox,
+                                                                        report_reference):
+    live_app.config["PUBLIC_BASE_URL"] = base_url
+    coordinator = login("coordinator")
+    assert coordinator.url.endswith("/start")
+    assert_accessible(axe, coordinator)
+
+    coordinator.goto(f"{base_url}/reports/{report_reference}")
+    coordinator.select_option("#refer-partner", "politie")
+    coordinator.fill("#refer-reason", "Burenruzie; de wijkagent kent het adres.")
+    coordinator.click("button:has-text('Doorverwijzen')")
+    coordinator.wait_for_selector("text=Melding doorverwezen")
+    assert "Bezorging" in coordinator.inner_text("main")
+    assert_accessible(axe, coordinator)
+
+    [referral_mail] = [mail for recipients, mail in mailbox.wait_for(2) if "Doorverwijzing" in mail["Subject"]]
+    link = re.search(r"http://\S+/doorverwijzing/\S+", referral_mail.get_content()).group(0)
+    assert "Nachtelijk" not in referral_mail.get_content()
+
+    partner = coordinator.context.browser.new_page()  # no account, no session: only the link
+    partner.goto(link)
+    assert "Nachtelijk geschreeuw" in partner.inner_text("main")
+    assert_accessible(axe, partner)
+    partner.click("button:has-text('Terugkoppeling versturen')")
+    partner.wait_for_selector("#error-summary")
+    assert_accessible(axe, partner)
+    partner.get_by_label("Afgehandeld", exact=True).check()
+    partner.get_by_label("Opgelost", exact=True).check()
+    partner.fill("#note", "Gesprek gevoerd met beide buren.")
+    partner.click("button:has-text('Terugkoppeling versturen')")
+    partner.wait_for_selector("text=Uw terugkoppeling is vastgelegd")
+    assert "Deze doorverwijzing is afgerond" in partner.inner_text("main")
+    assert_accessible(axe, partner)
+    partner.close()
+
+    coordinator.reload()
+    main = coordinator.inner_text("main")
+    assert "Afgehandeld door partner" in main and "Gesprek gevoerd" in main
+    assert "Partner: afgehandeld: Ketenpartner: politie · Opgelost" in main and "Ketenpartner (via link)" in main
+    assert any("afgehandeld" in mail["Subject"] for recipients, mail in mailbox.wait_for(4)
+               if recipients == ["anna@example.nl"])
