@@ -53,10 +53,11 @@ class RedisServer:
 
 
 class CeleryWorker:
-    """`celery -A worker.app worker -P prefork -c 1` with the given environment; its output goes to `log_path`."""
+    """`celery -A worker.app worker -P prefork -c N` (default 1) with the given environment; its output goes to
+    `log_path`."""
 
-    def __init__(self, environment: dict[str, str], log_path: Path):
-        self.environment, self.log_path = environment, log_path
+    def __init__(self, environment: dict[str, str], log_path: Path, concurrency: int = 1):
+        self.environment, self.log_path, self.concurrency = environment, log_path, concurrency
         self._process: subprocess.Popen | None = None
 
     def start(self) -> "CeleryWorker":
@@ -64,8 +65,8 @@ class CeleryWorker:
         env |= {"PYTHONUNBUFFERED": "1"} | self.environment
         celery = Path(config.BASE_DIR, ".venv", "bin", "celery")
         # Mingle, gossip and heartbeats talk to other workers; each test has its own Redis, so there are none.
-        command = [str(celery), "-A", "worker.app", "worker", "-P", "prefork", "-c", "1", "--loglevel=INFO",
-                   "--without-mingle", "--without-gossip", "--without-heartbeat"]
+        command = [str(celery), "-A", "worker.app", "worker", "-P", "prefork", "-c", str(self.concurrency),
+                   "--loglevel=INFO", "--without-mingle", "--without-gossip", "--without-heartbeat"]
         with open(self.log_path, "ab") as log:
             self._process = subprocess.Popen(command, cwd=config.BASE_DIR, env=env, stdout=log,
                                              stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
