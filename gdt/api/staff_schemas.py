@@ -15,7 +15,6 @@ from marshmallow import fields, validate
 from gdt.api import docs
 from gdt.db import AMSTERDAM
 from gdt.models.reports import CHANNELS, REPORT_STATUSES
-from gdt.services.cases import CLOSING_RESULTS
 from workflows import CASE_MODES, TRIAGE_OUTCOMES
 
 MAX_PAGE_SIZE = 100
@@ -128,7 +127,8 @@ class ModeSchema(StrictSchema):
 
 
 class CloseSchema(StrictSchema):
-    result = choice(CLOSING_RESULTS, required=True)
+    result = Text(required=True, metadata={"description": "Een actief resultaat uit de lijst van de beheerder, "
+                                                          "zoals de-escalated of handed-over-zvh."})
     note = Text(allow_none=True, metadata={"description": "Toelichting (max. 2000 tekens)."})
 
 

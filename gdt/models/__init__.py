@@ -3,6 +3,7 @@ from gdt.models.api import ApiClient, IdempotencyRecord, UserToken
 from gdt.models.attachments import Attachment
 from gdt.models.audit import AuditEvent
 from gdt.models.cases import Case, CaseEvent, CaseNote, CasePartner
+from gdt.models.casework import Action, CaseParty, CaseResult, Meeting, MeetingInvitee
 from gdt.models.outbox import OutboxMessage
 from gdt.models.partners import Partner
 from gdt.models.reference_data import Category, ReferenceCounter
@@ -12,6 +13,7 @@ from gdt.models.reports import Report, ReportEvent
 from gdt.models.users import User, UserSession
 
 __all__ = [
+    "Action", "CaseParty", "CaseResult", "Meeting", "MeetingInvitee",
     "ApiClient", "Attachment", "AuditEvent", "IdempotencyRecord", "OutboxMessage", "UserToken", "Case", "CaseEvent", "CaseNote", "CasePartner", "Category", "Partner", "PartnerRegistration", "ReferenceCounter",
     "Referral", "ReminderRun",
     "Report", "ReportEvent", "User", "UserSession", "registration_partners",

@@ -9,9 +9,10 @@ from gdt.db import UTCDateTime, db, enum_column, utcnow
 from gdt.models.mixins import TimestampMixin, VersionedMixin
 from gdt.models.partners import Partner
 from gdt.models.users import User
-from workflows import CASE_MODES, CaseLifecycle
+from workflows import CASE_MODES, REGIE_KINDS, CaseLifecycle
 
 if TYPE_CHECKING:
+    from gdt.models.casework import Action, CaseParty, Meeting
     from gdt.models.referrals import Referral
     from gdt.models.reports import Report
 
@@ -26,8 +27,10 @@ class Case(TimestampMixin, VersionedMixin, db.Model):
             "(status = 'closed') = (closed_at IS NOT NULL AND result IS NOT NULL)", name="closed_has_time_and_result"
         ),
         sa.CheckConstraint("closed_at IS NULL OR closed_at >= opened_at", name="closes_after_opening"),
+        sa.CheckConstraint("regie_kind IS NULL OR mode = 'regie'", name="regie_kind_only_for_regie"),
+        sa.CheckConstraint("(status = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_target"),
         # A case counts in the year its first report or registration was received (DESIGN §6).
-        sa.Index("ix_cases_statistics", "received_at", "source", "mode"),
+        sa.Index("ix_cases_statistics", "received_at", "source", "mode", "status"),
         sa.Index("ix_cases_status_opened_at", "status", "opened_at"),
     )
 
@@ -36,6 +39,8 @@ class Case(TimestampMixin, VersionedMixin, db.Model):
     source: so.Mapped[str] = so.mapped_column(enum_column(*CASE_SOURCES, name="case_source"))
     status: so.Mapped[str] = so.mapped_column(enum_column(*CASE_STATUSES, name="case_status"))
     mode: so.Mapped[Optional[str]] = so.mapped_column(enum_column(*CASE_MODES, name="case_mode"))
+    regie_kind: so.Mapped[Optional[str]] = so.mapped_column(enum_column(*REGIE_KINDS, name="regie_kind"))
+    merged_into_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("cases.id"))
     coordinator_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
     received_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime())
     opened_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
@@ -56,6 +61,10 @@ class Case(TimestampMixin, VersionedMixin, db.Model):
         back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
     )
     referrals: so.Mapped[list["Referral"]] = so.relationship(back_populates="case", order_by="Referral.id")
+    parties: so.Mapped[list["CaseParty"]] = so.relationship(back_populates="case", order_by="CaseParty.id")
+    meetings: so.Mapped[list["Meeting"]] = so.relationship(back_populates="case", order_by="Meeting.starts_at")
+    actions: so.Mapped[list["Action"]] = so.relationship(back_populates="case", order_by="Action.due_at")
+    merged_into: so.Mapped[Optional["Case"]] = so.relationship(remote_side=[id])
 
     def __repr__(self) -> str:
         return f"<Case {self.reference} {self.status}>"
@@ -71,6 +80,9 @@ class CasePartner(db.Model):
     case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id"))
     partner_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("partners.id"))
     role: so.Mapped[Optional[str]] = so.mapped_column(sa.String(200))
+    contact_name: so.Mapped[Optional[str]] = so.mapped_column(sa.String(120))
+    contact_phone: so.Mapped[Optional[str]] = so.mapped_column(sa.String(30))
+    contact_email: so.Mapped[Optional[str]] = so.mapped_column(sa.String(254))
     added_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
     case: so.Mapped[Case] = so.relationship(back_populates="partners")
@@ -87,6 +99,7 @@ class CaseNote(db.Model):
     author_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     body: so.Mapped[str] = so.mapped_column(sa.Text)
+    shareable: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())  # partners may read it
 
     case: so.Mapped[Case] = so.relationship(back_populates="notes")
     author: so.Mapped[User] = so.relationship()

@@ -4,15 +4,23 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from gdt.db import db, utcnow
-from gdt.labels import CASE_RESULT_LABELS
-from gdt.models import Case, CaseNote, CasePartner, Referral, Report, User
+from gdt.models import Case, CaseNote, CaseParty, CasePartner, CaseResult, Referral, Report, User
+from gdt.models.casework import PARTY_ROLES
 from gdt.services import access, audit, deadlines, reference_data, reporter_updates
 from gdt.services.errors import Forbidden, NotFound, ServiceError
 from gdt.services.lifecycle import transition_case
 from gdt.services.transaction import check_version, unit_of_work
-from gdt.validation import InvalidValue, clean_text
+from gdt.validation import InvalidValue, clean_text, normalise_email, normalise_phone
 
-CLOSING_RESULTS = tuple(key for key in CASE_RESULT_LABELS if key != "imported")
+def closing_results() -> list[CaseResult]:
+    """The results a case can close with now, in the admin's order."""
+    return list(db.session.scalars(sa.select(CaseResult).where(CaseResult.is_active)
+                                   .order_by(CaseResult.position, CaseResult.label)))
+
+
+def result_labels() -> dict[str, str]:
+    """Every result ever used (retired ones too), for history and summaries."""
+    return dict(db.session.execute(sa.select(CaseResult.key, CaseResult.label)).all())
 
 
 def view_case(reference: str, *, actor: User) -> Case:
@@ -20,7 +28,8 @@ def view_case(reference: str, *, actor: User) -> Case:
         sa.select(Case).where(Case.reference == reference).options(
             selectinload(Case.reports).selectinload(Report.category), selectinload(Case.events),
             selectinload(Case.notes), selectinload(Case.partners).selectinload(CasePartner.partner),
-            selectinload(Case.referrals).selectinload(Referral.partner),
+            selectinload(Case.referrals).selectinload(Referral.partner), selectinload(Case.parties),
+            selectinload(Case.actions), selectinload(Case.meetings),
         )
     )
     if case is None:
@@ -44,57 +53,109 @@ def assign_coordinator(case: Case, coordinator_id: int | None, *, actor: User, s
     return case
 
 
-def decide_mode(case: Case, mode: str | None, *, actor: User, seen_version: int | None) -> Case:
+def decide_mode(case: Case, mode: str | None, *, actor: User, seen_version: int | None,
+                regie_kind: str | None = None) -> Case:
+    """Advice or regie; for regie also whether the team directs the case (casus-) or the process (procesregie)."""
     with unit_of_work():
         _check_may_edit(case, actor, seen_version)
-        before = case.mode
-        transition_case(case, "decide_mode", actor, mode=mode, detail={"from": before, "to": mode})
-        case.mode = mode
-        audit.record(actor, "decide_mode", "case", case.reference, detail={"from": before, "to": mode})
+        before = (case.mode, case.regie_kind)
+        kind = regie_kind if mode == "regie" else None
+        detail = {"from": before[0], "to": mode} | ({"regie_kind": kind} if kind else {})
+        transition_case(case, "decide_mode", actor, mode=mode, regie_kind=kind, detail=detail)
+        case.mode, case.regie_kind = mode, kind
+        audit.record(actor, "decide_mode", "case", case.reference, detail={"from": before[0], "to": mode})
     return case
 
 
 def involve_partner(case: Case, partner_key: str | None, role: str | None, *, actor: User,
-                    seen_version: int | None) -> Case:
-    clean_role = _clean(role, "role", max_length=200, multiline=False)
+                    seen_version: int | None, contact_name: str | None = None, contact_phone: str | None = None,
+                    contact_email: str | None = None) -> Case:
+    """A partner takes part in the case, with its role and contact person; from now on it sees the partner view."""
+    fields = {"role": _clean(role, "role", max_length=200, multiline=False),
+              "contact_name": _clean(contact_name, "contact_name", max_length=120, multiline=False),
+              "contact_phone": _checked(normalise_phone, contact_phone, "contact_phone"),
+              "contact_email": _checked(normalise_email, contact_email, "contact_email")}
     with unit_of_work():
         _check_may_edit(case, actor, seen_version)
         partner = reference_data.partner_by_key(partner_key)
         if partner is not None and any(link.partner_id == partner.id for link in case.partners):
             raise ServiceError(_l("Deze ketenpartner is al betrokken bij de casus."), field="partner")
         transition_case(case, "involve_partner", actor, partner=partner, detail={"partner": partner_key})
-        case.partners.append(CasePartner(partner=partner, role=clean_role))
+        case.partners.append(CasePartner(partner=partner, **fields))
         case.updated_at = utcnow()
         audit.record(actor, "involve_partner", "case", case.reference, detail={"partner": partner_key})
     return case
 
 
-def add_note(case: Case, body: str | None, *, actor: User) -> CaseNote:
-    """Journal notes are appended, never edited, so they need no version check."""
+def add_party(case: Case, name: str | None, role: str | None, note: str | None, *, actor: User) -> CaseParty:
+    """A person involved (betrokkene), with their role; appended, so no version check."""
+    clean_name = _clean(name, "name", max_length=120, multiline=False)
+    if not clean_name:
+        raise ServiceError(_l("Vul een naam in."), field="name")
+    if role not in PARTY_ROLES:
+        raise ServiceError(_l("Kies de rol van deze persoon."), field="role")
+    clean_note = _clean(note, "note", max_length=500, multiline=False)
+    with unit_of_work():
+        _check_may_edit(case, actor, case.version)
+        transition_case(case, "change", actor, detail={"party_role": role})
+        party = CaseParty(name=clean_name, role=role, note=clean_note, added_at=utcnow())
+        case.parties.append(party)
+        case.updated_at = utcnow()
+        audit.record(actor, "add_party", "case", case.reference, detail={"role": role})
+    return party
+
+
+def add_note(case: Case, body: str | None, *, actor: User, shareable: bool = False) -> CaseNote:
+    """Journal notes are appended, never edited, so they need no version check. Internal unless `shareable`."""
     clean_body = _clean(body, "body", max_length=10000)
     with unit_of_work():
         _check_may_edit(case, actor, case.version)
         transition_case(case, "add_note", actor, body=clean_body)
-        note = CaseNote(author_id=actor.id, body=clean_body, created_at=utcnow())
+        note = CaseNote(author_id=actor.id, body=clean_body, created_at=utcnow(), shareable=bool(shareable))
         case.notes.append(note)
         audit.record(actor, "add_note", "case", case.reference)
     return note
 
 
 def close_case(case: Case, result: str | None, note: str | None, *, actor: User, seen_version: int | None,
-               notify_reporters: bool = False) -> Case:
-    """Close with a result; the reporters hear "afgehandeld" only when the coordinator chooses so."""
+               notify_reporters: bool = False, carry_over: bool = False) -> Case:
+    """Close with a result; only when every action is done or dropped, unless the open ones are carried over.
+
+    The reporters hear "afgehandeld" only when the coordinator chooses so.
+    """
     clean_note = _clean(note, "note", max_length=2000)
-    if result is not None and result not in CLOSING_RESULTS:
+    results = {item.key: item for item in closing_results()}
+    if result is not None and result not in results:
         raise ServiceError(_l("Kies een resultaat uit de lijst."), field="result")
+    if result in results and results[result].needs_reason and not clean_note:
+        raise ServiceError(_l("Schrijf bij dit resultaat de reden in de toelichting."), field="note")
     with unit_of_work():
         _check_may_edit(case, actor, seen_version)
+        still_open = [action for action in case.actions if action.status == "open"]
         case.result, case.result_note, case.closed_at = result, clean_note, utcnow()
-        transition_case(case, "close", actor, result=result, detail={"result": result})
+        transition_case(case, "close", actor, result=result, open_actions=len(still_open), carry_over=carry_over,
+                        detail={"result": result, "carried_over": len(still_open) if carry_over else 0})
+        for action in still_open:
+            action.carried_over = True
         if notify_reporters:
             for report in case.reports:
                 reporter_updates.queue_status_notice(report)
         audit.record(actor, "close", "case", case.reference, detail={"result": result})
+    return case
+
+
+def reopen_case(case: Case, reason: str | None, *, actor: User, seen_version: int | None) -> Case:
+    """A closed case opens again with a reason (the situation flared up); its result stays in the history."""
+    clean_reason = _clean(reason, "reason", max_length=2000)
+    with unit_of_work():
+        _check_may_edit(case, actor, seen_version)
+        before = case.result
+        transition_case(case, "reopen", actor, reason=clean_reason, detail={"result": before, "reason": clean_reason})
+        case.result = case.result_note = case.closed_at = None
+        case.review_due_at = deadlines.review_due(utcnow())
+        for action in case.actions:
+            action.carried_over = False
+        audit.record(actor, "reopen", "case", case.reference)
     return case
 
 
@@ -121,9 +182,16 @@ def list_cases(actor: User, *, status: str | None = None, mine: bool = False) ->
 
 
 def _check_may_edit(case: Case, actor: User, seen_version: int | None) -> None:
-    if not access.can_view_case(actor, case):
+    if not access.can_edit_case(actor, case):
         raise Forbidden(_l("U heeft geen toegang tot deze casus."))
     check_version(case, seen_version)
+
+
+def _checked(rule, value, field: str):
+    try:
+        return rule(value)
+    except InvalidValue as invalid:
+        raise ServiceError(invalid.message, field=field) from invalid
 
 
 def _clean(value: str | None, field: str, **limits) -> str | None:

@@ -4,7 +4,8 @@ from flask_babel import lazy_gettext as _l
 from gdt.db import utcnow
 from gdt.models import Case, CaseEvent, Referral, Report, ReportEvent, User
 from gdt.services.errors import Conflict, ServiceError
-from workflows import CaseLifecycle, ReferralLifecycle, ReportLifecycle, RuleBroken, TransitionNotAllowed
+from workflows import (ActionLifecycle, CaseLifecycle, MeetingLifecycle, ReferralLifecycle, ReportLifecycle, RuleBroken,
+                       TransitionNotAllowed)
 
 RULE_MESSAGES = {
     "referral_needs_partner": _l("Kies een ketenpartner."),
@@ -14,12 +15,22 @@ RULE_MESSAGES = {
     "case_partner_needs_active_partner": _l("Kies een actieve ketenpartner."),
     "case_note_needs_text": _l("Schrijf een notitie."),
     "case_close_needs_result": _l("Kies een resultaat."),
+    "case_close_needs_settled_actions": _l("Er staan nog afspraken open. Rond ze af, laat ze vallen met een reden, "
+                                           "of kies ervoor ze over te dragen."),
+    "case_reopen_needs_reason": _l("Schrijf waarom de casus weer open gaat."),
+    "case_merge_needs_open_target": _l("Kies een open casus om mee samen te voegen."),
+    "case_regie_kind_unknown": _l("Kies casusregie of procesregie (alleen bij regie)."),
+    "meeting_needs_moment": _l("Vul datum en tijd in."),
+    "meeting_cancel_needs_reason": _l("Schrijf waarom het overleg niet doorgaat."),
+    "action_drop_needs_reason": _l("Schrijf waarom de afspraak vervalt."),
     "referral_handled_needs_outcome": _l("Kies hoe de melding is afgehandeld."),
     "referral_return_needs_reason": _l("Schrijf waarom het team de melding weer moet oppakken."),
 }
 NOT_ALLOWED = {
     "report": _l("Deze stap kan niet in de huidige status van de melding."),
-    "case": _l("Deze stap kan niet meer: de casus is gesloten."),
+    "case": _l("Deze stap kan niet in de huidige status van de casus."),
+    "meeting": _l("Dit kan niet meer: het overleg is al gehouden of afgezegd."),
+    "action": _l("Deze afspraak is al afgerond of vervallen."),
     "referral": _l("Deze terugkoppeling kan niet meer: de doorverwijzing is al afgerond of verder."),
 }
 
@@ -41,6 +52,19 @@ def transition_case(case: Case, event: str, actor: User | None, *, detail: dict 
 def transition_referral(referral: Referral, event: str, **context) -> None:
     """The referral's own state; the services record its steps in the report's or case's history."""
     _send(ReferralLifecycle(referral, state_field="status"), event, "referral", context)
+
+
+def transition_meeting(meeting, event: str, **context) -> None:
+    _send(MeetingLifecycle(meeting, state_field="status"), event, "meeting", context)
+
+
+def transition_action(action, event: str, **context) -> None:
+    _send(ActionLifecycle(action, state_field="status"), event, "action", context)
+
+
+def start(record, lifecycle) -> None:
+    """Put a new record in its lifecycle's initial state."""
+    lifecycle(record, state_field="status")
 
 
 def record_report_event(report: Report, event: str, actor: User | None, detail: dict | None = None) -> None:

@@ -32,7 +32,7 @@ ALERT_AFTER = timedelta(minutes=10)  # an unpublished message this old means the
 MAX_BACKOFF = 60.0
 # Modules whose @handler registrations must be known before a message is queued or processed.
 HANDLER_MODULES = ("gdt.services.receipts", "gdt.services.reporter_updates", "gdt.services.routing",
-                   "gdt.services.reminders")
+                   "gdt.services.reminders", "gdt.services.meetings")
 _PENDING = "gdt.outbox.pending"  # key in Session.info: messages to nudge once this session commits
 _CREDENTIALS = re.compile(r"(?<=://)[^@/\s]+@")
 

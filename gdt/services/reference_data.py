@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 
 from gdt.db import db
-from gdt.models import Category, Partner
+from gdt.models import CaseResult, Category, Partner
 from gdt.services.transaction import unit_of_work
 
 DEFAULT_CATEGORIES = (
@@ -26,6 +26,11 @@ DEFAULT_PARTNERS = (
     ("om", "Openbaar Ministerie", "justice"),
     ("reclassering", "Reclassering", "justice"),
 )
+# Results a case closes with (admin-configurable; the migration seeds the same set): key, label, needs a reason.
+DEFAULT_CASE_RESULTS = (
+    ("de-escalated", "Gede-escaleerd", False), ("handled-by-partner", "Afgehandeld door ketenpartner", False),
+    ("handed-over-zvh", "Overgedragen aan Zorg- en Veiligheidshuis", False), ("stopped", "Gestopt", True),
+)
 
 
 def ensure_defaults() -> None:
@@ -39,6 +44,10 @@ def ensure_defaults() -> None:
         for key, name, kind in DEFAULT_PARTNERS:
             if key not in known:
                 db.session.add(Partner(key=key, name=name, kind=kind))
+        known = set(db.session.scalars(sa.select(CaseResult.key)))
+        for position, (key, label, needs_reason) in enumerate(DEFAULT_CASE_RESULTS):
+            if key not in known:
+                db.session.add(CaseResult(key=key, label=label, needs_reason=needs_reason, position=position))
 
 
 def active_categories() -> list[Category]:

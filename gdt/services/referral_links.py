@@ -1,4 +1,6 @@
-"""The signed, expiring link a partner gets for one referral: no account needed, no personal data in the URL.
+"""Signed, expiring links for partners without an account: one per referral, one per case they take part in.
+
+No personal data is in the URL.
 
 The token carries only the referral's id and the partner's id, signed with SECRET_KEY and stamped with
 its time of issue, so it is bound to that one partner, cannot be altered and stops working after
@@ -13,7 +15,9 @@ from gdt.db import utcnow
 from gdt.models import Referral
 
 SALT = "gdt.referral-link"
+CASE_SALT = "gdt.case-link"  # another salt: a referral link is never accepted as a case link, nor the reverse
 PATH = "/doorverwijzing/"
+CASE_PATH = "/casus/"
 
 
 class LinkInvalid(Exception):
@@ -24,8 +28,8 @@ class LinkExpired(Exception):
     """Genuine, but older than REFERRAL_LINK_DAYS."""
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+def _serializer(salt: str = SALT) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
 def lifetime() -> timedelta:
@@ -45,14 +49,31 @@ def expires_at(issued_at: datetime | None = None) -> datetime:
     return (issued_at or utcnow()) + lifetime()
 
 
+def issue_for_case(case_id: int, partner_id: int) -> str:
+    return _serializer(CASE_SALT).dumps({"c": case_id, "p": partner_id})
+
+
+def case_url(case_id: int, partner_id: int) -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + CASE_PATH + issue_for_case(case_id, partner_id)
+
+
 def read(token: str) -> tuple[int, int]:
     """(referral id, partner id) of a valid link; LinkExpired or LinkInvalid otherwise."""
+    return _read(token, SALT, "r")
+
+
+def read_case(token: str) -> tuple[int, int]:
+    """(case id, partner id) of a valid case link; LinkExpired or LinkInvalid otherwise."""
+    return _read(token, CASE_SALT, "c")
+
+
+def _read(token: str, salt: str, key: str) -> tuple[int, int]:
     try:
-        data = _serializer().loads(token, max_age=int(lifetime().total_seconds()))
+        data = _serializer(salt).loads(token, max_age=int(lifetime().total_seconds()))
     except SignatureExpired as expired:
         raise LinkExpired() from expired
     except BadSignature as bad:
         raise LinkInvalid() from bad
-    if not isinstance(data, dict) or not isinstance(data.get("r"), int) or not isinstance(data.get("p"), int):
+    if not isinstance(data, dict) or not isinstance(data.get(key), int) or not isinstance(data.get("p"), int):
         raise LinkInvalid()
-    return data["r"], data["p"]
+    return data[key], data["p"]

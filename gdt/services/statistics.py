@@ -90,10 +90,13 @@ def _report_counts(year: int) -> list[dict]:
 
 
 def _case_counts(year: int) -> list[dict]:
-    """Cases per source × mode, counted in the year their first report or registration came in."""
+    """Cases per source × mode, counted in the year their first report or registration came in.
+
+    A case merged into another is not a case of its own any more: its reports count with the target.
+    """
     query = (
         sa.select(Case.source, Case.mode, sa.func.count().label("count"))
-        .where(_in_year(Case.received_at, year))
+        .where(_in_year(Case.received_at, year), Case.status != "merged")
         .group_by(Case.source, Case.mode)
     )
     return [dict(row._mapping) for row in db.session.execute(query)]

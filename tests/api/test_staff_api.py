@@ -292,6 +292,6 @@ def test_a_step_the_workflow_does_not_allow_is_409_and_changes_nothing(api, make
     coordinator, report, case = make.user("coordinator"), make.report("referred"), make.case("closed")
     problem(api.post(f"{REPORTS}/{report.reference}/triage", coordinator, {"outcome": "escalated"}), 409)
     problem(api.post(f"{CASES}/{case.reference}/mode", coordinator, {"mode": "regie"}), 409)
-    problem(api.post(f"{CASES}/{case.reference}/close", coordinator, {"result": "stopped"}), 409)
+    problem(api.post(f"{CASES}/{case.reference}/close", coordinator, {"result": "handed-over-zvh"}), 409)
     db.session.expire_all()
     assert (report.status, report.case_id, case.mode, case.result) == ("referred", None, None, "de-escalated")

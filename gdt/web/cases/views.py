@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from gdt.db import db
-from gdt.labels import CASE_RESULT_LABELS
 from gdt.services import cases, reference_data, routing, users
 from gdt.web.access import role_required
 from gdt.web.cases import bp
@@ -81,7 +80,7 @@ def _prepare(form):
             (partner.key, partner.name) for partner in reference_data.active_partners()])
     elif isinstance(form, CloseForm):
         form.result.choices = choices([("", _("Kies een resultaat"))] + [
-            (key, CASE_RESULT_LABELS[key]) for key in cases.CLOSING_RESULTS])
+            (result.key, result.label) for result in cases.closing_results()])
     return form
 
 

@@ -3,7 +3,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from workflows import CaseLifecycle, ReferralLifecycle, ReportLifecycle, RuleBroken, TransitionNotAllowed
+from workflows import (ActionLifecycle, CaseLifecycle, MeetingLifecycle, ReferralLifecycle, ReportLifecycle, RuleBroken,
+                       TransitionNotAllowed)
 
 ACTIVE_PARTNER = SimpleNamespace(is_active=True)
 COORDINATOR = SimpleNamespace(is_active=True, role="coordinator")
@@ -22,7 +23,16 @@ CASE_TABLE = {
     ("open", "add_note"): "open",
     ("open", "refer"): "open",
     ("open", "review"): "open",
+    ("open", "change"): "open",
     ("open", "close"): "closed",
+    ("closed", "reopen"): "open",
+    ("open", "merge"): "merged",
+}
+MEETING_TABLE = {
+    ("planned", "reschedule"): "planned", ("planned", "hold"): "held", ("planned", "cancel"): "cancelled",
+}
+ACTION_TABLE = {
+    ("open", "update"): "open", ("open", "complete"): "done", ("open", "drop"): "dropped",
 }
 REFERRAL_TABLE = {
     ("awaiting", "acknowledge"): "received",
@@ -31,12 +41,16 @@ REFERRAL_TABLE = {
     **{(state, "handle"): "handled" for state in ("awaiting", "received", "taken_on")},
     **{(state, "return_to_team"): "returned" for state in ("awaiting", "received", "taken_on")},
 }
-MACHINES = ((ReportLifecycle, REPORT_TABLE), (CaseLifecycle, CASE_TABLE), (ReferralLifecycle, REFERRAL_TABLE))
+MACHINES = ((ReportLifecycle, REPORT_TABLE), (CaseLifecycle, CASE_TABLE), (ReferralLifecycle, REFERRAL_TABLE),
+            (MeetingLifecycle, MEETING_TABLE), (ActionLifecycle, ACTION_TABLE))
 VALID_CONTEXT = {
     "refer": {"partner": ACTIVE_PARTNER}, "assign_coordinator": {"coordinator": COORDINATOR},
     "decide_mode": {"mode": "regie"}, "involve_partner": {"partner": ACTIVE_PARTNER},
     "add_note": {"body": "Gesprek gevoerd."}, "close": {"result": "de-escalated"},
     "handle": {"outcome": "resolved"}, "return_to_team": {"reason": "Er is meer aan de hand."},
+    "reopen": {"reason": "Nieuwe incidenten."}, "merge": {"into": SimpleNamespace(status="open")},
+    "reschedule": {"starts_at": "2027-01-05T10:00"}, "cancel": {"reason": "Ziekte."},
+    "drop": {"reason": "Niet meer nodig."},
 }
 
 
@@ -67,11 +81,10 @@ def test_every_state_and_event(machine, start, event, end):
 
 
 def test_a_new_record_starts_in_the_initial_state():
-    report, case, referral = SimpleNamespace(status=None), SimpleNamespace(status=None), SimpleNamespace(status=None)
-    ReportLifecycle(report, state_field="status")
-    CaseLifecycle(case, state_field="status")
-    ReferralLifecycle(referral, state_field="status")
-    assert (report.status, case.status, referral.status) == ("received", "open", "awaiting")
+    records = [SimpleNamespace(status=None) for _ in MACHINES]
+    for (machine, _), record in zip(MACHINES, records):
+        machine(record, state_field="status")
+    assert [record.status for record in records] == ["received", "open", "awaiting", "planned", "open"]
 
 
 @pytest.mark.parametrize(("machine", "start", "event", "context", "rule"), [
@@ -91,6 +104,13 @@ def test_a_new_record_starts_in_the_initial_state():
     (ReferralLifecycle, "received", "handle", {}, "referral_handled_needs_outcome"),
     (ReferralLifecycle, "taken_on", "handle", {"outcome": "opgelost"}, "referral_handled_needs_outcome"),
     (ReferralLifecycle, "awaiting", "return_to_team", {"reason": " "}, "referral_return_needs_reason"),
+    (CaseLifecycle, "open", "close", {"result": "stopped", "open_actions": 2}, "case_close_needs_settled_actions"),
+    (CaseLifecycle, "closed", "reopen", {"reason": ""}, "case_reopen_needs_reason"),
+    (CaseLifecycle, "open", "merge", {"into": SimpleNamespace(status="closed")}, "case_merge_needs_open_target"),
+    (CaseLifecycle, "open", "decide_mode", {"mode": "advice", "regie_kind": "casus"}, "case_regie_kind_unknown"),
+    (MeetingLifecycle, "planned", "cancel", {"reason": ""}, "meeting_cancel_needs_reason"),
+    (MeetingLifecycle, "planned", "reschedule", {}, "meeting_needs_moment"),
+    (ActionLifecycle, "open", "drop", {}, "action_drop_needs_reason"),
 ])
 def test_guards_refuse_with_a_coded_rule_and_change_nothing(machine, start, event, context, rule):
     record = SimpleNamespace(status=start)
@@ -103,3 +123,9 @@ def test_guards_refuse_with_a_coded_rule_and_change_nothing(machine, start, even
 def test_mode_can_only_be_decided_on_an_open_case():
     with pytest.raises(TransitionNotAllowed):
         CaseLifecycle(SimpleNamespace(status="closed"), state_field="status").send("decide_mode", mode="advice")
+
+
+def test_open_actions_may_be_carried_over_at_closing():
+    case = SimpleNamespace(status="open")
+    CaseLifecycle(case, state_field="status").send("close", result="stopped", open_actions=2, carry_over=True)
+    assert case.status == "closed"
