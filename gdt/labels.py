@@ -20,7 +20,14 @@ REPORT_STATUS_LABELS = {
     "received": _l("Ontvangen"), "referred": _l("Doorverwezen"), "escalated": _l("In behandeling GDT"),
     "closed": _l("Afgehandeld"),
 }
-CASE_STATUS_LABELS = {"open": _l("Open"), "closed": _l("Gesloten")}
+CASE_STATUS_LABELS = {"open": _l("Open"), "closed": _l("Gesloten"), "merged": _l("Samengevoegd")}
+REGIE_KIND_LABELS = {"casus": _l("Casusregie"), "proces": _l("Procesregie")}
+PARTY_ROLE_LABELS = {"subject": _l("Overlastgever"), "reporter": _l("Melder"), "household": _l("Huisgenoot"),
+                     "other": _l("Overig")}
+MEETING_STATUS_LABELS = {"planned": _l("Gepland"), "held": _l("Gehouden"), "cancelled": _l("Afgezegd")}
+ACTION_STATUS_LABELS = {"open": _l("Open"), "done": _l("Gedaan"), "dropped": _l("Vervallen")}
+ACTION_OUTCOME_LABELS = {"update": _l("Voortgang doorgeven"), "complete": _l("Gedaan"),
+                         "drop": _l("Vervalt (met reden)")}
 ROLE_LABELS = {
     "intake": _l("Intake"), "coordinator": _l("Regisseur"), "manager": _l("Manager"), "admin": _l("Beheerder"),
     "partner": _l("Ketenpartner"),
@@ -58,7 +65,8 @@ EVENT_LABELS = {
     "register": _l("Geregistreerd"), "import": _l("Geïmporteerd"), "refer": _l("Doorverwezen"), "escalate": _l("Geëscaleerd naar GDT"),
     "close": _l("Gesloten"), "open": _l("Casus geopend"), "assign_coordinator": _l("Regisseur toegewezen"),
     "decide_mode": _l("Werkwijze bepaald"), "involve_partner": _l("Ketenpartner betrokken"), "add_note": _l("Journaalnotitie"),
-    "review": _l("Herbeoordeeld"), "reopen": _l("Terug in triage"),
+    "review": _l("Herbeoordeeld"), "reopen": _l("Heropend"), "merge": _l("Samengevoegd"),
+    "change": _l("Casus bijgewerkt"),
     "referral_sent": _l("Doorverwijzing bezorgd"), "referral_failed": _l("Bezorging mislukt"),
     "referral_retry": _l("Bezorging opnieuw gestart"), "referral_received": _l("Partner: ontvangen"),
     "referral_taken_on": _l("Partner: opgepakt"), "referral_handled": _l("Partner: afgehandeld"),

@@ -5,6 +5,7 @@
 import os
 import shutil
 import subprocess
+from ctypes.util import find_library
 
 from tests.postgres import server_bin_dir
 
@@ -12,6 +13,10 @@ PACKAGES = {
     "postgresql": lambda: server_bin_dir() is not None,
     "redis-server": lambda: shutil.which("redis-server") is not None,
     "chromium": lambda: shutil.which("chromium") is not None,
+    # WeasyPrint (meeting summary PDF) loads these with dlopen; without harfbuzz-subset it warns (an error here).
+    "libpango-1.0-0": lambda: find_library("pango-1.0") is not None,
+    "libpangoft2-1.0-0": lambda: find_library("pangoft2-1.0") is not None,
+    "libharfbuzz-subset0": lambda: find_library("harfbuzz-subset") is not None,
 }
 
 

@@ -15,7 +15,7 @@ from gdt.services.errors import ServiceError, ValidationFailed
 
 API_VERSION = "1.0.0"
 URL_PREFIX = "/api/v1"
-MODULES = ("statistics", "staff", "intake", "attachments", "partner")
+MODULES = ("statistics", "staff", "casework", "intake", "attachments", "partner")
 
 
 class Api(flask_smorest.Api):

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from gdt.db import db, utcnow
 from gdt.models import Action, Case, Meeting, User
 from gdt.services import access, audit, deadlines, reference_data
-from gdt.services.errors import Forbidden, ServiceError, ValidationFailed
+from gdt.services.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from gdt.services.lifecycle import start, transition_action, transition_case
 from gdt.services.transaction import check_version, unit_of_work
 from gdt.validation import InvalidValue, clean_text
@@ -21,14 +21,14 @@ MAX_WORKING_DAYS = 250
 def agree(case: Case, description: str | None, *, owner: str | None, working_days: int | str | None, actor: User,
           meeting: Meeting | None = None) -> Action:
     """A new action on an open case, inside its own unit of work."""
-    fields = clean_action(description, owner, working_days)
+    fields = clean_action(description, owner, working_days, case=case)
     with unit_of_work():
         action = add_to_case(case, fields, actor=actor, meeting=meeting)
     return action
 
 
-def clean_action(description: str | None, owner: str | None, working_days: int | str | None) -> dict:
-    """`owner` is "partner:KEY" or "user:ID"; every field checked at once."""
+def clean_action(description: str | None, owner: str | None, working_days: int | str | None, *, case: Case) -> dict:
+    """`owner` is "partner:KEY" (a partner in the case: it must see its action) or "user:ID" (a coordinator)."""
     errors = {}
     try:
         text = clean_text(description, max_length=2000)
@@ -36,7 +36,7 @@ def clean_action(description: str | None, owner: str | None, working_days: int |
         text, errors["description"] = None, invalid.message
     if not text and "description" not in errors:
         errors["description"] = _l("Beschrijf de afspraak.")
-    owner_fields = _owner(owner)
+    owner_fields = _owner(owner, case)
     if owner_fields is None:
         errors["owner"] = _l("Kies wie de afspraak uitvoert.")
     try:
@@ -54,13 +54,12 @@ def add_to_case(case: Case, fields: dict, *, actor: User, meeting: Meeting | Non
     """Inside the caller's unit of work (a meeting's decisions become actions in the meeting's transaction)."""
     if not access.can_edit_case(actor, case):
         raise Forbidden(_l("U heeft geen toegang tot deze casus."))
-    now = utcnow()
+    transition_case(case, "change", actor, detail={"action": "agreed"})
     action = Action(case=case, meeting=meeting, description=fields["description"],
                     owner_partner_id=fields.get("owner_partner_id"), owner_user_id=fields.get("owner_user_id"),
-                    due_at=deadlines.calendar().add_working_days(now, fields["working_days"]))
-    start(action, ActionLifecycle)
-    transition_case(case, "change", actor, detail={"action": "agreed"})
+                    due_at=deadlines.calendar().add_working_days(utcnow(), fields["working_days"]))
     db.session.add(action)
+    start(action, ActionLifecycle)
     db.session.flush()
     audit.record(actor, "agree_action", "case", case.reference, detail={"action": action.id})
     return action
@@ -76,7 +75,7 @@ def update(action: Action, *, progress: str | None = None, outcome: str = "updat
         if not access.can_update_action(actor, action, partner_id=partner_id):
             raise Forbidden(_l("U kunt alleen de afspraken van uw eigen organisatie bijwerken."))
         if action.case.status != "open":
-            raise ServiceError(_l("De casus is gesloten; de afspraken liggen vast."), field="outcome")
+            raise Conflict(_l("De casus is gesloten; de afspraken liggen vast."), code="case_not_open")
         check_version(action, seen_version)
         transition_action(action, outcome, reason=clean_reason)
         if clean_progress:
@@ -88,6 +87,15 @@ def update(action: Action, *, progress: str | None = None, outcome: str = "updat
         via = "account" if actor is not None else "link"
         audit.record(actor, f"action_{outcome}", "case", action.case.reference,
                      detail={"action": action.id, "via": via, "partner": partner_id})
+    return action
+
+
+def get(action_id: int, *, actor: User) -> Action:
+    action = db.session.get(Action, action_id)
+    if action is None:
+        raise NotFound(_l("Deze afspraak bestaat niet."))
+    if not access.can_update_action(actor, action):
+        raise Forbidden(_l("U kunt alleen de afspraken van uw eigen organisatie bijwerken."))
     return action
 
 
@@ -103,11 +111,12 @@ def owner_choices(case: Case, coordinators: list[User]) -> list[tuple[str, str]]
             + [(f"user:{user.id}", user.name) for user in coordinators])
 
 
-def _owner(owner: str | None) -> dict | None:
+def _owner(owner: str | None, case: Case) -> dict | None:
     kind, _, value = (owner or "").partition(":")
     if kind == "partner":
         partner = reference_data.partner_by_key(value)
-        return {"owner_partner_id": partner.id} if partner is not None and partner.is_active else None
+        member = partner is not None and partner.is_active and access.is_case_member(partner.id, case)
+        return {"owner_partner_id": partner.id} if member else None
     if kind == "user" and value.isdigit():
         user = db.session.get(User, int(value))
         return {"owner_user_id": user.id} if user is not None and user.is_active and user.role == "coordinator" \

@@ -58,8 +58,8 @@ def merge(source: Case, target_reference: str | None, *, actor: User, seen_versi
     with unit_of_work():
         _check(source, actor, seen_version)
         _check(target, actor, target.version)
+        source.merged_into = target  # first: the CHECK holds at the autoflush
         transition_case(source, "merge", actor, into=target, detail={"into": target.reference})
-        source.merged_into = target
         moved = _move_everything(source, target)
         transition_case(target, "change", actor, detail={"merged": source.reference, **moved})
         for report in target.reports:

@@ -8,8 +8,10 @@ from gdt.models import Case, CaseNote, CaseParty, CasePartner, CaseResult, Refer
 from gdt.models.casework import PARTY_ROLES
 from gdt.services import access, audit, deadlines, reference_data, reporter_updates
 from gdt.services.errors import Forbidden, NotFound, ServiceError
+from gdt.services.intake import same_address
 from gdt.services.lifecycle import transition_case
 from gdt.services.transaction import check_version, unit_of_work
+from gdt.services.triage import year_before
 from gdt.validation import InvalidValue, clean_text, normalise_email, normalise_phone
 
 def closing_results() -> list[CaseResult]:
@@ -150,8 +152,8 @@ def reopen_case(case: Case, reason: str | None, *, actor: User, seen_version: in
     with unit_of_work():
         _check_may_edit(case, actor, seen_version)
         before = case.result
+        case.result = case.result_note = case.closed_at = None  # first: the CHECKs hold at the autoflush
         transition_case(case, "reopen", actor, reason=clean_reason, detail={"result": before, "reason": clean_reason})
-        case.result = case.result_note = case.closed_at = None
         case.review_due_at = deadlines.review_due(utcnow())
         for action in case.actions:
             action.carried_over = False
@@ -170,6 +172,32 @@ def review_case(case: Case, *, actor: User, seen_version: int | None) -> Case:
         case.updated_at = now
         audit.record(actor, "review", "case", case.reference)
     return case
+
+
+RISK_CATEGORIES = ("intimidatie", "verward-gedrag", "drugsoverlast")
+
+
+def risk_signals(case: Case) -> list[str]:
+    """What should make a coordinator look twice, in words: repeat reports, returns, risky categories, overdue work."""
+    signals = []
+    if case.reports:
+        newest = max(report.received_at for report in case.reports)
+        at_addresses = sa.or_(*(same_address(Report, report) for report in case.reports))
+        repeats = db.session.scalar(sa.select(sa.func.count()).select_from(Report).where(
+            at_addresses, Report.received_at >= year_before(newest)))
+        if repeats >= 3:
+            signals.append(_l("%(count)d meldingen op dit adres in twaalf maanden", count=repeats))
+        risky = sorted({report.category.label for report in case.reports if report.category.key in RISK_CATEGORIES})
+        if risky:
+            signals.append(_l("Meldingen over: %(categories)s", categories=", ".join(risky)))
+    if any(referral.status == "returned" for referral in case.referrals):
+        signals.append(_l("Een ketenpartner gaf een doorverwijzing terug aan het team"))
+    late = [action for action in case.actions if action.status == "open" and deadlines.is_overdue(action.due_at)]
+    if late:
+        signals.append(_l("%(count)d afspraak/afspraken over de termijn", count=len(late)))
+    if case.status == "open" and deadlines.is_overdue(case.review_due_at):
+        signals.append(_l("Herbeoordeling te laat"))
+    return signals
 
 
 def list_cases(actor: User, *, status: str | None = None, mine: bool = False) -> sa.Select:

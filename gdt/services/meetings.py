@@ -65,19 +65,20 @@ def plan(case: Case, starts_at: datetime | None, location: str | None, partner_k
     if not place:
         errors["location"] = _l("Vul een plaats in, of ‘online’ met de link naar het overleg.")
     partners = [reference_data.partner_by_key(key) for key in partner_keys]
-    if any(partner is None or not partner.is_active for partner in partners):
-        errors["partners"] = _l("Kies alleen actieve ketenpartners.")
+    if any(partner is None or not partner.is_active or not access.is_case_member(partner.id, case)
+           for partner in partners):  # only a partner in the case can open the link the invitation carries
+        errors["partners"] = _l("Nodig alleen actieve ketenpartners uit die bij de casus betrokken zijn.")
     names = [_text(name, "people", 120, single=True) for name in people if name and name.strip()]
     if errors:
         raise ValidationFailed(errors)
     with unit_of_work():
         _check(case, actor)
+        transition_case(case, "change", actor, detail={"meeting": "planned"})
         meeting = Meeting(case=case, starts_at=starts_at, location=place, created_by_id=actor.id)
+        db.session.add(meeting)
         start(meeting, MeetingLifecycle)
         meeting.invitees = [MeetingInvitee(partner=partner) for partner in partners] + \
                            [MeetingInvitee(name=name) for name in names]
-        transition_case(case, "change", actor, detail={"meeting": "planned"})
-        db.session.add(meeting)
         db.session.flush()
         for partner in partners:
             outbox.enqueue(INVITATION_TOPIC, {"meeting_id": meeting.id, "partner_id": partner.id})
@@ -94,12 +95,16 @@ def hold(meeting: Meeting, *, attended: set[int], minutes: str | None, decisions
          seen_version: int | None) -> Meeting:
     """Record the meeting as held: who attended (invitee ids), the minutes, and the decisions as new actions."""
     clean_minutes = _text(minutes, "minutes", 20000)
+    unknown = set(attended) - {invitee.id for invitee in meeting.invitees}
+    if unknown:
+        raise ValidationFailed({"attended": _l("Kies alleen genodigden van dit overleg.")})
     fields = []
     for number, decision in enumerate(decisions):
         try:
-            fields.append(actions.clean_action(decision.description, decision.owner, decision.working_days))
+            fields.append(actions.clean_action(decision.description, decision.owner, decision.working_days,
+                                               case=meeting.case))
         except ValidationFailed as refused:
-            raise ValidationFailed({f"decisions-{number}-{name}": message
+            raise ValidationFailed({f"decisions.{number}.{name}": message
                                     for name, message in refused.errors.items()}) from refused
     with unit_of_work():
         _check(meeting.case, actor)

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from flask import current_app
 
 from gdt.db import AMSTERDAM, db, utcnow
-from gdt.models import Case, Partner, Referral, ReminderRun, User
-from gdt.services import deadlines, mail, outbox, referral_links
+from gdt.models import Action, Case, Partner, Referral, ReminderRun, User
+from gdt.services import actions, deadlines, mail, outbox, referral_links
 from gdt.services.transaction import unit_of_work
 
 COORDINATOR_TOPIC = "reminder.coordinator"
@@ -19,7 +19,7 @@ PARTNER_TOPIC = "reminder.partner"
 LISTED = 20  # references per section in one mail; the start page has the rest
 
 COORDINATOR_SUBJECT = "Herinnering: {count} openstaande termijnen"
-PARTNER_SUBJECT = "Herinnering: {count} doorverwijzing(en) van het De-escalatieteam wachten op bevestiging"
+PARTNER_SUBJECT = "Herinnering van het De-escalatieteam: {count} doorverwijzing(en) of casus(sen) wachten op u"
 
 
 def queue_daily(day: date | None = None) -> bool:
@@ -33,9 +33,10 @@ def queue_daily(day: date | None = None) -> bool:
         coordinators = session.scalars(sa.select(User.id).where(User.role == "coordinator", User.is_active))
         for user_id in coordinators:
             outbox.enqueue(COORDINATOR_TOPIC, {"user_id": user_id, "day": day.isoformat()})
-        partners = session.scalars(sa.select(Referral.partner_id).where(
-            Referral.id.in_(deadlines.overdue_acknowledgements().with_only_columns(Referral.id).order_by(None)))
-            .distinct())
+        partners = set(session.scalars(sa.select(Referral.partner_id).where(
+            Referral.id.in_(deadlines.overdue_acknowledgements().with_only_columns(Referral.id).order_by(None)))))
+        partners |= set(session.scalars(actions.overdue().with_only_columns(Action.owner_partner_id).order_by(None)
+                                        .where(Action.owner_partner_id.is_not(None))))
         for partner_id in partners:
             outbox.enqueue(PARTNER_TOPIC, {"partner_id": partner_id, "day": day.isoformat()})
     return True
@@ -52,7 +53,10 @@ def coordinator_digest(user: User) -> dict[str, list[str]]:
     triage = db.session.scalars(deadlines.overdue_triage().limit(LISTED)).all()
     reviews = db.session.scalars(deadlines.overdue_reviews().where(Case.coordinator_id == user.id).limit(LISTED)).all()
     referrals = db.session.scalars(deadlines.overdue_acknowledgements().limit(LISTED)).all()
+    late_actions = db.session.scalars(actions.overdue().where(Case.coordinator_id == user.id).limit(LISTED)).all()
     return {
+        "Afspraken in uw casussen die over de termijn zijn": [
+            f"{action.case.reference} ({action.owner_label})" for action in late_actions],
         "Meldingen die wachten op triage": [report.reference for report in triage],
         "Uw casussen die een herbeoordeling nodig hebben": [case.reference for case in reviews],
         "Doorverwijzingen die de ketenpartner niet op tijd heeft bevestigd": [
@@ -88,14 +92,24 @@ def send_partner_reminder(payload: dict) -> None:
         referrals = db.session.scalars(deadlines.overdue_acknowledgements()
                                        .where(Referral.partner_id == partner.id).limit(LISTED)).all()
         links = [(referral.reference, referral_links.url(referral)) for referral in referrals]
+        late = db.session.scalars(actions.overdue().where(Action.owner_partner_id == partner.id).limit(LISTED)).all()
+        case_links = sorted({(action.case.reference, referral_links.case_url(action.case_id, partner.id))
+                             for action in late})
         name, address = partner.name, partner.email
-    if not links:
-        return  # acknowledged in the meantime
-    lines = [f"Geachte collega van {name},", "",
-             "Deze doorverwijzingen van het De-escalatieteam zijn nog niet bevestigd. Wilt u via de link "
-             "laten weten dat u ze heeft ontvangen?", ""]
-    for reference, link in links:
-        lines += [f"{reference}:", f"  {link}", ""]
+    if not links and not case_links:
+        return  # acknowledged or done in the meantime
+    lines = [f"Geachte collega van {name},", ""]
+    if links:
+        lines += ["Deze doorverwijzingen van het De-escalatieteam zijn nog niet bevestigd. Wilt u via de link "
+                  "laten weten dat u ze heeft ontvangen?", ""]
+        for reference, link in links:
+            lines += [f"{reference}:", f"  {link}", ""]
+    if case_links:
+        lines += ["In deze casussen staan afspraken van uw organisatie over de termijn. Via de link ziet u ze en "
+                  "geeft u de voortgang door:", ""]
+        for reference, link in case_links:
+            lines += [f"{reference}:", f"  {link}", ""]
     lines += ["Stuur deze links niet door buiten uw organisatie.", "", "Dit bericht is automatisch verstuurd.",
               "", "Met vriendelijke groet,", "", "De-escalatieteam van de gemeente"]
-    mail.send_mail(address, PARTNER_SUBJECT.format(count=len(links)), "\n".join(lines))  # outside any transaction
+    count = len(links) + len(case_links)
+    mail.send_mail(address, PARTNER_SUBJECT.format(count=count), "\n".join(lines))  # outside any transaction

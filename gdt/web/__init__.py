@@ -17,7 +17,7 @@ from gdt.services import auth as auth_service
 from gdt.services.errors import ServiceError
 
 BLUEPRINTS = ("auth", "home", "intake", "triage", "cases", "statistics", "admin", "attachments", "public", "partner",
-              "referrals")
+              "referrals", "casework")
 
 
 def configure_web(app: Flask) -> None:
@@ -102,8 +102,8 @@ NAVIGATION = {
     "manager": [("statistics.index", _l("Statistieken"))],
     "admin": [("admin.users", _l("Gebruikers")), ("admin.partners", _l("Ketenpartners")),
               ("referrals.deliveries", _l("Bezorging"))],
-    "partner": [("referrals.partner_index", _l("Doorverwijzingen")), ("partner.index", _l("Aanmeldingen")),
-                ("partner.new", _l("Casus aanmelden"))],
+    "partner": [("referrals.partner_index", _l("Doorverwijzingen")), ("partner.cases", _l("Casussen")),
+                ("partner.index", _l("Aanmeldingen")), ("partner.new", _l("Casus aanmelden"))],
 }
 
 

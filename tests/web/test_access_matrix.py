@@ -5,7 +5,9 @@ session with 401: a session is no credential there at all, whatever the role.
 """
 import pytest
 
-from gdt.models import PartnerRegistration
+from datetime import datetime, timedelta, timezone
+
+from gdt.models import Action, CasePartner, Meeting, MeetingInvitee, PartnerRegistration
 from gdt.models.users import ROLES
 from gdt.services import attachments, referral_links
 from gdt.services.transaction import unit_of_work
@@ -33,8 +35,20 @@ def world(make, client_as):
     with unit_of_work():
         attachment = attachments.store(report, attachments.prepare("opname.wav", files.wav()))
     referral = make.referral(partner=users["partner"].partner)
+    # The partner user's organisation takes part in the case: a held meeting it was invited to, an action it owns.
+    own = users["partner"].partner
+    make.session.add(CasePartner(case=case, partner=own))
+    soon = datetime.now(timezone.utc) + timedelta(days=3)
+    meeting = Meeting(case=case, starts_at=soon, location="Stadhuis", status="held", minutes="Afspraken gemaakt.",
+                      invitees=[MeetingInvitee(partner=own, attended=True)])
+    action = Action(case=case, meeting=meeting, description="Huisbezoek", owner_partner=own, due_at=soon,
+                    status="open")
+    make.session.add_all([meeting, action])
+    make.session.commit()
     values = {"reference": report.reference, "user_id": users["admin"].id, "key": partner.key, "year": 2026,
-              "attachment_id": attachment.id, "referral_id": referral.id, "token": referral_links.issue(referral)}
+              "attachment_id": attachment.id, "referral_id": referral.id, "token": referral_links.issue(referral),
+              "case_token": referral_links.issue_for_case(case.id, own.id), "meeting_id": meeting.id,
+              "action_id": action.id}
     clients = {role: client_as(user=user) for role, user in users.items()}
     return values, case, clients
 
@@ -47,9 +61,13 @@ def _rules(app, method):
 
 
 def _url(rule, values, case):
-    arguments = {name: values[name] for name in rule.arguments}
-    if "/cases/" in rule.rule:  # the pages' and the API's case routes
+    arguments = {name: values[name] for name in rule.arguments if name != "id"}
+    if "/cases/" in rule.rule or "/casussen/" in rule.rule:  # the pages' and the API's case routes
         arguments["reference"] = case.reference
+    if rule.rule.startswith("/casus/"):
+        arguments["token"] = values["case_token"]
+    if "id" in rule.arguments:  # the API's /meetings/<id> and /actions/<id>
+        arguments["id"] = values["action_id"] if "/actions/" in rule.rule else values["meeting_id"]
     return rule.build(arguments)[1]
 
 

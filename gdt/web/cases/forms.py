@@ -1,8 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (BooleanField, DateTimeLocalField, IntegerField, RadioField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import InputRequired
 
-from gdt.labels import MODE_LABELS
+from gdt.labels import ACTION_OUTCOME_LABELS, MODE_LABELS, PARTY_ROLE_LABELS, REGIE_KIND_LABELS
 from gdt.web.forms import VersionedForm, choices
 
 
@@ -14,16 +16,22 @@ class CoordinatorForm(VersionedForm):
 class ModeForm(VersionedForm):
     mode = RadioField(_l("Werkwijze"), choices=choices((key, MODE_LABELS[key]) for key in ("advice", "regie")),
                       validators=[InputRequired(message=_l("Kies advies of regie."))])
+    regie_kind = RadioField(_l("Bij regie: welke regie"), choices=choices(REGIE_KIND_LABELS.items()),
+                            validate_choice=False)
 
 
 class PartnerForm(VersionedForm):
     partner = SelectField(_l("Ketenpartner"), choices=[],
                           validators=[InputRequired(message=_l("Kies een ketenpartner."))])
     role = StringField(_l("Rol in de casus"), description=_l("Bijvoorbeeld: contactpersoon wijkagent"))
+    contact_name = StringField(_l("Contactpersoon"), render_kw={"autocomplete": "off"})
+    contact_phone = StringField(_l("Telefoon contactpersoon"), render_kw={"autocomplete": "off", "inputmode": "tel"})
+    contact_email = StringField(_l("E-mail contactpersoon"), render_kw={"autocomplete": "off", "inputmode": "email"})
 
 
 class NoteForm(VersionedForm):
     body = TextAreaField(_l("Notitie"), validators=[InputRequired(message=_l("Schrijf een notitie."))])
+    shareable = BooleanField(_l("Ketenpartners in deze casus mogen deze notitie lezen"))
 
 
 class CloseForm(VersionedForm):
@@ -31,6 +39,61 @@ class CloseForm(VersionedForm):
     note = TextAreaField(_l("Toelichting"))
     # Off by default: in a GDT case the reporter may be a party to the conflict.
     notify_reporters = BooleanField(_l("Melders die dat willen een bericht sturen dat hun melding is afgehandeld"))
+    carry_over = BooleanField(_l("Open afspraken overdragen (ze blijven open staan na het sluiten)"))
+
+
+class ReopenForm(VersionedForm):
+    reason = TextAreaField(_l("Waarom gaat de casus weer open?"),
+                           validators=[InputRequired(message=_l("Schrijf waarom de casus weer open gaat."))])
+
+
+class PartyForm(VersionedForm):
+    name = StringField(_l("Naam"), render_kw={"autocomplete": "off"},
+                       validators=[InputRequired(message=_l("Vul een naam in."))])
+    role = SelectField(_l("Rol"), choices=choices([("", _l("Kies een rol"))] + list(PARTY_ROLE_LABELS.items())),
+                       validators=[InputRequired(message=_l("Kies de rol van deze persoon."))])
+    note = StringField(_l("Toelichting"), description=_l("Bijvoorbeeld: woont op nummer 12, heeft een hond"))
+
+
+class BundleForm(VersionedForm):
+    report = StringField(_l("Kenmerk van de melding"), render_kw={"autocomplete": "off", "spellcheck": "false"},
+                         description=_l("Een melding die nog niet is beoordeeld, bijvoorbeeld GDT-2026-000123."),
+                         validators=[InputRequired(message=_l("Vul het kenmerk van de melding in."))])
+
+
+class MergeForm(VersionedForm):
+    target = StringField(_l("Samenvoegen met casus"), render_kw={"autocomplete": "off", "spellcheck": "false"},
+                         description=_l("Alles van deze casus gaat naar die casus; deze casus verwijst er daarna naar."),
+                         validators=[InputRequired(message=_l("Vul het kenmerk van de casus in."))])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class MeetingForm(VersionedForm):
+    starts_at = DateTimeLocalField(_l("Datum en tijd"), format="%Y-%m-%dT%H:%M",
+                                   validators=[InputRequired(message=_l("Vul datum en tijd in."))])
+    location = StringField(_l("Plaats"), description=_l("Een zaal, of ‘online’ met de link naar het overleg."),
+                           validators=[InputRequired(message=_l("Vul een plaats in."))])
+    partners = MultiCheckboxField(_l("Uitgenodigde ketenpartners"), choices=[], validate_choice=False)
+    people = StringField(_l("Andere genodigden"), description=_l("Namen, gescheiden door komma’s."))
+
+
+class ActionForm(VersionedForm):
+    description = TextAreaField(_l("Afspraak"), validators=[InputRequired(message=_l("Beschrijf de afspraak."))])
+    owner = SelectField(_l("Uitvoerder"), choices=[], validate_choice=False,
+                        validators=[InputRequired(message=_l("Kies wie de afspraak uitvoert."))])
+    working_days = IntegerField(_l("Klaar binnen (werkdagen)"), default=10,
+                                validators=[InputRequired(message=_l("Vul een aantal werkdagen in."))])
+
+
+class ActionUpdateForm(VersionedForm):
+    outcome = RadioField(_l("Wat is er gebeurd?"), choices=choices(ACTION_OUTCOME_LABELS.items()), default="update",
+                         validators=[InputRequired(message=_l("Kies wat er met de afspraak gebeurt."))])
+    progress = TextAreaField(_l("Voortgang"))
+    reason = StringField(_l("Reden (bij vervallen)"))
 
 
 class ReferCaseForm(VersionedForm):

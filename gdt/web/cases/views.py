@@ -1,14 +1,17 @@
 """GDT cases: the list and the case page with its actions."""
+from datetime import timezone
+
 from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from gdt.db import db
-from gdt.services import cases, reference_data, routing, users
+from gdt.db import AMSTERDAM, db
+from gdt.services import actions, bundling, cases, meetings, reference_data, routing, users
 from gdt.web.access import role_required
 from gdt.web.cases import bp
-from gdt.web.cases.forms import CloseForm, CoordinatorForm, ModeForm, NoteForm, PartnerForm, ReferCaseForm, ReviewForm
+from gdt.web.cases.forms import (ActionForm, ActionUpdateForm, BundleForm, CloseForm, CoordinatorForm, MeetingForm, MergeForm,
+                                 ModeForm, NoteForm, PartnerForm, PartyForm, ReferCaseForm, ReopenForm, ReviewForm)
 from gdt.web.referrals.forms import RetryForm
 from gdt.web.forms import choices, submit
 
@@ -31,13 +34,13 @@ def show(reference: str):
     return _render(cases.view_case(reference, actor=current_user))
 
 
-def _case_action(name, form_class, perform, success_message):
+def _case_action(name, form_class, perform, success_message, next_url=None):
     """The shape every case action shares: load, validate, call one service, redirect or re-render."""
     def view(reference: str):
         case = cases.view_case(reference, actor=current_user)
-        form = _prepare(form_class(prefix=name))
+        form = _prepare(form_class(prefix=name), case)
         done = submit(form, lambda: perform(case, form), success=success_message,
-                      next_url=url_for("cases.show", reference=reference))
+                      next_url=next_url or url_for("cases.show", reference=reference))
         return done or _render(case, **{form_class.__name__: form}, status=422)
     return view
 
@@ -50,12 +53,27 @@ ACTIONS = {
     "coordinator": (CoordinatorForm, lambda case, form: cases.assign_coordinator(
         case, form.coordinator.data, actor=current_user, seen_version=_version(form)), _l("Regisseur toegewezen.")),
     "mode": (ModeForm, lambda case, form: cases.decide_mode(
-        case, form.mode.data, actor=current_user, seen_version=_version(form)), _l("Werkwijze vastgelegd.")),
+        case, form.mode.data, actor=current_user, seen_version=_version(form), regie_kind=form.regie_kind.data),
+        _l("Werkwijze vastgelegd.")),
     "partners": (PartnerForm, lambda case, form: cases.involve_partner(
-        case, form.partner.data, form.role.data, actor=current_user, seen_version=_version(form)),
-        _l("Ketenpartner toegevoegd.")),
-    "notes": (NoteForm, lambda case, form: cases.add_note(case, form.body.data, actor=current_user),
+        case, form.partner.data, form.role.data, actor=current_user, seen_version=_version(form),
+        contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
+        contact_email=form.contact_email.data), _l("Ketenpartner toegevoegd.")),
+    "parties": (PartyForm, lambda case, form: cases.add_party(
+        case, form.name.data, form.role.data, form.note.data, actor=current_user), _l("Betrokkene toegevoegd.")),
+    "notes": (NoteForm, lambda case, form: cases.add_note(case, form.body.data, actor=current_user,
+                                                          shareable=form.shareable.data),
               _l("Notitie toegevoegd.")),
+    "meetings": (MeetingForm, lambda case, form: meetings.plan(
+        case, _as_utc(form.starts_at.data), form.location.data, form.partners.data or [],
+        [name.strip() for name in (form.people.data or "").split(",")], actor=current_user),
+        _l("Het overleg is gepland; de ketenpartners krijgen een uitnodiging.")),
+    "actions": (ActionForm, lambda case, form: actions.agree(
+        case, form.description.data, owner=form.owner.data, working_days=form.working_days.data, actor=current_user),
+        _l("Afspraak vastgelegd.")),
+    "bundle": (BundleForm, lambda case, form: bundling.add_report(
+        case, form.report.data, actor=current_user, seen_version=_version(form)),
+        _l("De melding is aan de casus toegevoegd.")),
     "refer": (ReferCaseForm, lambda case, form: routing.refer_case(
         case, form.partner.data, form.message.data, actor=current_user, seen_version=_version(form)),
         _l("Het advies wordt aan de ketenpartner bezorgd.")),
@@ -63,16 +81,37 @@ ACTIONS = {
                _l("Herbeoordeling vastgelegd.")),
     "close": (CloseForm, lambda case, form: cases.close_case(
         case, form.result.data, form.note.data, actor=current_user, seen_version=_version(form),
-        notify_reporters=form.notify_reporters.data), _l("Casus gesloten.")),
+        notify_reporters=form.notify_reporters.data, carry_over=form.carry_over.data), _l("Casus gesloten.")),
+    "reopen": (ReopenForm, lambda case, form: cases.reopen_case(
+        case, form.reason.data, actor=current_user, seen_version=_version(form)), _l("De casus is heropend.")),
 }
+MERGE = (MergeForm, lambda case, form: bundling.merge(case, form.target.data, actor=current_user,
+                                                      seen_version=_version(form)),
+         _l("De casussen zijn samengevoegd."))
 
 for _name, (_form_class, _perform, _message) in ACTIONS.items():
     bp.add_url_rule(f"/cases/<reference>/{_name}", f"{_name}",
                     role_required("coordinator")(_case_action(_name, _form_class, _perform, _message)),
                     methods=["POST"])
+bp.add_url_rule("/cases/<reference>/merge", "merge", role_required("coordinator")(
+    _case_action("merge", *MERGE, next_url=lambda target: url_for("cases.show", reference=target.reference))),
+    methods=["POST"])
 
 
-def _prepare(form):
+@bp.route("/actions/<int:action_id>", methods=["POST"])
+@role_required("coordinator")
+def update_action(action_id: int):
+    action = actions.get(action_id, actor=current_user)
+    form = ActionUpdateForm(prefix=f"action-{action_id}")
+    done = submit(form, lambda: actions.update(action, progress=form.progress.data, outcome=form.outcome.data,
+                                               reason=form.reason.data, actor=current_user,
+                                               seen_version=_version(form)),
+                  success=_("Afspraak bijgewerkt."), next_url=url_for("cases.show", reference=action.case.reference))
+    return done or _render(cases.view_case(action.case.reference, actor=current_user), status=422,
+                           action_forms={action_id: form})
+
+
+def _prepare(form, case):
     if isinstance(form, CoordinatorForm):
         form.coordinator.choices = choices((user.id, user.name) for user in users.active_coordinators())
     elif isinstance(form, (PartnerForm, ReferCaseForm)):
@@ -81,12 +120,24 @@ def _prepare(form):
     elif isinstance(form, CloseForm):
         form.result.choices = choices([("", _("Kies een resultaat"))] + [
             (result.key, result.label) for result in cases.closing_results()])
+    elif isinstance(form, MeetingForm):
+        involved = [link.partner for link in case.partners if link.partner.is_active]
+        form.partners.choices = choices((partner.key, partner.name) for partner in involved)
+    elif isinstance(form, ActionForm):
+        form.owner.choices = choices([("", _("Kies een uitvoerder"))]
+                                     + actions.owner_choices(case, users.active_coordinators()))
     return form
 
 
-def _render(case, status: int = 200, **submitted):
-    forms = {form_class.__name__: submitted.get(form_class.__name__) or _prepare(form_class(formdata=None, prefix=name))
-             for name, (form_class, _perform, _message) in ACTIONS.items()}
+def _as_utc(local):
+    """The form's local (Amsterdam) date and time as an aware UTC moment."""
+    return local.replace(tzinfo=AMSTERDAM).astimezone(timezone.utc) if local else None
+
+
+def _render(case, status: int = 200, action_forms: dict | None = None, **submitted):
+    forms = {form_class.__name__: submitted.get(form_class.__name__)
+             or _prepare(form_class(formdata=None, prefix=name), case)
+             for name, (form_class, _perform, _message) in [*ACTIONS.items(), ("merge", MERGE)]}
     for form in forms.values():
         form.version.data = case.version  # after a conflict the page shows the newest state; input is kept
     if forms["CoordinatorForm"].coordinator.data is None and case.coordinator_id:
@@ -94,5 +145,13 @@ def _render(case, status: int = 200, **submitted):
     partner_confirmed = any(referral.status == "handled" for referral in case.referrals)
     if partner_confirmed and not forms["CloseForm"].result.data:
         forms["CloseForm"].result.data = "handled-by-partner"  # advice case: close on the partner's confirmation
+    action_forms = action_forms or {}
+    for action in case.actions:
+        if action.status == "open" and action.id not in action_forms:
+            action_forms[action.id] = ActionUpdateForm(formdata=None, prefix=f"action-{action.id}",
+                                                       version=action.version)
     return render_template("cases/show.html", case=case, forms=forms, referrals=case.referrals,
-                           partner_confirmed=partner_confirmed, retry_form=RetryForm()), status
+                           partner_confirmed=partner_confirmed, retry_form=RetryForm(), action_forms=action_forms,
+                           candidates=bundling.candidates(case) if case.status == "open" else [],
+                           signals=cases.risk_signals(case), next_meeting=meetings.next_meeting(case),
+                           result_labels=cases.result_labels()), status

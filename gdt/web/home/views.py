@@ -26,4 +26,5 @@ def health():
 @bp.route("/start")
 @role_required("coordinator")
 def start():
-    return render_template("home/start.html", sections=worklist.for_coordinator(current_user))
+    return render_template("home/start.html", sections=worklist.for_coordinator(current_user),
+                           my_cases=worklist.my_open_cases(current_user))

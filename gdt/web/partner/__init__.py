@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("partner", __name__)
 
-from gdt.web.partner import views  # noqa: E402,F401
+from gdt.web.partner import cases, views  # noqa: E402,F401

@@ -1,0 +1,29 @@
+"""Holding and cancelling a case meeting."""
+from flask_babel import lazy_gettext as _l
+from wtforms import Form, IntegerField, SelectField, TextAreaField
+from wtforms.fields import FieldList, FormField
+from wtforms.validators import InputRequired, Optional
+
+from gdt.web.cases.forms import MultiCheckboxField
+from gdt.web.forms import VersionedForm
+
+DECISION_ROWS = 3
+
+
+class DecisionForm(Form):
+    """One decision of the meeting, which becomes an action; an empty row is ignored."""
+
+    description = TextAreaField(_l("Besluit / afspraak"))
+    owner = SelectField(_l("Uitvoerder"), choices=[], validate_choice=False)
+    working_days = IntegerField(_l("Klaar binnen (werkdagen)"), default=10, validators=[Optional()])
+
+
+class HoldForm(VersionedForm):
+    attended = MultiCheckboxField(_l("Aanwezig"), choices=[], coerce=int, validate_choice=False)
+    minutes = TextAreaField(_l("Verslag"))
+    decisions = FieldList(FormField(DecisionForm), min_entries=DECISION_ROWS, max_entries=20)
+
+
+class CancelForm(VersionedForm):
+    reason = TextAreaField(_l("Waarom gaat het overleg niet door?"),
+                           validators=[InputRequired(message=_l("Schrijf waarom het overleg niet doorgaat."))])

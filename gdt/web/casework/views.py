@@ -1,0 +1,84 @@
+"""A case meeting for the coordinator: the agenda, holding it (attendance, minutes, decisions), cancelling, PDF."""
+from flask import make_response, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from gdt.services import actions, meeting_pdf, meetings, users
+from gdt.services.errors import ValidationFailed
+from gdt.web.access import role_required
+from gdt.web.casework import bp
+from gdt.web.casework.forms import CancelForm, HoldForm
+from gdt.web.forms import choices, show_error, submit
+
+
+@bp.route("/meetings/<int:meeting_id>")
+@role_required("coordinator")
+def meeting(meeting_id: int):
+    found = meetings.get(meeting_id, actor=current_user)
+    return _render(found, HoldForm(formdata=None, prefix="hold"), CancelForm(formdata=None, prefix="cancel"))
+
+
+@bp.route("/meetings/<int:meeting_id>/hold", methods=["POST"])
+@role_required("coordinator")
+def hold(meeting_id: int):
+    found = meetings.get(meeting_id, actor=current_user)
+    form = _with_choices(HoldForm(prefix="hold"), found)
+    # FormField rows: `.form`, since a field's own `description` attribute shadows the subform's field of that name.
+    filled = [row.form for row in form.decisions if (row.form.description.data or "").strip()]  # empty rows: ignored
+    decisions = [meetings.Decision(row.description.data, row.owner.data, row.working_days.data) for row in filled]
+    try:
+        done = submit(form, lambda: meetings.hold(found, attended=set(form.attended.data or []),
+                                                  minutes=form.minutes.data, decisions=decisions,
+                                                  actor=current_user, seen_version=form.version.data),
+                      success=_("Het overleg is vastgelegd."), next_url=url_for("casework.meeting", meeting_id=meeting_id))
+    except ValidationFailed as refused:  # a decision row's own errors: `decisions.N.field` goes next to that field
+        rows = {name: message for name, message in refused.errors.items() if name.startswith("decisions.")}
+        for name, message in rows.items():
+            number, field = name.split(".")[1:]
+            filled[int(number)][field].errors = [message]
+        if rows.keys() != refused.errors.keys():
+            show_error(form, ValidationFailed({name: message for name, message in refused.errors.items()
+                                               if name not in rows}))
+        done = None
+    return done or _render(found, form, CancelForm(formdata=None, prefix="cancel"), 422)
+
+
+@bp.route("/meetings/<int:meeting_id>/cancel", methods=["POST"])
+@role_required("coordinator")
+def cancel(meeting_id: int):
+    found = meetings.get(meeting_id, actor=current_user)
+    form = CancelForm(prefix="cancel")
+    done = submit(form, lambda: meetings.cancel(found, form.reason.data, actor=current_user,
+                                                seen_version=form.version.data),
+                  success=_("Het overleg is afgezegd."), next_url=url_for("cases.show", reference=found.case.reference))
+    return done or _render(found, HoldForm(formdata=None, prefix="hold"), form, 422)
+
+
+@bp.route("/meetings/<int:meeting_id>/verslag.pdf")
+@role_required("coordinator")
+def summary_pdf(meeting_id: int):
+    return pdf_response(meeting_pdf.render(meetings.get(meeting_id, actor=current_user), None), meeting_id)
+
+
+def pdf_response(data: bytes, meeting_id: int):
+    response = make_response(data)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="verslag-overleg-{meeting_id}.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _with_choices(form: HoldForm, found) -> HoldForm:
+    form.attended.choices = choices((invitee.id, invitee.label) for invitee in found.invitees)
+    owners = choices([("", _("Kies een uitvoerder"))] + actions.owner_choices(found.case, users.active_coordinators()))
+    for row in form.decisions:
+        row.form.owner.choices = owners
+    return form
+
+
+def _render(found, hold_form: HoldForm, cancel_form: CancelForm, status: int = 200):
+    for form in (hold_form, cancel_form):
+        form.version.data = found.version
+    _with_choices(hold_form, found)
+    return render_template("casework/meeting.html", meeting=found, agenda=meetings.agenda(found),
+                           hold_form=hold_form, cancel_form=cancel_form), status

@@ -1,0 +1,106 @@
+"""The partner's view of a case it takes part in: through its case link (no account) or a partner user's pages.
+
+Both show gdt.services.case_view's PartnerCaseView and nothing else; a partner updates its own
+actions there and downloads the summary of meetings it was invited to.
+"""
+from flask import current_app, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from gdt.db import db
+from gdt.models import Case
+from gdt.services import access, actions, case_view, meeting_pdf
+from gdt.services.errors import Forbidden, NotFound, ServiceError
+from gdt.web.access import public, role_required
+from gdt.web.casework.views import pdf_response
+from gdt.web.cases.forms import ActionUpdateForm
+from gdt.web.forms import show_error
+from gdt.web.partner import bp
+
+
+@bp.route("/casus/<token>")
+@public
+def case_link(token: str):
+    return _private(_page("partner/case_link.html", case_view.open_link(token), token=token))
+
+
+@bp.route("/casus/<token>/afspraken/<int:action_id>", methods=["POST"])
+@public
+def case_link_action(token: str, action_id: int):
+    view = case_view.open_link(token)
+    return _private(_update(view, action_id, "partner/case_link.html", url_for("partner.case_link", token=token),
+                            token=token))
+
+
+@bp.route("/casus/<token>/overleg/<int:meeting_id>.pdf")
+@public
+def case_link_pdf(token: str, meeting_id: int):
+    return _pdf(case_view.open_link(token), meeting_id)
+
+
+@bp.route("/partner/casussen")
+@role_required("partner")
+def cases():
+    query = access.visible_cases(current_user).order_by(Case.opened_at.desc(), Case.id.desc())
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    return render_template("partner/cases.html", page=page)
+
+
+@bp.route("/partner/casussen/<reference>")
+@role_required("partner")
+def case(reference: str):
+    return _page("partner/case.html", case_view.for_user(reference, actor=current_user))
+
+
+@bp.route("/partner/casussen/<reference>/afspraken/<int:action_id>", methods=["POST"])
+@role_required("partner")
+def case_action(reference: str, action_id: int):
+    view = case_view.for_user(reference, actor=current_user)
+    return _update(view, action_id, "partner/case.html", url_for("partner.case", reference=reference))
+
+
+@bp.route("/partner/casussen/<reference>/overleg/<int:meeting_id>.pdf")
+@role_required("partner")
+def case_pdf(reference: str, meeting_id: int):
+    return _pdf(case_view.for_user(reference, actor=current_user), meeting_id)
+
+
+def _update(view: case_view.PartnerCaseView, action_id: int, template: str, back: str, **context):
+    action = next((item for item in view.actions if item.id == action_id), None)
+    if action is None or not view.may_update(action):
+        raise Forbidden(_("U kunt alleen de open afspraken van uw eigen organisatie bijwerken."))
+    form = ActionUpdateForm(prefix=f"action-{action_id}")
+    if form.validate_on_submit():
+        try:
+            actions.update(action, progress=form.progress.data, outcome=form.outcome.data, reason=form.reason.data,
+                           actor=current_user if current_user.is_authenticated else None,
+                           partner_id=view.partner.id, seen_version=form.version.data)
+            return redirect(back + "?bijgewerkt=1")
+        except ServiceError as error:
+            db.session.rollback()
+            show_error(form, error)
+    return _page(template, view, forms={action_id: form}, status=422, **context)
+
+
+def _pdf(view: case_view.PartnerCaseView, meeting_id: int):
+    meeting = next((item for item in view.meetings if item.id == meeting_id and item.status == "held"), None)
+    if meeting is None:
+        raise NotFound(_("Er is geen verslag van dit overleg voor uw organisatie."))
+    return pdf_response(meeting_pdf.render(meeting, view), meeting_id)
+
+
+def _page(template: str, view: case_view.PartnerCaseView, *, forms: dict | None = None, status: int = 200,
+          **context):
+    forms = forms or {}
+    for action in view.actions:
+        if view.may_update(action) and action.id not in forms:
+            forms[action.id] = ActionUpdateForm(formdata=None, prefix=f"action-{action.id}", version=action.version)
+    return render_template(template, view=view, case=view.case, action_forms=forms,
+                           updated=request.args.get("bijgewerkt") == "1", **context), status
+
+
+def _private(response):
+    response = make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"  # the token is the key: never pass it on
+    return response
