@@ -10,9 +10,11 @@ from gdt.models.reference_data import Category, ReferenceCounter
 from gdt.models.referrals import Referral, ReminderRun
 from gdt.models.registrations import PartnerRegistration, registration_partners
 from gdt.models.reports import Report, ReportEvent
+from gdt.models.settings import AppSetting
 from gdt.models.users import User, UserSession
 
 __all__ = [
+    "AppSetting",
     "Action", "CaseParty", "CaseResult", "Meeting", "MeetingInvitee",
     "ApiClient", "Attachment", "AuditEvent", "IdempotencyRecord", "OutboxMessage", "UserToken", "Case", "CaseEvent", "CaseNote", "CasePartner", "Category", "Partner", "PartnerRegistration", "ReferenceCounter",
     "Referral", "ReminderRun",

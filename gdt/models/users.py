@@ -27,6 +27,7 @@ class User(TimestampMixin, db.Model):
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
     partner_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("partners.id"), index=True)
+    team: so.Mapped[Optional[str]] = so.mapped_column(sa.String(60))  # a coordinator's team (see services.teams)
     last_login_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
 
     # Flask-Login identifies a login by its session token, not by the user id (see get_id).

@@ -2,6 +2,7 @@
 import sqlalchemy as sa
 
 from gdt.models import Action, Case, CaseNote, CasePartner, Meeting, PartnerRegistration, Referral, Report, User
+from gdt.services import teams
 
 STAFF_ROLES = ("intake", "coordinator", "manager", "admin")
 STATISTICS_ROLES = ("coordinator", "manager")
@@ -34,14 +35,15 @@ def can_triage(user: User) -> bool:
 
 
 def can_view_case(user: User, case: Case) -> bool:
-    """Coordinators every case; a partner user the cases its organisation takes part in (the partner view)."""
+    """Coordinators every case (or their team's, when the admin limits them); a partner user the cases its
+    organisation takes part in (the partner view)."""
     if user.role == "coordinator":
-        return True
+        return teams.same_team(user, case.coordinator)
     return user.role == "partner" and is_case_member(user.partner_id, case)
 
 
 def can_edit_case(user: User, case: Case) -> bool:
-    return user.role == "coordinator"
+    return user.role == "coordinator" and teams.same_team(user, case.coordinator)
 
 
 def is_case_member(partner_id: int | None, case: Case) -> bool:
@@ -52,7 +54,7 @@ def is_case_member(partner_id: int | None, case: Case) -> bool:
 def visible_cases(user: User) -> sa.Select:
     query = sa.select(Case).where(Case.status != "merged")
     if user.role == "coordinator":
-        return query
+        return query.where(teams.same_team_clause(user, Case.coordinator_id))
     if user.role == "partner":
         return query.where(Case.id.in_(sa.select(CasePartner.case_id).where(CasePartner.partner_id == user.partner_id)))
     return query.where(sa.false())

@@ -1,0 +1,100 @@
+"""A case from escalation to close in a real browser, with a meeting, a decision, and the partner's part by link."""
+import re
+from datetime import datetime, timedelta
+
+import pytest
+
+from gdt.db import AMSTERDAM, db
+from gdt.services import intake, partners
+from tests.e2e.conftest import assert_accessible
+from tests.smtp import Inbox
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def mailbox(live_app, base_url):
+    with Inbox() as server:
+        saved = {key: live_app.config[key] for key in ("SMTP_HOST", "SMTP_PORT", "PUBLIC_BASE_URL")}
+        live_app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port, PUBLIC_BASE_URL=base_url)
+        yield server
+        live_app.config.update(saved)
+
+
+@pytest.fixture
+def reference(live_app):
+    with live_app.app_context():
+        report = intake.register_phone_report(intake.ReportInput(
+            category="intimidatie", description="Buurman bedreigt de bewoners van nummer 14.", postcode="5611AB",
+            house_number="14", reporter_is_anonymous=True), actor=None)
+        police = partners.get_partner("politie")
+        partners.update_partner(police, name=police.name, email="wijkagent@politie.example", kind=police.kind,
+                                actor=None)
+        found = report.reference
+        db.session.remove()
+    return found
+
+
+def test_a_coordinator_runs_a_case_and_the_partner_does_its_part(base_url, login, axe, mailbox, reference, browser):
+    page = login("coordinator")
+    page.goto(f"{base_url}/reports/{reference}")
+    page.fill("#escalate-reason", "Bedreigingen; dreigende escalatie.")
+    page.click("button:has-text('Casus openen')")
+    page.wait_for_selector("text=is geopend")
+    case_url = page.url
+    assert_accessible(axe, page)
+
+    page.select_option("#coordinator-coordinator", label="Coordinator Test")
+    page.click("button:has-text('Regisseur toewijzen')")
+    page.wait_for_selector("text=Regisseur toegewezen")
+    page.check("#mode-mode-1")  # regie
+    page.check("#mode-regie_kind-0")  # casusregie
+    page.click("button:has-text('Werkwijze vastleggen')")
+    page.wait_for_selector("text=Werkwijze vastgelegd")
+    page.select_option("#partners-partner", "politie")
+    page.fill("#partners-role", "Wijkagent")
+    page.fill("#partners-contact_name", "Agent De Boer")
+    page.click("button:has-text('Ketenpartner toevoegen')")
+    page.wait_for_selector("text=Ketenpartner toegevoegd")
+
+    when = (datetime.now(AMSTERDAM) + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    page.fill("#meetings-starts_at", when)
+    page.fill("#meetings-location", "Stadhuis, zaal 2")
+    page.check("#meetings-partners-0")
+    page.click("button:has-text('Overleg plannen')")
+    page.wait_for_selector("text=Het overleg is gepland")
+    [invitation] = mailbox.wait_for(1)
+    link = re.search(r"http://\S+/casus/\S+", invitation[1].get_content()).group(0)
+
+    page.click("#meetings-heading ~ ul a")
+    assert "Casusoverleg" in page.inner_text("h1")
+    assert_accessible(axe, page)
+    page.check("#hold-attended-0")
+    page.fill("#hold-minutes", "Situatie besproken. Politie legt een huisbezoek af.")
+    page.fill("#hold-decisions-0-description", "Huisbezoek door de wijkagent")
+    page.select_option("#hold-decisions-0-owner", "partner:politie")
+    page.fill("#hold-decisions-0-working_days", "5")
+    page.click("button:has-text('Overleg vastleggen')")
+    page.wait_for_selector("text=Het overleg is vastgelegd")
+    assert "Huisbezoek door de wijkagent" in page.inner_text("main")
+    assert_accessible(axe, page)
+
+    partner = browser.new_page()  # no account: the invitation's link
+    partner.goto(link)
+    assert "Huisbezoek door de wijkagent" in partner.inner_text("main")
+    assert "Bedreigingen; dreigende escalatie." not in partner.inner_text("main")  # the triage reason stays internal
+    assert_accessible(axe, partner)
+    partner.click("summary:has-text('Bijwerken')")
+    partner.check("text=Gedaan")
+    partner.fill("textarea[id$='-progress']", "Huisbezoek afgelegd, afspraken gemaakt.")
+    partner.click("button:has-text('Opslaan')")
+    partner.wait_for_selector("text=De afspraak is bijgewerkt")
+    partner.close()
+
+    page.goto(case_url)
+    assert "Huisbezoek afgelegd" in page.inner_text("main")
+    page.select_option("#close-result", "de-escalated")
+    page.click("button:has-text('Casus sluiten')")
+    page.wait_for_selector("text=Casus gesloten")
+    assert "Casus heropenen" in page.inner_text("main")
+    assert_accessible(axe, page)
