@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from gdt.db import AMSTERDAM, db, utcnow
-from gdt.models import Case, CaseEvent, CaseNote, CasePartner, Category, Partner, Referral, Report, ReportEvent
+from gdt.models import (Action, Case, CaseEvent, CaseNote, CaseParty, CasePartner, Category, Meeting, MeetingInvitee,
+                        Partner, Referral, Report, ReportEvent)
 from gdt.services import audit, deadlines, reference_data, users
 from gdt.services.bulk import bulk_insert
 from gdt.services.demo_plan import CASE_PARTNER_ROLES, NOTES, UNTRIAGED_RECENT, PlannedCase, PlannedReport, Planner
@@ -122,6 +123,38 @@ def _write(plans: list[PlannedReport]) -> None:
     bulk_insert(CaseNote, [dict(case_id=case.id, author_id=coordinator_id, body=NOTES[case.mode],
                                 created_at=case.mode_decided_at) for case in cases if case.mode])
     bulk_insert(Referral, _referral_values(plans, partners, coordinator_id))
+    _casework(cases, partners, coordinator_id)
+
+
+# The open regie cases get what a coordinator runs them with: a held meeting with decisions (one overdue),
+# the next meeting planned, and the people involved, so the workspace and the partner view show real work.
+DEMO_CASEWORK = 6
+
+
+def _casework(cases: list[PlannedCase], partners: dict, coordinator_id: int) -> None:
+    """A few rows per case: plain ORM objects (the bulk path is for the thousands of reports)."""
+    running = [case for case in cases if case.mode == "regie" and not case.closed_at and case.partners]
+    now = utcnow()
+    for number, case in enumerate(running[:DEMO_CASEWORK]):
+        partner_ids = [partners[key] for key in case.partners]
+        held_at = now - timedelta(days=14 + number)
+        held = Meeting(case_id=case.id, starts_at=held_at, location="Stadhuis, zaal 2", status="held",
+                       minutes=DEMO_MINUTES, created_by_id=coordinator_id,
+                       invitees=[MeetingInvitee(partner_id=partner_id, attended=True) for partner_id in partner_ids])
+        upcoming = Meeting(case_id=case.id, starts_at=now + timedelta(days=3 + number, hours=2),
+                           location="Online (link in de agenda)", status="planned", created_by_id=coordinator_id,
+                           invitees=[MeetingInvitee(partner_id=partner_id) for partner_id in partner_ids])
+        decisions = [Action(case_id=case.id, meeting=held, description=description, owner_partner_id=partner_ids[0],
+                            due_at=deadlines.calendar().add_working_days(held_at, days), status="open")
+                     for description, days in (("Huisbezoek en gesprek met de bewoners", 5),
+                                               ("Terugkoppeling in het volgende overleg", 15))]
+        parties = [CaseParty(case_id=case.id, name=name, role=role, added_at=held_at)
+                   for name, role in (("Bewoner nummer 12", "subject"), ("Buren nummer 14", "reporter"))]
+        db.session.add_all([held, upcoming, *decisions, *parties])
+
+
+DEMO_MINUTES = ("Situatie besproken met alle betrokken partners. De spanning tussen de buren loopt op; "
+                "de wijkagent legt een huisbezoek af en het wijkteam biedt hulp aan.")
 
 
 # The last referrals of the year get delivery and feedback records, so the partner pages, the start page and

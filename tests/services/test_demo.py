@@ -155,3 +155,13 @@ def test_demo_gives_partners_referrals_with_feedback_and_one_failed_delivery(db,
     assert sum(counts.values()) == 40
     referred = db.session.scalars(sa.select(Referral).where(Referral.delivery_status == "sent").limit(5)).all()
     assert all(referral.report.status == "referred" and referral.acknowledge_due_at for referral in referred)
+
+
+def test_demo_gives_running_regie_cases_meetings_actions_and_people(db, loaded):
+    from gdt.models import Action, Meeting
+    statuses = dict(db.session.execute(sa.select(Meeting.status, sa.func.count()).group_by(Meeting.status)).all())
+    assert statuses.get("held") == statuses.get("planned") > 0
+    actions = db.session.scalars(sa.select(Action)).all()
+    assert actions and all(action.status == "open" and action.case.status == "open" and action.owner_partner
+                           for action in actions)
+    assert all(action.owner_partner_id in {link.partner_id for link in action.case.partners} for action in actions)
