@@ -157,8 +157,9 @@ def test_demo_gives_partners_referrals_with_feedback_and_one_failed_delivery(db,
     assert all(referral.report.status == "referred" and referral.acknowledge_due_at for referral in referred)
 
 
-def test_demo_gives_running_regie_cases_meetings_actions_and_people(db, loaded):
+def test_demo_gives_running_regie_cases_meetings_actions_and_people(db):
     from gdt.models import Action, Meeting
+    demo.load_demo(year=2025, reports=3000, if_empty=False)  # the default size: enough running regie cases
     statuses = dict(db.session.execute(sa.select(Meeting.status, sa.func.count()).group_by(Meeting.status)).all())
     assert statuses.get("held") == statuses.get("planned") > 0
     actions = db.session.scalars(sa.select(Action)).all()
