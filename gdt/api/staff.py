@@ -144,7 +144,8 @@ def decide_mode(choice: dict, reference: str):
 def close_case(closing: dict, reference: str):
     user = api_user()
     case = cases.view_case(reference, actor=user)
-    cases.close_case(case, closing["result"], closing.get("note"), actor=user, seen_version=_seen_version(case))
+    cases.close_case(case, closing["result"], closing.get("note"), actor=user, seen_version=_seen_version(case),
+                     carry_over=closing["carry_over"])
     return _tagged(case)
 
 

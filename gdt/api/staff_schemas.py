@@ -13,6 +13,7 @@ from marshmallow import fields, validate
 
 # One Problem schema for the whole API document (two classes of one name would clash in the OpenAPI components).
 from gdt.api import docs
+from gdt.api.intake_schemas import StrictBoolean
 from gdt.db import AMSTERDAM
 from gdt.models.reports import CHANNELS, REPORT_STATUSES
 from workflows import CASE_MODES, TRIAGE_OUTCOMES
@@ -130,6 +131,8 @@ class CloseSchema(StrictSchema):
     result = Text(required=True, metadata={"description": "Een actief resultaat uit de lijst van de beheerder, "
                                                           "zoals de-escalated of handed-over-zvh."})
     note = Text(allow_none=True, metadata={"description": "Toelichting (max. 2000 tekens)."})
+    carry_over = StrictBoolean(load_default=False, metadata={
+        "description": "Open afspraken overdragen; zonder dit sluit een casus alleen als alle afspraken klaar zijn."})
 
 
 # Answers ----------------------------------------------------------------------------------------

@@ -363,3 +363,18 @@ def test_generated_requests_on_real_records_answer_as_documented(app, db, case, 
             generated.call_and_validate(headers=header, checks=checks_)
 
         check()
+
+
+def test_closing_through_the_api_with_open_actions_needs_carry_over(api, db, make):
+    from gdt.services import actions, triage
+    coordinator = make.user("coordinator")
+    report = make.report()
+    case = triage.escalate_report(report, "x", actor=coordinator, seen_version=report.version)
+    actions.agree(case, "Huisbezoek", owner=f"user:{coordinator.id}", working_days=5, actor=coordinator)
+    refused = api.post(f"/api/v1/cases/{case.reference}/close", coordinator, {"result": "de-escalated"})
+    assert refused.status_code == 422 and refused.get_json()["invalidParams"][0]["name"] == "carry_over"
+    done = api.post(f"/api/v1/cases/{case.reference}/close", coordinator, {"result": "de-escalated",
+                                                                          "carry_over": True})
+    assert done.status_code == 200, done.get_json()
+    db.session.expire_all()
+    assert case.status == "closed" and case.actions[0].carried_over
