@@ -101,6 +101,7 @@ NAVIGATION = {
                     ("cases.index", _l("Casussen")), ("statistics.index", _l("Statistieken"))],
     "manager": [("statistics.index", _l("Statistieken"))],
     "admin": [("admin.users", _l("Gebruikers")), ("admin.partners", _l("Ketenpartners")),
+              ("admin.case_results", _l("Resultaten")), ("admin.teams_page", _l("Teams")),
               ("referrals.deliveries", _l("Bezorging"))],
     "partner": [("referrals.partner_index", _l("Doorverwijzingen")), ("partner.cases", _l("Casussen")),
                 ("partner.index", _l("Aanmeldingen")), ("partner.new", _l("Casus aanmelden"))],

@@ -66,6 +66,8 @@ def _url(rule, values, case):
         arguments["reference"] = case.reference
     if rule.rule.startswith("/casus/"):
         arguments["token"] = values["case_token"]
+    if rule.rule.startswith("/admin/case-results/"):  # a result key, not a partner key
+        arguments["key"] = "de-escalated"
     if "id" in rule.arguments:  # the API's /meetings/<id> and /actions/<id>
         arguments["id"] = values["action_id"] if "/actions/" in rule.rule else values["meeting_id"]
     return rule.build(arguments)[1]

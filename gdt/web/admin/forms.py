@@ -1,7 +1,7 @@
-"""Admin forms. Field rules live in services.users and services.partners, shared with the CLI."""
+"""Admin forms. Field rules live in services.users, services.partners and services.case_results, shared with the CLI."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 
 from gdt.labels import PARTNER_KIND_LABELS, ROLE_LABELS
 from gdt.services.auth import MIN_PASSWORD_LENGTH
@@ -71,6 +71,30 @@ class PartnerEditForm(FlaskForm):
     webhook_url = StringField(_l("Webhookadres"), render_kw={"autocomplete": "off", "spellcheck": "false"},
                               description=_l("Alleen bij bezorging per webhook. Het ondertekeningsgeheim geeft "
                                              "de beheerder met het commando partners webhook."))
+
+
+def _result_label() -> StringField:
+    return StringField(_l("Omschrijving"),
+                       description=_l("Zoals de coördinator het ziet bij het sluiten van een casus."))
+
+
+def _needs_reason() -> BooleanField:
+    return BooleanField(_l("Bij dit resultaat moet de coördinator een reden in de toelichting schrijven"))
+
+
+class CaseResultCreateForm(FlaskForm):
+    key = StringField(_l("Sleutel"), render_kw={"autocomplete": "off", "spellcheck": "false"},
+                      description=_l("Kleine letters, cijfers en streepjes, zoals handed-over-zvh. "
+                                     "De sleutel kan later niet worden gewijzigd."))
+    label = _result_label()
+    needs_reason = _needs_reason()
+
+
+class CaseResultEditForm(FlaskForm):
+    label = _result_label()
+    needs_reason = _needs_reason()
+    position = StringField(_l("Volgnummer"), render_kw={"inputmode": "numeric", "autocomplete": "off"},
+                           description=_l("Bepaalt de volgorde in de keuzelijst bij het sluiten: het laagste eerst."))
 
 
 class ActiveForm(FlaskForm):

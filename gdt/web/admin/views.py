@@ -1,15 +1,20 @@
-"""Admin pages: staff accounts and chain partners. URLs carry user ids and partner keys, never e-mail addresses."""
+"""Admin pages: staff accounts, chain partners and case results.
+
+URLs carry user ids, partner keys and result keys, never e-mail addresses.
+"""
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from gdt.db import db
+from gdt.services import case_results as result_service
 from gdt.services import partners as partner_service
 from gdt.services import reference_data
 from gdt.services import users as user_service
 from gdt.web.access import role_required
 from gdt.web.admin import bp
-from gdt.web.admin.forms import ActiveForm, PartnerCreateForm, PartnerEditForm, UserCreateForm, UserEditForm
+from gdt.web.admin.forms import (ActiveForm, CaseResultCreateForm, CaseResultEditForm, PartnerCreateForm,
+                                 PartnerEditForm, UserCreateForm, UserEditForm)
 from gdt.web.forms import choices, submit
 
 
@@ -128,3 +133,59 @@ def _set_partner_active(key: str, active: bool, success: str):
 def _partner_page(partner, form: PartnerEditForm, active_form: ActiveForm):
     status = 422 if form.errors or active_form.errors else 200
     return render_template("admin/edit_partner.html", partner=partner, form=form, active_form=active_form), status
+
+
+@bp.route("/admin/case-results")
+@role_required("admin")
+def case_results():
+    return render_template("admin/case_results.html", results=result_service.list_results())
+
+
+@bp.route("/admin/case-results/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_case_result():
+    form = CaseResultCreateForm()
+    done = submit(form, lambda: result_service.create_result(form.key.data, form.label.data,
+                                                             needs_reason=form.needs_reason.data, actor=current_user),
+                  success=lambda result: _("Resultaat %(label)s is toegevoegd.", label=result.label),
+                  next_url=url_for("admin.case_results"))
+    return done or (render_template("admin/new_case_result.html", form=form), 422 if form.errors else 200)
+
+
+@bp.route("/admin/case-results/<key>", methods=["GET", "POST"])
+@role_required("admin")
+def edit_case_result(key: str):
+    result = result_service.get_result(key)
+    form = CaseResultEditForm(obj=result)
+    done = submit(form, lambda: result_service.update_result(result, label=form.label.data,
+                                                             needs_reason=form.needs_reason.data,
+                                                             position=form.position.data, actor=current_user),
+                  success=_("De wijzigingen zijn opgeslagen."), next_url=url_for("admin.case_results"))
+    return done or _case_result_page(result, form, ActiveForm(prefix="active", formdata=None))
+
+
+@bp.route("/admin/case-results/<key>/deactivate", methods=["POST"])
+@role_required("admin")
+def deactivate_case_result(key: str):
+    return _set_case_result_active(key, False,
+                                   _("Het resultaat wordt niet meer aangeboden bij het sluiten van een casus."))
+
+
+@bp.route("/admin/case-results/<key>/activate", methods=["POST"])
+@role_required("admin")
+def activate_case_result(key: str):
+    return _set_case_result_active(key, True,
+                                   _("Het resultaat wordt weer aangeboden bij het sluiten van een casus."))
+
+
+def _set_case_result_active(key: str, active: bool, success: str):
+    result = result_service.get_result(key)
+    form = ActiveForm(prefix="active")
+    done = submit(form, lambda: result_service.set_result_active(result, active, actor=current_user),
+                  success=success, next_url=url_for("admin.edit_case_result", key=key))
+    return done or _case_result_page(result, CaseResultEditForm(obj=result, formdata=None), form)
+
+
+def _case_result_page(result, form: CaseResultEditForm, active_form: ActiveForm):
+    status = 422 if form.errors or active_form.errors else 200
+    return render_template("admin/edit_case_result.html", result=result, form=form, active_form=active_form), status
