@@ -44,6 +44,17 @@ def base_url(live_app):
     thread.join(timeout=10)
 
 
+@pytest.fixture
+def mailbox(live_app, base_url):
+    """A real SMTP server the served app mails to; links in the mails point at the served app."""
+    from tests.smtp import Inbox
+    with Inbox() as server:
+        saved = {key: live_app.config[key] for key in ("SMTP_HOST", "SMTP_PORT", "PUBLIC_BASE_URL")}
+        live_app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port, PUBLIC_BASE_URL=base_url)
+        yield server
+        live_app.config.update(saved)
+
+
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright

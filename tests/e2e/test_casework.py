@@ -7,18 +7,8 @@ import pytest
 from gdt.db import AMSTERDAM, db
 from gdt.services import intake, partners
 from tests.e2e.conftest import assert_accessible
-from tests.smtp import Inbox
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def mailbox(live_app, base_url):
-    with Inbox() as server:
-        saved = {key: live_app.config[key] for key in ("SMTP_HOST", "SMTP_PORT", "PUBLIC_BASE_URL")}
-        live_app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port, PUBLIC_BASE_URL=base_url)
-        yield server
-        live_app.config.update(saved)
 
 
 @pytest.fixture

@@ -6,18 +6,8 @@ import pytest
 from gdt.db import db
 from gdt.services import intake, partners
 from tests.e2e.conftest import assert_accessible
-from tests.smtp import Inbox
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def mailbox(live_app):
-    with Inbox() as server:
-        saved = {key: live_app.config[key] for key in ("SMTP_HOST", "SMTP_PORT", "PUBLIC_BASE_URL")}
-        live_app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port)
-        yield server
-        live_app.config.update(saved)
 
 
 @pytest.fixture
@@ -37,7 +27,6 @@ def report_reference(live_app):
 
 def test_a_referral_reaches_the_partner_whose_feedback_reaches_the_team(live_app, base_url, login, axe, mailbox,
                                                                         report_reference):
-    live_app.config["PUBLIC_BASE_URL"] = base_url
     coordinator = login("coordinator")
     assert coordinator.url.endswith("/start")
     assert_accessible(axe, coordinator)
