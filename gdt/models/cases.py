@@ -32,6 +32,9 @@ class Case(TimestampMixin, VersionedMixin, db.Model):
         # A case counts in the year its first report or registration was received (DESIGN §6).
         sa.Index("ix_cases_statistics", "received_at", "source", "mode", "status"),
         sa.Index("ix_cases_status_opened_at", "status", "opened_at"),
+        # The case list (gdt.services.case_list, bench/cases.py): its order, newest first, walked backwards for a
+        # page (the other filters are checked on the way) and as a range for the opening period.
+        sa.Index("ix_cases_opened_at_id", "opened_at", "id"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -74,7 +77,11 @@ class CasePartner(db.Model):
     """A chain partner involved in a case, with its role in it."""
 
     __tablename__ = "case_partners"
-    __table_args__ = (sa.UniqueConstraint("case_id", "partner_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("case_id", "partner_id"),
+        # The cases a partner is involved in (the case list's partner filter, the partner's own list).
+        sa.Index("ix_case_partners_partner_id_case_id", "partner_id", "case_id"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id"))

@@ -2,12 +2,13 @@
 from datetime import timezone
 
 from flask import current_app, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from gdt.db import AMSTERDAM, db
-from gdt.services import actions, bundling, cases, meetings, reference_data, routing, users
+from gdt.services import actions, bundling, case_list, cases, meetings, reference_data, routing, users
 from gdt.web.access import role_required
 from gdt.web.cases import bp
 from gdt.web.cases.forms import (ActionForm, ActionUpdateForm, BundleForm, CloseForm, CoordinatorForm, MeetingForm, MergeForm,
@@ -15,17 +16,21 @@ from gdt.web.cases.forms import (ActionForm, ActionUpdateForm, BundleForm, Close
 from gdt.web.referrals.forms import RetryForm
 from gdt.web.forms import choices, submit
 
-STATUS_FILTERS = ("open", "closed")
-
 
 @bp.route("/cases")
 @role_required("coordinator")
 def index():
-    status = request.args.get("status") if request.args.get("status") in STATUS_FILTERS else None
-    mine = request.args.get("mine") == "1"
-    page = db.paginate(cases.list_cases(current_user, status=status, mine=mine),
-                       per_page=current_app.config["PER_PAGE"], error_out=False)
-    return render_template("cases/index.html", page=page, status=status, mine=mine)
+    coordinators, partners = case_list.coordinator_choices(), case_list.partner_choices()
+    case_filter = case_list.parse(request.args, coordinator_ids={user.id for user in coordinators},
+                                  partner_keys={partner.key for partner in partners})
+    found = case_list.query(current_user, case_filter)
+    per_page = current_app.config["PER_PAGE"]
+    page = db.paginate(found, page=case_list.page_number(request.args), per_page=per_page, error_out=False)
+    if page.page > page.pages > 0:  # past the end (a filter narrowed the list): show its last page
+        page = db.paginate(found, page=page.pages, per_page=per_page, error_out=False)
+    return render_template("cases/index.html", page=page, case_filter=case_filter, coordinators=coordinators,
+                           partners=partners, unassigned=case_list.UNASSIGNED, total=format_decimal(page.total),
+                           next_meetings=case_list.next_meetings(page.items))
 
 
 @bp.route("/cases/<reference>")
