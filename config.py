@@ -112,6 +112,9 @@ class Config:
     ATTACHMENT_MAX_AUDIO_BYTES = 20 * 1024 * 1024
     ATTACHMENT_MAX_PER_REPORT = 10
 
+    # Statistics exports for BI tools: aggregate counts from 1 to this minus one are written as "< N" (AVG, small cells).
+    EXPORT_SMALL_CELL_THRESHOLD = int(os.environ.get("EXPORT_SMALL_CELL_THRESHOLD", "5"))
+
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
     LANGUAGES = ("nl", "en")

@@ -4,6 +4,7 @@ from gdt.models.attachments import Attachment
 from gdt.models.audit import AuditEvent
 from gdt.models.cases import Case, CaseEvent, CaseNote, CasePartner
 from gdt.models.casework import Action, CaseParty, CaseResult, Meeting, MeetingInvitee
+from gdt.models.indicators import Indicator, IndicatorTarget, IndicatorValue
 from gdt.models.outbox import OutboxMessage
 from gdt.models.partners import Partner
 from gdt.models.reference_data import Category, ReferenceCounter
@@ -17,6 +18,7 @@ __all__ = [
     "AppSetting",
     "Action", "CaseParty", "CaseResult", "Meeting", "MeetingInvitee",
     "ApiClient", "Attachment", "AuditEvent", "IdempotencyRecord", "OutboxMessage", "UserToken", "Case", "CaseEvent", "CaseNote", "CasePartner", "Category", "Partner", "PartnerRegistration", "ReferenceCounter",
+    "Indicator", "IndicatorTarget", "IndicatorValue",
     "Referral", "ReminderRun",
     "Report", "ReportEvent", "User", "UserSession", "registration_partners",
 ]

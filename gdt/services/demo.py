@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from gdt.db import AMSTERDAM, db, utcnow
 from gdt.models import (Action, Case, CaseEvent, CaseNote, CaseParty, CasePartner, Category, Meeting, MeetingInvitee,
                         Partner, Referral, Report, ReportEvent)
-from gdt.services import audit, deadlines, reference_data, users
+from gdt.services import audit, deadlines, indicators, reference_data, users
 from gdt.services.bulk import bulk_insert
 from gdt.services.demo_plan import CASE_PARTNER_ROLES, NOTES, UNTRIAGED_RECENT, PlannedCase, PlannedReport, Planner
 from gdt.services.errors import ServiceError
@@ -82,10 +82,33 @@ def load_demo(*, year: int | None, reports: int, if_empty: bool) -> DemoSummary:
     with unit_of_work():
         _write(plans + recent)
         audit.record(None, "demo", "report", None, detail={"year": year, "reports": len(plans) + len(recent)})
+    _indicators(year)
     from_reports = [plan for plan in plans if plan.channel != "partner"]
     return DemoSummary(logins=logins, loaded=True, year=year, reports=len(from_reports),
                        cases=sum(plan.case is not None for plan in from_reports),
                        partner_registrations=len(plans) - len(from_reports), untriaged=len(recent))
+
+
+def _indicators(year: int) -> None:
+    """The safety plan's indicator table: computed rows, a police figure entered by hand, historic values, targets.
+
+    Only when there are none yet, so a second demo load leaves an admin's indicators alone.
+    """
+    if indicators.list_indicators():
+        return
+    rows = (("meldingen-woonoverlast", "Meldingen van woonoverlast", "reports_total", "count", None, ("lt", 3500)),
+            ("aandeel-escalatie", "Aandeel dreigende escalatie (GDT)", "share_escalated", "percent", None, ("le", 7)),
+            ("gdt-casussen", "GDT-casussen", "cases_total", "count", None, None),
+            ("triagetijd", "Mediaan dagen tot triage", "median_days_to_triage", "days", None, ("lt", 3)),
+            ("politie-incidenten", "Incidenten woonoverlast (politie)", "manual", "count",
+             "Bron: politie-eenheid, jaarcijfers; ingevoerd door de gemeente.", ("lt", 650)))
+    for key, name, source, unit, footnote, target in rows:
+        indicator = indicators.create_indicator(key, name, source=source, unit=unit, footnote=footnote, actor=None)
+        if target:
+            indicators.set_target(indicator, year=year, comparator=target[0], value=target[1], actor=None)
+    police = indicators.get_indicator("politie-incidenten")
+    for offset, value in enumerate((365, 261, 463, 669)):  # historic figures from before the system
+        indicators.set_value(police, year=year - 4 + offset, value=value, actor=None)
 
 
 def _ensure_logins() -> list[DemoLogin]:

@@ -17,7 +17,7 @@ from gdt.services import auth as auth_service
 from gdt.services.errors import ServiceError
 
 BLUEPRINTS = ("auth", "home", "intake", "triage", "cases", "statistics", "admin", "attachments", "public", "partner",
-              "referrals", "casework")
+              "referrals", "casework", "exports", "indicators")
 
 
 def configure_web(app: Flask) -> None:
@@ -98,10 +98,12 @@ NAVIGATION = {
     "intake": [("intake.new_report", _l("Melding registreren")), ("intake.queue", _l("Intakewachtrij")),
                ("intake.mine", _l("Mijn meldingen"))],
     "coordinator": [("home.start", _l("Mijn werk")), ("intake.queue", _l("Te beoordelen")),
-                    ("cases.index", _l("Casussen")), ("statistics.index", _l("Statistieken"))],
-    "manager": [("statistics.index", _l("Statistieken"))],
+                    ("cases.index", _l("Casussen")), ("statistics.index", _l("Statistieken")),
+                    ("indicators.table", _l("Indicatoren"))],
+    "manager": [("statistics.index", _l("Statistieken")), ("indicators.table", _l("Indicatoren"))],
     "admin": [("admin.users", _l("Gebruikers")), ("admin.partners", _l("Ketenpartners")),
               ("admin.case_results", _l("Resultaten")), ("admin.teams_page", _l("Teams")),
+              ("indicators.admin_list", _l("Indicatoren")),
               ("referrals.deliveries", _l("Bezorging"))],
     "partner": [("referrals.partner_index", _l("Doorverwijzingen")), ("partner.cases", _l("Casussen")),
                 ("partner.index", _l("Aanmeldingen")), ("partner.new", _l("Casus aanmelden"))],

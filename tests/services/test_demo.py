@@ -166,3 +166,18 @@ def test_demo_gives_running_regie_cases_meetings_actions_and_people(db):
     assert actions and all(action.status == "open" and action.case.status == "open" and action.owner_partner
                            for action in actions)
     assert all(action.owner_partner_id in {link.partner_id for link in action.case.partners} for action in actions)
+
+
+def test_demo_fills_the_indicator_table_once(db, loaded):
+    from gdt.services import indicators
+    assert [indicator.key for indicator in indicators.list_indicators()][:2] == ["meldingen-woonoverlast",
+                                                                                 "aandeel-escalatie"]
+    demo.load_demo(year=2025, reports=0, if_empty=False)
+    assert len(indicators.list_indicators()) == 5
+    table = indicators.table(range(2021, 2026))
+    police = next(row for row in table.rows if row.key == "politie-incidenten")
+    assert [int(cell.value) for cell in police.cells[:4]] == [365, 261, 463, 669]
+    reports_row = next(row for row in table.rows if row.key == "meldingen-woonoverlast")
+    from gdt.services import statistics
+    assert reports_row.cells[-1].value == statistics.yearly_statistics(2025)["reports"]["total"]  # computed
+

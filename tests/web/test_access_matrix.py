@@ -7,7 +7,7 @@ import pytest
 
 from datetime import datetime, timedelta, timezone
 
-from gdt.models import Action, CasePartner, Meeting, MeetingInvitee, PartnerRegistration
+from gdt.models import Action, CasePartner, Indicator, Meeting, MeetingInvitee, PartnerRegistration
 from gdt.models.users import ROLES
 from gdt.services import attachments, referral_links
 from gdt.services.transaction import unit_of_work
@@ -49,6 +49,9 @@ def world(make, client_as):
               "attachment_id": attachment.id, "referral_id": referral.id, "token": referral_links.issue(referral),
               "case_token": referral_links.issue_for_case(case.id, own.id), "meeting_id": meeting.id,
               "action_id": action.id}
+    make.session.add(Indicator(key="meldingen", name="Meldingen", source="reports_total", unit="count"))
+    make.session.commit()
+    values["indicator"] = "meldingen"
     clients = {role: client_as(user=user) for role, user in users.items()}
     return values, case, clients
 
@@ -68,6 +71,8 @@ def _url(rule, values, case):
         arguments["token"] = values["case_token"]
     if rule.rule.startswith("/admin/case-results/"):  # a result key, not a partner key
         arguments["key"] = "de-escalated"
+    if rule.rule.startswith("/admin/indicators/"):  # an indicator key, not a partner key
+        arguments["key"] = values["indicator"]
     if "id" in rule.arguments:  # the API's /meetings/<id> and /actions/<id>
         arguments["id"] = values["action_id"] if "/actions/" in rule.rule else values["meeting_id"]
     return rule.build(arguments)[1]

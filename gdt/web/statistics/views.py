@@ -3,7 +3,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from gdt.db import AMSTERDAM, utcnow
-from gdt.services import statistics
+from gdt.services import funnel, statistics
 from gdt.services.access import STATISTICS_ROLES
 from gdt.web.access import role_required
 from gdt.web.statistics import bp
@@ -24,7 +24,8 @@ def index():
 def year(year: int):
     document = statistics.view_statistics(year, actor=current_user)
     years = _selectable(statistics.available_years(), year)
-    return render_template("statistics/index.html", document=document, years=years, year=year)
+    return render_template("statistics/index.html", document=document, funnel=funnel.yearly_funnel(year, document),
+                           years=years, year=year)
 
 
 def _latest_year() -> int | None:

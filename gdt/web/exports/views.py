@@ -1,0 +1,86 @@
+"""Downloads of the yearly statistics for managers and coordinators: CSV, XLSX, PDF and anonymous data for BI tools.
+
+Every download is audit-logged by gdt.services.exports; none holds personal data. The anonymous
+rows are streamed (a server-side cursor feeding the response), so a year of a million reports
+never sits in memory.
+"""
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from flask import Response, current_app, make_response, stream_with_context
+from flask_login import current_user
+
+from gdt.services import charts, exports
+from gdt.services.access import STATISTICS_ROLES
+from gdt.web.access import role_required
+from gdt.web.exports import bp
+
+CHUNK_LINES = 1000  # CSV lines per chunk written to the client: fewer, larger writes
+
+
+@bp.route("/statistics/<int:year>/export.csv")
+@role_required(*STATISTICS_ROLES)
+def statistics_csv(year: int):
+    return _download(exports.export_statistics(year, "csv", actor=current_user), "csv", f"gdt-statistieken-{year}.csv")
+
+
+@bp.route("/statistics/<int:year>/export.xlsx")
+@role_required(*STATISTICS_ROLES)
+def statistics_xlsx(year: int):
+    return _download(exports.export_statistics(year, "xlsx", actor=current_user), "xlsx",
+                     f"gdt-statistieken-{year}.xlsx")
+
+
+@bp.route("/statistics/<int:year>/export.pdf")
+@role_required(*STATISTICS_ROLES)
+def statistics_pdf(year: int):
+    return _download(exports.export_statistics(year, "pdf", actor=current_user), "pdf", f"gdt-statistieken-{year}.pdf")
+
+
+@bp.route("/statistics/<int:year>/rows.csv")
+@role_required(*STATISTICS_ROLES)
+def anonymous_rows(year: int):
+    lines = exports.export_rows(year, actor=current_user)
+    return _stream(lines, f"gdt-meldingen-{year}-anoniem.csv")
+
+
+@bp.route("/statistics/<int:year>/counts.csv")
+@role_required(*STATISTICS_ROLES)
+def anonymous_counts(year: int):
+    threshold = current_app.config["EXPORT_SMALL_CELL_THRESHOLD"]
+    lines = exports.export_counts(year, actor=current_user, threshold=threshold)
+    return _stream(lines, f"gdt-aantallen-{year}.csv")
+
+
+@bp.app_template_global("statistics_charts")
+def statistics_charts(document: dict) -> list[dict]:
+    """For templates/statistics/_charts.html: the document's charts (section, title, description, svg)."""
+    return charts.charts_for(document)
+
+
+def _download(data: bytes, fmt: str, filename: str):
+    response = make_response(data)
+    response.headers["Content-Type"] = exports.MEDIA_TYPES[fmt]
+    return _as_attachment(response, filename)
+
+
+def _stream(lines: Iterator[str], filename: str):
+    response = Response(stream_with_context(_chunks(lines)), content_type=exports.MEDIA_TYPES["csv"])
+    return _as_attachment(response, filename)
+
+
+def _chunks(lines: Iterable[str]) -> Iterator[bytes]:
+    iterator = iter(lines)
+    try:
+        while chunk := "".join(islice(iterator, CHUNK_LINES)):
+            yield chunk.encode("utf-8")
+    finally:
+        close = getattr(iterator, "close", None)
+        if close is not None:
+            close()  # a client that hangs up ends the query too
+
+
+def _as_attachment(response, filename: str):
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,66 @@
+"""The funnel beyond §6 on data with known answers: months, categories, wijken, durations, the paragraph."""
+from datetime import datetime, timedelta, timezone
+
+from gdt.db import AMSTERDAM
+from gdt.services import funnel
+from tests.services.test_statistics import build_2026
+
+
+def local(*parts):
+    return datetime(*parts, tzinfo=AMSTERDAM).astimezone(timezone.utc)
+
+
+def test_months_follow_amsterdam_time_and_keep_empty_months(make):
+    make.report(received_at=local(2026, 1, 1, 0, 30))  # 31 Dec 23:30 UTC: January here
+    make.report(received_at=local(2026, 1, 31, 23, 30))  # 31 Jan 22:30 UTC: still January
+    make.report(received_at=local(2026, 2, 1, 0, 30))
+    make.report(received_at=local(2026, 12, 31, 23, 30))  # 22:30 UTC: December, not next year
+    make.report(received_at=local(2027, 1, 1, 0, 30))  # another year
+    months = funnel.yearly_funnel(2026)["months"]
+    assert [month["count"] for month in months] == [2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]
+    assert months[0] == {"month": 1, "label": "januari", "count": 2, "percent": 50.0}
+
+
+def test_categories_and_wijken_largest_first_with_unknown_wijken_named(make):
+    for _ in range(3):
+        make.report(category=make.category("geluidsoverlast"), wijk_code="WK077201")
+    make.report(category=make.category("vervuiling"), wijk_code=None)
+    make.report(channel="partner", wijk_code="WK077299")  # partner registrations are not resident reports
+    result = funnel.yearly_funnel(2026)
+    assert [(row["label"], row["count"], row["percent"]) for row in result["categories"]] == [
+        ("Geluidsoverlast", 3, 75.0), ("Vervuiling", 1, 25.0)]
+    assert [(row["label"], row["count"]) for row in result["wijken"]] == [("WK077201", 3), ("onbekend", 1)]
+
+
+def test_median_and_90th_percentile_of_time_to_triage_and_to_close(make, db):
+    start = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    for days in (1, 2, 3, 4, 10):
+        make.report("referred", received_at=start).triaged_at = start + timedelta(days=days)
+    db.session.commit()
+    make.report(received_at=start)  # untriaged: no duration yet
+    for days in (30, 60):
+        make.case("closed", received_at=start, opened_at=start, closed_at=start + timedelta(days=days))
+    make.case(received_at=start)  # still open
+    result = funnel.yearly_funnel(2026)
+    assert result["time_to_triage"] == funnel.Duration(5, 3.0, 7.6)  # p90 interpolated between 4 and 10
+    assert result["time_to_close"] == funnel.Duration(2, 45.0, 57.0)
+
+
+def test_the_paragraph_reads_like_the_annual_report_with_the_exact_figures_beside_it(make):
+    build_2026(make)
+    paragraph = funnel.yearly_funnel(2026)["paragraph"]
+    assert paragraph["text"].startswith("In 2026 zijn 15 signalen van woonoverlast ontvangen. Signalen van "
+                                        "woonoverlast worden ontvangen via de Woonoverlast-App (ca 67 %), het "
+                                        "webformulier of telefonisch via 14040 (ca 33 %).")
+    assert "Ca 77 % is doorverwezen" in paragraph["text"] and "bij ca 23 % dreigde escalatie" in paragraph["text"]
+    assert "ca 67 % informatie of advies" in paragraph["text"] and "ca 33 % casus- en/of procesregie" in paragraph["text"]
+    assert "Van 2 signalen was de beoordeling bij het opstellen nog open." in paragraph["text"]
+    assert paragraph["figures"][0] == {"label": "Woonoverlast-App", "count": 10, "percent": 66.7}
+    assert paragraph["figures"][2] == {"label": "doorverwezen", "count": 10, "percent": 76.9}
+
+
+def test_last_year_is_beside_this_one(make):
+    build_2026(make)
+    make.report(received_at=local(2025, 6, 1, 12))
+    result = funnel.yearly_funnel(2026)
+    assert (result["previous"]["reports"]["total"], result["document"]["reports"]["total"]) == (1, 15)
