@@ -125,3 +125,19 @@ def clean_fields(rules: dict, raw: dict) -> tuple[dict, dict]:
         except InvalidValue as invalid:
             errors[field] = invalid.message
     return clean, errors
+
+
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def slug_key(*, max_length: int, example: str, reserved: frozenset[str] = frozenset()):
+    """The rule for a stable key (politie-oost): lower-case letters, digits and hyphens; page names reserved."""
+    def rule(raw: str | None) -> str:
+        value = (raw or "").strip().lower()
+        if len(value) > max_length or not SLUG.fullmatch(value):
+            raise InvalidValue(_l("Een sleutel bestaat uit hoogstens %(max)d kleine letters, cijfers en streepjes, "
+                                  "zoals %(example)s.", max=max_length, example=example))
+        if value in reserved:
+            raise InvalidValue(_l("Deze sleutel is gereserveerd; kies een andere."))
+        return value
+    return rule

@@ -3,7 +3,6 @@
 A retired (inactive) result stays in the history and the statistics but is no longer offered when closing a
 case; at least one result always stays active, or no case could close.
 """
-import re
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -13,9 +12,8 @@ from gdt.models import CaseResult, User
 from gdt.services import audit
 from gdt.services.errors import NotFound, ServiceError, ValidationFailed
 from gdt.services.transaction import unit_of_work
-from gdt.validation import InvalidValue, clean_fields, required, single_line
+from gdt.validation import InvalidValue, clean_fields, required, single_line, slug_key
 
-RESULT_KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 KEY_MAX = 40  # CaseResult.key and Case.result are String(40)
 LABEL_MAX = 120
 POSITION_MAX = 999
@@ -83,14 +81,6 @@ def _clean_fields(**raw) -> dict:
     return fields
 
 
-def _key(raw: str | None) -> str:
-    value = (raw or "").strip().lower()
-    if len(value) > KEY_MAX or not RESULT_KEY.fullmatch(value):
-        raise InvalidValue(_l("Een sleutel bestaat uit hoogstens %(max)d kleine letters, cijfers en streepjes, "
-                              "zoals handed-over-zvh.", max=KEY_MAX))
-    if value in RESERVED_KEYS:
-        raise InvalidValue(_l("Deze sleutel is gereserveerd; kies een andere."))
-    return value
 
 
 def _position(raw: int | str | None) -> int:
@@ -105,7 +95,7 @@ def _position(raw: int | str | None) -> int:
 
 
 RULES = {
-    "key": _key,
+    "key": slug_key(max_length=KEY_MAX, example="handed-over-zvh", reserved=frozenset(RESERVED_KEYS)),
     "label": required(single_line(LABEL_MAX), _l("Vul een omschrijving in.")),
     "position": _position,
 }

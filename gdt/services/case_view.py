@@ -14,7 +14,7 @@ from gdt.db import db
 from gdt.models import Action, Case, CaseNote, Meeting, Partner, Referral, User
 from gdt.services import access, audit, referral_links
 from gdt.services.errors import Forbidden, NotFound
-from gdt.services.feedback import LINK_INVALID, LinkGone
+from gdt.services.feedback import LINK_INVALID, read_link
 
 
 @dataclass(frozen=True)
@@ -38,15 +38,8 @@ def for_partner(case: Case, partner: Partner) -> PartnerCaseView:
 
 def open_link(token: str) -> PartnerCaseView:
     """The case behind a partner's case link, if that partner still takes part in it; the view is audited."""
-    try:
-        case_id, partner_id = referral_links.read_case(token)
-    except referral_links.LinkExpired as expired:
-        audit.record_now(None, "view", "case", None, outcome="denied", detail={"via": "link", "why": "expired"})
-        raise LinkGone(_l("Deze link is verlopen. Vraag het De-escalatieteam om een nieuwe link."),
-                       code="link_expired") from expired
-    except referral_links.LinkInvalid as invalid:
-        audit.record_now(None, "view", "case", None, outcome="denied", detail={"via": "link", "why": "invalid"})
-        raise NotFound(LINK_INVALID) from invalid
+    case_id, partner_id = read_link(referral_links.read_case, token, "case",
+                                    _l("Deze link is verlopen. Vraag het De-escalatieteam om een nieuwe link."))
     case, partner = db.session.get(Case, case_id), db.session.get(Partner, partner_id)
     if case is None or partner is None or not access.is_case_member(partner.id, case) or case.status == "merged":
         audit.record_now(None, "view", "case", None, outcome="denied", detail={"via": "link", "why": "not a member"})

@@ -39,17 +39,23 @@ class Feedback:
     reason: str | None = None
 
 
+def read_link(read, token: str, object_type: str, gone_message) -> tuple[int, int]:
+    """(object id, partner id) of a partner link read by `read`; an expired or false link is refused and audited."""
+    try:
+        return read(token)
+    except referral_links.LinkExpired as expired:
+        audit.record_now(None, "view", object_type, None, outcome="denied", detail={"via": "link", "why": "expired"})
+        raise LinkGone(gone_message, code="link_expired") from expired
+    except referral_links.LinkInvalid as invalid:
+        audit.record_now(None, "view", object_type, None, outcome="denied", detail={"via": "link", "why": "invalid"})
+        raise NotFound(LINK_INVALID) from invalid
+
+
 def open_link(token: str) -> Referral:
     """The referral behind a partner link; the view is audited as that partner."""
-    try:
-        referral_id, partner_id = referral_links.read(token)
-    except referral_links.LinkExpired as expired:
-        audit.record_now(None, "view", "referral", None, outcome="denied", detail={"via": "link", "why": "expired"})
-        raise LinkGone(_l("Deze link is verlopen. Vraag het De-escalatieteam om een nieuwe link; "
-                          "noem daarbij de referentie uit de e-mail."), code="link_expired") from expired
-    except referral_links.LinkInvalid as invalid:
-        audit.record_now(None, "view", "referral", None, outcome="denied", detail={"via": "link", "why": "invalid"})
-        raise NotFound(LINK_INVALID) from invalid
+    referral_id, partner_id = read_link(referral_links.read, token, "referral", _l(
+        "Deze link is verlopen. Vraag het De-escalatieteam om een nieuwe link; noem daarbij de referentie uit de "
+        "e-mail."))
     referral = _load(referral_id)
     if referral is None or referral.partner_id != partner_id:  # a link is for one partner only
         raise NotFound(LINK_INVALID)

@@ -47,10 +47,12 @@ class ImportFailed(Exception):
 
 # --- reading -------------------------------------------------------------------------------------
 
-def read_table(path: Path) -> tuple[list[tuple[int, dict]], list[ImportProblem]]:
+def read_table(path: Path, *, columns: tuple[str, ...] = COLUMNS, required: tuple[str, ...] = COLUMNS,
+               empty=_l("Het bestand bevat geen meldingen.")) -> tuple[list[tuple[int, dict]], list[ImportProblem]]:
     """(row number, {column: raw cell}) for every non-empty data row, and rows with surplus cells.
 
-    A file that cannot be read, a wrong header or a file without rows stops here: there is
+    `columns` are the names the header may use, `required` those it must; the report import's by
+    default. A file that cannot be read, a wrong header or a file without rows stops here: there is
     nothing sensible to check further.
     """
     suffix = path.suffix.lower()
@@ -62,17 +64,17 @@ def read_table(path: Path) -> tuple[list[tuple[int, dict]], list[ImportProblem]]
         raise _file_problem(_l("Gebruik een .csv- of .xlsx-bestand."))
     if not table:
         raise _file_problem(_l("Het bestand is leeg; de eerste rij moet de kolomnamen bevatten."))
-    columns = _check_header(table[0])
+    names = _check_header(table[0], columns, required)
     rows, problems = [], []
     for number, cells in enumerate(table[1:], start=2):
-        if all(cell_text(cell) == "" for cell in cells):
+        if all(cell_text(cell).strip() == "" for cell in cells):
             continue  # blank lines and trailing spreadsheet rows
-        if any(cell_text(cell) != "" for cell in cells[len(columns):]):
-            problems.append(ImportProblem(number, str(len(columns) + 1),
+        if any(cell_text(cell).strip() != "" for cell in cells[len(names):]):
+            problems.append(ImportProblem(number, str(len(names) + 1),
                                           str(_l("Deze rij heeft meer cellen dan de kopregel kolommen heeft."))))
-        rows.append((number, dict(zip(columns, list(cells) + [None] * (len(columns) - len(cells))))))
+        rows.append((number, dict(zip(names, list(cells) + [None] * (len(names) - len(cells))))))
     if not rows:
-        raise ImportFailed([ImportProblem(2, FILE, str(_l("Het bestand bevat geen meldingen.")))])
+        raise ImportFailed([ImportProblem(2, FILE, str(empty))])
     return rows, problems
 
 
@@ -102,8 +104,8 @@ def _xlsx_table(path: Path) -> list[list]:
         workbook.close()
 
 
-def _check_header(cells: list) -> list[str]:
-    """Exactly the DESIGN §6 columns, in any order; names are trimmed and case-insensitive."""
+def _check_header(cells: list, columns: tuple[str, ...], required: tuple[str, ...]) -> list[str]:
+    """Known columns in any order, the required ones present; names are trimmed and case-insensitive."""
     names = [cell_text(cell).strip().lower() for cell in cells]
     while names and not names[-1]:
         names.pop()
@@ -111,13 +113,13 @@ def _check_header(cells: list) -> list[str]:
     for position, name in enumerate(names):
         if not name:
             problems.append(ImportProblem(1, str(position + 1), str(_l("Deze kolom heeft geen naam."))))
-        elif name not in COLUMNS:
+        elif name not in columns:
             problems.append(ImportProblem(1, name, str(_l("Onbekende kolom. Toegestaan zijn: %(columns)s.",
-                                                          columns=", ".join(COLUMNS)))))
+                                                          columns=", ".join(columns)))))
         elif names.index(name) != position:
             problems.append(ImportProblem(1, name, str(_l("Deze kolom komt meer dan eens voor."))))
     problems += [ImportProblem(1, column, str(_l("Deze kolom ontbreekt in de kopregel.")))
-                 for column in COLUMNS if column not in names]
+                 for column in required if column not in names]
     if problems:
         raise ImportFailed(problems)
     return names

@@ -29,10 +29,10 @@ from gdt.models.reports import RESIDENT_CHANNELS
 from gdt.services import audit
 from gdt.services.errors import NotFound, ServiceError, ValidationFailed
 # The file-reading half of the report import: CSV dialects, BOM, XLSX cells, the problem types.
-from gdt.services.import_file import FILE, ImportFailed, ImportProblem, _csv_table, _xlsx_table, cell_text
+from gdt.services.import_file import ImportFailed, ImportProblem, cell_text, read_table
 from gdt.services.statistics import percent, year_bounds
 from gdt.services.transaction import unit_of_work
-from gdt.validation import InvalidValue, clean_fields, clean_text, one_of, required, single_line
+from gdt.validation import InvalidValue, clean_fields, clean_text, one_of, required, single_line, slug_key
 
 SOURCE_LABELS = {
     "reports_total": _l("Meldingen van bewoners (app, webformulier, telefoon)"),
@@ -50,7 +50,6 @@ COMPARATOR_LABELS = {
 }
 _COMPARE = {"lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge, "eq": operator.eq}
 
-INDICATOR_KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 DECIMAL_TEXT = re.compile(r"(-?)([0-9]{1,10})(?:[.,]([0-9]+))?")  # ASCII digits only (REFERENCE §2.4)
 KEY_MAX, NAME_MAX, FOOTNOTE_MAX, NOTE_MAX, POSITION_MAX = 60, 200, 1000, 500, 999
 RESERVED_KEYS = {"new", "import"}  # /admin/indicators/new and /admin/indicators/import are pages
@@ -348,13 +347,7 @@ def set_value(indicator: Indicator, *, year: int | str | None, value, note: str 
     if errors:
         raise ValidationFailed(errors)
     with unit_of_work():
-        stored = db.session.scalar(sa.select(IndicatorValue).where(
-            IndicatorValue.indicator_id == indicator.id, IndicatorValue.year == fields["year"]))
-        if stored is None:
-            stored = IndicatorValue(indicator=indicator, **fields)
-            db.session.add(stored)
-        else:
-            stored.value, stored.note = fields["value"], fields["note"]
+        stored = _replace(IndicatorValue, indicator, fields)
         audit.record(actor, "set_value", "indicator", indicator.key, detail={"year": fields["year"]})
     return stored
 
@@ -375,13 +368,7 @@ def set_target(indicator: Indicator, *, year: int | str | None, comparator: str 
     if errors:
         raise ValidationFailed(errors)
     with unit_of_work():
-        target = db.session.scalar(sa.select(IndicatorTarget).where(
-            IndicatorTarget.indicator_id == indicator.id, IndicatorTarget.year == fields["year"]))
-        if target is None:
-            target = IndicatorTarget(indicator=indicator, **fields)
-            db.session.add(target)
-        else:
-            target.comparator, target.value = fields["comparator"], fields["value"]
+        target = _replace(IndicatorTarget, indicator, fields)
         audit.record(actor, "set_target", "indicator", indicator.key, detail=fields | {"value": str(fields["value"])})
     return target
 
@@ -392,6 +379,19 @@ def delete_target(indicator: Indicator, *, year: int | str | None, actor: User |
         db.session.execute(sa.delete(IndicatorTarget).where(IndicatorTarget.indicator_id == indicator.id,
                                                             IndicatorTarget.year == year))
         audit.record(actor, "delete_target", "indicator", indicator.key, detail={"year": year})
+
+
+def _replace(model, indicator: Indicator, fields: dict):
+    """The indicator's value or target of `fields["year"]`, created or overwritten (one per indicator and year)."""
+    stored = db.session.scalar(sa.select(model).where(model.indicator_id == indicator.id,
+                                                      model.year == fields["year"]))
+    if stored is None:
+        stored = model(indicator=indicator, **fields)
+        db.session.add(stored)
+    else:
+        for name, value in fields.items():
+            setattr(stored, name, value)
+    return stored
 
 
 def _stored_year(model, indicator: Indicator, raw) -> int:
@@ -423,14 +423,6 @@ def _indicator_fields(**raw) -> dict:
 
 # --- field rules (forms and import alike) ----------------------------------------------------------
 
-def _key(raw: str | None) -> str:
-    value = (raw or "").strip().lower()
-    if len(value) > KEY_MAX or not INDICATOR_KEY.fullmatch(value):
-        raise InvalidValue(_l("Een sleutel bestaat uit hoogstens %(max)d kleine letters, cijfers en streepjes, "
-                              "zoals meldingen-woonoverlast.", max=KEY_MAX))
-    if value in RESERVED_KEYS:
-        raise InvalidValue(_l("Deze sleutel is gereserveerd; kies een andere."))
-    return value
 
 
 def _unit(raw: str | None) -> str | None:
@@ -495,7 +487,7 @@ def _note(raw) -> str | None:
 
 
 INDICATOR_RULES = {
-    "key": _key,
+    "key": slug_key(max_length=KEY_MAX, example="meldingen-woonoverlast", reserved=frozenset(RESERVED_KEYS)),
     "name": required(single_line(NAME_MAX), _l("Vul een naam in.")),
     "source": one_of(INDICATOR_SOURCES, _l("Kies een bron.")),
     "unit": _unit,
@@ -545,50 +537,11 @@ def import_values(path: Path, *, actor: User | None) -> ImportSummary:
 
 
 def _read_values(path: Path) -> list[tuple[int, dict]]:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        table_ = _csv_table(path)
-    elif suffix == ".xlsx":
-        table_ = _xlsx_table(path)
-    else:
-        raise _file_problem(_l("Gebruik een .csv- of .xlsx-bestand."))
-    if not table_:
-        raise _file_problem(_l("Het bestand is leeg; de eerste rij moet de kolomnamen bevatten."))
-    columns = _check_header(table_[0])
-    rows, problems = [], []
-    for number, cells in enumerate(table_[1:], start=2):
-        cells = list(cells)
-        if all(cell_text(cell).strip() == "" for cell in cells):
-            continue
-        if any(cell_text(cell).strip() != "" for cell in cells[len(columns):]):
-            problems.append(ImportProblem(number, str(len(columns) + 1),
-                                          str(_l("Deze rij heeft meer cellen dan de kopregel kolommen heeft."))))
-        rows.append((number, dict(zip(columns, cells + [None] * (len(columns) - len(cells))))))
+    rows, problems = read_table(path, columns=IMPORT_COLUMNS, required=IMPORT_REQUIRED,
+                                empty=_l("Het bestand bevat geen waarden."))
     if problems:
         raise ImportFailed(problems)
-    if not rows:
-        raise ImportFailed([ImportProblem(2, FILE, str(_l("Het bestand bevat geen waarden.")))])
     return rows
-
-
-def _check_header(cells: list) -> list[str]:
-    names = [cell_text(cell).strip().lower() for cell in cells]
-    while names and not names[-1]:
-        names.pop()
-    problems = []
-    for position, name in enumerate(names):
-        if not name:
-            problems.append(ImportProblem(1, str(position + 1), str(_l("Deze kolom heeft geen naam."))))
-        elif name not in IMPORT_COLUMNS:
-            problems.append(ImportProblem(1, name, str(_l("Onbekende kolom. Toegestaan zijn: %(columns)s.",
-                                                          columns=", ".join(IMPORT_COLUMNS)))))
-        elif names.index(name) != position:
-            problems.append(ImportProblem(1, name, str(_l("Deze kolom komt meer dan eens voor."))))
-    problems += [ImportProblem(1, column, str(_l("Deze kolom ontbreekt in de kopregel.")))
-                 for column in IMPORT_REQUIRED if column not in names]
-    if problems:
-        raise ImportFailed(problems)
-    return names
 
 
 def _check_value_row(number: int, cells: dict, known: dict[str, int]) -> tuple[dict, list[ImportProblem]]:
@@ -637,5 +590,3 @@ def _write_values(rows: list[dict], actor: User | None) -> ImportSummary:
     return ImportSummary(values=len(rows), added=added, replaced=len(rows) - added)
 
 
-def _file_problem(message) -> ImportFailed:
-    return ImportFailed([ImportProblem(1, FILE, str(message))])

@@ -1,5 +1,4 @@
 """Chain partners: create, edit, deactivate (admin only). Keys are stable: imports and the API use them."""
-import re
 import urllib.parse
 
 import sqlalchemy as sa
@@ -12,9 +11,8 @@ from gdt.models.referrals import DELIVERY_METHODS
 from gdt.services import audit, delivery
 from gdt.services.errors import NotFound, ServiceError, ValidationFailed
 from gdt.services.transaction import unit_of_work
-from gdt.validation import InvalidValue, clean_fields, normalise_email, one_of, required, single_line
+from gdt.validation import InvalidValue, clean_fields, normalise_email, one_of, required, single_line, slug_key
 
-PARTNER_KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 KEY_MAX = 60
 RESERVED_KEYS = {"new"}  # /admin/partners/new is the page that creates one
 
@@ -82,14 +80,6 @@ def _clean_fields(**raw: str | None) -> dict:
     return fields
 
 
-def _key(raw: str | None) -> str:
-    value = (raw or "").strip().lower()
-    if len(value) > KEY_MAX or not PARTNER_KEY.fullmatch(value):
-        raise InvalidValue(_l("Een sleutel bestaat uit hoogstens %(max)d kleine letters, cijfers en streepjes, "
-                              "zoals politie-oost.", max=KEY_MAX))
-    if value in RESERVED_KEYS:
-        raise InvalidValue(_l("Deze sleutel is gereserveerd; kies een andere."))
-    return value
 
 
 def _webhook_url(raw: str | None) -> str | None:
@@ -103,7 +93,7 @@ def _webhook_url(raw: str | None) -> str | None:
 
 
 RULES = {
-    "key": _key,
+    "key": slug_key(max_length=KEY_MAX, example="politie-oost", reserved=frozenset(RESERVED_KEYS)),
     "name": required(single_line(120), _l("Vul een naam in.")),
     "email": normalise_email,
     "kind": one_of(PARTNER_KINDS, _l("Kies een soort ketenpartner.")),

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from gdt.db import AMSTERDAM, db
-from gdt.services import actions, bundling, case_list, cases, meetings, reference_data, routing, users
+from gdt.services import actions, bundling, case_list, case_overview, cases, meetings, reference_data, routing, users
 from gdt.web.access import role_required
 from gdt.web.cases import bp
 from gdt.web.cases.forms import (ActionForm, ActionUpdateForm, BundleForm, CloseForm, CoordinatorForm, MeetingForm, MergeForm,
@@ -147,16 +147,13 @@ def _render(case, status: int = 200, action_forms: dict | None = None, **submitt
         form.version.data = case.version  # after a conflict the page shows the newest state; input is kept
     if forms["CoordinatorForm"].coordinator.data is None and case.coordinator_id:
         forms["CoordinatorForm"].coordinator.data = case.coordinator_id
-    partner_confirmed = any(referral.status == "handled" for referral in case.referrals)
-    if partner_confirmed and not forms["CloseForm"].result.data:
+    about = case_overview.overview(case)
+    if about.partner_confirmed and not forms["CloseForm"].result.data:
         forms["CloseForm"].result.data = "handled-by-partner"  # advice case: close on the partner's confirmation
     action_forms = action_forms or {}
     for action in case.actions:
         if action.status == "open" and action.id not in action_forms:
             action_forms[action.id] = ActionUpdateForm(formdata=None, prefix=f"action-{action.id}",
                                                        version=action.version)
-    return render_template("cases/show.html", case=case, forms=forms, referrals=case.referrals,
-                           partner_confirmed=partner_confirmed, retry_form=RetryForm(), action_forms=action_forms,
-                           candidates=bundling.candidates(case) if case.status == "open" else [],
-                           signals=cases.risk_signals(case), next_meeting=meetings.next_meeting(case),
-                           result_labels=cases.result_labels()), status
+    return render_template("cases/show.html", case=case, forms=forms, referrals=case.referrals, about=about,
+                           retry_form=RetryForm(), action_forms=action_forms), status

@@ -1,5 +1,5 @@
 """A case meeting for the coordinator: the agenda, holding it (attendance, minutes, decisions), cancelling, PDF."""
-from flask import make_response, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,6 +9,7 @@ from gdt.web.access import role_required
 from gdt.web.casework import bp
 from gdt.web.casework.forms import CancelForm, HoldForm
 from gdt.web.forms import choices, show_error, submit
+from gdt.web.responses import download
 
 
 @bp.route("/meetings/<int:meeting_id>")
@@ -57,15 +58,11 @@ def cancel(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/verslag.pdf")
 @role_required("coordinator")
 def summary_pdf(meeting_id: int):
-    return pdf_response(meeting_pdf.render(meetings.get(meeting_id, actor=current_user), None), meeting_id)
+    return meeting_pdf_download(meeting_pdf.render(meetings.get(meeting_id, actor=current_user), None), meeting_id)
 
 
-def pdf_response(data: bytes, meeting_id: int):
-    response = make_response(data)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="verslag-overleg-{meeting_id}.pdf"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+def meeting_pdf_download(data: bytes, meeting_id: int):
+    return download(data, f"verslag-overleg-{meeting_id}.pdf", "application/pdf")
 
 
 def _with_choices(form: HoldForm, found) -> HoldForm:

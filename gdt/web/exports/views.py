@@ -7,13 +7,14 @@ never sits in memory.
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-from flask import Response, current_app, make_response, stream_with_context
+from flask import Response, current_app, stream_with_context
 from flask_login import current_user
 
 from gdt.services import charts, exports
 from gdt.services.access import STATISTICS_ROLES
 from gdt.web.access import role_required
 from gdt.web.exports import bp
+from gdt.web.responses import download
 
 CHUNK_LINES = 1000  # CSV lines per chunk written to the client: fewer, larger writes
 
@@ -59,14 +60,11 @@ def statistics_charts(document: dict) -> list[dict]:
 
 
 def _download(data: bytes, fmt: str, filename: str):
-    response = make_response(data)
-    response.headers["Content-Type"] = exports.MEDIA_TYPES[fmt]
-    return _as_attachment(response, filename)
+    return download(data, filename, exports.MEDIA_TYPES[fmt])
 
 
 def _stream(lines: Iterator[str], filename: str):
-    response = Response(stream_with_context(_chunks(lines)), content_type=exports.MEDIA_TYPES["csv"])
-    return _as_attachment(response, filename)
+    return download(Response(stream_with_context(_chunks(lines)), content_type=exports.MEDIA_TYPES["csv"]), filename)
 
 
 def _chunks(lines: Iterable[str]) -> Iterator[bytes]:
@@ -78,9 +76,3 @@ def _chunks(lines: Iterable[str]) -> Iterator[bytes]:
         close = getattr(iterator, "close", None)
         if close is not None:
             close()  # a client that hangs up ends the query too
-
-
-def _as_attachment(response, filename: str):
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response

@@ -3,7 +3,7 @@
 Both show gdt.services.case_view's PartnerCaseView and nothing else; a partner updates its own
 actions there and downloads the summary of meetings it was invited to.
 """
-from flask import current_app, make_response, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,24 +12,25 @@ from gdt.models import Case
 from gdt.services import access, actions, case_view, meeting_pdf
 from gdt.services.errors import Forbidden, NotFound, ServiceError
 from gdt.web.access import public, role_required
-from gdt.web.casework.views import pdf_response
+from gdt.web.casework.views import meeting_pdf_download
 from gdt.web.cases.forms import ActionUpdateForm
 from gdt.web.forms import show_error
 from gdt.web.partner import bp
+from gdt.web.responses import private
 
 
 @bp.route("/casus/<token>")
 @public
 def case_link(token: str):
-    return _private(_page("partner/case_link.html", case_view.open_link(token), token=token))
+    return private(_page("partner/case_link.html", case_view.open_link(token), token=token), hide_referrer=True)
 
 
 @bp.route("/casus/<token>/afspraken/<int:action_id>", methods=["POST"])
 @public
 def case_link_action(token: str, action_id: int):
     view = case_view.open_link(token)
-    return _private(_update(view, action_id, "partner/case_link.html", url_for("partner.case_link", token=token),
-                            token=token))
+    return private(_update(view, action_id, "partner/case_link.html", url_for("partner.case_link", token=token),
+                           token=token), hide_referrer=True)
 
 
 @bp.route("/casus/<token>/overleg/<int:meeting_id>.pdf")
@@ -86,7 +87,7 @@ def _pdf(view: case_view.PartnerCaseView, meeting_id: int):
     meeting = next((item for item in view.meetings if item.id == meeting_id and item.status == "held"), None)
     if meeting is None:
         raise NotFound(_("Er is geen verslag van dit overleg voor uw organisatie."))
-    return pdf_response(meeting_pdf.render(meeting, view), meeting_id)
+    return meeting_pdf_download(meeting_pdf.render(meeting, view), meeting_id)
 
 
 def _page(template: str, view: case_view.PartnerCaseView, *, forms: dict | None = None, status: int = 200,
@@ -97,10 +98,3 @@ def _page(template: str, view: case_view.PartnerCaseView, *, forms: dict | None 
             forms[action.id] = ActionUpdateForm(formdata=None, prefix=f"action-{action.id}", version=action.version)
     return render_template(template, view=view, case=view.case, action_forms=forms,
                            updated=request.args.get("bijgewerkt") == "1", **context), status
-
-
-def _private(response):
-    response = make_response(response)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"  # the token is the key: never pass it on
-    return response

@@ -1,7 +1,7 @@
 """The public webform (/melden): no login, one report per form, a confirmation with the reference."""
 import logging
 
-from flask import current_app, make_response, redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from gdt.extensions import limiter
@@ -11,6 +11,7 @@ from gdt.web.access import public
 from gdt.web.forms import choices, show_error
 from gdt.web.public import bp
 from gdt.web.public.forms import PublicReportForm
+from gdt.web.responses import private  # the form's CSRF token and one-time key, the reference: never cached
 
 log = logging.getLogger(__name__)
 
@@ -55,20 +56,13 @@ def report():
 def received():
     if SESSION_KEY not in session:
         return redirect(url_for("public.report"))
-    return _private(render_template("public/received.html", reference=session[SESSION_KEY],
+    return private(render_template("public/received.html", reference=session[SESSION_KEY],
                                     repeated=request.args.get("herhaald") == "1"))
 
 
 def _page(form: PublicReportForm, status: int = 200):
     photos_lost = request.method == "POST" and any(upload.filename for upload in request.files.getlist("photos"))
-    return _private(render_template("public/report.html", form=form, photos_lost=photos_lost)), status
-
-
-def _private(page: str):
-    """The form carries a CSRF token and a one-time key, the confirmation a reference: no cache may keep them."""
-    response = make_response(page)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private(render_template("public/report.html", form=form, photos_lost=photos_lost)), status
 
 
 def _report_input(form: PublicReportForm) -> intake.ReportInput:

@@ -1,5 +1,5 @@
 """Referrals: the partner's link page, partner users' own pages, retrying a delivery, the admin overview."""
-from flask import current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,6 +11,7 @@ from gdt.web.access import public, role_required
 from gdt.web.forms import show_error
 from gdt.web.referrals import bp
 from gdt.web.referrals.forms import FeedbackForm, RetryForm
+from gdt.web.responses import private
 
 
 @bp.route("/doorverwijzing/<token>", methods=["GET", "POST"])
@@ -22,8 +23,9 @@ def link(token: str):
     if request.method == "GET":
         form.version.data = referral.version
     elif _record(referral, form, actor=None):
-        return _private(redirect(url_for("referrals.link", token=token, bedankt=1)))
-    return _private(_page("referrals/link.html", referral, form, thanks=request.args.get("bedankt") == "1"))
+        return private(redirect(url_for("referrals.link", token=token, bedankt=1)), hide_referrer=True)
+    return private(_page("referrals/link.html", referral, form, thanks=request.args.get("bedankt") == "1"),
+                   hide_referrer=True)  # the token is the key: never pass it on
 
 
 @bp.route("/partner/doorverwijzingen")
@@ -82,13 +84,6 @@ def _record(referral, form: FeedbackForm, *, actor) -> bool:
 def _page(template: str, referral, form: FeedbackForm, *, thanks: bool):
     status = 422 if form.errors or form.form_errors else 200
     return render_template(template, referral=referral, form=form, thanks=thanks), status
-
-
-def _private(response):
-    response = make_response(response)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"  # the token is the key: never pass it on
-    return response
 
 
 def _back_to(referral) -> str:
