@@ -12,6 +12,7 @@ from gdt.models.referrals import Referral, ReminderRun
 from gdt.models.registrations import PartnerRegistration, registration_partners
 from gdt.models.reports import Report, ReportEvent
 from gdt.models.settings import AppSetting
+from gdt.models.tallies import ReportTally
 from gdt.models.users import User, UserSession
 
 __all__ = [
@@ -20,5 +21,5 @@ __all__ = [
     "ApiClient", "Attachment", "AuditEvent", "IdempotencyRecord", "OutboxMessage", "UserToken", "Case", "CaseEvent", "CaseNote", "CasePartner", "Category", "Partner", "PartnerRegistration", "ReferenceCounter",
     "Indicator", "IndicatorTarget", "IndicatorValue",
     "Referral", "ReminderRun",
-    "Report", "ReportEvent", "User", "UserSession", "registration_partners",
+    "Report", "ReportEvent", "ReportTally", "User", "UserSession", "registration_partners",
 ]

@@ -48,8 +48,6 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
         sa.Index("ix_reports_address", "postcode", "house_number"),
         # Covers the yearly statistics: an index-only scan per year range.
         sa.Index("ix_reports_statistics", "received_at", "channel", "triage_outcome", "referred_partner_id"),
-        # Covers the rest of the statistics page (categories, wijken, time to triage): index-only too.
-        sa.Index("ix_reports_breakdowns", "received_at", "channel", "category_id", "wijk_code", "triaged_at"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

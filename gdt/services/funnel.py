@@ -1,35 +1,39 @@
-"""The yearly funnel page beyond the DESIGN §6 document: last year beside it, the months, categories, wijken,
-how long triage and closing take, and the annual-report paragraph with the exact figures behind each "ca".
+"""The yearly funnel page beyond the DESIGN §6 document: last year beside it, the months, categories, wijken
+and buurten, how long triage and closing take, and the annual-report paragraph with the exact figures.
 
-Every figure is an aggregate in the database (GROUP BY); months are grouped by a CASE over the twelve
-Amsterdam month boundaries, which works the same on SQLite and PostgreSQL and keeps the year's index
-range scan. Durations: PostgreSQL computes the median and 90th percentile itself (percentile_cont);
-SQLite, the development database, has no percentile function, so there the year's durations are
-fetched as one column of numbers and the percentiles computed from it.
+Report figures come grouped from gdt.services.report_tallies (the tallies PostgreSQL keeps exact, or
+the same GROUP BYs over `reports` on SQLite), so a year of a national deployment costs milliseconds.
+Durations are grouped per whole minute in the database and their percentiles taken from the groups
+(gdt.services.durations).
 """
 from dataclasses import dataclass
-from datetime import datetime
-from statistics import quantiles
+from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import force_locale
 
-from gdt.db import AMSTERDAM, db
-from gdt.models import Case, Category, Report
-from gdt.models.reports import RESIDENT_CHANNELS
-from gdt.services import statistics
+from gdt.db import db
+from gdt.models import Case, Category
+from gdt.services import durations, report_tallies, statistics
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
           "november", "december")
-UNKNOWN_WIJK = "onbekend"
-SECONDS_PER_DAY = 86400
+UNKNOWN_AREA = "onbekend"
 
 
 @dataclass(frozen=True)
 class Duration:
     count: int
-    median_days: float | None
-    p90_days: float | None
+    median_days: Decimal | None
+    p90_days: Decimal | None
+
+    @classmethod
+    def of(cls, histogram: list[tuple[int, int]]) -> "Duration":
+        """From (whole minutes, how many) groups."""
+        return cls(sum(count for _, count in histogram),
+                   durations.in_days(durations.percentile(histogram, 0.5)),
+                   durations.in_days(durations.percentile(histogram, 0.9)))
 
 
 def yearly_funnel(year: int, document: dict | None = None) -> dict:
@@ -42,45 +46,39 @@ def yearly_funnel(year: int, document: dict | None = None) -> dict:
             "previous": previous,
             "months": _months(year),
             "categories": _categories(year),
-            "wijken": _by_column(year, sa.func.coalesce(Report.wijk_code, UNKNOWN_WIJK)),
-            "time_to_triage": _duration(year, Report.triaged_at - Report.received_at, Report.received_at,
-                                        Report.triaged_at.is_not(None), Report.channel.in_(RESIDENT_CHANNELS)),
-            "time_to_close": _case_duration(year),
+            "wijken": _wijken(year),
+            "buurten": _buurten(year),
+            "small_cell_threshold": current_app.config["EXPORT_SMALL_CELL_THRESHOLD"],
+            "time_to_triage": time_to_triage([year])[year],
+            "time_to_close": _time_to_close(year),
             "paragraph": paragraph(document),
         }
 
 
 def _months(year: int) -> list[dict]:
     """Resident reports per month of receipt (Amsterdam time), all twelve months, zero included."""
-    bounds = [datetime(year, month, 1, tzinfo=AMSTERDAM) for month in range(2, 13)]
-    month = sa.case(*[(Report.received_at < bound, number) for number, bound in enumerate(bounds, start=1)],
-                    else_=12)
-    rows = dict(db.session.execute(
-        sa.select(month.label("month"), sa.func.count())
-        .where(statistics._in_year(Report.received_at, year), Report.channel.in_(RESIDENT_CHANNELS))
-        .group_by(month)).all())
+    rows = {period % 100: count for period, count in report_tallies.grouped("funnel", [year], (), per="month")}
     total = sum(rows.values())
     return [{"month": number, "label": MONTHS[number - 1], "count": rows.get(number, 0),
              "percent": statistics.percent(rows.get(number, 0), total)} for number in range(1, 13)]
 
 
 def _categories(year: int) -> list[dict]:
-    """Grouped by id in an index-only scan first; the labels are joined to the few grouped rows afterwards."""
-    grouped = (sa.select(Report.category_id, sa.func.count().label("count"))
-               .where(statistics._in_year(Report.received_at, year), Report.channel.in_(RESIDENT_CHANNELS))
-               .group_by(Report.category_id).subquery())
-    rows = db.session.execute(sa.select(Category.label, grouped.c["count"])
-                              .join(grouped, grouped.c.category_id == Category.id)).all()
-    return _shares(rows)
+    counts = {category_id: count for _, category_id, count in report_tallies.grouped("category", [year],
+                                                                                      ("category_id",))}
+    labels = dict(db.session.execute(sa.select(Category.id, Category.label).where(Category.id.in_(counts))).all())
+    return _shares([(labels.get(category_id, UNKNOWN_AREA), count) for category_id, count in counts.items()])
 
 
-def _by_column(year: int, column) -> list[dict]:
-    """Resident reports per value of `column`, largest first."""
-    rows = db.session.execute(
-        sa.select(column.label("label"), sa.func.count().label("count"))
-        .where(statistics._in_year(Report.received_at, year), Report.channel.in_(RESIDENT_CHANNELS))
-        .group_by(column)).all()
-    return _shares(rows)
+def _wijken(year: int) -> list[dict]:
+    rows = report_tallies.grouped("area", [year], ("wijk_code",))
+    return _shares([(wijk or UNKNOWN_AREA, count) for _, wijk, count in rows])
+
+
+def _buurten(year: int) -> list[dict]:
+    """Per buurt within its wijk; a buurt is small enough that its count is shown as "< 5" below the threshold."""
+    rows = report_tallies.grouped("area", [year], ("wijk_code", "buurt_code"))
+    return _shares([(f"{wijk or UNKNOWN_AREA} · {buurt or UNKNOWN_AREA}", count) for _, wijk, buurt, count in rows])
 
 
 def _shares(rows) -> list[dict]:
@@ -89,41 +87,23 @@ def _shares(rows) -> list[dict]:
     return [{"label": label, "count": count, "percent": statistics.percent(count, total)} for label, count in ordered]
 
 
-def _duration(year: int, interval, received, *conditions) -> Duration:
-    where = [statistics._in_year(received, year), *conditions]
-    if db.engine.dialect.name == "postgresql":
-        days = sa.extract("epoch", interval) / SECONDS_PER_DAY
-        count, median, p90 = db.session.execute(sa.select(
-            sa.func.count(), sa.func.percentile_cont(0.5).within_group(days),
-            sa.func.percentile_cont(0.9).within_group(days)).where(*where)).one()
-        return Duration(count, _rounded(median), _rounded(p90))
-    seconds = _sqlite_seconds(interval)
-    values = sorted(db.session.scalars(sa.select(seconds).where(*where)))
-    return _from_values([value / SECONDS_PER_DAY for value in values])
+def time_to_triage(years: list[int]) -> dict[int, Duration]:
+    """From receipt to triage for triaged resident reports received in each of `years`."""
+    histograms: dict[int, list[tuple[int, int]]] = {year: [] for year in years}
+    for year, minutes, count in report_tallies.grouped("triage", years, ("minutes",)):
+        if year in histograms:
+            histograms[year].append((minutes, count))
+    return {year: Duration.of(histogram) for year, histogram in histograms.items()}
 
 
-def _case_duration(year: int) -> Duration:
+def _time_to_close(year: int) -> Duration:
     """From the first report or registration to closing, for cases received in `year` and closed."""
-    return _duration(year, Case.closed_at - Case.received_at, Case.received_at, Case.closed_at.is_not(None),
-                     Case.status != "merged")
-
-
-def _sqlite_seconds(interval) -> sa.ColumnElement:
-    left, right = interval.left, interval.right
-    return (sa.func.julianday(left) - sa.func.julianday(right)) * SECONDS_PER_DAY
-
-
-def _from_values(days: list[float]) -> Duration:
-    if not days:
-        return Duration(0, None, None)
-    if len(days) == 1:
-        return Duration(1, _rounded(days[0]), _rounded(days[0]))
-    cuts = quantiles(days, n=10, method="inclusive")  # the same linear interpolation as percentile_cont
-    return Duration(len(days), _rounded(quantiles(days, n=2, method="inclusive")[0]), _rounded(cuts[8]))
-
-
-def _rounded(value) -> float | None:
-    return None if value is None else round(float(value), 1)
+    minutes = durations.elapsed_minutes(Case.closed_at, Case.received_at)
+    rows = db.session.execute(
+        sa.select(minutes, sa.func.count())
+        .where(statistics._in_year(Case.received_at, year), Case.closed_at.is_not(None), Case.status != "merged")
+        .group_by(minutes)).all()
+    return Duration.of([tuple(row) for row in rows])
 
 
 def paragraph(document: dict) -> dict:

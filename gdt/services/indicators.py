@@ -15,7 +15,7 @@ import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -25,8 +25,7 @@ from gdt.db import AMSTERDAM, db, utcnow
 from gdt.models import Case, Indicator, IndicatorTarget, IndicatorValue, Report, User
 from gdt.models.indicators import (COMPARATOR_SYMBOLS, COMPARATORS, COMPUTED_SOURCES, INDICATOR_SOURCES,
                                    INDICATOR_UNITS, VALUE_PRECISION, VALUE_SCALE)
-from gdt.models.reports import RESIDENT_CHANNELS
-from gdt.services import audit
+from gdt.services import audit, funnel, report_tallies
 from gdt.services.errors import NotFound, ServiceError, ValidationFailed
 # The file-reading half of the report import: CSV dialects, BOM, XLSX cells, the problem types.
 from gdt.services.import_file import ImportFailed, ImportProblem, cell_text, read_table
@@ -58,8 +57,6 @@ TARGET_YEARS_AHEAD = 20
 MAX_YEARS = 10  # columns the table shows at most
 IMPORT_COLUMNS = ("indicator", "year", "value", "note")
 IMPORT_REQUIRED = ("indicator", "year", "value")
-ONE_DECIMAL = Decimal("0.1")
-MS_PER_DAY = Decimal(86_400_000)
 
 
 # --- the table -----------------------------------------------------------------------------------
@@ -183,9 +180,9 @@ def computed_values(sources: Iterable[str], years: Iterable[int]) -> dict[str, d
         counts = dict(_case_counts(years))
         result["cases_total"] = {year: Decimal(counts.get(year, 0)) for year in years}
     if "median_days_to_triage" in sources:
-        result["median_days_to_triage"] = {
-            year: (Decimal(median_ms) / MS_PER_DAY).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
-            for year, median_ms in _median_triage_ms(years) if median_ms is not None}
+        result["median_days_to_triage"] = {year: duration.median_days
+                                           for year, duration in funnel.time_to_triage(years).items()
+                                           if duration.median_days is not None}
     return result
 
 
@@ -223,14 +220,14 @@ def _year_of(column: sa.ColumnElement, years: list[int]) -> tuple[sa.ColumnEleme
 
 
 def _report_counts(years: list[int]) -> list[tuple[int, int, int, int]]:
-    """(year, resident reports, of which triaged, of which escalated): one GROUP BY for every year."""
-    year, in_range = _year_of(Report.received_at, years)
-    rows = (sa.select(year.label("year"), Report.triage_outcome.label("outcome"))
-            .where(in_range, Report.channel.in_(RESIDENT_CHANNELS)).subquery())
-    query = (sa.select(rows.c.year, sa.func.count(), sa.func.count(rows.c.outcome),
-                       sa.func.count(sa.case((rows.c.outcome == "escalated", 1))))
-             .group_by(rows.c.year))
-    return [tuple(row) for row in db.session.execute(query) if row[0] in years]
+    """(year, resident reports, of which triaged, of which escalated) from the report tallies, every year at once."""
+    totals: dict[int, list[int]] = {year: [0, 0, 0] for year in years}
+    for year, outcome, count in report_tallies.grouped("funnel", years, ("triage_outcome",)):
+        if year in totals:
+            totals[year][0] += count
+            totals[year][1] += count if outcome is not None else 0
+            totals[year][2] += count if outcome == "escalated" else 0
+    return [(year, *counts) for year, counts in totals.items() if counts[0]]
 
 
 def _case_counts(years: list[int]) -> list[tuple[int, int]]:
@@ -238,35 +235,6 @@ def _case_counts(years: list[int]) -> list[tuple[int, int]]:
     year, in_range = _year_of(Case.received_at, years)
     rows = sa.select(year.label("year")).where(in_range, Case.status != "merged").subquery()
     query = sa.select(rows.c.year, sa.func.count()).group_by(rows.c.year)
-    return [tuple(row) for row in db.session.execute(query) if row[0] in years]
-
-
-def _median_triage_ms(years: list[int]) -> list[tuple[int, float | None]]:
-    """(year, median of triaged_at − received_at in milliseconds) over triaged resident reports.
-
-    Both databases compute the median in SQL, over whole milliseconds so they agree exactly:
-    PostgreSQL with percentile_cont(0.5) WITHIN GROUP; SQLite (no percentile function) with window
-    functions — the middle row, or the mean of the two middle rows, by ROW_NUMBER within the year.
-    (SQLite's julianday keeps milliseconds; PostgreSQL rounds microseconds: they can differ by 1 ms.)
-    """
-    year, in_range = _year_of(Report.received_at, years)
-    where = (in_range, Report.channel.in_(RESIDENT_CHANNELS), Report.triage_outcome.is_not(None))
-    if db.session.get_bind().dialect.name == "postgresql":
-        elapsed = sa.func.round(sa.extract("epoch", Report.triaged_at - Report.received_at) * 1000)
-        rows = sa.select(year.label("year"), sa.cast(elapsed, sa.Float).label("ms")).where(*where).subquery()
-        query = (sa.select(rows.c.year, sa.func.percentile_cont(0.5).within_group(rows.c.ms))
-                 .group_by(rows.c.year))
-    else:
-        elapsed = sa.func.round((sa.func.julianday(Report.triaged_at) - sa.func.julianday(Report.received_at))
-                                * 86_400_000)
-        rows = sa.select(year.label("year"), sa.cast(elapsed, sa.Integer).label("ms")).where(*where).subquery()
-        ranked = sa.select(
-            rows.c.year, rows.c.ms,
-            sa.func.row_number().over(partition_by=rows.c.year, order_by=rows.c.ms).label("position"),
-            sa.func.count().over(partition_by=rows.c.year).label("n"),
-        ).subquery()
-        middle = sa.or_(ranked.c.position == (ranked.c.n + 1) // 2, ranked.c.position == (ranked.c.n + 2) // 2)
-        query = (sa.select(ranked.c.year, sa.func.avg(ranked.c.ms)).where(middle).group_by(ranked.c.year))
     return [tuple(row) for row in db.session.execute(query) if row[0] in years]
 
 

@@ -1,7 +1,8 @@
 """Yearly statistics (DESIGN §6): the funnel from resident report to GDT case, as aggregates only.
 
-The database counts (two GROUP BY queries over the covering indexes `ix_reports_statistics` and
-`ix_cases_statistics`); Python only shapes the handful of grouped rows into the document. The
+The database counts: resident reports from the tallies the database keeps per month
+(gdt.services.report_tallies), cases with one GROUP BY over the covering index `ix_cases_statistics`;
+Python only shapes the handful of grouped rows into the document. The
 document holds keys, labels and counts, never personal data, so managers may see all of it.
 """
 import csv
@@ -19,7 +20,7 @@ from gdt.labels import CHANNEL_LABELS, MODE_LABELS, OUTCOME_LABELS, SOURCE_LABEL
 from gdt.models import Case, Partner, Report, User
 from gdt.models.cases import CASE_SOURCES
 from gdt.models.reports import RESIDENT_CHANNELS
-from gdt.services import audit
+from gdt.services import audit, report_tallies
 from gdt.services.errors import NotFound
 from workflows import CASE_MODES, TRIAGE_OUTCOMES
 
@@ -71,22 +72,15 @@ def _in_year(column: sa.ColumnElement, year: int) -> sa.ColumnElement[bool]:
 
 
 def _report_counts(year: int) -> list[dict]:
-    """Resident reports per channel × outcome × partner: one index-only scan, a few dozen rows at most.
-
-    Grouping first and joining the partner names afterwards keeps the join off the scanned rows.
-    """
-    grouped = (
-        sa.select(Report.channel, Report.triage_outcome, Report.referred_partner_id, sa.func.count().label("count"))
-        .where(_in_year(Report.received_at, year), Report.channel != "partner")
-        .group_by(Report.channel, Report.triage_outcome, Report.referred_partner_id)
-        .subquery()
-    )
-    query = (
-        sa.select(grouped.c.channel, grouped.c.triage_outcome.label("outcome"), Partner.key.label("partner"),
-                  Partner.name.label("partner_name"), grouped.c["count"])
-        .outerjoin(Partner, Partner.id == grouped.c.referred_partner_id)
-    )
-    return [dict(row._mapping) for row in db.session.execute(query)]
+    """Resident reports per channel × outcome × partner (gdt.services.report_tallies); partner names joined after."""
+    rows = report_tallies.grouped("funnel", [year], ("channel", "triage_outcome", "referred_partner_id"))
+    partner_ids = {row.referred_partner_id for row in rows} - {None}
+    partners = {id_: (key, name) for id_, key, name in db.session.execute(
+        sa.select(Partner.id, Partner.key, Partner.name).where(Partner.id.in_(partner_ids)))} if partner_ids else {}
+    return [{"channel": row.channel, "outcome": row.triage_outcome,
+             "partner": partners.get(row.referred_partner_id, (None, None))[0],
+             "partner_name": partners.get(row.referred_partner_id, (None, None))[1], "count": row.count}
+            for row in rows]
 
 
 def _case_counts(year: int) -> list[dict]:

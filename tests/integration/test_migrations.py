@@ -41,3 +41,27 @@ def test_check_constraints_are_named_in_the_database(fresh_database_url, tmp_pat
     engine.dispose()
     assert {"ck_reports_referred_has_partner", "ck_reports_triaged_unless_received",
             "ck_reports_anonymous_has_no_details"} <= names
+
+
+def test_the_tallies_migration_counts_existing_reports_and_then_keeps_counting(fresh_database_url, tmp_path):
+    """Reports from before the tallies are counted by the migration; the triggers count every change after it."""
+    assert _flask("db", "upgrade", "eec93557b781", url=fresh_database_url, tmp_path=tmp_path).returncode == 0
+    engine = sa.create_engine(fresh_database_url)
+    report = ("INSERT INTO reports (reference, channel, received_at, status, category_id, postcode, house_number, "
+              "reporter_is_anonymous, reporter_may_contact, version, created_at, updated_at) VALUES "
+              "(:reference, 'app', :at, 'received', 1, '5611AB', 1, true, false, 1, :at, :at)")
+    at = "2025-12-31 23:30:00"  # UTC: 1 January 2026, 00:30 in Amsterdam
+    with engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO categories (id, key, label, position, is_active) "
+                                   "VALUES (1, 'geluid', 'Geluid', 0, true)"))
+        connection.execute(sa.text(report), {"reference": "GDT-2026-000001", "at": at})
+    assert _flask("db", "upgrade", url=fresh_database_url, tmp_path=tmp_path).returncode == 0
+    with engine.begin() as connection:
+        connection.execute(sa.text(report), {"reference": "GDT-2026-000002", "at": at})
+        tallied = connection.execute(sa.text(
+            "SELECT month, sum(count) FROM report_tallies WHERE facet = 'funnel' GROUP BY month")).all()
+    engine.dispose()
+    if engine.dialect.name == "postgresql":
+        assert tallied == [(202601, 2)]
+    else:  # SQLite counts from the reports themselves
+        assert tallied == []

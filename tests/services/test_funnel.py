@@ -1,8 +1,9 @@
 """The funnel beyond §6 on data with known answers: months, categories, wijken, durations, the paragraph."""
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 
 from gdt.db import AMSTERDAM
-from gdt.services import funnel
+from gdt.services import funnel, report_tallies
 from tests.services.test_statistics import build_2026
 
 
@@ -42,8 +43,30 @@ def test_median_and_90th_percentile_of_time_to_triage_and_to_close(make, db):
         make.case("closed", received_at=start, opened_at=start, closed_at=start + timedelta(days=days))
     make.case(received_at=start)  # still open
     result = funnel.yearly_funnel(2026)
-    assert result["time_to_triage"] == funnel.Duration(5, 3.0, 7.6)  # p90 interpolated between 4 and 10
-    assert result["time_to_close"] == funnel.Duration(2, 45.0, 57.0)
+    assert result["time_to_triage"] == funnel.Duration(5, Decimal("3.0"), Decimal("7.6"))  # p90 between 4 and 10
+    assert result["time_to_close"] == funnel.Duration(2, Decimal("45.0"), Decimal("57.0"))
+
+
+def test_durations_count_whole_minutes_alike_on_both_databases(make, db):
+    """59.9 s is 0 minutes, 60 s is 1; the median lies between the two middle minutes (percentile_cont)."""
+    start = datetime(2026, 3, 2, 9, 0, 0, 500_000, tzinfo=timezone.utc)
+    for elapsed in (timedelta(seconds=59, microseconds=400_000), timedelta(minutes=1),
+                    timedelta(hours=36, seconds=59), timedelta(days=3)):
+        make.report("referred", received_at=start).triaged_at = start + elapsed
+    db.session.commit()
+    assert sorted(row[1:] for row in report_tallies.grouped("triage", [2026], ("minutes",))) == [
+        (0, 1), (1, 1), (2160, 1), (4320, 1)]
+    # median = (1 + 2160) / 2 minutes = 0.75 days; p90 = 2160 + 0.7 × 2160 minutes = 2.55 → 2.6 (half up)
+    assert funnel.yearly_funnel(2026)["time_to_triage"] == funnel.Duration(4, Decimal("0.8"), Decimal("2.6"))
+
+
+def test_buurten_within_their_wijk(make):
+    for _ in range(2):
+        make.report(wijk_code="WK077201", buurt_code="BU07720101")
+    make.report(wijk_code="WK077201", buurt_code="BU07720102")
+    make.report(wijk_code=None, buurt_code=None)
+    assert [(row["label"], row["count"]) for row in funnel.yearly_funnel(2026)["buurten"]] == [
+        ("WK077201 · BU07720101", 2), ("WK077201 · BU07720102", 1), ("onbekend · onbekend", 1)]
 
 
 def test_the_paragraph_reads_like_the_annual_report_with_the_exact_figures_beside_it(make):

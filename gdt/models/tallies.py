@@ -1,0 +1,131 @@
+"""Counts of resident reports per Amsterdam month, kept exact by the database itself (PostgreSQL).
+
+The statistics page, its exports and the indicator table read these instead of a year of reports:
+at 10 million reports a year's GROUP BYs over `reports` take seconds, the same over the tallies a
+few milliseconds (bench/README.md). Triggers on `reports` write them, so no code path can forget:
+every INSERT, UPDATE and DELETE adds one delta row per facet key it changes (+1 for the new row's
+keys, −1 for the old row's), grouped per statement through transition tables. Appending deltas
+instead of updating one counter row means concurrent intake never waits on a hot counter and two
+transactions can never deadlock on it; `gdt.services.report_tallies.compact()` regularly merges a
+month's deltas into one row per key. A month's count is the sum of its rows, whether merged yet or not.
+
+Facets (one row per month and key; `''`/0 stand for "not known", the key columns are NOT NULL):
+  funnel    channel × triage outcome × referred partner  (the DESIGN §6 document, the months)
+  category  category
+  area      wijk × buurt (CBS codes as the address service gave them)
+  triage    whole minutes from receipt to triage, for triaged reports (medians, 90th percentiles)
+
+SQLite (development, a single office) has no time zones in SQL and no transition tables; there the
+same figures are grouped from `reports` directly (gdt.services.report_tallies).
+"""
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from gdt.db import db
+from gdt.models.reports import Report
+
+FACETS = ("funnel", "category", "area", "triage")
+
+
+class ReportTally(db.Model):
+    __tablename__ = "report_tallies"
+    __table_args__ = (
+        sa.CheckConstraint(f"facet IN ({', '.join(repr(facet) for facet in FACETS)})", name="facet_known"),
+        sa.Index("ix_report_tallies_facet_month", "facet", "month"),
+        # What compaction looks for: months with deltas not merged yet.
+        sa.Index("ix_report_tallies_pending", "month", "facet", postgresql_where=sa.text("NOT compacted"),
+                 sqlite_where=sa.text("NOT compacted")),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    month: so.Mapped[int]  # yyyymm in Amsterdam time
+    facet: so.Mapped[str] = so.mapped_column(sa.String(10))
+    channel: so.Mapped[str] = so.mapped_column(sa.String(20), server_default="")
+    triage_outcome: so.Mapped[str] = so.mapped_column(sa.String(20), server_default="")
+    referred_partner_id: so.Mapped[int] = so.mapped_column(server_default="0")
+    category_id: so.Mapped[int] = so.mapped_column(server_default="0")
+    wijk_code: so.Mapped[str] = so.mapped_column(sa.String(10), server_default="")
+    buurt_code: so.Mapped[str] = so.mapped_column(sa.String(10), server_default="")
+    minutes: so.Mapped[int] = so.mapped_column(server_default="0")
+    count: so.Mapped[int]
+    compacted: so.Mapped[bool] = so.mapped_column(server_default=sa.false())
+
+
+KEY_COLUMNS = ("month", "facet", "channel", "triage_outcome", "referred_partner_id", "category_id", "wijk_code",
+               "buurt_code", "minutes")
+_KEYS = ", ".join(KEY_COLUMNS)
+
+# The keys one report row counts under: a set-returning function, so the triggers, the rebuild and
+# the check share one definition. Partner registrations (channel 'partner') are not resident reports.
+KEYS_FUNCTION = """
+CREATE OR REPLACE FUNCTION gdt_report_tally_keys(
+    p_received_at timestamp, p_channel text, p_outcome text, p_partner integer, p_category integer,
+    p_wijk text, p_buurt text, p_triaged_at timestamp)
+RETURNS TABLE (month integer, facet text, channel text, triage_outcome text, referred_partner_id integer,
+               category_id integer, wijk_code text, buurt_code text, minutes integer)
+LANGUAGE sql STABLE AS $$
+    SELECT m.month, k.facet, k.channel, k.outcome, k.partner, k.category, k.wijk, k.buurt, k.minutes
+    FROM (SELECT to_char(p_received_at AT TIME ZONE 'UTC' AT TIME ZONE 'Europe/Amsterdam', 'YYYYMM')::integer
+          AS month) AS m
+    CROSS JOIN LATERAL (VALUES
+        ('funnel', p_channel, coalesce(p_outcome, ''), coalesce(p_partner, 0), 0, '', '', 0),
+        ('category', '', '', 0, coalesce(p_category, 0), '', '', 0),
+        ('area', '', '', 0, 0, coalesce(p_wijk, ''), coalesce(p_buurt, ''), 0),
+        ('triage', '', '', 0, 0, '', '', floor(extract(epoch FROM p_triaged_at - p_received_at) / 60)::integer)
+    ) AS k (facet, channel, outcome, partner, category, wijk, buurt, minutes)
+    WHERE p_channel <> 'partner' AND (k.facet <> 'triage' OR p_triaged_at IS NOT NULL)
+$$
+"""
+
+_ROW_ARGUMENTS = ("r.received_at, r.channel::text, r.triage_outcome::text, r.referred_partner_id, r.category_id, "
+                  "r.wijk_code::text, r.buurt_code::text, r.triaged_at")
+
+
+def _delta_insert(rowsets: str) -> str:
+    """INSERT the grouped deltas of `rowsets` (a UNION of (sign, reports row) selections), dropping net zeros."""
+    return f"""
+        INSERT INTO report_tallies ({_KEYS}, count)
+        SELECT k.month, k.facet, k.channel, k.triage_outcome, k.referred_partner_id, k.category_id, k.wijk_code,
+               k.buurt_code, k.minutes, sum(r.sign)
+        FROM ({rowsets}) AS r
+        CROSS JOIN LATERAL gdt_report_tally_keys({_ROW_ARGUMENTS}) AS k
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+        HAVING sum(r.sign) <> 0;"""
+
+
+TRIGGER_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION gdt_report_tallies_track() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        {_delta_insert("SELECT 1 AS sign, * FROM new_rows")}
+    ELSIF TG_OP = 'DELETE' THEN
+        {_delta_insert("SELECT -1 AS sign, * FROM old_rows")}
+    ELSE
+        {_delta_insert("SELECT -1 AS sign, * FROM old_rows UNION ALL SELECT 1, * FROM new_rows")}
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
+
+# Transition tables allow one event per trigger, hence three.
+TRIGGERS = [
+    f"""CREATE TRIGGER report_tallies_{event.lower()} AFTER {event} ON reports
+        REFERENCING {transition} FOR EACH STATEMENT EXECUTE FUNCTION gdt_report_tallies_track()"""
+    for event, transition in (("INSERT", "NEW TABLE AS new_rows"), ("DELETE", "OLD TABLE AS old_rows"),
+                              ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"))
+]
+
+POSTGRESQL_DDL = [KEYS_FUNCTION, TRIGGER_FUNCTION, *TRIGGERS]
+
+
+def _create_triggers(_table, connection, **_kw) -> None:
+    for statement in POSTGRESQL_DDL:
+        connection.execute(sa.text(statement))
+
+
+# `db.create_all()` (tests, the benchmarks) gets the triggers too, once `reports` exists; migrations create
+# them themselves.
+sa.event.listen(Report.__table__, "after_create",
+                lambda table, connection, **kw: connection.dialect.name == "postgresql"
+                and _create_triggers(table, connection))

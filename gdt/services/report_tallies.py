@@ -1,0 +1,168 @@
+"""Resident reports counted per year or month and per facet key (gdt.models.tallies): reading, merging, checking.
+
+`grouped()` is what the statistics read. On PostgreSQL it sums the tallies the triggers keep (a few
+thousand rows for a year, whatever the number of reports); on SQLite it groups the same keys straight
+from `reports`, so both databases give the same rows for the same data.
+"""
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from gdt.db import AMSTERDAM, db
+from gdt.models import Report, ReportTally
+from gdt.models.reports import RESIDENT_CHANNELS
+from gdt.models.tallies import KEY_COLUMNS
+from gdt.services.durations import elapsed_minutes
+
+FACET_KEYS = {
+    "funnel": ("channel", "triage_outcome", "referred_partner_id"),
+    "category": ("category_id",),
+    "area": ("wijk_code", "buurt_code"),
+    "triage": ("minutes",),
+}
+PERIODS = ("year", "month")
+COMPACTION_LOCK = 0x6764_7461  # pg_advisory_xact_lock key: one compaction or rebuild at a time
+
+
+def uses_tallies() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def grouped(facet: str, years: Sequence[int], by: Sequence[str], *, per: str = "year") -> list[sa.Row]:
+    """Rows (period, *by, count) for resident reports received in the span of `years`, grouped in the database.
+
+    `period` is the Amsterdam year, or yyyymm with per="month"; `by` are keys of `facet` (FACET_KEYS),
+    None where unknown. Years between the first and last of `years` are included: callers pick theirs.
+    """
+    if per not in PERIODS or not set(by) <= set(FACET_KEYS[facet]):
+        raise ValueError(f"cannot group {facet} by {per} and {by}")
+    first, last = min(years), max(years)
+    query = _from_tallies(facet, first, last, by, per) if uses_tallies() else _from_reports(facet, first, last, by, per)
+    return db.session.execute(query).all()
+
+
+def _from_tallies(facet: str, first: int, last: int, by: Sequence[str], per: str) -> sa.Select:
+    period = ReportTally.month // 100 if per == "year" else ReportTally.month
+    keys = [_unknown_as_none(name) for name in by]
+    total = sa.func.sum(ReportTally.count)
+    return (sa.select(period.label("period"), *keys, total.label("count"))
+            .where(ReportTally.facet == facet, ReportTally.month.between(first * 100 + 1, last * 100 + 12))
+            .group_by(period, *keys)
+            .having(total != 0))
+
+
+def _unknown_as_none(name: str) -> sa.ColumnElement:
+    column = getattr(ReportTally, name)
+    if name == "minutes":  # zero minutes is a duration, not "unknown"
+        return column.label(name)
+    return sa.func.nullif(column, 0 if name.endswith("_id") else "").label(name)
+
+
+def _from_reports(facet: str, first: int, last: int, by: Sequence[str], per: str) -> sa.Select:
+    period = _period_case(Report.received_at, first, last, per)
+    expressions = {
+        "channel": Report.channel, "triage_outcome": Report.triage_outcome,
+        "referred_partner_id": Report.referred_partner_id, "category_id": Report.category_id,
+        "wijk_code": Report.wijk_code, "buurt_code": Report.buurt_code,
+        "minutes": elapsed_minutes(Report.triaged_at, Report.received_at),
+    }
+    keys = [expressions[name].label(name) for name in by]
+    start, end = _month_start(first, 1), _month_start(last + 1, 1)
+    conditions = [Report.received_at >= start, Report.received_at < end, Report.channel.in_(RESIDENT_CHANNELS)]
+    if facet == "triage":
+        conditions.append(Report.triaged_at.is_not(None))
+    return sa.select(period.label("period"), *keys, sa.func.count().label("count")).where(*conditions).group_by(
+        period, *keys)
+
+
+def _period_case(column: sa.ColumnElement, first: int, last: int, per: str) -> sa.ColumnElement[int]:
+    """The Amsterdam year (or yyyymm) of `column` as a CASE over the period boundaries in UTC.
+
+    SQLite has no time zones; within [1 Jan first, 1 Jan after last) the first `column < next
+    boundary` that holds names the period.
+    """
+    if per == "year":
+        periods = [(year, _month_start(year + 1, 1)) for year in range(first, last + 1)]
+    else:
+        periods = [(year * 100 + month, _month_start(year + month // 12, month % 12 + 1))
+                   for year in range(first, last + 1) for month in range(1, 13)]
+    return sa.case(*[(column < boundary, sa.literal(key)) for key, boundary in periods])
+
+
+def _month_start(year: int, month: int) -> datetime:
+    return datetime(year, month, 1, tzinfo=AMSTERDAM)
+
+
+# --- Keeping the tallies (PostgreSQL) --------------------------------------------------------------
+
+_KEYS = ", ".join(KEY_COLUMNS)
+_REPORT_KEYS = f"""
+    SELECT k.*
+    FROM reports AS r
+    CROSS JOIN LATERAL gdt_report_tally_keys(r.received_at, r.channel::text, r.triage_outcome::text,
+                                             r.referred_partner_id, r.category_id, r.wijk_code::text,
+                                             r.buurt_code::text, r.triaged_at) AS k"""
+
+COMPACT = f"""
+WITH pending AS (SELECT DISTINCT month, facet FROM report_tallies WHERE NOT compacted),
+     moved AS (DELETE FROM report_tallies AS t USING pending AS p
+               WHERE t.month = p.month AND t.facet = p.facet RETURNING t.*)
+INSERT INTO report_tallies ({_KEYS}, count, compacted)
+SELECT {_KEYS}, sum(count), true FROM moved GROUP BY {_KEYS} HAVING sum(count) <> 0
+"""
+REBUILD = f"""
+INSERT INTO report_tallies ({_KEYS}, count, compacted)
+SELECT {_KEYS}, count(*), true FROM ({_REPORT_KEYS}) AS keys GROUP BY {_KEYS}
+"""
+# Every key whose tallied count differs from a count over `reports` itself.
+DIFFERENCES = f"""
+SELECT coalesce(t.month, r.month) AS month, coalesce(t.facet, r.facet) AS facet,
+       coalesce(t.count, 0) AS tallied, coalesce(r.count, 0) AS counted
+FROM (SELECT {_KEYS}, sum(count) AS count FROM report_tallies GROUP BY {_KEYS} HAVING sum(count) <> 0) AS t
+FULL JOIN (SELECT {_KEYS}, count(*) AS count FROM ({_REPORT_KEYS}) AS keys GROUP BY {_KEYS}) AS r
+    USING ({_KEYS})
+WHERE t.count IS DISTINCT FROM r.count
+ORDER BY 1, 2
+"""
+
+
+@dataclass(frozen=True)
+class Difference:
+    month: int
+    facet: str
+    tallied: int
+    counted: int
+
+
+def compact() -> int:
+    """Merge the deltas of every month that has new ones into one row per key; returns the rows written.
+
+    Runs in the caller's transaction; deltas written meanwhile stay for the next round.
+    """
+    if not uses_tallies():
+        return 0
+    db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(COMPACTION_LOCK)))
+    return db.session.execute(sa.text(COMPACT)).rowcount
+
+
+def rebuild() -> int:
+    """Count every report again (after a restore, or when `check()` found a difference); returns the rows written.
+
+    Writers of reports wait meanwhile (SHARE lock), so nothing changes between the delete and the count.
+    """
+    if not uses_tallies():
+        return 0
+    db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(COMPACTION_LOCK)))
+    db.session.execute(sa.text("LOCK TABLE reports IN SHARE MODE"))
+    db.session.execute(sa.delete(ReportTally))
+    return db.session.execute(sa.text(REBUILD)).rowcount
+
+
+def check() -> list[Difference]:
+    """Every month and facet where the tallies and a fresh count over `reports` disagree (none, normally)."""
+    if not uses_tallies():
+        return []
+    # One statement, one snapshot: the tallies and the reports are compared as of the same moment.
+    return [Difference(*row) for row in db.session.execute(sa.text(DIFFERENCES))]
