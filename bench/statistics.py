@@ -1,18 +1,27 @@
-"""Benchmark: `yearly_statistics(year)` on a large PostgreSQL database against the bare GROUP BY.
+"""Benchmark: what a manager's reporting costs on a large PostgreSQL database, all against one load.
 
 Run from the repository root:
 
-    .venv/bin/python bench/statistics.py [--reports 1000000] [--years 10] [--runs 7]
+    .venv/bin/python bench/statistics.py [--reports 1000000] [--years 10] [--runs 7] [--export-runs 2]
+    .venv/bin/python bench/statistics.py --reports 20000 --skip-export      # a quick run
 
 Starts a throwaway PostgreSQL cluster (tests/postgres.py), creates the schema, loads N reports
 and their cases with the shape of a real GDT year (DESIGN §1) with one INSERT … SELECT over
-generate_series per table, runs VACUUM ANALYZE, shows the query plans and prints median timings.
+generate_series per table, compacts the report tallies (when the app has them), runs VACUUM
+ANALYZE, shows the query plans and times, in turns after a warm-up: `yearly_statistics(year)`
+against the bare GROUP BY, the whole funnel page, and the indicator table over all loaded years.
+Then it streams the anonymous rows export of the busiest year in fresh child processes, for
+time and honest peak memory. One summary table at the end holds every figure.
 """
 import argparse
+import json
 import os
 import platform
+import resource
+import subprocess
 import sys
 import time
+import tracemalloc
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -29,16 +38,21 @@ from flask import Flask  # noqa: E402
 import config  # noqa: E402
 from gdt import create_app  # noqa: E402
 from gdt.db import db  # noqa: E402
-from gdt.services import funnel, reference_data  # noqa: E402
+from gdt.models.indicators import COMPUTED_SOURCES  # noqa: E402
+from gdt.services import exports, funnel, indicators, reference_data, report_tallies  # noqa: E402
 from gdt.services import statistics as stats_service  # noqa: E402
 from tests.postgres import temporary_postgresql  # noqa: E402
+
 
 # The shape of a year (DESIGN §1): ~3 % partner registrations; of resident reports 80 % app,
 # 10 % webform, 10 % phone; 94 % referred (mostly to Ruimtelijk Domein), 6 % escalated; GDT cases
 # 53 % advice / 47 % regie (partner registrations 66 / 34); recent work still open or undecided.
+# Triage takes (u²) × 6 days for uniform u: most within a day or two, a tail up to 6 days (median 1.5,
+# 90th percentile 4.9), so the percentiles have something to find. 95 % of the addresses come from the
+# address service with a CBS wijk (20 in the gemeente) and one of its 5 buurten; 5 % were typed by hand.
 CREATE_GEN = """
 CREATE UNLOGGED TABLE bench_gen (i integer, received_at timestamp, channel text, outcome text, partner_key text,
-                                 mode text)
+                                 mode text, triage_delay interval, wijk_code text, buurt_code text)
 """
 GENERATE = """
 INSERT INTO bench_gen
@@ -52,9 +66,14 @@ SELECT i, received_at,
             WHEN rp < 0.89 THEN 'woningcorporatie' WHEN rp < 0.93 THEN 'ggz' WHEN rp < 0.97 THEN 'wijkteam'
             WHEN rp < 0.985 THEN 'veilig-thuis' WHEN rp < 0.993 THEN 'om' ELSE 'reclassering' END AS partner_key,
        CASE WHEN received_at > %(end)s - interval '30 days' THEN NULL
-            WHEN rm < CASE WHEN rc < 0.03 THEN 0.66 ELSE 0.53 END THEN 'advice' ELSE 'regie' END AS mode
+            WHEN rm < CASE WHEN rc < 0.03 THEN 0.66 ELSE 0.53 END THEN 'advice' ELSE 'regie' END AS mode,
+       (rt ^ 2) * interval '6 days' AS triage_delay,
+       CASE WHEN located THEN 'WK0772' || wijk END AS wijk_code,
+       CASE WHEN located THEN 'BU0772' || wijk || buurt END AS buurt_code
 FROM (SELECT i, %(start)s + random() * (%(end)s - %(start)s) AS received_at,
-             random() AS rc, random() AS ro, random() AS rp, random() AS rm
+             random() AS rc, random() AS ro, random() AS rp, random() AS rm, random() AS rt,
+             random() < 0.95 AS located, lpad((1 + floor(random() * 20))::int::text, 2, '0') AS wijk,
+             lpad((1 + floor(random() * 5))::int::text, 2, '0') AS buurt
       FROM generate_series(1, %(n)s) AS i) AS raw
 """
 LOAD_CASES = """
@@ -68,14 +87,14 @@ FROM (SELECT *, received_at < %(end)s - interval '90 days' AS closed FROM bench_
 """
 LOAD_REPORTS = """
 INSERT INTO reports (id, reference, channel, received_at, status, category_id, description, postcode,
-                     house_number, reporter_is_anonymous, reporter_may_contact, triage_outcome, triaged_at,
-                     referred_partner_id, case_id, version, created_at, updated_at)
+                     house_number, wijk_code, buurt_code, reporter_is_anonymous, reporter_may_contact,
+                     triage_outcome, triaged_at, referred_partner_id, case_id, version, created_at, updated_at)
 SELECT g.i, 'GDT-B-' || lpad(g.i::text, 8, '0'), g.channel, g.received_at,
        CASE WHEN g.outcome IS NULL THEN 'received' WHEN g.outcome = 'escalated' THEN 'escalated'
             WHEN g.received_at < %(end)s - interval '60 days' THEN 'closed' ELSE 'referred' END,
        c.ids[1 + g.i %% array_length(c.ids, 1)], 'Geluidsoverlast in de avond, al enkele weken.',
-       '5611' || chr(65 + g.i %% 26) || chr(65 + (g.i / 26) %% 26), 1 + g.i %% 250, true, false,
-       g.outcome, CASE WHEN g.outcome IS NOT NULL THEN g.received_at + interval '1 day' END,
+       '5611' || chr(65 + g.i %% 26) || chr(65 + (g.i / 26) %% 26), 1 + g.i %% 250, g.wijk_code, g.buurt_code,
+       true, false, g.outcome, CASE WHEN g.outcome IS NOT NULL THEN g.received_at + g.triage_delay END,
        p.id, CASE WHEN g.outcome = 'escalated' THEN g.i END, 1, g.received_at, g.received_at
 FROM bench_gen AS g
 CROSS JOIN (SELECT array_agg(id ORDER BY id) AS ids FROM categories) AS c
@@ -91,6 +110,15 @@ BARE_SAME = [
     """SELECT source, mode, count(*) FROM cases
        WHERE received_at >= %(start)s AND received_at < %(end)s AND status <> 'merged' GROUP BY source, mode""",
 ]
+# The same counts as the service reads them: the report tallies (gdt.models.tallies) and the cases.
+BARE_TALLIES = [
+    """SELECT g.channel, g.triage_outcome, p.key, p.name, g.count
+       FROM (SELECT channel, triage_outcome, referred_partner_id, sum(count) AS count FROM report_tallies
+             WHERE facet = 'funnel' AND period BETWEEN %(first_period)s AND %(last_period)s
+             GROUP BY channel, triage_outcome, referred_partner_id HAVING sum(count) <> 0) AS g
+       LEFT JOIN partners AS p ON p.id = g.referred_partner_id""",
+    BARE_SAME[1],
+]
 # The obvious hand-written alternative: one GROUP BY per breakdown (channels; outcome × partner; cases).
 BARE_THREE = [
     """SELECT channel, count(*) FROM reports
@@ -103,37 +131,68 @@ BARE_THREE = [
 ]
 
 
+# Reports per Amsterdam year, partner registrations included: what the anonymous rows export holds.
+BUSIEST_YEAR = """
+SELECT extract(year FROM received_at AT TIME ZONE 'UTC' AT TIME ZONE 'Europe/Amsterdam')::int AS year, count(*)
+FROM reports GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1
+"""
+# What the generated data looks like in a year, counted without the app: time to triage and addresses.
+DATA_SHAPE = """
+SELECT count(triaged_at),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM triaged_at - received_at) / 86400),
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM triaged_at - received_at) / 86400),
+       count(DISTINCT wijk_code), count(DISTINCT buurt_code), avg((wijk_code IS NULL)::int) * 100
+FROM reports WHERE received_at >= %(start)s AND received_at < %(end)s AND channel <> 'partner'
+"""
+NAME_WIDTH = 60  # the first column of the summary
+
+
 def main() -> None:
     args = _arguments()
+    if args.export_child:
+        url, year, traced = args.export_child
+        print(json.dumps(_export_once(url, int(year), traced=traced == "traced")))
+        return
     with temporary_postgresql("gdt_bench") as url:
-        app = _create_schema(url)
+        app = _bench_app(url)
+        _create_schema(app)
         with psycopg.connect(_conninfo(url)) as connection:
-            load_seconds, vacuum_seconds = _load(connection, args)
+            figures = {"load": _load(connection, args), "compact": _compact_tallies(app),
+                       "vacuum": _vacuum(connection)}
             year = args.first_year + args.years // 2
+            years = list(range(args.first_year, args.first_year + args.years))
             counts = _counts(connection, year)
             with app.app_context():
                 statements = _service_statements(year)
                 _check_same_counts(year, counts)
-                service, same, three = _time(args.runs, lambda: _run_service(year),
-                                             lambda: _run_bare(connection, BARE_SAME, year),
-                                             lambda: _run_bare(connection, BARE_THREE, year))
-                [whole_page] = _time(args.runs, lambda: _run_funnel(year))
+                _create_indicators()
+                figures["service"], figures["tallies"], figures["same"], figures["three"] = _time(
+                    args.runs, lambda: _run_service(year), lambda: _run_bare(connection, BARE_TALLIES, year),
+                    lambda: _run_bare(connection, BARE_SAME, year), lambda: _run_bare(connection, BARE_THREE, year))
+                figures["page"], figures["indicators"] = _time(args.runs, lambda: _run_funnel(year),
+                                                               lambda: _run_indicators(years))
+                table = _run_indicators(years)
             _explain(connection, statements)
+            shape = connection.execute(DATA_SHAPE, _bounds(year)).fetchone()
+            connection.rollback()
             counts["server"] = connection.info.server_version
-            _report(args, year, counts, load_seconds, vacuum_seconds, service, same, three)
-            print(f"{'the whole funnel page (§6 twice, months, categories, wijken, durations)':<52}"
-                  f"{median(whole_page) * 1000:8.1f} ms{min(whole_page) * 1000:8.1f} ms{max(whole_page) * 1000:8.1f} ms")
+            if not args.skip_export:
+                figures["export"] = _time_export(url, *_busiest_year(connection), args.export_runs)
+        _show_data(year, shape, table)
+        _report(args, year, counts, figures)
 
 
-def _create_schema(url: str) -> Flask:
-    """The app's own tables and default partners/categories, as `flask db upgrade` + first start give."""
+def _bench_app(url: str) -> Flask:
     bench_config = type("BenchConfig", (config.Config,), {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
-    app = create_app(bench_config)
+    return create_app(bench_config)
+
+
+def _create_schema(app: Flask) -> None:
+    """The app's own tables and default partners/categories, as `flask db upgrade` + first start give."""
     with app.app_context():
         db.create_all()
         reference_data.ensure_defaults()
         db.session.remove()
-    return app
 
 
 def _arguments() -> argparse.Namespace:
@@ -142,7 +201,16 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--years", type=int, default=10, help="spread over this many years (default 10)")
     parser.add_argument("--first-year", type=int, default=2016, help="first year of data (default 2016)")
     parser.add_argument("--runs", type=int, default=7, help="timed runs after one warm-up (default 7)")
-    return parser.parse_args()
+    parser.add_argument("--export-runs", type=int, default=2,
+                        help="runs of the anonymous rows export, each in a fresh process (default 2)")
+    parser.add_argument("--skip-export", action="store_true", help="leave out the anonymous rows export")
+    # Internal: the parent runs this file again with DATABASE_URL YEAR traced|untraced to stream one export
+    # in a clean process.
+    parser.add_argument("--export-child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.export_runs < 1:
+        parser.error("--export-runs must be at least 1 (use --skip-export to leave the export out)")
+    return args
 
 
 def _conninfo(url: str) -> str:
@@ -160,7 +228,7 @@ def _bounds(year: int) -> dict:
     return {"start": _naive_utc(start), "end": _naive_utc(end)}
 
 
-def _load(connection: psycopg.Connection, args: argparse.Namespace) -> tuple[float, float]:
+def _load(connection: psycopg.Connection, args: argparse.Namespace) -> float:
     params = {"n": args.reports, "start": _bounds(args.first_year)["start"],
               "end": _bounds(args.first_year + args.years - 1)["end"]}
     # The throwaway cluster runs with synchronous_commit=off; until the commit record is flushed,
@@ -177,12 +245,28 @@ def _load(connection: psycopg.Connection, args: argparse.Namespace) -> tuple[flo
         connection.execute("DROP TABLE bench_gen")
         for table in ("reports", "cases"):
             connection.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-    loaded = time.perf_counter()
+    return time.perf_counter() - began
+
+
+def _compact_tallies(app: Flask) -> float:
+    """The tallies' triggers leave delta rows behind a bulk load; merging them is part of loading."""
+    with app.app_context():
+        began = time.perf_counter()
+        report_tallies.compact()
+        db.session.commit()
+        seconds = time.perf_counter() - began
+        db.session.remove()
+    print(f"compact tallies: {seconds:.1f} s")
+    return seconds
+
+
+def _vacuum(connection: psycopg.Connection) -> float:
+    """The whole database, so that the tallies (when there) get planner statistics too."""
+    began = time.perf_counter()
     connection.autocommit = True
-    connection.execute("VACUUM ANALYZE reports")
-    connection.execute("VACUUM ANALYZE cases")
+    connection.execute("VACUUM ANALYZE")
     connection.autocommit = False
-    return loaded - began, time.perf_counter() - loaded
+    return time.perf_counter() - began
 
 
 def _counts(connection: psycopg.Connection, year: int) -> dict:
@@ -200,6 +284,14 @@ def _check_same_counts(year: int, counts: dict) -> None:
         raise SystemExit(f"service and bare SQL disagree for {year}: {document['reports']} vs {counts}")
 
 
+def _create_indicators() -> None:
+    """One indicator per computed source, as an admin would set up the safety plan's table."""
+    for source in COMPUTED_SOURCES:
+        indicators.create_indicator(source.replace("_", "-"), str(indicators.SOURCE_LABELS[source]), source=source,
+                                    actor=None)
+    db.session.remove()
+
+
 def _run_service(year: int) -> dict:
     document = stats_service.yearly_statistics(year)
     db.session.remove()  # what the end of a request does: the connection goes back to the pool
@@ -213,8 +305,14 @@ def _run_funnel(year: int) -> dict:
     return result
 
 
+def _run_indicators(years: list[int]) -> indicators.IndicatorTable:
+    result = indicators.table(years)
+    db.session.remove()
+    return result
+
+
 def _run_bare(connection: psycopg.Connection, queries: list[str], year: int) -> list[list[tuple]]:
-    params = _bounds(year)
+    params = _bounds(year) | {"first_period": year * 100, "last_period": year * 100 + 12}
     with connection.cursor() as cursor:
         results = [cursor.execute(query, params).fetchall() for query in queries]
     connection.rollback()
@@ -232,6 +330,71 @@ def _time(runs: int, *candidates) -> list[list[float]]:
             run()
             taken.append(time.perf_counter() - began)
     return timings
+
+
+def _busiest_year(connection: psycopg.Connection) -> tuple[int, int]:
+    """(year, reports): the largest export there is."""
+    year, count = connection.execute(BUSIEST_YEAR).fetchone()
+    connection.rollback()  # no transaction left idle while the children stream
+    return year, count
+
+
+def _time_export(url: str, year: int, expected_rows: int, runs: int) -> dict:
+    """Each run in a fresh process: ru_maxrss only ever grows, so a process that did the load would hide the export."""
+    results = []
+    for run in range(runs):
+        # The Python heap's peak is the same every run: tracing it once is enough.
+        traced = "traced" if run == 0 else "untraced"
+        child = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--export-child", url, str(year),
+                                traced], stdout=subprocess.PIPE, text=True, check=True)
+        results.append(json.loads(child.stdout.splitlines()[-1]))
+    if any(result["rows"] != expected_rows for result in results):
+        raise SystemExit(f"export of {year} wrote {[result['rows'] for result in results]} rows, "
+                         f"the database holds {expected_rows}")
+    return {"year": year, "runs": results}
+
+
+def _export_once(url: str, year: int, *, traced: bool) -> dict:
+    """Stream `anonymous_rows(year)` to the end as a response would, counting rows and UTF-8 bytes.
+
+    The baseline RSS is taken with the app created and a connection open, as in a web worker that
+    has served a request; what grows after that is the export's own. tracemalloc gets a second pass
+    of its own, after the timed one: tracing every allocation makes the export about 4× slower.
+    """
+    app = _bench_app(url)
+    with app.app_context():
+        db.session.execute(sa.text("SELECT 1"))
+        before = _max_rss_mb()
+        began = time.perf_counter()
+        lines, size = _consume(exports.anonymous_rows(year))
+        seconds = time.perf_counter() - began
+        after = _max_rss_mb()
+        traced_peak = _traced_peak_mb(year) if traced else None
+        db.session.remove()
+    return {"seconds": seconds, "rows": lines - 1, "mb": size / 2**20, "rss_before": before, "rss_after": after,
+            "traced_peak": traced_peak}
+
+
+def _traced_peak_mb(year: int) -> float:
+    """The most the Python heap held at once while the export streamed."""
+    tracemalloc.start()
+    try:
+        _consume(exports.anonymous_rows(year))
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def _consume(lines) -> tuple[int, int]:
+    count = size = 0
+    for line in lines:
+        count += 1
+        size += len(line.encode("utf-8"))
+    return count, size
+
+
+def _max_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
 def _service_statements(year: int) -> list[tuple[str, dict]]:
@@ -258,22 +421,69 @@ def _explain(connection: psycopg.Connection, statements: list[tuple[str, dict]])
     connection.rollback()
 
 
-def _report(args, year, counts, load_seconds, vacuum_seconds, service, same, three) -> None:
-    ms = lambda seconds: f"{seconds * 1000:8.1f} ms"  # noqa: E731
-    row = lambda name, timings: f"{name:<52}{ms(median(timings))}{ms(min(timings))}{ms(max(timings))}"  # noqa: E731
+def _report(args, year, counts, figures) -> None:
     server = f"{counts['server'] // 10000}.{counts['server'] % 10000}"
     print(f"\nmachine: {platform.machine()}, {_cores()} cores, Python {platform.python_version()}, "
           f"PostgreSQL {server}, psycopg {psycopg.__version__}")
-    print(f"loaded {counts['reports']:,} reports and {counts['cases']:,} cases over {args.years} years "
-          f"in {load_seconds:.1f} s (VACUUM ANALYZE {vacuum_seconds:.1f} s)")
+    print(f"loaded {counts['reports']:,} reports and {counts['cases']:,} cases over {args.years} years")
     print(f"year {year}: {counts['year_reports']:,} resident reports, {counts['year_cases']:,} cases")
+    print(f"\n{'once':<{NAME_WIDTH}}{'seconds':>11}")
+    print(f"{'load (INSERT … SELECT, reports + cases)':<{NAME_WIDTH}}{figures['load']:9.1f} s")
+    print(f"{'compact tallies (report_tallies.compact())':<{NAME_WIDTH}}{figures['compact']:9.1f} s")
+    print(f"{'VACUUM ANALYZE':<{NAME_WIDTH}}{figures['vacuum']:9.1f} s")
     title = f"median of {args.runs} runs after a warm-up, in turns"
-    print(f"\n{title:<52}{'median':>11}{'min':>11}{'max':>11}")
-    print(row(f"yearly_statistics({year}) (SQLAlchemy + shaping)", service))
-    print(row("bare SQL, the same 2 GROUP BYs (psycopg)", same))
-    print(row("bare SQL, 3 separate GROUP BYs (psycopg)", three))
-    print(f"\nratio service / bare same queries: {median(service) / median(same):.2f}  (target ≤ 1.2)")
-    print(f"ratio service / bare 3 GROUP BYs:  {median(service) / median(three):.2f}")
+    print(f"\n{title:<{NAME_WIDTH}}{'median':>11}{'min':>11}{'max':>11}")
+    print(_row(f"yearly_statistics({year}) (SQLAlchemy + shaping)", figures["service"]))
+    print(_row("bare SQL, the same counts: tallies + cases (psycopg)", figures["tallies"]))
+    print(_row("bare SQL, the 2 GROUP BYs over reports + cases (psycopg)", figures["same"]))
+    print(_row("bare SQL, 3 separate GROUP BYs over reports + cases", figures["three"]))
+    print(_row(f"the whole funnel page, yearly_funnel({year})", figures["page"]))
+    print(_row(f"indicator table, {len(COMPUTED_SOURCES)} computed indicators × {args.years} years",
+               figures["indicators"]))
+    service = median(figures["service"])
+    print(f"{'  ratio service / bare SQL of the same counts (target ≤ 1.2)':<{NAME_WIDTH}}"
+          f"{service / median(figures['tallies']):8.2f}")
+    print(f"{'  ratio service / bare GROUP BYs over reports':<{NAME_WIDTH}}{service / median(figures['same']):8.2f}")
+    print(f"{'  ratio service / bare 3 GROUP BYs':<{NAME_WIDTH}}{service / median(figures['three']):8.2f}")
+    if "export" in figures:
+        _report_export(figures["export"])
+
+
+def _row(name: str, timings: list[float]) -> str:
+    ms = lambda seconds: f"{seconds * 1000:8.1f} ms"  # noqa: E731
+    return f"{name:<{NAME_WIDTH}}{ms(median(timings))}{ms(min(timings))}{ms(max(timings))}"
+
+
+def _report_export(export: dict) -> None:
+    runs = export["runs"]
+    seconds = [run["seconds"] for run in runs]
+    rows, size = runs[0]["rows"], runs[0]["mb"]
+    title = f"anonymous rows export {export['year']}, {len(runs)} fresh process(es), no warm-up"
+    print(f"\n{title:<{NAME_WIDTH}}{'median':>11}{'min':>11}{'max':>11}")
+    s = lambda value: f"{value:8.1f} s "  # noqa: E731
+    print(f"{'  time to stream every line':<{NAME_WIDTH}}{s(median(seconds))}{s(min(seconds))}{s(max(seconds))}")
+    print(f"{'  rows (data lines, header not counted)':<{NAME_WIDTH}}{rows:>11,}")
+    print(f"{'  written (UTF-8)':<{NAME_WIDTH}}{size:8.1f} MB  ({rows / median(seconds):,.0f} rows/s)")
+    for number, run in enumerate(runs, start=1):
+        growth = run["rss_after"] - run["rss_before"]
+        traced = f", tracemalloc peak {run['traced_peak']:.1f} MB" if run["traced_peak"] is not None else ""
+        print(f"{f'  memory, run {number}: peak RSS before → after (growth)':<{NAME_WIDTH}}"
+              f"{run['rss_before']:8.1f} MB → {run['rss_after']:.1f} MB ({growth:+.1f} MB){traced}")
+
+
+def _show_data(year: int, shape: tuple, table: indicators.IndicatorTable) -> None:
+    """The generated data's shape, and the indicator table that the app computes from it, side by side."""
+    triaged, median_days, p90_days, wijken, buurten, without_wijk = shape
+    print(f"\ndata {year} (bare SQL): time to triage median {median_days:.2f} d, 90th percentile {p90_days:.2f} d "
+          f"over {triaged:,} triaged resident reports; {wijken} wijken, {buurten} buurten, "
+          f"{without_wijk:.1f} % without a wijk")
+    print(f"{'indicator table':<24}" + "".join(f"{shown:>10}" for shown in table.years))
+    for row in table.rows:
+        print(f"  {row.key:<22}" + "".join(f"{_figure(cell.value):>10}" for cell in row.cells))
+
+
+def _figure(value) -> str:
+    return "—" if value is None else f"{value:,}"
 
 
 def _cores() -> int:

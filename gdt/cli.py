@@ -18,8 +18,8 @@ MAX_PRINTED_PROBLEMS = 50  # the exception keeps them all; a terminal full of er
 def register(app: Flask) -> None:
     from worker.relay import outbox_relay  # the relay runs beside the worker, with or without Redis
 
-    for command in (users, api_clients, partners, referrals, reminders, attachments, import_reports, stats, demo,
-                    outbox_relay):
+    for command in (users, api_clients, partners, referrals, reminders, attachments, import_reports, stats, tallies,
+                    demo, outbox_relay):
         app.cli.add_command(command)
 
 
@@ -235,6 +235,44 @@ def stats(year: int, fmt: str) -> None:
     from gdt.services import statistics
     document = statistics.yearly_statistics(year)
     click.echo(statistics.render(document, fmt))
+
+
+@click.group()
+def tallies() -> None:
+    """The report tallies behind the statistics (PostgreSQL; SQLite counts the reports themselves)."""
+
+
+@tallies.command("check")
+def tallies_check() -> None:
+    """Compare the tallies with a fresh count of every report; exit 1 on a difference."""
+    from gdt.services import report_tallies
+    differences = report_tallies.check()
+    for difference in differences:
+        click.echo(f"{difference.period} {difference.facet}: tallied {difference.tallied}, counted {difference.counted}")
+    if differences:
+        _fail(f"{len(differences)} difference(s); `flask tallies rebuild` counts every report again")
+    click.echo("The tallies match the reports." if report_tallies.uses_tallies() else
+               "This database (SQLite) has no tallies: statistics count the reports themselves.")
+
+
+@tallies.command("compact")
+def tallies_compact() -> None:
+    """Merge the triggers' delta rows now (the worker does this every five minutes)."""
+    from gdt.services import report_tallies
+    from gdt.services.transaction import unit_of_work
+    with unit_of_work():
+        written = report_tallies.compact()
+    click.echo(f"Merged into {written} tally rows.")
+
+
+@tallies.command("rebuild")
+def tallies_rebuild() -> None:
+    """Count every report again (after restoring a backup, or when `check` found a difference)."""
+    from gdt.services import report_tallies
+    from gdt.services.transaction import unit_of_work
+    with unit_of_work():
+        written = report_tallies.rebuild()
+    click.echo(f"Rebuilt: {written} tally rows.")
 
 
 @click.command()

@@ -15,7 +15,7 @@ def init_celery(app: Flask) -> Celery:
     celery.conf.beat_schedule = beat_schedule(app.config)
     celery.set_default()
     app.extensions["celery"] = celery
-    from worker.tasks import delivery, outbox, reminders  # noqa: F401  (registers the tasks by name)
+    from worker.tasks import delivery, outbox, reminders, statistics  # noqa: F401  (registers the tasks by name)
     if app.config.get("RUN_SCHEDULER_IN_PROCESS") and app.config["CELERY"].get("task_always_eager"):
         from worker import embedded
         embedded.start(app)

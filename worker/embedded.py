@@ -2,7 +2,8 @@
 
 Without Redis there is no worker and no beat, yet retries must be retried and reminders sent. Every
 interval this thread relays unprocessed outbox messages (which then run in-process), queues due
-delivery retries and, once a day after REMINDER_HOUR, the reminders. Production runs the relay,
+delivery retries and, once a day after REMINDER_HOUR, the reminders; on PostgreSQL it merges the report
+tallies' deltas too. Production runs the relay,
 the worker and beat as their own processes instead.
 """
 import logging
@@ -12,6 +13,7 @@ from flask import Flask
 
 from gdt.db import db
 from gdt.services import outbox, reminders, routing
+from worker.tasks.statistics import compact_tallies
 
 log = logging.getLogger(__name__)
 INTERVAL = 30.0
@@ -31,7 +33,7 @@ def run_once(app: Flask) -> None:
     """One round of periodic work; each step in its own try so one failure does not stop the others."""
     with app.app_context():
         for step in (routing.queue_due_retries, lambda: reminders.due_now() and reminders.queue_daily(),
-                     outbox.relay_once):
+                     outbox.relay_once, compact_tallies):
             try:
                 step()
             except Exception:

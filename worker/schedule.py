@@ -2,11 +2,14 @@
 from celery.schedules import crontab
 
 RETRY_SWEEP_SECONDS = 60
+COMPACT_TALLIES_SECONDS = 300  # deltas of five minutes of work: a few hundred rows to merge
 
 
 def beat_schedule(config) -> dict:
     return {
         "delivery-retry-due": {"task": "gdt.delivery.retry_due", "schedule": float(RETRY_SWEEP_SECONDS)},
+        "statistics-compact-tallies": {"task": "gdt.statistics.compact_tallies",
+                                       "schedule": float(COMPACT_TALLIES_SECONDS)},
         "reminders-daily": {"task": "gdt.reminders.queue_daily",
                             "schedule": crontab(hour=config["REMINDER_HOUR"], minute=0)},
     }

@@ -1,4 +1,4 @@
-"""Counts of resident reports per Amsterdam month, kept exact by the database itself (PostgreSQL).
+"""Counts of resident reports per Amsterdam month or year, kept exact by the database itself (PostgreSQL).
 
 The statistics page, its exports and the indicator table read these instead of a year of reports:
 at 10 million reports a year's GROUP BYs over `reports` take seconds, the same over the tallies a
@@ -7,13 +7,15 @@ every INSERT, UPDATE and DELETE adds one delta row per facet key it changes (+1 
 keys, −1 for the old row's), grouped per statement through transition tables. Appending deltas
 instead of updating one counter row means concurrent intake never waits on a hot counter and two
 transactions can never deadlock on it; `gdt.services.report_tallies.compact()` regularly merges a
-month's deltas into one row per key. A month's count is the sum of its rows, whether merged yet or not.
+period's deltas into one row per key. A count is the sum of its rows, whether merged yet or not.
 
-Facets (one row per month and key; `''`/0 stand for "not known", the key columns are NOT NULL):
-  funnel    channel × triage outcome × referred partner  (the DESIGN §6 document, the months)
-  category  category
-  area      wijk × buurt (CBS codes as the address service gave them)
-  triage    whole minutes from receipt to triage, for triaged reports (medians, 90th percentiles)
+Facets (one row per period and key; `''`/0 stand for "not known", the key columns are NOT NULL):
+  funnel    per month: channel × triage outcome × referred partner  (the DESIGN §6 document, the months)
+  category  per year: category
+  area      per year: wijk × buurt (CBS codes as the address service gave them)
+  triage    per year: whole minutes from receipt to triage, for triaged reports (medians, 90th percentiles)
+Only the funnel is shown per month; the others per year keep their rows few (a year of durations has
+some ten thousand distinct minutes, twelve months of them nearly twelve times as many).
 
 SQLite (development, a single office) has no time zones in SQL and no transition tables; there the
 same figures are grouped from `reports` directly (gdt.services.report_tallies).
@@ -31,14 +33,14 @@ class ReportTally(db.Model):
     __tablename__ = "report_tallies"
     __table_args__ = (
         sa.CheckConstraint(f"facet IN ({', '.join(repr(facet) for facet in FACETS)})", name="facet_known"),
-        sa.Index("ix_report_tallies_facet_month", "facet", "month"),
-        # What compaction looks for: months with deltas not merged yet.
-        sa.Index("ix_report_tallies_pending", "month", "facet", postgresql_where=sa.text("NOT compacted"),
+        sa.Index("ix_report_tallies_facet_period", "facet", "period"),
+        # What compaction looks for: periods with deltas not merged yet.
+        sa.Index("ix_report_tallies_pending", "period", "facet", postgresql_where=sa.text("NOT compacted"),
                  sqlite_where=sa.text("NOT compacted")),
     )
 
     id: so.Mapped[int] = so.mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
-    month: so.Mapped[int]  # yyyymm in Amsterdam time
+    period: so.Mapped[int]  # Amsterdam time: yyyymm for the funnel, yyyy00 (the whole year) for the other facets
     facet: so.Mapped[str] = so.mapped_column(sa.String(10))
     channel: so.Mapped[str] = so.mapped_column(sa.String(20), server_default="")
     triage_outcome: so.Mapped[str] = so.mapped_column(sa.String(20), server_default="")
@@ -51,7 +53,7 @@ class ReportTally(db.Model):
     compacted: so.Mapped[bool] = so.mapped_column(server_default=sa.false())
 
 
-KEY_COLUMNS = ("month", "facet", "channel", "triage_outcome", "referred_partner_id", "category_id", "wijk_code",
+KEY_COLUMNS = ("period", "facet", "channel", "triage_outcome", "referred_partner_id", "category_id", "wijk_code",
                "buurt_code", "minutes")
 _KEYS = ", ".join(KEY_COLUMNS)
 
@@ -61,18 +63,19 @@ KEYS_FUNCTION = """
 CREATE OR REPLACE FUNCTION gdt_report_tally_keys(
     p_received_at timestamp, p_channel text, p_outcome text, p_partner integer, p_category integer,
     p_wijk text, p_buurt text, p_triaged_at timestamp)
-RETURNS TABLE (month integer, facet text, channel text, triage_outcome text, referred_partner_id integer,
+RETURNS TABLE (period integer, facet text, channel text, triage_outcome text, referred_partner_id integer,
                category_id integer, wijk_code text, buurt_code text, minutes integer)
 LANGUAGE sql STABLE AS $$
-    SELECT m.month, k.facet, k.channel, k.outcome, k.partner, k.category, k.wijk, k.buurt, k.minutes
+    SELECT k.period, k.facet, k.channel, k.outcome, k.partner, k.category, k.wijk, k.buurt, k.minutes
     FROM (SELECT to_char(p_received_at AT TIME ZONE 'UTC' AT TIME ZONE 'Europe/Amsterdam', 'YYYYMM')::integer
           AS month) AS m
     CROSS JOIN LATERAL (VALUES
-        ('funnel', p_channel, coalesce(p_outcome, ''), coalesce(p_partner, 0), 0, '', '', 0),
-        ('category', '', '', 0, coalesce(p_category, 0), '', '', 0),
-        ('area', '', '', 0, 0, coalesce(p_wijk, ''), coalesce(p_buurt, ''), 0),
-        ('triage', '', '', 0, 0, '', '', floor(extract(epoch FROM p_triaged_at - p_received_at) / 60)::integer)
-    ) AS k (facet, channel, outcome, partner, category, wijk, buurt, minutes)
+        (m.month, 'funnel', p_channel, coalesce(p_outcome, ''), coalesce(p_partner, 0), 0, '', '', 0),
+        (m.month / 100 * 100, 'category', '', '', 0, coalesce(p_category, 0), '', '', 0),
+        (m.month / 100 * 100, 'area', '', '', 0, 0, coalesce(p_wijk, ''), coalesce(p_buurt, ''), 0),
+        (m.month / 100 * 100, 'triage', '', '', 0, 0, '', '',
+         floor(extract(epoch FROM p_triaged_at - p_received_at) / 60)::integer)
+    ) AS k (period, facet, channel, outcome, partner, category, wijk, buurt, minutes)
     WHERE p_channel <> 'partner' AND (k.facet <> 'triage' OR p_triaged_at IS NOT NULL)
 $$
 """
@@ -85,7 +88,7 @@ def _delta_insert(rowsets: str) -> str:
     """INSERT the grouped deltas of `rowsets` (a UNION of (sign, reports row) selections), dropping net zeros."""
     return f"""
         INSERT INTO report_tallies ({_KEYS}, count)
-        SELECT k.month, k.facet, k.channel, k.triage_outcome, k.referred_partner_id, k.category_id, k.wijk_code,
+        SELECT k.period, k.facet, k.channel, k.triage_outcome, k.referred_partner_id, k.category_id, k.wijk_code,
                k.buurt_code, k.minutes, sum(r.sign)
         FROM ({rowsets}) AS r
         CROSS JOIN LATERAL gdt_report_tally_keys({_ROW_ARGUMENTS}) AS k

@@ -6,9 +6,6 @@ the same GROUP BYs over `reports` on SQLite), so a year of a national deployment
 Durations are grouped per whole minute in the database and their percentiles taken from the groups
 (gdt.services.durations).
 """
-from dataclasses import dataclass
-from decimal import Decimal
-
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
@@ -16,24 +13,12 @@ from flask_babel import force_locale
 from gdt.db import db
 from gdt.models import Case, Category
 from gdt.services import durations, report_tallies, statistics
+from gdt.services.durations import Duration
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
           "november", "december")
 UNKNOWN_AREA = "onbekend"
-
-
-@dataclass(frozen=True)
-class Duration:
-    count: int
-    median_days: Decimal | None
-    p90_days: Decimal | None
-
-    @classmethod
-    def of(cls, histogram: list[tuple[int, int]]) -> "Duration":
-        """From (whole minutes, how many) groups."""
-        return cls(sum(count for _, count in histogram),
-                   durations.in_days(durations.percentile(histogram, 0.5)),
-                   durations.in_days(durations.percentile(histogram, 0.9)))
+NO_DURATIONS = Duration(0, None, None)
 
 
 def yearly_funnel(year: int, document: dict | None = None) -> dict:
@@ -88,22 +73,19 @@ def _shares(rows) -> list[dict]:
 
 
 def time_to_triage(years: list[int]) -> dict[int, Duration]:
-    """From receipt to triage for triaged resident reports received in each of `years`."""
-    histograms: dict[int, list[tuple[int, int]]] = {year: [] for year in years}
-    for year, minutes, count in report_tallies.grouped("triage", years, ("minutes",)):
-        if year in histograms:
-            histograms[year].append((minutes, count))
-    return {year: Duration.of(histogram) for year, histogram in histograms.items()}
+    """From receipt to triage for triaged resident reports received in each of `years` (every year given)."""
+    found = durations.summarize(report_tallies.query("triage", years, ("minutes",)).subquery())
+    return {year: found.get(year, NO_DURATIONS) for year in years}
 
 
 def _time_to_close(year: int) -> Duration:
     """From the first report or registration to closing, for cases received in `year` and closed."""
     minutes = durations.elapsed_minutes(Case.closed_at, Case.received_at)
-    rows = db.session.execute(
-        sa.select(minutes, sa.func.count())
-        .where(statistics._in_year(Case.received_at, year), Case.closed_at.is_not(None), Case.status != "merged")
-        .group_by(minutes)).all()
-    return Duration.of([tuple(row) for row in rows])
+    histogram = (sa.select(sa.literal(year).label("period"), minutes.label("minutes"), sa.func.count().label("count"))
+                 .where(statistics._in_year(Case.received_at, year), Case.closed_at.is_not(None),
+                        Case.status != "merged")
+                 .group_by(minutes))
+    return durations.summarize(histogram.subquery()).get(year, NO_DURATIONS)
 
 
 def paragraph(document: dict) -> dict:

@@ -31,24 +31,29 @@ def uses_tallies() -> bool:
 
 
 def grouped(facet: str, years: Sequence[int], by: Sequence[str], *, per: str = "year") -> list[sa.Row]:
-    """Rows (period, *by, count) for resident reports received in the span of `years`, grouped in the database.
+    """The rows of `query()`."""
+    return db.session.execute(query(facet, years, by, per=per)).all()
 
-    `period` is the Amsterdam year, or yyyymm with per="month"; `by` are keys of `facet` (FACET_KEYS),
-    None where unknown. Years between the first and last of `years` are included: callers pick theirs.
+
+def query(facet: str, years: Sequence[int], by: Sequence[str], *, per: str = "year") -> sa.Select:
+    """(period, *by, count) for resident reports received in the span of `years`, grouped in the database.
+
+    `period` is the Amsterdam year, or yyyymm with per="month" (the funnel only); `by` are keys of `facet`
+    (FACET_KEYS), None where unknown. Years between the first and last of `years` are included: callers
+    pick theirs.
     """
-    if per not in PERIODS or not set(by) <= set(FACET_KEYS[facet]):
+    if per not in PERIODS or (per == "month" and facet != "funnel") or not set(by) <= set(FACET_KEYS[facet]):
         raise ValueError(f"cannot group {facet} by {per} and {by}")
     first, last = min(years), max(years)
-    query = _from_tallies(facet, first, last, by, per) if uses_tallies() else _from_reports(facet, first, last, by, per)
-    return db.session.execute(query).all()
+    return _from_tallies(facet, first, last, by, per) if uses_tallies() else _from_reports(facet, first, last, by, per)
 
 
 def _from_tallies(facet: str, first: int, last: int, by: Sequence[str], per: str) -> sa.Select:
-    period = ReportTally.month // 100 if per == "year" else ReportTally.month
+    period = ReportTally.period // 100 if per == "year" else ReportTally.period
     keys = [_unknown_as_none(name) for name in by]
     total = sa.func.sum(ReportTally.count)
     return (sa.select(period.label("period"), *keys, total.label("count"))
-            .where(ReportTally.facet == facet, ReportTally.month.between(first * 100 + 1, last * 100 + 12))
+            .where(ReportTally.facet == facet, ReportTally.period.between(first * 100, last * 100 + 12))
             .group_by(period, *keys)
             .having(total != 0))
 
@@ -106,9 +111,9 @@ _REPORT_KEYS = f"""
                                              r.buurt_code::text, r.triaged_at) AS k"""
 
 COMPACT = f"""
-WITH pending AS (SELECT DISTINCT month, facet FROM report_tallies WHERE NOT compacted),
+WITH pending AS (SELECT DISTINCT period, facet FROM report_tallies WHERE NOT compacted),
      moved AS (DELETE FROM report_tallies AS t USING pending AS p
-               WHERE t.month = p.month AND t.facet = p.facet RETURNING t.*)
+               WHERE t.period = p.period AND t.facet = p.facet RETURNING t.*)
 INSERT INTO report_tallies ({_KEYS}, count, compacted)
 SELECT {_KEYS}, sum(count), true FROM moved GROUP BY {_KEYS} HAVING sum(count) <> 0
 """
@@ -118,7 +123,7 @@ SELECT {_KEYS}, count(*), true FROM ({_REPORT_KEYS}) AS keys GROUP BY {_KEYS}
 """
 # Every key whose tallied count differs from a count over `reports` itself.
 DIFFERENCES = f"""
-SELECT coalesce(t.month, r.month) AS month, coalesce(t.facet, r.facet) AS facet,
+SELECT coalesce(t.period, r.period) AS period, coalesce(t.facet, r.facet) AS facet,
        coalesce(t.count, 0) AS tallied, coalesce(r.count, 0) AS counted
 FROM (SELECT {_KEYS}, sum(count) AS count FROM report_tallies GROUP BY {_KEYS} HAVING sum(count) <> 0) AS t
 FULL JOIN (SELECT {_KEYS}, count(*) AS count FROM ({_REPORT_KEYS}) AS keys GROUP BY {_KEYS}) AS r
@@ -130,14 +135,14 @@ ORDER BY 1, 2
 
 @dataclass(frozen=True)
 class Difference:
-    month: int
+    period: int
     facet: str
     tallied: int
     counted: int
 
 
 def compact() -> int:
-    """Merge the deltas of every month that has new ones into one row per key; returns the rows written.
+    """Merge the deltas of every period that has new ones into one row per key; returns the rows written.
 
     Runs in the caller's transaction; deltas written meanwhile stay for the next round.
     """
@@ -161,7 +166,7 @@ def rebuild() -> int:
 
 
 def check() -> list[Difference]:
-    """Every month and facet where the tallies and a fresh count over `reports` disagree (none, normally)."""
+    """Every period and facet where the tallies and a fresh count over `reports` disagree (none, normally)."""
     if not uses_tallies():
         return []
     # One statement, one snapshot: the tallies and the reports are compared as of the same moment.

@@ -72,15 +72,15 @@ def _in_year(column: sa.ColumnElement, year: int) -> sa.ColumnElement[bool]:
 
 
 def _report_counts(year: int) -> list[dict]:
-    """Resident reports per channel × outcome × partner (gdt.services.report_tallies); partner names joined after."""
-    rows = report_tallies.grouped("funnel", [year], ("channel", "triage_outcome", "referred_partner_id"))
-    partner_ids = {row.referred_partner_id for row in rows} - {None}
-    partners = {id_: (key, name) for id_, key, name in db.session.execute(
-        sa.select(Partner.id, Partner.key, Partner.name).where(Partner.id.in_(partner_ids)))} if partner_ids else {}
-    return [{"channel": row.channel, "outcome": row.triage_outcome,
-             "partner": partners.get(row.referred_partner_id, (None, None))[0],
-             "partner_name": partners.get(row.referred_partner_id, (None, None))[1], "count": row.count}
-            for row in rows]
+    """Resident reports per channel × outcome × partner (gdt.services.report_tallies), partner names joined to the
+    grouped rows, in one statement."""
+    grouped = report_tallies.query("funnel", [year], ("channel", "triage_outcome", "referred_partner_id")).subquery()
+    query = (
+        sa.select(grouped.c.channel, grouped.c.triage_outcome.label("outcome"), Partner.key.label("partner"),
+                  Partner.name.label("partner_name"), grouped.c["count"])
+        .outerjoin(Partner, Partner.id == grouped.c.referred_partner_id)
+    )
+    return [dict(row._mapping) for row in db.session.execute(query)]
 
 
 def _case_counts(year: int) -> list[dict]:

@@ -59,7 +59,7 @@ def test_the_tallies_migration_counts_existing_reports_and_then_keeps_counting(f
     with engine.begin() as connection:
         connection.execute(sa.text(report), {"reference": "GDT-2026-000002", "at": at})
         tallied = connection.execute(sa.text(
-            "SELECT month, sum(count) FROM report_tallies WHERE facet = 'funnel' GROUP BY month")).all()
+            "SELECT period, sum(count) FROM report_tallies WHERE facet = 'funnel' GROUP BY period")).all()
     engine.dispose()
     if engine.dialect.name == "postgresql":
         assert tallied == [(202601, 2)]

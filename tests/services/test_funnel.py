@@ -1,9 +1,11 @@
 """The funnel beyond §6 on data with known answers: months, categories, wijken, durations, the paragraph."""
+import random
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from statistics import quantiles
 
 from gdt.db import AMSTERDAM
-from gdt.services import funnel, report_tallies
+from gdt.services import durations, funnel, report_tallies
 from tests.services.test_statistics import build_2026
 
 
@@ -43,8 +45,8 @@ def test_median_and_90th_percentile_of_time_to_triage_and_to_close(make, db):
         make.case("closed", received_at=start, opened_at=start, closed_at=start + timedelta(days=days))
     make.case(received_at=start)  # still open
     result = funnel.yearly_funnel(2026)
-    assert result["time_to_triage"] == funnel.Duration(5, Decimal("3.0"), Decimal("7.6"))  # p90 between 4 and 10
-    assert result["time_to_close"] == funnel.Duration(2, Decimal("45.0"), Decimal("57.0"))
+    assert result["time_to_triage"] == durations.Duration(5, Decimal("3.0"), Decimal("7.6"))  # p90 between 4 and 10
+    assert result["time_to_close"] == durations.Duration(2, Decimal("45.0"), Decimal("57.0"))
 
 
 def test_durations_count_whole_minutes_alike_on_both_databases(make, db):
@@ -57,7 +59,7 @@ def test_durations_count_whole_minutes_alike_on_both_databases(make, db):
     assert sorted(row[1:] for row in report_tallies.grouped("triage", [2026], ("minutes",))) == [
         (0, 1), (1, 1), (2160, 1), (4320, 1)]
     # median = (1 + 2160) / 2 minutes = 0.75 days; p90 = 2160 + 0.7 × 2160 minutes = 2.55 → 2.6 (half up)
-    assert funnel.yearly_funnel(2026)["time_to_triage"] == funnel.Duration(4, Decimal("0.8"), Decimal("2.6"))
+    assert funnel.yearly_funnel(2026)["time_to_triage"] == durations.Duration(4, Decimal("0.8"), Decimal("2.6"))
 
 
 def test_buurten_within_their_wijk(make):
@@ -87,3 +89,17 @@ def test_last_year_is_beside_this_one(make):
     make.report(received_at=local(2025, 6, 1, 12))
     result = funnel.yearly_funnel(2026)
     assert (result["previous"]["reports"]["total"], result["document"]["reports"]["total"]) == (1, 15)
+
+
+def test_percentiles_equal_percentile_cont_over_every_minute(make, db):
+    """200 random durations: the percentiles found among the grouped minutes are those of the values themselves."""
+    rng = random.Random(2019)
+    start = datetime(2026, 4, 1, 9, tzinfo=timezone.utc)
+    minutes = [int(rng.random() ** 2 * 6 * 1440) for _ in range(200)]
+    for value in minutes:
+        make.report("referred", received_at=start).triaged_at = start + timedelta(minutes=value, seconds=30)
+    db.session.commit()
+    days = [Decimal(value) / 1440 for value in minutes]
+    cuts = quantiles(days, n=10, method="inclusive")  # percentile_cont's interpolation
+    expected = [Decimal(cut).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) for cut in (cuts[4], cuts[8])]
+    assert funnel.yearly_funnel(2026)["time_to_triage"] == durations.Duration(200, *expected)

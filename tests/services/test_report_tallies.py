@@ -32,6 +32,8 @@ def from_reports(facet, years, by, per):
 
 def assert_tallies_match_the_reports(years=(2025, 2026, 2027)):
     for (facet, by), per in product(GROUPINGS, report_tallies.PERIODS):
+        if per == "month" and facet != "funnel":
+            continue
         grouped = in_order(report_tallies.grouped(facet, years, by, per=per))
         assert grouped == from_reports(facet, years, by, per), (facet, by, per)
     assert report_tallies.check() == []
@@ -106,9 +108,9 @@ def test_compaction_merges_the_deltas_without_changing_a_figure(postgresql_only,
 
 def test_check_finds_a_tampered_tally_and_rebuild_repairs_it(postgresql_only, make):
     make.report(channel="app", received_at=local(2026, 2, 1, 9))
-    db.session.add(ReportTally(month=202602, facet="funnel", channel="app", count=5))
+    db.session.add(ReportTally(period=202602, facet="funnel", channel="app", count=5))
     [difference] = report_tallies.check()
-    assert (difference.month, difference.facet, difference.tallied, difference.counted) == (202602, "funnel", 6, 1)
+    assert (difference.period, difference.facet, difference.tallied, difference.counted) == (202602, "funnel", 6, 1)
     report_tallies.rebuild()
     assert_tallies_match_the_reports()
 
@@ -118,3 +120,5 @@ def test_a_grouping_outside_the_facet_is_refused(db):
         report_tallies.grouped("category", [2026], ("wijk_code",))
     with pytest.raises(ValueError):
         report_tallies.grouped("funnel", [2026], (), per="week")
+    with pytest.raises(ValueError):
+        report_tallies.grouped("triage", [2026], ("minutes",), per="month")

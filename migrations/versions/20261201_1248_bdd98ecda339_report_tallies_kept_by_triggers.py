@@ -1,8 +1,9 @@
-"""Report tallies per Amsterdam month, kept exact by triggers on reports (PostgreSQL); the breakdowns index goes
+"""Report tallies per Amsterdam month or year, kept exact by triggers on reports (PostgreSQL); the breakdowns
+index goes
 
 Revision ID: bdd98ecda339
 Revises: eec93557b781
-Create Date: 2026-12-01 12:46:24.688129
+Create Date: 2026-12-01 12:48:41.609969
 
 """
 from alembic import op
@@ -22,26 +23,27 @@ POSTGRESQL_DDL = [
     """CREATE OR REPLACE FUNCTION gdt_report_tally_keys(
     p_received_at timestamp, p_channel text, p_outcome text, p_partner integer, p_category integer,
     p_wijk text, p_buurt text, p_triaged_at timestamp)
-RETURNS TABLE (month integer, facet text, channel text, triage_outcome text, referred_partner_id integer,
+RETURNS TABLE (period integer, facet text, channel text, triage_outcome text, referred_partner_id integer,
                category_id integer, wijk_code text, buurt_code text, minutes integer)
 LANGUAGE sql STABLE AS $$
-    SELECT m.month, k.facet, k.channel, k.outcome, k.partner, k.category, k.wijk, k.buurt, k.minutes
+    SELECT k.period, k.facet, k.channel, k.outcome, k.partner, k.category, k.wijk, k.buurt, k.minutes
     FROM (SELECT to_char(p_received_at AT TIME ZONE 'UTC' AT TIME ZONE 'Europe/Amsterdam', 'YYYYMM')::integer
           AS month) AS m
     CROSS JOIN LATERAL (VALUES
-        ('funnel', p_channel, coalesce(p_outcome, ''), coalesce(p_partner, 0), 0, '', '', 0),
-        ('category', '', '', 0, coalesce(p_category, 0), '', '', 0),
-        ('area', '', '', 0, 0, coalesce(p_wijk, ''), coalesce(p_buurt, ''), 0),
-        ('triage', '', '', 0, 0, '', '', floor(extract(epoch FROM p_triaged_at - p_received_at) / 60)::integer)
-    ) AS k (facet, channel, outcome, partner, category, wijk, buurt, minutes)
+        (m.month, 'funnel', p_channel, coalesce(p_outcome, ''), coalesce(p_partner, 0), 0, '', '', 0),
+        (m.month / 100 * 100, 'category', '', '', 0, coalesce(p_category, 0), '', '', 0),
+        (m.month / 100 * 100, 'area', '', '', 0, 0, coalesce(p_wijk, ''), coalesce(p_buurt, ''), 0),
+        (m.month / 100 * 100, 'triage', '', '', 0, 0, '', '',
+         floor(extract(epoch FROM p_triaged_at - p_received_at) / 60)::integer)
+    ) AS k (period, facet, channel, outcome, partner, category, wijk, buurt, minutes)
     WHERE p_channel <> 'partner' AND (k.facet <> 'triage' OR p_triaged_at IS NOT NULL)
 $$""",
     """CREATE OR REPLACE FUNCTION gdt_report_tallies_track() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
 
-        INSERT INTO report_tallies (month, facet, channel, triage_outcome, referred_partner_id, category_id, wijk_code, buurt_code, minutes, count)
-        SELECT k.month, k.facet, k.channel, k.triage_outcome, k.referred_partner_id, k.category_id, k.wijk_code,
+        INSERT INTO report_tallies (period, facet, channel, triage_outcome, referred_partner_id, category_id, wijk_code, buurt_code, minutes, count)
+        SELECT k.period, k.facet, k.channel, k.triage_outcome, k.referred_partner_id, k.category_id, k.wijk_code,
                k.buurt_code, k.minutes, sum(r.sign)
         FROM (SELECT 1 AS sign, * FROM new_rows) AS r
         CROSS JOIN LATERAL gdt_report_tally_keys(r.received_at, r.channel::text, r.triage_outcome::text, r.referred_partner_id, r.category_id, r.wijk_code::text, r.buurt_code::text, r.triaged_at) AS k
@@ -49,8 +51,8 @@ BEGIN
         HAVING sum(r.sign) <> 0;
     ELSIF TG_OP = 'DELETE' THEN
 
-        INSERT INTO report_tallies (month, facet, channel, triage_outcome, referred_partner_id, category_id, wijk_code, buurt_code, minutes, count)
-        SELECT k.month, k.facet, k.channel, k.triage_outcome, k.referred_partner_id, k.category_id, k.wijk_code,
+        INSERT INTO report_tallies (period, facet, channel, triage_outcome, referred_partner_id, category_id, wijk_code, buurt_code, minutes, count)
+        SELECT k.period, k.facet, k.channel, k.triage_outcome, k.referred_partner_id, k.category_id, k.wijk_code,
                k.buurt_code, k.minutes, sum(r.sign)
         FROM (SELECT -1 AS sign, * FROM old_rows) AS r
         CROSS JOIN LATERAL gdt_report_tally_keys(r.received_at, r.channel::text, r.triage_outcome::text, r.referred_partner_id, r.category_id, r.wijk_code::text, r.buurt_code::text, r.triaged_at) AS k
@@ -58,8 +60,8 @@ BEGIN
         HAVING sum(r.sign) <> 0;
     ELSE
 
-        INSERT INTO report_tallies (month, facet, channel, triage_outcome, referred_partner_id, category_id, wijk_code, buurt_code, minutes, count)
-        SELECT k.month, k.facet, k.channel, k.triage_outcome, k.referred_partner_id, k.category_id, k.wijk_code,
+        INSERT INTO report_tallies (period, facet, channel, triage_outcome, referred_partner_id, category_id, wijk_code, buurt_code, minutes, count)
+        SELECT k.period, k.facet, k.channel, k.triage_outcome, k.referred_partner_id, k.category_id, k.wijk_code,
                k.buurt_code, k.minutes, sum(r.sign)
         FROM (SELECT -1 AS sign, * FROM old_rows UNION ALL SELECT 1, * FROM new_rows) AS r
         CROSS JOIN LATERAL gdt_report_tally_keys(r.received_at, r.channel::text, r.triage_outcome::text, r.referred_partner_id, r.category_id, r.wijk_code::text, r.buurt_code::text, r.triaged_at) AS k
@@ -78,20 +80,20 @@ $$""",
 ]
 
 # Every existing report counted once, before the triggers count what comes next.
-BACKFILL = """INSERT INTO report_tallies (month, facet, channel, triage_outcome, referred_partner_id, category_id, wijk_code, buurt_code, minutes, count, compacted)
-SELECT month, facet, channel, triage_outcome, referred_partner_id, category_id, wijk_code, buurt_code, minutes, count(*), true FROM (
+BACKFILL = """INSERT INTO report_tallies (period, facet, channel, triage_outcome, referred_partner_id, category_id, wijk_code, buurt_code, minutes, count, compacted)
+SELECT period, facet, channel, triage_outcome, referred_partner_id, category_id, wijk_code, buurt_code, minutes, count(*), true FROM (
     SELECT k.*
     FROM reports AS r
     CROSS JOIN LATERAL gdt_report_tally_keys(r.received_at, r.channel::text, r.triage_outcome::text,
                                              r.referred_partner_id, r.category_id, r.wijk_code::text,
-                                             r.buurt_code::text, r.triaged_at) AS k) AS keys GROUP BY month, facet, channel, triage_outcome, referred_partner_id, category_id, wijk_code, buurt_code, minutes"""
+                                             r.buurt_code::text, r.triaged_at) AS k) AS keys GROUP BY period, facet, channel, triage_outcome, referred_partner_id, category_id, wijk_code, buurt_code, minutes"""
 
 
 def upgrade():
     # ### commands auto generated by Alembic - please adjust! ###
     op.create_table('report_tallies',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('month', sa.Integer(), nullable=False),
+    sa.Column('period', sa.Integer(), nullable=False),
     sa.Column('facet', sa.String(length=10), nullable=False),
     sa.Column('channel', sa.String(length=20), server_default='', nullable=False),
     sa.Column('triage_outcome', sa.String(length=20), server_default='', nullable=False),
@@ -106,8 +108,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_report_tallies'))
     )
     with op.batch_alter_table('report_tallies', schema=None) as batch_op:
-        batch_op.create_index('ix_report_tallies_facet_month', ['facet', 'month'], unique=False)
-        batch_op.create_index('ix_report_tallies_pending', ['month', 'facet'], unique=False, postgresql_where=sa.text('NOT compacted'), sqlite_where=sa.text('NOT compacted'))
+        batch_op.create_index('ix_report_tallies_facet_period', ['facet', 'period'], unique=False)
+        batch_op.create_index('ix_report_tallies_pending', ['period', 'facet'], unique=False, postgresql_where=sa.text('NOT compacted'), sqlite_where=sa.text('NOT compacted'))
 
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reports_breakdowns'))
@@ -132,7 +134,7 @@ def downgrade():
 
     with op.batch_alter_table('report_tallies', schema=None) as batch_op:
         batch_op.drop_index('ix_report_tallies_pending', postgresql_where=sa.text('NOT compacted'), sqlite_where=sa.text('NOT compacted'))
-        batch_op.drop_index('ix_report_tallies_facet_month')
+        batch_op.drop_index('ix_report_tallies_facet_period')
 
     op.drop_table('report_tallies')
     # ### end Alembic commands ###
