@@ -1,7 +1,10 @@
 """Exports of the yearly statistics (issue 6 part 5): what the page shows, and anonymous data for BI tools.
 
-* `csv_bytes`, `xlsx_bytes`, `pdf_bytes`: the statistics document (DESIGN §6) as a file. All three
-  carry the rows of `statistics.render(document, "csv")`, so they can never disagree with the CLI.
+* `csv_bytes`, `xlsx_bytes`, `pdf_bytes`: the statistics page as a file, built from
+  `funnel.yearly_funnel(year)`: the DESIGN §6 document, then last year's, the annual-report paragraph,
+  the months, categories, wijken, buurten (small counts as "< 5") and durations. The CSV and XLSX
+  begin with exactly the rows of `statistics.render(document, "csv")`, so they can never disagree
+  with the CLI; the PDF shows the same figures as tables, with charts.
 * `anonymous_rows(year)`: one CSV line per report received in the year (Amsterdam time) with keys,
   area codes and durations only — no names, contact details, addresses, descriptions or
   references — streamed from a server-side cursor, so a million rows take constant memory.
@@ -22,16 +25,19 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from datetime import datetime, timezone
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import render_template
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale, format_datetime, gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from gdt.db import AMSTERDAM, db, utcnow
 from gdt.models import Case, Category, Partner, Report, User
 from gdt.models.reports import CHANNELS
-from gdt.services import audit, charts, statistics
+from gdt.services import audit, charts, funnel, statistics
+from gdt.services.durations import Duration
 from gdt.services.errors import NotFound
 from workflows import TRIAGE_OUTCOMES
 
@@ -48,6 +54,21 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _RISKY_FIRST = frozenset((*FORMULA_START, " "))
 _PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_SLUG = re.compile(r"[^a-z0-9]+")
+PREVIOUS = "previous."  # section prefix of last year's §6 rows in the CSV
+DURATIONS = ("time_to_triage", "time_to_close")
+DURATION_ROWS = (("count", _l("Aantal")), ("median_days", _l("Mediaan (dagen)")),
+                 ("p90_days", _l("90e percentiel (dagen)")))
+DURATION_LABELS = {"time_to_triage": _l("Ontvangst tot triage"),
+                   "time_to_close": _l("Eerste melding tot sluiten casus")}
+COMPARED = (  # the page's comparison with last year: label, and where the figure sits in a §6 document
+    (_l("Meldingen van bewoners"), ("reports", "total")),
+    (_l("Beoordeeld"), ("triage", "triaged")),
+    (_l("Nog niet beoordeeld"), ("triage", "open")),
+    (_l("Casussen uit meldingen"), ("gdt", "from_reports", "total")),
+    (_l("Alle GDT-casussen"), ("gdt", "all_cases", "total")),
+)
+NOTHING = "–"  # a duration without any case or report to measure
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -63,7 +84,7 @@ def export_statistics(year: int, fmt: str, *, actor: User) -> bytes:
     if fmt not in builders:
         raise ValueError(f"unknown format {fmt!r}")
     _check_year(year)
-    data = builders[fmt](statistics.yearly_statistics(year))
+    data = builders[fmt](funnel.yearly_funnel(year))
     record_export(actor, year, fmt)
     return data
 
@@ -92,39 +113,42 @@ def _check_year(year: int) -> None:
 
 
 # --- What the page shows -------------------------------------------------------------------------
+# The builders take `funnel.yearly_funnel(year)`: the §6 document under "document" and the page's extras.
 
-def csv_bytes(document: dict) -> bytes:
-    """`flask stats YEAR --format csv`, UTF-8, with formula-looking text cells neutralised."""
+def csv_bytes(page: dict) -> bytes:
+    """`flask stats YEAR --format csv`, then the page's other sections; UTF-8, formula-looking text neutralised."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    for row in _statistics_rows(document):
+    for row in _statistics_rows(page):
         writer.writerow([cell if _PLAIN_NUMBER.fullmatch(cell) else safe_text(cell) for cell in row])
     return out.getvalue().encode("utf-8")
 
 
-def xlsx_bytes(document: dict) -> bytes:
-    """One sheet "Statistieken": the CSV's header and rows; counts as numbers, percent as a number shown 0.0."""
+def xlsx_bytes(page: dict) -> bytes:
+    """One sheet "Statistieken": the CSV's header and rows; figures as numbers, "< 5" and every label as text."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    header, *rows = _statistics_rows(document)
+    header, *rows = _statistics_rows(page)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
-    workbook.properties.title = f"GDT-statistieken {document['year']}"
+    workbook.properties.title = f"GDT-statistieken {page['document']['year']}"
     workbook.properties.creator = "GDT"
     for column, name in enumerate(header, start=1):
         _text_cell(sheet.cell(row=1, column=column), name).font = Font(bold=True)
     for row_number, row in enumerate(rows, start=2):
         for column, (name, value) in enumerate(zip(header, row), start=1):
             cell = sheet.cell(row=row_number, column=column)
-            if name in NUMERIC_COLUMNS:
-                if value != "":
-                    cell.value = int(value) if name == "count" else float(value)
-                    cell.number_format = "0" if name == "count" else "0.0"
-            else:
+            if name not in NUMERIC_COLUMNS:
                 _text_cell(cell, value)
+            elif _PLAIN_NUMBER.fullmatch(value):
+                whole = name == "count" and "." not in value
+                cell.value = int(value) if whole else float(value)
+                cell.number_format = "0" if whole else "0.0"
+            elif value:
+                _text_cell(cell, value)  # a suppressed count ("< 5") stays what it says
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     for column, name in enumerate(header, start=1):
@@ -135,16 +159,14 @@ def xlsx_bytes(document: dict) -> bytes:
     return out.getvalue()
 
 
-def pdf_bytes(document: dict) -> bytes:
-    """The tables and the charts as a tagged (PDF/UA-1) Dutch PDF, like the meeting summary (gdt.services.meeting_pdf).
+def pdf_bytes(page: dict) -> bytes:
+    """The page's tables and charts as a tagged (PDF/UA-1) Dutch PDF, like gdt.services.meeting_pdf's summary.
 
     WeasyPrint is imported here only (it needs Pango) and may fetch nothing: the HTML is
     self-contained, the charts are inline SVG.
     """
     with force_locale("nl"):
-        html = render_template(PDF_TEMPLATE, year=document["year"], sections=_pdf_sections(document),
-                               open_label=statistics.OPEN_LABEL,
-                               open_reports=charts.dutch_number(document["triage"]["open"]),
+        html = render_template(PDF_TEMPLATE, **_pdf_context(page),
                                made_at=format_datetime(utcnow(), "d MMMM y 'om' HH:mm"))
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
@@ -152,17 +174,36 @@ def pdf_bytes(document: dict) -> bytes:
     return pdf.write_pdf(pdf_variant="pdf/ua-1")
 
 
-def _statistics_rows(document: dict) -> list[list[str]]:
-    """The rows of the CLI's CSV (header first): the one definition of 'what the page shows' as a table.
+# --- The rows of the CSV and XLSX ----------------------------------------------------------------
+
+def _statistics_rows(page: dict) -> list[list[str]]:
+    """Header, the CLI's CSV rows, then the page's other sections in page order: the one table of the page.
 
     Control characters in keys and labels (a CR or line break typed into a partner's name) become a
-    space first: the CLI's CSV does not quote a lone CR, which would split the row in two.
+    space: the CLI's CSV does not quote a lone CR, which would split the row in two.
     """
+    document = page["document"]
+    with force_locale("nl"):
+        extra = [
+            *[[PREVIOUS + section, *rest] for section, *rest in _cli_rows(page["previous"])[1:]],
+            *_paragraph_rows(page["paragraph"]),
+            *[["months", f"{document['year']}-{row['month']:02d}", row["label"], str(row["count"]),
+               _one_decimal(row["percent"])] for row in page["months"]],
+            *_share_rows("categories", page["categories"]),
+            *_share_rows("wijken", page["wijken"]),
+            *_buurt_rows(page["buurten"], page["small_cell_threshold"]),
+            *_duration_rows(page),
+        ]
+    return _cli_rows(document) + _single_line(extra)
+
+
+def _cli_rows(document: dict) -> list[list[str]]:
+    """The rows of `flask stats YEAR --format csv` (header first), read back from the CLI's own rendering."""
     return list(csv.reader(io.StringIO(statistics.render(_single_line(document), "csv"), newline="")))
 
 
 def _single_line(value):
-    """A copy of the document with every run of control characters in its strings replaced by one space."""
+    """A copy with every run of control characters in its strings replaced by one space."""
     if isinstance(value, str):
         return _CONTROL.sub(" ", value)
     if isinstance(value, dict):
@@ -172,19 +213,125 @@ def _single_line(value):
     return value
 
 
+def _paragraph_rows(paragraph: dict) -> list[list[str]]:
+    """The sentence itself (key `text`), then each exact figure behind a "ca", keyed by a slug of its label."""
+    rows = [["paragraph", "text", paragraph["text"], "", ""]]
+    for number, figure in enumerate(paragraph["figures"], start=1):
+        key = _SLUG.sub("-", figure["label"].lower()).strip("-") or str(number)
+        rows.append(["paragraph.figures", key, figure["label"], str(figure["count"]), _one_decimal(figure["percent"])])
+    return rows
+
+
+def _share_rows(section: str, rows: list[dict]) -> list[list[str]]:
+    return [[section, row["key"], row["label"], str(row["count"]), _one_decimal(row["percent"])] for row in rows]
+
+
+def _buurt_rows(rows: list[dict], threshold: int) -> list[list[str]]:
+    """Key `wijk/buurt`; a count below the threshold as "< 5" without a share, as on the page."""
+    return [["buurten", row["key"], row["label"], suppressed(row["count"], threshold),
+             "" if 0 < row["count"] < threshold else _one_decimal(row["percent"])] for row in rows]
+
+
+def _duration_rows(page: dict) -> list[list[str]]:
+    """Per duration: how many, the median and the 90th percentile in days (`.` decimal; empty when none)."""
+    return [[section, field, str(label), _figure(getattr(page[section], field)), ""]
+            for section in DURATIONS for field, label in DURATION_ROWS]
+
+
+def _figure(value: int | Decimal | None) -> str:
+    """A count as it is, days with one `.` decimal, nothing as an empty cell."""
+    if value is None:
+        return ""
+    return str(value) if isinstance(value, int) else f"{value:.1f}"
+
+
+def _one_decimal(share: float) -> str:
+    """A share as the CLI writes it: 66.7, 100.0, 0.0."""
+    return f"{share:.1f}"
+
+
+# --- What the PDF shows: display strings only, prepared here ----------------------------------------
+
+def _pdf_context(page: dict) -> dict:
+    """Everything the PDF template reads, as Dutch display strings and chart markup (call inside force_locale)."""
+    document, threshold = page["document"], page["small_cell_threshold"]
+    year = document["year"]
+    months_title = gettext("Meldingen van bewoners per maand van ontvangst, %(year)d", year=year)
+    categories_title = f"{gettext('Meldingen van bewoners per categorie')}, {year}"
+    return {
+        "year": year, "previous_year": year - 1, "threshold": threshold,
+        "paragraph": {"text": page["paragraph"]["text"], "figures": _shown(page["paragraph"]["figures"])},
+        "sections": _pdf_sections(document),
+        "open_label": statistics.OPEN_LABEL, "open_reports": charts.dutch_number(document["triage"]["open"]),
+        "comparison": _comparison(page["previous"], document),
+        "months": _shown(page["months"]), "months_chart": _chart(months_title, page["months"], f"{year}-months"),
+        "categories": _shown(page["categories"]),
+        "categories_chart": _chart(categories_title, page["categories"], f"{year}-categories"),
+        "wijken": _shown(page["wijken"]),
+        "buurten": _shown(page["buurten"], threshold),
+        "durations": [_duration_shown(DURATION_LABELS[section], page[section]) for section in DURATIONS],
+    }
+
+
 def _pdf_sections(document: dict) -> list[dict]:
     chart_for = {chart["section"]: chart for chart in charts.charts_for(document)}
     sections = []
     for section, total, items in statistics.breakdowns(document):
-        rows = [{"label": item["label"], "count": charts.dutch_number(item["count"]),
-                 "percent": charts.dutch_percent(item["percent"])} for item in items]
         sections.append({
-            "key": section, "title": statistics.SECTION_TITLES[section], "rows": rows,
+            "key": section, "title": statistics.SECTION_TITLES[section], "rows": _shown(items),
             "total_label": statistics.TOTAL_LABELS[section], "total": charts.dutch_number(total),
             "total_percent": charts.dutch_percent(100.0 if total else 0.0),
             "open": section == "triage.by_outcome", "chart": chart_for[section]["svg"],
         })
     return sections
+
+
+def _shown(rows: list[dict], threshold: int | None = None) -> list[dict]:
+    """Label, count and share in Dutch; with a threshold, counts below it as "< 5" without a share (buurten)."""
+    shown = []
+    for row in rows:
+        small = threshold is not None and 0 < row["count"] < threshold
+        shown.append({"label": row["label"],
+                      "count": suppressed(row["count"], threshold) if small else charts.dutch_number(row["count"]),
+                      "percent": "" if small else charts.dutch_percent(row["percent"])})
+    return shown
+
+
+def _comparison(previous: dict, document: dict) -> list[dict]:
+    """Last year beside this one, with the difference signed ("+3", "0", "-2"), as on the page."""
+    rows = []
+    for label, path in COMPARED:
+        old, new = _at(previous, path), _at(document, path)
+        difference = charts.dutch_number(new - old)
+        rows.append({"label": str(label), "previous": charts.dutch_number(old), "current": charts.dutch_number(new),
+                     "difference": f"+{difference}" if new > old else difference})
+    return rows
+
+
+def _at(document: dict, path: tuple[str, ...]) -> int:
+    for key in path:
+        document = document[key]
+    return document
+
+
+def _chart(title: str, rows: list[dict], chart_id: str) -> Markup:
+    """A horizontal bar chart of a funnel breakdown, each bar a share of the group's total."""
+    total = sum(row["count"] for row in rows)
+    total_label = statistics.TOTAL_LABELS["reports.by_channel"]
+    return charts.bar_chart(title, charts.describe(rows, total, total_label), rows, total=total,
+                            total_label=total_label, chart_id=f"gdt-chart-{chart_id}")
+
+
+def _duration_shown(label: str, duration: Duration) -> dict:
+    return {"label": str(label), "count": charts.dutch_number(duration.count),
+            "median": _days(duration.median_days), "p90": _days(duration.p90_days)}
+
+
+def _days(days: Decimal | None) -> str:
+    """Decimal("1234.5") → "1.234,5" (days, Dutch); "–" when there is nothing to measure."""
+    if days is None:
+        return NOTHING
+    return f"{days:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def _text_cell(cell, value: str):

@@ -51,25 +51,30 @@ def _months(year: int) -> list[dict]:
 def _categories(year: int) -> list[dict]:
     counts = {category_id: count for _, category_id, count in report_tallies.grouped("category", [year],
                                                                                       ("category_id",))}
-    labels = dict(db.session.execute(sa.select(Category.id, Category.label).where(Category.id.in_(counts))).all())
-    return _shares([(labels.get(category_id, UNKNOWN_AREA), count) for category_id, count in counts.items()])
+    categories = {id_: (key, label) for id_, key, label in db.session.execute(
+        sa.select(Category.id, Category.key, Category.label).where(Category.id.in_(counts)))}
+    return _shares([(*categories.get(category_id, (UNKNOWN_AREA, UNKNOWN_AREA)), count)
+                     for category_id, count in counts.items()])
 
 
 def _wijken(year: int) -> list[dict]:
     rows = report_tallies.grouped("area", [year], ("wijk_code",))
-    return _shares([(wijk or UNKNOWN_AREA, count) for _, wijk, count in rows])
+    return _shares([(wijk or UNKNOWN_AREA, wijk or UNKNOWN_AREA, count) for _, wijk, count in rows])
 
 
 def _buurten(year: int) -> list[dict]:
     """Per buurt within its wijk; a buurt is small enough that its count is shown as "< 5" below the threshold."""
     rows = report_tallies.grouped("area", [year], ("wijk_code", "buurt_code"))
-    return _shares([(f"{wijk or UNKNOWN_AREA} · {buurt or UNKNOWN_AREA}", count) for _, wijk, buurt, count in rows])
+    return _shares([(f"{wijk or UNKNOWN_AREA}/{buurt or UNKNOWN_AREA}",
+                     f"{wijk or UNKNOWN_AREA} · {buurt or UNKNOWN_AREA}", count) for _, wijk, buurt, count in rows])
 
 
-def _shares(rows) -> list[dict]:
-    total = sum(count for _, count in rows)
-    ordered = sorted(rows, key=lambda row: (-row[1], str(row[0])))
-    return [{"label": label, "count": count, "percent": statistics.percent(count, total)} for label, count in ordered]
+def _shares(rows: list[tuple[str, str, int]]) -> list[dict]:
+    """(key, label, count) rows as items with their share, largest first."""
+    total = sum(count for *_, count in rows)
+    ordered = sorted(rows, key=lambda row: (-row[2], str(row[1])))
+    return [{"key": key, "label": label, "count": count, "percent": statistics.percent(count, total)}
+            for key, label, count in ordered]
 
 
 def time_to_triage(years: list[int]) -> dict[int, Duration]:

@@ -147,3 +147,23 @@ def test_referrals_retry_due_and_reminders_send(runner, db, make):
     assert "Queued 0 delivery attempt(s)." in runner.invoke(args=["referrals", "retry-due"]).output
     assert runner.invoke(args=["reminders", "send"]).output.strip() == "Reminders queued."
     assert "already" in runner.invoke(args=["reminders", "send"]).output
+
+
+def test_tallies_check_compact_and_rebuild(runner, make, db):
+    from gdt.models import ReportTally
+    from gdt.services import report_tallies
+
+    make.report(channel="app")
+    check = runner.invoke(args=["tallies", "check"])
+    assert check.exit_code == 0, check.output
+    if not report_tallies.uses_tallies():
+        assert "SQLite" in check.output
+        return
+    assert "match" in check.output
+    assert "Merged into" in runner.invoke(args=["tallies", "compact"]).output
+    db.session.add(ReportTally(period=202603, facet="funnel", channel="app", count=2))
+    db.session.flush()
+    broken = runner.invoke(args=["tallies", "check"])
+    assert broken.exit_code == 1 and "202603 funnel: tallied 3, counted 1" in broken.output
+    assert "Rebuilt" in runner.invoke(args=["tallies", "rebuild"]).output
+    assert runner.invoke(args=["tallies", "check"]).exit_code == 0

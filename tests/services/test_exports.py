@@ -13,8 +13,9 @@ import pytest
 import sqlalchemy as sa
 
 from gdt.models import AuditEvent
-from gdt.services import charts, exports, statistics
+from gdt.services import charts, exports, funnel, statistics
 from gdt.services.errors import NotFound
+from tests.services.test_statistics import build_2026 as build_statistics_2026
 
 RD_NAME = "Ruimtelijk Domein (gemeente)"
 FORMULA = '=HYPERLINK("http://evil.example","klik")'
@@ -91,25 +92,25 @@ def _counts(year: int, threshold: int = 5) -> dict[tuple, str]:
 
 def test_csv_has_the_exact_counts_and_percentages(make):
     build_2026(make)
-    rows = _csv(exports.csv_bytes(statistics.yearly_statistics(2026)))
+    rows = _csv(exports.csv_bytes(funnel.yearly_funnel(2026)))
     assert rows[0] == ["section", "key", "label", "count", "percent"]
     for expected in EXPECTED_ROWS:
         assert expected in rows
 
 
-def test_csv_is_the_cli_csv(make):
+def test_csv_begins_with_the_cli_csv(make):
     build_2026(make)
-    document = statistics.yearly_statistics(2026)
-    assert exports.csv_bytes(document).decode("utf-8").rstrip("\n") == statistics.render(document, "csv")
+    page = funnel.yearly_funnel(2026)
+    assert exports.csv_bytes(page).decode("utf-8").startswith(statistics.render(page["document"], "csv") + "\n")
 
 
 def test_xlsx_has_the_csv_rows_with_numbers_as_numbers(make):
     build_2026(make)
-    document = statistics.yearly_statistics(2026)
-    sheet = _sheet(exports.xlsx_bytes(document))
+    page = funnel.yearly_funnel(2026)
+    sheet = _sheet(exports.xlsx_bytes(page))
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert values[0] == ["section", "key", "label", "count", "percent"]
-    csv_rows = _csv(exports.csv_bytes(document))
+    csv_rows = _csv(exports.csv_bytes(page))
     assert len(values) == len(csv_rows)
     for expected in EXPECTED_ROWS:
         count, share = int(expected[3]), float(expected[4]) if expected[4] else None
@@ -126,7 +127,7 @@ def test_xlsx_has_the_csv_rows_with_numbers_as_numbers(make):
 ])
 def test_formula_looking_labels_stay_text_in_xlsx(make, name, shown):
     make.report(status="referred", channel="app", referred_partner=make.partner("kwaadwillend", name=name))
-    sheet = _sheet(exports.xlsx_bytes(statistics.yearly_statistics(2026)))
+    sheet = _sheet(exports.xlsx_bytes(funnel.yearly_funnel(2026)))
     cells = [row for row in sheet.iter_rows(min_row=2) if row[0].value == "triage.referred_to"]
     assert [(row[1].value, row[3].value) for row in cells] == [("kwaadwillend", 1), ("total", 1)]
     cell = cells[0][2]
@@ -138,7 +139,7 @@ def test_formula_looking_labels_stay_text_in_xlsx(make, name, shown):
 def test_formula_looking_keys_and_labels_get_an_apostrophe_in_csv(make):
     make.report(status="referred", channel="app", referred_partner=make.partner("=cmd", name=FORMULA))
     make.report(status="referred", channel="app", referred_partner=make.partner("@x", name="\r+1"))
-    rows = _csv(exports.csv_bytes(statistics.yearly_statistics(2026)))
+    rows = _csv(exports.csv_bytes(funnel.yearly_funnel(2026)))
     assert ["triage.referred_to", "'=cmd", "'" + FORMULA, "1", "50.0"] in rows
     assert ["triage.referred_to", "'@x", "' +1", "1", "50.0"] in rows
     assert all(len(row) == 5 for row in rows)
@@ -147,13 +148,13 @@ def test_formula_looking_keys_and_labels_get_an_apostrophe_in_csv(make):
 
 def test_control_characters_in_a_label_do_not_break_the_workbook(make):
     make.report(status="referred", referred_partner=make.partner("vreemd", name="Naam\x01met\x1bstuurteken"))
-    sheet = _sheet(exports.xlsx_bytes(statistics.yearly_statistics(2026)))
+    sheet = _sheet(exports.xlsx_bytes(funnel.yearly_funnel(2026)))
     assert any(row[2] == "Naam met stuurteken" for row in sheet.iter_rows(values_only=True))
 
 
 def test_pdf_has_the_tables_and_charts_in_dutch(make):
     build_2026(make)
-    text = _pdf_text(exports.pdf_bytes(statistics.yearly_statistics(2026)))
+    text = _pdf_text(exports.pdf_bytes(funnel.yearly_funnel(2026)))
     squashed = "".join(text.split())  # pypdf may split a word at a kerning gap ("T elefoon")
 
     def shows(phrase: str) -> bool:
@@ -172,7 +173,7 @@ def test_pdf_has_the_tables_and_charts_in_dutch(make):
 
 
 def test_pdf_is_tagged_and_dutch(make):
-    data = exports.pdf_bytes(statistics.yearly_statistics(2026))
+    data = exports.pdf_bytes(funnel.yearly_funnel(2026))
     reader = pypdf.PdfReader(io.BytesIO(data))
     catalog = reader.trailer["/Root"]
     assert catalog["/Lang"] == "nl" and "/StructTreeRoot" in catalog
@@ -182,7 +183,190 @@ def test_pdf_is_tagged_and_dutch(make):
 def test_pdf_never_shows_personal_data(make):
     build_2026(make)
     _personal_reports(make)
-    text = _pdf_text(exports.pdf_bytes(statistics.yearly_statistics(2026)))
+    text = _pdf_text(exports.pdf_bytes(funnel.yearly_funnel(2026)))
+    for personal in PERSONAL:
+        assert personal not in text
+
+
+# --- The rest of the page: last year, the paragraph, months, areas, durations --------------------
+
+def build_page_2026(make, db) -> None:
+    """test_statistics' 15 resident reports (March) and a few more with areas, triage times and a closed case.
+
+    June: 5 app reports in buurt BU07720101 triaged after 1 day, 2 webform reports in BU07720102 after 4 days
+    (both Vervuiling, wijk WK077201); the personal-data report in BU07720111 (March, open); one 2025 report;
+    a case received 1 April 2026 and closed 20 days later.
+    """
+    build_statistics_2026(make)
+    june = at(2026, 6, 10, 9)
+    vervuiling = make.category("vervuiling")
+    for count, buurt, days, channel in ((5, "BU07720101", 1, "app"), (2, "BU07720102", 4, "webform")):
+        for _ in range(count):
+            report = make.report("referred", channel=channel, category=vervuiling, received_at=june,
+                                 wijk_code="WK077201", buurt_code=buurt)
+            report.triaged_at = june + timedelta(days=days)
+    _personal_reports(make)
+    make.report("referred", channel="webform", received_at=at(2025, 11, 5, 10))
+    make.case("closed", mode="advice", received_at=at(2026, 4, 1, 9), closed_at=at(2026, 4, 21, 9))
+    db.session.commit()
+
+
+PAGE_SECTIONS = [
+    *[f"previous.{section}" for section in ("reports.by_channel", "triage.by_outcome", "triage", "triage.referred_to",
+                                            "gdt.from_reports.by_mode", "gdt.all_cases.by_source",
+                                            "gdt.all_cases.by_mode")],
+    "paragraph", "paragraph.figures", "months", "categories", "wijken", "buurten", "time_to_triage", "time_to_close",
+]
+MONTH_NAMES = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+               "november", "december"]
+
+
+def _extra_rows(page: dict) -> list[list[str]]:
+    """The CSV's rows after the CLI's (which are checked to come first, unchanged)."""
+    text = exports.csv_bytes(page).decode("utf-8")
+    cli = statistics.render(page["document"], "csv") + "\n"
+    assert text.startswith(cli)
+    return _csv(text[len(cli):].encode("utf-8"))
+
+
+def _section(rows: list[list[str]], section: str) -> list[list[str]]:
+    return [row for row in rows if row[0] == section]
+
+
+def test_csv_carries_the_whole_page_after_the_cli_rows(make, db):
+    build_page_2026(make, db)
+    rows = _extra_rows(funnel.yearly_funnel(2026))
+    assert list(dict.fromkeys(row[0] for row in rows)) == PAGE_SECTIONS
+    assert all(len(row) == 5 for row in rows)
+    assert _section(rows, "months") == [
+        ["months", f"2026-{number:02d}", name, *{3: ["16", "69.6"], 6: ["7", "30.4"]}.get(number, ["0", "0.0"])]
+        for number, name in enumerate(MONTH_NAMES, start=1)]
+    assert _section(rows, "categories") == [["categories", "geluidsoverlast", "Geluidsoverlast", "16", "69.6"],
+                                            ["categories", "vervuiling", "Vervuiling", "7", "30.4"]]
+    assert _section(rows, "wijken") == [["wijken", "onbekend", "onbekend", "15", "65.2"],
+                                        ["wijken", "WK077201", "WK077201", "8", "34.8"]]
+    assert _section(rows, "buurten") == [
+        ["buurten", "onbekend/onbekend", "onbekend · onbekend", "15", "65.2"],
+        ["buurten", "WK077201/BU07720101", "WK077201 · BU07720101", "5", "21.7"],
+        ["buurten", "WK077201/BU07720102", "WK077201 · BU07720102", "< 5", ""],
+        ["buurten", "WK077201/BU07720111", "WK077201 · BU07720111", "< 5", ""],
+    ]
+    # triage: 13 at once (build_2026), 5 after a day, 2 after four: p90 = 1 + 0.1 × 3 days
+    assert _section(rows, "time_to_triage") + _section(rows, "time_to_close") == [
+        ["time_to_triage", "count", "Aantal", "20", ""],
+        ["time_to_triage", "median_days", "Mediaan (dagen)", "0.0", ""],
+        ["time_to_triage", "p90_days", "90e percentiel (dagen)", "1.3", ""],
+        ["time_to_close", "count", "Aantal", "1", ""],
+        ["time_to_close", "median_days", "Mediaan (dagen)", "20.0", ""],
+        ["time_to_close", "p90_days", "90e percentiel (dagen)", "20.0", ""],
+    ]
+
+
+def test_csv_has_last_year_and_the_paragraph(make, db):
+    build_page_2026(make, db)
+    page = funnel.yearly_funnel(2026)
+    rows = _extra_rows(page)
+    previous = [row for row in rows if row[0].startswith("previous.")]
+    assert previous == [["previous." + section, *rest] for section, *rest in _csv(
+        (statistics.render(statistics.yearly_statistics(2025), "csv")).encode("utf-8"))[1:]]
+    assert ["previous.reports.by_channel", "webform", "Webformulier", "1", "100.0"] in previous
+    assert ["previous.reports.by_channel", "total", "Totaal meldingen van bewoners", "1", "100.0"] in previous
+    assert ["previous.triage", "open", "Nog niet beoordeeld", "0", ""] in previous
+    text, *figures = _section(rows, "paragraph") + _section(rows, "paragraph.figures")
+    assert text == ["paragraph", "text", page["paragraph"]["text"], "", ""]
+    assert text[2].startswith("In 2026 zijn 23 signalen van woonoverlast ontvangen.")
+    assert figures == [
+        ["paragraph.figures", "woonoverlast-app", "Woonoverlast-App", "16", "69.6"],
+        ["paragraph.figures", "webformulier-of-telefoon-14040", "webformulier of telefoon (14040)", "7", "30.4"],
+        ["paragraph.figures", "doorverwezen", "doorverwezen", "17", "85.0"],
+        ["paragraph.figures", "dreigde-te-escaleren", "dreigde te escaleren", "3", "15.0"],
+        ["paragraph.figures", "informatie-of-advies", "informatie of advies", "3", "75.0"],
+        ["paragraph.figures", "casus-en-of-procesregie", "casus- en/of procesregie", "1", "25.0"],
+    ]
+
+
+def test_xlsx_keeps_suppressed_counts_as_text_and_figures_as_numbers(make, db):
+    build_page_2026(make, db)
+    page = funnel.yearly_funnel(2026)
+    sheet = _sheet(exports.xlsx_bytes(page))
+    cells = {(row[0].value, row[1].value): row for row in sheet.iter_rows(min_row=2)}
+    assert sheet.max_row == len(_csv(exports.csv_bytes(page)))
+    small = cells[("buurten", "WK077201/BU07720102")]
+    assert (small[3].value, small[3].data_type, small[4].value) == ("< 5", "s", None)
+    large = cells[("buurten", "WK077201/BU07720101")]
+    assert (large[3].value, large[3].data_type, large[4].value, large[4].number_format) == (5, "n", 21.7, "0.0")
+    assert isinstance(large[3].value, int)
+    june = cells[("months", "2026-06")]
+    assert (june[1].data_type, june[2].value, june[3].value, june[4].value) == ("s", "juni", 7, 30.4)
+    p90 = cells[("time_to_triage", "p90_days")]
+    assert (p90[3].value, p90[3].data_type, p90[3].number_format, p90[4].value) == (1.3, "n", "0.0", None)
+    assert cells[("time_to_close", "count")][3].value == 1
+    text = cells[("paragraph", "text")]
+    assert text[2].data_type == "s" and text[2].value == page["paragraph"]["text"] and text[3].value is None
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+
+
+@pytest.mark.parametrize(("label", "in_csv"), [(FORMULA, "'" + FORMULA), ("\r\n-1+1", "' -1+1"), ("@A1", "'@A1")])
+def test_formula_looking_category_labels_stay_text(make, db, label, in_csv):
+    category = make.category("vervuiling")
+    category.label = label
+    db.session.commit()
+    make.report(category=category, channel="app")
+    page = funnel.yearly_funnel(2026)
+    assert _section(_extra_rows(page), "categories") == [["categories", "vervuiling", in_csv, "1", "100.0"]]
+    sheet = _sheet(exports.xlsx_bytes(page))
+    cell = next(row[2] for row in sheet.iter_rows(min_row=2) if row[0].value == "categories")
+    assert cell.data_type == "s" and cell.quotePrefix is True and cell.value == in_csv[1:]
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_pdf_carries_the_whole_page(make, db):
+    build_page_2026(make, db)
+    page = funnel.yearly_funnel(2026)
+    squashed = "".join(_pdf_text(exports.pdf_bytes(page)).split())
+
+    def shows(phrase: str) -> bool:
+        return "".join(phrase.split()) in squashed
+
+    assert shows("Tekst voor het jaarverslag") and shows(page["paragraph"]["text"])
+    assert shows("De exacte cijfers achter elke ‘ca’") and shows("webformulier of telefoon (14040) 7 30,4 %")
+    assert squashed.index("Tekstvoorhetjaarverslag") < squashed.index("Meldingenvanbewonersperkanaal")
+    assert shows("Vergelijking met 2025") and shows("2026 naast 2025 Cijfer 2025 2026 Verschil")
+    assert shows("Meldingen van bewoners 1 23 +22") and shows("Nog niet beoordeeld 0 3 +3")
+    assert shows("Verloop per maand") and shows("maart 16 69,6 % april 0 0,0 % mei 0 0,0 % juni 7 30,4 %")
+    assert shows("juni 7 (30,4 %)")  # the months chart
+    assert shows("Per categorie, wijk en buurt") and shows("Vervuiling 7 30,4 %")
+    assert shows("Meldingen van bewoners per categorie, 2026")  # the categories chart's title
+    assert shows("onbekend 15 65,2 % WK077201 8 34,8 %")
+    assert shows("WK077201 · BU07720101 5 21,7 % WK077201 · BU07720102 < 5 WK077201 · BU07720111 < 5")
+    assert shows("Doorlooptijden") and shows("Van … tot … Aantal Mediaan 90e percentiel")
+    assert shows("Ontvangst tot triage 20 0,0 1,3") and shows("Eerste melding tot sluiten casus 1 20,0 20,0")
+
+
+def test_a_year_without_durations_shows_none(db):
+    page = funnel.yearly_funnel(2030)
+    assert _section(_extra_rows(page), "time_to_close") == [
+        ["time_to_close", "count", "Aantal", "0", ""], ["time_to_close", "median_days", "Mediaan (dagen)", "", ""],
+        ["time_to_close", "p90_days", "90e percentiel (dagen)", "", ""]]
+    assert _section(_extra_rows(page), "buurten") == []
+    median = next(row[3] for row in _sheet(exports.xlsx_bytes(page)).iter_rows(min_row=2)
+                  if (row[0].value, row[1].value) == ("time_to_triage", "median_days"))
+    assert median.value is None
+    squashed = "".join(_pdf_text(exports.pdf_bytes(page)).split())
+    assert "Ontvangsttottriage0––" in squashed and "Eerstemeldingtotsluitencasus0––" in squashed
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
+def test_no_export_of_the_page_shows_personal_data(make, db, fmt):
+    build_page_2026(make, db)
+    data = getattr(exports, f"{fmt}_bytes")(funnel.yearly_funnel(2026))
+    if fmt == "csv":
+        text = data.decode("utf-8")
+    elif fmt == "xlsx":
+        text = " ".join(str(cell) for row in _sheet(data).iter_rows(values_only=True) for cell in row)
+    else:
+        text = _pdf_text(data)
+    assert "WK077201" in text  # the areas are there, the people are not
     for personal in PERSONAL:
         assert personal not in text
 
@@ -291,7 +475,7 @@ def test_rows_and_counts_use_the_amsterdam_year(make):
     assert counts[("2026-01", "app", "geluidsoverlast", "open")] == "1"
     assert counts[("2026-06", "app", "geluidsoverlast", "open")] == "0"
     assert counts[("2026-07", "app", "geluidsoverlast", "open")] == "1"
-    statistics_csv = _csv(exports.csv_bytes(statistics.yearly_statistics(2025)))
+    statistics_csv = _csv(exports.csv_bytes(funnel.yearly_funnel(2025)))
     assert ["reports.by_channel", "app", "Woonoverlast-app", "1", "100.0"] in statistics_csv
 
 

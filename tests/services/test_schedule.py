@@ -1,6 +1,8 @@
 """Every periodic job is scheduled in one place, under the name of a registered task."""
 from datetime import datetime, timezone
 
+import sqlalchemy as sa
+
 from worker import embedded
 from worker.schedule import beat_schedule
 
@@ -22,3 +24,15 @@ def test_the_in_process_scheduler_retries_due_deliveries(app, db, make, inbox):
     db.session.refresh(referral)
     assert referral.delivery_status == "sent"
     assert [mail["Subject"].split()[0] for _, mail in inbox.received] == ["Doorverwijzing"]
+
+
+def test_the_in_process_scheduler_merges_the_report_tallies(app, db, make):
+    from gdt.models import ReportTally
+    from gdt.services import report_tallies
+
+    make.report(channel="app")
+    db.session.commit()
+    embedded.run_once(app)
+    pending = db.session.scalar(sa.select(sa.func.count()).where(ReportTally.compacted.is_(False)))
+    assert pending == 0
+    assert report_tallies.check() == []

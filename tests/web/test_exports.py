@@ -59,6 +59,8 @@ def test_the_csv_download_has_the_exact_figures(client_as, make):
     assert ["reports.by_channel", "app", "Woonoverlast-app", "8", "80.0"] in rows
     assert ["triage.by_outcome", "escalated", "In behandeling GDT", "1", "11.1"] in rows
     assert ["triage.referred_to", "politie", "Politie", "2", "25.0"] in rows
+    assert ["months", "2026-03", "maart", "10", "100.0"] in rows  # the page beyond §6 comes along
+    assert ["time_to_triage", "count", "Aantal", "9", ""] in rows
 
 
 def test_the_xlsx_download_reads_back(client_as, make):
@@ -76,6 +78,7 @@ def test_the_pdf_download_has_the_figures(client_as, make):
     reader = pypdf.PdfReader(io.BytesIO(response.data))
     text = "".join("".join(page.extract_text() for page in reader.pages).split())
     assert "Woonoverlast-app880,0%" in text and "Doorverwezen888,9%" in text
+    assert "Tekstvoorhetjaarverslag" in text and "maart10100,0%" in text and "Doorlooptijden" in text
 
 
 def test_the_rows_download_streams_without_personal_data(client_as, make):
