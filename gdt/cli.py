@@ -259,10 +259,7 @@ def tallies_check() -> None:
 def tallies_compact() -> None:
     """Merge the triggers' delta rows now (the worker does this every five minutes)."""
     from gdt.services import report_tallies
-    from gdt.services.transaction import unit_of_work
-    with unit_of_work():
-        written = report_tallies.compact()
-    click.echo(f"Merged into {written} tally rows.")
+    click.echo(f"Merged into {report_tallies.compact_now()} tally rows.")
 
 
 @tallies.command("rebuild")

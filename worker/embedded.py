@@ -12,8 +12,7 @@ import threading
 from flask import Flask
 
 from gdt.db import db
-from gdt.services import outbox, reminders, routing
-from worker.tasks.statistics import compact_tallies
+from gdt.services import outbox, reminders, report_tallies, routing
 
 log = logging.getLogger(__name__)
 INTERVAL = 30.0
@@ -33,7 +32,7 @@ def run_once(app: Flask) -> None:
     """One round of periodic work; each step in its own try so one failure does not stop the others."""
     with app.app_context():
         for step in (routing.queue_due_retries, lambda: reminders.due_now() and reminders.queue_daily(),
-                     outbox.relay_once, compact_tallies):
+                     outbox.relay_once, report_tallies.compact_now):
             try:
                 step()
             except Exception:

@@ -55,7 +55,7 @@ class ReportTally(db.Model):
 
 KEY_COLUMNS = ("period", "facet", "channel", "triage_outcome", "referred_partner_id", "category_id", "wijk_code",
                "buurt_code", "minutes")
-_KEYS = ", ".join(KEY_COLUMNS)
+KEYS = ", ".join(KEY_COLUMNS)
 
 # The keys one report row counts under: a set-returning function, so the triggers, the rebuild and
 # the check share one definition. Partner registrations (channel 'partner') are not resident reports.
@@ -80,19 +80,21 @@ LANGUAGE sql STABLE AS $$
 $$
 """
 
-_ROW_ARGUMENTS = ("r.received_at, r.channel::text, r.triage_outcome::text, r.referred_partner_id, r.category_id, "
-                  "r.wijk_code::text, r.buurt_code::text, r.triaged_at")
+def keys_of(rows: str) -> str:
+    """A FROM clause: each row of the `reports` rows selected by `rows` (as r) with every key it counts under (as k)."""
+    return f"""FROM ({rows}) AS r
+        CROSS JOIN LATERAL gdt_report_tally_keys(r.received_at, r.channel::text, r.triage_outcome::text,
+                                                 r.referred_partner_id, r.category_id, r.wijk_code::text,
+                                                 r.buurt_code::text, r.triaged_at) AS k"""
 
 
-def _delta_insert(rowsets: str) -> str:
-    """INSERT the grouped deltas of `rowsets` (a UNION of (sign, reports row) selections), dropping net zeros."""
+def _delta_insert(rows: str) -> str:
+    """INSERT the deltas of `rows` (selections of (sign, reports row)) grouped per key, dropping net zeros."""
     return f"""
-        INSERT INTO report_tallies ({_KEYS}, count)
-        SELECT k.period, k.facet, k.channel, k.triage_outcome, k.referred_partner_id, k.category_id, k.wijk_code,
-               k.buurt_code, k.minutes, sum(r.sign)
-        FROM ({rowsets}) AS r
-        CROSS JOIN LATERAL gdt_report_tally_keys({_ROW_ARGUMENTS}) AS k
-        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+        INSERT INTO report_tallies ({KEYS}, count)
+        SELECT {", ".join(f"k.{column}" for column in KEY_COLUMNS)}, sum(r.sign)
+        {keys_of(rows)}
+        GROUP BY {", ".join(f"k.{column}" for column in KEY_COLUMNS)}
         HAVING sum(r.sign) <> 0;"""
 
 
@@ -122,13 +124,9 @@ TRIGGERS = [
 POSTGRESQL_DDL = [KEYS_FUNCTION, TRIGGER_FUNCTION, *TRIGGERS]
 
 
+@sa.event.listens_for(Report.__table__, "after_create")
 def _create_triggers(_table, connection, **_kw) -> None:
-    for statement in POSTGRESQL_DDL:
-        connection.execute(sa.text(statement))
-
-
-# `db.create_all()` (tests, the benchmarks) gets the triggers too, once `reports` exists; migrations create
-# them themselves.
-sa.event.listen(Report.__table__, "after_create",
-                lambda table, connection, **kw: connection.dialect.name == "postgresql"
-                and _create_triggers(table, connection))
+    """`db.create_all()` (tests, the benchmarks) gets the triggers too; migrations create them themselves."""
+    if connection.dialect.name == "postgresql":
+        for statement in POSTGRESQL_DDL:
+            connection.execute(sa.text(statement))

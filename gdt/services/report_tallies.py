@@ -13,8 +13,9 @@ import sqlalchemy as sa
 from gdt.db import AMSTERDAM, db
 from gdt.models import Report, ReportTally
 from gdt.models.reports import RESIDENT_CHANNELS
-from gdt.models.tallies import KEY_COLUMNS
+from gdt.models.tallies import KEYS, keys_of
 from gdt.services.durations import elapsed_minutes
+from gdt.services.transaction import unit_of_work
 
 FACET_KEYS = {
     "funnel": ("channel", "triage_outcome", "referred_partner_id"),
@@ -102,32 +103,26 @@ def _month_start(year: int, month: int) -> datetime:
 
 # --- Keeping the tallies (PostgreSQL) --------------------------------------------------------------
 
-_KEYS = ", ".join(KEY_COLUMNS)
-_REPORT_KEYS = f"""
-    SELECT k.*
-    FROM reports AS r
-    CROSS JOIN LATERAL gdt_report_tally_keys(r.received_at, r.channel::text, r.triage_outcome::text,
-                                             r.referred_partner_id, r.category_id, r.wijk_code::text,
-                                             r.buurt_code::text, r.triaged_at) AS k"""
+_REPORT_KEYS = f"SELECT k.* {keys_of('SELECT * FROM reports')}"
 
 COMPACT = f"""
 WITH pending AS (SELECT DISTINCT period, facet FROM report_tallies WHERE NOT compacted),
      moved AS (DELETE FROM report_tallies AS t USING pending AS p
                WHERE t.period = p.period AND t.facet = p.facet RETURNING t.*)
-INSERT INTO report_tallies ({_KEYS}, count, compacted)
-SELECT {_KEYS}, sum(count), true FROM moved GROUP BY {_KEYS} HAVING sum(count) <> 0
+INSERT INTO report_tallies ({KEYS}, count, compacted)
+SELECT {KEYS}, sum(count), true FROM moved GROUP BY {KEYS} HAVING sum(count) <> 0
 """
 REBUILD = f"""
-INSERT INTO report_tallies ({_KEYS}, count, compacted)
-SELECT {_KEYS}, count(*), true FROM ({_REPORT_KEYS}) AS keys GROUP BY {_KEYS}
+INSERT INTO report_tallies ({KEYS}, count, compacted)
+SELECT {KEYS}, count(*), true FROM ({_REPORT_KEYS}) AS keys GROUP BY {KEYS}
 """
 # Every key whose tallied count differs from a count over `reports` itself.
 DIFFERENCES = f"""
 SELECT coalesce(t.period, r.period) AS period, coalesce(t.facet, r.facet) AS facet,
        coalesce(t.count, 0) AS tallied, coalesce(r.count, 0) AS counted
-FROM (SELECT {_KEYS}, sum(count) AS count FROM report_tallies GROUP BY {_KEYS} HAVING sum(count) <> 0) AS t
-FULL JOIN (SELECT {_KEYS}, count(*) AS count FROM ({_REPORT_KEYS}) AS keys GROUP BY {_KEYS}) AS r
-    USING ({_KEYS})
+FROM (SELECT {KEYS}, sum(count) AS count FROM report_tallies GROUP BY {KEYS} HAVING sum(count) <> 0) AS t
+FULL JOIN (SELECT {KEYS}, count(*) AS count FROM ({_REPORT_KEYS}) AS keys GROUP BY {KEYS}) AS r
+    USING ({KEYS})
 WHERE t.count IS DISTINCT FROM r.count
 ORDER BY 1, 2
 """
@@ -150,6 +145,12 @@ def compact() -> int:
         return 0
     db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(COMPACTION_LOCK)))
     return db.session.execute(sa.text(COMPACT)).rowcount
+
+
+def compact_now() -> int:
+    """`compact()` in a transaction of its own: what the worker, the in-process scheduler and the CLI run."""
+    with unit_of_work():
+        return compact()
 
 
 def rebuild() -> int:

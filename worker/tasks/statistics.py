@@ -2,10 +2,8 @@
 from celery import shared_task
 
 from gdt.services import report_tallies
-from gdt.services.transaction import unit_of_work
 
 
 @shared_task(name="gdt.statistics.compact_tallies")
 def compact_tallies() -> int:
-    with unit_of_work():
-        return report_tallies.compact()
+    return report_tallies.compact_now()
