@@ -178,6 +178,7 @@ def main() -> None:
             counts["server"] = connection.info.server_version
             if not args.skip_export:
                 figures["export"] = _time_export(url, *_busiest_year(connection), args.export_runs)
+            figures["check"], figures["rebuild"] = _maintain_tallies(app)
         _show_data(year, shape, table)
         _report(args, year, counts, figures)
 
@@ -258,6 +259,20 @@ def _compact_tallies(app: Flask) -> float:
         db.session.remove()
     print(f"compact tallies: {seconds:.1f} s")
     return seconds
+
+
+def _maintain_tallies(app: Flask) -> tuple[float, float]:
+    """Seconds for `flask tallies check` and `flask tallies rebuild` (what the migration's backfill costs)."""
+    with app.app_context():
+        began = time.perf_counter()
+        if report_tallies.check():
+            raise SystemExit("the tallies differ from a fresh count of the reports")
+        checked = time.perf_counter()
+        report_tallies.rebuild()
+        db.session.commit()
+        rebuilt = time.perf_counter()
+        db.session.remove()
+    return checked - began, rebuilt - checked
 
 
 def _vacuum(connection: psycopg.Connection) -> float:
@@ -431,6 +446,8 @@ def _report(args, year, counts, figures) -> None:
     print(f"{'load (INSERT … SELECT, reports + cases)':<{NAME_WIDTH}}{figures['load']:9.1f} s")
     print(f"{'compact tallies (report_tallies.compact())':<{NAME_WIDTH}}{figures['compact']:9.1f} s")
     print(f"{'VACUUM ANALYZE':<{NAME_WIDTH}}{figures['vacuum']:9.1f} s")
+    print(f"{'flask tallies check (compare with a fresh count)':<{NAME_WIDTH}}{figures['check']:9.1f} s")
+    print(f"{'flask tallies rebuild (= the migration backfill)':<{NAME_WIDTH}}{figures['rebuild']:9.1f} s")
     title = f"median of {args.runs} runs after a warm-up, in turns"
     print(f"\n{title:<{NAME_WIDTH}}{'median':>11}{'min':>11}{'max':>11}")
     print(_row(f"yearly_statistics({year}) (SQLAlchemy + shaping)", figures["service"]))
