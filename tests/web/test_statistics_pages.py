@@ -89,3 +89,13 @@ def test_viewing_the_page_is_audited(client_as, make, db):
     client_as(user=manager).get("/statistics/2026")
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.object_type == "statistics"))
     assert (event.actor_id, event.action, event.object_ref) == (manager.id, "view", "2026")
+
+
+def test_small_buurt_counts_are_shown_as_below_the_threshold(client_as, make):
+    for _ in range(5):
+        make.report(wijk_code="WK077201", buurt_code="BU07720101")
+    make.report(wijk_code="WK077201", buurt_code="BU07720102")
+    html = client_as("manager").get("/statistics/2026").text
+    row = re.search(r"WK077201 · BU07720102</th>\s*<td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td>", html)
+    assert row and row.groups() == ("&lt; 5", "")
+    assert re.search(r"WK077201 · BU07720101</th>\s*<td[^>]*>5</td>", html)
