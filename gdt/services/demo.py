@@ -233,11 +233,22 @@ def _report_values(plan: PlannedReport, categories: dict, partners: dict, coordi
         reference=plan.reference, channel=plan.channel, received_at=plan.received_at, status=plan.outcome or "received",
         triage_due_at=deadlines.triage_due(plan.received_at),
         category_id=categories[plan.category], description=plan.description, postcode=postcode,
-        house_number=house_number, house_number_addition=addition, street=street, city="Eindhoven", **plan.reporter,
+        house_number=house_number, house_number_addition=addition, street=street, city="Eindhoven",
+        **demo_area(postcode, house_number), **plan.reporter,
         triage_outcome=plan.outcome, triaged_at=plan.triaged_at, triaged_by_id=coordinator_id if plan.outcome else None,
         referred_partner_id=partners[plan.partner] if plan.partner else None,
         case_id=plan.case.id if plan.case else None, registered_by_id=intake_id if plan.channel == "phone" else None,
     )
+
+
+def demo_area(postcode: str, house_number: int) -> dict:
+    """CBS-style wijk and buurt codes for a demo address (gemeente 0772), made up from the postcode; one
+    address in ten has none, as if it was typed by hand when the address service did not answer."""
+    if house_number % 10 == 0:
+        return {"wijk_code": None, "buurt_code": None}
+    wijk = (int(postcode[:4]) - 5611) % 12 + 1
+    buurt = ord(postcode[4]) % 4 + 1
+    return {"wijk_code": f"WK0772{wijk:02d}", "buurt_code": f"BU0772{wijk:02d}{buurt:02d}"}
 
 
 def _report_events(plan: PlannedReport, coordinator_id: int, intake_id: int) -> list[dict]:

@@ -62,6 +62,10 @@ def test_demo_gives_the_intake_queue_recent_work_and_realistic_addresses(db, loa
         Report.postcode, Report.house_number).having(sa.func.count() >= 3)).all()
     assert len(repeats) >= 5  # the address history has something to show
     assert any(r.reporter_is_anonymous for r in reports) and any(r.reporter_name for r in reports)
+    located = [r for r in reports if r.wijk_code]  # the statistics page has wijken and buurten to show
+    assert 0.8 < len(located) / len(reports) < 1
+    assert all(r.buurt_code.startswith("BU" + r.wijk_code[2:]) for r in located)
+    assert len({r.wijk_code for r in located}) > 5
 
 
 def test_demo_writes_history_references_and_one_audit_event(db, loaded):
