@@ -38,10 +38,10 @@ from flask_login import FlaskLoginClient  # noqa: E402
 from sqlalchemy.orm import lazyload  # noqa: E402
 
 import config  # noqa: E402
-from gdt import create_app  # noqa: E402
 from gdt.db import db  # noqa: E402
 from gdt.models import User  # noqa: E402
-from gdt.services import auth, case_list, reference_data, teams  # noqa: E402
+from bench.common import bench_app, conninfo, create_schema  # noqa: E402
+from gdt.services import auth, case_list, teams  # noqa: E402
 from tests.postgres import temporary_postgresql  # noqa: E402
 
 COORDINATORS = 10  # two of them left the team a year ago (inactive, only older cases)
@@ -113,8 +113,10 @@ FROM (SELECT id, opened_at, opened_at + interval '10 days' AS starts_at FROM cas
 def main() -> None:
     args = _arguments()
     with temporary_postgresql("gdt_bench_cases") as url:
-        app = _create_schema(url)
-        with psycopg.connect(_conninfo(url)) as connection:
+        app = bench_app(url, RATELIMIT_ENABLED=False)
+        app.test_client_class = _RequestClient
+        create_schema(app)
+        with psycopg.connect(conninfo(url)) as connection:
             load_seconds, vacuum_seconds = _load(connection, args)
             for name in args.drop_index:
                 connection.execute(f"DROP INDEX {name}")
@@ -155,23 +157,6 @@ class _RequestClient(FlaskLoginClient):
     def open(self, *args, **kwargs):
         with self.application.app_context():
             return super().open(*args, **kwargs)
-
-
-def _create_schema(url: str) -> Flask:
-    """The app's tables (with every index the models declare) and its default partners."""
-    settings = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False}
-    app = create_app(type("BenchConfig", (config.Config,), settings))
-    app.test_client_class = _RequestClient
-    with app.app_context():
-        db.create_all()
-        reference_data.ensure_defaults()
-        db.session.remove()
-    return app
-
-
-def _conninfo(url: str) -> str:
-    parsed = sa.make_url(url)
-    return f"dbname={parsed.database} user={parsed.username} host={parsed.query['host']}"
 
 
 def _load(connection: psycopg.Connection, args: argparse.Namespace) -> tuple[float, float]:

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,13 +34,11 @@ sys.path[0] = str(ROOT)
 
 import psycopg  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
-from flask import Flask  # noqa: E402
 
-import config  # noqa: E402
-from gdt import create_app  # noqa: E402
 from gdt.db import db  # noqa: E402
-from gdt.services import exports, reference_data  # noqa: E402
-from gdt.services import statistics as stats_service  # noqa: E402
+from bench.common import bench_app, conninfo, create_schema, naive_utc  # noqa: E402
+from gdt.services import exports  # noqa: E402
+from gdt.services.periods import year_bounds  # noqa: E402
 from tests.postgres import temporary_postgresql  # noqa: E402
 
 # One year shaped like DESIGN §1: ≈3 % partner registrations; resident reports 80 % app, 10 % webform,
@@ -96,8 +94,9 @@ CHECKPOINTS = (10_000, 100_000, 500_000)
 def main() -> None:
     args = _arguments()
     with temporary_postgresql("gdt_bench_exports") as url:
-        app = _create_schema(url)
-        with psycopg.connect(_conninfo(url)) as connection:
+        app = bench_app(url)
+        create_schema(app)
+        with psycopg.connect(conninfo(url)) as connection:
             load_seconds, vacuum_seconds = _load(connection, args)
             server = connection.info.server_version
         with app.app_context():
@@ -119,28 +118,9 @@ def _arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _create_schema(url: str) -> Flask:
-    bench_config = type("BenchConfig", (config.Config,), {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
-    app = create_app(bench_config)
-    with app.app_context():
-        db.create_all()
-        reference_data.ensure_defaults()
-        db.session.remove()
-    return app
-
-
-def _conninfo(url: str) -> str:
-    parsed = sa.make_url(url)
-    return f"dbname={parsed.database} user={parsed.username} host={parsed.query['host']}"
-
-
-def _naive_utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
-
-
 def _load(connection: psycopg.Connection, args: argparse.Namespace) -> tuple[float, float]:
-    start, end = stats_service.year_bounds(args.year)
-    params = {"n": args.reports, "start": _naive_utc(start), "end": _naive_utc(end) - timedelta(seconds=1)}
+    start, end = year_bounds(args.year)
+    params = {"n": args.reports, "start": naive_utc(start), "end": naive_utc(end) - timedelta(seconds=1)}
     connection.execute("SET synchronous_commit = on")  # see bench/README.md (hint bits on the temporary cluster)
     connection.commit()
     began = time.perf_counter()

@@ -22,7 +22,6 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,12 +34,12 @@ import psycopg  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
 
-import config  # noqa: E402
-from gdt import create_app  # noqa: E402
 from gdt.db import db  # noqa: E402
 from gdt.models.indicators import COMPUTED_SOURCES  # noqa: E402
-from gdt.services import exports, funnel, indicators, reference_data, report_tallies  # noqa: E402
+from bench.common import bench_app, conninfo, create_schema, naive_utc  # noqa: E402
+from gdt.services import exports, funnel, indicators, report_tallies  # noqa: E402
 from gdt.services import statistics as stats_service  # noqa: E402
+from gdt.services.periods import year_bounds  # noqa: E402
 from tests.postgres import temporary_postgresql  # noqa: E402
 
 
@@ -154,9 +153,9 @@ def main() -> None:
         print(json.dumps(_export_once(url, int(year), traced=traced == "traced")))
         return
     with temporary_postgresql("gdt_bench") as url:
-        app = _bench_app(url)
-        _create_schema(app)
-        with psycopg.connect(_conninfo(url)) as connection:
+        app = bench_app(url)
+        create_schema(app)
+        with psycopg.connect(conninfo(url)) as connection:
             figures = {"load": _load(connection, args), "compact": _compact_tallies(app),
                        "vacuum": _vacuum(connection)}
             year = args.first_year + args.years // 2
@@ -183,19 +182,6 @@ def main() -> None:
         _report(args, year, counts, figures)
 
 
-def _bench_app(url: str) -> Flask:
-    bench_config = type("BenchConfig", (config.Config,), {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
-    return create_app(bench_config)
-
-
-def _create_schema(app: Flask) -> None:
-    """The app's own tables and default partners/categories, as `flask db upgrade` + first start give."""
-    with app.app_context():
-        db.create_all()
-        reference_data.ensure_defaults()
-        db.session.remove()
-
-
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, default=1_000_000, help="reports to load (default 1 000 000)")
@@ -214,19 +200,9 @@ def _arguments() -> argparse.Namespace:
     return args
 
 
-def _conninfo(url: str) -> str:
-    parsed = sa.make_url(url)
-    return f"dbname={parsed.database} user={parsed.username} host={parsed.query['host']}"
-
-
-def _naive_utc(moment: datetime) -> datetime:
-    """The columns are `timestamp without time zone` holding UTC (gdt.db.UTCDateTime)."""
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
-
-
 def _bounds(year: int) -> dict:
-    start, end = stats_service.year_bounds(year)
-    return {"start": _naive_utc(start), "end": _naive_utc(end)}
+    start, end = year_bounds(year)
+    return {"start": naive_utc(start), "end": naive_utc(end)}
 
 
 def _load(connection: psycopg.Connection, args: argparse.Namespace) -> float:
@@ -376,7 +352,7 @@ def _export_once(url: str, year: int, *, traced: bool) -> dict:
     has served a request; what grows after that is the export's own. tracemalloc gets a second pass
     of its own, after the timed one: tracing every allocation makes the export about 4× slower.
     """
-    app = _bench_app(url)
+    app = bench_app(url)
     with app.app_context():
         db.session.execute(sa.text("SELECT 1"))
         before = _max_rss_mb()

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from gdt.db import db, utcnow
-from gdt.models import Action, Case, CaseNote, CaseParty, CasePartner, Meeting, Referral, Report, User
+from gdt.models import Action, Case, CaseNote, CaseParty, Meeting, Referral, Report, User
 from gdt.services import access, audit
 from gdt.services.errors import Forbidden, NotFound, ServiceError
 from gdt.services.intake import same_address

@@ -33,12 +33,13 @@ from flask_babel import force_locale, format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from gdt.db import AMSTERDAM, db, utcnow
+from gdt.db import db, utcnow
 from gdt.models import Case, Category, Partner, Report, User
 from gdt.models.reports import CHANNELS
 from gdt.services import audit, charts, funnel, statistics
 from gdt.services.durations import Duration
 from gdt.services.errors import NotFound
+from gdt.services.periods import in_years, month_start, period_of, year_bounds
 from workflows import TRIAGE_OUTCOMES
 
 FORMATS = ("csv", "xlsx", "pdf", "rows", "counts")
@@ -229,7 +230,7 @@ def _share_rows(section: str, rows: list[dict]) -> list[list[str]]:
 def _buurt_rows(rows: list[dict], threshold: int) -> list[list[str]]:
     """Key `wijk/buurt`; a count below the threshold as "< 5" without a share, as on the page."""
     return [["buurten", row["key"], row["label"], suppressed(row["count"], threshold),
-             "" if 0 < row["count"] < threshold else _one_decimal(row["percent"])] for row in rows]
+             "" if row["suppressed"] else _one_decimal(row["percent"])] for row in rows]
 
 
 def _duration_rows(page: dict) -> list[list[str]]:
@@ -287,10 +288,10 @@ def _pdf_sections(document: dict) -> list[dict]:
 
 
 def _shown(rows: list[dict], threshold: int | None = None) -> list[dict]:
-    """Label, count and share in Dutch; with a threshold, counts below it as "< 5" without a share (buurten)."""
+    """Label, count and share in Dutch; a row marked `suppressed` (a small buurt) as "< 5" without a share."""
     shown = []
     for row in rows:
-        small = threshold is not None and 0 < row["count"] < threshold
+        small = row.get("suppressed", False)
         shown.append({"label": row["label"],
                       "count": suppressed(row["count"], threshold) if small else charts.dutch_number(row["count"]),
                       "percent": "" if small else charts.dutch_percent(row["percent"])})
@@ -369,7 +370,7 @@ class _Line:
 
 def month_bounds(year: int) -> list[datetime]:
     """The first moment of February … December and of next January, Amsterdam time."""
-    return [datetime(year, month, 1, tzinfo=AMSTERDAM) for month in range(2, 13)] + [statistics.year_bounds(year)[1]]
+    return [month_start(year, month) for month in range(2, 14)]
 
 
 def anonymous_rows(year: int) -> Iterator[str]:
@@ -385,7 +386,7 @@ def anonymous_rows(year: int) -> Iterator[str]:
     """
     writer = csv.writer(_Line(), lineterminator="\n")
     yield writer.writerow(ROW_COLUMNS)
-    start, end = statistics.year_bounds(year)
+    start, end = year_bounds(year)
     # Per row, the cost is Python's: the timestamps are read as the naive UTC they are stored as and the keys as
     # plain strings (no per-value conversion), and the month is found among naive UTC bounds (a cheap compare).
     bounds = [bound.astimezone(timezone.utc).replace(tzinfo=None) for bound in month_bounds(year)]
@@ -439,17 +440,15 @@ def anonymous_counts(year: int, threshold: int) -> Iterator[str]:
 
 def suppressed(count: int, threshold: int) -> str:
     """'< 5' for 1 … 4 with threshold 5; the count itself for 0 and from the threshold on."""
-    return f"< {threshold}" if 0 < count < threshold else str(count)
+    return f"< {threshold}" if statistics.is_small_cell(count, threshold) else str(count)
 
 
 def _grouped_counts(year: int) -> dict[tuple, int]:
     """(month 1–12, channel, category id, outcome) → count; the month is a CASE over Amsterdam month starts."""
-    start, end = statistics.year_bounds(year)
-    month = sa.case(*[(Report.received_at < bound, number)
-                      for number, bound in enumerate(month_bounds(year)[:-1], start=1)], else_=12)
+    month = period_of(Report.received_at, year, year, "month") - year * 100
     rows = (
         sa.select(month.label("month"), Report.channel, Report.category_id, Report.triage_outcome.label("outcome"))
-        .where(Report.received_at >= start, Report.received_at < end)
+        .where(in_years(Report.received_at, year))
         .subquery()
     )
     query = (sa.select(rows.c.month, rows.c.channel, rows.c.category_id, rows.c.outcome, sa.func.count())

@@ -14,6 +14,7 @@ from gdt.db import db
 from gdt.models import Case, Category
 from gdt.services import durations, report_tallies, statistics
 from gdt.services.durations import Duration
+from gdt.services.periods import in_years
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
           "november", "december")
@@ -63,10 +64,12 @@ def _wijken(year: int) -> list[dict]:
 
 
 def _buurten(year: int) -> list[dict]:
-    """Per buurt within its wijk; a buurt is small enough that its count is shown as "< 5" below the threshold."""
+    """Per buurt within its wijk; a buurt is small enough that a count below the threshold is `suppressed` ("< 5")."""
     rows = report_tallies.grouped("area", [year], ("wijk_code", "buurt_code"))
-    return _shares([(f"{wijk or UNKNOWN_AREA}/{buurt or UNKNOWN_AREA}",
-                     f"{wijk or UNKNOWN_AREA} · {buurt or UNKNOWN_AREA}", count) for _, wijk, buurt, count in rows])
+    threshold = current_app.config["EXPORT_SMALL_CELL_THRESHOLD"]
+    return [row | {"suppressed": statistics.is_small_cell(row["count"], threshold)} for row in _shares(
+        [(f"{wijk or UNKNOWN_AREA}/{buurt or UNKNOWN_AREA}", f"{wijk or UNKNOWN_AREA} · {buurt or UNKNOWN_AREA}", count)
+         for _, wijk, buurt, count in rows])]
 
 
 def _shares(rows: list[tuple[str, str, int]]) -> list[dict]:
@@ -87,7 +90,7 @@ def _time_to_close(year: int) -> Duration:
     """From the first report or registration to closing, for cases received in `year` and closed."""
     minutes = durations.elapsed_minutes(Case.closed_at, Case.received_at)
     histogram = (sa.select(sa.literal(year).label("period"), minutes.label("minutes"), sa.func.count().label("count"))
-                 .where(statistics._in_year(Case.received_at, year), Case.closed_at.is_not(None),
+                 .where(in_years(Case.received_at, year), Case.closed_at.is_not(None),
                         Case.status != "merged")
                  .group_by(minutes))
     return durations.summarize(histogram.subquery()).get(year, NO_DURATIONS)

@@ -1,9 +1,9 @@
 """Indicators of the safety plan (issue 6 part 3): rows × years with a target column and footnotes.
 
 Computed sources are aggregates over GDT data, each answered by ONE query for all requested years at
-once: the Amsterdam year of `received_at` is a CASE over the half-open year ranges of
-`statistics.year_bounds` (the same on SQLite and PostgreSQL, and the range condition uses the
-`received_at` indexes), grouped in the database. Python only shapes the handful of grouped rows.
+once: report figures from the report tallies (gdt.services.report_tallies), cases grouped by the
+Amsterdam year of `received_at` (gdt.services.periods: a CASE over the half-open year ranges, the same
+on SQLite and PostgreSQL, using the `received_at` index). Python only shapes the handful of grouped rows.
 
 A figure stored for a year (`IndicatorValue`: entered by hand or imported, e.g. police counts or
 history from before the system) takes the place of the computed figure of that year. Years before
@@ -29,7 +29,8 @@ from gdt.services import audit, funnel, report_tallies
 from gdt.services.errors import NotFound, ServiceError, ValidationFailed
 # The file-reading half of the report import: CSV dialects, BOM, XLSX cells, the problem types.
 from gdt.services.import_file import ImportFailed, ImportProblem, cell_text, read_table
-from gdt.services.statistics import percent, year_bounds
+from gdt.services.periods import in_years, period_of
+from gdt.services.statistics import percent
 from gdt.services.transaction import unit_of_work
 from gdt.validation import InvalidValue, clean_fields, clean_text, one_of, required, single_line, slug_key
 
@@ -207,18 +208,6 @@ def current_year() -> int:
     return utcnow().astimezone(AMSTERDAM).year
 
 
-def _year_of(column: sa.ColumnElement, years: list[int]) -> tuple[sa.ColumnElement, sa.ColumnElement[bool]]:
-    """(Amsterdam year of `column` as a CASE, the WHERE range) over the contiguous span of `years`.
-
-    Within [1 Jan first, 1 Jan after last) the first `column < next 1 January` that holds is the year;
-    years between requested ones are counted too and dropped afterwards (at most a few extra groups).
-    """
-    span = range(years[0], years[-1] + 1)
-    case = sa.case(*[(column < year_bounds(year)[1], sa.literal(year)) for year in span])
-    start, end = year_bounds(span[0])[0], year_bounds(span[-1])[1]
-    return case, sa.and_(column >= start, column < end)
-
-
 def _report_counts(years: list[int]) -> list[tuple[int, int, int, int]]:
     """(year, resident reports, of which triaged, of which escalated) from the report tallies, every year at once."""
     totals: dict[int, list[int]] = {year: [0, 0, 0] for year in years}
@@ -231,9 +220,12 @@ def _report_counts(years: list[int]) -> list[tuple[int, int, int, int]]:
 
 
 def _case_counts(years: list[int]) -> list[tuple[int, int]]:
-    """(year, GDT cases) counted in the year their first report or registration came in; merged ones excluded."""
-    year, in_range = _year_of(Case.received_at, years)
-    rows = sa.select(year.label("year")).where(in_range, Case.status != "merged").subquery()
+    """(year, GDT cases) counted in the year their first report or registration came in; merged ones excluded.
+
+    Years between requested ones are counted too and dropped afterwards (at most a few extra groups)."""
+    first, last = min(years), max(years)
+    rows = (sa.select(period_of(Case.received_at, first, last).label("year"))
+            .where(in_years(Case.received_at, first, last), Case.status != "merged").subquery())
     query = sa.select(rows.c.year, sa.func.count()).group_by(rows.c.year)
     return [tuple(row) for row in db.session.execute(query) if row[0] in years]
 

@@ -6,15 +6,14 @@ from `reports`, so both databases give the same rows for the same data.
 """
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-
 import sqlalchemy as sa
 
-from gdt.db import AMSTERDAM, db
+from gdt.db import db
 from gdt.models import Report, ReportTally
 from gdt.models.reports import RESIDENT_CHANNELS
 from gdt.models.tallies import KEYS, keys_of
 from gdt.services.durations import elapsed_minutes
+from gdt.services.periods import PERIODS, in_years, period_of
 from gdt.services.transaction import unit_of_work
 
 FACET_KEYS = {
@@ -23,7 +22,6 @@ FACET_KEYS = {
     "area": ("wijk_code", "buurt_code"),
     "triage": ("minutes",),
 }
-PERIODS = ("year", "month")
 COMPACTION_LOCK = 0x6764_7461  # pg_advisory_xact_lock key: one compaction or rebuild at a time
 
 
@@ -67,7 +65,7 @@ def _unknown_as_none(name: str) -> sa.ColumnElement:
 
 
 def _from_reports(facet: str, first: int, last: int, by: Sequence[str], per: str) -> sa.Select:
-    period = _period_case(Report.received_at, first, last, per)
+    period = period_of(Report.received_at, first, last, per)
     expressions = {
         "channel": Report.channel, "triage_outcome": Report.triage_outcome,
         "referred_partner_id": Report.referred_partner_id, "category_id": Report.category_id,
@@ -75,30 +73,11 @@ def _from_reports(facet: str, first: int, last: int, by: Sequence[str], per: str
         "minutes": elapsed_minutes(Report.triaged_at, Report.received_at),
     }
     keys = [expressions[name].label(name) for name in by]
-    start, end = _month_start(first, 1), _month_start(last + 1, 1)
-    conditions = [Report.received_at >= start, Report.received_at < end, Report.channel.in_(RESIDENT_CHANNELS)]
+    conditions = [in_years(Report.received_at, first, last), Report.channel.in_(RESIDENT_CHANNELS)]
     if facet == "triage":
         conditions.append(Report.triaged_at.is_not(None))
     return sa.select(period.label("period"), *keys, sa.func.count().label("count")).where(*conditions).group_by(
         period, *keys)
-
-
-def _period_case(column: sa.ColumnElement, first: int, last: int, per: str) -> sa.ColumnElement[int]:
-    """The Amsterdam year (or yyyymm) of `column` as a CASE over the period boundaries in UTC.
-
-    SQLite has no time zones; within [1 Jan first, 1 Jan after last) the first `column < next
-    boundary` that holds names the period.
-    """
-    if per == "year":
-        periods = [(year, _month_start(year + 1, 1)) for year in range(first, last + 1)]
-    else:
-        periods = [(year * 100 + month, _month_start(year + month // 12, month % 12 + 1))
-                   for year in range(first, last + 1) for month in range(1, 13)]
-    return sa.case(*[(column < boundary, sa.literal(key)) for key, boundary in periods])
-
-
-def _month_start(year: int, month: int) -> datetime:
-    return datetime(year, month, 1, tzinfo=AMSTERDAM)
 
 
 # --- Keeping the tallies (PostgreSQL) --------------------------------------------------------------

@@ -21,17 +21,13 @@ from gdt.models import Case, Partner, Report, User
 from gdt.models.cases import CASE_SOURCES
 from gdt.models.reports import RESIDENT_CHANNELS
 from gdt.services import audit, report_tallies
+from gdt.services.periods import in_years
 from gdt.services.errors import NotFound
 from workflows import CASE_MODES, TRIAGE_OUTCOMES
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999  # what a year in a URL may be; anything else is "not found"
 UNDECIDED = "undecided"  # the by_mode key for cases whose mode is not decided yet (mode IS NULL)
 FORMATS = ("json", "csv", "text")
-
-
-def year_bounds(year: int) -> tuple[datetime, datetime]:
-    """[1 January, next 1 January) in Amsterdam time: a half-open range the index can use."""
-    return datetime(year, 1, 1, tzinfo=AMSTERDAM), datetime(year + 1, 1, 1, tzinfo=AMSTERDAM)
 
 
 def view_statistics(year: int, *, actor: User) -> dict:
@@ -66,11 +62,6 @@ def _document(year: int, reports: list[dict], cases: list[dict]) -> dict:
     }
 
 
-def _in_year(column: sa.ColumnElement, year: int) -> sa.ColumnElement[bool]:
-    start, end = year_bounds(year)
-    return sa.and_(column >= start, column < end)
-
-
 def _report_counts(year: int) -> list[dict]:
     """Resident reports per channel × outcome × partner (gdt.services.report_tallies), partner names joined to the
     grouped rows, in one statement."""
@@ -90,7 +81,7 @@ def _case_counts(year: int) -> list[dict]:
     """
     query = (
         sa.select(Case.source, Case.mode, sa.func.count().label("count"))
-        .where(_in_year(Case.received_at, year), Case.status != "merged")
+        .where(in_years(Case.received_at, year), Case.status != "merged")
         .group_by(Case.source, Case.mode)
     )
     return [dict(row._mapping) for row in db.session.execute(query)]
@@ -140,6 +131,13 @@ def _items(counts: dict, keys, labels: dict) -> list[dict]:
              "percent": percent(counts.get(key, 0), total)} for key in keys]
 
 
+def is_small_cell(count: int, threshold: int) -> bool:
+    """1 … threshold − 1: too few to show as they are, they could point at a household (REFERENCE §1.6).
+
+    Zero stays visible: an empty cell reveals nobody."""
+    return 0 < count < threshold
+
+
 def percent(count: int, total: int) -> float:
     """Share of `total`, one decimal, rounded half up as people do (66.65 → 66.7); 0.0 for an empty group."""
     if not total:
@@ -159,7 +157,7 @@ def available_years() -> list[int]:
     candidates = range(first.astimezone(AMSTERDAM).year, last.astimezone(AMSTERDAM).year + 1)
     probes = [
         sa.select(sa.literal(year).label("year")).where(sa.or_(
-            sa.exists().where(_in_year(Report.received_at, year)), sa.exists().where(_in_year(Case.received_at, year))))
+            sa.exists().where(in_years(Report.received_at, year)), sa.exists().where(in_years(Case.received_at, year))))
         for year in candidates
     ]
     return sorted(db.session.scalars(sa.union_all(*probes)))

@@ -1,5 +1,5 @@
-"""Shared form helpers: put a service's refusal next to its field, and the fields every edit form has."""
-from flask import flash, redirect
+"""Shared form helpers: submit through one service, put its refusal next to its field, show the page again."""
+from flask import flash, redirect, render_template
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, ValidationError
 from wtforms.fields.choices import SelectChoice
@@ -56,3 +56,9 @@ def submit(form: FlaskForm, perform, *, success, next_url):
         return None
     flash(str(success(result) if callable(success) else success), "success")
     return redirect(next_url(result) if callable(next_url) else next_url)
+
+
+def form_page(template: str, **context):
+    """The page with its form(s), answered 422 when a form in `context` carries errors (200 when first shown)."""
+    refused = any(isinstance(value, FlaskForm) and value.errors for value in context.values())
+    return render_template(template, **context), 422 if refused else 200

@@ -15,7 +15,7 @@ from gdt.web.access import role_required
 from gdt.web.admin import bp
 from gdt.web.admin.forms import (ActiveForm, CaseResultCreateForm, CaseResultEditForm, PartnerCreateForm,
                                  PartnerEditForm, UserCreateForm, UserEditForm)
-from gdt.web.forms import choices, submit
+from gdt.web.forms import choices, form_page, submit
 
 
 @bp.route("/admin/users")
@@ -33,7 +33,7 @@ def new_user():
                                                          form.password.data, actor=current_user,
                                                          partner_key=form.partner.data or None),
                   success=_("Het account is aangemaakt."), next_url=url_for("admin.users"))
-    return done or (render_template("admin/new_user.html", form=form), 422 if form.errors else 200)
+    return done or form_page("admin/new_user.html", form=form)
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -75,8 +75,7 @@ def _with_partners(form):
 
 
 def _user_page(user, form: UserEditForm, active_form: ActiveForm):
-    status = 422 if form.errors or active_form.errors else 200
-    return render_template("admin/edit_user.html", user=user, form=form, active_form=active_form), status
+    return form_page("admin/edit_user.html", user=user, form=form, active_form=active_form)
 
 
 @bp.route("/admin/partners")
@@ -94,7 +93,7 @@ def new_partner():
                                                                kind=form.kind.data, actor=current_user),
                   success=lambda partner: _("Ketenpartner %(name)s is toegevoegd.", name=partner.name),
                   next_url=url_for("admin.partners"))
-    return done or (render_template("admin/new_partner.html", form=form), 422 if form.errors else 200)
+    return done or form_page("admin/new_partner.html", form=form)
 
 
 @bp.route("/admin/partners/<key>", methods=["GET", "POST"])
@@ -131,8 +130,7 @@ def _set_partner_active(key: str, active: bool, success: str):
 
 
 def _partner_page(partner, form: PartnerEditForm, active_form: ActiveForm):
-    status = 422 if form.errors or active_form.errors else 200
-    return render_template("admin/edit_partner.html", partner=partner, form=form, active_form=active_form), status
+    return form_page("admin/edit_partner.html", partner=partner, form=form, active_form=active_form)
 
 
 @bp.route("/admin/case-results")
@@ -149,7 +147,7 @@ def new_case_result():
                                                              needs_reason=form.needs_reason.data, actor=current_user),
                   success=lambda result: _("Resultaat %(label)s is toegevoegd.", label=result.label),
                   next_url=url_for("admin.case_results"))
-    return done or (render_template("admin/new_case_result.html", form=form), 422 if form.errors else 200)
+    return done or form_page("admin/new_case_result.html", form=form)
 
 
 @bp.route("/admin/case-results/<key>", methods=["GET", "POST"])
@@ -187,5 +185,4 @@ def _set_case_result_active(key: str, active: bool, success: str):
 
 
 def _case_result_page(result, form: CaseResultEditForm, active_form: ActiveForm):
-    status = 422 if form.errors or active_form.errors else 200
-    return render_template("admin/edit_case_result.html", result=result, form=form, active_form=active_form), status
+    return form_page("admin/edit_case_result.html", result=result, form=form, active_form=active_form)

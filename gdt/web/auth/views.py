@@ -1,5 +1,5 @@
 """Login, logout and the language switch."""
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -9,6 +9,7 @@ from gdt.services.access import STAFF_ROLES
 from gdt.web.access import public, role_required
 from gdt.web.auth import bp
 from gdt.web.auth.forms import LanguageForm, LoginForm, LogoutForm
+from gdt.web.forms import form_page
 
 
 def _login_limit() -> str:
@@ -31,7 +32,7 @@ def login():
             return redirect(_safe_next(request.args.get("next")))
         form.form_errors.append(_("Deze combinatie van e-mailadres en wachtwoord kennen we niet, "
                                   "of het account is niet actief."))
-    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+    return form_page("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])

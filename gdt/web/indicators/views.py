@@ -14,7 +14,7 @@ from gdt.services import indicators as service
 from gdt.services.access import STATISTICS_ROLES
 from gdt.services.import_file import ImportFailed
 from gdt.web.access import role_required
-from gdt.web.forms import submit
+from gdt.web.forms import form_page, submit
 from gdt.web.indicators import bp
 from gdt.web.indicators.forms import (ActiveForm, ImportForm, IndicatorCreateForm, IndicatorEditForm, TargetForm,
                                       ValueForm, YearForm)
@@ -49,7 +49,7 @@ def admin_new():
         position=form.position.data, actor=current_user),
         success=lambda indicator: _("Indicator %(name)s is toegevoegd.", name=indicator.name),
         next_url=lambda indicator: url_for("indicators.admin_edit", key=indicator.key))
-    return done or (render_template("indicators/admin_new.html", form=form), 422 if form.errors else 200)
+    return done or form_page("indicators/admin_new.html", form=form)
 
 
 @bp.route("/admin/indicators/import", methods=["GET", "POST"])
@@ -176,6 +176,5 @@ def _edit_page(indicator, *, form=None, value_form=None, target_form=None, activ
         "target_form": target_form or TargetForm(prefix="target", formdata=None),
         "active_form": active_form or ActiveForm(prefix="active", formdata=None),
     }
-    status = 422 if any(shown.errors for shown in forms.values()) else 200
-    return render_template("indicators/admin_edit.html", indicator=indicator, source_labels=service.SOURCE_LABELS,
-                           unit_labels=service.UNIT_LABELS, **forms), status
+    return form_page("indicators/admin_edit.html", indicator=indicator, source_labels=service.SOURCE_LABELS,
+                     unit_labels=service.UNIT_LABELS, **forms)

@@ -8,7 +8,7 @@ from flask_login import current_user
 from gdt.db import db
 from gdt.services import access, intake, reference_data, triage
 from gdt.web.access import role_required
-from gdt.web.forms import choices, submit
+from gdt.web.forms import choices, form_page, submit
 from gdt.web.intake import bp
 from gdt.web.intake.forms import PhoneReportForm
 
@@ -23,11 +23,11 @@ def new_report():
         lookup = intake.lookup_address(form.postcode.data, form.house_number.data,
                                        addition=form.house_number_addition.data, bag_id=form.bag_id.data)
         form.show_lookup(lookup)
-        return render_template("intake/new_report.html", form=form, lookup=lookup), 422 if form.errors else 200
+        return form_page("intake/new_report.html", form=form, lookup=lookup)
     done = submit(form, lambda: intake.register_phone_report(_report_input(form), actor=current_user),
                   success=lambda report: _("Melding %(reference)s is geregistreerd.", reference=report.reference),
                   next_url=lambda report: url_for("intake.show", reference=report.reference))
-    return done or (render_template("intake/new_report.html", form=form, lookup=None), 422 if form.errors else 200)
+    return done or form_page("intake/new_report.html", form=form, lookup=None)
 
 
 def _report_input(form: PhoneReportForm) -> intake.ReportInput:

@@ -6,7 +6,7 @@ from flask_login import current_user
 from gdt.db import db
 from gdt.services import reference_data, registrations
 from gdt.web.access import role_required
-from gdt.web.forms import choices, submit
+from gdt.web.forms import choices, form_page, submit
 from gdt.web.partner import bp
 from gdt.web.partner.forms import RegistrationForm
 
@@ -34,7 +34,7 @@ def new():
                   success=lambda report: _("Uw aanmelding is ontvangen onder kenmerk %(reference)s.",
                                            reference=report.reference),
                   next_url=lambda report: url_for("partner.show", reference=report.reference))
-    return done or (render_template("partner/new.html", form=form), 422 if form.errors else 200)
+    return done or form_page("partner/new.html", form=form)
 
 
 @bp.route("/partner/aanmeldingen/<reference>")

@@ -8,7 +8,7 @@ from gdt.models import Referral
 from gdt.services import access, feedback, routing
 from gdt.services.errors import NotFound, ServiceError
 from gdt.web.access import public, role_required
-from gdt.web.forms import show_error
+from gdt.web.forms import form_page, show_error
 from gdt.web.referrals import bp
 from gdt.web.referrals.forms import FeedbackForm, RetryForm
 from gdt.web.responses import private
@@ -82,8 +82,7 @@ def _record(referral, form: FeedbackForm, *, actor) -> bool:
 
 
 def _page(template: str, referral, form: FeedbackForm, *, thanks: bool):
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template(template, referral=referral, form=form, thanks=thanks), status
+    return form_page(template, referral=referral, form=form, thanks=thanks)
 
 
 def _back_to(referral) -> str:
