@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import force_locale
 
 from gdt.db import db
-from gdt.models import Case, Category
+from gdt.models import Case, Category, User
 from gdt.services import durations, report_tallies, statistics
 from gdt.services.durations import Duration
 from gdt.services.periods import in_years
@@ -20,6 +20,11 @@ MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
           "november", "december")
 UNKNOWN_AREA = "onbekend"
 NO_DURATIONS = Duration(0, None, None)
+
+
+def view_funnel(year: int, *, actor: User) -> dict:
+    """The statistics page of `year`: refuses impossible years and records who looked (statistics.view_statistics)."""
+    return yearly_funnel(year, statistics.view_statistics(year, actor=actor))
 
 
 def yearly_funnel(year: int, document: dict | None = None) -> dict:

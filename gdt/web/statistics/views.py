@@ -22,10 +22,9 @@ def index():
 @bp.route("/statistics/<int:year>")
 @role_required(*STATISTICS_ROLES)
 def year(year: int):
-    document = statistics.view_statistics(year, actor=current_user)
+    page = funnel.view_funnel(year, actor=current_user)
     years = _selectable(statistics.available_years(), year)
-    return render_template("statistics/index.html", document=document, funnel=funnel.yearly_funnel(year, document),
-                           years=years, year=year)
+    return render_template("statistics/index.html", document=page["document"], funnel=page, years=years, year=year)
 
 
 def _latest_year() -> int | None:
