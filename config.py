@@ -112,7 +112,8 @@ class Config:
     ATTACHMENT_MAX_AUDIO_BYTES = 20 * 1024 * 1024
     ATTACHMENT_MAX_PER_REPORT = 10
 
-    # Statistics exports for BI tools: aggregate counts from 1 to this minus one are written as "< N" (AVG, small cells).
+    # Statistics exports for BI tools: aggregate counts from 1 to this minus one are written as "< N"
+    # (small cells, docs/decisions/0007-small-cell-suppression.md).
     EXPORT_SMALL_CELL_THRESHOLD = int(os.environ.get("EXPORT_SMALL_CELL_THRESHOLD", "5"))
 
     BABEL_DEFAULT_LOCALE = "nl"
@@ -120,9 +121,10 @@ class Config:
     LANGUAGES = ("nl", "en")
     PER_PAGE = 25
 
-    # Address lookup at intake (gdt.services.addresses): "fixture:" is the bundled table in gdt/data/addresses.json
-    # ("fixture:/path.json" another one); an http(s) URL is the base of a PDOK Locatieserver v3.1. A lookup never
-    # waits longer than the timeout (seconds), and a report is saved whether or not the service answered.
+    # Address lookup at intake (gdt.services.intake.addresses): "fixture:" is the bundled table in
+    # gdt/data/addresses.json ("fixture:/path.json" another one); an http(s) URL is the base of a PDOK
+    # Locatieserver v3.1. A lookup never waits longer than the timeout (seconds), and a report is saved whether
+    # or not the service answered.
     ADDRESS_SERVICE_URL = os.environ.get("ADDRESS_SERVICE_URL", "fixture:")
     ADDRESS_SERVICE_TIMEOUT = float(os.environ.get("ADDRESS_SERVICE_TIMEOUT", "2"))
 

@@ -1,4 +1,4 @@
-"""Benchmark: the coordinators' case list (`/cases`, gdt.services.case_list) at 100 000 cases.
+"""Benchmark: the coordinators' case list (`/cases`, gdt.services.casework.case_list) at 100 000 cases.
 
 Run from the repository root:
 
@@ -14,7 +14,7 @@ times, for the first page, page 2000 and every filter alone and combined (first 
 * page  — the whole GET /cases?… request through the app (login session, choices, both of the above,
           the template), i.e. what a coordinator waits for minus the network.
 
-Last, the same for a few of them with the admin's team limit on (gdt.services.teams). Prints the
+Last, the same for a few of them with the admin's team limit on (gdt.services.core.teams). Prints the
 median of --runs runs after a warm-up, then EXPLAIN (ANALYZE, BUFFERS) of the slowest page's SQL.
 `--drop-index NAME` (repeatable) drops an index after the load, to see what it is worth.
 """
@@ -29,20 +29,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # run as a script: import the project, not bench/ siblings (bench/statistics.py!)
 
-from statistics import median  # noqa: E402
+from statistics import median
 
-import psycopg  # noqa: E402
-import sqlalchemy as sa  # noqa: E402
-from flask import Flask  # noqa: E402
-from flask_login import FlaskLoginClient  # noqa: E402
-from sqlalchemy.orm import lazyload  # noqa: E402
+import psycopg
+import sqlalchemy as sa
+from flask import Flask
+from flask_login import FlaskLoginClient
+from sqlalchemy.orm import lazyload
 
-import config  # noqa: E402
-from gdt.db import db  # noqa: E402
-from gdt.models import User  # noqa: E402
-from bench.common import bench_app, conninfo, create_schema  # noqa: E402
-from gdt.services import auth, case_list, teams  # noqa: E402
-from tests.postgres import temporary_postgresql  # noqa: E402
+import config
+from bench.common import bench_app, conninfo, create_schema
+from gdt.db import db
+from gdt.models import User
+from gdt.services.casework import case_list
+from gdt.services.core import auth, teams
+from tests.postgres import temporary_postgresql
 
 COORDINATORS = 10  # two of them left the team a year ago (inactive, only older cases)
 LOAD_USERS = """
@@ -191,7 +192,7 @@ def _counts(connection: psycopg.Connection) -> dict:
 
 
 def _limit_to_teams(connection: psycopg.Connection) -> None:
-    """The admin setting of gdt.services.teams: coordinators 1–5 in one team, the rest in another."""
+    """The admin setting of gdt.services.core.teams: coordinators 1–5 in one team, the rest in another."""
     connection.execute("UPDATE users SET team = CASE WHEN id <= %s THEN 'Noord' ELSE 'Zuid' END",
                        (COORDINATORS // 2,))
     connection.execute("INSERT INTO app_settings (key, value) VALUES (%s, '1')", (teams.RESTRICT_KEY,))
@@ -209,7 +210,7 @@ def _scenarios(connection: psycopg.Connection, args,
     busy = 1  # the coordinator with the most cases (power(r, 1.3) gives the low ids a larger share)
     month_end = last.replace(day=1) - timedelta(days=1)  # the last full month
     year_ago = last - timedelta(days=365)
-    F = case_list.CaseFilter  # noqa: N806
+    F = case_list.CaseFilter
     filters = [
         ("no filter", F()),
         ("status=open", F(status="open")),

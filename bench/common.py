@@ -1,5 +1,5 @@
 """What the PostgreSQL benchmarks share: the app on a throwaway cluster, a psycopg connection string, UTC bounds."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import Flask
@@ -7,7 +7,7 @@ from flask import Flask
 import config
 from gdt import create_app
 from gdt.db import db
-from gdt.services import reference_data
+from gdt.services.core import reference_data
 
 
 def bench_app(url: str, **settings) -> Flask:
@@ -32,4 +32,4 @@ def conninfo(url: str) -> str:
 
 def naive_utc(moment: datetime) -> datetime:
     """The columns are `timestamp without time zone` holding UTC (gdt.db.UTCDateTime)."""
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.astimezone(UTC).replace(tzinfo=None)

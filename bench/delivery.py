@@ -24,16 +24,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # instead of bench/, whose statistics.py would shadow the standard library's
 
-from statistics import median  # noqa: E402
+from statistics import median
 
-import config  # noqa: E402
-from gdt import create_app  # noqa: E402
-from gdt.db import db, utcnow  # noqa: E402
-from gdt.models import OutboxMessage, Referral  # noqa: E402
-from gdt.services import intake, outbox, partners, reference_data, triage, users  # noqa: E402
-from tests.postgres import temporary_postgresql  # noqa: E402
-from tests.smtp import Inbox  # noqa: E402
-from tests.workers import CeleryWorker, RedisServer  # noqa: E402
+import config
+from gdt import create_app
+from gdt.db import db, utcnow
+from gdt.models import OutboxMessage, Referral
+from gdt.services.admin import partners, users
+from gdt.services.core import outbox, reference_data
+from gdt.services.intake import report_intake
+from gdt.services.triage import report_triage
+from tests.postgres import temporary_postgresql
+from tests.smtp import Inbox
+from tests.workers import CeleryWorker, RedisServer
 
 REPORT = dict(category="geluidsoverlast", description="Harde muziek tot diep in de nacht.", postcode="5611AB",
               house_number="12", reporter_is_anonymous=True)
@@ -86,10 +89,10 @@ def _app(url: str, redis_url: str, smtp_port: int):
 def _delivery_latency(coordinator, inbox: Inbox, count: int) -> list[float]:
     latencies = []
     for _ in range(count):
-        report = intake.register_phone_report(intake.ReportInput(**REPORT), actor=coordinator)
+        report = report_intake.register_phone_report(report_intake.ReportInput(**REPORT), actor=coordinator)
         expected = len(inbox.received) + 1
         started = time.perf_counter()
-        triage.refer_report(report, "politie", None, actor=coordinator, seen_version=report.version)
+        report_triage.refer_report(report, "politie", None, actor=coordinator, seen_version=report.version)
         if len(inbox.wait_for(expected, timeout=30)) < expected:
             raise RuntimeError("a referral mail did not arrive within 30 s")
         latencies.append(time.perf_counter() - started)

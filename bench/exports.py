@@ -1,4 +1,4 @@
-"""Benchmark: the anonymous rows export (`gdt.services.exports.anonymous_rows`) of a year of 1 000 000 reports.
+"""Benchmark: the anonymous rows export (`anonymous_rows`) of a year of 1 000 000 reports.
 
 Run from the repository root:
 
@@ -18,6 +18,7 @@ over generate_series per table, runs VACUUM ANALYZE, then:
    outcome grid) and prints the plan of the rows query.
 """
 import argparse
+import contextlib
 import os
 import platform
 import resource
@@ -32,14 +33,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # Python put bench/ first on sys.path; bench/statistics.py would shadow the standard `statistics` module.
 sys.path[0] = str(ROOT)
 
-import psycopg  # noqa: E402
-import sqlalchemy as sa  # noqa: E402
+import psycopg
+import sqlalchemy as sa
 
-from gdt.db import db  # noqa: E402
-from bench.common import bench_app, conninfo, create_schema, naive_utc  # noqa: E402
-from gdt.services import exports  # noqa: E402
-from gdt.services.periods import year_bounds  # noqa: E402
-from tests.postgres import temporary_postgresql  # noqa: E402
+from bench.common import bench_app, conninfo, create_schema, naive_utc
+from gdt.db import db
+from gdt.services.reporting import exports
+from gdt.services.reporting.periods import year_bounds
+from tests.postgres import temporary_postgresql
 
 # One year shaped like DESIGN §1: ≈3 % partner registrations; resident reports 80 % app, 10 % webform,
 # 10 % phone; 94 % referred, 6 % escalated to a case (53 % advice / 47 % regie); the last 10 days untriaged.
@@ -193,10 +194,8 @@ def _status(field: str) -> int | None:
 
 
 def _reset_peak_rss() -> None:
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current RSS (Linux ≥ 4.0)
-    except OSError:
-        pass
 
 
 def _time_counts(year: int) -> float:
@@ -235,7 +234,7 @@ def _report(args, server, load_seconds, vacuum_seconds, traced, runs, size, coun
           f"PostgreSQL {server // 10000}.{server % 10000}, psycopg {psycopg.__version__}")
     print(f"loaded {args.reports:,} reports received in {args.year} in {load_seconds:.1f} s "
           f"(VACUUM ANALYZE {vacuum_seconds:.1f} s)")
-    print(f"\nplan of the rows query:\n" + "\n".join("  " + line for line in plan))
+    print("\nplan of the rows query:\n" + "\n".join("  " + line for line in plan))
     print(f"\nanonymous_rows({args.year}) to a file, under tracemalloc: {traced['rows']:,} rows in "
           f"{traced['seconds']:.1f} s")
     for rows, peak in sorted(traced["peaks"].items()):

@@ -28,10 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
-import psycopg  # noqa: E402
+import psycopg
 
-from tests.postgres import temporary_postgresql  # noqa: E402
-from tests.redis import temporary_redis  # noqa: E402
+from tests.postgres import temporary_postgresql
+from tests.redis import temporary_redis
 
 BODY = {
     "category": "geluidsoverlast", "description": "Harde muziek tot diep in de nacht, al drie weken.",
@@ -53,8 +53,9 @@ def main() -> None:
         token = _client_token(env)
         results = {}
         for target in ("raw", "bare", "gdt"):
-            with _gunicorn(target, options.workers, env | {"BENCH_TARGET": target, "BARE_DATABASE_URL": _psycopg(url)}) \
-                    as port:
+            with _gunicorn(
+                target, options.workers, env | {"BENCH_TARGET": target, "BARE_DATABASE_URL": _psycopg(url)}
+            ) as port:
                 headers = {"Authorization": f"Bearer {token}"} if target == "gdt" else {}
                 _load(port, headers, options.clients, min(200, options.requests))  # warm-up
                 results[target] = _load(port, headers, options.clients, options.requests)
@@ -75,12 +76,22 @@ def _psycopg(url: str) -> str:
 
 def _prepare(url: str, env: dict) -> None:
     _flask(env, "db", "upgrade")
-    subprocess.run([sys.executable, "-c", "from gdt import create_app; from gdt.services import reference_data; "
-                    "app = create_app(); app.app_context().push(); reference_data.ensure_defaults()"],
-                   cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from gdt import create_app; from gdt.services import reference_data; "
+            "app = create_app(); app.app_context().push(); reference_data.ensure_defaults()",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     with psycopg.connect(_psycopg(url), autocommit=True) as connection:
-        connection.execute("CREATE TABLE bench_bare (id bigserial PRIMARY KEY, body jsonb NOT NULL, "
-                           "received_at timestamptz NOT NULL DEFAULT now())")
+        connection.execute(
+            "CREATE TABLE bench_bare (id bigserial PRIMARY KEY, body jsonb NOT NULL, "
+            "received_at timestamptz NOT NULL DEFAULT now())"
+        )
 
 
 def _client_token(env: dict) -> str:
@@ -89,8 +100,14 @@ def _client_token(env: dict) -> str:
 
 
 def _flask(env: dict, *args: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return done.stdout
 
 
@@ -103,9 +120,19 @@ class _gunicorn:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
-             "--log-level", "warning", f"bench.intake_servers:{self.target}"],
-            cwd=ROOT, env=self.env)
+            [
+                str(ROOT / ".venv/bin/gunicorn"),
+                "-w",
+                str(self.workers),
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                f"bench.intake_servers:{self.target}",
+            ],
+            cwd=ROOT,
+            env=self.env,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -129,8 +156,12 @@ def _load(port: int, headers: dict, clients: int, total: int) -> dict:
         mine = []
         for _ in range(per_client):
             started = time.perf_counter()
-            connection.request("POST", "/api/v1/reports", body=json.dumps(BODY), headers=headers | {
-                "Content-Type": "application/json", "Idempotency-Key": f'"{uuid.uuid4()}"'})
+            connection.request(
+                "POST",
+                "/api/v1/reports",
+                body=json.dumps(BODY),
+                headers=headers | {"Content-Type": "application/json", "Idempotency-Key": f'"{uuid.uuid4()}"'},
+            )
             response = connection.getresponse()
             response.read()
             mine.append(time.perf_counter() - started)
@@ -150,17 +181,28 @@ def _load(port: int, headers: dict, clients: int, total: int) -> dict:
     elapsed = time.perf_counter() - started
     latencies.sort()
     pick = lambda share: latencies[min(len(latencies) - 1, int(share * len(latencies)))] * 1000  # noqa: E731
-    return {"requests": len(latencies), "failures": len(failures), "seconds": elapsed,
-            "throughput": len(latencies) / elapsed, "p50": pick(0.50), "p90": pick(0.90), "p99": pick(0.99)}
+    return {
+        "requests": len(latencies),
+        "failures": len(failures),
+        "seconds": elapsed,
+        "throughput": len(latencies) / elapsed,
+        "p50": pick(0.50),
+        "p90": pick(0.90),
+        "p99": pick(0.99),
+    }
 
 
 def _report(options: argparse.Namespace, results: dict) -> None:
-    print(f"\nmachine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}; "
-          f"gunicorn -w {options.workers}; {options.clients} clients; {options.requests} requests each run\n")
+    print(
+        f"\nmachine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}; "
+        f"gunicorn -w {options.workers}; {options.clients} clients; {options.requests} requests each run\n"
+    )
     print(f"{'endpoint':<10} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'failed':>7}")
     for target, figures in results.items():
-        print(f"{target:<10} {figures['throughput']:8.0f} {figures['p50']:8.1f} {figures['p90']:8.1f} "
-              f"{figures['p99']:8.1f} {figures['failures']:7d}")
+        print(
+            f"{target:<10} {figures['throughput']:8.0f} {figures['p50']:8.1f} {figures['p90']:8.1f} "
+            f"{figures['p99']:8.1f} {figures['failures']:7d}"
+        )
     for yardstick in ("bare", "raw"):
         ratio = results["gdt"]["throughput"] / results[yardstick]["throughput"]
         print(f"GDT throughput / {yardstick} throughput = {ratio:.2f}")

@@ -28,20 +28,19 @@ ROOT = Path(__file__).resolve().parent.parent
 # Python put bench/ first on sys.path; this file's name would shadow the standard `statistics` module.
 sys.path[0] = str(ROOT)
 
-from statistics import median  # noqa: E402  (the standard library's, now that bench/ is off the path)
+from statistics import median
 
-import psycopg  # noqa: E402
-import sqlalchemy as sa  # noqa: E402
-from flask import Flask  # noqa: E402
+import psycopg
+import sqlalchemy as sa
+from flask import Flask
 
-from gdt.db import db  # noqa: E402
-from gdt.models.indicators import COMPUTED_SOURCES  # noqa: E402
-from bench.common import bench_app, conninfo, create_schema, naive_utc  # noqa: E402
-from gdt.services import exports, funnel, indicators, report_tallies  # noqa: E402
-from gdt.services import statistics as stats_service  # noqa: E402
-from gdt.services.periods import year_bounds  # noqa: E402
-from tests.postgres import temporary_postgresql  # noqa: E402
-
+from bench.common import bench_app, conninfo, create_schema, naive_utc
+from gdt.db import db
+from gdt.models.indicators import COMPUTED_SOURCES
+from gdt.services.reporting import exports, funnel, indicators, report_tallies
+from gdt.services.reporting import statistics as stats_service
+from gdt.services.reporting.periods import year_bounds
+from tests.postgres import temporary_postgresql
 
 # The shape of a year (DESIGN §1): ~3 % partner registrations; of resident reports 80 % app,
 # 10 % webform, 10 % phone; 94 % referred (mostly to Ruimtelijk Domein), 6 % escalated; GDT cases
@@ -290,7 +289,7 @@ def _run_service(year: int) -> dict:
 
 
 def _run_funnel(year: int) -> dict:
-    """Everything the statistics page computes for a year (gdt.services.funnel)."""
+    """Everything the statistics page computes for a year (gdt.services.reporting.funnel)."""
     result = funnel.yearly_funnel(year)
     db.session.remove()
     return result

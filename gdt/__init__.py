@@ -26,13 +26,17 @@ def create_app(config_class: type[config.Config] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
+    from gdt import error_pages
     from gdt.web import configure_web
     configure_web(app)
+    error_pages.register(app)
 
     from worker import init_celery
+    from worker.relay import outbox_relay  # the relay runs beside the worker, with or without Redis
     init_celery(app)
 
     from gdt import api, cli
     api.register(app)
     cli.register(app)
+    app.cli.add_command(outbox_relay)
     return app

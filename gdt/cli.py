@@ -9,17 +9,14 @@ from flask import Flask
 from gdt.models.api import CLIENT_CHANNELS
 from gdt.models.partners import PARTNER_KINDS
 from gdt.models.users import ROLES
-from gdt.services.errors import ServiceError, ValidationFailed
-
+from gdt.services.core.errors import ServiceError, ValidationFailed
 
 MAX_PRINTED_PROBLEMS = 50  # the exception keeps them all; a terminal full of errors helps nobody
 
 
 def register(app: Flask) -> None:
-    from worker.relay import outbox_relay  # the relay runs beside the worker, with or without Redis
-
     for command in (users, api_clients, partners, referrals, reminders, attachments, import_reports, stats, tallies,
-                    demo, outbox_relay):
+                    demo):
         app.cli.add_command(command)
 
 
@@ -53,7 +50,7 @@ def users() -> None:
 @click.option("--partner", "partner_key", help="Key of the organisation (required with --role partner).")
 def create_user(email: str, name: str, role: str, partner_key: str | None) -> None:
     """Create an account; the password comes from GDT_PASSWORD or a prompt."""
-    from gdt.services import users as user_service
+    from gdt.services.admin import users as user_service
     password = os.environ.get("GDT_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         user = user_service.create_user(email, name, role, password, actor=None, partner_key=partner_key)
@@ -66,7 +63,7 @@ def create_user(email: str, name: str, role: str, partner_key: str | None) -> No
 @click.argument("email")
 def deactivate_user(email: str) -> None:
     """Deactivate an account and end all its sessions."""
-    from gdt.services import users as user_service
+    from gdt.services.admin import users as user_service
     user = user_service.user_by_email(email)
     if user is None:
         _fail("no such user")
@@ -78,8 +75,8 @@ def deactivate_user(email: str) -> None:
 @click.argument("email")
 def user_token(email: str) -> None:
     """Print a new personal API token for EMAIL; the API then applies that user's role (DESIGN §6)."""
-    from gdt.services import tokens
-    from gdt.services import users as user_service
+    from gdt.services.admin import users as user_service
+    from gdt.services.core import tokens
     user = user_service.user_by_email(email)
     if user is None:
         _fail("no such user")
@@ -99,7 +96,7 @@ def api_clients() -> None:
 @click.option("--partner", "partner_key", help="Key of an active chain partner (required with --channel partner).")
 def create_api_client(name: str, channel: str, partner_key: str | None) -> None:
     """Register an API client called NAME and print its bearer token once."""
-    from gdt.services import tokens
+    from gdt.services.core import tokens
     try:
         client, token = tokens.issue_api_client(name, channel, partner_key, actor=None)
     except ServiceError as error:
@@ -111,7 +108,7 @@ def create_api_client(name: str, channel: str, partner_key: str | None) -> None:
 @click.argument("name")
 def revoke_api_client(name: str) -> None:
     """Revoke the API client called NAME: its token stops working at once."""
-    from gdt.services import tokens
+    from gdt.services.core import tokens
     try:
         client = tokens.revoke_api_client(name, actor=None)
     except ServiceError as error:
@@ -122,7 +119,7 @@ def revoke_api_client(name: str) -> None:
 @api_clients.command("prune-keys")
 def prune_idempotency_keys() -> None:
     """Delete Idempotency-Key records past their 7 days (their reports stay); for a daily job."""
-    from gdt.services import idempotency
+    from gdt.services.core import idempotency
     click.echo(f"Deleted {idempotency.prune_idempotency_records()} expired Idempotency-Key record(s).")
 
 
@@ -138,7 +135,7 @@ def partners() -> None:
 @click.option("--kind", type=click.Choice(PARTNER_KINDS), default="other", show_default=True)
 def create_partner(key: str, name: str, email: str | None, kind: str) -> None:
     """Create a chain partner identified by KEY (e.g. politie-oost)."""
-    from gdt.services import partners as partner_service
+    from gdt.services.admin import partners as partner_service
     try:
         partner = partner_service.create_partner(key, name, email=email, kind=kind, actor=None)
     except ServiceError as error:
@@ -151,7 +148,7 @@ def create_partner(key: str, name: str, email: str | None, kind: str) -> None:
 @click.option("--url", required=True, help="Where referrals are POSTed (https).")
 def partner_webhook(key: str, url: str) -> None:
     """Deliver KEY's referrals by signed webhook; prints the signing secret."""
-    from gdt.services import partners as partner_service
+    from gdt.services.admin import partners as partner_service
     partner = _partner_or_fail(key)
     try:
         partner_service.update_partner(partner, name=partner.name, email=partner.email, kind=partner.kind,
@@ -164,7 +161,7 @@ def partner_webhook(key: str, url: str) -> None:
 
 
 def _partner_or_fail(key: str):
-    from gdt.services import partners as partner_service
+    from gdt.services.admin import partners as partner_service
     try:
         return partner_service.get_partner(key)
     except ServiceError as error:
@@ -179,7 +176,7 @@ def referrals() -> None:
 @referrals.command("retry-due")
 def retry_due_referrals() -> None:
     """Queue the delivery attempts that are due (what beat does every minute)."""
-    from gdt.services import routing
+    from gdt.services.referrals import routing
     click.echo(f"Queued {routing.queue_due_retries()} delivery attempt(s).")
 
 
@@ -191,7 +188,7 @@ def reminders() -> None:
 @reminders.command("send")
 def send_reminders() -> None:
     """Queue today's reminder mails (once a day; what beat does at REMINDER_HOUR)."""
-    from gdt.services import reminders as reminder_service
+    from gdt.services.casework import reminders as reminder_service
     done = reminder_service.queue_daily()
     click.echo("Reminders queued." if done else "Today's reminders were already queued.")
 
@@ -204,7 +201,7 @@ def attachments() -> None:
 @attachments.command("prune")
 def prune_attachments() -> None:
     """Delete stored files that no report refers to (their upload was rolled back), older than an hour."""
-    from gdt.services import attachments as service
+    from gdt.services.intake import attachments as service
     click.echo(f"Deleted {service.prune_orphans()} orphaned file(s).")
 
 
@@ -213,11 +210,12 @@ def prune_attachments() -> None:
 @click.option("--dry-run", is_flag=True, help="Check the file and report what would be imported; change nothing.")
 def import_reports(path: Path, dry_run: bool) -> None:
     """Import historic registrations from CSV or XLSX (all or nothing)."""
-    from gdt.services import imports, reference_data
+    from gdt.services.core import reference_data
+    from gdt.services.intake import historic_import
     reference_data.ensure_defaults()
     try:
-        summary = imports.import_reports(path, dry_run=dry_run)
-    except imports.ImportFailed as failed:
+        summary = historic_import.import_reports(path, dry_run=dry_run)
+    except historic_import.ImportFailed as failed:
         for problem in failed.errors[:MAX_PRINTED_PROBLEMS]:
             click.echo(f"row {problem.row}, column {problem.column}: {problem.message}", err=True)
         if len(failed.errors) > MAX_PRINTED_PROBLEMS:
@@ -232,7 +230,7 @@ def import_reports(path: Path, dry_run: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "text"]), default="text", show_default=True)
 def stats(year: int, fmt: str) -> None:
     """Print the yearly statistics (DESIGN §6)."""
-    from gdt.services import statistics
+    from gdt.services.reporting import statistics
     document = statistics.yearly_statistics(year)
     click.echo(statistics.render(document, fmt))
 
@@ -245,28 +243,34 @@ def tallies() -> None:
 @tallies.command("check")
 def tallies_check() -> None:
     """Compare the tallies with a fresh count of every report; exit 1 on a difference."""
-    from gdt.services import report_tallies
+    from gdt.services.reporting import report_tallies
     differences = report_tallies.check()
     for difference in differences:
-        click.echo(f"{difference.period} {difference.facet}: tallied {difference.tallied}, counted {difference.counted}")
+        click.echo(f"{difference.period} {difference.facet}: "
+                   f"tallied {difference.tallied}, counted {difference.counted}")
     if differences:
         _fail(f"{len(differences)} difference(s); `flask tallies rebuild` counts every report again")
-    click.echo("The tallies match the reports." if report_tallies.uses_tallies() else
-               "This database (SQLite) has no tallies: statistics count the reports themselves.")
+    click.echo(
+        "The tallies match the reports."
+        if report_tallies.uses_tallies()
+        else "This database (SQLite) has no tallies: statistics count the reports themselves."
+    )
 
 
 @tallies.command("compact")
 def tallies_compact() -> None:
     """Merge the triggers' delta rows now (the worker does this every five minutes)."""
-    from gdt.services import report_tallies
+    from gdt.services.reporting import report_tallies
+
     click.echo(f"Merged into {report_tallies.compact_now()} tally rows.")
 
 
 @tallies.command("rebuild")
 def tallies_rebuild() -> None:
     """Count every report again (after restoring a backup, or when `check` found a difference)."""
-    from gdt.services import report_tallies
-    from gdt.services.transaction import unit_of_work
+    from gdt.services.core.transaction import unit_of_work
+    from gdt.services.reporting import report_tallies
+
     with unit_of_work():
         written = report_tallies.rebuild()
     click.echo(f"Rebuilt: {written} tally rows.")
@@ -278,7 +282,8 @@ def tallies_rebuild() -> None:
 @click.option("--if-empty", is_flag=True, help="Only load demo data when there are no reports yet.")
 def demo(year: int | None, count: int, if_empty: bool) -> None:
     """Load realistic demo data and print the demo logins."""
-    from gdt.services import demo as demo_service
+    from gdt.services.demo import demo_data as demo_service
+
     try:
         summary = demo_service.load_demo(year=year, reports=count, if_empty=if_empty)
     except ServiceError as error:

@@ -1,6 +1,6 @@
 """Dutch labels for the stable keys of the contracts (DESIGN §2, §6), translated for the UI.
 
-The statistics document always carries the Dutch labels (gdt.services.statistics forces nl).
+The statistics document always carries the Dutch labels (gdt.services.reporting.statistics forces nl).
 """
 from flask_babel import lazy_gettext as _l
 
@@ -62,13 +62,25 @@ FEEDBACK_ACTION_LABELS = {
     "return_to_team": _l("Terug naar het team: het De-escalatieteam is toch nodig"),
 }
 EVENT_LABELS = {
-    "register": _l("Geregistreerd"), "import": _l("Geïmporteerd"), "refer": _l("Doorverwezen"), "escalate": _l("Geëscaleerd naar GDT"),
-    "close": _l("Gesloten"), "open": _l("Casus geopend"), "assign_coordinator": _l("Regisseur toegewezen"),
-    "decide_mode": _l("Werkwijze bepaald"), "involve_partner": _l("Ketenpartner betrokken"), "add_note": _l("Journaalnotitie"),
-    "review": _l("Herbeoordeeld"), "reopen": _l("Heropend"), "merge": _l("Samengevoegd"),
+    "register": _l("Geregistreerd"),
+    "import": _l("Geïmporteerd"),
+    "refer": _l("Doorverwezen"),
+    "escalate": _l("Geëscaleerd naar GDT"),
+    "close": _l("Gesloten"),
+    "open": _l("Casus geopend"),
+    "assign_coordinator": _l("Regisseur toegewezen"),
+    "decide_mode": _l("Werkwijze bepaald"),
+    "involve_partner": _l("Ketenpartner betrokken"),
+    "add_note": _l("Journaalnotitie"),
+    "review": _l("Herbeoordeeld"),
+    "reopen": _l("Heropend"),
+    "merge": _l("Samengevoegd"),
     "change": _l("Casus bijgewerkt"),
-    "referral_sent": _l("Doorverwijzing bezorgd"), "referral_failed": _l("Bezorging mislukt"),
-    "referral_retry": _l("Bezorging opnieuw gestart"), "referral_received": _l("Partner: ontvangen"),
-    "referral_taken_on": _l("Partner: opgepakt"), "referral_handled": _l("Partner: afgehandeld"),
+    "referral_sent": _l("Doorverwijzing bezorgd"),
+    "referral_failed": _l("Bezorging mislukt"),
+    "referral_retry": _l("Bezorging opnieuw gestart"),
+    "referral_received": _l("Partner: ontvangen"),
+    "referral_taken_on": _l("Partner: opgepakt"),
+    "referral_handled": _l("Partner: afgehandeld"),
     "referral_returned": _l("Partner: terug naar het team"),
 }

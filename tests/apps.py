@@ -8,7 +8,7 @@ from flask import Flask
 import config
 from gdt import create_app
 from gdt.db import db
-from gdt.services import reference_data
+from gdt.services.core import reference_data
 
 
 @contextlib.contextmanager

@@ -96,7 +96,7 @@ def make(db):
 @pytest.fixture
 def client_as(app, make):
     """A test client logged in (through a real server-side session) as a new user with `role`."""
-    from gdt.services import auth
+    from gdt.services.core import auth
 
     def login(role: str = "coordinator", user=None):
         user = user or make.user(role=role)

@@ -1,12 +1,12 @@
 """Builders for test data with keyword overrides; defaults come from the glossary."""
 import itertools
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
 from gdt.models import Case, Category, Partner, Referral, Report, User
-from gdt.services import reference_data
-from gdt.services.auth import _hasher
+from gdt.services.core import reference_data
+from gdt.services.core.auth import _hasher
 
 _seq = itertools.count(1)
 PASSWORD = "correct horse battery staple"
@@ -24,7 +24,12 @@ class Builders:
 
     def user(self, role: str = "coordinator", **overrides) -> User:
         n = next(_seq)
-        fields = {"email": f"user{n}@gdt.test", "name": f"Medewerker {n}", "role": role, "password_hash": _PASSWORD_HASH}
+        fields = {
+            "email": f"user{n}@gdt.test",
+            "name": f"Medewerker {n}",
+            "role": role,
+            "password_hash": _PASSWORD_HASH,
+        }
         if role == "partner" and "partner_id" not in overrides and "partner" not in overrides:
             fields["partner"] = self.partner("politie")
         return self._add(User(**fields | overrides))
@@ -51,10 +56,17 @@ class Builders:
     def report(self, status: str = "received", **overrides) -> Report:
         n = next(_seq)
         fields = {
-            "reference": f"GDT-T-{n:06d}", "channel": "phone", "status": "received", "postcode": "5611AB",
-            "house_number": 1, "description": "Harde muziek tot diep in de nacht.",
-            "received_at": datetime(2026, 3, 1, 12, tzinfo=timezone.utc), "category": self.category(),
-            "reporter_name": "Jan Jansen", "reporter_phone": "0612345678", "reporter_may_contact": True,
+            "reference": f"GDT-T-{n:06d}",
+            "channel": "phone",
+            "status": "received",
+            "postcode": "5611AB",
+            "house_number": 1,
+            "description": "Harde muziek tot diep in de nacht.",
+            "received_at": datetime(2026, 3, 1, 12, tzinfo=UTC),
+            "category": self.category(),
+            "reporter_name": "Jan Jansen",
+            "reporter_phone": "0612345678",
+            "reporter_may_contact": True,
         }
         report = Report(**fields | overrides)
         if status == "referred":
@@ -68,9 +80,14 @@ class Builders:
 
     def case(self, status: str = "open", **overrides) -> Case:
         n = next(_seq)
-        received_at = overrides.pop("received_at", datetime(2026, 3, 1, 12, tzinfo=timezone.utc))
-        fields = {"reference": f"GDT-C-{n:06d}", "source": "report", "status": status, "received_at": received_at,
-                  "opened_at": received_at}
+        received_at = overrides.pop("received_at", datetime(2026, 3, 1, 12, tzinfo=UTC))
+        fields = {
+            "reference": f"GDT-C-{n:06d}",
+            "source": "report",
+            "status": status,
+            "received_at": received_at,
+            "opened_at": received_at,
+        }
         if status == "closed":
             fields |= {"closed_at": received_at, "result": "de-escalated"}
         return self._add(Case(**fields | overrides))
@@ -78,9 +95,18 @@ class Builders:
     def referral(self, report: Report | None = None, partner: Partner | None = None, **overrides) -> Referral:
         """A delivered referral awaiting acknowledgement (no outbox message: nothing is sent)."""
         partner = partner or self.partner("politie")
-        report = report if report is not None or "case" in overrides else self.report("referred", referred_partner=partner)
-        sent = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
-        fields = {"report": report, "partner": partner, "delivery_method": "email", "delivery_status": "sent",
-                  "delivered_at": sent, "delivery_attempts": 1, "status": "awaiting",
-                  "acknowledge_due_at": datetime(2026, 3, 4, 22, 59, 59, tzinfo=timezone.utc)}
+        report = (
+            report if report is not None or "case" in overrides else self.report("referred", referred_partner=partner)
+        )
+        sent = datetime(2026, 3, 2, 9, tzinfo=UTC)
+        fields = {
+            "report": report,
+            "partner": partner,
+            "delivery_method": "email",
+            "delivery_status": "sent",
+            "delivered_at": sent,
+            "delivery_attempts": 1,
+            "status": "awaiting",
+            "acknowledge_due_at": datetime(2026, 3, 4, 22, 59, 59, tzinfo=UTC),
+        }
         return self._add(Referral(**fields | overrides))

@@ -12,7 +12,10 @@ import threading
 from flask import Flask
 
 from gdt.db import db
-from gdt.services import outbox, reminders, report_tallies, routing
+from gdt.services.casework import reminders
+from gdt.services.core import outbox
+from gdt.services.referrals import routing
+from gdt.services.reporting import report_tallies
 
 log = logging.getLogger(__name__)
 INTERVAL = 30.0

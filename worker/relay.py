@@ -3,6 +3,7 @@
 A command and not a beat task on purpose: beat needs Redis, and the relay must keep running (and
 keep counting how long messages wait) exactly while Redis is down. Registered in gdt/cli.py.
 """
+import contextlib
 import logging
 import signal
 import threading
@@ -10,7 +11,7 @@ import threading
 import click
 from flask.cli import with_appcontext
 
-from gdt.services import outbox
+from gdt.services.core import outbox
 
 
 @click.command("outbox-relay")
@@ -30,10 +31,8 @@ def outbox_relay(once: bool, interval: float) -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())  # finish the current batch, then exit
     click.echo(f"Outbox relay: a run every {interval:g} s; stop with Ctrl-C.")
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         outbox.relay_forever(interval, stop)
-    except KeyboardInterrupt:
-        pass
 
 
 def describe(result: outbox.RelayResult) -> str:

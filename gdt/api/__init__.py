@@ -11,7 +11,7 @@ from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException
 
 from gdt.extensions import csrf
-from gdt.services.errors import ServiceError, ValidationFailed
+from gdt.services.core.errors import ServiceError, ValidationFailed
 
 API_VERSION = "1.0.0"
 URL_PREFIX = "/api/v1"

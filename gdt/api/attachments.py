@@ -11,8 +11,8 @@ from gdt.api.auth import api_client, client
 from gdt.api.docs import problems
 from gdt.api.intake import LIMITS, _client_key, _ip_key, _limit
 from gdt.extensions import limiter
-from gdt.services import attachments
-from gdt.services.errors import ValidationFailed
+from gdt.services.core.errors import ValidationFailed
+from gdt.services.intake import attachments
 
 blp = blueprint("attachments", "Foto's en geluidsopnamen bij een melding uit de app.")
 
@@ -39,7 +39,9 @@ class AttachmentCreatedSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     kind = ma.fields.String(required=True, metadata={"enum": ["photo", "audio"]})
     contentType = ma.fields.String(required=True, attribute="content_type")
-    size = ma.fields.Integer(required=True, attribute="size_bytes", metadata={"description": "Bytes, zoals opgeslagen."})
+    size = ma.fields.Integer(
+        required=True, attribute="size_bytes", metadata={"description": "Bytes, zoals opgeslagen."}
+    )
 
 
 def _problems(*codes: int):

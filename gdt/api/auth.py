@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from gdt.extensions import csrf
 from gdt.models import ApiClient, User
-from gdt.services import tokens
+from gdt.services.core import tokens
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 NOT_AUTHENTICATED = "Stuur een geldig bearer-token mee (Authorization: Bearer …) of log in."

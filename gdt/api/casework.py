@@ -2,8 +2,8 @@
 
 Personal bearer tokens only, with the pages' role rule: only a coordinator plans, holds and cancels
 meetings and agrees and updates actions. Like gdt.api.staff, every view loads through an audited
-service (`cases.view_case`, `meetings.get`), calls one service of gdt.services.meetings or
-gdt.services.actions and serialises (gdt.api.casework_schemas); refusals come back as the services'
+service (`cases.view_case`, `meetings.get`), calls one service of gdt.services.casework.meetings or
+gdt.services.casework.actions and serialises (gdt.api.casework_schemas); refusals come back as the services'
 errors, which gdt.web answers as problem+json.
 
 Names as in the rest of the API: JSON members snake_case (`starts_at`, `working_days`), paths kebab-case.
@@ -30,8 +30,8 @@ from gdt.api.intake import created_headers
 from gdt.api.staff import COORDINATORS, PRIVATE
 from gdt.db import db
 from gdt.models import Action, User
-from gdt.services import actions, cases, meetings
-from gdt.services.errors import NotFound
+from gdt.services.casework import actions, cases, meetings
+from gdt.services.core.errors import NotFound
 
 blp = blueprint("casework", "Casusoverleggen en het plan van aanpak van een casus, voor de regisseur "
                             "(persoonlijk token).")
@@ -72,7 +72,7 @@ def plan_meeting(plan: dict, reference: str):
 @blp.response(200, MeetingSchema, headers=HEADERS)
 @problems(blp, 401, 403, 404)
 @blp.doc(summary="Overleg", description="Eén casusoverleg; elke inzage staat in de auditlog.")
-def show_meeting(id: int):  # noqa: A002  (the path's name)
+def show_meeting(id: int):
     return meetings.get(id, actor=api_user()), PRIVATE
 
 
@@ -83,7 +83,7 @@ def show_meeting(id: int):  # noqa: A002  (the path's name)
 @problems(blp, 400, 401, 403, 404, 409, 422)
 @blp.doc(summary="Overleg vastleggen", description="Legt een gepland overleg vast als gehouden: wie aanwezig "
          "was, het verslag, en de besluiten, die in dezelfde stap afspraken in het plan van aanpak worden.")
-def hold_meeting(held: dict, id: int):  # noqa: A002
+def hold_meeting(held: dict, id: int):
     user = api_user()
     meeting = meetings.get(id, actor=user)
     decisions = [meetings.Decision(decision["description"], decision["owner"], decision["working_days"])
@@ -99,7 +99,7 @@ def hold_meeting(held: dict, id: int):  # noqa: A002
 @blp.response(200, MeetingSchema, headers=HEADERS)
 @problems(blp, 400, 401, 403, 404, 409, 422)
 @blp.doc(summary="Overleg afzeggen", description="Zegt een gepland overleg af, met een reden.")
-def cancel_meeting(cancelled: dict, id: int):  # noqa: A002
+def cancel_meeting(cancelled: dict, id: int):
     user = api_user()
     meeting = meetings.get(id, actor=user)
     meetings.cancel(meeting, cancelled["reason"], actor=user, seen_version=cancelled["version"])
@@ -136,7 +136,7 @@ def agree_action(agreed: dict, reference: str):
 @blp.response(200, ActionSchema, headers=HEADERS)
 @problems(blp, 401, 403, 404)
 @blp.doc(summary="Afspraak", description="Eén afspraak; de inzage staat als inzage van de casus in de auditlog.")
-def show_action(id: int):  # noqa: A002
+def show_action(id: int):
     return _action(id, api_user()), PRIVATE
 
 
@@ -147,7 +147,7 @@ def show_action(id: int):  # noqa: A002
 @problems(blp, 400, 401, 403, 404, 409, 422)
 @blp.doc(summary="Afspraak bijwerken", description="Voortgang melden (update), afronden (complete) of laten "
          "vervallen met een reden (drop); alleen bij een open afspraak van een open casus.")
-def update_action(change: dict, id: int):  # noqa: A002
+def update_action(change: dict, id: int):
     user = api_user()
     action = _action(id, user)
     actions.update(action, progress=change.get("progress"), outcome=change["outcome"], reason=change.get("reason"),
@@ -156,7 +156,7 @@ def update_action(change: dict, id: int):  # noqa: A002
 
 
 def _action(action_id: int, user: User) -> Action:
-    """An action, loaded through its case's audited view (need-to-know); gdt.services.actions has no getter."""
+    """An action, loaded through its case's audited view (need-to-know); gdt.services.casework.actions has no getter."""
     action = db.session.get(Action, action_id)
     if action is None:
         raise NotFound(NO_ACTION)

@@ -3,11 +3,13 @@
 The naming rule of the whole API holds here too (gdt.api.staff_schemas): JSON members are snake_case
 (`starts_at`, `working_days`, `drop_reason`), request bodies refuse unknown members, messages are Dutch.
 The schemas check only the shape; whether a moment lies in the future, a partner is active or an
-owner exists is decided by gdt.services.meetings and gdt.services.actions, the same rules the pages use.
+owner exists is decided by gdt.services.casework.meetings and gdt.services.casework.actions, the same
+rules the pages use.
 
 Optimistic locking: every meeting and action carries its `version`; a write on one (hold, cancel,
 update) must send back the version it read, and a stale one is refused with 409 without changes.
 """
+
 from datetime import date
 
 import marshmallow as ma
@@ -30,12 +32,14 @@ from gdt.models.casework import ACTION_STATUSES, MEETING_STATUSES
 ACTION_OUTCOMES = ("update", "complete", "drop")
 MAX_ITEMS = 50  # invitees, people or decisions in one request: far more than any meeting has
 KEY_PATTERN = r"[^\x00-\x1f\x7f:]{1,60}"  # a partner key as stored (no control characters, at most 60 long)
-OWNER = validate.Regexp(rf"^(partner:{KEY_PATTERN}|user:[0-9]{{1,9}})$",
-                        error="Gebruik partner:SLEUTEL (een ketenpartner) of user:ID (een regisseur).")
+OWNER = validate.Regexp(
+    rf"^(partner:{KEY_PATTERN}|user:[0-9]{{1,9}})$",
+    error="Gebruik partner:SLEUTEL (een ketenpartner) of user:ID (een regisseur).",
+)
 CASEWORK_PROBLEMS = PROBLEM_DESCRIPTIONS | {
     404: "Deze casus, dit overleg of deze afspraak bestaat niet.",
     409: "De stap kan niet in de huidige status (overleg al gehouden of afgezegd, afspraak al afgerond, casus "
-         "gesloten), of version is niet meer de huidige: iemand anders wijzigde het record intussen.",
+    "gesloten), of version is niet meer de huidige: iemand anders wijzigde het record intussen.",
     422: "Ongeldige invoer; invalidParams noemt elk veld met de reden (bij besluiten als decisions.0.owner).",
 }
 VERSION_DESCRIPTION = "De version die u las. Is die niet meer de huidige, dan 409 en er verandert niets."
@@ -44,8 +48,10 @@ VERSION_DESCRIPTION = "De version die u las. Is die niet meer de huidige, dan 40
 class Moment(fields.AwareDateTime):
     """ISO 8601; without an offset it means Amsterdam time. Kept between 1900 and 9999 so UTC can hold it."""
 
-    default_error_messages = {"invalid": "Geef datum en tijd in ISO 8601, zoals 2026-03-01T13:00:00+01:00.",
-                              "range": "Kies een moment tussen 1900 en 9999."}
+    default_error_messages = {
+        "invalid": "Geef datum en tijd in ISO 8601, zoals 2026-03-01T13:00:00+01:00.",
+        "range": "Kies een moment tussen 1900 en 9999.",
+    }
 
     def __init__(self, **kwargs):
         super().__init__(format="iso", default_timezone=AMSTERDAM, **kwargs)
@@ -58,8 +64,12 @@ class Moment(fields.AwareDateTime):
 
 
 def _items(field: fields.Field, description: str) -> fields.List:
-    return fields.List(field, load_default=list, validate=validate.Length(
-        max=MAX_ITEMS, error=f"Hoogstens {MAX_ITEMS} tegelijk."), metadata={"description": description})
+    return fields.List(
+        field,
+        load_default=list,
+        validate=validate.Length(max=MAX_ITEMS, error=f"Hoogstens {MAX_ITEMS} tegelijk."),
+        metadata={"description": description},
+    )
 
 
 def _version() -> Number:
@@ -67,14 +77,23 @@ def _version() -> Number:
 
 
 def _owner(**kwargs) -> Text:
-    return Text(validate=OWNER, metadata={
-        "description": "partner:SLEUTEL (een actieve ketenpartner, zoals partner:politie) of user:ID "
-                       "(een actieve regisseur).", "example": "partner:politie"}, **kwargs)
+    return Text(
+        validate=OWNER,
+        metadata={
+            "description": "partner:SLEUTEL (een actieve ketenpartner, zoals partner:politie) of user:ID "
+            "(een actieve regisseur).",
+            "example": "partner:politie",
+        },
+        **kwargs,
+    )
 
 
 def _working_days(**kwargs) -> Number:
-    return Number(strict=True, metadata={"description": "Termijn in werkdagen vanaf nu (0 tot en met 250); de deadline "
-                                           "ligt daarmee vast."}, **kwargs)
+    return Number(
+        strict=True,
+        metadata={"description": "Termijn in werkdagen vanaf nu (0 tot en met 250); de deadline ligt daarmee vast."},
+        **kwargs,
+    )
 
 
 # Requests ---------------------------------------------------------------------------------------
@@ -83,9 +102,10 @@ def _working_days(**kwargs) -> Number:
 class PlanMeetingSchema(StrictSchema):
     starts_at = Moment(required=True, metadata={"description": "Datum en tijd, in de toekomst."})
     location = Text(required=True, metadata={"description": "Zaal, of ‘online’ met de link (max. 200 tekens)."})
-    partners = _items(Text(validate=validate.Regexp(rf"^{KEY_PATTERN}$", error="Geef de sleutel van een "
-                                                                                  "ketenpartner.")),
-                      "Sleutels van actieve ketenpartners; elk krijgt een uitnodiging met een persoonlijke link.")
+    partners = _items(
+        Text(validate=validate.Regexp(rf"^{KEY_PATTERN}$", error="Geef de sleutel van een ketenpartner.")),
+        "Sleutels van actieve ketenpartners; elk krijgt een uitnodiging met een persoonlijke link.",
+    )
     people = _items(Text(), "Namen van andere genodigden, zoals de bewoner (max. 120 tekens per naam).")
 
 
@@ -96,8 +116,9 @@ class DecisionInputSchema(StrictSchema):
 
 
 class HoldMeetingSchema(StrictSchema):
-    attended = _items(Number(strict=True), "Ids van de genodigden (invitees[].id) die aanwezig waren; de rest "
-                                           "was afwezig.")
+    attended = _items(
+        Number(strict=True), "Ids van de genodigden (invitees[].id) die aanwezig waren; de rest was afwezig."
+    )
     minutes = Text(allow_none=True, metadata={"description": "Het verslag (max. 20000 tekens)."})
     decisions = _items(fields.Nested(DecisionInputSchema), "Besluiten; elk wordt een afspraak in het plan van aanpak.")
     version = _version()
@@ -115,11 +136,15 @@ class AgreeActionSchema(StrictSchema):
 
 
 class UpdateActionSchema(StrictSchema):
-    outcome = choice(ACTION_OUTCOMES, required=True, metadata={
-        "description": "update: voortgang melden; complete: afgerond; drop: vervalt (reason verplicht)."})
+    outcome = choice(
+        ACTION_OUTCOMES,
+        required=True,
+        metadata={"description": "update: voortgang melden; complete: afgerond; drop: vervalt (reason verplicht)."},
+    )
     progress = Text(allow_none=True, metadata={"description": "Stand van zaken (max. 2000 tekens)."})
-    reason = Text(allow_none=True, metadata={"description": "Waarom de afspraak vervalt; verplicht bij drop "
-                                                             "(max. 500 tekens)."})
+    reason = Text(
+        allow_none=True, metadata={"description": "Waarom de afspraak vervalt; verplicht bij drop (max. 500 tekens)."}
+    )
     version = _version()
 
 
@@ -150,16 +175,25 @@ class MeetingSchema(ma.Schema):
     invitees = fields.List(fields.Nested(InviteeSchema))
     minutes = fields.String(allow_none=True)
     cancel_reason = fields.String(allow_none=True)
-    decisions = fields.List(fields.Pluck(_Id, "id"), metadata={"description": "Ids van de afspraken die het "
-                                                                               "overleg besloot."})
+    decisions = fields.List(
+        fields.Pluck(_Id, "id"), metadata={"description": "Ids van de afspraken die het overleg besloot."}
+    )
     version = fields.Integer()
 
 
 class OwnerSchema(ma.Schema):
-    partner = fields.Pluck(_Key, "key", attribute="owner_partner", allow_none=True,
-                           metadata={"description": "Sleutel van de ketenpartner; null bij een regisseur."})
-    user_id = fields.Integer(attribute="owner_user_id", allow_none=True,
-                             metadata={"description": "Id van de regisseur; null bij een ketenpartner."})
+    partner = fields.Pluck(
+        _Key,
+        "key",
+        attribute="owner_partner",
+        allow_none=True,
+        metadata={"description": "Sleutel van de ketenpartner; null bij een regisseur."},
+    )
+    user_id = fields.Integer(
+        attribute="owner_user_id",
+        allow_none=True,
+        metadata={"description": "Id van de regisseur; null bij een ketenpartner."},
+    )
     name = fields.String(attribute="owner_label")
 
 

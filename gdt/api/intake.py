@@ -15,8 +15,9 @@ from gdt.api.docs import problems
 from gdt.api.intake_schemas import AppReportCreatedSchema, AppReportStatusSchema
 from gdt.extensions import limiter
 from gdt.models import ApiClient
-from gdt.services import app_intake, idempotency
-from gdt.services.errors import ValidationFailed
+from gdt.services.core import idempotency
+from gdt.services.core.errors import ValidationFailed
+from gdt.services.intake import app_intake
 
 blp = blueprint("intake", "Meldingen uit de Woonoverlast-app en hun publieke status.")
 

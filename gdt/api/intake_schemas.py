@@ -1,4 +1,4 @@
-"""The app intake API's documents (DESIGN §6): the shape here, the field rules in gdt.services.intake.
+"""The app intake API's documents (DESIGN §6): the shape here, the field rules in gdt.services.intake.report_intake.
 
 The schemas check only the shape: which fields exist (anything else is refused, so no `status`,
 `id` or `version` can be slipped in), which are present, and the JSON type of each. Whether a
@@ -16,7 +16,7 @@ from typing import NoReturn
 import flask_smorest
 from marshmallow import RAISE, Schema, ValidationError, fields
 
-from gdt.services import app_intake, intake
+from gdt.services.intake import app_intake, report_intake
 
 FIELD_NAMES = {  # intake.ReportInput attribute → name in the API document
     "category": "category",
@@ -100,7 +100,7 @@ class AppReporterSchema(StrictSchema):
 
 class AppReportSchema(StrictSchema):
     category = _text("Sleutel van de categorie, zoals geluidsoverlast.", required=True, example="geluidsoverlast")
-    description = _text("Beschrijving van de overlast.", required=True, maxLength=intake.DESCRIPTION_MAX)
+    description = _text("Beschrijving van de overlast.", required=True, maxLength=report_intake.DESCRIPTION_MAX)
     location = fields.Nested(AppLocationSchema, required=True, error_messages=_MESSAGES)
     reporter = fields.Nested(AppReporterSchema, required=True, error_messages=_MESSAGES)
 
@@ -108,7 +108,7 @@ class AppReportSchema(StrictSchema):
 class AppReportCreatedSchema(Schema):
     reference = fields.String(metadata={"description": "Publieke referentie.", "example": "GDT-2026-000123"})
     status = fields.String(metadata={"enum": ["received"]})
-    statusToken = fields.String(metadata={  # noqa: N815  (the contract's JSON name)
+    statusToken = fields.String(metadata={
         "description": "Geheim token voor GET /reports/{reference}/status (header X-Status-Token); "
                        "bewaar het, het wordt alleen bij een herhaling met dezelfde Idempotency-Key opnieuw getoond."})
 
@@ -122,7 +122,8 @@ class AppReportStatusSchema(Schema):
 
 
 class InvalidParamSchema(Schema):
-    name = fields.String(metadata={"description": "Het veld; geneste velden met punten.", "example": "location.postcode"})
+    name = fields.String(
+        metadata={"description": "Het veld; geneste velden met punten.", "example": "location.postcode"})
     code = fields.String()
     reason = fields.String()
 
@@ -139,13 +140,13 @@ class ProblemSchema(Schema):
     invalid_params = fields.List(fields.Nested(InvalidParamSchema), data_key="invalidParams")
 
 
-def load_report(document: dict) -> intake.ReportInput:
+def load_report(document: dict) -> report_intake.ReportInput:
     """The document as the intake service's input; 422 with dotted field names when its shape is wrong."""
     try:
         loaded = AppReportSchema().load(document)
     except ValidationError as error:
         refuse(_flatten(error.messages))
-    return intake.ReportInput(**{name: _pick(loaded, path) for name, path in FIELD_NAMES.items()})
+    return report_intake.ReportInput(**{name: _pick(loaded, path) for name, path in FIELD_NAMES.items()})
 
 
 def refuse_service_errors(errors: dict) -> NoReturn:

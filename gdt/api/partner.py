@@ -2,8 +2,8 @@
 
 Only API clients of channel "partner" may call it (`api-clients create NAME --channel partner --partner
 KEY`); the registering organisation is the client's partner, never taken from the body. The
-Idempotency-Key has the app intake's semantics (gdt.services.idempotency), the body is strict JSON,
-the field rules are the intake's and the registration form's (gdt.services.registrations).
+Idempotency-Key has the app intake's semantics (gdt.services.core.idempotency), the body is strict JSON,
+the field rules are the intake's and the registration form's (gdt.services.intake.partner_registrations).
 """
 from typing import NoReturn
 
@@ -23,8 +23,9 @@ from gdt.api.intake_schemas import (
     refuse,
 )
 from gdt.extensions import limiter
-from gdt.services import idempotency, registrations
-from gdt.services.errors import ValidationFailed
+from gdt.services.core import idempotency
+from gdt.services.core.errors import ValidationFailed
+from gdt.services.intake import partner_registrations
 
 blp = blueprint("partner", "Aanmeldingen door ketenpartners (kanaal partner).")
 
@@ -76,8 +77,8 @@ class RegistrationSchema(StrictSchema):
     concerned = fields.Nested(ConcernedSchema, load_default=dict, error_messages=_MESSAGES)
     category = _text("Sleutel van de categorie, zoals geluidsoverlast.", required=True)
     location = fields.Nested(LocationSchema, required=True, error_messages=_MESSAGES)
-    reason = _text("Waarom de partner aanmeldt.", required=True, maxLength=registrations.TEXT_MAX)
-    already_tried = _text("Wat al geprobeerd is.", maxLength=registrations.TEXT_MAX)
+    reason = _text("Waarom de partner aanmeldt.", required=True, maxLength=partner_registrations.TEXT_MAX)
+    already_tried = _text("Wat al geprobeerd is.", maxLength=partner_registrations.TEXT_MAX)
     involved_partners = fields.List(fields.String(), load_default=list, error_messages=_MESSAGES, metadata={
         "description": "Sleutels van andere betrokken ketenpartners, zoals politie of ggz."})
 
@@ -89,7 +90,7 @@ class RegistrationCreatedSchema(StrictSchema):
 
 class RegistrationStatusSchema(StrictSchema):
     reference = fields.String()
-    status = fields.String(metadata={"enum": list(registrations.STATUS_LABELS),
+    status = fields.String(metadata={"enum": list(partner_registrations.STATUS_LABELS),
                                      "description": "received, in_progress of handled; nooit inhoud van de casus."})
 
 
@@ -111,7 +112,7 @@ def create_registration():
     document = strict_json.load_request_object()
     data = _load(document)
     try:
-        body, replayed = registrations.register_from_client(data, client=api_client(), idempotency_key=key,
+        body, replayed = partner_registrations.register_from_client(data, client=api_client(), idempotency_key=key,
                                                             request_hash=idempotency.fingerprint(document))
     except ValidationFailed as failed:
         _refuse(failed.errors)
@@ -125,12 +126,12 @@ def create_registration():
 @limiter.limit(_limit("PARTNER_CLIENT_RATE_LIMIT"), key_func=_client_key)
 @client("partner")
 def registration_status(reference: str):
-    report = registrations.view_for_partner(reference, client=api_client())
-    return {"reference": report.reference, "status": registrations.partner_status(report)}, 200, \
+    report = partner_registrations.view_for_partner(reference, client=api_client())
+    return {"reference": report.reference, "status": partner_registrations.partner_status(report)}, 200, \
         {"Cache-Control": "no-store"}
 
 
-def _load(document: dict) -> registrations.RegistrationInput:
+def _load(document: dict) -> partner_registrations.RegistrationInput:
     try:
         loaded = RegistrationSchema().load(document)
     except ValidationError as error:
@@ -141,7 +142,7 @@ def _load(document: dict) -> registrations.RegistrationInput:
         for part in path.split("."):
             value = (value or {}).get(part)
         values[name] = value
-    return registrations.RegistrationInput(**values)
+    return partner_registrations.RegistrationInput(**values)
 
 
 def _refuse(errors: dict) -> NoReturn:

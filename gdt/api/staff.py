@@ -37,7 +37,8 @@ from gdt.api.staff_schemas import (
     problems,
 )
 from gdt.db import db
-from gdt.services import cases, staff_queries, triage
+from gdt.services.casework import cases
+from gdt.services.triage import report_queries, report_triage
 
 blp = blueprint("staff", "Meldingen en casussen voor medewerkers, binnen hun need-to-know (persoonlijk token).")
 
@@ -54,7 +55,7 @@ STALE = "Dit record is intussen door iemand anders gewijzigd. Haal het opnieuw o
 class ReportDetail:
     """A report plus what the caller may know about its address; every other attribute is the report's."""
 
-    def __init__(self, report, context: staff_queries.AddressContext):
+    def __init__(self, report, context: report_queries.AddressContext):
         self.report, self.address_signal = report, context.signal
         self.address_history, self.address_open_case = context.history, context.open_case
 
@@ -72,7 +73,7 @@ class ReportDetail:
          "de totalen.")
 def list_reports(filters: dict):
     page, page_size = filters.pop("page"), filters.pop("page_size")
-    found = db.paginate(staff_queries.list_visible_reports(api_user(), **filters), page=page, per_page=page_size,
+    found = db.paginate(report_queries.list_visible_reports(api_user(), **filters), page=page, per_page=page_size,
                         error_out=False)
     # The header @blp.paginate() would send; its own query key `page_size` would break the camelCase rule.
     metadata = blp._make_pagination_metadata(page, page_size, found.total)
@@ -87,8 +88,8 @@ def list_reports(filters: dict):
          "in de auditlog. address_history (eerdere meldingen op het adres) alleen voor de regisseur.")
 def show_report(reference: str):
     user = api_user()
-    report = triage.view_report(reference, actor=user)
-    return _tagged(report, ReportDetail(report, staff_queries.address_context(report, actor=user)))
+    report = report_triage.view_report(reference, actor=user)
+    return _tagged(report, ReportDetail(report, report_queries.address_context(report, actor=user)))
 
 
 @blp.route("/reports/<reference>/triage", methods=["POST"])
@@ -101,12 +102,14 @@ def show_report(reference: str):
                      "het antwoord noemt bij escalatie de geopende casus.")
 def triage_report(decision: dict, reference: str):
     user = api_user()
-    report = triage.view_report(reference, actor=user)
+    report = report_triage.view_report(reference, actor=user)
     seen = _seen_version(report)
     if decision["outcome"] == "referred":
-        triage.refer_report(report, decision.get("partner"), decision.get("reason"), actor=user, seen_version=seen)
+        report_triage.refer_report(
+            report, decision.get("partner"), decision.get("reason"), actor=user, seen_version=seen
+        )
     else:
-        triage.escalate_report(report, decision.get("reason"), actor=user, seen_version=seen)
+        report_triage.escalate_report(report, decision.get("reason"), actor=user, seen_version=seen)
     return _tagged(report)
 
 
@@ -114,8 +117,11 @@ def triage_report(decision: dict, reference: str):
 @staff(*COORDINATORS)
 @blp.response(200, CaseDetailSchema, headers=TAGGED)
 @problems(blp, 401, 403, 404)
-@blp.doc(summary="Casus", description="Een GDT-casus met meldingen, ketenpartners, journaal en geschiedenis; "
-         "elke inzage staat in de auditlog.")
+@blp.doc(
+    summary="Casus",
+    description="Een GDT-casus met meldingen, ketenpartners, journaal en geschiedenis; "
+    "elke inzage staat in de auditlog.",
+)
 def show_case(reference: str):
     return _tagged(cases.view_case(reference, actor=api_user()))
 
@@ -125,9 +131,11 @@ def show_case(reference: str):
 @blp.arguments(ModeSchema)
 @blp.response(200, CaseDetailSchema, headers=TAGGED)
 @problems(blp, 400, 401, 403, 404, 409, 412, 422)
-@blp.doc(summary="Werkwijze bepalen", parameters=[IF_MATCH],
-         description="advice (informatie/advies aan ketenpartner) of regie (casus-/procesregie), "
-                     "alleen bij een open casus.")
+@blp.doc(
+    summary="Werkwijze bepalen",
+    parameters=[IF_MATCH],
+    description="advice (informatie/advies aan ketenpartner) of regie (casus-/procesregie), alleen bij een open casus.",
+)
 def decide_mode(choice: dict, reference: str):
     user = api_user()
     case = cases.view_case(reference, actor=user)
@@ -144,8 +152,14 @@ def decide_mode(choice: dict, reference: str):
 def close_case(closing: dict, reference: str):
     user = api_user()
     case = cases.view_case(reference, actor=user)
-    cases.close_case(case, closing["result"], closing.get("note"), actor=user, seen_version=_seen_version(case),
-                     carry_over=closing["carry_over"])
+    cases.close_case(
+        case,
+        closing["result"],
+        closing.get("note"),
+        actor=user,
+        seen_version=_seen_version(case),
+        carry_over=closing["carry_over"],
+    )
     return _tagged(case)
 
 

@@ -4,8 +4,8 @@ from flask import Response
 from gdt.api import blueprint
 from gdt.api.auth import api_user, staff
 from gdt.api.docs import problems
-from gdt.services import statistics
-from gdt.services.access import STATISTICS_ROLES
+from gdt.services.core.access import STATISTICS_ROLES
+from gdt.services.reporting import statistics
 
 blp = blueprint("statistics", "Jaarcijfers: aantallen en percentages per kanaal en uitkomst, zonder persoonsgegevens.")
 

@@ -1,6 +1,6 @@
 """Who may call the API: app/partner clients and staff members' personal tokens; idempotency records."""
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -23,12 +23,12 @@ class ApiClient(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
     channel: so.Mapped[str] = so.mapped_column(enum_column(*CLIENT_CHANNELS, name="api_client_channel"))
-    partner_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("partners.id"))
+    partner_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("partners.id"))
     token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
-    revoked_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
+    revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
 
-    partner: so.Mapped[Optional[Partner]] = so.relationship()
+    partner: so.Mapped[Partner | None] = so.relationship()
 
     @property
     def is_active(self) -> bool:
@@ -44,8 +44,8 @@ class UserToken(db.Model):
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
     token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
-    last_used_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
-    revoked_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
+    last_used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
 
     user: so.Mapped[User] = so.relationship()
 
@@ -62,5 +62,5 @@ class IdempotencyRecord(db.Model):
     request_hash: so.Mapped[str] = so.mapped_column(sa.String(64))
     status_code: so.Mapped[int]
     response_body: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)
-    report_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("reports.id"))
+    report_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("reports.id"))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow, index=True)

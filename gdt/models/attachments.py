@@ -1,6 +1,5 @@
 """Files that came with a report: photos (re-encoded, EXIF stripped) and sound fragments."""
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -28,9 +27,9 @@ class Attachment(db.Model):
     size_bytes: so.Mapped[int]
     sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
     storage_name: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
-    original_name: so.Mapped[Optional[str]] = so.mapped_column(sa.String(120))  # cleaned, for display only
+    original_name: so.Mapped[str | None] = so.mapped_column(sa.String(120))  # cleaned, for display only
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
-    uploaded_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("users.id"))
-    api_client_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("api_clients.id"))
+    uploaded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    api_client_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("api_clients.id"))
 
     report: so.Mapped[Report] = so.relationship(back_populates="attachments")

@@ -1,6 +1,6 @@
 """The audit log: who viewed or changed which object, when, from where, with what outcome (BIO 8.15.01)."""
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -21,11 +21,11 @@ class AuditEvent(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     occurred_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow, index=True)
-    actor_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("users.id"))
-    actor_role: so.Mapped[Optional[str]] = so.mapped_column(sa.String(20))
+    actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    actor_role: so.Mapped[str | None] = so.mapped_column(sa.String(20))
     action: so.Mapped[str] = so.mapped_column(sa.String(40))
     object_type: so.Mapped[str] = so.mapped_column(sa.String(20))
-    object_ref: so.Mapped[Optional[str]] = so.mapped_column(sa.String(254))
+    object_ref: so.Mapped[str | None] = so.mapped_column(sa.String(254))
     outcome: so.Mapped[str] = so.mapped_column(enum_column(*AUDIT_OUTCOMES, name="audit_outcome"), default="ok")
-    origin: so.Mapped[Optional[str]] = so.mapped_column(sa.String(45))
-    detail: so.Mapped[Optional[dict[str, Any]]] = so.mapped_column(sa.JSON)
+    origin: so.Mapped[str | None] = so.mapped_column(sa.String(45))
+    detail: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)

@@ -32,8 +32,8 @@ class Case(TimestampMixin, VersionedMixin, db.Model):
         # A case counts in the year its first report or registration was received (DESIGN §6).
         sa.Index("ix_cases_statistics", "received_at", "source", "mode", "status"),
         sa.Index("ix_cases_status_opened_at", "status", "opened_at"),
-        # The case list (gdt.services.case_list, bench/cases.py): its order, newest first, walked backwards for a
-        # page (the other filters are checked on the way) and as a range for the opening period.
+        # The case list (gdt.services.casework.case_list, bench/cases.py): its order, newest first, walked
+        # backwards for a page (the other filters are checked on the way) and as a range for the opening period.
         sa.Index("ix_cases_opened_at_id", "opened_at", "id"),
     )
 
@@ -41,18 +41,18 @@ class Case(TimestampMixin, VersionedMixin, db.Model):
     reference: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)
     source: so.Mapped[str] = so.mapped_column(enum_column(*CASE_SOURCES, name="case_source"))
     status: so.Mapped[str] = so.mapped_column(enum_column(*CASE_STATUSES, name="case_status"))
-    mode: so.Mapped[Optional[str]] = so.mapped_column(enum_column(*CASE_MODES, name="case_mode"))
-    regie_kind: so.Mapped[Optional[str]] = so.mapped_column(enum_column(*REGIE_KINDS, name="regie_kind"))
-    merged_into_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("cases.id"))
-    coordinator_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    mode: so.Mapped[str | None] = so.mapped_column(enum_column(*CASE_MODES, name="case_mode"))
+    regie_kind: so.Mapped[str | None] = so.mapped_column(enum_column(*REGIE_KINDS, name="regie_kind"))
+    merged_into_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("cases.id"))
+    coordinator_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
     received_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime())
     opened_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
-    closed_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
-    result: so.Mapped[Optional[str]] = so.mapped_column(sa.String(40))
-    result_note: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
-    review_due_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())  # fixed at opening / last review
+    closed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    result: so.Mapped[str | None] = so.mapped_column(sa.String(40))
+    result_note: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    review_due_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())  # fixed at opening / last review
 
-    coordinator: so.Mapped[Optional[User]] = so.relationship()
+    coordinator: so.Mapped[User | None] = so.relationship()
     reports: so.Mapped[list["Report"]] = so.relationship(back_populates="case", order_by="Report.received_at")
     partners: so.Mapped[list["CasePartner"]] = so.relationship(
         back_populates="case", order_by="CasePartner.id", cascade="all, delete-orphan"
@@ -86,10 +86,10 @@ class CasePartner(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id"))
     partner_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("partners.id"))
-    role: so.Mapped[Optional[str]] = so.mapped_column(sa.String(200))
-    contact_name: so.Mapped[Optional[str]] = so.mapped_column(sa.String(120))
-    contact_phone: so.Mapped[Optional[str]] = so.mapped_column(sa.String(30))
-    contact_email: so.Mapped[Optional[str]] = so.mapped_column(sa.String(254))
+    role: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    contact_name: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+    contact_phone: so.Mapped[str | None] = so.mapped_column(sa.String(30))
+    contact_email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
     added_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
     case: so.Mapped[Case] = so.relationship(back_populates="partners")
@@ -120,11 +120,11 @@ class CaseEvent(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id"), index=True)
     occurred_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
-    actor_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("users.id"))
+    actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     event: so.Mapped[str] = so.mapped_column(sa.String(40))
-    from_status: so.Mapped[Optional[str]] = so.mapped_column(sa.String(20))
+    from_status: so.Mapped[str | None] = so.mapped_column(sa.String(20))
     to_status: so.Mapped[str] = so.mapped_column(sa.String(20))
-    detail: so.Mapped[Optional[dict[str, Any]]] = so.mapped_column(sa.JSON)
+    detail: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
 
     case: so.Mapped[Case] = so.relationship(back_populates="events")
-    actor: so.Mapped[Optional[User]] = so.relationship()
+    actor: so.Mapped[User | None] = so.relationship()

@@ -1,6 +1,6 @@
 """Running a case: the people involved (betrokkenen), case meetings (casusoverleg) and the plan of action."""
 from datetime import datetime
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -28,7 +28,7 @@ class CaseParty(db.Model):
     case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id"), index=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(120))
     role: so.Mapped[str] = so.mapped_column(enum_column(*PARTY_ROLES, name="party_role"))
-    note: so.Mapped[Optional[str]] = so.mapped_column(sa.String(500))
+    note: so.Mapped[str | None] = so.mapped_column(sa.String(500))
     added_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
     case: so.Mapped["Case"] = so.relationship(back_populates="parties")
@@ -46,9 +46,9 @@ class Meeting(TimestampMixin, VersionedMixin, db.Model):
     starts_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime())
     location: so.Mapped[str] = so.mapped_column(sa.String(200))  # a room, or "online" with the meeting link
     status: so.Mapped[str] = so.mapped_column(enum_column(*MEETING_STATUSES, name="meeting_status"))
-    minutes: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
-    cancel_reason: so.Mapped[Optional[str]] = so.mapped_column(sa.String(500))
-    created_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("users.id"))
+    minutes: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    cancel_reason: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
 
     case: so.Mapped["Case"] = so.relationship(back_populates="meetings")
     invitees: so.Mapped[list["MeetingInvitee"]] = so.relationship(
@@ -67,12 +67,12 @@ class MeetingInvitee(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     meeting_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("meetings.id"), index=True)
-    partner_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("partners.id"), index=True)
-    name: so.Mapped[Optional[str]] = so.mapped_column(sa.String(120))  # a person (a resident, a staff member)
-    attended: so.Mapped[Optional[bool]] = so.mapped_column()  # None until the meeting is held
+    partner_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("partners.id"), index=True)
+    name: so.Mapped[str | None] = so.mapped_column(sa.String(120))  # a person (a resident, a staff member)
+    attended: so.Mapped[bool | None] = so.mapped_column()  # None until the meeting is held
 
     meeting: so.Mapped[Meeting] = so.relationship(back_populates="invitees")
-    partner: so.Mapped[Optional[Partner]] = so.relationship()
+    partner: so.Mapped[Partner | None] = so.relationship()
 
     @property
     def label(self) -> str:
@@ -92,21 +92,21 @@ class Action(TimestampMixin, VersionedMixin, db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id"), index=True)
-    meeting_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("meetings.id"), index=True)
+    meeting_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("meetings.id"), index=True)
     description: so.Mapped[str] = so.mapped_column(sa.Text)
-    owner_partner_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("partners.id"), index=True)
-    owner_user_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("users.id"))
+    owner_partner_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("partners.id"), index=True)
+    owner_user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     due_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime())  # end of a working day, fixed when agreed
     status: so.Mapped[str] = so.mapped_column(enum_column(*ACTION_STATUSES, name="action_status"))
-    progress: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)  # the owner's latest word on it
-    drop_reason: so.Mapped[Optional[str]] = so.mapped_column(sa.String(500))
-    finished_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
+    progress: so.Mapped[str | None] = so.mapped_column(sa.Text)  # the owner's latest word on it
+    drop_reason: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    finished_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     carried_over: so.Mapped[bool] = so.mapped_column(default=False)  # left open when the case closed
 
     case: so.Mapped["Case"] = so.relationship(back_populates="actions")
-    meeting: so.Mapped[Optional[Meeting]] = so.relationship(back_populates="decisions")
-    owner_partner: so.Mapped[Optional[Partner]] = so.relationship()
-    owner_user: so.Mapped[Optional[User]] = so.relationship()
+    meeting: so.Mapped[Meeting | None] = so.relationship(back_populates="decisions")
+    owner_partner: so.Mapped[Partner | None] = so.relationship()
+    owner_user: so.Mapped[User | None] = so.relationship()
 
     @property
     def owner_label(self) -> str:

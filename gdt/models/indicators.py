@@ -7,7 +7,6 @@ so the database, the import and the API never need to agree on how to spell "≤
 """
 from datetime import datetime
 from decimal import Decimal
-from typing import Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -39,7 +38,7 @@ class Indicator(TimestampMixin, db.Model):
     unit: so.Mapped[str] = so.mapped_column(enum_column(*INDICATOR_UNITS, name="indicator_unit"))
     position: so.Mapped[int] = so.mapped_column(default=0)
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
-    footnote: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
+    footnote: so.Mapped[str | None] = so.mapped_column(sa.Text)
 
     values: so.Mapped[list["IndicatorValue"]] = so.relationship(
         back_populates="indicator", order_by="IndicatorValue.year", cascade="all, delete-orphan")
@@ -67,7 +66,7 @@ class IndicatorValue(db.Model):
     indicator_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("indicators.id", ondelete="CASCADE"))
     year: so.Mapped[int]
     value: so.Mapped[Decimal] = so.mapped_column(sa.Numeric(VALUE_PRECISION, VALUE_SCALE))
-    note: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
+    note: so.Mapped[str | None] = so.mapped_column(sa.Text)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     indicator: so.Mapped[Indicator] = so.relationship(back_populates="values")

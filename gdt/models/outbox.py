@@ -1,6 +1,6 @@
 """Follow-up work written in the business transaction and relayed afterwards, so nothing accepted is lost."""
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -21,9 +21,9 @@ class OutboxMessage(db.Model):
     topic: so.Mapped[str] = so.mapped_column(sa.String(60))
     payload: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
-    published_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
-    processed_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime(), index=True)
+    published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    processed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime(), index=True)
     # A consumer's claim while it works outside any transaction (a mail, a webhook): a duplicate stays away.
-    claimed_until: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
+    claimed_until: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     attempts: so.Mapped[int] = so.mapped_column(default=0)
-    last_error: so.Mapped[Optional[str]] = so.mapped_column(sa.String(200))
+    last_error: so.Mapped[str | None] = so.mapped_column(sa.String(200))

@@ -1,5 +1,4 @@
 """Chain partners (ketenpartners), including the municipality's own Ruimtelijk Domein."""
-from typing import Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -21,15 +20,15 @@ class Partner(TimestampMixin, db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     key: so.Mapped[str] = so.mapped_column(sa.String(60), unique=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(120))
-    email: so.Mapped[Optional[str]] = so.mapped_column(sa.String(254))
+    email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
     kind: so.Mapped[str] = so.mapped_column(enum_column(*PARTNER_KINDS, name="partner_kind"), default="other")
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
     # How referrals reach the partner: a mail with a link, or a signed JSON POST to its own system.
     delivery_method: so.Mapped[str] = so.mapped_column(enum_column("email", "webhook", name="partner_delivery"),
                                                        default="email", server_default="email")
-    webhook_url: so.Mapped[Optional[str]] = so.mapped_column(sa.String(500))
+    webhook_url: so.Mapped[str | None] = so.mapped_column(sa.String(500))
     # Random per partner; the HMAC key is derived from it and SECRET_KEY, so a database dump alone cannot forge.
-    webhook_secret_salt: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64))
+    webhook_secret_salt: so.Mapped[str | None] = so.mapped_column(sa.String(64))
 
     def __repr__(self) -> str:
         return f"<Partner {self.key}>"

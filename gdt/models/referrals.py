@@ -38,31 +38,31 @@ class Referral(TimestampMixin, VersionedMixin, db.Model):
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    report_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("reports.id"), index=True)
-    case_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("cases.id"), index=True)
+    report_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("reports.id"), index=True)
+    case_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("cases.id"), index=True)
     partner_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("partners.id"), index=True)
-    created_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("users.id"))
-    message: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)  # the team's question or advice to the partner
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    message: so.Mapped[str | None] = so.mapped_column(sa.Text)  # the team's question or advice to the partner
 
     delivery_method: so.Mapped[str] = so.mapped_column(enum_column(*DELIVERY_METHODS, name="delivery_method"))
     delivery_status: so.Mapped[str] = so.mapped_column(enum_column(*DELIVERY_STATUSES, name="delivery_status"))
     delivery_attempts: so.Mapped[int] = so.mapped_column(default=0)
-    next_attempt_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())  # None: queued or done
-    delivered_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
-    last_delivery_error: so.Mapped[Optional[str]] = so.mapped_column(sa.String(200))
+    next_attempt_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())  # None: queued or done
+    delivered_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    last_delivery_error: so.Mapped[str | None] = so.mapped_column(sa.String(200))
 
     status: so.Mapped[str] = so.mapped_column(enum_column(*REFERRAL_STATUSES, name="referral_status"))
-    acknowledge_due_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())  # set when delivered
-    acknowledged_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
-    finished_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())  # handled or returned
-    outcome: so.Mapped[Optional[str]] = so.mapped_column(enum_column(*HANDLED_OUTCOMES, name="referral_outcome"))
-    feedback_note: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
-    return_reason: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
+    acknowledge_due_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())  # set when delivered
+    acknowledged_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    finished_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())  # handled or returned
+    outcome: so.Mapped[str | None] = so.mapped_column(enum_column(*HANDLED_OUTCOMES, name="referral_outcome"))
+    feedback_note: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    return_reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
 
     report: so.Mapped[Optional["Report"]] = so.relationship(back_populates="referrals")
     case: so.Mapped[Optional["Case"]] = so.relationship(back_populates="referrals")
     partner: so.Mapped[Partner] = so.relationship()
-    created_by: so.Mapped[Optional[User]] = so.relationship()
+    created_by: so.Mapped[User | None] = so.relationship()
 
     @property
     def reference(self) -> str:

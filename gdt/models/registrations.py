@@ -1,5 +1,4 @@
 """A chain partner's registration of a case with the team (aanmelding door ketenpartner)."""
-from typing import Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -25,12 +24,12 @@ class PartnerRegistration(TimestampMixin, db.Model):
     report_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("reports.id"), unique=True)
     partner_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("partners.id"), index=True)  # who registers
     registrant_name: so.Mapped[str] = so.mapped_column(sa.String(120))
-    registrant_function: so.Mapped[Optional[str]] = so.mapped_column(sa.String(120))
-    registrant_email: so.Mapped[Optional[str]] = so.mapped_column(sa.String(254))
-    registrant_phone: so.Mapped[Optional[str]] = so.mapped_column(sa.String(30))
-    concerned_name: so.Mapped[Optional[str]] = so.mapped_column(sa.String(120))  # the person the concern is about
+    registrant_function: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+    registrant_email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
+    registrant_phone: so.Mapped[str | None] = so.mapped_column(sa.String(30))
+    concerned_name: so.Mapped[str | None] = so.mapped_column(sa.String(120))  # the person the concern is about
     reason: so.Mapped[str] = so.mapped_column(sa.Text)
-    already_tried: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
+    already_tried: so.Mapped[str | None] = so.mapped_column(sa.Text)
 
     report: so.Mapped[Report] = so.relationship(back_populates="registration")
     partner: so.Mapped[Partner] = so.relationship(foreign_keys=[partner_id])

@@ -38,7 +38,9 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
         sa.CheckConstraint(
             "referred_partner_id IS NULL OR COALESCE(triage_outcome, '') = 'referred'", name="partner_only_if_referred"
         ),
-        sa.CheckConstraint("COALESCE(triage_outcome, '') <> 'escalated' OR case_id IS NOT NULL", name="escalated_has_case"),
+        sa.CheckConstraint(
+            "COALESCE(triage_outcome, '') <> 'escalated' OR case_id IS NOT NULL", name="escalated_has_case"
+        ),
         sa.CheckConstraint(
             "NOT reporter_is_anonymous OR (reporter_name IS NULL AND reporter_email IS NULL AND reporter_phone IS NULL "
             "AND NOT reporter_may_contact)",
@@ -56,42 +58,42 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
     received_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     status: so.Mapped[str] = so.mapped_column(enum_column(*REPORT_STATUSES, name="report_status"))
     category_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("categories.id"))
-    description: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
+    description: so.Mapped[str | None] = so.mapped_column(sa.Text)
 
     postcode: so.Mapped[str] = so.mapped_column(sa.String(6))
     house_number: so.Mapped[int]
-    house_number_addition: so.Mapped[Optional[str]] = so.mapped_column(sa.String(6))
-    street: so.Mapped[Optional[str]] = so.mapped_column(sa.String(120))
-    city: so.Mapped[Optional[str]] = so.mapped_column(sa.String(80))
+    house_number_addition: so.Mapped[str | None] = so.mapped_column(sa.String(6))
+    street: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+    city: so.Mapped[str | None] = so.mapped_column(sa.String(80))
     # From the address service when it answered (BAG nummeraanduiding id, CBS wijk/buurt); None when typed by hand.
-    bag_id: so.Mapped[Optional[str]] = so.mapped_column(sa.String(16), index=True)
-    wijk_code: so.Mapped[Optional[str]] = so.mapped_column(sa.String(10))
-    buurt_code: so.Mapped[Optional[str]] = so.mapped_column(sa.String(10))
+    bag_id: so.Mapped[str | None] = so.mapped_column(sa.String(16), index=True)
+    wijk_code: so.Mapped[str | None] = so.mapped_column(sa.String(10))
+    buurt_code: so.Mapped[str | None] = so.mapped_column(sa.String(10))
 
     reporter_is_anonymous: so.Mapped[bool] = so.mapped_column(default=False)
-    reporter_name: so.Mapped[Optional[str]] = so.mapped_column(sa.String(120))
-    reporter_email: so.Mapped[Optional[str]] = so.mapped_column(sa.String(254))
-    reporter_phone: so.Mapped[Optional[str]] = so.mapped_column(sa.String(30))
+    reporter_name: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+    reporter_email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
+    reporter_phone: so.Mapped[str | None] = so.mapped_column(sa.String(30))
     reporter_may_contact: so.Mapped[bool] = so.mapped_column(default=False)
 
-    triage_outcome: so.Mapped[Optional[str]] = so.mapped_column(enum_column(*TRIAGE_OUTCOMES, name="triage_outcome"))
-    triage_reason: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
-    triaged_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
-    triaged_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("users.id"))
-    referred_partner_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("partners.id"))
-    case_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("cases.id"), index=True)
-    registered_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
-    api_client_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("api_clients.id"))
-    reporter_token_hash: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64), unique=True)  # public status
-    redacted_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
+    triage_outcome: so.Mapped[str | None] = so.mapped_column(enum_column(*TRIAGE_OUTCOMES, name="triage_outcome"))
+    triage_reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    triaged_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    triaged_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    referred_partner_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("partners.id"))
+    case_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("cases.id"), index=True)
+    registered_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    api_client_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("api_clients.id"))
+    reporter_token_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)  # public status
+    redacted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     # Deadline fixed when the clock starts (receipt, or a partner's return): a later norm change rewrites nothing.
-    triage_due_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
-    reporter_notified_status: so.Mapped[Optional[str]] = so.mapped_column(sa.String(20))  # last public status mailed
+    triage_due_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    reporter_notified_status: so.Mapped[str | None] = so.mapped_column(sa.String(20))  # last public status mailed
 
     category: so.Mapped[Category] = so.relationship()
-    referred_partner: so.Mapped[Optional[Partner]] = so.relationship()
-    triaged_by: so.Mapped[Optional[User]] = so.relationship(foreign_keys=[triaged_by_id])
-    registered_by: so.Mapped[Optional[User]] = so.relationship(foreign_keys=[registered_by_id])
+    referred_partner: so.Mapped[Partner | None] = so.relationship()
+    triaged_by: so.Mapped[User | None] = so.relationship(foreign_keys=[triaged_by_id])
+    registered_by: so.Mapped[User | None] = so.relationship(foreign_keys=[registered_by_id])
     case: so.Mapped[Optional["Case"]] = so.relationship(back_populates="reports")
     events: so.Mapped[list["ReportEvent"]] = so.relationship(
         back_populates="report", order_by="ReportEvent.id", cascade="all, delete-orphan"
@@ -126,11 +128,11 @@ class ReportEvent(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     report_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("reports.id"), index=True)
     occurred_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
-    actor_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("users.id"))
+    actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     event: so.Mapped[str] = so.mapped_column(sa.String(40))
-    from_status: so.Mapped[Optional[str]] = so.mapped_column(sa.String(20))
+    from_status: so.Mapped[str | None] = so.mapped_column(sa.String(20))
     to_status: so.Mapped[str] = so.mapped_column(sa.String(20))
-    detail: so.Mapped[Optional[dict[str, Any]]] = so.mapped_column(sa.JSON)
+    detail: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
 
     report: so.Mapped[Report] = so.relationship(back_populates="events")
-    actor: so.Mapped[Optional[User]] = so.relationship()
+    actor: so.Mapped[User | None] = so.relationship()

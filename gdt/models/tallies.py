@@ -6,7 +6,7 @@ few milliseconds (bench/README.md). Triggers on `reports` write them, so no code
 every INSERT, UPDATE and DELETE adds one delta row per facet key it changes (+1 for the new row's
 keys, −1 for the old row's), grouped per statement through transition tables. Appending deltas
 instead of updating one counter row means concurrent intake never waits on a hot counter and two
-transactions can never deadlock on it; `gdt.services.report_tallies.compact()` regularly merges a
+transactions can never deadlock on it; `gdt.services.reporting.report_tallies.compact()` regularly merges a
 period's deltas into one row per key. A count is the sum of its rows, whether merged yet or not.
 
 Facets (one row per period and key; `''`/0 stand for "not known", the key columns are NOT NULL):
@@ -18,7 +18,7 @@ Only the funnel is shown per month; the others per year keep their rows few (a y
 some ten thousand distinct minutes, twelve months of them nearly twelve times as many).
 
 SQLite (development, a single office) has no time zones in SQL and no transition tables; there the
-same figures are grouped from `reports` directly (gdt.services.report_tallies).
+same figures are grouped from `reports` directly (gdt.services.reporting.report_tallies).
 """
 import sqlalchemy as sa
 import sqlalchemy.orm as so

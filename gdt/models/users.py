@@ -1,6 +1,5 @@
 """Staff accounts and their server-side login sessions."""
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -26,12 +25,12 @@ class User(TimestampMixin, db.Model):
     role: so.Mapped[str] = so.mapped_column(enum_column(*ROLES, name="user_role"))
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
-    partner_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("partners.id"), index=True)
-    team: so.Mapped[Optional[str]] = so.mapped_column(sa.String(60))  # a coordinator's team (see services.teams)
-    last_login_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
+    partner_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("partners.id"), index=True)
+    team: so.Mapped[str | None] = so.mapped_column(sa.String(60))  # a coordinator's team (see services.teams)
+    last_login_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
 
     # Flask-Login identifies a login by its session token, not by the user id (see get_id).
-    partner: so.Mapped[Optional[Partner]] = so.relationship()
+    partner: so.Mapped[Partner | None] = so.relationship()
 
     login_token = None  # set per request; not a column
 
@@ -61,6 +60,6 @@ class UserSession(db.Model):
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
     started_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
-    ended_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
+    ended_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
 
     user: so.Mapped[User] = so.relationship()

@@ -1,1 +1,1 @@
-"""The operations: each public function owns one unit of work, calls the workflow and writes audit."""
+"""The operations, one package per feature; see docs/architecture.md for the map and the layers."""

@@ -1,20 +1,16 @@
-"""HTML side of the app: login, locale, security headers, error pages and the blueprints."""
+"""HTML side of the app: login, locale, security headers and the blueprints (error pages: gdt.error_pages)."""
 from datetime import timedelta
 
-from flask import (Flask, current_app, has_request_context, make_response, redirect, render_template, request, session,
-                   url_for)
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
-from werkzeug import exceptions as http_exceptions
-from werkzeug.exceptions import HTTPException
 
 from gdt import labels
 from gdt.extensions import babel, login_manager
-from gdt.services import audit, deadlines
-from gdt.services import auth as auth_service
-from gdt.services.errors import ServiceError
+from gdt.services.core import audit, deadlines
+from gdt.services.core import auth as auth_service
 
 BLUEPRINTS = ("auth", "home", "intake", "triage", "cases", "statistics", "admin", "attachments", "public", "partner",
               "referrals", "casework", "exports", "indicators")
@@ -28,8 +24,6 @@ def configure_web(app: Flask) -> None:
     babel.init_app(app, locale_selector=_select_locale)
     app.before_request(_remember_origin)
     app.after_request(_security_headers)
-    app.register_error_handler(HTTPException, _error_page)
-    app.register_error_handler(ServiceError, _service_refusal)
     app.context_processor(lambda: {"labels": labels, "navigation": navigation_for, "get_locale": get_locale,
                                    "overdue": deadlines.is_overdue})
     app.add_template_filter(_local_datetime, "datetime")
@@ -71,26 +65,6 @@ def _security_headers(response):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if current_user.is_authenticated and not request.path.startswith("/static/"):
         headers["Cache-Control"] = "no-store"  # staff pages hold personal data
-    return response
-
-
-def _error_page(error: HTTPException):
-    if request.path.startswith("/api/"):
-        from gdt.api import problem_from_exception
-        return problem_from_exception(error)
-    if error.code == 401:
-        return redirect(url_for("auth.login", next=request.path))
-    return render_template("error.html", error=error), error.code
-
-
-def _service_refusal(error: ServiceError):
-    """A refusal no view caught (not found, forbidden, or any refusal of an API call)."""
-    if request.path.startswith("/api/"):
-        from gdt.api import problem_from_exception
-        return problem_from_exception(error)
-    page = http_exceptions.default_exceptions[error.status](str(error.message))
-    response = make_response(render_template("error.html", error=page, message=error.message), error.status)
-    response.headers["Referrer-Policy"] = "no-referrer"  # a refused link must not leak through the referrer either
     return response
 
 

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
-from gdt.services.errors import ServiceError, ValidationFailed
+from gdt.services.core.errors import ServiceError, ValidationFailed
 from gdt.validation import InvalidValue
 
 

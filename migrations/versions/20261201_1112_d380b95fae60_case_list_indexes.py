@@ -1,6 +1,6 @@
 """Case list indexes: the list's order (opened_at, id) and the cases a partner is involved in
 
-The coordinators' case list (gdt.services.case_list) pages through all cases newest first, filtered by
+The coordinators' case list (gdt.services.casework.case_list) pages through all cases newest first, filtered by
 status, mode, coordinator, partner and opening period; bench/cases.py shows the plans and timings at
 100 000 cases.
 

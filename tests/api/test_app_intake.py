@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from gdt.db import AMSTERDAM
 from gdt.models import AuditEvent, IdempotencyRecord, OutboxMessage, Report
-from gdt.services import tokens
-from gdt.services.references import REFERENCE_PATTERN
+from gdt.services.core import tokens
+from gdt.services.core.reference_numbers import REFERENCE_PATTERN
 from tests.apps import own_app
 
 REPORTS = "/api/v1/reports"

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from PIL import Image
 
 from gdt.models import Attachment
-from gdt.services import attachments, tokens
+from gdt.services.core import tokens
+from gdt.services.intake import attachments
 from tests import attachment_files as files
 from tests.api.test_app_intake import AppCaller, assert_problem, report_body
 

@@ -10,8 +10,9 @@ from schemathesis import checks
 
 from gdt.db import AMSTERDAM, utcnow
 from gdt.models import Action, AuditEvent, Meeting, OutboxMessage
-from gdt.services import actions, cases, meetings, tokens
-from tests.api.test_staff_api import api, audit, ok, problem  # noqa: F401  (api is a fixture)
+from gdt.services.casework import actions, cases, meetings
+from gdt.services.core import tokens
+from tests.api.test_staff_api import audit, ok, problem
 
 CASES, MEETINGS, ACTIONS = "/api/v1/cases", "/api/v1/meetings", "/api/v1/actions"
 MINUTES = "Bewoner en verhuurder zijn gehoord."
@@ -366,10 +367,11 @@ def test_generated_requests_on_real_records_answer_as_documented(app, db, case, 
 
 
 def test_closing_through_the_api_with_open_actions_needs_carry_over(api, db, make):
-    from gdt.services import actions, triage
+    from gdt.services.casework import actions
+    from gdt.services.triage import report_triage
     coordinator = make.user("coordinator")
     report = make.report()
-    case = triage.escalate_report(report, "x", actor=coordinator, seen_version=report.version)
+    case = report_triage.escalate_report(report, "x", actor=coordinator, seen_version=report.version)
     actions.agree(case, "Huisbezoek", owner=f"user:{coordinator.id}", working_days=5, actor=coordinator)
     refused = api.post(f"/api/v1/cases/{case.reference}/close", coordinator, {"result": "de-escalated"})
     assert refused.status_code == 422 and refused.get_json()["invalidParams"][0]["name"] == "carry_over"

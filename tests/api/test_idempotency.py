@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from gdt.db import utcnow
 from gdt.models import AuditEvent, IdempotencyRecord, OutboxMessage, Report
-from gdt.services import idempotency, tokens
+from gdt.services.core import idempotency, tokens
 from tests.api.test_app_intake import AppCaller, assert_problem, report_body, report_count
 
 
@@ -61,14 +61,30 @@ def test_the_same_key_with_another_body_is_422(api, db):
 @pytest.mark.parametrize("key", [None, "", "   "])
 def test_a_missing_key_is_400(api, db, key):
     client = api.client
-    headers = {"Authorization": api.headers("")["Authorization"]} | ({"Idempotency-Key": key} if key is not None else {})
+    headers = {"Authorization": api.headers("")["Authorization"]} | (
+        {"Idempotency-Key": key} if key is not None else {}
+    )
     response = client.post("/api/v1/reports", json=report_body(), headers=headers)
     assert assert_problem(response, 400)["code"] == "idempotency_key_missing"
     assert report_count(db) == 0
 
 
-@pytest.mark.parametrize("key", ["k" * 1000, "k" * 256, '"' + "k" * 256 + '"', "sleutel-é", "met spatie", '"open',
-                                 '""', '"a\\b"', "a;b=c", "a,b", "\x01"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "k" * 1000,
+        "k" * 256,
+        '"' + "k" * 256 + '"',
+        "sleutel-é",
+        "met spatie",
+        '"open',
+        '""',
+        '"a\\b"',
+        "a;b=c",
+        "a,b",
+        "\x01",
+    ],
+)
 def test_a_malformed_key_is_400(api, db, key):
     response = api.post(report_body(), key=key)
     assert assert_problem(response, 400)["code"] == "idempotency_key_invalid"
@@ -136,9 +152,18 @@ def test_a_clash_without_a_finished_record_is_409(api, db, monkeypatch):
     assert report_count(db) == 1
 
 
-@pytest.mark.parametrize(("raw", "key"), [('"abc"', "abc"), ("abc", "abc"), ('"a b"', "a b"), ('"a\\"b"', 'a"b'),
-                                          ("8e03978e-40d5-43e8", "8e03978e-40d5-43e8"), (" tok ", "tok"),
-                                          ('"' + "k" * 255 + '"', "k" * 255)])
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ('"abc"', "abc"),
+        ("abc", "abc"),
+        ('"a b"', "a b"),
+        ('"a\\"b"', 'a"b'),
+        ("8e03978e-40d5-43e8", "8e03978e-40d5-43e8"),
+        (" tok ", "tok"),
+        ('"' + "k" * 255 + '"', "k" * 255),
+    ],
+)
 def test_parse_key_reads_structured_field_strings_and_bare_keys(raw, key):
     assert idempotency.parse_key(raw) == key
 

@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from gdt.models import PartnerRegistration, Report
-from gdt.services import tokens
+from gdt.services.core import tokens
 from tests.api.test_app_intake import assert_problem
 
 URL = "/api/v1/partner-registrations"

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from gdt.db import db
 from gdt.models import AuditEvent
-from gdt.services import tokens
+from gdt.services.core import tokens
 from tests.api.test_app_intake import report_body
 from tests.apps import own_app
 

@@ -1,40 +1,16 @@
 """The staff API (DESIGN §6) with personal bearer tokens: need-to-know, triage, case mode and closing."""
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
 from gdt.models import AuditEvent, Case
-from gdt.services import cases, tokens, users
+from gdt.services.admin import users
+from gdt.services.casework import cases
+from gdt.services.core import tokens
 
 REPORTS, CASES = "/api/v1/reports", "/api/v1/cases"
-
-
-class Caller:
-    """`api.get(url, user)` / `api.post(url, user, body)` with a new personal token of `user` (None: no token)."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def get(self, url, user, **headers):
-        return self.client.get(url, headers=_bearer(user) | headers)
-
-    def post(self, url, user, body=None, raw=None, **headers):
-        return self.client.post(url, data=raw if raw is not None else json.dumps(body), content_type="application/json",
-                                headers=_bearer(user) | headers)
-
-    def call(self, method, url, user, body):
-        return self.get(url, user) if method == "get" else self.post(url, user, body)
-
-
-def _bearer(user) -> dict:
-    return {"Authorization": f"Bearer {tokens.issue_user_token(user, actor=None)}"} if user is not None else {}
-
-
-@pytest.fixture
-def api(app, db):
-    return Caller(app.test_client())
 
 
 def ok(response):
@@ -73,7 +49,7 @@ def references(response) -> list[str]:
 
 def test_coordinator_pages_through_every_report(api, make):
     coordinator = make.user("coordinator")
-    [make.report(received_at=datetime(2026, 3, 1, hour, tzinfo=timezone.utc)) for hour in range(3)]
+    [make.report(received_at=datetime(2026, 3, 1, hour, tzinfo=UTC)) for hour in range(3)]
     first = api.get(f"{REPORTS}?pageSize=2", coordinator)
     assert [item["received_at"] for item in ok(first)] == ["2026-03-01T03:00:00+01:00", "2026-03-01T02:00:00+01:00"]
     assert json.loads(first.headers["X-Pagination"]).items() >= {"total": 3, "page": 1, "next_page": 2}.items()
@@ -83,13 +59,13 @@ def test_coordinator_pages_through_every_report(api, make):
 
 def test_the_list_filters_on_status_channel_and_whole_amsterdam_days(api, make):
     coordinator, intake = make.user("coordinator"), make.user("intake")
-    own = make.report(registered_by_id=intake.id, received_at=datetime(2025, 1, 1, tzinfo=timezone.utc))
+    own = make.report(registered_by_id=intake.id, received_at=datetime(2025, 1, 1, tzinfo=UTC))
     assert references(api.get(REPORTS, intake)) == [own.reference]  # intake: only what they registered
     referred, app_report = make.report("referred"), make.report(channel="app")
     assert references(api.get(f"{REPORTS}?status=referred", coordinator)) == [referred.reference]
     assert references(api.get(f"{REPORTS}?channel=app", coordinator)) == [app_report.reference]
-    late = make.report(received_at=datetime(2026, 2, 1, 22, 59, tzinfo=timezone.utc))   # 1 Feb 23:59 Amsterdam
-    night = make.report(received_at=datetime(2026, 2, 1, 23, 30, tzinfo=timezone.utc))  # 2 Feb 00:30 Amsterdam
+    late = make.report(received_at=datetime(2026, 2, 1, 22, 59, tzinfo=UTC))   # 1 Feb 23:59 Amsterdam
+    night = make.report(received_at=datetime(2026, 2, 1, 23, 30, tzinfo=UTC))  # 2 Feb 00:30 Amsterdam
     assert references(api.get(f"{REPORTS}?receivedFrom=2026-02-01&receivedTo=2026-02-01", coordinator)) == [
         late.reference]
     assert references(api.get(f"{REPORTS}?receivedFrom=2026-02-02&receivedTo=2026-02-28", coordinator)) == [
@@ -107,7 +83,7 @@ def test_bad_filters_are_422_naming_the_key(api, make, query, field):
 
 def test_the_detail_shows_reporter_and_address_history_and_is_audited(api, client_as, make, db):
     coordinator = make.user("coordinator")
-    earlier = make.report("escalated", received_at=datetime(2025, 6, 1, 10, tzinfo=timezone.utc))
+    earlier = make.report("escalated", received_at=datetime(2025, 6, 1, 10, tzinfo=UTC))
     report = make.report()
     response = api.get(f"{REPORTS}/{report.reference}", coordinator)
     body = ok(response)

@@ -3,7 +3,7 @@ import pytest
 import sqlalchemy as sa
 
 from gdt.models import AuditEvent
-from gdt.services import statistics
+from gdt.services.reporting import statistics
 from tests.services.test_statistics import build_2026
 
 

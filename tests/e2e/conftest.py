@@ -8,7 +8,8 @@ from werkzeug.serving import make_server
 import config
 from gdt import create_app
 from gdt.db import db
-from gdt.services import reference_data, users
+from gdt.services.admin import users
+from gdt.services.core import reference_data
 
 PASSWORD = "een wachtwoord voor de browser"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -95,6 +96,10 @@ def axe():
 
 def assert_accessible(axe, page) -> None:
     """axe-core finds part of the WCAG 2.1 A/AA failures automatically; none may remain."""
-    results = axe.run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-    violations = [(item["id"], [node["target"] for node in item["nodes"]][:3]) for item in results.response["violations"]]
+    results = axe.run(
+        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    )
+    violations = [
+        (item["id"], [node["target"] for node in item["nodes"]][:3]) for item in results.response["violations"]
+    ]
     assert violations == [], violations

@@ -5,7 +5,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from gdt.db import AMSTERDAM, db
-from gdt.services import intake, partners
+from gdt.services.admin import partners
+from gdt.services.intake import report_intake
 from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.e2e
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def reference(live_app):
     with live_app.app_context():
-        report = intake.register_phone_report(intake.ReportInput(
+        report = report_intake.register_phone_report(report_intake.ReportInput(
             category="intimidatie", description="Buurman bedreigt de bewoners van nummer 14.", postcode="5611AB",
             house_number="14", reporter_is_anonymous=True), actor=None)
         police = partners.get_partner("politie")

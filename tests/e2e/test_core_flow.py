@@ -1,4 +1,5 @@
-"""The core flow in a real browser: keyboard-only phone intake, triage, a case to close, statistics; axe on each page."""
+"""The core flow in a real browser: keyboard-only phone intake, triage, a case to close, statistics; axe on each
+page."""
 import re
 
 import pytest
@@ -45,7 +46,8 @@ def test_intake_registers_a_phone_report_with_the_keyboard_only(login, axe):
 
 
 def test_intake_looks_up_the_address_with_the_keyboard_only(login, axe, live_app):
-    """Enter in the house number looks the address up in place; arrow keys choose among several; saved with the BAG id."""
+    """Enter in the house number looks the address up in place; arrow keys choose among several; saved with the
+    BAG id."""
     page = login("intake")
     page.goto(page.url.split("/intake")[0] + "/intake/reports/new")
     page.locator("#category").focus()
@@ -56,7 +58,9 @@ def test_intake_looks_up_the_address_with_the_keyboard_only(login, axe, live_app
     page.keyboard.press("Enter")  # in the house number: look up, do not register
     page.wait_for_selector("#address-result input[type=radio]")
     assert "/intake/reports/new" in page.url and "Kies het adres" in page.inner_text("#address-result")
-    assert re.search(r"Het team kent \d+ andere melding|nog niet bekend bij het team", page.inner_text("#address-result"))
+    assert re.search(
+        r"Het team kent \d+ andere melding|nog niet bekend bij het team", page.inner_text("#address-result")
+    )
     assert_accessible(axe, page)
 
     for _ in range(5):  # addition, "Zoek adres", street, city, into the choice
@@ -74,7 +78,11 @@ def test_intake_looks_up_the_address_with_the_keyboard_only(login, axe, live_app
     reference = page.inner_text("h1").split()[-1]
     with live_app.app_context():
         report = db.session.scalar(sa.select(Report).where(Report.reference == reference))
-        assert (report.bag_id, report.house_number_addition, report.street) == ("0772200000001148", "A", "Stationsplein")
+        assert (report.bag_id, report.house_number_addition, report.street) == (
+            "0772200000001148",
+            "A",
+            "Stationsplein",
+        )
         db.session.remove()
 
 

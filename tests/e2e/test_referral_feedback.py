@@ -4,7 +4,8 @@ import re
 import pytest
 
 from gdt.db import db
-from gdt.services import intake, partners
+from gdt.services.admin import partners
+from gdt.services.intake import report_intake
 from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.e2e
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def report_reference(live_app):
     with live_app.app_context():
-        report = intake.register_phone_report(intake.ReportInput(
+        report = report_intake.register_phone_report(report_intake.ReportInput(
             category="geluidsoverlast", description="Nachtelijk geschreeuw en gebonk.", postcode="5611AB",
             house_number="12", reporter_name="Anna de Vries", reporter_email="anna@example.nl",
             reporter_may_contact=True), actor=None)

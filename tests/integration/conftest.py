@@ -35,7 +35,7 @@ def served(fresh_database_url):
     import config
     from gdt import create_app
     from gdt.db import db
-    from gdt.services import reference_data
+    from gdt.services.core import reference_data
 
     started = []
 

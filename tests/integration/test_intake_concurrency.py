@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from gdt.db import db
 from gdt.models import IdempotencyRecord, Report
-from gdt.services import tokens
+from gdt.services.core import tokens
 
 pytestmark = pytest.mark.integration
 ROUNDS, PARALLEL = 5, 2

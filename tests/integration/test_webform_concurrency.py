@@ -43,7 +43,7 @@ def test_a_double_click_makes_one_report(served):
             "house_number": "12", "description": f"Ronde {round_number}", "reporter_is_anonymous": "y"}).encode()
         barrier, statuses = threading.Barrier(2), []
 
-        def send():
+        def send(barrier=barrier, statuses=statuses, data=data):
             barrier.wait(timeout=30)
             statuses.append(_submit(base_url, data))
 

@@ -20,7 +20,11 @@ import config
 from gdt import create_app
 from gdt.db import db
 from gdt.models import OutboxMessage, Referral, Report
-from gdt.services import delivery, intake, outbox, partners, reference_data, referral_links, routing, triage, users
+from gdt.services.admin import partners, users
+from gdt.services.core import outbox, partner_links, reference_data
+from gdt.services.intake import report_intake
+from gdt.services.referrals import delivery, routing
+from gdt.services.triage import report_triage
 from tests.smtp import Inbox
 from tests.workers import CeleryWorker, RedisServer
 
@@ -187,11 +191,11 @@ def webhook_partner(url: str):
 
 
 def register_report(coordinator, **fields) -> Report:
-    return intake.register_phone_report(intake.ReportInput(**REPORT | fields), actor=coordinator)
+    return report_intake.register_phone_report(report_intake.ReportInput(**REPORT | fields), actor=coordinator)
 
 
 def refer(report: Report, coordinator) -> Referral:
-    triage.refer_report(report, PARTNER_KEY, REASON, actor=coordinator, seen_version=report.version)
+    report_triage.refer_report(report, PARTNER_KEY, REASON, actor=coordinator, seen_version=report.version)
     return referral_of(report)
 
 
@@ -267,7 +271,7 @@ def test_the_worker_mails_the_partner_a_working_link_and_nothing_personal(
     [mail] = inbox.with_subject(REFERRAL_SUBJECT)
     body = mail.get_content()
     assert mail["To"] == PARTNER_EMAIL and report.reference in mail["Subject"]
-    assert referral_links.read(link_token(body)) == (referral.id, mail_partner.id)
+    assert partner_links.read(link_token(body)) == (referral.id, mail_partner.id)
     assert not [value for value in personal_data(report) if value in body + str(mail["Subject"])]
     assert referral.acknowledge_due_at is not None and referral.delivered_at is not None
     assert referral.delivery_attempts == 1 and is_processed(delivery_message_id())
@@ -307,7 +311,7 @@ def test_a_worker_killed_mid_delivery_delivers_exactly_once_after_a_restart(
     worker = start_worker()
     report = register_report(coordinator)
     inbox.hold_next_rcpt()
-    triage.refer_report(report, PARTNER_KEY, REASON, actor=coordinator, seen_version=report.version)
+    report_triage.refer_report(report, PARTNER_KEY, REASON, actor=coordinator, seen_version=report.version)
     assert inbox.holding.wait(30), "the worker never reached the mail server"
     # The mail goes out between transactions: while the mail server hangs, the database stays writable.
     register_report(coordinator)
@@ -389,7 +393,7 @@ def test_a_webhook_partner_gets_one_signed_post_without_personal_data(
                             "link_expires_at"}
     assert (payload["type"], payload["id"], payload["reference"], payload["partner"]) == (
         "referral.delivered", referral.id, report.reference, PARTNER_KEY)
-    assert referral_links.read(payload["link"].removeprefix(f"{PUBLIC_BASE_URL}/doorverwijzing/")) == (
+    assert partner_links.read(payload["link"].removeprefix(f"{PUBLIC_BASE_URL}/doorverwijzing/")) == (
         referral.id, partner.id)
     assert not [value for value in personal_data(report) if value in body.decode()]
     assert inbox.with_subject(REFERRAL_SUBJECT) == []  # a webhook partner gets no mail besides

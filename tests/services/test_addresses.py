@@ -8,32 +8,44 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from gdt.services import addresses
-from gdt.services.addresses import AddressMatch, AddressServiceUnavailable, FixtureAddresses, PdokLocatieserver
+from gdt.services.intake import addresses
+from gdt.services.intake.addresses import AddressMatch, AddressServiceUnavailable, FixtureAddresses, PdokLocatieserver
 
 
 def _doc(number, letter=None, addition=None, nummeraanduiding="0772200000123456", **overrides):
     """An `adres` doc as the Locatieserver v3.1 returns it (fields as in REFERENCE §1.8)."""
     house = f"{number}{letter or ''}{'-' + addition if addition else ''}"
-    doc = {"type": "adres", "weergavenaam": f"Kerkstraat {house}, 5611HW Eindhoven", "straatnaam": "Kerkstraat",
-           "huisnummer": number, "huis_nlt": house, "postcode": "5611HW", "woonplaatsnaam": "Eindhoven",
-           "gemeentecode": "0772", "nummeraanduiding_id": nummeraanduiding, "adresseerbaarobject_id": "0772010000654321",
-           "wijkcode": "WK077211", "buurtcode": "BU07721113", "id": f"adr-{nummeraanduiding}",
-           "centroide_ll": "POINT(5.4786 51.4382)"}
+    doc = {
+        "type": "adres",
+        "weergavenaam": f"Kerkstraat {house}, 5611HW Eindhoven",
+        "straatnaam": "Kerkstraat",
+        "huisnummer": number,
+        "huis_nlt": house,
+        "postcode": "5611HW",
+        "woonplaatsnaam": "Eindhoven",
+        "gemeentecode": "0772",
+        "nummeraanduiding_id": nummeraanduiding,
+        "adresseerbaarobject_id": "0772010000654321",
+        "wijkcode": "WK077211",
+        "buurtcode": "BU07721113",
+        "id": f"adr-{nummeraanduiding}",
+        "centroide_ll": "POINT(5.4786 51.4382)",
+    }
     doc |= {"huisletter": letter} if letter else {}
     doc |= {"huisnummertoevoeging": addition} if addition else {}
     return doc | overrides
 
 
 def _answer(*docs) -> bytes:
-    return json.dumps({"response": {"numFound": len(docs), "start": 0, "maxScore": 9.5, "numFoundExact": True,
-                                    "docs": list(docs)}}).encode()
+    return json.dumps(
+        {"response": {"numFound": len(docs), "start": 0, "maxScore": 9.5, "numFoundExact": True, "docs": list(docs)}}
+    ).encode()
 
 
 class FakeLocatieserver(BaseHTTPRequestHandler):
     """Answers /free the way the server's `reply` says: bytes, a delay, a trickle or an HTTP error."""
 
-    def do_GET(self):  # noqa: N802 (http.server's naming)
+    def do_GET(self):
         self.server.requests.append(self.path)
         reply = self.server.reply
         if reply.get("sleep"):
@@ -46,7 +58,7 @@ class FakeLocatieserver(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        for byte in (body if reply.get("trickle") else [body]):
+        for byte in body if reply.get("trickle") else [body]:
             self.wfile.write(bytes([byte]) if reply.get("trickle") else byte)
             self.wfile.flush()
             if reply.get("trickle"):
@@ -83,15 +95,27 @@ def test_pdok_query_asks_for_addresses_at_postcode_and_number():
     params = urllib.parse.parse_qs(query)
     assert params["fq"] == ["postcode:5611HW", "huisnummer:8", "type:adres"]
     assert params["rows"] == ["20"] and "nummeraanduiding_id" in params["fl"][0].split()
-    assert match == AddressMatch(postcode="5611HW", house_number=8, addition=None, street="Kerkstraat",
-                                 city="Eindhoven", bag_id="0772200000123456", wijk_code="WK077211",
-                                 buurt_code="BU07721113", display="Kerkstraat 8, 5611HW Eindhoven")
+    assert match == AddressMatch(
+        postcode="5611HW",
+        house_number=8,
+        addition=None,
+        street="Kerkstraat",
+        city="Eindhoven",
+        bag_id="0772200000123456",
+        wijk_code="WK077211",
+        buurt_code="BU07721113",
+        display="Kerkstraat 8, 5611HW Eindhoven",
+    )
 
 
 def test_several_docs_become_several_matches_never_the_first_silently(use_service):
-    docs = (_doc(10, "B", nummeraanduiding="0772200000000002"), _doc(10, nummeraanduiding="0772200000000001"),
-            _doc(10, "A", "2", nummeraanduiding="0772200000000003"), _doc(10, None, "10", nummeraanduiding="0772200000000005"),
-            _doc(10, None, "2", nummeraanduiding="0772200000000004"))
+    docs = (
+        _doc(10, "B", nummeraanduiding="0772200000000002"),
+        _doc(10, nummeraanduiding="0772200000000001"),
+        _doc(10, "A", "2", nummeraanduiding="0772200000000003"),
+        _doc(10, None, "10", nummeraanduiding="0772200000000005"),
+        _doc(10, None, "2", nummeraanduiding="0772200000000004"),
+    )
     with fake_locatieserver(body=_answer(*docs)) as (_, url):
         use_service(url)
         matches = addresses.lookup("5611 hw", "10")
@@ -109,23 +133,33 @@ def test_bag_ids_keep_leading_zeros_and_malformed_codes_are_dropped():
 
 
 def test_docs_that_do_not_fit_are_left_out():
-    docs = [_doc(8, postcode="5611HX"), _doc(9), _doc(8, huisletter="AB"), _doc(8, huisnummertoevoeging="12345"),
-            _doc(8, straatnaam="Kerk\x00straat"), _doc(8, straatnaam=None), "not a doc", _doc(8, huisnummer="8")]
+    docs = [
+        _doc(8, postcode="5611HX"),
+        _doc(9),
+        _doc(8, huisletter="AB"),
+        _doc(8, huisnummertoevoeging="12345"),
+        _doc(8, straatnaam="Kerk\x00straat"),
+        _doc(8, straatnaam=None),
+        "not a doc",
+        _doc(8, huisnummer="8"),
+    ]
     matches = addresses.parse_docs(docs, "5611HW", 8)
     assert len(matches) == 1 and matches[0].house_number == 8
 
 
-@pytest.mark.parametrize("reply", [
-    {"body": b"<html>Service Unavailable</html>"},
-    {"body": b'{"response": {"docs": "nope"}}'},
-    {"body": b'{"error": {"msg": "undefined field"}}'},
-    {"status": 503},
-    {"status": 400},
-])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        {"body": b"<html>Service Unavailable</html>"},
+        {"body": b'{"response": {"docs": "nope"}}'},
+        {"body": b'{"error": {"msg": "undefined field"}}'},
+        {"status": 503},
+        {"status": 400},
+    ],
+)
 def test_a_broken_answer_means_unavailable(reply, caplog):
-    with fake_locatieserver(**reply) as (_, url):
-        with pytest.raises(AddressServiceUnavailable):
-            PdokLocatieserver(url, timeout=2).search("5611HW", 8)
+    with fake_locatieserver(**reply) as (_, url), pytest.raises(AddressServiceUnavailable):
+        PdokLocatieserver(url, timeout=2).search("5611HW", 8)
     assert "5611HW" not in caplog.text  # an address is personal data: never in the log
 
 
@@ -156,8 +190,15 @@ def test_nothing_listening_means_unavailable():
 def test_bad_input_gives_no_matches_and_asks_nothing(use_service):
     with fake_locatieserver(body=_answer(_doc(8))) as (server, url):
         use_service(url)
-        for postcode, number in [("1234SA", "8"), ("１２３４AB", "8"), ("5611HW", "0"), ("5611HW", "١٢"),
-                                 (None, None), ("5611HW", "8a"), ("5611HW", "100000")]:
+        for postcode, number in [
+            ("1234SA", "8"),
+            ("１２３４AB", "8"),
+            ("5611HW", "0"),
+            ("5611HW", "١٢"),
+            (None, None),
+            ("5611HW", "8a"),
+            ("5611HW", "100000"),
+        ]:
             assert addresses.lookup(postcode, number) == []
         assert server.requests == []
 
@@ -195,16 +236,19 @@ def test_the_provider_is_kept_per_app_until_the_setting_changes(app, monkeypatch
         assert isinstance(addresses._provider(), PdokLocatieserver)
 
 
-@pytest.mark.parametrize(("bag_id", "addition", "expected"), [
-    ("0772200000000002", None, "A"),      # the chosen one, its addition comes from the BAG
-    ("0772200000000002", "A", "A"),
-    ("0772200000000002", "B", None),      # chosen 12A but typed B: as typed, unlinked
-    (None, "B", "B"),                      # the typed addition picks it
-    (None, None, None),                    # several and none chosen: the person chooses
-    ("0772200000000001", None, ""),        # the plain number, chosen
-    (None, "C", None),                     # not in the BAG
-    ("9999999999999999", "B", "B"),        # a stale choice falls back to the addition
-])
+@pytest.mark.parametrize(
+    ("bag_id", "addition", "expected"),
+    [
+        ("0772200000000002", None, "A"),  # the chosen one, its addition comes from the BAG
+        ("0772200000000002", "A", "A"),
+        ("0772200000000002", "B", None),  # chosen 12A but typed B: as typed, unlinked
+        (None, "B", "B"),  # the typed addition picks it
+        (None, None, None),  # several and none chosen: the person chooses
+        ("0772200000000001", None, ""),  # the plain number, chosen
+        (None, "C", None),  # not in the BAG
+        ("9999999999999999", "B", "B"),  # a stale choice falls back to the addition
+    ],
+)
 def test_resolve_takes_the_address_meant_or_none(bag_id, addition, expected):
     matches = [_match(None, "0772200000000001"), _match("A", "0772200000000002"), _match("B", "0772200000000003")]
     match = addresses.resolve(matches, bag_id=bag_id, addition=addition)
@@ -231,25 +275,26 @@ def use_service(app, monkeypatch):
 
 # --- as intake uses it (services.intake) ----------------------------------------------------------------------
 
-def test_intake_lookup_reports_each_outcome(db):
-    from gdt.services import intake
 
-    assert intake.lookup_address("5611AB", "1").status == "found"
-    assert intake.lookup_address("5611AB", "12").status == "choose"
-    assert intake.lookup_address("5611AB", "12", addition="a").chosen.bag_id == "0772200000001148"
-    lone = intake.lookup_address("5611AB", "1", addition="Z")  # the BAG has no 1Z: shown as a choice of one
+def test_intake_lookup_reports_each_outcome(db):
+    from gdt.services.intake import report_intake
+
+    assert report_intake.lookup_address("5611AB", "1").status == "found"
+    assert report_intake.lookup_address("5611AB", "12").status == "choose"
+    assert report_intake.lookup_address("5611AB", "12", addition="a").chosen.bag_id == "0772200000001148"
+    lone = report_intake.lookup_address("5611AB", "1", addition="Z")  # the BAG has no 1Z: shown as a choice of one
     assert (lone.status, len(lone.matches), lone.chosen) == ("choose", 1, None)
-    assert intake.lookup_address("5611AB", "2").status == "none"
-    invalid = intake.lookup_address("1234 ss", "")
+    assert report_intake.lookup_address("5611AB", "2").status == "none"
+    invalid = report_intake.lookup_address("1234 ss", "")
     assert invalid.status == "invalid" and set(invalid.errors) == {"postcode", "house_number"}
 
 
 def test_intake_lookup_and_linking_survive_a_service_outage(db, use_service):
-    from gdt.services import intake
+    from gdt.services.intake import report_intake
 
     with fake_locatieserver(status=503) as (_, url):
         use_service(url)
-        down = intake.lookup_address("5611AB", "12")
+        down = report_intake.lookup_address("5611AB", "12")
         fields = {"postcode": "5611AB", "house_number": 12, "house_number_addition": None, "street": None}
-        assert intake.with_address_ids(fields, chosen="0772200000001148") == fields
+        assert report_intake.with_address_ids(fields, chosen="0772200000001148") == fields
     assert down.status == "unavailable" and down.matches == () and down.signal == (0, False)

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from PIL import Image
 
 from gdt.models import Attachment, AuditEvent
-from gdt.services import attachments
-from gdt.services.errors import Forbidden, NotFound, ValidationFailed
-from gdt.services.transaction import unit_of_work
+from gdt.services.core.errors import Forbidden, NotFound, ValidationFailed
+from gdt.services.core.transaction import unit_of_work
+from gdt.services.intake import attachments
 from tests import attachment_files as files
 
 
@@ -52,21 +52,28 @@ def test_sound_fragments_are_recognised_by_content(db, name, builder, content_ty
     assert prepared.data == builder()
 
 
-@pytest.mark.parametrize("name, data, message", [
-    ("foto.jpg", b"", "leeg"),
-    ("foto.png", files.jpeg_with_gps(), "past niet bij de extensie .png"),
-    ("foto.jpg", files.png(), "past niet bij de extensie .jpg"),
-    ("foto.jpg.html", files.jpeg_with_gps(), "niet worden toegevoegd"),
-    ("tekening.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "niet worden toegevoegd"),
-    ("foto.jpg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "past niet"),
-    ("polyglot.jpg", b"<html><script>alert(1)</script></html>" + files.jpeg_with_gps(), "past niet"),
-    ("brief.pdf", b"%PDF-1.4 /JavaScript (app.alert(1))", "niet worden toegevoegd"),
-    ("kapot.jpg", files.jpeg_with_gps()[:300], "beschadigd"),
-    ("opname.mp3", files.wav(), "past niet bij de extensie .mp3"),
-    ("opname.wav", files.jpeg_with_gps(), "past niet bij de extensie .wav"),
-    ("zonder-extensie", files.jpeg_with_gps(), "niet worden toegevoegd"),
-    ("archief.zip", b"PK\x03\x04" + b"\x00" * 50, "niet worden toegevoegd"),
-])
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("foto.jpg", b"", "leeg"),
+        ("foto.png", files.jpeg_with_gps(), "past niet bij de extensie .png"),
+        ("foto.jpg", files.png(), "past niet bij de extensie .jpg"),
+        ("foto.jpg.html", files.jpeg_with_gps(), "niet worden toegevoegd"),
+        (
+            "tekening.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "niet worden toegevoegd",
+        ),
+        ("foto.jpg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "past niet"),
+        ("polyglot.jpg", b"<html><script>alert(1)</script></html>" + files.jpeg_with_gps(), "past niet"),
+        ("brief.pdf", b"%PDF-1.4 /JavaScript (app.alert(1))", "niet worden toegevoegd"),
+        ("kapot.jpg", files.jpeg_with_gps()[:300], "beschadigd"),
+        ("opname.mp3", files.wav(), "past niet bij de extensie .mp3"),
+        ("opname.wav", files.jpeg_with_gps(), "past niet bij de extensie .wav"),
+        ("zonder-extensie", files.jpeg_with_gps(), "niet worden toegevoegd"),
+        ("archief.zip", b"PK\x03\x04" + b"\x00" * 50, "niet worden toegevoegd"),
+    ],
+)
 def test_refused_uploads_say_why(db, name, data, message):
     assert message in refused(name, data)
 
@@ -85,11 +92,19 @@ def test_size_limits_are_exact(app, db, monkeypatch):
     assert "te groot" in refused("opname.wav", files.wav() + b"\x00")
 
 
-@pytest.mark.parametrize("name, shown", [
-    ("../../etc/passwd.jpg", "passwd.jpg"), ("..\\..\\windows\\foto.jpg", "foto.jpg"),
-    ('foto"; filename="evil.html.jpg', "foto filename=evil.html.jpg"), ("foto\u202egpj.exe.jpg", "fotogpj.exe.jpg"),
-    ("CON.jpg", "CON.jpg"), ("a" * 300 + ".jpg", "a" * 120), ("\x00\x01.jpg", "jpg"), ("", None),
-])
+@pytest.mark.parametrize(
+    "name, shown",
+    [
+        ("../../etc/passwd.jpg", "passwd.jpg"),
+        ("..\\..\\windows\\foto.jpg", "foto.jpg"),
+        ('foto"; filename="evil.html.jpg', "foto filename=evil.html.jpg"),
+        ("foto\u202egpj.exe.jpg", "fotogpj.exe.jpg"),
+        ("CON.jpg", "CON.jpg"),
+        ("a" * 300 + ".jpg", "a" * 120),
+        ("\x00\x01.jpg", "jpg"),
+        ("", None),
+    ],
+)
 def test_display_names_are_harmless(name, shown):
     assert attachments.display_name(name) == shown
 
@@ -149,6 +164,7 @@ def test_download_checks_access_and_is_audited(app, db, make):
         attachments.open_for_download(report.reference, attachment.id, actor=other_clerk)
     with pytest.raises(NotFound):
         attachments.open_for_download(make.report().reference, attachment.id, actor=coordinator)
-    outcomes = db.session.scalars(sa.select(AuditEvent.outcome).where(AuditEvent.action == "download_attachment")
-                                  .order_by(AuditEvent.id)).all()
+    outcomes = db.session.scalars(
+        sa.select(AuditEvent.outcome).where(AuditEvent.action == "download_attachment").order_by(AuditEvent.id)
+    ).all()
     assert outcomes == ["ok", "ok", "denied"]

@@ -3,9 +3,10 @@ import pytest
 import sqlalchemy as sa
 
 from gdt.models import AuditEvent, CaseResult
-from gdt.services import case_results, cases
-from gdt.services.errors import NotFound, ServiceError, ValidationFailed
-from gdt.services.reference_data import DEFAULT_CASE_RESULTS
+from gdt.services.admin import case_results
+from gdt.services.casework import cases
+from gdt.services.core.errors import NotFound, ServiceError, ValidationFailed
+from gdt.services.core.reference_data import DEFAULT_CASE_RESULTS
 
 
 def _results(db) -> dict[str, tuple]:

@@ -3,8 +3,8 @@ import pytest
 import sqlalchemy as sa
 
 from gdt.models import CaseEvent
-from gdt.services import cases
-from gdt.services.errors import Conflict, ServiceError
+from gdt.services.casework import cases
+from gdt.services.core.errors import Conflict, ServiceError
 
 
 def _events(db, case):

@@ -1,15 +1,19 @@
 """Running a case: meetings with invitations, the plan of action, closing and reopening, bundling and merging."""
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from gdt.models import Action, Case, CaseEvent
-from gdt.services import actions, bundling, case_view, cases, meetings, referral_links, statistics, triage
-from gdt.services.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
+from gdt.services.casework import actions, bundling, cases, meetings
+from gdt.services.core import partner_links
+from gdt.services.core.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
+from gdt.services.referrals import partner_view
+from gdt.services.reporting import statistics
+from gdt.services.triage import report_triage
 
-NEXT_WEEK = datetime.now(timezone.utc) + timedelta(days=7)
+NEXT_WEEK = datetime.now(UTC) + timedelta(days=7)
 
 
 @pytest.fixture
@@ -20,7 +24,7 @@ def coordinator(make):
 @pytest.fixture
 def case(make, coordinator):
     report = make.report(description="Geschreeuw en bedreigingen in het portiek.")
-    opened = triage.escalate_report(report, "Dreiging", actor=coordinator, seen_version=report.version)
+    opened = report_triage.escalate_report(report, "Dreiging", actor=coordinator, seen_version=report.version)
     police = make.partner("politie", name="Politie", email="wijkagent@politie.example")
     make.partner("wijkteam", name="Wijkteam", email="wijkteam@gemeente.example")
     cases.involve_partner(opened, "politie", "Wijkagent", actor=coordinator, seen_version=opened.version,
@@ -30,7 +34,9 @@ def case(make, coordinator):
 
 
 def plan(case, coordinator, **overrides):
-    arguments = dict(starts_at=NEXT_WEEK, location="Stadhuis, zaal 3", partner_keys=["politie"], people=["Buurtbemiddelaar"])
+    arguments = dict(
+        starts_at=NEXT_WEEK, location="Stadhuis, zaal 3", partner_keys=["politie"], people=["Buurtbemiddelaar"]
+    )
     return meetings.plan(case, **(arguments | overrides), actor=coordinator)
 
 
@@ -40,16 +46,21 @@ def test_a_planned_meeting_invites_the_partner_by_mail_with_a_link_and_no_person
     text = mail.get_content()
     assert recipients == ["wijkagent@politie.example"] and case.reference in mail["Subject"]
     link = re.search(r"http://\S+/casus/(\S+)", text).group(1)
-    assert referral_links.read_case(link) == (case.id, case.partners[0].partner_id)
+    assert partner_links.read_case(link) == (case.id, case.partners[0].partner_id)
     for private in ("Geschreeuw", "5611", "Jan Jansen", "Agent De Boer", "Buurtbemiddelaar"):
         assert private not in text
     assert [invitee.label for invitee in meeting.invitees] == ["Politie", "Buurtbemiddelaar"]
 
 
-@pytest.mark.parametrize(("overrides", "field"), [
-    ({"starts_at": datetime(2020, 1, 1, tzinfo=timezone.utc)}, "starts_at"), ({"starts_at": None}, "starts_at"),
-    ({"location": " "}, "location"), ({"partner_keys": ["bestaat-niet"]}, "partners"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"starts_at": datetime(2020, 1, 1, tzinfo=UTC)}, "starts_at"),
+        ({"starts_at": None}, "starts_at"),
+        ({"location": " "}, "location"),
+        ({"partner_keys": ["bestaat-niet"]}, "partners"),
+    ],
+)
 def test_a_meeting_needs_a_future_moment_a_place_and_real_partners(db, case, coordinator, overrides, field):
     with pytest.raises(ValidationFailed) as refused:
         plan(case, coordinator, **overrides)
@@ -59,13 +70,23 @@ def test_a_meeting_needs_a_future_moment_a_place_and_real_partners(db, case, coo
 def test_holding_a_meeting_records_attendance_minutes_and_decisions_as_actions(db, case, coordinator, inbox):
     meeting = plan(case, coordinator)
     police_invitee = meeting.invitees[0]
-    decisions = [meetings.Decision("Huisbezoek door de wijkagent", "partner:politie", 5),
-                 meetings.Decision("Gesprek met de verhuurder", f"user:{coordinator.id}", 10)]
-    meetings.hold(meeting, attended={police_invitee.id}, minutes="Situatie besproken.", decisions=decisions,
-                  actor=coordinator, seen_version=meeting.version)
+    decisions = [
+        meetings.Decision("Huisbezoek door de wijkagent", "partner:politie", 5),
+        meetings.Decision("Gesprek met de verhuurder", f"user:{coordinator.id}", 10),
+    ]
+    meetings.hold(
+        meeting,
+        attended={police_invitee.id},
+        minutes="Situatie besproken.",
+        decisions=decisions,
+        actor=coordinator,
+        seen_version=meeting.version,
+    )
     assert meeting.status == "held" and [invitee.attended for invitee in meeting.invitees] == [True, False]
-    assert [action.description for action in meeting.decisions] == ["Huisbezoek door de wijkagent",
-                                                                     "Gesprek met de verhuurder"]
+    assert [action.description for action in meeting.decisions] == [
+        "Huisbezoek door de wijkagent",
+        "Gesprek met de verhuurder",
+    ]
     first = meeting.decisions[0]
     assert first.owner_label == "Politie" and first.status == "open" and first.due_at > meeting.created_at
     with pytest.raises(Conflict):  # held is final
@@ -75,8 +96,14 @@ def test_holding_a_meeting_records_attendance_minutes_and_decisions_as_actions(d
 def test_a_bad_decision_row_is_named_and_nothing_is_recorded(db, case, coordinator):
     meeting = plan(case, coordinator)
     with pytest.raises(ValidationFailed) as refused:
-        meetings.hold(meeting, attended=set(), minutes="x", decisions=[meetings.Decision("", "partner:politie", 5)],
-                      actor=coordinator, seen_version=meeting.version)
+        meetings.hold(
+            meeting,
+            attended=set(),
+            minutes="x",
+            decisions=[meetings.Decision("", "partner:politie", 5)],
+            actor=coordinator,
+            seen_version=meeting.version,
+        )
     assert "decisions.0.description" in refused.value.errors and meeting.status == "planned"
 
 
@@ -97,7 +124,7 @@ def test_the_agenda_is_the_open_actions(db, case, coordinator):
 
 def test_action_due_dates_count_working_days_and_dropping_needs_a_reason(db, case, coordinator):
     action = actions.agree(case, "Huisbezoek", owner="partner:politie", working_days=0, actor=coordinator)
-    assert action.due_at.astimezone(timezone.utc).second == 59  # the end of a (working) day, Amsterdam time
+    assert action.due_at.astimezone(UTC).second == 59  # the end of a (working) day, Amsterdam time
     with pytest.raises(ServiceError) as refused:
         actions.update(action, outcome="drop", actor=coordinator, seen_version=action.version)
     assert refused.value.field == "reason" and action.status == "open"
@@ -105,9 +132,15 @@ def test_action_due_dates_count_working_days_and_dropping_needs_a_reason(db, cas
     assert (action.status, action.drop_reason) == ("dropped", "Bewoner verhuisd") and action.finished_at
 
 
-@pytest.mark.parametrize(("owner", "days", "field"), [("partner:bestaat-niet", 5, "owner"), ("", 5, "owner"),
-                                                       ("partner:politie", -1, "working_days"),
-                                                       ("partner:politie", "tien", "working_days")])
+@pytest.mark.parametrize(
+    ("owner", "days", "field"),
+    [
+        ("partner:bestaat-niet", 5, "owner"),
+        ("", 5, "owner"),
+        ("partner:politie", -1, "working_days"),
+        ("partner:politie", "tien", "working_days"),
+    ],
+)
 def test_an_action_needs_a_real_owner_and_a_sensible_deadline(db, case, coordinator, owner, days, field):
     with pytest.raises(ValidationFailed) as refused:
         actions.agree(case, "Iets", owner=owner, working_days=days, actor=coordinator)
@@ -116,15 +149,22 @@ def test_an_action_needs_a_real_owner_and_a_sensible_deadline(db, case, coordina
 
 def test_a_partner_updates_only_its_own_actions(db, case, coordinator, make):
     police_action = actions.agree(case, "Huisbezoek", owner="partner:politie", working_days=5, actor=coordinator)
-    own_action = actions.agree(case, "Verhuurder bellen", owner=f"user:{coordinator.id}", working_days=5,
-                               actor=coordinator)
+    own_action = actions.agree(
+        case, "Verhuurder bellen", owner=f"user:{coordinator.id}", working_days=5, actor=coordinator
+    )
     police = police_action.owner_partner
-    actions.update(police_action, progress="Afspraak staat voor dinsdag.", actor=None, partner_id=police.id,
-                   seen_version=police_action.version)
+    actions.update(
+        police_action,
+        progress="Afspraak staat voor dinsdag.",
+        actor=None,
+        partner_id=police.id,
+        seen_version=police_action.version,
+    )
     assert police_action.progress.startswith("Afspraak")
     with pytest.raises(Forbidden):
-        actions.update(own_action, outcome="complete", actor=None, partner_id=police.id,
-                       seen_version=own_action.version)
+        actions.update(
+            own_action, outcome="complete", actor=None, partner_id=police.id, seen_version=own_action.version
+        )
     stranger = make.user("partner", partner=make.partner("ggz", name="GGZ"))
     with pytest.raises(Forbidden):
         actions.update(police_action, outcome="complete", actor=stranger, seen_version=police_action.version)
@@ -167,10 +207,13 @@ def test_bundling_adds_an_untriaged_report_once_and_statistics_count_it_once(db,
 
 def test_merging_moves_everything_and_the_statistics_count_one_case(db, case, coordinator, make):
     other_report = make.report(received_at=case.received_at - timedelta(days=1))
-    other = triage.escalate_report(other_report, "Ook dreiging", actor=coordinator, seen_version=other_report.version)
+    other = report_triage.escalate_report(
+        other_report, "Ook dreiging", actor=coordinator, seen_version=other_report.version
+    )
     cases.add_note(other, "Intern: vermoeden van drugshandel.", actor=coordinator)
-    actions.agree(other, "Woningcorporatie inlichten", owner=f"user:{coordinator.id}", working_days=5,
-                  actor=coordinator)
+    actions.agree(
+        other, "Woningcorporatie inlichten", owner=f"user:{coordinator.id}", working_days=5, actor=coordinator
+    )
     year = case.received_at.year
     before = statistics.yearly_statistics(year)
 
@@ -197,21 +240,21 @@ def test_the_partner_view_holds_only_what_is_meant_for_partners(db, case, coordi
     invited = plan(case, coordinator)
     plan(case, coordinator, partner_keys=[])
     police = case.partners[0].partner
-    view = case_view.for_partner(case, police)
+    view = partner_view.for_partner(case, police)
     assert [note.body for note in view.notes] == ["Gedeeld: bewoner werkt mee."]
     assert view.meetings == [invited]
 
     member, outsider = make.user("partner", partner=police), make.user("partner", partner=make.partner("ggz"))
-    assert case_view.for_user(case.reference, actor=member).case == case
+    assert partner_view.for_user(case.reference, actor=member).case == case
     with pytest.raises(Forbidden):
-        case_view.for_user(case.reference, actor=outsider)
+        partner_view.for_user(case.reference, actor=outsider)
     with pytest.raises(Forbidden):
-        case_view.for_user(case.reference, actor=make.user("intake"))
-    assert case_view.open_link(referral_links.issue_for_case(case.id, police.id)).partner == police
+        partner_view.for_user(case.reference, actor=make.user("intake"))
+    assert partner_view.open_link(partner_links.issue_for_case(case.id, police.id)).partner == police
     with pytest.raises(NotFound):  # a link for a partner that does not take part
-        case_view.open_link(referral_links.issue_for_case(case.id, outsider.partner_id))
+        partner_view.open_link(partner_links.issue_for_case(case.id, outsider.partner_id))
     with pytest.raises(NotFound):  # a referral link is not a case link
-        case_view.open_link(referral_links.issue(make.referral(partner=police)))
+        partner_view.open_link(partner_links.issue(make.referral(partner=police)))
 
 
 def test_regie_kind_only_with_regie(db, case, coordinator):

@@ -2,12 +2,14 @@
 import sqlalchemy as sa
 
 from gdt.models import ApiClient, Partner, User, UserToken
-from gdt.services import tokens
+from gdt.services.core import tokens
 
 
 def test_users_create_reads_the_password_from_the_environment(runner, db, monkeypatch):
     monkeypatch.setenv("GDT_PASSWORD", "een lang genoeg wachtwoord")
-    result = runner.invoke(args=["users", "create", "--email", "Nieuw@Gemeente.nl", "--name", "Nieuw", "--role", "intake"])
+    result = runner.invoke(
+        args=["users", "create", "--email", "Nieuw@Gemeente.nl", "--name", "Nieuw", "--role", "intake"]
+    )
     assert result.exit_code == 0, result.output
     assert db.session.scalar(sa.select(User.role).where(User.email == "nieuw@gemeente.nl")) == "intake"
 
@@ -41,8 +43,10 @@ def test_demo_refuses_bad_arguments_without_a_traceback(runner, db):
 
 
 def test_import_prints_at_most_fifty_problems(runner, db, tmp_path):
-    header = ("reference,received_at,channel,category,postcode,house_number,description,triage_outcome,triaged_at,"
-              "referred_to,gdt_mode,closed_at")
+    header = (
+        "reference,received_at,channel,category,postcode,house_number,description,triage_outcome,triaged_at,"
+        "referred_to,gdt_mode,closed_at"
+    )
     rows = [f"R{n},2025-03-01,fax,geluidsoverlast,5611AB,1,,,,,," for n in range(80)]
     path = tmp_path / "bad.csv"
     path.write_text("\n".join([header, *rows]), encoding="utf-8")
@@ -81,8 +85,9 @@ def test_api_clients_create_for_a_partner_needs_an_active_partner(runner, make, 
     refused = runner.invoke(args=["api-clients", "create", "politie-koppeling", "--channel", "partner"])
     assert refused.exit_code == 1 and "partner:" in refused.stderr and refused.stdout == ""
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ApiClient)) == 0
-    made = runner.invoke(args=["api-clients", "create", "politie-koppeling", "--channel", "partner",
-                               "--partner", "politie"])
+    made = runner.invoke(
+        args=["api-clients", "create", "politie-koppeling", "--channel", "partner", "--partner", "politie"]
+    )
     assert made.exit_code == 0, made.output
     assert tokens.authenticate(made.stdout.strip()).partner.key == "politie"
 
@@ -111,8 +116,16 @@ def test_api_clients_prune_keys_deletes_only_expired_records(runner, db, make):
 
     client, _ = tokens.issue_api_client("app", "app", actor=None)
     for key, age in (("old", timedelta(days=8)), ("fresh", timedelta(hours=1))):
-        db.session.add(IdempotencyRecord(client_id=client.id, key=key, request_hash="0" * 64, status_code=201,
-                                         response_body={}, created_at=utcnow() - age))
+        db.session.add(
+            IdempotencyRecord(
+                client_id=client.id,
+                key=key,
+                request_hash="0" * 64,
+                status_code=201,
+                response_body={},
+                created_at=utcnow() - age,
+            )
+        )
     db.session.commit()
     result = runner.invoke(args=["api-clients", "prune-keys"])
     assert result.exit_code == 0 and "Deleted 1 " in result.stdout
@@ -124,13 +137,15 @@ def test_attachments_prune_reports_what_it_deleted(runner, app, db, monkeypatch,
     orphan = tmp_path / "0123456789abcdef.jpg"
     orphan.write_bytes(b"x")
     import os
+
     os.utime(orphan, (0, 0))
     result = runner.invoke(args=["attachments", "prune"])
     assert result.exit_code == 0 and "Deleted 1 " in result.stdout and not orphan.exists()
 
 
 def test_partners_webhook_switches_delivery_and_prints_the_signing_secret(runner, make, db):
-    from gdt.services import delivery
+    from gdt.services.referrals import delivery
+
     partner = make.partner("politie")
     result = runner.invoke(args=["partners", "webhook", "politie", "--url", "https://politie.example/gdt"])
     assert result.exit_code == 0, result.output
@@ -151,7 +166,7 @@ def test_referrals_retry_due_and_reminders_send(runner, db, make):
 
 def test_tallies_check_compact_and_rebuild(runner, make, db):
     from gdt.models import ReportTally
-    from gdt.services import report_tallies
+    from gdt.services.reporting import report_tallies
 
     make.report(channel="app")
     check = runner.invoke(args=["tallies", "check"])

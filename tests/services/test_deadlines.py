@@ -1,22 +1,25 @@
 """Deadlines are fixed in working days when their clock starts; what is past them shows up as overdue."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from gdt.models import Report
-from gdt.services import cases, deadlines, intake, triage
+from gdt.services.casework import cases
+from gdt.services.core import deadlines
+from gdt.services.intake import report_intake
+from gdt.services.triage import report_triage
 
 VALID = dict(category="geluidsoverlast", description="Harde muziek", postcode="5611AB", house_number="1",
              reporter_is_anonymous=True)
 
 
 def utc(*parts):
-    return datetime(*parts, tzinfo=timezone.utc)
+    return datetime(*parts, tzinfo=UTC)
 
 
 def amsterdam_end_of(day_utc_hour, *date):
     """23:59:59 Amsterdam on that date, in UTC (21:59:59 in summer time)."""
-    return datetime(*date, day_utc_hour, 59, 59, tzinfo=timezone.utc)
+    return datetime(*date, day_utc_hour, 59, 59, tzinfo=UTC)
 
 
 def test_norms_count_working_days_across_easter_kings_day_and_liberation_day(app):
@@ -37,14 +40,14 @@ def test_extra_closing_days_come_from_the_settings(app, monkeypatch):
 
 def test_the_triage_deadline_is_stored_at_intake_and_a_later_norm_change_rewrites_nothing(app, db, make, monkeypatch):
     make.defaults()
-    report = intake.register_phone_report(intake.ReportInput(**VALID), actor=make.user("intake"))
+    report = report_intake.register_phone_report(report_intake.ReportInput(**VALID), actor=make.user("intake"))
     stored = report.triage_due_at
     assert stored == deadlines.triage_due(report.received_at)
 
     monkeypatch.setitem(app.config, "TRIAGE_NORM_WORKING_DAYS", 10)
     db.session.expire_all()
     assert db.session.get(Report, report.id).triage_due_at == stored
-    later = intake.register_phone_report(intake.ReportInput(**VALID), actor=make.user("intake"))
+    later = report_intake.register_phone_report(report_intake.ReportInput(**VALID), actor=make.user("intake"))
     assert later.triage_due_at > stored
 
 
@@ -58,7 +61,7 @@ def test_overdue_triage_lists_untriaged_reports_past_their_deadline_only(db, mak
 def test_a_case_review_is_due_weeks_after_opening_and_moves_when_recorded(app, db, make):
     coordinator = make.user()
     report = make.report()
-    case = triage.escalate_report(report, "Dreiging", actor=coordinator, seen_version=report.version)
+    case = report_triage.escalate_report(report, "Dreiging", actor=coordinator, seen_version=report.version)
     assert case.review_due_at == deadlines.review_due(case.opened_at)
     assert db.session.scalars(deadlines.overdue_reviews(now=case.review_due_at.replace(year=2999))).all() == [case]
 

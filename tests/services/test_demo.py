@@ -6,11 +6,12 @@ import sqlalchemy as sa
 
 from gdt.db import AMSTERDAM, utcnow
 from gdt.models import AuditEvent, Case, CaseEvent, Report, ReportEvent, User
-from gdt.services import auth, demo
-from gdt.services.references import REFERENCE_PATTERN, next_reference
+from gdt.services.core import auth
+from gdt.services.core.reference_numbers import REFERENCE_PATTERN, next_reference
+from gdt.services.demo import demo_data
 from gdt.validation import normalise_postcode
 
-DEMO_EMAILS = {email: role for role, email, _name, _password in demo.DEMO_LOGINS}
+DEMO_EMAILS = {email: role for role, email, _name, _password in demo_data.DEMO_LOGINS}
 
 
 def in_year(year: int):
@@ -24,7 +25,7 @@ def count(db, query) -> int:
 
 @pytest.fixture
 def loaded(db):
-    return demo.load_demo(year=2025, reports=500, if_empty=False)
+    return demo_data.load_demo(year=2025, reports=500, if_empty=False)
 
 
 def test_demo_loads_the_requested_year_in_the_shape_of_the_annual_report(db, loaded):
@@ -88,9 +89,9 @@ def test_demo_is_deterministic(db):
             sa.select(Report.received_at, Report.channel, Report.postcode, Report.house_number, Report.triage_outcome,
                       Report.reporter_name).where(Report.id > since_id, in_year(2024)).order_by(Report.id)).all()
 
-    demo.load_demo(year=2024, reports=120, if_empty=False)
+    demo_data.load_demo(year=2024, reports=120, if_empty=False)
     first_max = db.session.scalar(sa.select(sa.func.max(Report.id)))
-    demo.load_demo(year=2024, reports=120, if_empty=False)
+    demo_data.load_demo(year=2024, reports=120, if_empty=False)
 
     assert snapshot(0)[:len(snapshot(first_max))] == snapshot(first_max)
     assert len(snapshot(first_max)) > 120  # partner registrations come on top
@@ -100,24 +101,24 @@ def test_demo_creates_one_login_per_role_once_and_leaves_existing_accounts_alone
     admin = make.user(role="admin", email="admin@gdt.example", name="Echte Beheerder")
     admin_hash = admin.password_hash
 
-    first = demo.load_demo(year=2025, reports=0, if_empty=False)
-    second = demo.load_demo(year=2025, reports=0, if_empty=False)
+    first = demo_data.load_demo(year=2025, reports=0, if_empty=False)
+    second = demo_data.load_demo(year=2025, reports=0, if_empty=False)
 
     accounts = db.session.scalars(sa.select(User).where(User.email.in_(DEMO_EMAILS))).all()
     assert {user.email: user.role for user in accounts} == DEMO_EMAILS
     assert (admin.name, admin.password_hash) == ("Echte Beheerder", admin_hash)
     assert [login.created for login in first.logins] == [True, True, True, False, True]
     assert not any(login.created for login in second.logins)
-    role, email, _name, password = demo.DEMO_LOGINS[1]
+    role, email, _name, password = demo_data.DEMO_LOGINS[1]
     assert auth.authenticate(email, password).role == role == "coordinator"
-    _role, email, _name, password = demo.DEMO_LOGINS[4]
-    assert auth.authenticate(email, password).partner.key == demo.DEMO_PARTNER
+    _role, email, _name, password = demo_data.DEMO_LOGINS[4]
+    assert auth.authenticate(email, password).partner.key == demo_data.DEMO_PARTNER
 
 
 def test_if_empty_loads_nothing_when_reports_exist_but_still_lists_the_logins(db, loaded):
     before = db.session.scalar(sa.select(sa.func.count()).select_from(Report))
 
-    again = demo.load_demo(year=2025, reports=500, if_empty=True)
+    again = demo_data.load_demo(year=2025, reports=500, if_empty=True)
 
     assert not again.loaded
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Report)) == before
@@ -129,12 +130,12 @@ def test_if_empty_loads_nothing_when_reports_exist_but_still_lists_the_logins(db
 def test_describe_says_what_was_loaded_and_lists_every_login(loaded):
     text = loaded.describe()
     assert "2025" in text and "500 reports" in text
-    for role, email, _name, password in demo.DEMO_LOGINS:
+    for role, email, _name, password in demo_data.DEMO_LOGINS:
         assert role in text and email in text and password in text
 
 
 def test_default_year_is_last_year_in_amsterdam(db):
-    summary = demo.load_demo(year=None, reports=30, if_empty=True)
+    summary = demo_data.load_demo(year=None, reports=30, if_empty=True)
     assert summary.year == utcnow().astimezone(AMSTERDAM).year - 1
 
 
@@ -163,7 +164,7 @@ def test_demo_gives_partners_referrals_with_feedback_and_one_failed_delivery(db,
 
 def test_demo_gives_running_regie_cases_meetings_actions_and_people(db):
     from gdt.models import Action, Meeting
-    demo.load_demo(year=2025, reports=3000, if_empty=False)  # the default size: enough running regie cases
+    demo_data.load_demo(year=2025, reports=3000, if_empty=False)  # the default size: enough running regie cases
     statuses = dict(db.session.execute(sa.select(Meeting.status, sa.func.count()).group_by(Meeting.status)).all())
     assert statuses.get("held") == statuses.get("planned") > 0
     actions = db.session.scalars(sa.select(Action)).all()
@@ -173,15 +174,15 @@ def test_demo_gives_running_regie_cases_meetings_actions_and_people(db):
 
 
 def test_demo_fills_the_indicator_table_once(db, loaded):
-    from gdt.services import indicators
+    from gdt.services.reporting import indicators
     assert [indicator.key for indicator in indicators.list_indicators()][:2] == ["meldingen-woonoverlast",
                                                                                  "aandeel-escalatie"]
-    demo.load_demo(year=2025, reports=0, if_empty=False)
+    demo_data.load_demo(year=2025, reports=0, if_empty=False)
     assert len(indicators.list_indicators()) == 5
     table = indicators.table(range(2021, 2026))
     police = next(row for row in table.rows if row.key == "politie-incidenten")
     assert [int(cell.value) for cell in police.cells[:4]] == [365, 261, 463, 669]
     reports_row = next(row for row in table.rows if row.key == "meldingen-woonoverlast")
-    from gdt.services import statistics
+    from gdt.services.reporting import statistics
     assert reports_row.cells[-1].value == statistics.yearly_statistics(2025)["reports"]["total"]  # computed
 

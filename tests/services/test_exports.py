@@ -4,7 +4,7 @@ import csv
 import inspect
 import io
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
 import openpyxl
@@ -13,8 +13,8 @@ import pytest
 import sqlalchemy as sa
 
 from gdt.models import AuditEvent
-from gdt.services import charts, exports, funnel, statistics
-from gdt.services.errors import NotFound
+from gdt.services.core.errors import NotFound
+from gdt.services.reporting import charts, exports, funnel, statistics
 from tests.services.test_statistics import build_2026 as build_statistics_2026
 
 RD_NAME = "Ruimtelijk Domein (gemeente)"
@@ -25,7 +25,7 @@ PERSONAL = ("Jan Jansen", "Geheime Melder", "melder@example.org", "0612345678", 
 
 
 def at(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 def build_2026(make) -> None:

@@ -7,9 +7,10 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from gdt.db import utcnow
 from gdt.models import AuditEvent
-from gdt.services import feedback, referral_links
-from gdt.services.errors import Conflict, Forbidden, NotFound, ServiceError
-from gdt.services.feedback import Feedback
+from gdt.services.core import partner_links
+from gdt.services.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from gdt.services.referrals import feedback
+from gdt.services.referrals.feedback import Feedback
 
 
 @pytest.fixture
@@ -92,12 +93,12 @@ def test_a_stale_form_is_refused(db, referral):
 
 
 def test_a_link_opens_its_referral_and_the_view_is_audited(db, referral):
-    assert feedback.open_link(referral_links.issue(referral)) == referral
+    assert feedback.open_link(partner_links.issue(referral)) == referral
     assert audit_actions(db, referral) == ["view"]
 
 
 def test_a_tampered_link_is_refused(db, referral):
-    token = referral_links.issue(referral)
+    token = partner_links.issue(referral)
     with pytest.raises(NotFound):
         feedback.open_link(token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
     with pytest.raises(NotFound):
@@ -106,7 +107,7 @@ def test_a_tampered_link_is_refused(db, referral):
 
 def test_a_link_is_for_one_partner_only(app, db, referral, make):
     other = make.referral(partner=make.partner("ggz", name="GGZ"))
-    forged = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=referral_links.SALT).dumps(
+    forged = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=partner_links.SALT).dumps(
         {"r": referral.id, "p": other.partner_id})
     with pytest.raises(NotFound):
         feedback.open_link(forged)
@@ -117,7 +118,7 @@ def test_an_expired_link_is_refused_with_a_way_forward(app, db, referral):
         def get_timestamp(self):
             return int(time.time()) - 15 * 24 * 3600
 
-    old = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=referral_links.SALT, signer=LastMonth).dumps(
+    old = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=partner_links.SALT, signer=LastMonth).dumps(
         {"r": referral.id, "p": referral.partner_id})
     with pytest.raises(feedback.LinkGone) as gone:
         feedback.open_link(old)

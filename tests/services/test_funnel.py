@@ -1,16 +1,16 @@
 """The funnel beyond §6 on data with known answers: months, categories, wijken, durations, the paragraph."""
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import quantiles
 
 from gdt.db import AMSTERDAM
-from gdt.services import durations, funnel, report_tallies
+from gdt.services.reporting import durations, funnel, report_tallies
 from tests.services.test_statistics import build_2026
 
 
 def local(*parts):
-    return datetime(*parts, tzinfo=AMSTERDAM).astimezone(timezone.utc)
+    return datetime(*parts, tzinfo=AMSTERDAM).astimezone(UTC)
 
 
 def test_months_follow_amsterdam_time_and_keep_empty_months(make):
@@ -36,7 +36,7 @@ def test_categories_and_wijken_largest_first_with_unknown_wijken_named(make):
 
 
 def test_median_and_90th_percentile_of_time_to_triage_and_to_close(make, db):
-    start = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    start = datetime(2026, 3, 2, 9, tzinfo=UTC)
     for days in (1, 2, 3, 4, 10):
         make.report("referred", received_at=start).triaged_at = start + timedelta(days=days)
     db.session.commit()
@@ -51,7 +51,7 @@ def test_median_and_90th_percentile_of_time_to_triage_and_to_close(make, db):
 
 def test_durations_count_whole_minutes_alike_on_both_databases(make, db):
     """59.9 s is 0 minutes, 60 s is 1; the median lies between the two middle minutes (percentile_cont)."""
-    start = datetime(2026, 3, 2, 9, 0, 0, 500_000, tzinfo=timezone.utc)
+    start = datetime(2026, 3, 2, 9, 0, 0, 500_000, tzinfo=UTC)
     for elapsed in (timedelta(seconds=59, microseconds=400_000), timedelta(minutes=1),
                     timedelta(hours=36, seconds=59), timedelta(days=3)):
         make.report("referred", received_at=start).triaged_at = start + elapsed
@@ -78,7 +78,9 @@ def test_the_paragraph_reads_like_the_annual_report_with_the_exact_figures_besid
                                         "woonoverlast worden ontvangen via de Woonoverlast-App (ca 67 %), het "
                                         "webformulier of telefonisch via 14040 (ca 33 %).")
     assert "Ca 77 % is doorverwezen" in paragraph["text"] and "bij ca 23 % dreigde escalatie" in paragraph["text"]
-    assert "ca 67 % informatie of advies" in paragraph["text"] and "ca 33 % casus- en/of procesregie" in paragraph["text"]
+    assert (
+        "ca 67 % informatie of advies" in paragraph["text"] and "ca 33 % casus- en/of procesregie" in paragraph["text"]
+    )
     assert "Van 2 signalen was de beoordeling bij het opstellen nog open." in paragraph["text"]
     assert paragraph["figures"][0] == {"label": "Woonoverlast-App", "count": 10, "percent": 66.7}
     assert paragraph["figures"][2] == {"label": "doorverwezen", "count": 10, "percent": 76.9}
@@ -94,7 +96,7 @@ def test_last_year_is_beside_this_one(make):
 def test_percentiles_equal_percentile_cont_over_every_minute(make, db):
     """200 random durations: the percentiles found among the grouped minutes are those of the values themselves."""
     rng = random.Random(2019)
-    start = datetime(2026, 4, 1, 9, tzinfo=timezone.utc)
+    start = datetime(2026, 4, 1, 9, tzinfo=UTC)
     minutes = [int(rng.random() ** 2 * 6 * 1440) for _ in range(200)]
     for value in minutes:
         make.report("referred", received_at=start).triaged_at = start + timedelta(minutes=value, seconds=30)

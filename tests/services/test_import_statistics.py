@@ -2,7 +2,7 @@
 import csv
 import json
 
-from gdt.services.imports import COLUMNS
+from gdt.services.intake.historic_import import COLUMNS
 
 
 def rows_2025() -> list[dict]:

@@ -1,17 +1,17 @@
 """Importing historic registrations (DESIGN §6): counts, states, times, counters, and all-or-nothing errors."""
 import csv
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import openpyxl
 import pytest
 import sqlalchemy as sa
 
 from gdt.models import AuditEvent, Case, CaseEvent, Report, ReportEvent
-from gdt.services import imports
-from gdt.services.imports import COLUMNS, ImportFailed
-from gdt.services.references import next_reference
+from gdt.services.core.reference_numbers import next_reference
+from gdt.services.intake import historic_import
+from gdt.services.intake.historic_import import COLUMNS, ImportFailed
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def row(ref: str, **fields) -> dict:
@@ -54,7 +54,7 @@ MIXED_YEAR = [
 
 
 def test_csv_import_writes_reports_cases_history_and_one_audit_event(tmp_path, db, defaults):
-    summary = imports.import_reports(write_csv(tmp_path / "historie.csv", MIXED_YEAR), dry_run=False)
+    summary = historic_import.import_reports(write_csv(tmp_path / "historie.csv", MIXED_YEAR), dry_run=False)
 
     assert (summary.reports, summary.cases, summary.years) == (6, 3, [2025])
     statuses = dict(db.session.execute(sa.select(Report.reference, Report.status)).all())
@@ -82,7 +82,9 @@ def test_csv_import_writes_reports_cases_history_and_one_audit_event(tmp_path, d
 def test_semicolon_csv_with_bom_dutch_dates_and_house_number_additions(tmp_path, db, defaults):
     rows = [row("S-1", received_at="14-03-2025 09:30", house_number="12a", postcode="5611AB"),
             row("S-2", received_at="1-4-2025", house_number="12-2", postcode=" 5611  ab ")]
-    summary = imports.import_reports(write_csv(tmp_path / "excel.csv", rows, delimiter=";", bom=True), dry_run=False)
+    summary = historic_import.import_reports(
+        write_csv(tmp_path / "excel.csv", rows, delimiter=";", bom=True), dry_run=False
+    )
 
     assert summary.reports == 2
     first, second = report(db, "S-1"), report(db, "S-2")
@@ -93,9 +95,12 @@ def test_semicolon_csv_with_bom_dutch_dates_and_house_number_additions(tmp_path,
 
 
 def test_times_without_offset_are_amsterdam_time_and_decide_the_year(tmp_path, db, defaults):
-    rows = [row("T-1", received_at="2026-01-01 00:30"), row("T-2", received_at="2025-06-01T10:00:00Z"),
-            row("T-3", received_at="2025-06-01T10:00:00+02:00")]
-    summary = imports.import_reports(write_csv(tmp_path / "tijden.csv", rows), dry_run=False)
+    rows = [
+        row("T-1", received_at="2026-01-01 00:30"),
+        row("T-2", received_at="2025-06-01T10:00:00Z"),
+        row("T-3", received_at="2025-06-01T10:00:00+02:00"),
+    ]
+    summary = historic_import.import_reports(write_csv(tmp_path / "tijden.csv", rows), dry_run=False)
 
     assert report(db, "T-1").received_at == datetime(2025, 12, 31, 23, 30, tzinfo=UTC)
     assert report(db, "T-2").received_at == datetime(2025, 6, 1, 10, tzinfo=UTC)
@@ -108,14 +113,24 @@ def test_xlsx_import_reads_dates_and_numbers_from_cells(tmp_path, db, defaults):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(list(reversed(COLUMNS)))  # column order is free
-    cells = [row("X-1", received_at=datetime(2025, 7, 1, 14, 0), house_number=7, postcode="5612 CD"),
-             row("X-2", received_at=datetime(2025, 7, 2, 9, 15), house_number=9.0, triage_outcome="escalated",
-                 referred_to=None, gdt_mode="regie", closed_at=datetime(2025, 8, 1), description=None)]
+    cells = [
+        row("X-1", received_at=datetime(2025, 7, 1, 14, 0), house_number=7, postcode="5612 CD"),
+        row(
+            "X-2",
+            received_at=datetime(2025, 7, 2, 9, 15),
+            house_number=9.0,
+            triage_outcome="escalated",
+            referred_to=None,
+            gdt_mode="regie",
+            closed_at=datetime(2025, 8, 1),
+            description=None,
+        ),
+    ]
     for values in cells:
         sheet.append([values[column] or None for column in reversed(COLUMNS)])
     workbook.save(path)
 
-    summary = imports.import_reports(path, dry_run=False)
+    summary = historic_import.import_reports(path, dry_run=False)
 
     assert (summary.reports, summary.cases) == (2, 1)
     assert report(db, "X-1").received_at == datetime(2025, 7, 1, 12, tzinfo=UTC)
@@ -125,9 +140,12 @@ def test_xlsx_import_reads_dates_and_numbers_from_cells(tmp_path, db, defaults):
 
 
 def test_imported_references_raise_the_counter_so_new_ones_never_collide(tmp_path, db, defaults):
-    rows = [row("GDT-2025-000500"), row("GDT-2025-000042"),
-            row("GDT-2024-000007", received_at="2024-05-01 10:00", triage_outcome="escalated", referred_to="")]
-    imports.import_reports(write_csv(tmp_path / "kenmerken.csv", rows), dry_run=False)
+    rows = [
+        row("GDT-2025-000500"),
+        row("GDT-2025-000042"),
+        row("GDT-2024-000007", received_at="2024-05-01 10:00", triage_outcome="escalated", referred_to=""),
+    ]
+    historic_import.import_reports(write_csv(tmp_path / "kenmerken.csv", rows), dry_run=False)
 
     assert report(db, "GDT-2024-000007").case.reference == "GDT-2024-000008"
     assert next_reference(2025) == "GDT-2025-000501"
@@ -135,7 +153,7 @@ def test_imported_references_raise_the_counter_so_new_ones_never_collide(tmp_pat
 
 
 def test_dry_run_checks_and_counts_but_writes_nothing(tmp_path, db, defaults):
-    summary = imports.import_reports(write_csv(tmp_path / "proef.csv", MIXED_YEAR), dry_run=True)
+    summary = historic_import.import_reports(write_csv(tmp_path / "proef.csv", MIXED_YEAR), dry_run=True)
 
     assert (summary.reports, summary.cases, summary.years) == (6, 3, [2025])
     assert count(db, Report) == count(db, Case) == count(db, AuditEvent) == 0
@@ -163,7 +181,7 @@ def test_a_bad_cell_is_reported_with_row_and_column_and_nothing_is_written(tmp_p
     path = write_csv(tmp_path / "fout.csv", [row("OK-1"), row("BAD-1", **cells), row("OK-2")])
 
     with pytest.raises(ImportFailed) as failed:
-        imports.import_reports(path, dry_run=False)
+        historic_import.import_reports(path, dry_run=False)
 
     assert [(problem.row, problem.column) for problem in failed.value.errors] == [(3, column)]
     assert failed.value.errors[0].message
@@ -174,10 +192,14 @@ def test_every_problem_in_the_file_is_reported_at_once_in_row_order(tmp_path, db
     rows = [row("A", postcode="1234 ss", house_number="0"), row("B"), row("A", channel="fax")]
 
     with pytest.raises(ImportFailed) as failed:
-        imports.import_reports(write_csv(tmp_path / "fouten.csv", rows), dry_run=False)
+        historic_import.import_reports(write_csv(tmp_path / "fouten.csv", rows), dry_run=False)
 
     assert [(p.row, p.column) for p in failed.value.errors] == [
-        (2, "postcode"), (2, "house_number"), (4, "reference"), (4, "channel")]
+        (2, "postcode"),
+        (2, "house_number"),
+        (4, "reference"),
+        (4, "channel"),
+    ]
     assert "rij 2" in failed.value.errors[2].message  # the duplicate names where the reference came first
     assert count(db, Report) == count(db, AuditEvent) == 0
 
@@ -187,7 +209,7 @@ def test_a_row_with_more_cells_than_the_header_is_reported_with_the_other_proble
     path.write_text(path.read_text().rstrip() + ",extra\n")  # a thirteenth cell on the last row
 
     with pytest.raises(ImportFailed) as failed:
-        imports.import_reports(path, dry_run=False)
+        historic_import.import_reports(path, dry_run=False)
 
     assert [(p.row, p.column) for p in failed.value.errors] == [(2, "postcode"), (3, "13")]
 
@@ -198,7 +220,7 @@ def test_a_reference_already_in_the_database_is_refused(tmp_path, db, make, defa
     path = write_csv(tmp_path / "dubbel.csv", [row("NIEUW-1"), row("BESTAAT-1"), row("CASUS-1")])
 
     with pytest.raises(ImportFailed) as failed:
-        imports.import_reports(path, dry_run=True)
+        historic_import.import_reports(path, dry_run=True)
 
     assert [(p.row, p.column) for p in failed.value.errors] == [(3, "reference"), (4, "reference")]
     assert count(db, Report) == 1
@@ -209,33 +231,43 @@ def test_a_missing_or_unknown_column_is_named(tmp_path, db, defaults):
     path = write_csv(tmp_path / "kolommen.csv", [row("K-1")], columns=columns)
 
     with pytest.raises(ImportFailed) as failed:
-        imports.import_reports(path, dry_run=False)
+        historic_import.import_reports(path, dry_run=False)
 
     assert {(p.row, p.column) for p in failed.value.errors} == {(1, "opmerking"), (1, "gdt_mode")}
     assert count(db, Report) == 0
 
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("meldingen.txt", b"reference\n"), ("leeg.csv", b""), ("latin1.csv", "reference;caf\xe9\n".encode("latin-1")),
-    ("kapot.xlsx", b"geen zip"),
-])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("meldingen.txt", b"reference\n"),
+        ("leeg.csv", b""),
+        ("latin1.csv", "reference;caf\xe9\n".encode("latin-1")),
+        ("kapot.xlsx", b"geen zip"),
+    ],
+)
 def test_a_file_that_cannot_be_read_is_refused_with_a_message(tmp_path, db, defaults, name, content):
     path = tmp_path / name
     path.write_bytes(content)
 
     with pytest.raises(ImportFailed) as failed:
-        imports.import_reports(path, dry_run=False)
+        historic_import.import_reports(path, dry_run=False)
 
-    assert [(p.row, p.column) for p in failed.value.errors] == [(1, imports.FILE)]
+    assert [(p.row, p.column) for p in failed.value.errors] == [(1, historic_import.FILE)]
 
 
 def test_ten_thousand_rows_import_in_one_go(tmp_path, db, defaults):
-    rows = [row(f"GDT-2025-{n:06d}", received_at=f"2025-{n % 12 + 1:02d}-{n % 28 + 1:02d} {n % 24:02d}:15",
-                house_number=str(n % 400 + 1),
-                **({"triage_outcome": "escalated", "referred_to": "", "gdt_mode": "regie"} if n % 16 == 0 else {}))
-            for n in range(1, 10_001)]
+    rows = [
+        row(
+            f"GDT-2025-{n:06d}",
+            received_at=f"2025-{n % 12 + 1:02d}-{n % 28 + 1:02d} {n % 24:02d}:15",
+            house_number=str(n % 400 + 1),
+            **({"triage_outcome": "escalated", "referred_to": "", "gdt_mode": "regie"} if n % 16 == 0 else {}),
+        )
+        for n in range(1, 10_001)
+    ]
 
-    summary = imports.import_reports(write_csv(tmp_path / "groot.csv", rows), dry_run=False)
+    summary = historic_import.import_reports(write_csv(tmp_path / "groot.csv", rows), dry_run=False)
 
     assert (summary.reports, summary.cases) == (10_000, 625)
     assert count(db, Report) == count(db, ReportEvent) == 10_000

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from gdt.db import AMSTERDAM
 from gdt.models import AuditEvent, Indicator, IndicatorTarget, IndicatorValue
-from gdt.services import indicators
-from gdt.services.errors import NotFound, ServiceError, ValidationFailed
-from gdt.services.import_file import FILE, ImportFailed, ImportProblem
+from gdt.services.core.errors import NotFound, ServiceError, ValidationFailed
+from gdt.services.core.import_reader import FILE, ImportFailed, ImportProblem
+from gdt.services.reporting import indicators
 
 
 def local(*args) -> datetime:

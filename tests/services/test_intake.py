@@ -1,13 +1,13 @@
 """Phone intake: validation of every field at once, anonymity, the address signal, the queue."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from gdt.db import db as _db
 from gdt.models import Report
-from gdt.services import intake
-from gdt.services.errors import ValidationFailed
+from gdt.services.core.errors import ValidationFailed
+from gdt.services.intake import report_intake
 
 VALID = dict(category="geluidsoverlast", description="Harde muziek", postcode="5611 ab", house_number="7",
              reporter_name="Anna", reporter_phone="0612345678", reporter_may_contact=True)
@@ -16,8 +16,8 @@ VALID = dict(category="geluidsoverlast", description="Harde muziek", postcode="5
 def test_registers_with_reference_history_and_audit(make, db):
     make.defaults()
     user = make.user("intake")
-    report = intake.register_phone_report(intake.ReportInput(**VALID), actor=user)
-    assert report.reference.startswith(f"GDT-{datetime.now(timezone.utc).year}") or report.reference.startswith("GDT-")
+    report = report_intake.register_phone_report(report_intake.ReportInput(**VALID), actor=user)
+    assert report.reference.startswith(f"GDT-{datetime.now(UTC).year}") or report.reference.startswith("GDT-")
     assert (report.channel, report.status, report.postcode, report.registered_by_id) == ("phone", "received", "5611AB",
                                                                                        user.id)
     assert [(e.event, e.to_status) for e in report.events] == [("register", "received")]
@@ -26,7 +26,7 @@ def test_registers_with_reference_history_and_audit(make, db):
 def test_all_field_errors_come_together_and_nothing_is_stored(make, db):
     make.defaults()
     with pytest.raises(ValidationFailed) as refused:
-        intake.register_phone_report(intake.ReportInput(
+        report_intake.register_phone_report(report_intake.ReportInput(
             category="bestaat-niet", description="", postcode="1234SS", house_number="0", reporter_name="",
             reporter_may_contact=True), actor=make.user("intake"))
     assert set(refused.value.errors) == {"category", "description", "postcode", "house_number", "reporter_name",
@@ -36,7 +36,7 @@ def test_all_field_errors_come_together_and_nothing_is_stored(make, db):
 
 def test_anonymous_reports_keep_no_reporter_details(make, db):
     make.defaults()
-    report = intake.register_phone_report(intake.ReportInput(**VALID | {"reporter_is_anonymous": True}),
+    report = report_intake.register_phone_report(report_intake.ReportInput(**VALID | {"reporter_is_anonymous": True}),
                                           actor=make.user("intake"))
     assert report.reporter_name is None and report.reporter_phone is None and not report.reporter_may_contact
 
@@ -45,22 +45,22 @@ def test_nul_bytes_and_huge_text_are_refused(make, db):
     make.defaults()
     for description in ("a\x00b", "x" * 5001):
         with pytest.raises(ValidationFailed) as refused:
-            intake.register_phone_report(intake.ReportInput(**VALID | {"description": description}),
+            report_intake.register_phone_report(report_intake.ReportInput(**VALID | {"description": description}),
                                          actor=make.user("intake"))
         assert "description" in refused.value.errors
 
 
 def test_address_signal_counts_reports_and_open_cases(make):
-    assert intake.address_signal("5611AB", 9) == (0, False)
+    assert report_intake.address_signal("5611AB", 9) == (0, False)
     make.report(postcode="5611AB", house_number=9)
     escalated = make.report(status="escalated", postcode="5611AB", house_number=9)
-    assert intake.address_signal("5611AB", 9) == (2, True)
-    assert intake.address_signal("5611AB", 9, excluding=escalated) == (1, False)
+    assert report_intake.address_signal("5611AB", 9) == (2, True)
+    assert report_intake.address_signal("5611AB", 9, excluding=escalated) == (1, False)
 
 
 def test_queue_is_untriaged_oldest_first(make):
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
     newer = make.report(received_at=start + timedelta(days=2))
     older = make.report(received_at=start)
     make.report(status="referred")
-    assert [r.id for r in _db.session.scalars(intake.list_intake_queue())] == [older.id, newer.id]
+    assert [r.id for r in _db.session.scalars(report_intake.list_intake_queue())] == [older.id, newer.id]

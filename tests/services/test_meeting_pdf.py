@@ -6,8 +6,9 @@ import pypdf
 import pytest
 
 from gdt.db import utcnow
-from gdt.services import case_view, cases, meeting_pdf, meetings
-from gdt.services.errors import Forbidden
+from gdt.services.casework import cases, meeting_pdf, meetings
+from gdt.services.core.errors import Forbidden
+from gdt.services.referrals import partner_view
 
 MINUTES = "Bewoner en verhuurder zijn gehoord.\nDe politie loopt extra surveillance."
 DECISION = "Huisbezoek met wijkagent"
@@ -66,7 +67,7 @@ def test_the_date_is_dutch_and_in_amsterdam_time(held):
 
 
 def test_an_invited_partner_gets_its_view_and_not_the_internal_journal(held, make):
-    view = case_view.for_partner(held.case, make.partner("politie"))
+    view = partner_view.for_partner(held.case, make.partner("politie"))
     text = _flat(_text(meeting_pdf.render(held, view)))
     assert held.case.reference in text and "De politie loopt extra surveillance." in text
     assert DECISION in text and "Politie Ketenpartner Ja" in text and "Verstrekt aan Politie" in text
@@ -76,14 +77,14 @@ def test_an_invited_partner_gets_its_view_and_not_the_internal_journal(held, mak
 
 def test_a_partner_not_invited_is_refused(held, make):
     """The wijkteam takes part in the case, but was not invited to this meeting."""
-    view = case_view.for_partner(held.case, make.partner("wijkteam"))
+    view = partner_view.for_partner(held.case, make.partner("wijkteam"))
     with pytest.raises(Forbidden):
         meeting_pdf.render(held, view)
 
 
 def test_a_view_of_another_case_is_refused(held, make):
     other = make.case()
-    view = case_view.for_partner(other, make.partner("politie"))
+    view = partner_view.for_partner(other, make.partner("politie"))
     with pytest.raises(Forbidden):
         meeting_pdf.render(held, view)
 
@@ -91,7 +92,7 @@ def test_a_view_of_another_case_is_refused(held, make):
 def test_the_summary_of_a_partner_holds_only_what_its_view_holds(held, make):
     """No field of the summary is read from outside the view: the decisions and agenda are the view's actions."""
     from flask_babel import force_locale
-    view = case_view.for_partner(held.case, make.partner("ggz"))
+    view = partner_view.for_partner(held.case, make.partner("ggz"))
     with force_locale("nl"):
         summary = meeting_pdf.summarise(held, view)
     assert [item.description for item in summary.decisions] == [action.description for action in view.actions

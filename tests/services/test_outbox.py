@@ -14,8 +14,9 @@ from gdt import create_app
 from gdt.db import db as _db
 from gdt.db import utcnow
 from gdt.models import OutboxMessage, Report
-from gdt.services import outbox, receipts, reference_data
-from gdt.services.transaction import unit_of_work
+from gdt.services.core import outbox, reference_data
+from gdt.services.core.transaction import unit_of_work
+from gdt.services.intake import receipts
 from worker.relay import outbox_relay
 
 TOPIC = "test.record"

@@ -2,8 +2,9 @@ import pytest
 import sqlalchemy as sa
 
 from gdt.models import AuditEvent, Partner
-from gdt.services import partners, reference_data
-from gdt.services.errors import NotFound, ServiceError, ValidationFailed
+from gdt.services.admin import partners
+from gdt.services.core import reference_data
+from gdt.services.core.errors import NotFound, ServiceError, ValidationFailed
 
 
 def _partner_count(db) -> int:

@@ -3,8 +3,9 @@ import pytest
 
 from gdt.db import utcnow
 from gdt.models import OutboxMessage, Report
-from gdt.services import mail, outbox, receipts
-from gdt.services.transaction import unit_of_work
+from gdt.services.core import mail, outbox
+from gdt.services.core.transaction import unit_of_work
+from gdt.services.intake import receipts
 
 pytestmark = pytest.mark.integration
 

@@ -1,13 +1,14 @@
 """Recurrence: reports linked by BAG id or normalised address, the 12-month history, open cases, the queue flag."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from gdt.models import Report
-from gdt.services import intake, triage
+from gdt.services.intake import report_intake
+from gdt.services.triage import report_triage
 
-NOW = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 BAG_12A, BAG_12B = "0772200000001148", "0772200000001185"
 
 
@@ -22,26 +23,26 @@ def test_history_covers_the_12_months_before_the_report_newest_first(make):
     make.report(received_at=NOW - timedelta(days=370))            # more than a year before
     make.report(received_at=NOW + timedelta(days=1))              # after it: not "earlier"
     make.report(received_at=NOW - timedelta(days=3), house_number=2)
-    assert _ids(triage.address_history(report)) == [recent.id, eleven_months.id]
+    assert _ids(report_triage.address_history(report)) == [recent.id, eleven_months.id]
 
 
 def test_the_window_starts_on_the_same_day_a_year_before():
-    assert triage.year_before(NOW) == datetime(2025, 3, 1, 12, tzinfo=timezone.utc)
-    assert triage.year_before(datetime(2028, 2, 29, tzinfo=timezone.utc)) == datetime(2027, 2, 28, tzinfo=timezone.utc)
+    assert report_triage.year_before(NOW) == datetime(2025, 3, 1, 12, tzinfo=UTC)
+    assert report_triage.year_before(datetime(2028, 2, 29, tzinfo=UTC)) == datetime(2027, 2, 28, tzinfo=UTC)
 
 
 def test_bag_ids_link_reports_even_when_the_postcode_differs(make):
     report = make.report(received_at=NOW, bag_id=BAG_12A, house_number=12, house_number_addition="A")
     renumbered = make.report(received_at=NOW - timedelta(days=5), bag_id=BAG_12A, postcode="5611AC",
                              house_number=12, house_number_addition="A")
-    assert _ids(triage.address_history(report)) == [renumbered.id]
+    assert _ids(report_triage.address_history(report)) == [renumbered.id]
 
 
 def test_different_bag_ids_at_one_number_are_different_addresses(make):
     report = make.report(received_at=NOW, bag_id=BAG_12A, house_number=12, house_number_addition="A")
     make.report(received_at=NOW - timedelta(days=5), bag_id=BAG_12B, house_number=12, house_number_addition="B")
     make.report(received_at=NOW - timedelta(days=6), bag_id=BAG_12B, house_number=12)  # B, addition not typed
-    assert triage.address_history(report) == []
+    assert report_triage.address_history(report) == []
 
 
 def test_without_a_bag_id_on_one_side_the_address_decides(make):
@@ -49,39 +50,39 @@ def test_without_a_bag_id_on_one_side_the_address_decides(make):
     typed_a = make.report(received_at=NOW - timedelta(days=1), house_number=12, house_number_addition="A")
     typed_plain = make.report(received_at=NOW - timedelta(days=2), house_number=12)
     make.report(received_at=NOW - timedelta(days=3), house_number=12, house_number_addition="B")
-    assert _ids(triage.address_history(report)) == [typed_a.id, typed_plain.id]
+    assert _ids(report_triage.address_history(report)) == [typed_a.id, typed_plain.id]
 
 
 def test_a_report_without_addition_matches_every_addition_at_the_number(make):
     report = make.report(received_at=NOW, house_number=12)
     others = [make.report(received_at=NOW - timedelta(days=day), house_number=12, house_number_addition=addition)
               for day, addition in ((1, "A"), (2, "B"), (3, None))]
-    assert _ids(triage.address_history(report)) == _ids(others)
+    assert _ids(report_triage.address_history(report)) == _ids(others)
 
 
 def test_open_case_at_the_address_is_found_and_closed_ones_are_not(make):
     report = make.report(received_at=NOW)
-    assert triage.open_case_at_address(report) is None
+    assert report_triage.open_case_at_address(report) is None
     closed = make.case(status="closed")
     make.report(status="escalated", case=closed, received_at=NOW - timedelta(days=400))
-    assert triage.open_case_at_address(report) is None
+    assert report_triage.open_case_at_address(report) is None
     old_case = make.report(status="escalated", received_at=NOW - timedelta(days=400)).case  # older than 12 months
-    history = triage.address_history(report)
-    assert history == [] and history.open_case == old_case == triage.open_case_at_address(report)
+    history = report_triage.address_history(report)
+    assert history == [] and history.open_case == old_case == report_triage.open_case_at_address(report)
 
 
 def test_a_reports_own_case_is_not_a_signal_about_itself(make):
     escalated = make.report(status="escalated", received_at=NOW)
     make.report(case=escalated.case, received_at=NOW - timedelta(days=1), status="escalated")
-    assert triage.open_case_at_address(escalated) is None
+    assert report_triage.open_case_at_address(escalated) is None
 
 
 def test_address_signal_uses_the_same_rule(make):
     make.report(bag_id=BAG_12A, house_number=12, house_number_addition="A")
     make.report(status="escalated", bag_id=BAG_12B, house_number=12, house_number_addition="B")
-    assert intake.address_signal("5611AB", 12) == (2, True)
-    assert intake.address_signal("5611AB", 12, "A", BAG_12A) == (1, False)
-    assert intake.address_signal("5611AB", 12, "B") == (1, True)
+    assert report_intake.address_signal("5611AB", 12) == (2, True)
+    assert report_intake.address_signal("5611AB", 12, "A", BAG_12A) == (1, False)
+    assert report_intake.address_signal("5611AB", 12, "B") == (1, True)
 
 
 def test_queue_flags_reports_at_an_address_with_an_open_case(make):
@@ -91,9 +92,9 @@ def test_queue_flags_reports_at_an_address_with_an_open_case(make):
     make.report(status="escalated", house_number=7, received_at=NOW - timedelta(days=500))
     make.report(status="escalated", postcode="5611AB", house_number=12, bag_id=BAG_12A)
     make.report(status="escalated", house_number=8, case=make.case(status="closed"))
-    found = intake.reports_with_open_case_at_address([flagged.id, by_bag.id, plain.id])
+    found = report_intake.reports_with_open_case_at_address([flagged.id, by_bag.id, plain.id])
     assert found == {flagged.id, by_bag.id}
-    assert intake.reports_with_open_case_at_address([]) == set()
+    assert report_intake.reports_with_open_case_at_address([]) == set()
 
 
 @pytest.fixture

@@ -1,14 +1,15 @@
 """Daily reminders (once a day, references and links only) and the reporter's status notices (with consent only)."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
-from gdt.services import cases, reminders, triage
-from gdt.services.feedback import Feedback, record
+from gdt.services.casework import cases, reminders
+from gdt.services.referrals.feedback import Feedback, record
+from gdt.services.triage import report_triage
 
 pytestmark = pytest.mark.integration
 
-PAST = datetime(2026, 3, 4, 22, tzinfo=timezone.utc)
+PAST = datetime(2026, 3, 4, 22, tzinfo=UTC)
 
 
 def subjects(inbox, address):
@@ -38,7 +39,7 @@ def test_the_daily_reminders_go_out_once_with_references_and_links_only(app, db,
 
 def test_no_reminder_mail_when_nothing_is_overdue(db, make, inbox):
     make.user("coordinator")
-    make.report(triage_due_at=datetime(2999, 1, 1, tzinfo=timezone.utc))
+    make.report(triage_due_at=datetime(2999, 1, 1, tzinfo=UTC))
     assert reminders.queue_daily(date(2026, 3, 11)) is True
     assert inbox.received == []
 
@@ -58,7 +59,9 @@ def reporter_report(make):
 
 def test_a_referral_tells_the_reporter_in_progress_without_saying_to_whom(db, make, inbox, reporter_report):
     make.partner("politie", name="Politie Eindhoven", email="meldingen@politie.example")
-    triage.refer_report(reporter_report, "politie", None, actor=make.user(), seen_version=reporter_report.version)
+    report_triage.refer_report(
+        reporter_report, "politie", None, actor=make.user(), seen_version=reporter_report.version
+    )
     [mail] = [mail for recipients, mail in inbox.received if recipients == ["melder@example.nl"]]
     assert "in behandeling" in mail["Subject"] and "Politie" not in mail.get_content()
     assert reporter_report.reporter_notified_status == "in_progress"
@@ -66,21 +69,25 @@ def test_a_referral_tells_the_reporter_in_progress_without_saying_to_whom(db, ma
 
 def test_an_escalation_tells_the_reporter_only_when_the_coordinator_chooses(db, make, inbox, reporter_report):
     coordinator = make.user()
-    case = triage.escalate_report(reporter_report, "Dreiging", actor=coordinator,
-                                  seen_version=reporter_report.version)
+    case = report_triage.escalate_report(
+        reporter_report, "Dreiging", actor=coordinator, seen_version=reporter_report.version
+    )
     assert subjects(inbox, "melder@example.nl") == []
     cases.close_case(case, "de-escalated", None, actor=coordinator, seen_version=case.version)
     assert subjects(inbox, "melder@example.nl") == []
 
     other = make.report(reporter_email="ander@example.nl", reporter_may_contact=True)
-    case = triage.escalate_report(other, "Dreiging", actor=coordinator, seen_version=other.version,
-                                  notify_reporter=True)
+    case = report_triage.escalate_report(
+        other, "Dreiging", actor=coordinator, seen_version=other.version, notify_reporter=True
+    )
     cases.close_case(case, "de-escalated", None, actor=coordinator, seen_version=case.version, notify_reporters=True)
-    assert [subject.split(": ")[1] for subject in subjects(inbox, "ander@example.nl")] == ["in behandeling",
-                                                                                          "afgehandeld"]
+    assert [subject.split(": ")[1] for subject in subjects(inbox, "ander@example.nl")] == [
+        "in behandeling",
+        "afgehandeld",
+    ]
 
 
 def test_no_notice_without_consent(db, make, inbox):
     report = make.report(reporter_email="melder@example.nl", reporter_may_contact=False)
-    triage.refer_report(report, "ruimtelijk-domein", None, actor=make.user(), seen_version=report.version)
+    report_triage.refer_report(report, "ruimtelijk-domein", None, actor=make.user(), seen_version=report.version)
     assert subjects(inbox, "melder@example.nl") == []

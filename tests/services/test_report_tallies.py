@@ -3,7 +3,7 @@
 On PostgreSQL the figures come from the tallies the triggers keep; each test compares them with the same
 GROUP BY over `reports` (`_from_reports`, which is also SQLite's way), so both paths are held to one answer.
 """
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from itertools import product
 
 import pytest
@@ -11,7 +11,9 @@ import sqlalchemy as sa
 
 from gdt.db import AMSTERDAM, db
 from gdt.models import Report, ReportTally
-from gdt.services import bulk, report_tallies, triage
+from gdt.services.core import bulk
+from gdt.services.reporting import report_tallies
+from gdt.services.triage import report_triage
 
 GROUPINGS = [("funnel", ("channel", "triage_outcome", "referred_partner_id")), ("funnel", ()),
              ("category", ("category_id",)), ("area", ("wijk_code", "buurt_code")), ("area", ("wijk_code",)),
@@ -19,7 +21,7 @@ GROUPINGS = [("funnel", ("channel", "triage_outcome", "referred_partner_id")), (
 
 
 def local(*parts):
-    return datetime(*parts, tzinfo=AMSTERDAM).astimezone(timezone.utc)
+    return datetime(*parts, tzinfo=AMSTERDAM).astimezone(UTC)
 
 
 def in_order(rows):
@@ -62,8 +64,10 @@ def test_triage_returns_address_edits_anonymising_and_deletes_keep_the_tallies_e
     reports = [make.report(channel=channel, received_at=local(2026, month, 3, 9), wijk_code="WK077201")
                for channel, month in product(("app", "webform", "phone"), (1, 6, 12))]
     db.session.commit()
-    triage.refer_report(reports[0], "politie", None, actor=coordinator, seen_version=reports[0].version)
-    triage.escalate_report(reports[1], "Dreigt te escaleren.", actor=coordinator, seen_version=reports[1].version)
+    report_triage.refer_report(reports[0], "politie", None, actor=coordinator, seen_version=reports[0].version)
+    report_triage.escalate_report(
+        reports[1], "Dreigt te escaleren.", actor=coordinator, seen_version=reports[1].version
+    )
     reports[2].wijk_code, reports[2].buurt_code = "WK077202", "BU07720201"  # the address service answered later
     reports[3].category = make.category("vervuiling")
     db.session.commit()
@@ -79,14 +83,34 @@ def test_triage_returns_address_edits_anonymising_and_deletes_keep_the_tallies_e
 def test_bulk_inserts_and_set_based_updates_are_counted_per_statement(postgresql_only, make):
     category = make.category()
     start = local(2026, 3, 1, 8)
-    bulk.bulk_insert(Report, [
-        {"reference": f"GDT-B-{n:04d}", "channel": ("app", "webform", "phone", "partner")[n % 4], "status": "received",
-         "received_at": start + timedelta(hours=n * 7), "category_id": category.id, "postcode": "5611AB",
-         "house_number": 1 + n, "reporter_is_anonymous": True, "reporter_may_contact": False,
-         "wijk_code": f"WK0772{n % 3:02d}"} for n in range(400)])
-    db.session.execute(sa.update(Report).where(Report.house_number <= 100).values(
-        status="referred", triage_outcome="referred", triaged_at=Report.received_at + sa.text("interval '5 hours 7 minutes'"),
-        referred_partner_id=make.partner("politie").id))
+    bulk.bulk_insert(
+        Report,
+        [
+            {
+                "reference": f"GDT-B-{n:04d}",
+                "channel": ("app", "webform", "phone", "partner")[n % 4],
+                "status": "received",
+                "received_at": start + timedelta(hours=n * 7),
+                "category_id": category.id,
+                "postcode": "5611AB",
+                "house_number": 1 + n,
+                "reporter_is_anonymous": True,
+                "reporter_may_contact": False,
+                "wijk_code": f"WK0772{n % 3:02d}",
+            }
+            for n in range(400)
+        ],
+    )
+    db.session.execute(
+        sa.update(Report)
+        .where(Report.house_number <= 100)
+        .values(
+            status="referred",
+            triage_outcome="referred",
+            triaged_at=Report.received_at + sa.text("interval '5 hours 7 minutes'"),
+            referred_partner_id=make.partner("politie").id,
+        )
+    )
     assert_tallies_match_the_reports()
 
 
@@ -95,7 +119,7 @@ def test_compaction_merges_the_deltas_without_changing_a_figure(postgresql_only,
     reports = [make.report(channel="app", received_at=local(2026, 5, day, 9)) for day in range(1, 21)]
     db.session.commit()
     for report in reports[:10]:
-        triage.refer_report(report, "politie", None, actor=coordinator, seen_version=report.version)
+        report_triage.refer_report(report, "politie", None, actor=coordinator, seen_version=report.version)
     before = report_tallies.grouped("funnel", [2026], ("channel", "triage_outcome"), per="month")
     rows_before = db.session.scalar(sa.select(sa.func.count()).select_from(ReportTally))
     assert report_tallies.compact() > 0

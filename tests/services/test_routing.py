@@ -10,8 +10,11 @@ import sqlalchemy as sa
 
 from gdt.db import utcnow
 from gdt.models import OutboxMessage, Referral
-from gdt.services import delivery, partners, referral_links, routing, triage
-from gdt.services.errors import Conflict, Forbidden
+from gdt.services.admin import partners
+from gdt.services.core import partner_links
+from gdt.services.core.errors import Conflict, Forbidden
+from gdt.services.referrals import delivery, routing
+from gdt.services.triage import report_triage
 
 pytestmark = pytest.mark.integration
 
@@ -31,7 +34,7 @@ def refer(make, police):
     def refer_one(**report_fields):
         report = make.report(description=DESCRIPTION, street="Stationsweg", city="Eindhoven", house_number=12,
                              reporter_email="melder@example.nl", **report_fields)
-        triage.refer_report(report, "politie", "Bedreiging", actor=coordinator, seen_version=report.version)
+        report_triage.refer_report(report, "politie", "Bedreiging", actor=coordinator, seen_version=report.version)
         return report.referrals[-1]
     return refer_one
 
@@ -48,7 +51,7 @@ def test_a_referral_mail_carries_a_working_link_and_no_personal_data(app, db, in
     assert referral.reference in mail["Subject"] and referral.reference in text
     link = next(line.strip() for line in text.splitlines() if "/doorverwijzing/" in line)
     assert link.startswith(app.config["PUBLIC_BASE_URL"])
-    assert referral_links.read(urlsplit(link).path.rsplit("/", 1)[1]) == (referral.id, referral.partner_id)
+    assert partner_links.read(urlsplit(link).path.rsplit("/", 1)[1]) == (referral.id, referral.partner_id)
     for private in (DESCRIPTION, "Stationsweg", "5611", "Jan Jansen", "0612345678", "melder@example.nl"):
         assert private not in text and private not in mail["Subject"]
     assert referral.delivery_status == "sent" and referral.delivery_attempts == 1
@@ -58,8 +61,11 @@ def test_a_referral_mail_carries_a_working_link_and_no_personal_data(app, db, in
 
 def test_the_same_message_twice_sends_one_mail(db, inbox, refer):
     referral = refer()
-    message_id = db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.topic == routing.TOPIC,
-                                                                      OutboxMessage.payload["referral_id"].as_integer() == referral.id))
+    message_id = db.session.scalar(
+        sa.select(OutboxMessage.id).where(
+            OutboxMessage.topic == routing.TOPIC, OutboxMessage.payload["referral_id"].as_integer() == referral.id
+        )
+    )
     db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message_id).values(processed_at=None))
     routing.deliver({"referral_id": referral.id})  # a redelivered message finds the referral sent
     assert len(mails_to(inbox, "meldingen@politie.example")) == 1
@@ -102,7 +108,7 @@ def test_retry_delays_double(app):
 def test_a_partner_without_an_address_is_a_visible_failure(db, inbox, make):
     make.partner("wijkteam", name="Wijkteam", email=None)
     report = make.report()
-    triage.refer_report(report, "wijkteam", None, actor=make.user(), seen_version=report.version)
+    report_triage.refer_report(report, "wijkteam", None, actor=make.user(), seen_version=report.version)
     referral = report.referrals[0]
     assert referral.delivery_status == "pending" and "geen e-mailadres" in referral.last_delivery_error
     assert db.session.scalar(sa.select(Referral.id).where(Referral.delivery_attempts > 0)) == referral.id
@@ -137,8 +143,15 @@ class WebhookReceiver:
 @pytest.fixture
 def webhook(make, police):
     receiver = WebhookReceiver()
-    partners.update_partner(police, name=police.name, email=police.email, kind=police.kind, actor=None,
-                            delivery_method="webhook", webhook_url=receiver.url)
+    partners.update_partner(
+        police,
+        name=police.name,
+        email=police.email,
+        kind=police.kind,
+        actor=None,
+        delivery_method="webhook",
+        webhook_url=receiver.url,
+    )
     yield receiver
     receiver.close()
 
@@ -152,7 +165,7 @@ def test_a_webhook_partner_gets_one_signed_post_without_personal_data(db, inbox,
     assert signature and headers["Idempotency-Key"] == f"referral-{referral.id}"
     document = json.loads(body)
     assert document["reference"] == referral.reference and document["partner"] == "politie"
-    assert referral_links.read(document["link"].rsplit("/", 1)[1]) == (referral.id, police.id)
+    assert partner_links.read(document["link"].rsplit("/", 1)[1]) == (referral.id, police.id)
     for private in (DESCRIPTION, "Stationsweg", "5611", "Jan Jansen", "0612345678"):
         assert private not in body.decode()
     assert referral.delivery_status == "sent" and mails_to(inbox, police.email) == []
@@ -176,8 +189,9 @@ def test_the_webhook_secret_is_not_stored_and_changes_on_rotation(db, police, we
 
 def test_advice_on_a_case_goes_to_the_partner_with_the_message_behind_the_link(db, inbox, make, police):
     case = make.case()
-    referral = routing.refer_case(case, "politie", "Graag een huisbezoek door de wijkagent.", actor=make.user(),
-                                  seen_version=case.version)
+    referral = routing.refer_case(
+        case, "politie", "Graag een huisbezoek door de wijkagent.", actor=make.user(), seen_version=case.version
+    )
     [mail] = mails_to(inbox, police.email)
     assert case.reference in mail["Subject"] and "huisbezoek" not in mail.get_content()
     assert referral.case == case and referral.message.startswith("Graag")

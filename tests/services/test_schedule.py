@@ -1,5 +1,5 @@
 """Every periodic job is scheduled in one place, under the name of a registered task."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -19,7 +19,7 @@ def test_the_in_process_scheduler_retries_due_deliveries(app, db, make, inbox):
     """One round of what `make run` does every half minute: a due retry is delivered in-process."""
     police = make.partner("politie", email="meldingen@politie.example")
     referral = make.referral(partner=police, delivery_status="pending", delivered_at=None,
-                             acknowledge_due_at=None, next_attempt_at=datetime(2026, 3, 2, 10, tzinfo=timezone.utc))
+                             acknowledge_due_at=None, next_attempt_at=datetime(2026, 3, 2, 10, tzinfo=UTC))
     embedded.run_once(app)
     db.session.refresh(referral)
     assert referral.delivery_status == "sent"
@@ -28,7 +28,7 @@ def test_the_in_process_scheduler_retries_due_deliveries(app, db, make, inbox):
 
 def test_the_in_process_scheduler_merges_the_report_tallies(app, db, make):
     from gdt.models import ReportTally
-    from gdt.services import report_tallies
+    from gdt.services.reporting import report_tallies
 
     make.report(channel="app")
     db.session.commit()

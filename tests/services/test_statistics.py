@@ -2,20 +2,20 @@
 import csv
 import io
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
 from gdt.models import AuditEvent
-from gdt.services import statistics
-from gdt.services.errors import NotFound
+from gdt.services.core.errors import NotFound
+from gdt.services.reporting import statistics
 
 RD_NAME = "Ruimtelijk Domein (gemeente)"
 
 
 def at(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 def build_2026(make) -> None:

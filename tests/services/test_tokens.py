@@ -5,8 +5,9 @@ import pytest
 import sqlalchemy as sa
 
 from gdt.models import ApiClient, AuditEvent, UserToken
-from gdt.services import tokens, users
-from gdt.services.errors import NotFound, ValidationFailed
+from gdt.services.admin import users
+from gdt.services.core import tokens
+from gdt.services.core.errors import NotFound, ValidationFailed
 
 
 def _stored_text(db) -> str:

@@ -4,8 +4,9 @@ import pytest
 import sqlalchemy as sa
 
 from gdt.models import AuditEvent, User, UserSession
-from gdt.services import auth, users
-from gdt.services.errors import NotFound, ServiceError, ValidationFailed
+from gdt.services.admin import users
+from gdt.services.core import auth
+from gdt.services.core.errors import NotFound, ServiceError, ValidationFailed
 from tests.factories import PASSWORD
 
 LONG_AGO = timedelta(days=1)
@@ -113,13 +114,13 @@ def test_unknown_user_id_is_not_found(db):
 def test_a_unique_clash_at_commit_is_a_conflict_not_a_crash(make, db):
     """Two admins creating the same account at once: the loser gets a message, the database stays consistent."""
     import sqlalchemy as sa
+
     from gdt.models import User as UserModel
-    from gdt.services.errors import Conflict
-    from gdt.services.transaction import unit_of_work
+    from gdt.services.core.errors import Conflict
+    from gdt.services.core.transaction import unit_of_work
 
     existing = make.user("intake")
-    with pytest.raises(Conflict):
-        with unit_of_work():
-            db.session.add(UserModel(email=existing.email, name="Dubbel", role="intake", password_hash="x"))
+    with pytest.raises(Conflict), unit_of_work():
+        db.session.add(UserModel(email=existing.email, name="Dubbel", role="intake", password_hash="x"))
     assert db.session.scalar(sa.select(sa.func.count()).select_from(UserModel)
                              .where(UserModel.email == existing.email)) == 1

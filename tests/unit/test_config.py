@@ -1,4 +1,6 @@
 """Settings: production refuses to start without a secret; development makes one and keeps it."""
+from datetime import UTC
+
 import pytest
 
 import config
@@ -30,8 +32,8 @@ def test_postgres_urls_get_the_psycopg_driver(monkeypatch):
 
 
 def test_times_are_shown_in_amsterdam(app):
-    from datetime import datetime, timezone
+    from datetime import datetime
     with app.test_request_context():
         render = app.jinja_env.filters["datetime"]
-        assert render(datetime(2025, 12, 31, 23, 30, tzinfo=timezone.utc)) == "01-01-2026 00:30"
-        assert render(datetime(2026, 7, 1, 10, 0, tzinfo=timezone.utc)) == "01-07-2026 12:00"
+        assert render(datetime(2025, 12, 31, 23, 30, tzinfo=UTC)) == "01-01-2026 00:30"
+        assert render(datetime(2026, 7, 1, 10, 0, tzinfo=UTC)) == "01-07-2026 12:00"

@@ -1,12 +1,12 @@
 """Working days: Dutch holidays, weekends, closing days, and deadlines at the end of an Amsterdam day."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import holidays
 import pytest
 
-from gdt.services.working_days import AMSTERDAM, WorkingCalendar
+from gdt.services.core.working_days import AMSTERDAM, WorkingCalendar
 
-UTC = timezone.utc
+UTC = UTC
 calendar = WorkingCalendar()
 
 
@@ -156,7 +156,7 @@ def test_working_days_between():
 
 def test_working_days_between_agrees_with_add_working_days():
     start = date(2026, 12, 1)
-    for days in range(0, 40):
+    for days in range(40):
         due = calendar.add_working_days(local(2026, 12, 1, 10), days).astimezone(AMSTERDAM).date()
         assert calendar.working_days_between(start, due) == days
         if days:

@@ -3,14 +3,15 @@
 API routes only API clients may call (required_roles like ("client:app",)) answer a staff member's
 session with 401: a session is no credential there at all, whatever the role.
 """
-import pytest
+from datetime import UTC, datetime, timedelta
 
-from datetime import datetime, timedelta, timezone
+import pytest
 
 from gdt.models import Action, CasePartner, Indicator, Meeting, MeetingInvitee, PartnerRegistration
 from gdt.models.users import ROLES
-from gdt.services import attachments, referral_links
-from gdt.services.transaction import unit_of_work
+from gdt.services.core import partner_links
+from gdt.services.core.transaction import unit_of_work
+from gdt.services.intake import attachments
 from tests import attachment_files as files
 
 PUBLIC_ENDPOINTS = {"static"}
@@ -38,7 +39,7 @@ def world(make, client_as):
     # The partner user's organisation takes part in the case: a held meeting it was invited to, an action it owns.
     own = users["partner"].partner
     make.session.add(CasePartner(case=case, partner=own))
-    soon = datetime.now(timezone.utc) + timedelta(days=3)
+    soon = datetime.now(UTC) + timedelta(days=3)
     meeting = Meeting(case=case, starts_at=soon, location="Stadhuis", status="held", minutes="Afspraken gemaakt.",
                       invitees=[MeetingInvitee(partner=own, attended=True)])
     action = Action(case=case, meeting=meeting, description="Huisbezoek", owner_partner=own, due_at=soon,
@@ -46,8 +47,8 @@ def world(make, client_as):
     make.session.add_all([meeting, action])
     make.session.commit()
     values = {"reference": report.reference, "user_id": users["admin"].id, "key": partner.key, "year": 2026,
-              "attachment_id": attachment.id, "referral_id": referral.id, "token": referral_links.issue(referral),
-              "case_token": referral_links.issue_for_case(case.id, own.id), "meeting_id": meeting.id,
+              "attachment_id": attachment.id, "referral_id": referral.id, "token": partner_links.issue(referral),
+              "case_token": partner_links.issue_for_case(case.id, own.id), "meeting_id": meeting.id,
               "action_id": action.id}
     make.session.add(Indicator(key="meldingen", name="Meldingen", source="reports_total", unit="count"))
     make.session.commit()

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from flask import url_for
 
 from gdt.models import AuditEvent, CaseResult
-from gdt.services import case_results, cases
+from gdt.services.admin import case_results
+from gdt.services.casework import cases
 
 NEW_RESULT = {"key": "overgedragen-politie", "label": "Overgedragen aan de politie", "needs_reason": "y"}
 

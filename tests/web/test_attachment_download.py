@@ -2,8 +2,8 @@
 import sqlalchemy as sa
 
 from gdt.models import AuditEvent
-from gdt.services import attachments
-from gdt.services.transaction import unit_of_work
+from gdt.services.core.transaction import unit_of_work
+from gdt.services.intake import attachments
 from tests import attachment_files as files
 
 

@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 
 from gdt.models import AuditEvent, UserSession
-from gdt.services import users
+from gdt.services.admin import users
 from tests.apps import own_app
 from tests.factories import PASSWORD
 

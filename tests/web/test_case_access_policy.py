@@ -1,10 +1,12 @@
 """Who sees what of a case: every role × every object of the workspace, through the pages and the links."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from gdt.services import meetings, referral_links, triage
-from gdt.services.cases import add_note, involve_partner
+from gdt.services.casework import meetings
+from gdt.services.casework.cases import add_note, involve_partner
+from gdt.services.core import partner_links
+from gdt.services.triage import report_triage
 
 PAGES = {  # object: url template
     "case page": "/cases/{case}",
@@ -25,11 +27,11 @@ SEES = {  # who: the objects that answer 200; every other object answers 403
 def world(make):
     coordinator = make.user("coordinator")
     report = make.report()
-    case = triage.escalate_report(report, "Dreiging", actor=coordinator, seen_version=report.version)
+    case = report_triage.escalate_report(report, "Dreiging", actor=coordinator, seen_version=report.version)
     police = make.partner("politie", name="Politie")
     involve_partner(case, "politie", None, actor=coordinator, seen_version=case.version)
     add_note(case, "Intern: alleen voor het team.", actor=coordinator)
-    meeting = meetings.plan(case, datetime.now(timezone.utc) + timedelta(days=2), "Stadhuis", ["politie"], [],
+    meeting = meetings.plan(case, datetime.now(UTC) + timedelta(days=2), "Stadhuis", ["politie"], [],
                             actor=coordinator)
     meetings.hold(meeting, attended=set(), minutes="Besproken.", decisions=[], actor=coordinator,
                   seen_version=meeting.version)
@@ -52,10 +54,10 @@ def test_each_role_sees_exactly_its_part(world, client_as, who):
 def test_a_case_link_works_only_for_a_partner_in_the_case(app, world):
     case, meeting, _, police, outsider = world
     visitor = app.test_client()
-    member = visitor.get(f"/casus/{referral_links.issue_for_case(case.id, police.id)}")
+    member = visitor.get(f"/casus/{partner_links.issue_for_case(case.id, police.id)}")
     assert member.status_code == 200 and "Intern: alleen voor het team." not in member.get_data(as_text=True)
-    assert visitor.get(f"/casus/{referral_links.issue_for_case(case.id, outsider.id)}").status_code == 404
-    assert visitor.get(f"/casus/{referral_links.issue_for_case(case.id, police.id)}/overleg/{meeting.id}.pdf") \
+    assert visitor.get(f"/casus/{partner_links.issue_for_case(case.id, outsider.id)}").status_code == 404
+    assert visitor.get(f"/casus/{partner_links.issue_for_case(case.id, police.id)}/overleg/{meeting.id}.pdf") \
         .status_code == 200
-    assert visitor.get(f"/casus/{referral_links.issue_for_case(case.id, outsider.id)}/overleg/{meeting.id}.pdf") \
+    assert visitor.get(f"/casus/{partner_links.issue_for_case(case.id, outsider.id)}/overleg/{meeting.id}.pdf") \
         .status_code == 404

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import render_template, url_for
 
 from gdt.models import AuditEvent
-from gdt.services import statistics
+from gdt.services.reporting import statistics
 from tests.services.test_exports import PERSONAL, _personal_reports, build_2026
 
 DOWNLOADS = ["export.csv", "export.xlsx", "export.pdf", "rows.csv", "counts.csv"]

@@ -78,7 +78,10 @@ def test_a_stale_case_edit_is_refused_with_the_input_kept(client_as, make, db):
     case = make.case()
     first, second = client_as("coordinator"), client_as("coordinator")
     seen = case.version
-    assert first.post(f"/cases/{case.reference}/mode", data={"mode-mode": "advice", "mode-version": seen}).status_code == 302
+    assert (
+        first.post(f"/cases/{case.reference}/mode", data={"mode-mode": "advice", "mode-version": seen}).status_code
+        == 302
+    )
     response = second.post(f"/cases/{case.reference}/notes", data={"notes-body": "Mijn notitie", "notes-version": seen})
     assert response.status_code == 302  # journal notes are appended, never overwrite anything
     response = second.post(f"/cases/{case.reference}/mode", data={"mode-mode": "regie", "mode-version": seen})
@@ -93,10 +96,14 @@ def test_a_stale_triage_is_refused_with_the_reason_kept(client_as, make, db):
     report = make.report()
     seen = report.version
     client = client_as("coordinator")
-    client.post(f"/reports/{report.reference}/refer", data={
-        "refer-partner": "politie", "refer-reason": "Eerst", "refer-version": seen})
-    response = client_as("coordinator").post(f"/reports/{report.reference}/escalate", data={
-        "escalate-reason": "Mijn uitgebreide motivering", "escalate-version": seen})
+    client.post(
+        f"/reports/{report.reference}/refer",
+        data={"refer-partner": "politie", "refer-reason": "Eerst", "refer-version": seen},
+    )
+    response = client_as("coordinator").post(
+        f"/reports/{report.reference}/escalate",
+        data={"escalate-reason": "Mijn uitgebreide motivering", "escalate-version": seen},
+    )
     assert response.status_code == 422
     assert "Mijn uitgebreide motivering" in response.text or "gewijzigd" in response.text
     db.session.expire_all()

@@ -123,13 +123,15 @@ def test_staff_pages_in_english_with_navigation_and_plurals(make, client_as):
     for menu_item in ("To triage", "Cases", "Statistics", "Log out"):  # lazy strings defined at import time
         assert menu_item in queue
 
-    assert "The team knows of 2 other reports at this address." in client.get(f"/intake/reports/{latest.reference}").text
+    known = client.get(f"/intake/reports/{latest.reference}").text
+    assert "The team knows of 2 other reports at this address." in known
     lone = make.report(postcode="1234AB")
     assert "This address is not yet known to the team." in client.get(f"/intake/reports/{lone.reference}").text
     assert first.reference in queue
 
 
 # --- the catalogue --------------------------------------------------------------------------------------------
+
 
 def test_every_english_entry_is_translated_and_none_is_fuzzy():
     catalog = _read(PO)
@@ -164,8 +166,9 @@ def test_translations_keep_the_placeholders():
 
 def test_every_message_in_the_template_is_in_the_english_catalogue():
     missing = _ids(_read(POT)) - _ids(_read(PO))
-    assert not missing, ("run `pybabel update` (see babel.cfg) and translate: "
-                         + "; ".join(sorted(_label(message_id) for message_id in missing)))
+    assert not missing, "run `pybabel update` (see babel.cfg) and translate: " + "; ".join(
+        sorted(_label(message_id) for message_id in missing)
+    )
 
 
 def test_every_marked_string_in_code_and_templates_has_an_english_translation():
@@ -179,7 +182,8 @@ def test_every_marked_string_in_code_and_templates_has_an_english_translation():
 
     found = {}
     for filename, lineno, message, _comments, context in extract_from_dir(
-            str(ROOT), method_map, options_map, keywords=KEYWORDS, directory_filter=scanned):
+        str(ROOT), method_map, options_map, keywords=KEYWORDS, directory_filter=scanned
+    ):
         if context is None:
             found.setdefault(message, f"{filename}:{lineno}")
     assert any(where.startswith("templates/_macros/") for where in found.values())

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from gdt.models import AuditEvent, Indicator, IndicatorTarget, IndicatorValue
-from gdt.services import indicators
+from gdt.services.reporting import indicators
 from tests.services.test_indicators import build
 
 NEW = {"key": "meldingen", "name": "Meldingen woonoverlast", "source": "reports_total", "unit": "", "position": "",

@@ -1,12 +1,12 @@
 """The partner's link page and account pages, the coordinator's start page, retries and the delivery overview."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from gdt.models import AuditEvent
-from gdt.services import referral_links
+from gdt.services.core import partner_links
 
-PAST = datetime(2026, 3, 4, 22, tzinfo=timezone.utc)
+PAST = datetime(2026, 3, 4, 22, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def referral(make):
 
 def test_the_link_page_shows_the_details_and_records_feedback(app, db, referral):
     visitor = app.test_client()
-    url = f"/doorverwijzing/{referral_links.issue(referral)}"
+    url = f"/doorverwijzing/{partner_links.issue(referral)}"
     page = visitor.get(url)
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and referral.reference in html and "Geschreeuw in het trappenhuis" in html
@@ -33,7 +33,7 @@ def test_the_link_page_shows_the_details_and_records_feedback(app, db, referral)
 
 
 def test_the_link_form_shows_what_is_missing(app, db, referral):
-    url = f"/doorverwijzing/{referral_links.issue(referral)}"
+    url = f"/doorverwijzing/{partner_links.issue(referral)}"
     page = app.test_client().post(url, data={"action": "handle", "version": referral.version})
     assert page.status_code == 422 and "Kies hoe de melding is afgehandeld." in page.get_data(as_text=True)
     db.session.refresh(referral)
@@ -45,12 +45,12 @@ def test_an_anonymous_reporter_stays_out_of_the_partners_view(app, db, make):
     referral = make.referral(make.report("referred", referred_partner=police, reporter_is_anonymous=True,
                                          reporter_name=None, reporter_phone=None, reporter_may_contact=False),
                              partner=police)
-    html = app.test_client().get(f"/doorverwijzing/{referral_links.issue(referral)}").get_data(as_text=True)
+    html = app.test_client().get(f"/doorverwijzing/{partner_links.issue(referral)}").get_data(as_text=True)
     assert "Niet te benaderen" in html
 
 
 def test_a_tampered_link_is_a_clear_404(app, db, referral):
-    page = app.test_client().get(f"/doorverwijzing/{referral_links.issue(referral)}x")
+    page = app.test_client().get(f"/doorverwijzing/{partner_links.issue(referral)}x")
     assert page.status_code == 404 and "Deze link is ongeldig" in page.get_data(as_text=True)
     assert page.headers["Referrer-Policy"] == "no-referrer"
     assert db.session.query(AuditEvent).filter_by(object_type="referral", outcome="denied").count() == 1

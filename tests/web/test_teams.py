@@ -1,7 +1,8 @@
 """Coordinators limited to their own team's cases, by the admin's setting; one rule for pages, lists and API."""
 import pytest
 
-from gdt.services import access, cases, teams
+from gdt.services.casework import cases
+from gdt.services.core import access, teams
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def test_the_admin_sets_the_limit_and_the_teams_on_a_page(db, world, client_as):
     assert world["north"].name in page and "Noord" in page
     assert admin.post("/admin/teams", data={"restrict-restricted": "y"}).status_code == 302
     assert teams.restricted()
-    assert admin.post(f"/admin/teams/{world['roaming'].id}", data={"team-%d-team" % world["roaming"].id: "Zuid"}) \
+    assert admin.post(f"/admin/teams/{world['roaming'].id}", data={f"team-{world['roaming'].id}-team": "Zuid"}) \
         .status_code == 302
     db.session.refresh(world["roaming"])
     assert world["roaming"].team == "Zuid"

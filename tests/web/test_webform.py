@@ -5,9 +5,9 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from gdt.models import Attachment, OutboxMessage, Report
-from gdt.services import webform_intake
 from gdt.db import db
+from gdt.models import Attachment, OutboxMessage, Report
+from gdt.services.intake import webform_intake
 from tests import attachment_files as files
 from tests.apps import own_app
 

@@ -1,7 +1,7 @@
 """Referral delivery: the attempts themselves are outbox messages; this is the sweep that queues retries."""
 from celery import shared_task
 
-from gdt.services import routing
+from gdt.services.referrals import routing
 
 
 @shared_task(name="gdt.delivery.retry_due")

@@ -7,7 +7,7 @@ request never waits on a mail server — the message stays unprocessed and the r
 """
 from celery import shared_task
 
-from gdt.services import outbox
+from gdt.services.core import outbox
 
 MAX_RETRIES = 8
 

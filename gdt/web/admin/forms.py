@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 
 from gdt.labels import PARTNER_KIND_LABELS, ROLE_LABELS
-from gdt.services.auth import MIN_PASSWORD_LENGTH
+from gdt.services.core.auth import MIN_PASSWORD_LENGTH
 from gdt.web.forms import choices
 
 
@@ -66,16 +66,30 @@ class PartnerEditForm(FlaskForm):
     name = StringField(_l("Naam"))
     kind = _kind()
     email = _partner_email()
-    delivery_method = RadioField(_l("Doorverwijzingen bezorgen per"), default="email", choices=choices([
-        ("email", _l("E-mail met een persoonlijke link")), ("webhook", _l("Webhook naar het eigen systeem van de partner"))]))
-    webhook_url = StringField(_l("Webhookadres"), render_kw={"autocomplete": "off", "spellcheck": "false"},
-                              description=_l("Alleen bij bezorging per webhook. Het ondertekeningsgeheim geeft "
-                                             "de beheerder met het commando partners webhook."))
+    delivery_method = RadioField(
+        _l("Doorverwijzingen bezorgen per"),
+        default="email",
+        choices=choices(
+            [
+                ("email", _l("E-mail met een persoonlijke link")),
+                ("webhook", _l("Webhook naar het eigen systeem van de partner")),
+            ]
+        ),
+    )
+    webhook_url = StringField(
+        _l("Webhookadres"),
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+        description=_l(
+            "Alleen bij bezorging per webhook. Het ondertekeningsgeheim geeft "
+            "de beheerder met het commando partners webhook."
+        ),
+    )
 
 
 def _result_label() -> StringField:
-    return StringField(_l("Omschrijving"),
-                       description=_l("Zoals de coördinator het ziet bij het sluiten van een casus."))
+    return StringField(
+        _l("Omschrijving"), description=_l("Zoals de coördinator het ziet bij het sluiten van een casus.")
+    )
 
 
 def _needs_reason() -> BooleanField:
@@ -83,9 +97,13 @@ def _needs_reason() -> BooleanField:
 
 
 class CaseResultCreateForm(FlaskForm):
-    key = StringField(_l("Sleutel"), render_kw={"autocomplete": "off", "spellcheck": "false"},
-                      description=_l("Kleine letters, cijfers en streepjes, zoals handed-over-zvh. "
-                                     "De sleutel kan later niet worden gewijzigd."))
+    key = StringField(
+        _l("Sleutel"),
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+        description=_l(
+            "Kleine letters, cijfers en streepjes, zoals handed-over-zvh. De sleutel kan later niet worden gewijzigd."
+        ),
+    )
     label = _result_label()
     needs_reason = _needs_reason()
 
@@ -93,8 +111,11 @@ class CaseResultCreateForm(FlaskForm):
 class CaseResultEditForm(FlaskForm):
     label = _result_label()
     needs_reason = _needs_reason()
-    position = StringField(_l("Volgnummer"), render_kw={"inputmode": "numeric", "autocomplete": "off"},
-                           description=_l("Bepaalt de volgorde in de keuzelijst bij het sluiten: het laagste eerst."))
+    position = StringField(
+        _l("Volgnummer"),
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+        description=_l("Bepaalt de volgorde in de keuzelijst bij het sluiten: het laagste eerst."),
+    )
 
 
 class ActiveForm(FlaskForm):

@@ -8,8 +8,8 @@ from wtforms import BooleanField, StringField
 
 from gdt.db import db
 from gdt.models import User
-from gdt.services import teams
-from gdt.services.errors import NotFound, ServiceError
+from gdt.services.core import teams
+from gdt.services.core.errors import NotFound, ServiceError
 from gdt.web.access import role_required
 from gdt.web.admin import bp
 from gdt.web.forms import show_error

@@ -7,14 +7,21 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from gdt.db import db
-from gdt.services import case_results as result_service
-from gdt.services import partners as partner_service
-from gdt.services import reference_data
-from gdt.services import users as user_service
+from gdt.services.admin import case_results as result_service
+from gdt.services.admin import partners as partner_service
+from gdt.services.admin import users as user_service
+from gdt.services.core import reference_data
 from gdt.web.access import role_required
 from gdt.web.admin import bp
-from gdt.web.admin.forms import (ActiveForm, CaseResultCreateForm, CaseResultEditForm, PartnerCreateForm,
-                                 PartnerEditForm, UserCreateForm, UserEditForm)
+from gdt.web.admin.forms import (
+    ActiveForm,
+    CaseResultCreateForm,
+    CaseResultEditForm,
+    PartnerCreateForm,
+    PartnerEditForm,
+    UserCreateForm,
+    UserEditForm,
+)
 from gdt.web.forms import choices, form_page, submit
 
 
@@ -64,13 +71,18 @@ def _set_user_active(user_id: int, active: bool, success: str):
     form = ActiveForm(prefix="active")
     done = submit(form, lambda: user_service.set_user_active(user, active, actor=current_user),
                   success=success, next_url=url_for("admin.edit_user", user_id=user_id))
-    return done or _user_page(user, _with_partners(UserEditForm(obj=user, formdata=None,
-                                                                partner=user.partner.key if user.partner else "")), form)
+    return done or _user_page(
+        user,
+        _with_partners(UserEditForm(obj=user, formdata=None, partner=user.partner.key if user.partner else "")),
+        form,
+    )
 
 
 def _with_partners(form):
-    form.partner.choices = choices([("", _("Geen (medewerker van de gemeente)"))] + [
-        (partner.key, partner.name) for partner in reference_data.active_partners()])
+    form.partner.choices = choices(
+        [("", _("Geen (medewerker van de gemeente)"))]
+        + [(partner.key, partner.name) for partner in reference_data.active_partners()]
+    )
     return form
 
 
@@ -89,10 +101,14 @@ def partners():
 @role_required("admin")
 def new_partner():
     form = PartnerCreateForm()
-    done = submit(form, lambda: partner_service.create_partner(form.key.data, form.name.data, email=form.email.data,
-                                                               kind=form.kind.data, actor=current_user),
-                  success=lambda partner: _("Ketenpartner %(name)s is toegevoegd.", name=partner.name),
-                  next_url=url_for("admin.partners"))
+    done = submit(
+        form,
+        lambda: partner_service.create_partner(
+            form.key.data, form.name.data, email=form.email.data, kind=form.kind.data, actor=current_user
+        ),
+        success=lambda partner: _("Ketenpartner %(name)s is toegevoegd.", name=partner.name),
+        next_url=url_for("admin.partners"),
+    )
     return done or form_page("admin/new_partner.html", form=form)
 
 
@@ -101,11 +117,20 @@ def new_partner():
 def edit_partner(key: str):
     partner = partner_service.get_partner(key)
     form = PartnerEditForm(obj=partner)
-    done = submit(form, lambda: partner_service.update_partner(partner, name=form.name.data, email=form.email.data,
-                                                               kind=form.kind.data, actor=current_user,
-                                                               delivery_method=form.delivery_method.data,
-                                                               webhook_url=form.webhook_url.data),
-                  success=_("De wijzigingen zijn opgeslagen."), next_url=url_for("admin.partners"))
+    done = submit(
+        form,
+        lambda: partner_service.update_partner(
+            partner,
+            name=form.name.data,
+            email=form.email.data,
+            kind=form.kind.data,
+            actor=current_user,
+            delivery_method=form.delivery_method.data,
+            webhook_url=form.webhook_url.data,
+        ),
+        success=_("De wijzigingen zijn opgeslagen."),
+        next_url=url_for("admin.partners"),
+    )
     return done or _partner_page(partner, form, ActiveForm(prefix="active", formdata=None))
 
 
@@ -124,8 +149,12 @@ def activate_partner(key: str):
 def _set_partner_active(key: str, active: bool, success: str):
     partner = partner_service.get_partner(key)
     form = ActiveForm(prefix="active")
-    done = submit(form, lambda: partner_service.set_partner_active(partner, active, actor=current_user),
-                  success=success, next_url=url_for("admin.edit_partner", key=key))
+    done = submit(
+        form,
+        lambda: partner_service.set_partner_active(partner, active, actor=current_user),
+        success=success,
+        next_url=url_for("admin.edit_partner", key=key),
+    )
     return done or _partner_page(partner, PartnerEditForm(obj=partner, formdata=None), form)
 
 
@@ -143,10 +172,14 @@ def case_results():
 @role_required("admin")
 def new_case_result():
     form = CaseResultCreateForm()
-    done = submit(form, lambda: result_service.create_result(form.key.data, form.label.data,
-                                                             needs_reason=form.needs_reason.data, actor=current_user),
-                  success=lambda result: _("Resultaat %(label)s is toegevoegd.", label=result.label),
-                  next_url=url_for("admin.case_results"))
+    done = submit(
+        form,
+        lambda: result_service.create_result(
+            form.key.data, form.label.data, needs_reason=form.needs_reason.data, actor=current_user
+        ),
+        success=lambda result: _("Resultaat %(label)s is toegevoegd.", label=result.label),
+        next_url=url_for("admin.case_results"),
+    )
     return done or form_page("admin/new_case_result.html", form=form)
 
 
@@ -155,32 +188,44 @@ def new_case_result():
 def edit_case_result(key: str):
     result = result_service.get_result(key)
     form = CaseResultEditForm(obj=result)
-    done = submit(form, lambda: result_service.update_result(result, label=form.label.data,
-                                                             needs_reason=form.needs_reason.data,
-                                                             position=form.position.data, actor=current_user),
-                  success=_("De wijzigingen zijn opgeslagen."), next_url=url_for("admin.case_results"))
+    done = submit(
+        form,
+        lambda: result_service.update_result(
+            result,
+            label=form.label.data,
+            needs_reason=form.needs_reason.data,
+            position=form.position.data,
+            actor=current_user,
+        ),
+        success=_("De wijzigingen zijn opgeslagen."),
+        next_url=url_for("admin.case_results"),
+    )
     return done or _case_result_page(result, form, ActiveForm(prefix="active", formdata=None))
 
 
 @bp.route("/admin/case-results/<key>/deactivate", methods=["POST"])
 @role_required("admin")
 def deactivate_case_result(key: str):
-    return _set_case_result_active(key, False,
-                                   _("Het resultaat wordt niet meer aangeboden bij het sluiten van een casus."))
+    return _set_case_result_active(
+        key, False, _("Het resultaat wordt niet meer aangeboden bij het sluiten van een casus.")
+    )
 
 
 @bp.route("/admin/case-results/<key>/activate", methods=["POST"])
 @role_required("admin")
 def activate_case_result(key: str):
-    return _set_case_result_active(key, True,
-                                   _("Het resultaat wordt weer aangeboden bij het sluiten van een casus."))
+    return _set_case_result_active(key, True, _("Het resultaat wordt weer aangeboden bij het sluiten van een casus."))
 
 
 def _set_case_result_active(key: str, active: bool, success: str):
     result = result_service.get_result(key)
     form = ActiveForm(prefix="active")
-    done = submit(form, lambda: result_service.set_result_active(result, active, actor=current_user),
-                  success=success, next_url=url_for("admin.edit_case_result", key=key))
+    done = submit(
+        form,
+        lambda: result_service.set_result_active(result, active, actor=current_user),
+        success=success,
+        next_url=url_for("admin.edit_case_result", key=key),
+    )
     return done or _case_result_page(result, CaseResultEditForm(obj=result, formdata=None), form)
 
 

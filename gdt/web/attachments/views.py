@@ -4,7 +4,7 @@ import io
 from flask import send_file
 from flask_login import current_user
 
-from gdt.services import attachments
+from gdt.services.intake import attachments
 from gdt.web.access import role_required
 from gdt.web.attachments import bp
 
@@ -15,8 +15,14 @@ def download(reference: str, attachment_id: int):
     attachment, path = attachments.open_for_download(reference, attachment_id, actor=current_user)
     stamp = attachment.created_at.strftime("%Y%m%d-%H%M%S")
     # Read whole (at most 20 MB by the upload limits): no file handle outlives the request.
-    response = send_file(io.BytesIO(path.read_bytes()), mimetype=attachment.content_type, as_attachment=True, max_age=0, conditional=False,
-                         download_name=f"{reference}-{attachment.kind}-{stamp}.{attachment.extension}")
+    response = send_file(
+        io.BytesIO(path.read_bytes()),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        max_age=0,
+        conditional=False,
+        download_name=f"{reference}-{attachment.kind}-{stamp}.{attachment.extension}",
+    )
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

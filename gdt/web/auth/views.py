@@ -4,8 +4,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from gdt.extensions import limiter
-from gdt.services import auth
-from gdt.services.access import STAFF_ROLES
+from gdt.services.core import auth
+from gdt.services.core.access import STAFF_ROLES
 from gdt.web.access import public, role_required
 from gdt.web.auth import bp
 from gdt.web.auth.forms import LanguageForm, LoginForm, LogoutForm

@@ -1,8 +1,16 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import (BooleanField, DateTimeLocalField, IntegerField, RadioField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField)
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from gdt.labels import ACTION_OUTCOME_LABELS, MODE_LABELS, PARTY_ROLE_LABELS, REGIE_KIND_LABELS
 from gdt.web.forms import VersionedForm, choices
@@ -62,9 +70,12 @@ class BundleForm(VersionedForm):
 
 
 class MergeForm(VersionedForm):
-    target = StringField(_l("Samenvoegen met casus"), render_kw={"autocomplete": "off", "spellcheck": "false"},
-                         description=_l("Alles van deze casus gaat naar die casus; deze casus verwijst er daarna naar."),
-                         validators=[InputRequired(message=_l("Vul het kenmerk van de casus in."))])
+    target = StringField(
+        _l("Samenvoegen met casus"),
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+        description=_l("Alles van deze casus gaat naar die casus; deze casus verwijst er daarna naar."),
+        validators=[InputRequired(message=_l("Vul het kenmerk van de casus in."))],
+    )
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -73,35 +84,53 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class MeetingForm(VersionedForm):
-    starts_at = DateTimeLocalField(_l("Datum en tijd"), format="%Y-%m-%dT%H:%M",
-                                   validators=[InputRequired(message=_l("Vul datum en tijd in."))])
-    location = StringField(_l("Plaats"), description=_l("Een zaal, of ‘online’ met de link naar het overleg."),
-                           validators=[InputRequired(message=_l("Vul een plaats in."))])
+    starts_at = DateTimeLocalField(
+        _l("Datum en tijd"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(message=_l("Vul datum en tijd in."))]
+    )
+    location = StringField(
+        _l("Plaats"),
+        description=_l("Een zaal, of ‘online’ met de link naar het overleg."),
+        validators=[InputRequired(message=_l("Vul een plaats in."))],
+    )
     partners = MultiCheckboxField(_l("Uitgenodigde ketenpartners"), choices=[], validate_choice=False)
     people = StringField(_l("Andere genodigden"), description=_l("Namen, gescheiden door komma’s."))
 
 
 class ActionForm(VersionedForm):
     description = TextAreaField(_l("Afspraak"), validators=[InputRequired(message=_l("Beschrijf de afspraak."))])
-    owner = SelectField(_l("Uitvoerder"), choices=[], validate_choice=False,
-                        validators=[InputRequired(message=_l("Kies wie de afspraak uitvoert."))])
-    working_days = IntegerField(_l("Klaar binnen (werkdagen)"), default=10,
-                                validators=[InputRequired(message=_l("Vul een aantal werkdagen in."))])
+    owner = SelectField(
+        _l("Uitvoerder"),
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired(message=_l("Kies wie de afspraak uitvoert."))],
+    )
+    working_days = IntegerField(
+        _l("Klaar binnen (werkdagen)"),
+        default=10,
+        validators=[InputRequired(message=_l("Vul een aantal werkdagen in."))],
+    )
 
 
 class ActionUpdateForm(VersionedForm):
-    outcome = RadioField(_l("Wat is er gebeurd?"), choices=choices(ACTION_OUTCOME_LABELS.items()), default="update",
-                         validators=[InputRequired(message=_l("Kies wat er met de afspraak gebeurt."))])
+    outcome = RadioField(
+        _l("Wat is er gebeurd?"),
+        choices=choices(ACTION_OUTCOME_LABELS.items()),
+        default="update",
+        validators=[InputRequired(message=_l("Kies wat er met de afspraak gebeurt."))],
+    )
     progress = TextAreaField(_l("Voortgang"))
     reason = StringField(_l("Reden (bij vervallen)"))
 
 
 class ReferCaseForm(VersionedForm):
-    partner = SelectField(_l("Ketenpartner"), choices=[],
-                          validators=[InputRequired(message=_l("Kies een ketenpartner."))])
-    message = TextAreaField(_l("Advies of vraag aan de ketenpartner"),
-                            validators=[InputRequired(message=_l("Schrijf het advies of de vraag."))],
-                            description=_l("De ketenpartner leest dit via de beveiligde link, niet in de e-mail."))
+    partner = SelectField(
+        _l("Ketenpartner"), choices=[], validators=[InputRequired(message=_l("Kies een ketenpartner."))]
+    )
+    message = TextAreaField(
+        _l("Advies of vraag aan de ketenpartner"),
+        validators=[InputRequired(message=_l("Schrijf het advies of de vraag."))],
+        description=_l("De ketenpartner leest dit via de beveiligde link, niet in de e-mail."),
+    )
 
 
 class ReviewForm(VersionedForm):

@@ -1,5 +1,5 @@
 """GDT cases: the list and the case page with its actions."""
-from datetime import timezone
+from datetime import UTC
 
 from flask import current_app, render_template, request, url_for
 from flask_babel import format_decimal
@@ -8,13 +8,30 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from gdt.db import AMSTERDAM, db
-from gdt.services import actions, bundling, case_list, case_overview, cases, meetings, reference_data, routing, users
+from gdt.services.admin import users
+from gdt.services.casework import actions, bundling, case_list, cases, coordinator_page, meetings
+from gdt.services.core import reference_data
+from gdt.services.referrals import routing
 from gdt.web.access import role_required
 from gdt.web.cases import bp
-from gdt.web.cases.forms import (ActionForm, ActionUpdateForm, BundleForm, CloseForm, CoordinatorForm, MeetingForm, MergeForm,
-                                 ModeForm, NoteForm, PartnerForm, PartyForm, ReferCaseForm, ReopenForm, ReviewForm)
-from gdt.web.referrals.forms import RetryForm
+from gdt.web.cases.forms import (
+    ActionForm,
+    ActionUpdateForm,
+    BundleForm,
+    CloseForm,
+    CoordinatorForm,
+    MeetingForm,
+    MergeForm,
+    ModeForm,
+    NoteForm,
+    PartnerForm,
+    PartyForm,
+    ReferCaseForm,
+    ReopenForm,
+    ReviewForm,
+)
 from gdt.web.forms import choices, submit
+from gdt.web.referrals.forms import RetryForm
 
 
 @bp.route("/cases")
@@ -136,7 +153,7 @@ def _prepare(form, case):
 
 def _as_utc(local):
     """The form's local (Amsterdam) date and time as an aware UTC moment."""
-    return local.replace(tzinfo=AMSTERDAM).astimezone(timezone.utc) if local else None
+    return local.replace(tzinfo=AMSTERDAM).astimezone(UTC) if local else None
 
 
 def _render(case, status: int = 200, action_forms: dict | None = None, **submitted):
@@ -147,7 +164,7 @@ def _render(case, status: int = 200, action_forms: dict | None = None, **submitt
         form.version.data = case.version  # after a conflict the page shows the newest state; input is kept
     if forms["CoordinatorForm"].coordinator.data is None and case.coordinator_id:
         forms["CoordinatorForm"].coordinator.data = case.coordinator_id
-    about = case_overview.overview(case)
+    about = coordinator_page.overview(case)
     if about.partner_confirmed and not forms["CloseForm"].result.data:
         forms["CloseForm"].result.data = "handled-by-partner"  # advice case: close on the partner's confirmation
     action_forms = action_forms or {}

@@ -3,8 +3,9 @@ from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from gdt.services import actions, meeting_pdf, meetings, users
-from gdt.services.errors import ValidationFailed
+from gdt.services.admin import users
+from gdt.services.casework import actions, meeting_pdf, meetings
+from gdt.services.core.errors import ValidationFailed
 from gdt.web.access import role_required
 from gdt.web.casework import bp
 from gdt.web.casework.forms import CancelForm, HoldForm
@@ -28,18 +29,28 @@ def hold(meeting_id: int):
     filled = [row.form for row in form.decisions if (row.form.description.data or "").strip()]  # empty rows: ignored
     decisions = [meetings.Decision(row.description.data, row.owner.data, row.working_days.data) for row in filled]
     try:
-        done = submit(form, lambda: meetings.hold(found, attended=set(form.attended.data or []),
-                                                  minutes=form.minutes.data, decisions=decisions,
-                                                  actor=current_user, seen_version=form.version.data),
-                      success=_("Het overleg is vastgelegd."), next_url=url_for("casework.meeting", meeting_id=meeting_id))
+        done = submit(
+            form,
+            lambda: meetings.hold(
+                found,
+                attended=set(form.attended.data or []),
+                minutes=form.minutes.data,
+                decisions=decisions,
+                actor=current_user,
+                seen_version=form.version.data,
+            ),
+            success=_("Het overleg is vastgelegd."),
+            next_url=url_for("casework.meeting", meeting_id=meeting_id),
+        )
     except ValidationFailed as refused:  # a decision row's own errors: `decisions.N.field` goes next to that field
         rows = {name: message for name, message in refused.errors.items() if name.startswith("decisions.")}
         for name, message in rows.items():
             number, field = name.split(".")[1:]
             filled[int(number)][field].errors = [message]
         if rows.keys() != refused.errors.keys():
-            show_error(form, ValidationFailed({name: message for name, message in refused.errors.items()
-                                               if name not in rows}))
+            show_error(
+                form, ValidationFailed({name: message for name, message in refused.errors.items() if name not in rows})
+            )
         done = None
     return done or _render(found, form, CancelForm(formdata=None, prefix="cancel"), 422)
 
@@ -49,9 +60,12 @@ def hold(meeting_id: int):
 def cancel(meeting_id: int):
     found = meetings.get(meeting_id, actor=current_user)
     form = CancelForm(prefix="cancel")
-    done = submit(form, lambda: meetings.cancel(found, form.reason.data, actor=current_user,
-                                                seen_version=form.version.data),
-                  success=_("Het overleg is afgezegd."), next_url=url_for("cases.show", reference=found.case.reference))
+    done = submit(
+        form,
+        lambda: meetings.cancel(found, form.reason.data, actor=current_user, seen_version=form.version.data),
+        success=_("Het overleg is afgezegd."),
+        next_url=url_for("cases.show", reference=found.case.reference),
+    )
     return done or _render(found, HoldForm(formdata=None, prefix="hold"), form, 422)
 
 
@@ -77,5 +91,10 @@ def _render(found, hold_form: HoldForm, cancel_form: CancelForm, status: int = 2
     for form in (hold_form, cancel_form):
         form.version.data = found.version
     _with_choices(hold_form, found)
-    return render_template("casework/meeting.html", meeting=found, agenda=meetings.agenda(found),
-                           hold_form=hold_form, cancel_form=cancel_form), status
+    return render_template(
+        "casework/meeting.html",
+        meeting=found,
+        agenda=meetings.agenda(found),
+        hold_form=hold_form,
+        cancel_form=cancel_form,
+    ), status

@@ -1,6 +1,6 @@
 """Downloads of the yearly statistics for managers and coordinators: CSV, XLSX, PDF and anonymous data for BI tools.
 
-Every download is audit-logged by gdt.services.exports; none holds personal data. The anonymous
+Every download is audit-logged by gdt.services.reporting.exports; none holds personal data. The anonymous
 rows are streamed (a server-side cursor feeding the response), so a year of a million reports
 never sits in memory.
 """
@@ -10,8 +10,8 @@ from itertools import islice
 from flask import Response, current_app, stream_with_context
 from flask_login import current_user
 
-from gdt.services import charts, exports
-from gdt.services.access import STATISTICS_ROLES
+from gdt.services.core.access import STATISTICS_ROLES
+from gdt.services.reporting import charts, exports
 from gdt.web.access import role_required
 from gdt.web.exports import bp
 from gdt.web.responses import download

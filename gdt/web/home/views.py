@@ -2,8 +2,8 @@
 from flask import redirect, render_template, url_for
 from flask_login import current_user
 
-from gdt.services import worklist
-from gdt.services.access import STAFF_ROLES
+from gdt.services.casework import worklist
+from gdt.services.core.access import STAFF_ROLES
 from gdt.web.access import public, role_required
 from gdt.web.home import bp
 

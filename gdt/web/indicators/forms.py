@@ -1,10 +1,10 @@
-"""Indicator forms. The field rules live in gdt.services.indicators, shared with the import."""
+"""Indicator forms. The field rules live in gdt.services.reporting.indicators, shared with the import."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
-from gdt.services.indicators import COMPARATOR_LABELS, SOURCE_LABELS, UNIT_LABELS
+from gdt.services.reporting.indicators import COMPARATOR_LABELS, SOURCE_LABELS, UNIT_LABELS
 from gdt.web.forms import choices
 
 

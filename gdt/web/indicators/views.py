@@ -10,14 +10,21 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from gdt.services import indicators as service
-from gdt.services.access import STATISTICS_ROLES
-from gdt.services.import_file import ImportFailed
+from gdt.services.core.access import STATISTICS_ROLES
+from gdt.services.core.import_reader import ImportFailed
+from gdt.services.reporting import indicators as service
 from gdt.web.access import role_required
 from gdt.web.forms import form_page, submit
 from gdt.web.indicators import bp
-from gdt.web.indicators.forms import (ActiveForm, ImportForm, IndicatorCreateForm, IndicatorEditForm, TargetForm,
-                                      ValueForm, YearForm)
+from gdt.web.indicators.forms import (
+    ActiveForm,
+    ImportForm,
+    IndicatorCreateForm,
+    IndicatorEditForm,
+    TargetForm,
+    ValueForm,
+    YearForm,
+)
 
 
 @bp.route("/statistics/indicators")

@@ -3,8 +3,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField, TelField, TextAreaField
 
-from gdt.services.errors import ValidationFailed
-from gdt.services.intake import AddressLookup
+from gdt.services.core.errors import ValidationFailed
+from gdt.services.intake.report_intake import AddressLookup
 from gdt.web.forms import show_error
 
 

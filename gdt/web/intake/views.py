@@ -6,7 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from gdt.db import db
-from gdt.services import access, intake, reference_data, triage
+from gdt.services.core import access, reference_data
+from gdt.services.intake import report_intake
+from gdt.services.triage import report_triage
 from gdt.web.access import role_required
 from gdt.web.forms import choices, form_page, submit
 from gdt.web.intake import bp
@@ -20,18 +22,20 @@ def new_report():
     form.category.choices = choices([("", _("Kies een categorie"))] + [
         (category.key, category.label) for category in reference_data.active_categories()])
     if form.lookup.data:  # "Zoek adres": show what the BAG and the team know; nothing is saved
-        lookup = intake.lookup_address(form.postcode.data, form.house_number.data,
+        lookup = report_intake.lookup_address(form.postcode.data, form.house_number.data,
                                        addition=form.house_number_addition.data, bag_id=form.bag_id.data)
         form.show_lookup(lookup)
         return form_page("intake/new_report.html", form=form, lookup=lookup)
-    done = submit(form, lambda: intake.register_phone_report(_report_input(form), actor=current_user),
+    done = submit(form, lambda: report_intake.register_phone_report(_report_input(form), actor=current_user),
                   success=lambda report: _("Melding %(reference)s is geregistreerd.", reference=report.reference),
                   next_url=lambda report: url_for("intake.show", reference=report.reference))
     return done or form_page("intake/new_report.html", form=form, lookup=None)
 
 
-def _report_input(form: PhoneReportForm) -> intake.ReportInput:
-    return intake.ReportInput(**{name: form[name].data for name in intake.ReportInput.__dataclass_fields__})
+def _report_input(form: PhoneReportForm) -> report_intake.ReportInput:
+    return report_intake.ReportInput(
+        **{name: form[name].data for name in report_intake.ReportInput.__dataclass_fields__}
+    )
 
 
 @bp.route("/intake/address", methods=["POST"])
@@ -39,10 +43,13 @@ def _report_input(form: PhoneReportForm) -> intake.ReportInput:
 def address():
     """The lookup for intake.js. The address travels in the JSON body (never in the URL); CSRF via X-CSRFToken."""
     body = request.get_json(silent=True)
-    typed = {name: _scalar(body.get(name)) if isinstance(body, dict) else None
-             for name in ("postcode", "house_number", "house_number_addition", "bag_id")}
-    lookup = intake.lookup_address(typed["postcode"], typed["house_number"],
-                                   addition=typed["house_number_addition"], bag_id=typed["bag_id"])
+    typed = {
+        name: _scalar(body.get(name)) if isinstance(body, dict) else None
+        for name in ("postcode", "house_number", "house_number_addition", "bag_id")
+    }
+    lookup = report_intake.lookup_address(
+        typed["postcode"], typed["house_number"], addition=typed["house_number_addition"], bag_id=typed["bag_id"]
+    )
     html = render_template("intake/_address_result.html", lookup=lookup, selected=typed["bag_id"])
     return jsonify(_lookup_json(lookup) | {"html": html}), 422 if lookup.errors else 200
 
@@ -52,34 +59,42 @@ def _scalar(value) -> str | None:
     return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
 
 
-def _lookup_json(lookup: intake.AddressLookup) -> dict:
-    return {"status": lookup.status, "matches": [asdict(match) for match in lookup.matches],
-            "chosen": asdict(lookup.chosen) if lookup.chosen else None,
-            "signal": lookup.signal._asdict() if lookup.signal else None,
-            "errors": {name: str(message) for name, message in lookup.errors.items()}}
+def _lookup_json(lookup: report_intake.AddressLookup) -> dict:
+    return {
+        "status": lookup.status,
+        "matches": [asdict(match) for match in lookup.matches],
+        "chosen": asdict(lookup.chosen) if lookup.chosen else None,
+        "signal": lookup.signal._asdict() if lookup.signal else None,
+        "errors": {name: str(message) for name, message in lookup.errors.items()},
+    }
 
 
 @bp.route("/intake/reports/<reference>")
 @role_required("intake", "coordinator")
 def show(reference: str):
-    report = triage.view_report(reference, actor=current_user)
-    signal = intake.address_signal(report.postcode, report.house_number, report.house_number_addition,
-                                   report.bag_id, excluding=report)
+    report = report_triage.view_report(reference, actor=current_user)
+    signal = report_intake.address_signal(
+        report.postcode, report.house_number, report.house_number_addition, report.bag_id, excluding=report
+    )
     return render_template("intake/show.html", report=report, signal=signal)
 
 
 @bp.route("/intake/queue")
 @role_required("intake", "coordinator")
 def queue():
-    page = db.paginate(intake.list_intake_queue(), per_page=current_app.config["PER_PAGE"], error_out=False)
-    flagged = (intake.reports_with_open_case_at_address([report.id for report in page.items])
-               if access.can_triage(current_user) else set())
+    page = db.paginate(report_intake.list_intake_queue(), per_page=current_app.config["PER_PAGE"], error_out=False)
+    flagged = (
+        report_intake.reports_with_open_case_at_address([report.id for report in page.items])
+        if access.can_triage(current_user)
+        else set()
+    )
     return render_template("intake/queue.html", page=page, open_case_ids=flagged)
 
 
 @bp.route("/intake/mine")
 @role_required("intake", "coordinator")
 def mine():
-    page = db.paginate(intake.list_registered_by(current_user), per_page=current_app.config["PER_PAGE"],
-                       error_out=False)
+    page = db.paginate(
+        report_intake.list_registered_by(current_user), per_page=current_app.config["PER_PAGE"], error_out=False
+    )
     return render_template("intake/mine.html", page=page)

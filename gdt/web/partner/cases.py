@@ -1,6 +1,6 @@
 """The partner's view of a case it takes part in: through its case link (no account) or a partner user's pages.
 
-Both show gdt.services.case_view's PartnerCaseView and nothing else; a partner updates its own
+Both show gdt.services.referrals.partner_view's PartnerCaseView and nothing else; a partner updates its own
 actions there and downloads the summary of meetings it was invited to.
 """
 from flask import current_app, redirect, render_template, request, url_for
@@ -9,11 +9,13 @@ from flask_login import current_user
 
 from gdt.db import db
 from gdt.models import Case
-from gdt.services import access, actions, case_view, meeting_pdf
-from gdt.services.errors import Forbidden, NotFound, ServiceError
+from gdt.services.casework import actions, meeting_pdf
+from gdt.services.core import access
+from gdt.services.core.errors import Forbidden, NotFound, ServiceError
+from gdt.services.referrals import partner_view
 from gdt.web.access import public, role_required
-from gdt.web.casework.views import meeting_pdf_download
 from gdt.web.cases.forms import ActionUpdateForm
+from gdt.web.casework.views import meeting_pdf_download
 from gdt.web.forms import show_error
 from gdt.web.partner import bp
 from gdt.web.responses import private
@@ -22,13 +24,13 @@ from gdt.web.responses import private
 @bp.route("/casus/<token>")
 @public
 def case_link(token: str):
-    return private(_page("partner/case_link.html", case_view.open_link(token), token=token), hide_referrer=True)
+    return private(_page("partner/case_link.html", partner_view.open_link(token), token=token), hide_referrer=True)
 
 
 @bp.route("/casus/<token>/afspraken/<int:action_id>", methods=["POST"])
 @public
 def case_link_action(token: str, action_id: int):
-    view = case_view.open_link(token)
+    view = partner_view.open_link(token)
     return private(_update(view, action_id, "partner/case_link.html", url_for("partner.case_link", token=token),
                            token=token), hide_referrer=True)
 
@@ -36,7 +38,7 @@ def case_link_action(token: str, action_id: int):
 @bp.route("/casus/<token>/overleg/<int:meeting_id>.pdf")
 @public
 def case_link_pdf(token: str, meeting_id: int):
-    return _pdf(case_view.open_link(token), meeting_id)
+    return _pdf(partner_view.open_link(token), meeting_id)
 
 
 @bp.route("/partner/casussen")
@@ -50,23 +52,23 @@ def cases():
 @bp.route("/partner/casussen/<reference>")
 @role_required("partner")
 def case(reference: str):
-    return _page("partner/case.html", case_view.for_user(reference, actor=current_user))
+    return _page("partner/case.html", partner_view.for_user(reference, actor=current_user))
 
 
 @bp.route("/partner/casussen/<reference>/afspraken/<int:action_id>", methods=["POST"])
 @role_required("partner")
 def case_action(reference: str, action_id: int):
-    view = case_view.for_user(reference, actor=current_user)
+    view = partner_view.for_user(reference, actor=current_user)
     return _update(view, action_id, "partner/case.html", url_for("partner.case", reference=reference))
 
 
 @bp.route("/partner/casussen/<reference>/overleg/<int:meeting_id>.pdf")
 @role_required("partner")
 def case_pdf(reference: str, meeting_id: int):
-    return _pdf(case_view.for_user(reference, actor=current_user), meeting_id)
+    return _pdf(partner_view.for_user(reference, actor=current_user), meeting_id)
 
 
-def _update(view: case_view.PartnerCaseView, action_id: int, template: str, back: str, **context):
+def _update(view: partner_view.PartnerCaseView, action_id: int, template: str, back: str, **context):
     action = next((item for item in view.actions if item.id == action_id), None)
     if action is None or not view.may_update(action):
         raise Forbidden(_("U kunt alleen de open afspraken van uw eigen organisatie bijwerken."))
@@ -83,14 +85,14 @@ def _update(view: case_view.PartnerCaseView, action_id: int, template: str, back
     return _page(template, view, forms={action_id: form}, status=422, **context)
 
 
-def _pdf(view: case_view.PartnerCaseView, meeting_id: int):
+def _pdf(view: partner_view.PartnerCaseView, meeting_id: int):
     meeting = next((item for item in view.meetings if item.id == meeting_id and item.status == "held"), None)
     if meeting is None:
         raise NotFound(_("Er is geen verslag van dit overleg voor uw organisatie."))
     return meeting_pdf_download(meeting_pdf.render(meeting, view), meeting_id)
 
 
-def _page(template: str, view: case_view.PartnerCaseView, *, forms: dict | None = None, status: int = 200,
+def _page(template: str, view: partner_view.PartnerCaseView, *, forms: dict | None = None, status: int = 200,
           **context):
     forms = forms or {}
     for action in view.actions:

@@ -4,7 +4,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from gdt.db import db
-from gdt.services import reference_data, registrations
+from gdt.services.core import reference_data
+from gdt.services.intake import partner_registrations
 from gdt.web.access import role_required
 from gdt.web.forms import choices, form_page, submit
 from gdt.web.partner import bp
@@ -14,10 +15,10 @@ from gdt.web.partner.forms import RegistrationForm
 @bp.route("/partner")
 @role_required("partner")
 def index():
-    page = db.paginate(registrations.for_partner(current_user.partner), per_page=current_app.config["PER_PAGE"],
+    page = db.paginate(partner_registrations.for_partner(current_user.partner), per_page=current_app.config["PER_PAGE"],
                        error_out=False)
-    return render_template("partner/index.html", page=page, status_of=registrations.partner_status,
-                           labels_of=registrations.STATUS_LABELS)
+    return render_template("partner/index.html", page=page, status_of=partner_registrations.partner_status,
+                           labels_of=partner_registrations.STATUS_LABELS)
 
 
 @bp.route("/partner/aanmelden", methods=["GET", "POST"])
@@ -28,24 +29,36 @@ def new():
         form.registrant_name.data, form.registrant_email.data = current_user.name, current_user.email
     form.category.choices = choices([("", _("Kies een categorie"))] + [
         (category.key, category.label) for category in reference_data.active_categories()])
-    form.involved_partners.choices = choices([(partner.key, partner.name) for partner in reference_data.active_partners()
-                                              if partner.id != current_user.partner_id])
-    done = submit(form, lambda: registrations.register(_input(form), partner=current_user.partner, actor=current_user),
-                  success=lambda report: _("Uw aanmelding is ontvangen onder kenmerk %(reference)s.",
-                                           reference=report.reference),
-                  next_url=lambda report: url_for("partner.show", reference=report.reference))
+    form.involved_partners.choices = choices(
+        [
+            (partner.key, partner.name)
+            for partner in reference_data.active_partners()
+            if partner.id != current_user.partner_id
+        ]
+    )
+    done = submit(
+        form,
+        lambda: partner_registrations.register(_input(form), partner=current_user.partner, actor=current_user),
+        success=lambda report: _("Uw aanmelding is ontvangen onder kenmerk %(reference)s.", reference=report.reference),
+        next_url=lambda report: url_for("partner.show", reference=report.reference),
+    )
     return done or form_page("partner/new.html", form=form)
 
 
 @bp.route("/partner/aanmeldingen/<reference>")
 @role_required("partner")
 def show(reference: str):
-    report = registrations.view_for_partner(reference, actor=current_user)
-    status = registrations.partner_status(report)
-    return render_template("partner/show.html", report=report, registration=report.registration,
-                           status=registrations.STATUS_LABELS[status])
+    report = partner_registrations.view_for_partner(reference, actor=current_user)
+    status = partner_registrations.partner_status(report)
+    return render_template(
+        "partner/show.html",
+        report=report,
+        registration=report.registration,
+        status=partner_registrations.STATUS_LABELS[status],
+    )
 
 
-def _input(form: RegistrationForm) -> registrations.RegistrationInput:
-    return registrations.RegistrationInput(**{name: form[name].data
-                                              for name in registrations.RegistrationInput.__dataclass_fields__})
+def _input(form: RegistrationForm) -> partner_registrations.RegistrationInput:
+    return partner_registrations.RegistrationInput(
+        **{name: form[name].data for name in partner_registrations.RegistrationInput.__dataclass_fields__}
+    )

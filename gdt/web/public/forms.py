@@ -1,8 +1,16 @@
 """The public report form. The field rules are the intake's (services.intake), shared with phone and API."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, MultipleFileField, SelectField, StringField, TelField, \
-    TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
 
 
 class PublicReportForm(FlaskForm):

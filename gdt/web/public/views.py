@@ -5,8 +5,9 @@ from flask import current_app, redirect, render_template, request, session, url_
 from flask_babel import gettext as _
 
 from gdt.extensions import limiter
-from gdt.services import intake, reference_data, webform_intake
-from gdt.services.errors import ServiceError
+from gdt.services.core import reference_data
+from gdt.services.core.errors import ServiceError
+from gdt.services.intake import report_intake, webform_intake
 from gdt.web.access import public
 from gdt.web.forms import choices, show_error
 from gdt.web.public import bp
@@ -65,6 +66,6 @@ def _page(form: PublicReportForm, status: int = 200):
     return private(render_template("public/report.html", form=form, photos_lost=photos_lost)), status
 
 
-def _report_input(form: PublicReportForm) -> intake.ReportInput:
-    return intake.ReportInput(**{name: form[name].data for name in intake.ReportInput.__dataclass_fields__
+def _report_input(form: PublicReportForm) -> report_intake.ReportInput:
+    return report_intake.ReportInput(**{name: form[name].data for name in report_intake.ReportInput.__dataclass_fields__
                                  if name in form})

@@ -5,8 +5,9 @@ from flask_login import current_user
 
 from gdt.db import db
 from gdt.models import Referral
-from gdt.services import access, feedback, routing
-from gdt.services.errors import NotFound, ServiceError
+from gdt.services.core import access
+from gdt.services.core.errors import NotFound, ServiceError
+from gdt.services.referrals import feedback, routing
 from gdt.web.access import public, role_required
 from gdt.web.forms import form_page, show_error
 from gdt.web.referrals import bp

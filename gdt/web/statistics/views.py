@@ -3,8 +3,8 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from gdt.db import AMSTERDAM, utcnow
-from gdt.services import funnel, statistics
-from gdt.services.access import STATISTICS_ROLES
+from gdt.services.core.access import STATISTICS_ROLES
+from gdt.services.reporting import funnel, statistics
 from gdt.web.access import role_required
 from gdt.web.statistics import bp
 

@@ -3,18 +3,19 @@ from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from gdt.services import reference_data, triage
+from gdt.services.core import reference_data
+from gdt.services.triage import report_triage
 from gdt.web.access import role_required
 from gdt.web.forms import choices, submit
-from gdt.web.triage import bp
 from gdt.web.referrals.forms import RetryForm
+from gdt.web.triage import bp
 from gdt.web.triage.forms import EscalateForm, ReferForm
 
 
 @bp.route("/reports/<reference>")
 @role_required("coordinator")
 def show(reference: str):
-    report = triage.view_report(reference, actor=current_user)
+    report = report_triage.view_report(reference, actor=current_user)
     return _render(report, ReferForm(version=report.version, prefix="refer"),
                    EscalateForm(version=report.version, prefix="escalate"))
 
@@ -22,37 +23,55 @@ def show(reference: str):
 @bp.route("/reports/<reference>/refer", methods=["POST"])
 @role_required("coordinator")
 def refer(reference: str):
-    report = triage.view_report(reference, actor=current_user)
+    report = report_triage.view_report(reference, actor=current_user)
     form = _with_partners(ReferForm(prefix="refer"))
-    done = submit(form, lambda: triage.refer_report(report, form.partner.data, form.reason.data, actor=current_user,
-                                                    seen_version=form.version.data),
-                  success=lambda referred: _("Melding doorverwezen naar %(partner)s.",
-                                             partner=referred.referred_partner.name),
-                  next_url=url_for("triage.show", reference=reference))
+    done = submit(
+        form,
+        lambda: report_triage.refer_report(
+            report, form.partner.data, form.reason.data, actor=current_user, seen_version=form.version.data
+        ),
+        success=lambda referred: _("Melding doorverwezen naar %(partner)s.", partner=referred.referred_partner.name),
+        next_url=url_for("triage.show", reference=reference),
+    )
     return done or _render(report, form, EscalateForm(version=report.version, prefix="escalate"), 422)
 
 
 @bp.route("/reports/<reference>/escalate", methods=["POST"])
 @role_required("coordinator")
 def escalate(reference: str):
-    report = triage.view_report(reference, actor=current_user)
+    report = report_triage.view_report(reference, actor=current_user)
     form = EscalateForm(prefix="escalate")
-    done = submit(form, lambda: triage.escalate_report(report, form.reason.data, actor=current_user,
-                                                       seen_version=form.version.data,
-                                                       notify_reporter=form.notify_reporter.data),
-                  success=lambda case: _("Casus %(reference)s is geopend.", reference=case.reference),
-                  next_url=lambda case: url_for("cases.show", reference=case.reference))
+    done = submit(
+        form,
+        lambda: report_triage.escalate_report(
+            report,
+            form.reason.data,
+            actor=current_user,
+            seen_version=form.version.data,
+            notify_reporter=form.notify_reporter.data,
+        ),
+        success=lambda case: _("Casus %(reference)s is geopend.", reference=case.reference),
+        next_url=lambda case: url_for("cases.show", reference=case.reference),
+    )
     return done or _render(report, ReferForm(version=report.version, prefix="refer"), form, 422)
 
 
 def _with_partners(form: ReferForm) -> ReferForm:
-    form.partner.choices = choices([("", _("Kies een ketenpartner"))] + [
-        (partner.key, partner.name) for partner in reference_data.active_partners()])
+    form.partner.choices = choices(
+        [("", _("Kies een ketenpartner"))]
+        + [(partner.key, partner.name) for partner in reference_data.active_partners()]
+    )
     return form
 
 
 def _render(report, refer_form, escalate_form, status: int = 200):
     _with_partners(refer_form)
-    return render_template("triage/show.html", report=report, history=triage.address_history(report),
-                           refer_form=refer_form, escalate_form=escalate_form, referrals=report.referrals,
-                           retry_form=RetryForm()), status
+    return render_template(
+        "triage/show.html",
+        report=report,
+        history=report_triage.address_history(report),
+        refer_form=refer_form,
+        escalate_form=escalate_form,
+        referrals=report.referrals,
+        retry_form=RetryForm(),
+    ), status

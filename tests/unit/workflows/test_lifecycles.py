@@ -3,8 +3,15 @@ from types import SimpleNamespace
 
 import pytest
 
-from workflows import (ActionLifecycle, CaseLifecycle, MeetingLifecycle, ReferralLifecycle, ReportLifecycle, RuleBroken,
-                       TransitionNotAllowed)
+from workflows import (
+    ActionLifecycle,
+    CaseLifecycle,
+    MeetingLifecycle,
+    ReferralLifecycle,
+    ReportLifecycle,
+    RuleBroken,
+    TransitionNotAllowed,
+)
 
 ACTIVE_PARTNER = SimpleNamespace(is_active=True)
 COORDINATOR = SimpleNamespace(is_active=True, role="coordinator")
@@ -87,31 +94,61 @@ def test_a_new_record_starts_in_the_initial_state():
     assert [record.status for record in records] == ["received", "open", "awaiting", "planned", "open"]
 
 
-@pytest.mark.parametrize(("machine", "start", "event", "context", "rule"), [
-    (ReportLifecycle, "received", "refer", {}, "referral_needs_partner"),
-    (ReportLifecycle, "received", "refer", {"partner": SimpleNamespace(is_active=False)}, "referral_needs_active_partner"),
-    (CaseLifecycle, "open", "close", {}, "case_close_needs_result"),
-    (CaseLifecycle, "open", "close", {"result": ""}, "case_close_needs_result"),
-    (CaseLifecycle, "open", "decide_mode", {"mode": "anders"}, "case_mode_unknown"),
-    (CaseLifecycle, "open", "assign_coordinator", {"coordinator": SimpleNamespace(is_active=True, role="intake")},
-     "case_needs_active_coordinator"),
-    (CaseLifecycle, "open", "assign_coordinator", {"coordinator": SimpleNamespace(is_active=False, role="coordinator")},
-     "case_needs_active_coordinator"),
-    (CaseLifecycle, "open", "involve_partner", {"partner": SimpleNamespace(is_active=False)},
-     "case_partner_needs_active_partner"),
-    (CaseLifecycle, "open", "add_note", {"body": "  "}, "case_note_needs_text"),
-    (CaseLifecycle, "open", "refer", {"partner": SimpleNamespace(is_active=False)}, "case_partner_needs_active_partner"),
-    (ReferralLifecycle, "received", "handle", {}, "referral_handled_needs_outcome"),
-    (ReferralLifecycle, "taken_on", "handle", {"outcome": "opgelost"}, "referral_handled_needs_outcome"),
-    (ReferralLifecycle, "awaiting", "return_to_team", {"reason": " "}, "referral_return_needs_reason"),
-    (CaseLifecycle, "open", "close", {"result": "stopped", "open_actions": 2}, "case_close_needs_settled_actions"),
-    (CaseLifecycle, "closed", "reopen", {"reason": ""}, "case_reopen_needs_reason"),
-    (CaseLifecycle, "open", "merge", {"into": SimpleNamespace(status="closed")}, "case_merge_needs_open_target"),
-    (CaseLifecycle, "open", "decide_mode", {"mode": "advice", "regie_kind": "casus"}, "case_regie_kind_unknown"),
-    (MeetingLifecycle, "planned", "cancel", {"reason": ""}, "meeting_cancel_needs_reason"),
-    (MeetingLifecycle, "planned", "reschedule", {}, "meeting_needs_moment"),
-    (ActionLifecycle, "open", "drop", {}, "action_drop_needs_reason"),
-])
+@pytest.mark.parametrize(
+    ("machine", "start", "event", "context", "rule"),
+    [
+        (ReportLifecycle, "received", "refer", {}, "referral_needs_partner"),
+        (
+            ReportLifecycle,
+            "received",
+            "refer",
+            {"partner": SimpleNamespace(is_active=False)},
+            "referral_needs_active_partner",
+        ),
+        (CaseLifecycle, "open", "close", {}, "case_close_needs_result"),
+        (CaseLifecycle, "open", "close", {"result": ""}, "case_close_needs_result"),
+        (CaseLifecycle, "open", "decide_mode", {"mode": "anders"}, "case_mode_unknown"),
+        (
+            CaseLifecycle,
+            "open",
+            "assign_coordinator",
+            {"coordinator": SimpleNamespace(is_active=True, role="intake")},
+            "case_needs_active_coordinator",
+        ),
+        (
+            CaseLifecycle,
+            "open",
+            "assign_coordinator",
+            {"coordinator": SimpleNamespace(is_active=False, role="coordinator")},
+            "case_needs_active_coordinator",
+        ),
+        (
+            CaseLifecycle,
+            "open",
+            "involve_partner",
+            {"partner": SimpleNamespace(is_active=False)},
+            "case_partner_needs_active_partner",
+        ),
+        (CaseLifecycle, "open", "add_note", {"body": "  "}, "case_note_needs_text"),
+        (
+            CaseLifecycle,
+            "open",
+            "refer",
+            {"partner": SimpleNamespace(is_active=False)},
+            "case_partner_needs_active_partner",
+        ),
+        (ReferralLifecycle, "received", "handle", {}, "referral_handled_needs_outcome"),
+        (ReferralLifecycle, "taken_on", "handle", {"outcome": "opgelost"}, "referral_handled_needs_outcome"),
+        (ReferralLifecycle, "awaiting", "return_to_team", {"reason": " "}, "referral_return_needs_reason"),
+        (CaseLifecycle, "open", "close", {"result": "stopped", "open_actions": 2}, "case_close_needs_settled_actions"),
+        (CaseLifecycle, "closed", "reopen", {"reason": ""}, "case_reopen_needs_reason"),
+        (CaseLifecycle, "open", "merge", {"into": SimpleNamespace(status="closed")}, "case_merge_needs_open_target"),
+        (CaseLifecycle, "open", "decide_mode", {"mode": "advice", "regie_kind": "casus"}, "case_regie_kind_unknown"),
+        (MeetingLifecycle, "planned", "cancel", {"reason": ""}, "meeting_cancel_needs_reason"),
+        (MeetingLifecycle, "planned", "reschedule", {}, "meeting_needs_moment"),
+        (ActionLifecycle, "open", "drop", {}, "action_drop_needs_reason"),
+    ],
+)
 def test_guards_refuse_with_a_coded_rule_and_change_nothing(machine, start, event, context, rule):
     record = SimpleNamespace(status=start)
     with pytest.raises(RuleBroken) as broken:

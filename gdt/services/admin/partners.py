@@ -1,0 +1,103 @@
+"""Chain partners: create, edit, deactivate (admin only). Keys are stable: imports and the API use them."""
+import urllib.parse
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from gdt.db import db
+from gdt.models import Partner, User
+from gdt.models.partners import PARTNER_KINDS
+from gdt.models.referrals import DELIVERY_METHODS
+from gdt.services.core import audit
+from gdt.services.core.errors import NotFound, ServiceError, ValidationFailed
+from gdt.services.core.transaction import unit_of_work
+from gdt.services.referrals import delivery
+from gdt.validation import InvalidValue, clean_fields, normalise_email, one_of, required, single_line, slug_key
+
+KEY_MAX = 60
+RESERVED_KEYS = {"new"}  # /admin/partners/new is the page that creates one
+
+
+def create_partner(key: str, name: str, *, email: str | None = None, kind: str = "other",
+                   actor: User | None) -> Partner:
+    fields = _clean_fields(key=key, name=name, email=email, kind=kind)
+    with unit_of_work():
+        if db.session.scalar(sa.select(Partner.id).where(Partner.key == fields["key"])) is not None:
+            raise ServiceError(_l("Er bestaat al een ketenpartner met deze sleutel."), field="key")
+        partner = Partner(**fields)
+        db.session.add(partner)
+        audit.record(actor, "create", "partner", partner.key)
+    return partner
+
+
+def update_partner(partner: Partner, *, name: str, email: str | None, kind: str, actor: User | None,
+                   delivery_method: str = "email", webhook_url: str | None = None) -> Partner:
+    """Edit a partner; referrals reach it by mail (to `email`) or by webhook (needs a URL)."""
+    fields = _clean_fields(name=name, email=email, kind=kind, delivery_method=delivery_method,
+                           webhook_url=webhook_url or None)
+    if fields["delivery_method"] == "webhook" and not fields["webhook_url"]:
+        raise ValidationFailed({"webhook_url": _l("Vul het webhookadres in.")})
+    with unit_of_work():
+        changed = [field for field, value in fields.items() if getattr(partner, field) != value]
+        for field, value in fields.items():
+            setattr(partner, field, value)
+        if partner.delivery_method == "webhook" and not partner.webhook_secret_salt:
+            partner.webhook_secret_salt = delivery.new_webhook_salt()
+        audit.record(actor, "update", "partner", partner.key, detail={"fields": changed})
+    return partner
+
+
+def rotate_webhook_secret(partner: Partner, *, actor: User | None) -> str:
+    """A new signing key for the partner's webhook; the old one stops working at once."""
+    with unit_of_work():
+        partner.webhook_secret_salt = delivery.new_webhook_salt()
+        audit.record(actor, "rotate_webhook_secret", "partner", partner.key)
+    return delivery.webhook_secret(partner)
+
+
+def set_partner_active(partner: Partner, active: bool, *, actor: User) -> Partner:
+    """An inactive partner keeps its history but is no longer offered for referrals."""
+    with unit_of_work():
+        partner.is_active = active
+        audit.record(actor, "activate" if active else "deactivate", "partner", partner.key)
+    return partner
+
+
+def get_partner(key: str) -> Partner:
+    partner = db.session.scalar(sa.select(Partner).where(Partner.key == key))
+    if partner is None:
+        raise NotFound(_l("Deze ketenpartner bestaat niet."))
+    return partner
+
+
+def list_partners() -> sa.Select:
+    return sa.select(Partner).order_by(Partner.is_active.desc(), Partner.name, Partner.id)
+
+
+def _clean_fields(**raw: str | None) -> dict:
+    fields, errors = clean_fields(RULES, raw)
+    if errors:
+        raise ValidationFailed(errors)
+    return fields
+
+
+
+
+def _webhook_url(raw: str | None) -> str | None:
+    value = (raw or "").strip()
+    if not value:
+        return None
+    parts = urllib.parse.urlsplit(value)
+    if len(value) > 500 or parts.scheme not in ("https", "http") or not parts.hostname or parts.username:
+        raise InvalidValue(_l("Vul een volledig webadres in dat begint met https://."))
+    return value
+
+
+RULES = {
+    "key": slug_key(max_length=KEY_MAX, example="politie-oost", reserved=frozenset(RESERVED_KEYS)),
+    "name": required(single_line(120), _l("Vul een naam in.")),
+    "email": normalise_email,
+    "kind": one_of(PARTNER_KINDS, _l("Kies een soort ketenpartner.")),
+    "delivery_method": one_of(DELIVERY_METHODS, _l("Kies e-mail of webhook.")),
+    "webhook_url": _webhook_url,
+}

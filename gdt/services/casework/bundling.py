@@ -1,0 +1,93 @@
+"""Bundling: further reports join an existing case, or two cases merge into one. Nothing is lost or counted twice.
+
+A report joins as an escalation into that case (the triage decision the coordinator takes by adding
+it), so it is counted once, under its own year, as before. A merge moves everything of one case to
+the other (reports, partners, parties, notes, meetings, actions, referrals); the merged case stays,
+empty and marked *merged* with a pointer, so its reference still leads somewhere, and the statistics
+no longer count it as a case of its own.
+"""
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from gdt.db import db, utcnow
+from gdt.models import Action, Case, CaseNote, CaseParty, Meeting, Referral, Report, User
+from gdt.services.core import access, audit
+from gdt.services.core.errors import Forbidden, NotFound, ServiceError
+from gdt.services.core.lifecycle import record_report_event, transition_case, transition_report
+from gdt.services.core.transaction import check_version, unit_of_work
+from gdt.services.intake.report_intake import same_address
+
+
+def candidates(case: Case, limit: int = 20) -> list[Report]:
+    """Untriaged reports at the addresses of the case's reports: the ones a coordinator most likely adds."""
+    if not case.reports:
+        return []
+    at_any_address = sa.or_(*(same_address(Report, report) for report in case.reports))
+    return list(db.session.scalars(sa.select(Report).where(Report.status == "received", at_any_address)
+                                   .order_by(Report.received_at.desc()).limit(limit)))
+
+
+def add_report(case: Case, reference: str | None, *, actor: User, seen_version: int | None) -> Report:
+    """An untriaged report joins the case: triaged as escalated into it, with the history on both sides."""
+    report = db.session.scalar(sa.select(Report).where(Report.reference == (reference or "").strip().upper()))
+    if report is None:
+        raise NotFound(_l("Er is geen melding met dit kenmerk."))
+    with unit_of_work():
+        _check(case, actor, seen_version)
+        if report.status != "received":
+            raise ServiceError(_l("Alleen een melding die nog niet is beoordeeld kan aan een casus worden "
+                                  "toegevoegd; voeg anders de casussen samen."), field="reference")
+        report.case = case
+        report.triage_outcome, report.triaged_at, report.triaged_by_id = "escalated", utcnow(), actor.id
+        transition_report(report, "escalate", actor, detail={"case": case.reference, "bundled": True})
+        transition_case(case, "change", actor, detail={"report": report.reference, "bundled": True})
+        if report.received_at < case.received_at:
+            case.received_at = report.received_at  # a case counts in the year of its first report (DESIGN §6)
+        case.updated_at = utcnow()
+        audit.record(actor, "bundle", "case", case.reference, detail={"report": report.reference})
+    return report
+
+
+def merge(source: Case, target_reference: str | None, *, actor: User, seen_version: int | None) -> Case:
+    """Move everything of `source` into the target case; `source` becomes *merged*. Returns the target."""
+    target = db.session.scalar(sa.select(Case).where(Case.reference == (target_reference or "").strip().upper()))
+    if target is None:
+        raise NotFound(_l("Er is geen casus met dit kenmerk."))
+    if target.id == source.id:
+        raise ServiceError(_l("Kies een andere casus dan deze."), field="target")
+    with unit_of_work():
+        _check(source, actor, seen_version)
+        _check(target, actor, target.version)
+        source.merged_into = target  # first: the CHECK holds at the autoflush
+        transition_case(source, "merge", actor, into=target, detail={"into": target.reference})
+        moved = _move_everything(source, target)
+        transition_case(target, "change", actor, detail={"merged": source.reference, **moved})
+        for report in target.reports:
+            if report.case_id == target.id and report.reference in moved["report_refs"]:
+                record_report_event(report, "merge", actor, {"case": target.reference, "from": source.reference})
+        target.received_at = min(target.received_at, source.received_at)
+        target.updated_at = utcnow()
+        audit.record(actor, "merge", "case", source.reference, detail={"into": target.reference})
+    return target
+
+
+def _move_everything(source: Case, target: Case) -> dict:
+    report_refs = [report.reference for report in source.reports]
+    for model in (Report, CaseNote, CaseParty, Meeting, Action, Referral):
+        db.session.execute(sa.update(model).where(model.case_id == source.id).values(case_id=target.id))
+    involved = {link.partner_id for link in target.partners}
+    for link in list(source.partners):
+        if link.partner_id in involved:
+            db.session.delete(link)  # already involved in the target: the target's role and contact stay
+        else:
+            link.case_id = target.id
+    db.session.flush()
+    for case in (source, target):
+        db.session.expire(case, ["reports", "notes", "parties", "meetings", "actions", "referrals", "partners"])
+    return {"reports": len(report_refs), "report_refs": report_refs}
+
+
+def _check(case: Case, actor: User, seen_version: int | None) -> None:
+    if not access.can_edit_case(actor, case):
+        raise Forbidden(_l("U heeft geen toegang tot deze casus."))
+    check_version(case, seen_version)

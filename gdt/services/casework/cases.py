@@ -1,0 +1,231 @@
+"""Running a GDT case: coordinator, mode (advice or regie), involved partners, journal, closing."""
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from gdt.db import db, utcnow
+from gdt.models import Case, CaseNote, CasePartner, CaseParty, CaseResult, Referral, Report, User
+from gdt.models.casework import PARTY_ROLES
+from gdt.services.core import access, audit, deadlines, reference_data
+from gdt.services.core.errors import Forbidden, NotFound, ServiceError
+from gdt.services.core.lifecycle import transition_case
+from gdt.services.core.transaction import check_version, unit_of_work
+from gdt.services.intake import reporter_updates
+from gdt.services.intake.report_intake import same_address
+from gdt.services.triage.report_triage import year_before
+from gdt.validation import InvalidValue, clean_text, normalise_email, normalise_phone
+
+
+def closing_results() -> list[CaseResult]:
+    """The results a case can close with now, in the admin's order."""
+    return list(db.session.scalars(sa.select(CaseResult).where(CaseResult.is_active)
+                                   .order_by(CaseResult.position, CaseResult.label)))
+
+
+def result_labels() -> dict[str, str]:
+    """Every result ever used (retired ones too), for history and summaries."""
+    return dict(db.session.execute(sa.select(CaseResult.key, CaseResult.label)).all())
+
+
+def view_case(reference: str, *, actor: User) -> Case:
+    case = db.session.scalar(
+        sa.select(Case).where(Case.reference == reference).options(
+            selectinload(Case.reports).selectinload(Report.category), selectinload(Case.events),
+            selectinload(Case.notes), selectinload(Case.partners).selectinload(CasePartner.partner),
+            selectinload(Case.referrals).selectinload(Referral.partner), selectinload(Case.parties),
+            selectinload(Case.actions), selectinload(Case.meetings),
+        )
+    )
+    if case is None:
+        raise NotFound(_l("Deze casus bestaat niet."))
+    if not access.can_view_case(actor, case):
+        audit.record_now(actor, "view", "case", reference, outcome="denied")
+        raise Forbidden(_l("U heeft geen toegang tot deze casus."))
+    audit.record_now(actor, "view", "case", reference)
+    return case
+
+
+def assign_coordinator(case: Case, coordinator_id: int | None, *, actor: User, seen_version: int | None) -> Case:
+    with unit_of_work():
+        _check_may_edit(case, actor, seen_version)
+        coordinator = db.session.get(User, coordinator_id) if coordinator_id else None
+        before = case.coordinator_id
+        transition_case(case, "assign_coordinator", actor, coordinator=coordinator,
+                        detail={"from": before, "to": coordinator_id})
+        case.coordinator = coordinator
+        audit.record(actor, "assign_coordinator", "case", case.reference, detail={"fields": ["coordinator"]})
+    return case
+
+
+def decide_mode(case: Case, mode: str | None, *, actor: User, seen_version: int | None,
+                regie_kind: str | None = None) -> Case:
+    """Advice or regie; for regie also whether the team directs the case (casus-) or the process (procesregie)."""
+    with unit_of_work():
+        _check_may_edit(case, actor, seen_version)
+        before = (case.mode, case.regie_kind)
+        kind = regie_kind if mode == "regie" else None
+        detail = {"from": before[0], "to": mode} | ({"regie_kind": kind} if kind else {})
+        transition_case(case, "decide_mode", actor, mode=mode, regie_kind=kind, detail=detail)
+        case.mode, case.regie_kind = mode, kind
+        audit.record(actor, "decide_mode", "case", case.reference, detail={"from": before[0], "to": mode})
+    return case
+
+
+def involve_partner(case: Case, partner_key: str | None, role: str | None, *, actor: User,
+                    seen_version: int | None, contact_name: str | None = None, contact_phone: str | None = None,
+                    contact_email: str | None = None) -> Case:
+    """A partner takes part in the case, with its role and contact person; from now on it sees the partner view."""
+    fields = {"role": _clean(role, "role", max_length=200, multiline=False),
+              "contact_name": _clean(contact_name, "contact_name", max_length=120, multiline=False),
+              "contact_phone": _checked(normalise_phone, contact_phone, "contact_phone"),
+              "contact_email": _checked(normalise_email, contact_email, "contact_email")}
+    with unit_of_work():
+        _check_may_edit(case, actor, seen_version)
+        partner = reference_data.partner_by_key(partner_key)
+        if partner is not None and any(link.partner_id == partner.id for link in case.partners):
+            raise ServiceError(_l("Deze ketenpartner is al betrokken bij de casus."), field="partner")
+        transition_case(case, "involve_partner", actor, partner=partner, detail={"partner": partner_key})
+        case.partners.append(CasePartner(partner=partner, **fields))
+        case.updated_at = utcnow()
+        audit.record(actor, "involve_partner", "case", case.reference, detail={"partner": partner_key})
+    return case
+
+
+def add_party(case: Case, name: str | None, role: str | None, note: str | None, *, actor: User) -> CaseParty:
+    """A person involved (betrokkene), with their role; appended, so no version check."""
+    clean_name = _clean(name, "name", max_length=120, multiline=False)
+    if not clean_name:
+        raise ServiceError(_l("Vul een naam in."), field="name")
+    if role not in PARTY_ROLES:
+        raise ServiceError(_l("Kies de rol van deze persoon."), field="role")
+    clean_note = _clean(note, "note", max_length=500, multiline=False)
+    with unit_of_work():
+        _check_may_edit(case, actor, case.version)
+        transition_case(case, "change", actor, detail={"party_role": role})
+        party = CaseParty(name=clean_name, role=role, note=clean_note, added_at=utcnow())
+        case.parties.append(party)
+        case.updated_at = utcnow()
+        audit.record(actor, "add_party", "case", case.reference, detail={"role": role})
+    return party
+
+
+def add_note(case: Case, body: str | None, *, actor: User, shareable: bool = False) -> CaseNote:
+    """Journal notes are appended, never edited, so they need no version check. Internal unless `shareable`."""
+    clean_body = _clean(body, "body", max_length=10000)
+    with unit_of_work():
+        _check_may_edit(case, actor, case.version)
+        transition_case(case, "add_note", actor, body=clean_body)
+        note = CaseNote(author_id=actor.id, body=clean_body, created_at=utcnow(), shareable=bool(shareable))
+        case.notes.append(note)
+        audit.record(actor, "add_note", "case", case.reference)
+    return note
+
+
+def close_case(case: Case, result: str | None, note: str | None, *, actor: User, seen_version: int | None,
+               notify_reporters: bool = False, carry_over: bool = False) -> Case:
+    """Close with a result; only when every action is done or dropped, unless the open ones are carried over.
+
+    The reporters hear "afgehandeld" only when the coordinator chooses so.
+    """
+    clean_note = _clean(note, "note", max_length=2000)
+    results = {item.key: item for item in closing_results()}
+    if result is not None and result not in results:
+        raise ServiceError(_l("Kies een resultaat uit de lijst."), field="result")
+    if result in results and results[result].needs_reason and not clean_note:
+        raise ServiceError(_l("Schrijf bij dit resultaat de reden in de toelichting."), field="note")
+    with unit_of_work():
+        _check_may_edit(case, actor, seen_version)
+        still_open = [action for action in case.actions if action.status == "open"]
+        case.result, case.result_note, case.closed_at = result, clean_note, utcnow()
+        transition_case(case, "close", actor, result=result, open_actions=len(still_open), carry_over=carry_over,
+                        detail={"result": result, "carried_over": len(still_open) if carry_over else 0})
+        for action in still_open:
+            action.carried_over = True
+        if notify_reporters:
+            for report in case.reports:
+                reporter_updates.queue_status_notice(report)
+        audit.record(actor, "close", "case", case.reference, detail={"result": result})
+    return case
+
+
+def reopen_case(case: Case, reason: str | None, *, actor: User, seen_version: int | None) -> Case:
+    """A closed case opens again with a reason (the situation flared up); its result stays in the history."""
+    clean_reason = _clean(reason, "reason", max_length=2000)
+    with unit_of_work():
+        _check_may_edit(case, actor, seen_version)
+        before = case.result
+        case.result = case.result_note = case.closed_at = None  # first: the CHECKs hold at the autoflush
+        transition_case(case, "reopen", actor, reason=clean_reason, detail={"result": before, "reason": clean_reason})
+        case.review_due_at = deadlines.review_due(utcnow())
+        for action in case.actions:
+            action.carried_over = False
+        audit.record(actor, "reopen", "case", case.reference)
+    return case
+
+
+def review_case(case: Case, *, actor: User, seen_version: int | None) -> Case:
+    """Record the periodic review; the next one is due CASE_REVIEW_WEEKS later (from today, in working days)."""
+    with unit_of_work():
+        _check_may_edit(case, actor, seen_version)
+        now = utcnow()
+        before = case.review_due_at
+        transition_case(case, "review", actor, detail={"was_due": before.isoformat() if before else None})
+        case.review_due_at = deadlines.review_due(now)
+        case.updated_at = now
+        audit.record(actor, "review", "case", case.reference)
+    return case
+
+
+RISK_CATEGORIES = ("intimidatie", "verward-gedrag", "drugsoverlast")
+
+
+def risk_signals(case: Case) -> list[str]:
+    """What should make a coordinator look twice, in words: repeat reports, returns, risky categories, overdue work."""
+    signals = []
+    if case.reports:
+        newest = max(report.received_at for report in case.reports)
+        at_addresses = sa.or_(*(same_address(Report, report) for report in case.reports))
+        repeats = db.session.scalar(sa.select(sa.func.count()).select_from(Report).where(
+            at_addresses, Report.received_at >= year_before(newest)))
+        if repeats >= 3:
+            signals.append(_l("%(count)d meldingen op dit adres in twaalf maanden", count=repeats))
+        risky = sorted({report.category.label for report in case.reports if report.category.key in RISK_CATEGORIES})
+        if risky:
+            signals.append(_l("Meldingen over: %(categories)s", categories=", ".join(risky)))
+    if any(referral.status == "returned" for referral in case.referrals):
+        signals.append(_l("Een ketenpartner gaf een doorverwijzing terug aan het team"))
+    late = [action for action in case.actions if action.status == "open" and deadlines.is_overdue(action.due_at)]
+    if late:
+        signals.append(_l("%(count)d afspraak/afspraken over de termijn", count=len(late)))
+    if case.status == "open" and deadlines.is_overdue(case.review_due_at):
+        signals.append(_l("Herbeoordeling te laat"))
+    return signals
+
+
+def list_cases(actor: User, *, status: str | None = None, mine: bool = False) -> sa.Select:
+    query = access.visible_cases(actor).options(selectinload(Case.coordinator))
+    if status:
+        query = query.where(Case.status == status)
+    if mine:
+        query = query.where(Case.coordinator_id == actor.id)
+    return query.order_by(Case.opened_at.desc(), Case.id.desc())
+
+
+def _check_may_edit(case: Case, actor: User, seen_version: int | None) -> None:
+    if not access.can_edit_case(actor, case):
+        raise Forbidden(_l("U heeft geen toegang tot deze casus."))
+    check_version(case, seen_version)
+
+
+def _checked(rule, value, field: str):
+    try:
+        return rule(value)
+    except InvalidValue as invalid:
+        raise ServiceError(invalid.message, field=field) from invalid
+
+
+def _clean(value: str | None, field: str, **limits) -> str | None:
+    try:
+        return clean_text(value, **limits)
+    except InvalidValue as invalid:
+        raise ServiceError(invalid.message, field=field) from invalid

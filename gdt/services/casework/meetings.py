@@ -1,0 +1,181 @@
+"""Case meetings (casusoverleg): plan, invite partners by signed link, hold (attendance, minutes, decisions).
+
+The invitation mail holds the date, the place and the link, never names or the case's content; the
+link opens the partner's view of the case (gdt.services.referrals.partner_view), where the agenda and later the
+minutes are. The agenda is built from the case's open actions. Decisions recorded at the meeting
+become actions of the plan of action in the same transaction.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import force_locale, format_datetime
+from flask_babel import lazy_gettext as _l
+
+from gdt.db import db, utcnow
+from gdt.models import Action, Case, Meeting, MeetingInvitee, Partner, User
+from gdt.services.casework import actions
+from gdt.services.core import access, audit, mail, outbox, partner_links, reference_data
+from gdt.services.core.errors import Forbidden, NotFound, ServiceError, ValidationFailed
+from gdt.services.core.lifecycle import start, transition_case, transition_meeting
+from gdt.services.core.transaction import check_version, unit_of_work
+from gdt.validation import InvalidValue, clean_text
+from workflows import MeetingLifecycle
+
+INVITATION_TOPIC = "meeting.invitation"
+SUBJECT = "Uitnodiging casusoverleg {reference}"
+BODY = """\
+Geachte collega van {partner},
+
+Het De-escalatieteam van de gemeente nodigt uw organisatie uit voor een casusoverleg.
+
+Casus: {reference}
+Wanneer: {moment}
+Waar: {location}
+
+De agenda, de betrokken organisaties en na afloop het verslag en de afspraken vindt u via deze
+persoonlijke link (geldig tot en met {expires}):
+
+{link}
+
+Stuur deze link niet door buiten uw organisatie.
+
+Dit bericht is automatisch verstuurd. U kunt er niet op antwoorden.
+
+Met vriendelijke groet,
+
+De-escalatieteam van de gemeente
+"""
+
+
+@dataclass(frozen=True)
+class Decision:
+    description: str
+    owner: str  # "partner:KEY" or "user:ID"
+    working_days: int
+
+
+def plan(case: Case, starts_at: datetime | None, location: str | None, partner_keys: list[str],
+         people: list[str], *, actor: User) -> Meeting:
+    """A meeting on an open case; the invited partners get a mail with their link once it is committed."""
+    place = _text(location, "location", 200, single=True)
+    errors = {}
+    if starts_at is None:
+        errors["starts_at"] = _l("Vul datum en tijd in.")
+    elif starts_at < utcnow():
+        errors["starts_at"] = _l("Kies een moment in de toekomst.")
+    if not place:
+        errors["location"] = _l("Vul een plaats in, of ‘online’ met de link naar het overleg.")
+    partners = [reference_data.partner_by_key(key) for key in partner_keys]
+    if any(partner is None or not partner.is_active or not access.is_case_member(partner.id, case)
+           for partner in partners):  # only a partner in the case can open the link the invitation carries
+        errors["partners"] = _l("Nodig alleen actieve ketenpartners uit die bij de casus betrokken zijn.")
+    names = [_text(name, "people", 120, single=True) for name in people if name and name.strip()]
+    if errors:
+        raise ValidationFailed(errors)
+    with unit_of_work():
+        _check(case, actor)
+        transition_case(case, "change", actor, detail={"meeting": "planned"})
+        meeting = Meeting(case=case, starts_at=starts_at, location=place, created_by_id=actor.id)
+        db.session.add(meeting)
+        start(meeting, MeetingLifecycle)
+        meeting.invitees = [MeetingInvitee(partner=partner) for partner in partners] + \
+                           [MeetingInvitee(name=name) for name in names]
+        db.session.flush()
+        for partner in partners:
+            outbox.enqueue(INVITATION_TOPIC, {"meeting_id": meeting.id, "partner_id": partner.id})
+        audit.record(actor, "plan_meeting", "case", case.reference, detail={"meeting": meeting.id})
+    return meeting
+
+
+def agenda(meeting: Meeting) -> list[Action]:
+    """The open actions of the case (oldest due first), plus those decided at this meeting once it is held."""
+    return [action for action in meeting.case.actions if action.status == "open" or action.meeting_id == meeting.id]
+
+
+def hold(meeting: Meeting, *, attended: set[int], minutes: str | None, decisions: list[Decision], actor: User,
+         seen_version: int | None) -> Meeting:
+    """Record the meeting as held: who attended (invitee ids), the minutes, and the decisions as new actions."""
+    clean_minutes = _text(minutes, "minutes", 20000)
+    unknown = set(attended) - {invitee.id for invitee in meeting.invitees}
+    if unknown:
+        raise ValidationFailed({"attended": _l("Kies alleen genodigden van dit overleg.")})
+    fields = []
+    for number, decision in enumerate(decisions):
+        try:
+            fields.append(actions.clean_action(decision.description, decision.owner, decision.working_days,
+                                               case=meeting.case))
+        except ValidationFailed as refused:
+            raise ValidationFailed({f"decisions.{number}.{name}": message
+                                    for name, message in refused.errors.items()}) from refused
+    with unit_of_work():
+        _check(meeting.case, actor)
+        check_version(meeting, seen_version)
+        transition_case(meeting.case, "change", actor, detail={"meeting": "held"})
+        transition_meeting(meeting, "hold")
+        for invitee in meeting.invitees:
+            invitee.attended = invitee.id in attended
+        meeting.minutes = clean_minutes
+        for decided in fields:
+            actions.add_to_case(meeting.case, decided, actor=actor, meeting=meeting)
+        audit.record(actor, "hold_meeting", "case", meeting.case.reference,
+                     detail={"meeting": meeting.id, "decisions": len(fields)})
+    return meeting
+
+
+def cancel(meeting: Meeting, reason: str | None, *, actor: User, seen_version: int | None) -> Meeting:
+    clean_reason = _text(reason, "reason", 500)
+    with unit_of_work():
+        _check(meeting.case, actor)
+        check_version(meeting, seen_version)
+        transition_meeting(meeting, "cancel", reason=clean_reason)
+        meeting.cancel_reason = clean_reason
+        audit.record(actor, "cancel_meeting", "case", meeting.case.reference, detail={"meeting": meeting.id})
+    return meeting
+
+
+def get(meeting_id: int, *, actor: User) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound(_l("Dit overleg bestaat niet."))
+    allowed = access.can_edit_case(actor, meeting.case) or (
+        actor.role == "partner" and access.can_view_meeting(actor.partner_id, meeting))
+    if not allowed:
+        audit.record_now(actor, "view", "meeting", str(meeting_id), outcome="denied")
+        raise Forbidden(_l("U heeft geen toegang tot dit overleg."))
+    audit.record_now(actor, "view", "meeting", str(meeting_id))
+    return meeting
+
+
+def next_meeting(case: Case) -> Meeting | None:
+    upcoming = [meeting for meeting in case.meetings if meeting.status == "planned" and meeting.starts_at >= utcnow()]
+    return min(upcoming, key=lambda meeting: meeting.starts_at, default=None)
+
+
+@outbox.handler(INVITATION_TOPIC)
+def send_invitation(payload: dict) -> None:
+    with unit_of_work():
+        meeting = db.session.get(Meeting, payload["meeting_id"])
+        partner = db.session.get(Partner, payload["partner_id"])
+        if meeting is None or partner is None or not partner.email or meeting.status != "planned":
+            return
+        with force_locale("nl"):
+            moment = format_datetime(meeting.starts_at, "EEEE d MMMM y 'om' HH:mm")
+            expires = format_datetime(partner_links.expires_at(), "d MMMM y")
+        body = BODY.format(partner=partner.name, reference=meeting.case.reference, moment=moment,
+                           location=meeting.location, expires=expires,
+                           link=partner_links.case_url(meeting.case_id, partner.id))
+        address, subject = partner.email, SUBJECT.format(reference=meeting.case.reference)
+    mail.send_mail(address, subject, body)  # outside any transaction
+
+
+def _check(case: Case, actor: User) -> None:
+    if not access.can_edit_case(actor, case):
+        raise Forbidden(_l("U heeft geen toegang tot deze casus."))
+
+
+def _text(value: str | None, field: str, limit: int, *, single: bool = False) -> str | None:
+    try:
+        return clean_text(value, max_length=limit, multiline=not single)
+    except InvalidValue as invalid:
+        raise ServiceError(invalid.message, field=field) from invalid
+

@@ -1,0 +1,107 @@
+"""Need-to-know (DESIGN §4): one policy function per rule, used by pages, API and exports alike."""
+import sqlalchemy as sa
+
+from gdt.models import Action, Case, CaseNote, CasePartner, Meeting, PartnerRegistration, Referral, Report, User
+from gdt.services.core import teams
+
+STAFF_ROLES = ("intake", "coordinator", "manager", "admin")
+STATISTICS_ROLES = ("coordinator", "manager")
+
+
+def can_view_report(user: User, report: Report) -> bool:
+    """Coordinators all; intake what they registered; a partner user its organisation's registrations."""
+    if user.role == "coordinator":
+        return True
+    if user.role == "partner":
+        return report.registration is not None and report.registration.partner_id == user.partner_id
+    return user.role == "intake" and report.registered_by_id == user.id
+
+
+def visible_reports(user: User) -> sa.Select:
+    """The same rule as a query, so lists and counts never show more than the detail page would."""
+    query = sa.select(Report)
+    if user.role == "coordinator":
+        return query
+    if user.role == "intake":
+        return query.where(Report.registered_by_id == user.id)
+    if user.role == "partner":
+        return query.join(PartnerRegistration, PartnerRegistration.report_id == Report.id).where(
+            PartnerRegistration.partner_id == user.partner_id)
+    return query.where(sa.false())
+
+
+def can_triage(user: User) -> bool:
+    return user.role == "coordinator"
+
+
+def can_view_case(user: User, case: Case) -> bool:
+    """Coordinators every case (or their team's, when the admin limits them); a partner user the cases its
+    organisation takes part in (the partner view)."""
+    if user.role == "coordinator":
+        return teams.same_team(user, case.coordinator)
+    return user.role == "partner" and is_case_member(user.partner_id, case)
+
+
+def can_edit_case(user: User, case: Case) -> bool:
+    return user.role == "coordinator" and teams.same_team(user, case.coordinator)
+
+
+def is_case_member(partner_id: int | None, case: Case) -> bool:
+    """A partner takes part in a case when it is involved in it (case partners)."""
+    return partner_id is not None and any(link.partner_id == partner_id for link in case.partners)
+
+
+def visible_cases(user: User) -> sa.Select:
+    query = sa.select(Case).where(Case.status != "merged")
+    if user.role == "coordinator":
+        return query.where(teams.same_team_clause(user, Case.coordinator_id))
+    if user.role == "partner":
+        return query.where(Case.id.in_(sa.select(CasePartner.case_id).where(CasePartner.partner_id == user.partner_id)))
+    return query.where(sa.false())
+
+
+def notes_for_partner(case: Case) -> list[CaseNote]:
+    """Partners read only the journal notes the coordinator marked shareable."""
+    return [note for note in case.notes if note.shareable]
+
+
+def can_view_meeting(partner_id: int | None, meeting: Meeting) -> bool:
+    """A partner sees the meetings it is invited to (and their minutes and decisions)."""
+    return any(invitee.partner_id == partner_id for invitee in meeting.invitees)
+
+
+def meetings_for_partner(case: Case, partner_id: int) -> list[Meeting]:
+    return [meeting for meeting in case.meetings if can_view_meeting(partner_id, meeting)]
+
+
+def can_update_action(user: User | None, action: Action, *, partner_id: int | None = None) -> bool:
+    """Coordinators every action; a partner (user or link) only the actions its organisation owns."""
+    if user is not None and user.role == "coordinator":
+        return True
+    owner = user.partner_id if user is not None else partner_id
+    return owner is not None and action.owner_partner_id == owner
+
+
+def can_view_statistics(user: User) -> bool:
+    return user.role in STATISTICS_ROLES
+
+
+def can_retry_delivery(user: User) -> bool:
+    """Coordinators on their reports and cases; admins from the delivery overview (no case content there)."""
+    return user.role in ("coordinator", "admin")
+
+
+def can_view_referral(user: User, referral: Referral) -> bool:
+    """A partner user only the referrals addressed to its own organisation; coordinators all."""
+    if user.role == "partner":
+        return referral.partner_id == user.partner_id
+    return user.role == "coordinator"
+
+
+def visible_referrals(user: User) -> sa.Select:
+    query = sa.select(Referral)
+    if user.role == "coordinator":
+        return query
+    if user.role == "partner":
+        return query.where(Referral.partner_id == user.partner_id)
+    return query.where(sa.false())

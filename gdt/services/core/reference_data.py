@@ -1,0 +1,70 @@
+"""Categories and partners: the sensible default set, and the choices forms offer."""
+import sqlalchemy as sa
+
+from gdt.db import db
+from gdt.models import CaseResult, Category, Partner
+from gdt.services.core.transaction import unit_of_work
+
+DEFAULT_CATEGORIES = (
+    ("geluidsoverlast", "Geluidsoverlast"),
+    ("vervuiling", "Vervuiling"),
+    ("intimidatie", "Intimidatie"),
+    ("verward-gedrag", "Verward gedrag"),
+    ("drugsoverlast", "Drugsoverlast"),
+    ("stankoverlast", "Stankoverlast"),
+    ("verwaarlozing", "Verwaarlozing"),
+    ("woonoverlast", "Woonoverlast (algemeen)"),
+    ("overig", "Overig"),
+)
+DEFAULT_PARTNERS = (
+    ("ruimtelijk-domein", "Ruimtelijk Domein (gemeente)", "municipal"),
+    ("politie", "Politie", "police"),
+    ("ggz", "GGZ", "care"),
+    ("woningcorporatie", "Woningcorporatie", "housing"),
+    ("wijkteam", "Wijkteam", "social"),
+    ("veilig-thuis", "Veilig Thuis", "care"),
+    ("om", "Openbaar Ministerie", "justice"),
+    ("reclassering", "Reclassering", "justice"),
+)
+# Results a case closes with (admin-configurable; the migration seeds the same set): key, label, needs a reason.
+DEFAULT_CASE_RESULTS = (
+    ("de-escalated", "Gede-escaleerd", False), ("handled-by-partner", "Afgehandeld door ketenpartner", False),
+    ("handed-over-zvh", "Overgedragen aan Zorg- en Veiligheidshuis", False), ("stopped", "Gestopt", True),
+)
+
+
+def ensure_defaults() -> None:
+    """Create the default categories and partners that are missing; never touches existing rows."""
+    with unit_of_work():
+        known = set(db.session.scalars(sa.select(Category.key)))
+        for position, (key, label) in enumerate(DEFAULT_CATEGORIES):
+            if key not in known:
+                db.session.add(Category(key=key, label=label, position=position))
+        known = set(db.session.scalars(sa.select(Partner.key)))
+        for key, name, kind in DEFAULT_PARTNERS:
+            if key not in known:
+                db.session.add(Partner(key=key, name=name, kind=kind))
+        known = set(db.session.scalars(sa.select(CaseResult.key)))
+        for position, (key, label, needs_reason) in enumerate(DEFAULT_CASE_RESULTS):
+            if key not in known:
+                db.session.add(CaseResult(key=key, label=label, needs_reason=needs_reason, position=position))
+
+
+def active_categories() -> list[Category]:
+    return list(
+        db.session.scalars(sa.select(Category).where(Category.is_active).order_by(Category.position, Category.label))
+    )
+
+
+def active_partners() -> list[Partner]:
+    """Ruimtelijk Domein first (most referrals go there), then the rest by name."""
+    order = sa.case((Partner.key == "ruimtelijk-domein", 0), else_=1)
+    return list(db.session.scalars(sa.select(Partner).where(Partner.is_active).order_by(order, Partner.name)))
+
+
+def category_by_key(key: str | None) -> Category | None:
+    return db.session.scalar(sa.select(Category).where(Category.key == key, Category.is_active)) if key else None
+
+
+def partner_by_key(key: str | None) -> Partner | None:
+    return db.session.scalar(sa.select(Partner).where(Partner.key == key)) if key else None

@@ -1,0 +1,98 @@
+"""Bearer tokens: personal tokens for staff (the API applies their role as the pages do) and API clients.
+
+Tokens are shown once and stored as SHA-256 hashes: they are long random strings, so a fast hash
+is enough and a lookup by hash needs no per-row work. The prefix tells the two kinds apart.
+"""
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from gdt.db import db, utcnow
+from gdt.models import ApiClient, User, UserToken
+from gdt.models.api import CLIENT_CHANNELS
+from gdt.services.core import audit, reference_data
+from gdt.services.core.errors import NotFound, ValidationFailed
+from gdt.services.core.transaction import unit_of_work
+from gdt.validation import clean_fields, one_of, required, single_line
+
+USER_PREFIX, CLIENT_PREFIX = "gdtu_", "gdtc_"
+SEEN_INTERVAL = timedelta(minutes=5)
+
+
+def issue_user_token(user: User, *, actor: User | None) -> str:
+    """A new personal token for `user`; earlier tokens stay valid until revoked."""
+    raw = USER_PREFIX + secrets.token_urlsafe(32)
+    with unit_of_work():
+        db.session.add(UserToken(user_id=user.id, token_hash=digest(raw)))
+        audit.record(actor, "issue_token", "user", str(user.id))
+    return raw
+
+
+def revoke_user_tokens(user: User, *, actor: User | None) -> int:
+    with unit_of_work():
+        revoked = db.session.execute(
+            sa.update(UserToken).where(UserToken.user_id == user.id, UserToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        ).rowcount
+        audit.record(actor, "revoke_tokens", "user", str(user.id), detail={"count": revoked})
+    return revoked
+
+
+def issue_api_client(name: str, channel: str, partner_key: str | None = None, *,
+                     actor: User | None) -> tuple[ApiClient, str]:
+    """Register a calling system (the app, a partner's system) and return it with its token, shown once."""
+    fields, errors = clean_fields({"name": required(single_line(80), _l("Geef de client een naam.")),
+                                   "channel": one_of(CLIENT_CHANNELS, _l("Kies een kanaal."))},
+                                  {"name": name, "channel": channel})
+    partner = reference_data.partner_by_key(partner_key)
+    if channel == "partner" and (partner is None or not partner.is_active):
+        errors["partner"] = _l("Een client voor een ketenpartner hoort bij een actieve ketenpartner.")
+    if errors:
+        raise ValidationFailed(errors)
+    raw = CLIENT_PREFIX + secrets.token_urlsafe(32)
+    with unit_of_work():
+        client = ApiClient(**fields, partner=partner if channel == "partner" else None, token_hash=digest(raw))
+        db.session.add(client)
+        audit.record(actor, "create", "api_client", fields["name"], detail={"channel": channel})
+    return client, raw
+
+
+def revoke_api_client(name: str, *, actor: User | None) -> ApiClient:
+    with unit_of_work():
+        client = db.session.scalar(sa.select(ApiClient).where(ApiClient.name == name))
+        if client is None:
+            raise NotFound(_l("Deze API-client bestaat niet."))
+        client.revoked_at = client.revoked_at or utcnow()
+        audit.record(actor, "revoke", "api_client", name)
+    return client
+
+
+def authenticate(raw: str | None) -> User | ApiClient | None:
+    """The active user or client behind a bearer token, or None."""
+    if not raw or len(raw) > 200:
+        return None
+    if raw.startswith(USER_PREFIX):
+        token = db.session.scalar(sa.select(UserToken).where(UserToken.token_hash == digest(raw),
+                                                             UserToken.revoked_at.is_(None)))
+        if token is None or not token.user.is_active:
+            return None
+        _touch(token)
+        return token.user
+    if raw.startswith(CLIENT_PREFIX):
+        return db.session.scalar(sa.select(ApiClient).where(ApiClient.token_hash == digest(raw),
+                                                            ApiClient.revoked_at.is_(None)))
+    return None
+
+
+def _touch(token: UserToken) -> None:
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > SEEN_INTERVAL:
+        with unit_of_work():
+            token.last_used_at = now
+
+
+def digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()

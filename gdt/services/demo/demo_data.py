@@ -1,0 +1,296 @@
+"""Demo data with the shape of a real GDT year (DESIGN §1), and one demo login per role.
+
+gdt.services.demo.demo_plan decides what the year looks like; this module creates the logins and
+writes the plans. Rows go in with bulk inserts and one reference-counter bump per year, so 3000
+reports take seconds.
+"""
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from gdt.db import AMSTERDAM, db, utcnow
+from gdt.models import (
+    Action,
+    Case,
+    CaseEvent,
+    CaseNote,
+    CasePartner,
+    CaseParty,
+    Category,
+    Meeting,
+    MeetingInvitee,
+    Partner,
+    Referral,
+    Report,
+    ReportEvent,
+)
+from gdt.services.admin import users
+from gdt.services.core import audit, deadlines, reference_data
+from gdt.services.core.bulk import bulk_insert
+from gdt.services.core.errors import ServiceError
+from gdt.services.core.reference_numbers import REFERENCE_PATTERN, format_reference, next_reference, raise_counter_to
+from gdt.services.core.transaction import unit_of_work
+from gdt.services.demo.demo_plan import CASE_PARTNER_ROLES, NOTES, UNTRIAGED_RECENT, PlannedCase, PlannedReport, Planner
+from gdt.services.reporting import indicators
+
+# One account per role; documented in the README. Never use these outside a demo.
+DEMO_LOGINS = (
+    ("intake", "intake@gdt.example", "Ingrid Intake", "demo-intake-2026!"),
+    ("coordinator", "coordinator@gdt.example", "Rob Regisseur", "demo-coordinator-2026!"),
+    ("manager", "manager@gdt.example", "Marieke Manager", "demo-manager-2026!"),
+    ("admin", "admin@gdt.example", "Bram Beheerder", "demo-admin-2026!"),
+    ("partner", "partner@gdt.example", "Wendy Wijkagent", "demo-partner-2026!"),
+)
+DEMO_PARTNER = "politie"  # the organisation of the partner demo login
+
+
+@dataclass
+class DemoLogin:
+    role: str
+    email: str
+    password: str
+    created: bool
+
+
+@dataclass
+class DemoSummary:
+    logins: list[DemoLogin]
+    loaded: bool = False
+    year: int | None = None
+    reports: int = 0  # resident reports received in the year
+    cases: int = 0  # cases from those reports
+    partner_registrations: int = 0
+    untriaged: int = 0  # recent reports in the intake queue
+
+    def describe(self) -> str:
+        """What was loaded (or that nothing was), then always the logins, so `make run` shows them."""
+        if self.loaded:
+            lines = [f"Loaded demo data for {self.year}: {self.reports} reports, {self.cases} GDT cases from reports "
+                     f"and {self.partner_registrations} partner registrations; "
+                     f"{self.untriaged} recent reports await triage."]
+        else:
+            lines = ["Demo data already present; nothing loaded."]
+        lines.append("Demo logins (role, e-mail, password):")
+        lines += [f"  {login.role:<12} {login.email:<26} {login.password}" for login in self.logins]
+        return "\n".join(lines)
+
+
+def load_demo(*, year: int | None, reports: int, if_empty: bool) -> DemoSummary:
+    """Default categories, partners and demo logins; then a year of reports unless `if_empty` finds some.
+
+    `year` defaults to last year. The few untriaged reports land in the last days of the current
+    year, so they count in `year` too when that is the current year.
+    """
+    now = utcnow()
+    year = year or now.astimezone(AMSTERDAM).year - 1
+    if reports < 0 or year > now.astimezone(AMSTERDAM).year:
+        raise ServiceError("Kies een aantal meldingen van 0 of meer en een jaar dat niet in de toekomst ligt.")
+    reference_data.ensure_defaults()
+    logins = _ensure_logins()
+    if if_empty and db.session.scalar(sa.select(Report.id).limit(1)) is not None:
+        return DemoSummary(logins=logins)
+    planner = Planner(year, reports, now)
+    plans = planner.year(year, reports)
+    recent = planner.untriaged(UNTRIAGED_RECENT if reports else 0)
+    with unit_of_work():
+        _write(plans + recent)
+        audit.record(None, "demo", "report", None, detail={"year": year, "reports": len(plans) + len(recent)})
+    _indicators(year)
+    from_reports = [plan for plan in plans if plan.channel != "partner"]
+    return DemoSummary(logins=logins, loaded=True, year=year, reports=len(from_reports),
+                       cases=sum(plan.case is not None for plan in from_reports),
+                       partner_registrations=len(plans) - len(from_reports), untriaged=len(recent))
+
+
+def _indicators(year: int) -> None:
+    """The safety plan's indicator table: computed rows, a police figure entered by hand, historic values, targets.
+
+    Only when there are none yet, so a second demo load leaves an admin's indicators alone.
+    """
+    if indicators.list_indicators():
+        return
+    rows = (("meldingen-woonoverlast", "Meldingen van woonoverlast", "reports_total", "count", None, ("lt", 3500)),
+            ("aandeel-escalatie", "Aandeel dreigende escalatie (GDT)", "share_escalated", "percent", None, ("le", 7)),
+            ("gdt-casussen", "GDT-casussen", "cases_total", "count", None, None),
+            ("triagetijd", "Mediaan dagen tot triage", "median_days_to_triage", "days", None, ("lt", 3)),
+            ("politie-incidenten", "Incidenten woonoverlast (politie)", "manual", "count",
+             "Bron: politie-eenheid, jaarcijfers; ingevoerd door de gemeente.", ("lt", 650)))
+    for key, name, source, unit, footnote, target in rows:
+        indicator = indicators.create_indicator(key, name, source=source, unit=unit, footnote=footnote, actor=None)
+        if target:
+            indicators.set_target(indicator, year=year, comparator=target[0], value=target[1], actor=None)
+    police = indicators.get_indicator("politie-incidenten")
+    for offset, value in enumerate((365, 261, 463, 669)):  # historic figures from before the system
+        indicators.set_value(police, year=year - 4 + offset, value=value, actor=None)
+
+
+def _ensure_logins() -> list[DemoLogin]:
+    """Create the demo accounts that are missing; an existing account is never changed."""
+    logins = []
+    for role, email, name, password in DEMO_LOGINS:
+        created = users.user_by_email(email) is None
+        if created:
+            users.create_user(email, name, role, password, actor=None,
+                              partner_key=DEMO_PARTNER if role == "partner" else None)
+        logins.append(DemoLogin(role, email, password, created))
+    return logins
+
+
+# --- writing: one counter bump per year, bulk inserts ----------------------------------------------
+
+def _write(plans: list[PlannedReport]) -> None:
+    coordinator_id = users.user_by_email("coordinator@gdt.example").id
+    intake_id = users.user_by_email("intake@gdt.example").id
+    categories = dict(db.session.execute(sa.select(Category.key, Category.id)).all())
+    partners = dict(db.session.execute(sa.select(Partner.key, Partner.id)).all())
+    _assign_references(plans)
+    cases = [plan.case for plan in plans if plan.case is not None]
+    case_ids = bulk_insert(Case, [_case_values(case, coordinator_id) for case in cases], key="reference")
+    for case in cases:
+        case.id = case_ids[case.reference]
+    report_ids = bulk_insert(Report, [_report_values(plan, categories, partners, coordinator_id, intake_id)
+                                      for plan in plans], key="reference")
+    for plan in plans:
+        plan.id = report_ids[plan.reference]
+    bulk_insert(ReportEvent, [event for plan in plans for event in _report_events(plan, coordinator_id, intake_id)])
+    bulk_insert(CaseEvent, [event for plan in plans if plan.case for event in _case_events(plan, coordinator_id)])
+    bulk_insert(CasePartner, [dict(case_id=case.id, partner_id=partners[key], role=CASE_PARTNER_ROLES[key],
+                                   added_at=case.mode_decided_at) for case in cases for key in case.partners])
+    bulk_insert(CaseNote, [dict(case_id=case.id, author_id=coordinator_id, body=NOTES[case.mode],
+                                created_at=case.mode_decided_at) for case in cases if case.mode])
+    bulk_insert(Referral, _referral_values(plans, partners, coordinator_id))
+    _casework(cases, partners, coordinator_id)
+
+
+# The open regie cases get what a coordinator runs them with: a held meeting with decisions (one overdue),
+# the next meeting planned, and the people involved, so the workspace and the partner view show real work.
+DEMO_CASEWORK = 6
+
+
+def _casework(cases: list[PlannedCase], partners: dict, coordinator_id: int) -> None:
+    """A few rows per case: plain ORM objects (the bulk path is for the thousands of reports)."""
+    running = [case for case in cases if case.mode == "regie" and not case.closed_at and case.partners]
+    now = utcnow()
+    for number, case in enumerate(running[:DEMO_CASEWORK]):
+        partner_ids = [partners[key] for key in case.partners]
+        held_at = now - timedelta(days=14 + number)
+        held = Meeting(case_id=case.id, starts_at=held_at, location="Stadhuis, zaal 2", status="held",
+                       minutes=DEMO_MINUTES, created_by_id=coordinator_id,
+                       invitees=[MeetingInvitee(partner_id=partner_id, attended=True) for partner_id in partner_ids])
+        upcoming = Meeting(case_id=case.id, starts_at=now + timedelta(days=3 + number, hours=2),
+                           location="Online (link in de agenda)", status="planned", created_by_id=coordinator_id,
+                           invitees=[MeetingInvitee(partner_id=partner_id) for partner_id in partner_ids])
+        decisions = [Action(case_id=case.id, meeting=held, description=description, owner_partner_id=partner_ids[0],
+                            due_at=deadlines.calendar().add_working_days(held_at, days), status="open")
+                     for description, days in (("Huisbezoek en gesprek met de bewoners", 5),
+                                               ("Terugkoppeling in het volgende overleg", 15))]
+        parties = [CaseParty(case_id=case.id, name=name, role=role, added_at=held_at)
+                   for name, role in (("Bewoner nummer 12", "subject"), ("Buren nummer 14", "reporter"))]
+        db.session.add_all([held, upcoming, *decisions, *parties])
+
+
+DEMO_MINUTES = ("Situatie besproken met alle betrokken partners. De spanning tussen de buren loopt op; "
+                "de wijkagent legt een huisbezoek af en het wijkteam biedt hulp aan.")
+
+
+# The last referrals of the year get delivery and feedback records, so the partner pages, the start page and
+# the delivery overview have something to show: received, taken on, some unacknowledged, one failed. None is
+# handled yet: that would close the report, and the partner can do it in the demo itself.
+DEMO_REFERRALS = 40
+FEEDBACK_CYCLE = ("taken_on", "received", "taken_on", "awaiting", "received")
+
+
+def _referral_values(plans: list[PlannedReport], partners: dict, coordinator_id: int) -> list[dict]:
+    referred = sorted((plan for plan in plans if plan.outcome == "referred"), key=lambda plan: plan.triaged_at)
+    values = []
+    for number, plan in enumerate(referred[-DEMO_REFERRALS:]):
+        sent = plan.triaged_at + timedelta(minutes=2)
+        status = FEEDBACK_CYCLE[number % len(FEEDBACK_CYCLE)]
+        failed = number == DEMO_REFERRALS - 1
+        values.append(dict(
+            report_id=plan.id, partner_id=partners[plan.partner], created_by_id=coordinator_id,
+            delivery_method="email", delivery_status="failed" if failed else "sent",
+            delivery_attempts=6 if failed else 1, delivered_at=None if failed else sent,
+            last_delivery_error="Mailserver: ConnectionRefusedError" if failed else None,
+            status="awaiting" if failed else status,
+            acknowledge_due_at=None if failed else deadlines.acknowledge_due(sent),
+            acknowledged_at=None if failed or status == "awaiting" else sent + timedelta(days=1),
+            created_at=plan.triaged_at, updated_at=sent))
+    return values
+
+
+def _assign_references(plans: list[PlannedReport]) -> None:
+    """Sequential numbers per year in time order; the counter is raised once past the block."""
+    by_year = defaultdict(list)
+    for moment, item in [(plan.received_at, plan) for plan in plans] + \
+                        [(plan.case.opened_at, plan.case) for plan in plans if plan.case]:
+        by_year[moment.astimezone(AMSTERDAM).year].append((moment, item))
+    for year, items in sorted(by_year.items()):
+        items.sort(key=lambda pair: pair[0])
+        first = int(REFERENCE_PATTERN.fullmatch(next_reference(year))[2])
+        for number, (_, item) in enumerate(items, start=first):
+            item.reference = format_reference(year, number)
+        raise_counter_to(year, first + len(items) - 1)
+
+
+def _case_values(case: PlannedCase, coordinator_id: int) -> dict:
+    return dict(reference=case.reference, source=case.source, status="closed" if case.closed_at else "open",
+                mode=case.mode, coordinator_id=coordinator_id, received_at=case.received_at, opened_at=case.opened_at,
+                closed_at=case.closed_at, result=case.result,
+                review_due_at=None if case.closed_at else deadlines.review_due(case.opened_at))
+
+
+def _report_values(plan: PlannedReport, categories: dict, partners: dict, coordinator_id: int, intake_id: int) -> dict:
+    street, postcode, house_number, addition = plan.address
+    return dict(
+        reference=plan.reference, channel=plan.channel, received_at=plan.received_at, status=plan.outcome or "received",
+        triage_due_at=deadlines.triage_due(plan.received_at),
+        category_id=categories[plan.category], description=plan.description, postcode=postcode,
+        house_number=house_number, house_number_addition=addition, street=street, city="Eindhoven",
+        **demo_area(postcode, house_number), **plan.reporter,
+        triage_outcome=plan.outcome, triaged_at=plan.triaged_at, triaged_by_id=coordinator_id if plan.outcome else None,
+        referred_partner_id=partners[plan.partner] if plan.partner else None,
+        case_id=plan.case.id if plan.case else None, registered_by_id=intake_id if plan.channel == "phone" else None,
+    )
+
+
+def demo_area(postcode: str, house_number: int) -> dict:
+    """CBS-style wijk and buurt codes for a demo address (gemeente 0772), made up from the postcode; one
+    address in ten has none, as if it was typed by hand when the address service did not answer."""
+    if house_number % 10 == 0:
+        return {"wijk_code": None, "buurt_code": None}
+    wijk = (int(postcode[:4]) - 5611) % 12 + 1
+    buurt = ord(postcode[4]) % 4 + 1
+    return {"wijk_code": f"WK0772{wijk:02d}", "buurt_code": f"BU0772{wijk:02d}{buurt:02d}"}
+
+
+def _report_events(plan: PlannedReport, coordinator_id: int, intake_id: int) -> list[dict]:
+    registered_by = intake_id if plan.channel == "phone" else None
+    events = [dict(report_id=plan.id, occurred_at=plan.received_at, actor_id=registered_by, event="register",
+                   from_status=None, to_status="received", detail={"channel": plan.channel})]
+    if plan.outcome:
+        event, detail = ("refer", {"partner": plan.partner}) if plan.outcome == "referred" else \
+            ("escalate", {"case": plan.case.reference})
+        events.append(dict(report_id=plan.id, occurred_at=plan.triaged_at, actor_id=coordinator_id, event=event,
+                           from_status="received", to_status=plan.outcome, detail=detail))
+    return events
+
+
+def _case_events(plan: PlannedReport, coordinator_id: int) -> list[dict]:
+    case = plan.case
+
+    def event(name: str, at: datetime, to_status: str = "open", detail: dict | None = None, from_status="open") -> dict:
+        return dict(case_id=case.id, occurred_at=at, actor_id=coordinator_id, event=name, from_status=from_status,
+                    to_status=to_status, detail=detail)
+
+    events = [event("open", case.opened_at, from_status=None, detail={"report": plan.reference}),
+              event("assign_coordinator", case.opened_at, detail={"from": None, "to": coordinator_id})]
+    if case.mode:
+        events.append(event("decide_mode", case.mode_decided_at, detail={"from": None, "to": case.mode}))
+        events += [event("involve_partner", case.mode_decided_at, detail={"partner": key}) for key in case.partners]
+        events.append(event("add_note", case.mode_decided_at))
+    if case.closed_at:
+        events.append(event("close", case.closed_at, to_status="closed", detail={"result": case.result}))
+    return events

@@ -1,0 +1,252 @@
+"""Photos and sound fragments that come with a report (REFERENCE §2.4 uploads, ASVS V5.2–V5.4, AVG).
+
+An upload is checked before any transaction (`prepare`): the type is sniffed from the content and
+must match the extension; photos are decoded and re-encoded, which drops every byte we did not
+draw ourselves — EXIF (with the GPS position of the phone), XMP, comments, polyglot payloads.
+`store` writes the file under a generated name outside the web root inside the caller's unit of
+work; a file whose transaction then rolls back is an orphan that `prune_orphans` removes.
+"""
+import hashlib
+import io
+import os
+import re
+import tempfile
+import time
+import unicodedata
+import uuid
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
+
+from gdt.db import db
+from gdt.models import ApiClient, Attachment, Report, User
+from gdt.services.core import access, audit
+from gdt.services.core.errors import Forbidden, NotFound, ValidationFailed
+from gdt.services.core.transaction import unit_of_work
+
+register_heif_opener()
+
+DEFAULTS = {"ATTACHMENT_MAX_PHOTO_BYTES": 10 * 1024 * 1024, "ATTACHMENT_MAX_AUDIO_BYTES": 20 * 1024 * 1024,
+            "ATTACHMENT_MAX_PER_REPORT": 10}
+MAX_PIXELS = 40_000_000  # 40 megapixels: above any phone camera, far below a decompression bomb
+MAX_SIDE = 4096  # stored photos are scaled down to this: enough to see, less to keep
+JPEG_QUALITY = 85
+ORPHAN_AGE_SECONDS = 3600
+FIELD = "file"
+
+PHOTO_EXTENSIONS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "heic": "HEIF", "heif": "HEIF"}
+AUDIO_TYPES = {"m4a": "audio/mp4", "aac": "audio/aac", "mp3": "audio/mpeg", "ogg": "audio/ogg", "wav": "audio/wav"}
+
+NOT_A_PHOTO = _l("Voeg alleen foto's toe (JPEG, PNG of HEIC).")
+MISSING = _l("Voeg een bestand toe.")
+EMPTY = _l("Het bestand is leeg.")
+TOO_LARGE = _l("Het bestand is te groot (hoogstens %(size)s MB).")
+NOT_ALLOWED = _l("Dit soort bestand kan niet worden toegevoegd. Voeg een foto (JPEG, PNG, HEIC) of een "
+                 "geluidsopname (m4a, aac, mp3, ogg, wav) toe.")
+MISMATCH = _l("De inhoud van het bestand past niet bij de extensie .%(extension)s.")
+BROKEN = _l("De foto kan niet worden gelezen; het bestand is beschadigd of onvolledig.")
+TOO_MANY_PIXELS = _l("De foto is te groot (te veel pixels).")
+NO_SUCH_REPORT = _l("Er is geen melding met deze referentie van deze client.")
+NO_SUCH_FILE = _l("Deze bijlage bestaat niet (meer).")
+NOT_YOURS = _l("U mag deze melding en haar bijlagen niet inzien.")
+TOO_MANY = _l("Er kunnen hoogstens %(count)s bestanden bij een melding.")
+
+
+@dataclass(frozen=True)
+class PreparedFile:
+    """A checked upload, ready to store: the bytes as they will be kept, never the original."""
+
+    kind: str
+    content_type: str
+    extension: str
+    data: bytes
+    sha256: str
+    display_name: str | None
+
+
+def prepare(filename: str | None, data: bytes) -> PreparedFile:
+    """Check one upload and normalise it; ValidationFailed({"file": message}) when it cannot be kept."""
+    extension = _extension(filename)
+    if not data:
+        raise _refused(EMPTY)
+    if extension in PHOTO_EXTENSIONS:
+        kind, content_type, stored_extension, body = "photo", "image/jpeg", "jpg", _photo(data, extension)
+    elif extension in AUDIO_TYPES:
+        _check_size(data, "ATTACHMENT_MAX_AUDIO_BYTES")
+        if sniff_audio(data) != extension and not (extension == "m4a" and sniff_audio(data) == "aac"):
+            raise _refused(MISMATCH % {"extension": extension})
+        kind, content_type, stored_extension, body = "audio", AUDIO_TYPES[extension], extension, data
+    else:
+        raise _refused(NOT_ALLOWED)
+    return PreparedFile(kind, content_type, stored_extension, body, hashlib.sha256(body).hexdigest(),
+                        display_name(filename))
+
+
+def store(report: Report, prepared: PreparedFile, *, uploaded_by: User | None = None,
+          api_client: ApiClient | None = None) -> Attachment:
+    """Write the file and its row inside the caller's unit of work."""
+    limit = _setting("ATTACHMENT_MAX_PER_REPORT")
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)
+                              .where(Attachment.report_id == report.id))
+    if count >= limit:
+        raise _refused(TOO_MANY % {"count": limit})
+    name = f"{uuid.uuid4().hex}.{prepared.extension}"
+    _write(directory() / name, prepared.data)
+    attachment = Attachment(report_id=report.id, kind=prepared.kind, content_type=prepared.content_type,
+                            extension=prepared.extension, size_bytes=len(prepared.data), sha256=prepared.sha256,
+                            storage_name=name, original_name=prepared.display_name,
+                            uploaded_by_id=uploaded_by.id if uploaded_by else None,
+                            api_client_id=api_client.id if api_client else None)
+    db.session.add(attachment)
+    audit.record(uploaded_by, "create", "attachment", report.reference,
+                 detail={"kind": prepared.kind, "client": api_client.name if api_client else None})
+    return attachment
+
+
+def add_from_client(reference: str, filename: str | None, data: bytes, *, client: ApiClient) -> Attachment:
+    """A file the app sends after its report; only the client that sent the report may add to it."""
+    report = db.session.scalar(sa.select(Report).where(Report.reference == reference,
+                                                       Report.api_client_id == client.id))
+    if report is None:  # another client's report looks exactly like no report: no existence oracle
+        raise NotFound(NO_SUCH_REPORT)
+    prepared = prepare(filename, data)
+    with unit_of_work():
+        return store(report, prepared, api_client=client)
+
+
+def open_for_download(reference: str, attachment_id: int, *, actor: User) -> tuple[Attachment, Path]:
+    """The attachment and its file, for someone who may see the report; every try is audit-logged."""
+    report = db.session.scalar(sa.select(Report).where(Report.reference == reference))
+    attachment = db.session.get(Attachment, attachment_id)
+    if report is None or attachment is None or attachment.report_id != report.id:
+        raise NotFound(NO_SUCH_FILE)
+    if not access.can_view_report(actor, report):
+        audit.record_now(actor, "download_attachment", "report", reference, outcome="denied")
+        raise Forbidden(NOT_YOURS)
+    path = directory() / attachment.storage_name
+    if not path.is_file():
+        raise NotFound(NO_SUCH_FILE)
+    audit.record_now(actor, "download_attachment", "report", reference, detail={"attachment": attachment.id})
+    return attachment, path
+
+
+def prune_orphans(older_than: float = ORPHAN_AGE_SECONDS) -> int:
+    """Delete stored files no row refers to (their transaction rolled back), older than `older_than` s."""
+    folder = directory()
+    known = set(db.session.scalars(sa.select(Attachment.storage_name)))
+    cutoff, removed = time.time() - older_than, 0
+    for path in folder.iterdir():
+        if path.is_file() and path.name not in known and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def directory() -> Path:
+    """ATTACHMENT_DIR, default `instance/attachments`: outside the web root, created on demand."""
+    folder = Path(current_app.config.get("ATTACHMENT_DIR") or Path(current_app.instance_path) / "attachments")
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def display_name(filename: str | None) -> str | None:
+    """The uploader's file name made harmless for showing: no path, no control or bidi characters, no quotes."""
+    if not filename:
+        return None
+    name = re.split(r"[\\/]", filename)[-1]
+    name = "".join(char for char in unicodedata.normalize("NFC", name)
+                   if unicodedata.category(char)[0] != "C" and char not in "\"';<>`")
+    name = name.strip(" .")[:120]
+    return name or None
+
+
+def sniff_audio(data: bytes) -> str | None:
+    """The audio container by its magic bytes: m4a (MP4 box), aac (ADTS), mp3, ogg, wav; None otherwise."""
+    if data[4:8] == b"ftyp" and data[8:12] in (b"M4A ", b"M4B ", b"mp42", b"isom", b"mp41", b"iso2", b"dash"):
+        return "m4a"
+    if data[:4] == b"OggS":
+        return "ogg"
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        return "wav"
+    if data[:3] == b"ID3" or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0 and data[1] & 0x06):
+        return "mp3"  # an ID3 tag, or an MPEG audio frame sync with a layer set
+    if len(data) > 1 and data[0] == 0xFF and data[1] & 0xF6 == 0xF0:
+        return "aac"  # ADTS: sync word, layer 00
+    return None
+
+
+def _photo(data: bytes, extension: str) -> bytes:
+    """Decode (only as the format the extension names), apply the orientation, re-encode as JPEG."""
+    _check_size(data, "ATTACHMENT_MAX_PHOTO_BYTES")
+    expected = PHOTO_EXTENSIONS[extension]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=[expected]) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    raise _refused(TOO_MANY_PIXELS)
+                image.load()
+                image = ImageOps.exif_transpose(image)
+                image = _as_rgb(image)
+                image.thumbnail((MAX_SIDE, MAX_SIDE))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _refused(TOO_MANY_PIXELS) from None
+    except UnidentifiedImageError:
+        raise _refused(MISMATCH % {"extension": extension}) from None
+    except (OSError, SyntaxError, ValueError, EOFError):
+        raise _refused(BROKEN) from None
+    image.info.clear()  # Pillow would carry a JPEG comment over into the new file
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)  # no exif=, no icc_profile=: nothing carried over
+    return out.getvalue()
+
+
+def _as_rgb(image: Image.Image) -> Image.Image:
+    """CMYK, 16-bit, palette and transparent images as plain RGB (transparency on white)."""
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        image = image.convert("RGBA")
+        background = Image.new("RGB", image.size, "white")
+        background.paste(image, mask=image.getchannel("A"))
+        return background
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        image = image.point(lambda value: value / 256).convert("L")
+    return image.convert("RGB")
+
+
+def _extension(filename: str | None) -> str:
+    name = (filename or "").strip().rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def _check_size(data: bytes, setting: str) -> None:
+    limit = _setting(setting)
+    if len(data) > limit:
+        raise _refused(TOO_LARGE % {"size": limit // (1024 * 1024)})
+
+
+def _setting(name: str) -> int:
+    return int(current_app.config.get(name, DEFAULTS[name]))
+
+
+def _refused(message) -> ValidationFailed:
+    return ValidationFailed({FIELD: message})
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Whole or not at all: a temporary file in the same folder, synced, then renamed into place."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

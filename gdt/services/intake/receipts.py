@@ -1,0 +1,77 @@
+"""The receipt mail (ontvangstbevestiging) a reporter gets once the report is safely stored.
+
+It says only what the reporter needs: that we have the report, its reference, its public status
+and what happens next. Never the description, the address, a partner or a case: mail leaves our
+control, and an inbox someone else reads must not reveal what was reported or about whom. No
+name either: the e-mail address is enough to reach the reporter.
+"""
+import logging
+import smtplib
+
+from gdt.db import db
+from gdt.models import OutboxMessage, Report
+from gdt.services.core import mail, outbox
+from gdt.services.core.transaction import unit_of_work
+
+log = logging.getLogger(__name__)
+
+TOPIC = "report.received"
+SUBJECT = "Ontvangstbevestiging van uw melding {reference}"
+BODY = """\
+Geachte heer/mevrouw,
+
+Wij hebben uw melding ontvangen.
+
+Referentie: {reference}
+Status: ontvangen
+
+Wat gebeurt er nu?
+Een medewerker van het De-escalatieteam van de gemeente beoordeelt uw melding. Wij zorgen
+dat de organisatie die er iets aan kan doen de melding oppakt, of het team gaat er zelf mee
+aan de slag. Als wij meer informatie van u nodig hebben, nemen wij contact met u op.
+
+Heeft u een vraag over uw melding? Bel 14 040 en noem uw referentie.
+Is er direct gevaar? Bel 112.
+
+Dit bericht is automatisch verstuurd. U kunt er niet op antwoorden.
+
+Met vriendelijke groet,
+
+De-escalatieteam van de gemeente
+"""
+
+
+def queue_receipt(report: Report) -> OutboxMessage:
+    """Queue the receipt inside the intake's unit of work; it is sent only if that unit of work commits.
+
+    Always queued: the handler decides at sending time, against the data as it is then.
+    """
+    if report.id is None:
+        db.session.flush()  # the payload carries the id
+    return outbox.enqueue(TOPIC, {"report_id": report.id})
+
+
+def may_receive_receipt(report: Report) -> bool:
+    """Only a reporter who left an e-mail address and agreed to be contacted."""
+    return bool(report.reporter_email) and report.reporter_may_contact and not report.reporter_is_anonymous
+
+
+@outbox.handler(TOPIC)
+def send_receipt(payload: dict) -> None:
+    with unit_of_work():
+        report = db.session.get(Report, payload["report_id"])
+        if report is None or not may_receive_receipt(report):
+            return
+        address, reference = report.reporter_email, report.reference
+    try:  # outside any transaction: no database lock waits for the mail server
+        mail.send_mail(address, SUBJECT.format(reference=reference), BODY.format(reference=reference))
+    except smtplib.SMTPRecipientsRefused as refused:
+        if any(code < 500 for code, _ in refused.recipients.values()):
+            raise  # a temporary refusal (4xx): try again later
+        # A permanent refusal (5xx) will not change on a retry; the message counts as done.
+        log.warning("receipt for report %s: the mail server refused the address permanently", payload["report_id"])
+        return
+    with unit_of_work():
+        report = db.session.get(Report, payload["report_id"])
+        if report is not None and report.reporter_notified_status is None:  # a later notice may have gone first
+            report.reporter_notified_status = "received"

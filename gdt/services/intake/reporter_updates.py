@@ -1,0 +1,61 @@
+"""Status notices to the reporter (received → in progress → handled), only with their consent.
+
+Like the receipt, a notice names the reference and the public status and nothing else: never the
+partner, the case, or what was decided. For a GDT case the reporter may be a party to the conflict,
+so no notice goes out on escalation or case closure unless the coordinator chooses to send one.
+"""
+from gdt.db import db
+from gdt.models import OutboxMessage, Report
+from gdt.services.core import mail, outbox
+from gdt.services.core.transaction import unit_of_work
+from gdt.services.intake.app_intake import public_status_of
+from gdt.services.intake.receipts import may_receive_receipt
+
+TOPIC = "report.status_notice"
+SUBJECT = "Uw melding {reference}: {status}"
+STATUS_TEXT = {
+    "in_progress": ("in behandeling", "Uw melding is in behandeling. De organisatie die er iets aan kan doen, pakt "
+                                      "haar op."),
+    "handled": ("afgehandeld", "Uw melding is afgehandeld. Houdt de overlast aan of wordt het erger, doe dan een "
+                               "nieuwe melding."),
+}
+BODY = """\
+Geachte heer/mevrouw,
+
+{text}
+
+Referentie: {reference}
+Status: {status}
+
+Heeft u een vraag over uw melding? Bel 14 040 en noem uw referentie.
+Is er direct gevaar? Bel 112.
+
+Dit bericht is automatisch verstuurd. U kunt er niet op antwoorden.
+
+Met vriendelijke groet,
+
+De-escalatieteam van de gemeente
+"""
+
+
+def queue_status_notice(report: Report) -> OutboxMessage | None:
+    """Queue a notice of the report's current public status in the caller's unit of work (if it may get one)."""
+    status = public_status_of(report)
+    if status not in STATUS_TEXT or not may_receive_receipt(report):
+        return None
+    return outbox.enqueue(TOPIC, {"report_id": report.id, "status": status})
+
+
+@outbox.handler(TOPIC)
+def send_status_notice(payload: dict) -> None:
+    status = payload["status"]
+    with unit_of_work():
+        report = db.session.get(Report, payload["report_id"])
+        if report is None or not may_receive_receipt(report) or report.reporter_notified_status == status:
+            return  # consent withdrawn, data removed, or this status was already told
+        address, reference = report.reporter_email, report.reference
+    label, text = STATUS_TEXT[status]
+    mail.send_mail(address, SUBJECT.format(reference=reference, status=label),
+                   BODY.format(text=text, reference=reference, status=label))  # outside any transaction
+    with unit_of_work():
+        db.session.get(Report, payload["report_id"]).reporter_notified_status = status

@@ -1,0 +1,157 @@
+"""How a referral reaches its partner: a mail with a signed link, or a signed JSON POST to the partner's system.
+
+The mail holds the minimum: which team, the reference, the link and the deadline. The details (address,
+description, the reporter's contact data when consented) are behind the link, where every view is
+audited. The webhook carries the same minimum; its body is signed with HMAC-SHA256 over
+"<timestamp>.<body>" with a per-partner key, so the partner can check origin and freshness.
+"""
+import hashlib
+import hmac
+import json
+import secrets
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import datetime
+from http.client import HTTPException
+
+from flask import current_app
+from flask_babel import force_locale, format_date
+
+from gdt.db import utcnow
+from gdt.models import Partner, Referral
+from gdt.services.core import mail, partner_links
+
+SIGNATURE_HEADER = "GDT-Signature"
+SUBJECT = "Doorverwijzing {reference} van het De-escalatieteam"
+BODY = """\
+Geachte collega van {partner},
+
+Het De-escalatieteam van de gemeente heeft een melding over woonoverlast aan uw organisatie
+doorverwezen.
+
+Referentie: {reference}
+
+Via deze persoonlijke link leest u de gegevens en geeft u terugkoppeling (ontvangen, opgepakt,
+afgehandeld, of terug naar het team):
+
+{link}
+
+De link is geldig tot en met {expires}. Bevestig de ontvangst graag uiterlijk {due}.
+Stuur deze link niet door buiten uw organisatie: iedereen met de link kan de gegevens inzien.
+
+Dit bericht is automatisch verstuurd. U kunt er niet op antwoorden.
+
+Met vriendelijke groet,
+
+De-escalatieteam van de gemeente
+"""
+
+
+class DeliveryFailed(Exception):
+    """The partner's mail server or system did not take the referral; `reason` is safe to store and show."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason[:200]
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """Everything one delivery sends, as plain data: made inside a transaction, sent outside it."""
+
+    method: str  # "email" or "webhook"
+    to: str  # the mail address or the webhook URL
+    body: str | bytes
+    subject: str = ""
+    headers: dict = field(default_factory=dict)
+
+
+def prepare(referral: Referral, acknowledge_due_at: datetime) -> Parcel:
+    """The mail or webhook request for `referral`; DeliveryFailed when the partner cannot be reached at all."""
+    if referral.partner.delivery_method == "webhook":
+        return _webhook_parcel(referral, acknowledge_due_at)
+    return _mail_parcel(referral, acknowledge_due_at)
+
+
+def send(parcel: Parcel) -> None:
+    """The network call; DeliveryFailed with a reason that is safe to store and show."""
+    if parcel.method == "webhook":
+        _post(parcel)
+        return
+    try:
+        mail.send_mail(parcel.to, parcel.subject, parcel.body)
+    except OSError as error:  # smtplib.SMTPException included
+        raise DeliveryFailed(f"Mailserver: {type(error).__name__}: {error}") from error
+
+
+def _mail_parcel(referral: Referral, acknowledge_due_at: datetime) -> Parcel:
+    partner = referral.partner
+    if not partner.email:
+        raise DeliveryFailed("De ketenpartner heeft geen e-mailadres.")
+    with force_locale("nl"):
+        expires, due = (format_date(moment, "d MMMM y") for moment in (partner_links.expires_at(), acknowledge_due_at))
+    body = BODY.format(partner=partner.name, reference=referral.reference, link=partner_links.url(referral),
+                       expires=expires, due=due)
+    return Parcel("email", partner.email, body, subject=SUBJECT.format(reference=referral.reference))
+
+
+def webhook_secret(partner: Partner) -> str:
+    """The partner's HMAC key, derived from SECRET_KEY and the partner's random salt (nothing secret is stored)."""
+    if not partner.webhook_secret_salt:
+        raise ValueError("partner has no webhook secret yet")
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"gdt.webhook:{partner.webhook_secret_salt}".encode(), hashlib.sha256).hexdigest()
+
+
+def new_webhook_salt() -> str:
+    return secrets.token_hex(32)
+
+
+def signature(secret: str, timestamp: int, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def webhook_body(referral: Referral, acknowledge_due_at: datetime) -> dict:
+    now = utcnow()
+    return {
+        "type": "referral.delivered",
+        "id": referral.id,
+        "reference": referral.reference,
+        "partner": referral.partner.key,
+        "sent_at": now.isoformat(),
+        "acknowledge_due_at": acknowledge_due_at.isoformat(),
+        "link": partner_links.url(referral),
+        "link_expires_at": partner_links.expires_at(now).isoformat(),
+    }
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # a signed body must go only where the admin pointed it
+        return None
+
+
+def _webhook_parcel(referral: Referral, acknowledge_due_at: datetime) -> Parcel:
+    partner = referral.partner
+    body = json.dumps(webhook_body(referral, acknowledge_due_at), separators=(",", ":")).encode()
+    headers = {
+        "Content-Type": "application/json", "User-Agent": "GDT-webhook/1",
+        "Idempotency-Key": f"referral-{referral.id}",  # a retry after a lost answer is recognisable
+        SIGNATURE_HEADER: signature(webhook_secret(partner), int(utcnow().timestamp()), body),
+    }
+    return Parcel("webhook", partner.webhook_url, body, headers=headers)
+
+
+def _post(parcel: Parcel) -> None:
+    request = urllib.request.Request(parcel.to, data=parcel.body, method="POST", headers=parcel.headers)
+    opener = urllib.request.build_opener(_NoRedirects)
+    try:
+        with opener.open(request, timeout=current_app.config["WEBHOOK_TIMEOUT"]) as response:
+            status = response.status
+    except urllib.error.HTTPError as error:
+        raise DeliveryFailed(f"Webhook: HTTP {error.code}") from error
+    except (OSError, HTTPException) as error:  # URLError, timeouts, refused connections
+        raise DeliveryFailed(f"Webhook: {type(error).__name__}: {getattr(error, 'reason', error)}") from error
+    if not 200 <= status < 300:
+        raise DeliveryFailed(f"Webhook: HTTP {status}")

@@ -1,0 +1,2 @@
+"""Management figures without personal data: the yearly statistics, the tallies behind them, indicators,
+charts and exports."""

@@ -1,0 +1,478 @@
+"""Exports of the yearly statistics (issue 6 part 5): what the page shows, and anonymous data for BI tools.
+
+* `csv_bytes`, `xlsx_bytes`, `pdf_bytes`: the statistics page as a file, built from
+  `funnel.yearly_funnel(year)`: the DESIGN §6 document, then last year's, the annual-report paragraph,
+  the months, categories, wijken, buurten (small counts as "< 5") and durations. The CSV and XLSX
+  begin with exactly the rows of `statistics.render(document, "csv")`, so they can never disagree
+  with the CLI; the PDF shows the same figures as tables, with charts.
+* `anonymous_rows(year)`: one CSV line per report received in the year (Amsterdam time) with keys,
+  area codes and durations only — no names, contact details, addresses, descriptions or
+  references — streamed from a server-side cursor, so a million rows take constant memory.
+* `anonymous_counts(year, threshold)`: the aggregate per month × channel × category × triage
+  outcome, with every count from 1 to threshold − 1 written as "< threshold" (statistical
+  disclosure control as CBS does it; REFERENCE §1.6). Zeros stay 0: an empty cell reveals nobody.
+
+User-typed text (a partner's or category's name or key) never becomes a formula in a spreadsheet:
+CSV cells starting with `=`, `+`, `-`, `@`, tab or CR get a leading apostrophe (OWASP "CSV
+injection"), XLSX cells are stored as text with Excel's quote prefix (REFERENCE §2.4).
+
+Every export is audit-logged (NEN 7513 "kopiëren of afdrukken") through the `export_*` functions,
+which the web layer calls; the builders below them do no logging of their own.
+"""
+import csv
+import io
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import render_template
+from flask_babel import force_locale, format_datetime, gettext
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from gdt.db import db, utcnow
+from gdt.models import Case, Category, Partner, Report, User
+from gdt.models.reports import CHANNELS
+from gdt.services.core import audit
+from gdt.services.core.errors import NotFound
+from gdt.services.reporting import charts, funnel, statistics
+from gdt.services.reporting.durations import Duration
+from gdt.services.reporting.periods import in_years, month_start, period_of, year_bounds
+from workflows import TRIAGE_OUTCOMES
+
+FORMATS = ("csv", "xlsx", "pdf", "rows", "counts")
+PDF_TEMPLATE = "statistics/export_pdf.html"
+SHEET_TITLE = "Statistieken"
+OPEN = "open"  # the triage outcome of a report nobody has triaged yet
+YIELD_PER = 5000  # rows per fetch from the server-side cursor
+ROW_COLUMNS = ("received_month", "channel", "category", "wijk_code", "triage_outcome", "referred_to",
+               "days_to_triage", "case_mode", "case_source")
+COUNT_COLUMNS = ("month", "channel", "category", "triage_outcome", "count")
+NUMERIC_COLUMNS = ("count", "percent")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_RISKY_FIRST = frozenset((*FORMULA_START, " "))
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_SLUG = re.compile(r"[^a-z0-9]+")
+PREVIOUS = "previous."  # section prefix of last year's §6 rows in the CSV
+DURATIONS = ("time_to_triage", "time_to_close")
+DURATION_ROWS = (("count", _l("Aantal")), ("median_days", _l("Mediaan (dagen)")),
+                 ("p90_days", _l("90e percentiel (dagen)")))
+DURATION_LABELS = {"time_to_triage": _l("Ontvangst tot triage"),
+                   "time_to_close": _l("Eerste melding tot sluiten casus")}
+COMPARED = (  # the page's comparison with last year: label, and where the figure sits in a §6 document
+    (_l("Meldingen van bewoners"), ("reports", "total")),
+    (_l("Beoordeeld"), ("triage", "triaged")),
+    (_l("Nog niet beoordeeld"), ("triage", "open")),
+    (_l("Casussen uit meldingen"), ("gdt", "from_reports", "total")),
+    (_l("Alle GDT-casussen"), ("gdt", "all_cases", "total")),
+)
+NOTHING = "–"  # a duration without any case or report to measure
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+# --- Audited entry points (the web layer calls these) --------------------------------------------
+
+def export_statistics(year: int, fmt: str, *, actor: User) -> bytes:
+    """The year's statistics as CSV, XLSX or PDF bytes, recorded as an export by `actor`."""
+    builders = {"csv": csv_bytes, "xlsx": xlsx_bytes, "pdf": pdf_bytes}
+    if fmt not in builders:
+        raise ValueError(f"unknown format {fmt!r}")
+    _check_year(year)
+    data = builders[fmt](funnel.yearly_funnel(year))
+    record_export(actor, year, fmt)
+    return data
+
+
+def export_rows(year: int, *, actor: User) -> Iterator[str]:
+    """The anonymous rows for BI tools, recorded before the first line is produced (streaming has no 'after')."""
+    _check_year(year)
+    record_export(actor, year, "rows")
+    return anonymous_rows(year)
+
+
+def export_counts(year: int, *, actor: User, threshold: int) -> Iterator[str]:
+    """The suppressed aggregate counts, recorded with the threshold used."""
+    _check_year(year)
+    record_export(actor, year, "counts", threshold=threshold)
+    return anonymous_counts(year, threshold)
+
+
+def record_export(actor: User | None, year: int, fmt: str, **detail) -> None:
+    audit.record_now(actor, "export", "statistics", f"{year}:{fmt}", detail=detail or None)
+
+
+def _check_year(year: int) -> None:
+    if not statistics.FIRST_YEAR <= year <= statistics.LAST_YEAR:
+        raise NotFound(_l("Voor dit jaar zijn geen statistieken."))
+
+
+# --- What the page shows -------------------------------------------------------------------------
+# The builders take `funnel.yearly_funnel(year)`: the §6 document under "document" and the page's extras.
+
+def csv_bytes(page: dict) -> bytes:
+    """`flask stats YEAR --format csv`, then the page's other sections; UTF-8, formula-looking text neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in _statistics_rows(page):
+        writer.writerow([cell if _PLAIN_NUMBER.fullmatch(cell) else safe_text(cell) for cell in row])
+    return out.getvalue().encode("utf-8")
+
+
+def xlsx_bytes(page: dict) -> bytes:
+    """One sheet "Statistieken": the CSV's header and rows; figures as numbers, "< 5" and every label as text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    header, *rows = _statistics_rows(page)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_TITLE
+    workbook.properties.title = f"GDT-statistieken {page['document']['year']}"
+    workbook.properties.creator = "GDT"
+    for column, name in enumerate(header, start=1):
+        _text_cell(sheet.cell(row=1, column=column), name).font = Font(bold=True)
+    for row_number, row in enumerate(rows, start=2):
+        for column, (name, value) in enumerate(zip(header, row), start=1):
+            cell = sheet.cell(row=row_number, column=column)
+            if name not in NUMERIC_COLUMNS:
+                _text_cell(cell, value)
+            elif _PLAIN_NUMBER.fullmatch(value):
+                whole = name == "count" and "." not in value
+                cell.value = int(value) if whole else float(value)
+                cell.number_format = "0" if whole else "0.0"
+            elif value:
+                _text_cell(cell, value)  # a suppressed count ("< 5") stays what it says
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    for column, name in enumerate(header, start=1):
+        longest = max(len(str(sheet.cell(row=r, column=column).value or "")) for r in range(1, len(rows) + 2))
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(longest, len(name)) + 2, 60)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def pdf_bytes(page: dict) -> bytes:
+    """The page's tables and charts as a tagged (PDF/UA-1) Dutch PDF, like gdt.services.casework.meeting_pdf's summary.
+
+    WeasyPrint is imported here only (it needs Pango) and may fetch nothing: the HTML is
+    self-contained, the charts are inline SVG.
+    """
+    with force_locale("nl"):
+        html = render_template(PDF_TEMPLATE, **_pdf_context(page),
+                               made_at=format_datetime(utcnow(), "d MMMM y 'om' HH:mm"))
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+    pdf = HTML(string=html, base_url=None, url_fetcher=URLFetcher(allowed_protocols=()))
+    return pdf.write_pdf(pdf_variant="pdf/ua-1")
+
+
+# --- The rows of the CSV and XLSX ----------------------------------------------------------------
+
+def _statistics_rows(page: dict) -> list[list[str]]:
+    """Header, the CLI's CSV rows, then the page's other sections in page order: the one table of the page.
+
+    Control characters in keys and labels (a CR or line break typed into a partner's name) become a
+    space: the CLI's CSV does not quote a lone CR, which would split the row in two.
+    """
+    document = page["document"]
+    with force_locale("nl"):
+        extra = [
+            *[[PREVIOUS + section, *rest] for section, *rest in _cli_rows(page["previous"])[1:]],
+            *_paragraph_rows(page["paragraph"]),
+            *[["months", f"{document['year']}-{row['month']:02d}", row["label"], str(row["count"]),
+               _one_decimal(row["percent"])] for row in page["months"]],
+            *_share_rows("categories", page["categories"]),
+            *_share_rows("wijken", page["wijken"]),
+            *_buurt_rows(page["buurten"], page["small_cell_threshold"]),
+            *_duration_rows(page),
+        ]
+    return _cli_rows(document) + _single_line(extra)
+
+
+def _cli_rows(document: dict) -> list[list[str]]:
+    """The rows of `flask stats YEAR --format csv` (header first), read back from the CLI's own rendering."""
+    return list(csv.reader(io.StringIO(statistics.render(_single_line(document), "csv"), newline="")))
+
+
+def _single_line(value):
+    """A copy with every run of control characters in its strings replaced by one space."""
+    if isinstance(value, str):
+        return _CONTROL.sub(" ", value)
+    if isinstance(value, dict):
+        return {key: _single_line(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_single_line(item) for item in value]
+    return value
+
+
+def _paragraph_rows(paragraph: dict) -> list[list[str]]:
+    """The sentence itself (key `text`), then each exact figure behind a "ca", keyed by a slug of its label."""
+    rows = [["paragraph", "text", paragraph["text"], "", ""]]
+    for number, figure in enumerate(paragraph["figures"], start=1):
+        key = _SLUG.sub("-", figure["label"].lower()).strip("-") or str(number)
+        rows.append(["paragraph.figures", key, figure["label"], str(figure["count"]), _one_decimal(figure["percent"])])
+    return rows
+
+
+def _share_rows(section: str, rows: list[dict]) -> list[list[str]]:
+    return [[section, row["key"], row["label"], str(row["count"]), _one_decimal(row["percent"])] for row in rows]
+
+
+def _buurt_rows(rows: list[dict], threshold: int) -> list[list[str]]:
+    """Key `wijk/buurt`; a count below the threshold as "< 5" without a share, as on the page."""
+    return [["buurten", row["key"], row["label"], suppressed(row["count"], threshold),
+             "" if row["suppressed"] else _one_decimal(row["percent"])] for row in rows]
+
+
+def _duration_rows(page: dict) -> list[list[str]]:
+    """Per duration: how many, the median and the 90th percentile in days (`.` decimal; empty when none)."""
+    return [[section, field, str(label), _figure(getattr(page[section], field)), ""]
+            for section in DURATIONS for field, label in DURATION_ROWS]
+
+
+def _figure(value: int | Decimal | None) -> str:
+    """A count as it is, days with one `.` decimal, nothing as an empty cell."""
+    if value is None:
+        return ""
+    return str(value) if isinstance(value, int) else f"{value:.1f}"
+
+
+def _one_decimal(share: float) -> str:
+    """A share as the CLI writes it: 66.7, 100.0, 0.0."""
+    return f"{share:.1f}"
+
+
+# --- What the PDF shows: display strings only, prepared here ----------------------------------------
+
+def _pdf_context(page: dict) -> dict:
+    """Everything the PDF template reads, as Dutch display strings and chart markup (call inside force_locale)."""
+    document, threshold = page["document"], page["small_cell_threshold"]
+    year = document["year"]
+    months_title = gettext("Meldingen van bewoners per maand van ontvangst, %(year)d", year=year)
+    categories_title = f"{gettext('Meldingen van bewoners per categorie')}, {year}"
+    return {
+        "year": year, "previous_year": year - 1, "threshold": threshold,
+        "paragraph": {"text": page["paragraph"]["text"], "figures": _shown(page["paragraph"]["figures"])},
+        "sections": _pdf_sections(document),
+        "open_label": statistics.OPEN_LABEL, "open_reports": charts.dutch_number(document["triage"]["open"]),
+        "comparison": _comparison(page["previous"], document),
+        "months": _shown(page["months"]), "months_chart": _chart(months_title, page["months"], f"{year}-months"),
+        "categories": _shown(page["categories"]),
+        "categories_chart": _chart(categories_title, page["categories"], f"{year}-categories"),
+        "wijken": _shown(page["wijken"]),
+        "buurten": _shown(page["buurten"], threshold),
+        "durations": [_duration_shown(DURATION_LABELS[section], page[section]) for section in DURATIONS],
+    }
+
+
+def _pdf_sections(document: dict) -> list[dict]:
+    chart_for = {chart["section"]: chart for chart in charts.charts_for(document)}
+    sections = []
+    for section, total, items in statistics.breakdowns(document):
+        sections.append({
+            "key": section, "title": statistics.SECTION_TITLES[section], "rows": _shown(items),
+            "total_label": statistics.TOTAL_LABELS[section], "total": charts.dutch_number(total),
+            "total_percent": charts.dutch_percent(100.0 if total else 0.0),
+            "open": section == "triage.by_outcome", "chart": chart_for[section]["svg"],
+        })
+    return sections
+
+
+def _shown(rows: list[dict], threshold: int | None = None) -> list[dict]:
+    """Label, count and share in Dutch; a row marked `suppressed` (a small buurt) as "< 5" without a share."""
+    shown = []
+    for row in rows:
+        small = row.get("suppressed", False)
+        shown.append({"label": row["label"],
+                      "count": suppressed(row["count"], threshold) if small else charts.dutch_number(row["count"]),
+                      "percent": "" if small else charts.dutch_percent(row["percent"])})
+    return shown
+
+
+def _comparison(previous: dict, document: dict) -> list[dict]:
+    """Last year beside this one, with the difference signed ("+3", "0", "-2"), as on the page."""
+    rows = []
+    for label, path in COMPARED:
+        old, new = _at(previous, path), _at(document, path)
+        difference = charts.dutch_number(new - old)
+        rows.append({"label": str(label), "previous": charts.dutch_number(old), "current": charts.dutch_number(new),
+                     "difference": f"+{difference}" if new > old else difference})
+    return rows
+
+
+def _at(document: dict, path: tuple[str, ...]) -> int:
+    for key in path:
+        document = document[key]
+    return document
+
+
+def _chart(title: str, rows: list[dict], chart_id: str) -> Markup:
+    """A horizontal bar chart of a funnel breakdown, each bar a share of the group's total."""
+    total = sum(row["count"] for row in rows)
+    total_label = statistics.TOTAL_LABELS["reports.by_channel"]
+    return charts.bar_chart(title, charts.describe(rows, total, total_label), rows, total=total,
+                            total_label=total_label, chart_id=f"gdt-chart-{chart_id}")
+
+
+def _duration_shown(label: str, duration: Duration) -> dict:
+    return {"label": str(label), "count": charts.dutch_number(duration.count),
+            "median": _days(duration.median_days), "p90": _days(duration.p90_days)}
+
+
+def _days(days: Decimal | None) -> str:
+    """Decimal("1234.5") → "1.234,5" (days, Dutch); "–" when there is nothing to measure."""
+    if days is None:
+        return NOTHING
+    return f"{days:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def _text_cell(cell, value: str):
+    """A text cell that stays text: never a formula, shown with Excel's quote prefix when it looks like one."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters would make openpyxl refuse the workbook
+    cell.value = text
+    cell.data_type = "s"  # openpyxl stores a string starting with "=" as a formula otherwise
+    if looks_like_formula(text):
+        cell.quotePrefix = True  # Excel keeps it text even when someone edits the cell
+    return cell
+
+
+def looks_like_formula(value: str) -> bool:
+    """Starts with `=`, `+`, `-`, `@`, tab or CR, also after leading spaces (some spreadsheets trim them)."""
+    return value.lstrip(" ").startswith(FORMULA_START)
+
+
+def safe_text(value: str) -> str:
+    """A CSV text cell a spreadsheet will not run: a leading apostrophe when it looks like a formula."""
+    if value[:1] in _RISKY_FIRST and looks_like_formula(value):  # the first test alone settles almost every cell
+        return "'" + value
+    return value
+
+
+# --- Anonymous data for BI tools -----------------------------------------------------------------
+
+class _Line:
+    """A file for csv.writer whose write() hands the formatted line back (one line per writerow)."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def month_bounds(year: int) -> list[datetime]:
+    """The first moment of February … December and of next January, Amsterdam time."""
+    return [month_start(year, month) for month in range(2, 14)]
+
+
+def anonymous_rows(year: int) -> Iterator[str]:
+    """CSV lines (header first): one per report received in `year`, without any personal data.
+
+    Columns: received_month (YYYY-MM, Amsterdam), channel, category (key), wijk_code (never the buurt: in a
+    small neighbourhood a category like verward gedrag points at a household), triage_outcome
+    (referred|escalated|open), referred_to (partner key), days_to_triage (one decimal; empty while open),
+    case_mode (advice|regie|undecided; empty without a case), case_source. Partner registrations are
+    included (channel "partner").
+
+    Rows come from a server-side cursor YIELD_PER at a time, in order of receipt; nothing is
+    collected, so memory stays flat whatever the year holds. Close the generator to stop early.
+    """
+    writer = csv.writer(_Line(), lineterminator="\n")
+    yield writer.writerow(ROW_COLUMNS)
+    start, end = year_bounds(year)
+    # Per row, the cost is Python's: the timestamps are read as the naive UTC they are stored as and the keys as
+    # plain strings (no per-value conversion), and the month is found among naive UTC bounds (a cheap compare).
+    bounds = [bound.astimezone(UTC).replace(tzinfo=None) for bound in month_bounds(year)]
+    months = [f"{year}-{month:02d}" for month in range(1, 13)]
+    stored = lambda column, type_: sa.type_coerce(column, type_).label(column.key)  # noqa: E731
+    query = (
+        sa.select(
+            stored(Report.received_at, sa.DateTime()),
+            stored(Report.channel, sa.String()),
+            Category.key.label("category"),
+            Report.wijk_code,
+            stored(Report.triage_outcome, sa.String()),
+            Partner.key.label("partner"),
+            stored(Report.triaged_at, sa.DateTime()),
+            stored(Case.mode, sa.String()),
+            stored(Case.source, sa.String()),
+        )
+        .join(Category, Category.id == Report.category_id)
+        .outerjoin(Partner, Partner.id == Report.referred_partner_id)
+        .outerjoin(Case, Case.id == Report.case_id)
+        .where(Report.received_at >= start, Report.received_at < end)
+        .order_by(Report.received_at, Report.id)
+        .execution_options(yield_per=YIELD_PER)
+    )
+    result = db.session.execute(query)
+    try:
+        for received, channel, category, wijk, outcome, partner, triaged, mode, source in result:
+            days = f"{(triaged - received).total_seconds() / 86400:.1f}" if outcome is not None else ""
+            case_mode = (mode or statistics.UNDECIDED) if source is not None else ""
+            yield writer.writerow(
+                (
+                    months[bisect_right(bounds, received)],
+                    channel,
+                    safe_text(category),
+                    safe_text(wijk or ""),
+                    outcome or OPEN,
+                    safe_text(partner or ""),
+                    days,
+                    case_mode,
+                    source or "",
+                )
+            )
+    finally:
+        result.close()
+
+
+def anonymous_counts(year: int, threshold: int) -> Iterator[str]:
+    """CSV lines (header first): reports per month × channel × category × triage outcome, every cell listed.
+
+    Counts from 1 to threshold − 1 are written as "< threshold"; 0 and counts ≥ threshold as they
+    are. Categories in their admin order; the database does the counting (one GROUP BY).
+    """
+    writer = csv.writer(_Line(), lineterminator="\n")
+    yield writer.writerow(COUNT_COLUMNS)
+    counts = _grouped_counts(year)
+    in_order = sa.select(Category.id, Category.key).order_by(Category.position, Category.key)
+    categories = db.session.execute(in_order).all()
+    for month in range(1, 13):
+        for channel in CHANNELS:
+            for category_id, category_key in categories:
+                for outcome in (*TRIAGE_OUTCOMES, OPEN):
+                    count = counts.get((month, channel, category_id, outcome), 0)
+                    yield writer.writerow(
+                        (f"{year}-{month:02d}", channel, safe_text(category_key), outcome, suppressed(count, threshold))
+                    )
+
+
+def suppressed(count: int, threshold: int) -> str:
+    """'< 5' for 1 … 4 with threshold 5; the count itself for 0 and from the threshold on."""
+    return f"< {threshold}" if statistics.is_small_cell(count, threshold) else str(count)
+
+
+def _grouped_counts(year: int) -> dict[tuple, int]:
+    """(month 1–12, channel, category id, outcome) → count; the month is a CASE over Amsterdam month starts."""
+    month = period_of(Report.received_at, year, year, "month") - year * 100
+    rows = (
+        sa.select(month.label("month"), Report.channel, Report.category_id, Report.triage_outcome.label("outcome"))
+        .where(in_years(Report.received_at, year))
+        .subquery()
+    )
+    query = sa.select(rows.c.month, rows.c.channel, rows.c.category_id, rows.c.outcome, sa.func.count()).group_by(
+        rows.c.month, rows.c.channel, rows.c.category_id, rows.c.outcome
+    )
+    return {
+        (month, channel, category_id, outcome or OPEN): count
+        for month, channel, category_id, outcome, count in db.session.execute(query)
+    }

@@ -1,0 +1,143 @@
+"""The yearly funnel page beyond the DESIGN §6 document: last year beside it, the months, categories, wijken
+and buurten, how long triage and closing take, and the annual-report paragraph with the exact figures.
+
+Report figures come grouped from gdt.services.reporting.report_tallies (the tallies PostgreSQL keeps exact, or
+the same GROUP BYs over `reports` on SQLite), so a year of a national deployment costs milliseconds.
+Durations are grouped per whole minute in the database and their percentiles taken from the groups
+(gdt.services.reporting.durations).
+"""
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+
+from gdt.db import db
+from gdt.models import Case, Category, User
+from gdt.services.reporting import durations, report_tallies, statistics
+from gdt.services.reporting.durations import Duration
+from gdt.services.reporting.periods import in_years
+
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+          "november", "december")
+UNKNOWN_AREA = "onbekend"
+NO_DURATIONS = Duration(0, None, None)
+
+
+def view_funnel(year: int, *, actor: User) -> dict:
+    """The statistics page of `year`: refuses impossible years and records who looked (statistics.view_statistics)."""
+    return yearly_funnel(year, statistics.view_statistics(year, actor=actor))
+
+
+def yearly_funnel(year: int, document: dict | None = None) -> dict:
+    """The §6 document of `year` (computed unless given) with the extra figures; Dutch labels, like the document."""
+    document = document or statistics.yearly_statistics(year)
+    previous = statistics.yearly_statistics(year - 1)
+    with force_locale("nl"):
+        return {
+            "document": document,
+            "previous": previous,
+            "months": _months(year),
+            "categories": _categories(year),
+            "wijken": _wijken(year),
+            "buurten": _buurten(year),
+            "small_cell_threshold": current_app.config["EXPORT_SMALL_CELL_THRESHOLD"],
+            "time_to_triage": time_to_triage([year])[year],
+            "time_to_close": _time_to_close(year),
+            "paragraph": paragraph(document),
+        }
+
+
+def _months(year: int) -> list[dict]:
+    """Resident reports per month of receipt (Amsterdam time), all twelve months, zero included."""
+    rows = {period % 100: count for period, count in report_tallies.grouped("funnel", [year], (), per="month")}
+    total = sum(rows.values())
+    return [{"month": number, "label": MONTHS[number - 1], "count": rows.get(number, 0),
+             "percent": statistics.percent(rows.get(number, 0), total)} for number in range(1, 13)]
+
+
+def _categories(year: int) -> list[dict]:
+    counts = {category_id: count for _, category_id, count in report_tallies.grouped("category", [year],
+                                                                                      ("category_id",))}
+    categories = {id_: (key, label) for id_, key, label in db.session.execute(
+        sa.select(Category.id, Category.key, Category.label).where(Category.id.in_(counts)))}
+    return _shares([(*categories.get(category_id, (UNKNOWN_AREA, UNKNOWN_AREA)), count)
+                     for category_id, count in counts.items()])
+
+
+def _wijken(year: int) -> list[dict]:
+    rows = report_tallies.grouped("area", [year], ("wijk_code",))
+    return _shares([(wijk or UNKNOWN_AREA, wijk or UNKNOWN_AREA, count) for _, wijk, count in rows])
+
+
+def _buurten(year: int) -> list[dict]:
+    """Per buurt within its wijk; a buurt is small enough that a count below the threshold is `suppressed` ("< 5")."""
+    rows = report_tallies.grouped("area", [year], ("wijk_code", "buurt_code"))
+    threshold = current_app.config["EXPORT_SMALL_CELL_THRESHOLD"]
+    return [row | {"suppressed": statistics.is_small_cell(row["count"], threshold)} for row in _shares(
+        [(f"{wijk or UNKNOWN_AREA}/{buurt or UNKNOWN_AREA}", f"{wijk or UNKNOWN_AREA} · {buurt or UNKNOWN_AREA}", count)
+         for _, wijk, buurt, count in rows])]
+
+
+def _shares(rows: list[tuple[str, str, int]]) -> list[dict]:
+    """(key, label, count) rows as items with their share, largest first."""
+    total = sum(count for *_, count in rows)
+    ordered = sorted(rows, key=lambda row: (-row[2], str(row[1])))
+    return [{"key": key, "label": label, "count": count, "percent": statistics.percent(count, total)}
+            for key, label, count in ordered]
+
+
+def time_to_triage(years: list[int]) -> dict[int, Duration]:
+    """From receipt to triage for triaged resident reports received in each of `years` (every year given)."""
+    found = durations.summarize(report_tallies.query("triage", years, ("minutes",)).subquery())
+    return {year: found.get(year, NO_DURATIONS) for year in years}
+
+
+def _time_to_close(year: int) -> Duration:
+    """From the first report or registration to closing, for cases received in `year` and closed."""
+    minutes = durations.elapsed_minutes(Case.closed_at, Case.received_at)
+    histogram = (sa.select(sa.literal(year).label("period"), minutes.label("minutes"), sa.func.count().label("count"))
+                 .where(in_years(Case.received_at, year), Case.closed_at.is_not(None),
+                        Case.status != "merged")
+                 .group_by(minutes))
+    return durations.summarize(histogram.subquery()).get(year, NO_DURATIONS)
+
+
+def paragraph(document: dict) -> dict:
+    """The annual report's sentence in the style of Eindhoven 2019, and the exact figures behind each "ca"."""
+    channels = {item["key"]: item for item in document["reports"]["by_channel"]}
+    outcomes = {item["key"]: item for item in document["triage"]["by_outcome"]}
+    modes = {item["key"]: item for item in document["gdt"]["from_reports"]["by_mode"]}
+    other = [channels[key] for key in ("webform", "phone")]
+    other_share = sum(item["count"] for item in other)
+    total = document["reports"]["total"]
+    figures = [
+        ("Woonoverlast-App", channels["app"]["count"], channels["app"]["percent"]),
+        ("webformulier of telefoon (14040)", other_share, statistics.percent(other_share, total)),
+        ("doorverwezen", outcomes["referred"]["count"], outcomes["referred"]["percent"]),
+        ("dreigde te escaleren", outcomes["escalated"]["count"], outcomes["escalated"]["percent"]),
+        ("informatie of advies", modes["advice"]["count"], modes["advice"]["percent"]),
+        ("casus- en/of procesregie", modes["regie"]["count"], modes["regie"]["percent"]),
+    ]
+    ca = {label: _ca(share) for label, _, share in figures}
+    text = (
+        f"In {document['year']} zijn {_int(total)} signalen van woonoverlast ontvangen. Signalen van woonoverlast "
+        f"worden ontvangen via de Woonoverlast-App (ca {ca['Woonoverlast-App']} %), het webformulier of telefonisch "
+        f"via 14040 (ca {ca['webformulier of telefoon (14040)']} %). Ca {ca['doorverwezen']} % is doorverwezen "
+        f"naar het Ruimtelijk Domein of ketenpartners; bij ca {ca['dreigde te escaleren']} % dreigde escalatie en "
+        f"heeft het GDT de melding in behandeling genomen. Daarvan kreeg ca {ca['informatie of advies']} % "
+        f"informatie of advies aan een ketenpartner en ca {ca['casus- en/of procesregie']} % casus- en/of "
+        f"procesregie."
+    )
+    if document["triage"]["open"]:
+        text += f" Van {_int(document['triage']['open'])} signalen was de beoordeling bij het opstellen nog open."
+    return {"text": text, "figures": [{"label": label, "count": count, "percent": share}
+                                      for label, count, share in figures]}
+
+
+def _ca(share: float) -> str:
+    """Whole percent for the prose ("ca 80 %"); the exact figure with one decimal is listed beside it."""
+    return str(int(share + 0.5))
+
+
+def _int(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+

@@ -1,0 +1,154 @@
+"""Resident reports counted per year or month and per facet key (gdt.models.tallies): reading, merging, checking.
+
+`grouped()` is what the statistics read. On PostgreSQL it sums the tallies the triggers keep (a few
+thousand rows for a year, whatever the number of reports); on SQLite it groups the same keys straight
+from `reports`, so both databases give the same rows for the same data.
+"""
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from gdt.db import db
+from gdt.models import Report, ReportTally
+from gdt.models.reports import RESIDENT_CHANNELS
+from gdt.models.tallies import KEYS, keys_of
+from gdt.services.core.transaction import unit_of_work
+from gdt.services.reporting.durations import elapsed_minutes
+from gdt.services.reporting.periods import PERIODS, in_years, period_of
+
+FACET_KEYS = {
+    "funnel": ("channel", "triage_outcome", "referred_partner_id"),
+    "category": ("category_id",),
+    "area": ("wijk_code", "buurt_code"),
+    "triage": ("minutes",),
+}
+COMPACTION_LOCK = 0x6764_7461  # pg_advisory_xact_lock key: one compaction or rebuild at a time
+
+
+def uses_tallies() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def grouped(facet: str, years: Sequence[int], by: Sequence[str], *, per: str = "year") -> list[sa.Row]:
+    """The rows of `query()`."""
+    return db.session.execute(query(facet, years, by, per=per)).all()
+
+
+def query(facet: str, years: Sequence[int], by: Sequence[str], *, per: str = "year") -> sa.Select:
+    """(period, *by, count) for resident reports received in the span of `years`, grouped in the database.
+
+    `period` is the Amsterdam year, or yyyymm with per="month" (the funnel only); `by` are keys of `facet`
+    (FACET_KEYS), None where unknown. Years between the first and last of `years` are included: callers
+    pick theirs.
+    """
+    if per not in PERIODS or (per == "month" and facet != "funnel") or not set(by) <= set(FACET_KEYS[facet]):
+        raise ValueError(f"cannot group {facet} by {per} and {by}")
+    first, last = min(years), max(years)
+    return _from_tallies(facet, first, last, by, per) if uses_tallies() else _from_reports(facet, first, last, by, per)
+
+
+def _from_tallies(facet: str, first: int, last: int, by: Sequence[str], per: str) -> sa.Select:
+    period = ReportTally.period // 100 if per == "year" else ReportTally.period
+    keys = [_unknown_as_none(name) for name in by]
+    total = sa.func.sum(ReportTally.count)
+    return (sa.select(period.label("period"), *keys, total.label("count"))
+            .where(ReportTally.facet == facet, ReportTally.period.between(first * 100, last * 100 + 12))
+            .group_by(period, *keys)
+            .having(total != 0))
+
+
+def _unknown_as_none(name: str) -> sa.ColumnElement:
+    column = getattr(ReportTally, name)
+    if name == "minutes":  # zero minutes is a duration, not "unknown"
+        return column.label(name)
+    return sa.func.nullif(column, 0 if name.endswith("_id") else "").label(name)
+
+
+def _from_reports(facet: str, first: int, last: int, by: Sequence[str], per: str) -> sa.Select:
+    period = period_of(Report.received_at, first, last, per)
+    expressions = {
+        "channel": Report.channel, "triage_outcome": Report.triage_outcome,
+        "referred_partner_id": Report.referred_partner_id, "category_id": Report.category_id,
+        "wijk_code": Report.wijk_code, "buurt_code": Report.buurt_code,
+        "minutes": elapsed_minutes(Report.triaged_at, Report.received_at),
+    }
+    keys = [expressions[name].label(name) for name in by]
+    conditions = [in_years(Report.received_at, first, last), Report.channel.in_(RESIDENT_CHANNELS)]
+    if facet == "triage":
+        conditions.append(Report.triaged_at.is_not(None))
+    return sa.select(period.label("period"), *keys, sa.func.count().label("count")).where(*conditions).group_by(
+        period, *keys)
+
+
+# --- Keeping the tallies (PostgreSQL) --------------------------------------------------------------
+
+_REPORT_KEYS = f"SELECT k.* {keys_of('SELECT * FROM reports')}"
+
+COMPACT = f"""
+WITH pending AS (SELECT DISTINCT period, facet FROM report_tallies WHERE NOT compacted),
+     moved AS (DELETE FROM report_tallies AS t USING pending AS p
+               WHERE t.period = p.period AND t.facet = p.facet RETURNING t.*)
+INSERT INTO report_tallies ({KEYS}, count, compacted)
+SELECT {KEYS}, sum(count), true FROM moved GROUP BY {KEYS} HAVING sum(count) <> 0
+"""
+REBUILD = f"""
+INSERT INTO report_tallies ({KEYS}, count, compacted)
+SELECT {KEYS}, count(*), true FROM ({_REPORT_KEYS}) AS keys GROUP BY {KEYS}
+"""
+# Every key whose tallied count differs from a count over `reports` itself.
+DIFFERENCES = f"""
+SELECT coalesce(t.period, r.period) AS period, coalesce(t.facet, r.facet) AS facet,
+       coalesce(t.count, 0) AS tallied, coalesce(r.count, 0) AS counted
+FROM (SELECT {KEYS}, sum(count) AS count FROM report_tallies GROUP BY {KEYS} HAVING sum(count) <> 0) AS t
+FULL JOIN (SELECT {KEYS}, count(*) AS count FROM ({_REPORT_KEYS}) AS keys GROUP BY {KEYS}) AS r
+    USING ({KEYS})
+WHERE t.count IS DISTINCT FROM r.count
+ORDER BY 1, 2
+"""
+
+
+@dataclass(frozen=True)
+class Difference:
+    period: int
+    facet: str
+    tallied: int
+    counted: int
+
+
+def compact() -> int:
+    """Merge the deltas of every period that has new ones into one row per key; returns the rows written.
+
+    Runs in the caller's transaction; deltas written meanwhile stay for the next round.
+    """
+    if not uses_tallies():
+        return 0
+    db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(COMPACTION_LOCK)))
+    return db.session.execute(sa.text(COMPACT)).rowcount
+
+
+def compact_now() -> int:
+    """`compact()` in a transaction of its own: what the worker, the in-process scheduler and the CLI run."""
+    with unit_of_work():
+        return compact()
+
+
+def rebuild() -> int:
+    """Count every report again (after a restore, or when `check()` found a difference); returns the rows written.
+
+    Writers of reports wait meanwhile (SHARE lock), so nothing changes between the delete and the count.
+    """
+    if not uses_tallies():
+        return 0
+    db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(COMPACTION_LOCK)))
+    db.session.execute(sa.text("LOCK TABLE reports IN SHARE MODE"))
+    db.session.execute(sa.delete(ReportTally))
+    return db.session.execute(sa.text(REBUILD)).rowcount
+
+
+def check() -> list[Difference]:
+    """Every period and facet where the tallies and a fresh count over `reports` disagree (none, normally)."""
+    if not uses_tallies():
+        return []
+    # One statement, one snapshot: the tallies and the reports are compared as of the same moment.
+    return [Difference(*row) for row in db.session.execute(sa.text(DIFFERENCES))]
