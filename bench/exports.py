@@ -38,7 +38,7 @@ import sqlalchemy as sa
 
 from bench.common import bench_app, conninfo, create_schema, naive_utc
 from gdt.db import db
-from gdt.services.reporting import exports
+from gdt.services.reporting import anonymous_exports
 from gdt.services.reporting.periods import year_bounds
 from tests.postgres import temporary_postgresql
 
@@ -145,7 +145,7 @@ def _load(connection: psycopg.Connection, args: argparse.Namespace) -> tuple[flo
 def _stream(year: int, target: Path, on_row=None) -> int:
     rows = -1  # the header is not a row
     with target.open("w", encoding="utf-8", newline="") as out:
-        for line in exports.anonymous_rows(year):
+        for line in anonymous_exports.anonymous_rows(year):
             out.write(line)
             rows += 1
             if on_row is not None:
@@ -200,7 +200,7 @@ def _reset_peak_rss() -> None:
 
 def _time_counts(year: int) -> float:
     began = time.perf_counter()
-    lines = sum(1 for _ in exports.anonymous_counts(year, 5))
+    lines = sum(1 for _ in anonymous_exports.anonymous_counts(year, 5))
     seconds = time.perf_counter() - began
     db.session.remove()
     assert lines > 1
@@ -216,7 +216,7 @@ def _rows_plan(year: int) -> list[str]:
 
     sa.event.listen(db.engine, "before_cursor_execute", capture)
     try:
-        lines = exports.anonymous_rows(year)
+        lines = anonymous_exports.anonymous_rows(year)
         next(lines), next(lines)
         lines.close()
     finally:

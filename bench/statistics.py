@@ -37,7 +37,7 @@ from flask import Flask
 from bench.common import bench_app, conninfo, create_schema, naive_utc
 from gdt.db import db
 from gdt.models.indicators import COMPUTED_SOURCES
-from gdt.services.reporting import exports, funnel, indicators, report_tallies
+from gdt.services.reporting import anonymous_exports, funnel, indicator_table, indicators, report_tallies
 from gdt.services.reporting import statistics as stats_service
 from gdt.services.reporting.periods import year_bounds
 from tests.postgres import temporary_postgresql
@@ -295,8 +295,8 @@ def _run_funnel(year: int) -> dict:
     return result
 
 
-def _run_indicators(years: list[int]) -> indicators.IndicatorTable:
-    result = indicators.table(years)
+def _run_indicators(years: list[int]) -> indicator_table.IndicatorTable:
+    result = indicator_table.table(years)
     db.session.remove()
     return result
 
@@ -356,7 +356,7 @@ def _export_once(url: str, year: int, *, traced: bool) -> dict:
         db.session.execute(sa.text("SELECT 1"))
         before = _max_rss_mb()
         began = time.perf_counter()
-        lines, size = _consume(exports.anonymous_rows(year))
+        lines, size = _consume(anonymous_exports.anonymous_rows(year))
         seconds = time.perf_counter() - began
         after = _max_rss_mb()
         traced_peak = _traced_peak_mb(year) if traced else None
@@ -369,7 +369,7 @@ def _traced_peak_mb(year: int) -> float:
     """The most the Python heap held at once while the export streamed."""
     tracemalloc.start()
     try:
-        _consume(exports.anonymous_rows(year))
+        _consume(anonymous_exports.anonymous_rows(year))
         return tracemalloc.get_traced_memory()[1] / 2**20
     finally:
         tracemalloc.stop()
@@ -463,7 +463,7 @@ def _report_export(export: dict) -> None:
               f"{run['rss_before']:8.1f} MB → {run['rss_after']:.1f} MB ({growth:+.1f} MB){traced}")
 
 
-def _show_data(year: int, shape: tuple, table: indicators.IndicatorTable) -> None:
+def _show_data(year: int, shape: tuple, table: indicator_table.IndicatorTable) -> None:
     """The generated data's shape, and the indicator table that the app computes from it, side by side."""
     triaged, median_days, p90_days, wijken, buurten, without_wijk = shape
     print(f"\ndata {year} (bare SQL): time to triage median {median_days:.2f} d, 90th percentile {p90_days:.2f} d "

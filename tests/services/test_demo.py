@@ -174,12 +174,12 @@ def test_demo_gives_running_regie_cases_meetings_actions_and_people(db):
 
 
 def test_demo_fills_the_indicator_table_once(db, loaded):
-    from gdt.services.reporting import indicators
+    from gdt.services.reporting import indicator_table, indicators
     assert [indicator.key for indicator in indicators.list_indicators()][:2] == ["meldingen-woonoverlast",
                                                                                  "aandeel-escalatie"]
     demo_data.load_demo(year=2025, reports=0, if_empty=False)
     assert len(indicators.list_indicators()) == 5
-    table = indicators.table(range(2021, 2026))
+    table = indicator_table.table(range(2021, 2026))
     police = next(row for row in table.rows if row.key == "politie-incidenten")
     assert [int(cell.value) for cell in police.cells[:4]] == [365, 261, 463, 669]
     reports_row = next(row for row in table.rows if row.key == "meldingen-woonoverlast")

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from gdt.models import AuditEvent
 from gdt.services.core.errors import NotFound
-from gdt.services.reporting import charts, exports, funnel, statistics
+from gdt.services.reporting import anonymous_exports, charts, exports, funnel, spreadsheet_text, statistics
 from tests.services.test_statistics import build_2026 as build_statistics_2026
 
 RD_NAME = "Ruimtelijk Domein (gemeente)"
@@ -80,11 +80,11 @@ def _pdf_text(data: bytes) -> str:
 
 
 def _rows(year: int) -> list[dict]:
-    return list(csv.DictReader(io.StringIO("".join(exports.anonymous_rows(year)))))
+    return list(csv.DictReader(io.StringIO("".join(anonymous_exports.anonymous_rows(year)))))
 
 
 def _counts(year: int, threshold: int = 5) -> dict[tuple, str]:
-    reader = csv.DictReader(io.StringIO("".join(exports.anonymous_counts(year, threshold))))
+    reader = csv.DictReader(io.StringIO("".join(anonymous_exports.anonymous_counts(year, threshold))))
     return {(row["month"], row["channel"], row["category"], row["triage_outcome"]): row["count"] for row in reader}
 
 
@@ -143,7 +143,7 @@ def test_formula_looking_keys_and_labels_get_an_apostrophe_in_csv(make):
     assert ["triage.referred_to", "'=cmd", "'" + FORMULA, "1", "50.0"] in rows
     assert ["triage.referred_to", "'@x", "' +1", "1", "50.0"] in rows
     assert all(len(row) == 5 for row in rows)
-    assert not any(exports.looks_like_formula(cell) for row in rows for cell in row if not cell[-1:].isdigit())
+    assert not any(spreadsheet_text.looks_like_formula(cell) for row in rows for cell in row if not cell[-1:].isdigit())
 
 
 def test_control_characters_in_a_label_do_not_break_the_workbook(make):
@@ -415,19 +415,19 @@ def _personal_reports(make) -> None:
 def test_rows_have_one_line_per_report_and_no_personal_data(make):
     build_2026(make)
     _personal_reports(make)
-    text = "".join(exports.anonymous_rows(2026))
+    text = "".join(anonymous_exports.anonymous_rows(2026))
     for personal in PERSONAL:
         assert personal not in text
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 11
-    assert list(rows[0]) == list(exports.ROW_COLUMNS)
+    assert list(rows[0]) == list(anonymous_exports.ROW_COLUMNS)
     assert sum(row["channel"] == "app" for row in rows) == 9
     assert {row["received_month"] for row in rows} == {"2026-03"}
     escalated = next(row for row in rows if row["triage_outcome"] == "escalated")
     assert (escalated["case_mode"], escalated["case_source"], escalated["referred_to"]) == ("regie", "report", "")
     assert sum(row["referred_to"] == "politie" for row in rows) == 2
     personal = next(row for row in rows if row["wijk_code"])
-    assert "BU07720111" not in "".join(exports.anonymous_rows(2026))  # the buurt stays out
+    assert "BU07720111" not in "".join(anonymous_exports.anonymous_rows(2026))  # the buurt stays out
     assert personal == {"received_month": "2026-03", "channel": "app", "category": "geluidsoverlast",
                         "wijk_code": "WK077201", "triage_outcome": "open",
                         "referred_to": "", "days_to_triage": "", "case_mode": "", "case_source": ""}
@@ -447,7 +447,7 @@ def test_rows_give_days_to_triage_and_undecided_cases(make):
 def test_rows_are_a_lazy_generator_read_in_batches(make, db, monkeypatch):
     for day in range(1, 8):
         make.report(received_at=at(2026, 2, day, 12))
-    monkeypatch.setattr(exports, "YIELD_PER", 2)
+    monkeypatch.setattr(anonymous_exports, "YIELD_PER", 2)
     statements = []
 
     def capture(_conn, _cursor, statement, *_):
@@ -455,9 +455,9 @@ def test_rows_are_a_lazy_generator_read_in_batches(make, db, monkeypatch):
 
     sa.event.listen(sa.Engine, "before_cursor_execute", capture)
     try:
-        lines = exports.anonymous_rows(2026)
+        lines = anonymous_exports.anonymous_rows(2026)
         assert inspect.isgenerator(lines) and statements == []  # nothing runs before the first line is asked for
-        assert next(lines) == ",".join(exports.ROW_COLUMNS) + "\n"
+        assert next(lines) == ",".join(anonymous_exports.ROW_COLUMNS) + "\n"
         assert len(list(lines)) == 7
     finally:
         sa.event.remove(sa.Engine, "before_cursor_execute", capture)
@@ -510,14 +510,14 @@ def test_the_threshold_is_configurable(make):
             make.report(channel="webform", received_at=at(2026, 9, day, 12))
     counts = _counts(2026, threshold=3)
     assert counts[("2026-09", "webform", "geluidsoverlast", "open")] == "5"
-    assert exports.suppressed(2, 3) == "< 3" and exports.suppressed(3, 3) == "3"
-    assert [exports.suppressed(n, 5) for n in range(7)] == ["0", "< 5", "< 5", "< 5", "< 5", "5", "6"]
-    assert exports.suppressed(1, 1) == "1"
+    assert statistics.suppressed(2, 3) == "< 3" and statistics.suppressed(3, 3) == "3"
+    assert [statistics.suppressed(n, 5) for n in range(7)] == ["0", "< 5", "< 5", "< 5", "< 5", "5", "6"]
+    assert statistics.suppressed(1, 1) == "1"
 
 
 def test_counts_have_no_personal_data(make):
     _personal_reports(make)
-    text = "".join(exports.anonymous_counts(2026, 5))
+    text = "".join(anonymous_exports.anonymous_counts(2026, 5))
     for personal in PERSONAL:
         assert personal not in text
 

@@ -11,7 +11,7 @@ from gdt.db import AMSTERDAM
 from gdt.models import AuditEvent, Indicator, IndicatorTarget, IndicatorValue
 from gdt.services.core.errors import NotFound, ServiceError, ValidationFailed
 from gdt.services.core.import_reader import FILE, ImportFailed, ImportProblem
-from gdt.services.reporting import indicators
+from gdt.services.reporting import indicator_import, indicator_table, indicators
 
 
 def local(*args) -> datetime:
@@ -59,14 +59,14 @@ def indicator(key: str, source: str, *, unit=None, **fields) -> Indicator:
                                        unit=unit, actor=None, **fields)
 
 
-def values(result: indicators.IndicatorTable, key: str) -> list:
+def values(result: indicator_table.IndicatorTable, key: str) -> list:
     row = next(row for row in result.rows if row.key == key)
     return [cell.value for cell in row.cells]
 
 
 def test_computed_sources_give_exact_figures_per_amsterdam_year(make):
     build(make)
-    assert indicators.computed_values(indicators.COMPUTED_SOURCES, [2024, 2025]) == {
+    assert indicator_table.computed_values(indicator_table.COMPUTED_SOURCES, [2024, 2025]) == {
         "reports_total": {2024: Decimal(5), 2025: Decimal(4)},
         "share_escalated": {2024: Decimal("33.3"), 2025: Decimal("25.0")},
         "cases_total": {2024: Decimal(2), 2025: Decimal(1)},
@@ -79,7 +79,7 @@ def test_the_table_puts_computed_figures_in_year_columns(make):
     for key, source in [("meldingen", "reports_total"), ("escalatie", "share_escalated"),
                         ("casussen", "cases_total"), ("triagetijd", "median_days_to_triage")]:
         indicator(key, source)
-    result = indicators.table([2024, 2025])
+    result = indicator_table.table([2024, 2025])
     assert result.years == [2024, 2025]
     assert [row.key for row in result.rows] == ["meldingen", "escalatie", "casussen", "triagetijd"]
     assert [row.unit for row in result.rows] == ["count", "percent", "count", "days"]
@@ -95,7 +95,7 @@ def test_years_without_data_in_the_system_have_no_computed_figure(make):
     indicator("meldingen", "reports_total")
     indicator("escalatie", "share_escalated")
     indicator("triagetijd", "median_days_to_triage")
-    result = indicators.table([2022, 2023, 2024, 2025, 2026])
+    result = indicator_table.table([2022, 2023, 2024, 2025, 2026])
     # Before the first report (2024) the system did not exist: no figure rather than a false zero.
     assert values(result, "meldingen") == [None, None, 5, 4, 0]
     assert values(result, "escalatie") == [None, None, Decimal("33.3"), Decimal("25.0"), None]
@@ -104,10 +104,10 @@ def test_years_without_data_in_the_system_have_no_computed_figure(make):
 
 def test_non_contiguous_years_are_answered_with_the_years_asked_for(make):
     build(make)
-    assert indicators.computed_values({"reports_total", "cases_total"}, [2025, 2024]) == {
+    assert indicator_table.computed_values({"reports_total", "cases_total"}, [2025, 2024]) == {
         "reports_total": {2024: 5, 2025: 4}, "cases_total": {2024: 2, 2025: 1}}
     indicator("meldingen", "reports_total")
-    assert values(indicators.table([2023, 2025]), "meldingen") == [None, 4]
+    assert values(indicator_table.table([2023, 2025]), "meldingen") == [None, 4]
 
 
 def test_each_computed_source_is_one_grouped_query_for_all_years(make, db):
@@ -123,7 +123,7 @@ def test_each_computed_source_is_one_grouped_query_for_all_years(make, db):
     engine = db.session.get_bind().engine
     sa.event.listen(engine, "before_cursor_execute", capture)
     try:
-        indicators.table(range(2016, 2026))
+        indicator_table.table(range(2016, 2026))
     finally:
         sa.event.remove(engine, "before_cursor_execute", capture)
     grouped = [statement for statement in statements if "GROUP BY" in statement]
@@ -141,7 +141,7 @@ def test_stored_values_replace_computed_ones_and_fill_manual_indicators(make):
     indicators.set_value(politie, year=2024, value="120", actor=None)
     indicators.set_value(politie, year=2024, value="121,5", note="Bijgesteld.", actor=None)  # replaces
 
-    result = indicators.table([2023, 2024, 2025])
+    result = indicator_table.table([2023, 2024, 2025])
     assert values(result, "meldingen") == [365, 5, 461]
     assert [cell.stored for cell in result.rows[0].cells] == [True, False, True]
     assert values(result, "politie-incidenten") == [None, Decimal("121.50"), None]
@@ -155,7 +155,7 @@ def test_deleting_a_stored_value_brings_back_the_computed_one(make, db):
     meldingen = indicator("meldingen", "reports_total")
     indicators.set_value(meldingen, year=2024, value="10", actor=None)
     indicators.delete_value(meldingen, year="2024", actor=None)
-    assert values(indicators.table([2024]), "meldingen") == [5]
+    assert values(indicator_table.table([2024]), "meldingen") == [5]
     with pytest.raises(NotFound):
         indicators.delete_value(meldingen, year=2024, actor=None)
 
@@ -173,9 +173,9 @@ def test_targets_with_each_comparator_including_equality_at_the_boundary(make, c
     for year, value in [(2021, "79"), (2022, "80"), (2023, "81")]:
         indicators.set_value(score, year=year, value=value, actor=None)
         indicators.set_target(score, year=year, comparator=comparator, value=target, actor=None)
-    row = indicators.table([2021, 2022, 2023]).rows[0]
+    row = indicator_table.table([2021, 2022, 2023]).rows[0]
     assert [cell.met for cell in row.cells] == met
-    assert (row.target.symbol, row.target.value) == (indicators.COMPARATOR_SYMBOLS[comparator],
+    assert (row.target.symbol, row.target.value) == (indicator_table.COMPARATOR_SYMBOLS[comparator],
                                                      Decimal(target.replace(",", ".")))
 
 
@@ -183,7 +183,7 @@ def test_computed_percentages_are_judged_on_the_shown_decimal(make):
     build(make)  # 2024: 1 of 3 escalated = 33.333… shown as 33.3
     escalatie = indicator("escalatie", "share_escalated")
     indicators.set_target(escalatie, year=2024, comparator="eq", value="33.3", actor=None)
-    assert indicators.table([2024]).rows[0].cells[0].met is True
+    assert indicator_table.table([2024]).rows[0].cells[0].met is True
 
 
 def test_the_target_column_is_the_target_of_the_latest_year_shown_and_cells_need_their_own_target(make):
@@ -192,12 +192,12 @@ def test_the_target_column_is_the_target_of_the_latest_year_shown_and_cells_need
     indicators.set_value(score, year=2023, value="68", actor=None)
     indicators.set_target(score, year=2023, comparator="gt", value="69", actor=None)
     indicators.set_target(score, year=2030, comparator="gt", value="75", actor=None)  # ahead: fine
-    row = indicators.table([2022, 2023]).rows[0]
+    row = indicator_table.table([2022, 2023]).rows[0]
     assert (row.target.comparator, row.target.value, row.target.year) == ("gt", Decimal(69), 2023)
     assert [cell.met for cell in row.cells] == [None, False]  # 2022 has no target of its own
-    assert indicators.table([2022]).rows[0].target is None
+    assert indicator_table.table([2022]).rows[0].target is None
     indicators.set_target(score, year=2023, comparator="le", value="68", actor=None)  # replaces
-    assert indicators.table([2022, 2023]).rows[0].cells[1].met is True
+    assert indicator_table.table([2022, 2023]).rows[0].cells[1].met is True
 
 
 def test_footnotes_are_numbered_in_order_of_appearance_and_shared_when_equal(make):
@@ -206,7 +206,7 @@ def test_footnotes_are_numbered_in_order_of_appearance_and_shared_when_equal(mak
     third = indicator("c-derde", "manual", unit="count", footnote="Bron: politie, jaarcijfers.", position=3)
     indicators.set_value(first, year=2024, value="1", note="Tot 1 oktober.", actor=None)
     indicators.set_value(third, year=2023, value="1", note="Tot 1 oktober.", actor=None)
-    result = indicators.table([2023, 2024])
+    result = indicator_table.table([2023, 2024])
     assert [(note.number, note.text) for note in result.footnotes] == [
         (1, "Bron: politie, jaarcijfers."), (2, "Tot 1 oktober.")]
     assert [row.footnote for row in result.rows] == [1, None, 1]
@@ -219,9 +219,9 @@ def test_inactive_indicators_leave_the_table_and_the_order_is_the_admins(make):
     indicator("eerste", "manual", unit="count", position=1)
     weg = indicator("weg", "manual", unit="count", position=0)
     indicators.set_indicator_active(weg, False, actor=None)
-    assert [row.key for row in indicators.table([2024]).rows] == ["eerste", "tweede"]
+    assert [row.key for row in indicator_table.table([2024]).rows] == ["eerste", "tweede"]
     indicators.update_indicator(second, name="Tweede", source="manual", unit="count", position=0, actor=None)
-    assert [row.key for row in indicators.table([2024]).rows] == ["tweede", "eerste"]
+    assert [row.key for row in indicator_table.table([2024]).rows] == ["tweede", "eerste"]
 
 
 def test_admin_operations_are_audited(make, db):
@@ -267,7 +267,7 @@ def test_bad_fields_are_refused_per_field_and_nothing_is_stored(make, db):
 
 @pytest.mark.parametrize("year, value, field", [
     ("19", "10", "year"), ("٢٠٢٤", "10", "year"), ("1999", "10", "year"),
-    (str(indicators.current_year() + 1), "10", "year"),
+    (str(indicator_table.current_year() + 1), "10", "year"),
     ("2024", "", "value"), ("2024", "1.234", "value"), ("2024", "12,5%", "value"), ("2024", "١٢", "value"),
     ("2024", "10000000000", "value"),
 ])
@@ -297,22 +297,22 @@ def test_decimals_parse_the_dutch_and_the_english_way():
 
 
 def test_shown_years_run_from_the_first_data_to_this_year_at_most_ten(make):
-    this_year = indicators.current_year()
-    assert indicators.shown_years(None, None) == ([this_year], [this_year], False)
+    this_year = indicator_table.current_year()
+    assert indicator_table.shown_years(None, None) == ([this_year], [this_year], False)
     score = indicator("score", "manual", unit="count")
     indicators.set_value(score, year=this_year - 14, value="1", actor=None)
-    years, selectable, limited = indicators.shown_years(None, None)
+    years, selectable, limited = indicator_table.shown_years(None, None)
     assert years == list(range(this_year - 9, this_year + 1)) and not limited
     assert selectable == list(range(this_year - 14, this_year + 1))
-    assert indicators.shown_years(this_year - 14, this_year)[0] == list(range(this_year - 9, this_year + 1))
-    assert indicators.shown_years(this_year - 14, this_year)[2] is True
-    assert indicators.shown_years(this_year - 12, this_year - 13)[0] == [this_year - 13, this_year - 12]
-    assert indicators.shown_years(1800, 3000)[0] == list(range(this_year - 9, this_year + 1))
+    assert indicator_table.shown_years(this_year - 14, this_year)[0] == list(range(this_year - 9, this_year + 1))
+    assert indicator_table.shown_years(this_year - 14, this_year)[2] is True
+    assert indicator_table.shown_years(this_year - 12, this_year - 13)[0] == [this_year - 13, this_year - 12]
+    assert indicator_table.shown_years(1800, 3000)[0] == list(range(this_year - 9, this_year + 1))
 
 
 def test_view_table_records_who_looked(make, db):
     manager = make.user("manager")
-    indicators.view_table([2024, 2025], actor=manager)
+    indicator_table.view_table([2024, 2025], actor=manager)
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.object_type == "indicators"))
     assert (event.action, event.object_ref, event.actor_id) == ("view", "2024-2025", manager.id)
 
@@ -342,7 +342,7 @@ def test_csv_import_stores_every_row_and_replaces_figures_already_stored(tmp_pat
     path = write_csv(tmp_path / "historie.csv", [
         "indicator,year,value,note", "meldingen,2017,365,", "meldingen,2018,261,Eerste jaar met de app.",
         "politie,2018,\"12,5\",", "", "MELDINGEN,2019,463,"])
-    summary = indicators.import_values(path, actor=None)
+    summary = indicator_import.import_values(path, actor=None)
     assert (summary.values, summary.added, summary.replaced) == (4, 3, 1)
     assert stored(db) == {
         ("meldingen", 2017): (Decimal(365), None), ("meldingen", 2018): (Decimal(261), "Eerste jaar met de app."),
@@ -354,7 +354,7 @@ def test_csv_import_stores_every_row_and_replaces_figures_already_stored(tmp_pat
 def test_semicolon_csv_with_bom_and_without_note_column(tmp_path, db, defined):
     path = tmp_path / "excel.csv"
     path.write_bytes("\ufeffyear;Indicator;value\r\n2020;politie;7,25\r\n".encode())
-    indicators.import_values(path, actor=None)
+    indicator_import.import_values(path, actor=None)
     assert stored(db) == {("politie", 2020): (Decimal("7.25"), None)}
 
 
@@ -363,14 +363,14 @@ def test_a_bad_row_stores_nothing_and_every_problem_names_row_and_column(tmp_pat
         "indicator,year,value,note", "meldingen,2017,365,", "onbekend,2018,12,", "politie,18,veel,",
         "meldingen,2017,366,", "politie,2019,5,,extra"])
     with pytest.raises(ImportFailed) as failed:
-        indicators.import_values(path, actor=None)
+        indicator_import.import_values(path, actor=None)
     # The surplus cell stops reading first: it is reported alone.
     assert [(problem.row, problem.column) for problem in failed.value.errors] == [(6, "5")]
     path = write_csv(tmp_path / "fout.csv", [
         "indicator,year,value,note", "meldingen,2017,365,", "onbekend,2018,12,", "politie,18,veel,",
         "meldingen,2017,366,"])
     with pytest.raises(ImportFailed) as failed:
-        indicators.import_values(path, actor=None)
+        indicator_import.import_values(path, actor=None)
     assert [(problem.row, problem.column) for problem in failed.value.errors] == [
         (3, "indicator"), (4, "year"), (4, "value"), (5, "year")]
     assert "Onbekende indicator" in failed.value.errors[0].message
@@ -381,18 +381,18 @@ def test_a_bad_row_stores_nothing_and_every_problem_names_row_and_column(tmp_pat
 
 def test_a_wrong_header_or_file_is_refused_as_a_whole(tmp_path, db, defined):
     with pytest.raises(ImportFailed) as failed:
-        indicators.import_values(write_csv(tmp_path / "kop.csv", ["indicator,jaar,value", "politie,2019,1"]),
+        indicator_import.import_values(write_csv(tmp_path / "kop.csv", ["indicator,jaar,value", "politie,2019,1"]),
                                  actor=None)
     assert [(problem.row, problem.column) for problem in failed.value.errors] == [(1, "jaar"), (1, "year")]
     with pytest.raises(ImportFailed) as failed:
-        indicators.import_values(write_csv(tmp_path / "leeg.csv", ["indicator,year,value"]), actor=None)
+        indicator_import.import_values(write_csv(tmp_path / "leeg.csv", ["indicator,year,value"]), actor=None)
     assert failed.value.errors == [ImportProblem(2, FILE, "Het bestand bevat geen waarden.")]
     with pytest.raises(ImportFailed) as failed:
-        indicators.import_values(write_csv(tmp_path / "waarden.txt", ["indicator,year,value"]), actor=None)
+        indicator_import.import_values(write_csv(tmp_path / "waarden.txt", ["indicator,year,value"]), actor=None)
     assert failed.value.errors[0].column == FILE
     (tmp_path / "kapot.xlsx").write_bytes(b"geen zip")
     with pytest.raises(ImportFailed) as failed:
-        indicators.import_values(tmp_path / "kapot.xlsx", actor=None)
+        indicator_import.import_values(tmp_path / "kapot.xlsx", actor=None)
     assert failed.value.errors[0].column == FILE
 
 
@@ -408,7 +408,7 @@ def test_xlsx_import_reads_numbers_from_cells(tmp_path, db, defined):
     path = write_xlsx(tmp_path / "historie.xlsx", [
         ["Indicator", "Year", "Value", "Note"], ["meldingen", 2017, 365, None], ["politie", 2018.0, 12.5, "Schatting"],
         [None, None, None, None]])
-    assert indicators.import_values(path, actor=None).values == 2
+    assert indicator_import.import_values(path, actor=None).values == 2
     assert stored(db) == {("meldingen", 2017): (Decimal(365), None), ("politie", 2018): (Decimal("12.5"), "Schatting")}
 
 
@@ -416,6 +416,6 @@ def test_xlsx_with_a_bad_row_stores_nothing(tmp_path, db, defined):
     path = write_xlsx(tmp_path / "fout.xlsx", [
         ["indicator", "year", "value"], ["meldingen", 2017, 365], ["politie", 2018, "=SUM(A1)"]])
     with pytest.raises(ImportFailed) as failed:
-        indicators.import_values(path, actor=None)
+        indicator_import.import_values(path, actor=None)
     assert [(problem.row, problem.column) for problem in failed.value.errors] == [(3, "value")]
     assert stored(db) == {}

@@ -1,59 +1,40 @@
-"""Exports of the yearly statistics (issue 6 part 5): what the page shows, and anonymous data for BI tools.
+"""Exports of the yearly statistics: the page as CSV, XLSX and PDF, and the anonymous data for BI tools.
 
 * `csv_bytes`, `xlsx_bytes`, `pdf_bytes`: the statistics page as a file, built from
-  `funnel.yearly_funnel(year)`: the DESIGN §6 document, then last year's, the annual-report paragraph,
-  the months, categories, wijken, buurten (small counts as "< 5") and durations. The CSV and XLSX
-  begin with exactly the rows of `statistics.render(document, "csv")`, so they can never disagree
+  `funnel.yearly_funnel(year)`: the statistics document (docs/domain.md, "Statistics"), then last year's, the
+  annual-report paragraph, the months, categories, wijken, buurten (small counts as "< 5") and durations. The
+  CSV and XLSX begin with exactly the rows of `statistics.render(document, "csv")`, so they can never disagree
   with the CLI; the PDF shows the same figures as tables, with charts.
-* `anonymous_rows(year)`: one CSV line per report received in the year (Amsterdam time) with keys,
-  area codes and durations only — no names, contact details, addresses, descriptions or
-  references — streamed from a server-side cursor, so a million rows take constant memory.
-* `anonymous_counts(year, threshold)`: the aggregate per month × channel × category × triage
-  outcome, with every count from 1 to threshold − 1 written as "< threshold" (statistical
-  disclosure control as CBS does it; REFERENCE §1.6). Zeros stay 0: an empty cell reveals nobody.
+* `export_rows`, `export_counts`: the anonymous rows and suppressed counts of
+  gdt.services.reporting.anonymous_exports.
 
-User-typed text (a partner's or category's name or key) never becomes a formula in a spreadsheet:
-CSV cells starting with `=`, `+`, `-`, `@`, tab or CR get a leading apostrophe (OWASP "CSV
-injection"), XLSX cells are stored as text with Excel's quote prefix (REFERENCE §2.4).
-
+Text cells go through gdt.services.reporting.spreadsheet_text, so user-typed text never becomes a formula.
 Every export is audit-logged (NEN 7513 "kopiëren of afdrukken") through the `export_*` functions,
 which the web layer calls; the builders below them do no logging of their own.
 """
 import csv
 import io
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from decimal import Decimal
 
-import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale, format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from gdt.db import db, utcnow
-from gdt.models import Case, Category, Partner, Report, User
-from gdt.models.reports import CHANNELS
+from gdt.db import utcnow
+from gdt.models import User
 from gdt.services.core import audit
 from gdt.services.core.errors import NotFound
-from gdt.services.reporting import charts, funnel, statistics
+from gdt.services.reporting import anonymous_exports, charts, funnel, statistics
 from gdt.services.reporting.durations import Duration
-from gdt.services.reporting.periods import in_years, month_start, period_of, year_bounds
-from workflows import TRIAGE_OUTCOMES
+from gdt.services.reporting.spreadsheet_text import safe_text, text_cell
 
 FORMATS = ("csv", "xlsx", "pdf", "rows", "counts")
 PDF_TEMPLATE = "statistics/export_pdf.html"
 SHEET_TITLE = "Statistieken"
-OPEN = "open"  # the triage outcome of a report nobody has triaged yet
-YIELD_PER = 5000  # rows per fetch from the server-side cursor
-ROW_COLUMNS = ("received_month", "channel", "category", "wijk_code", "triage_outcome", "referred_to",
-               "days_to_triage", "case_mode", "case_source")
-COUNT_COLUMNS = ("month", "channel", "category", "triage_outcome", "count")
 NUMERIC_COLUMNS = ("count", "percent")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_RISKY_FIRST = frozenset((*FORMULA_START, " "))
 _PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -95,14 +76,14 @@ def export_rows(year: int, *, actor: User) -> Iterator[str]:
     """The anonymous rows for BI tools, recorded before the first line is produced (streaming has no 'after')."""
     _check_year(year)
     record_export(actor, year, "rows")
-    return anonymous_rows(year)
+    return anonymous_exports.anonymous_rows(year)
 
 
 def export_counts(year: int, *, actor: User, threshold: int) -> Iterator[str]:
     """The suppressed aggregate counts, recorded with the threshold used."""
     _check_year(year)
     record_export(actor, year, "counts", threshold=threshold)
-    return anonymous_counts(year, threshold)
+    return anonymous_exports.anonymous_counts(year, threshold)
 
 
 def record_export(actor: User | None, year: int, fmt: str, **detail) -> None:
@@ -139,18 +120,18 @@ def xlsx_bytes(page: dict) -> bytes:
     workbook.properties.title = f"GDT-statistieken {page['document']['year']}"
     workbook.properties.creator = "GDT"
     for column, name in enumerate(header, start=1):
-        _text_cell(sheet.cell(row=1, column=column), name).font = Font(bold=True)
+        text_cell(sheet.cell(row=1, column=column), name).font = Font(bold=True)
     for row_number, row in enumerate(rows, start=2):
         for column, (name, value) in enumerate(zip(header, row), start=1):
             cell = sheet.cell(row=row_number, column=column)
             if name not in NUMERIC_COLUMNS:
-                _text_cell(cell, value)
+                text_cell(cell, value)
             elif _PLAIN_NUMBER.fullmatch(value):
                 whole = name == "count" and "." not in value
                 cell.value = int(value) if whole else float(value)
                 cell.number_format = "0" if whole else "0.0"
             elif value:
-                _text_cell(cell, value)  # a suppressed count ("< 5") stays what it says
+                text_cell(cell, value)  # a suppressed count ("< 5") stays what it says
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     for column, name in enumerate(header, start=1):
@@ -230,7 +211,7 @@ def _share_rows(section: str, rows: list[dict]) -> list[list[str]]:
 
 def _buurt_rows(rows: list[dict], threshold: int) -> list[list[str]]:
     """Key `wijk/buurt`; a count below the threshold as "< 5" without a share, as on the page."""
-    return [["buurten", row["key"], row["label"], suppressed(row["count"], threshold),
+    return [["buurten", row["key"], row["label"], statistics.suppressed(row["count"], threshold),
              "" if row["suppressed"] else _one_decimal(row["percent"])] for row in rows]
 
 
@@ -294,7 +275,8 @@ def _shown(rows: list[dict], threshold: int | None = None) -> list[dict]:
     for row in rows:
         small = row.get("suppressed", False)
         shown.append({"label": row["label"],
-                      "count": suppressed(row["count"], threshold) if small else charts.dutch_number(row["count"]),
+                      "count": (statistics.suppressed(row["count"], threshold) if small
+                                else charts.dutch_number(row["count"])),
                       "percent": "" if small else charts.dutch_percent(row["percent"])})
     return shown
 
@@ -336,143 +318,3 @@ def _days(days: Decimal | None) -> str:
     return f"{days:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
-def _text_cell(cell, value: str):
-    """A text cell that stays text: never a formula, shown with Excel's quote prefix when it looks like one."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    text = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters would make openpyxl refuse the workbook
-    cell.value = text
-    cell.data_type = "s"  # openpyxl stores a string starting with "=" as a formula otherwise
-    if looks_like_formula(text):
-        cell.quotePrefix = True  # Excel keeps it text even when someone edits the cell
-    return cell
-
-
-def looks_like_formula(value: str) -> bool:
-    """Starts with `=`, `+`, `-`, `@`, tab or CR, also after leading spaces (some spreadsheets trim them)."""
-    return value.lstrip(" ").startswith(FORMULA_START)
-
-
-def safe_text(value: str) -> str:
-    """A CSV text cell a spreadsheet will not run: a leading apostrophe when it looks like a formula."""
-    if value[:1] in _RISKY_FIRST and looks_like_formula(value):  # the first test alone settles almost every cell
-        return "'" + value
-    return value
-
-
-# --- Anonymous data for BI tools -----------------------------------------------------------------
-
-class _Line:
-    """A file for csv.writer whose write() hands the formatted line back (one line per writerow)."""
-
-    def write(self, line: str) -> str:
-        return line
-
-
-def month_bounds(year: int) -> list[datetime]:
-    """The first moment of February … December and of next January, Amsterdam time."""
-    return [month_start(year, month) for month in range(2, 14)]
-
-
-def anonymous_rows(year: int) -> Iterator[str]:
-    """CSV lines (header first): one per report received in `year`, without any personal data.
-
-    Columns: received_month (YYYY-MM, Amsterdam), channel, category (key), wijk_code (never the buurt: in a
-    small neighbourhood a category like verward gedrag points at a household), triage_outcome
-    (referred|escalated|open), referred_to (partner key), days_to_triage (one decimal; empty while open),
-    case_mode (advice|regie|undecided; empty without a case), case_source. Partner registrations are
-    included (channel "partner").
-
-    Rows come from a server-side cursor YIELD_PER at a time, in order of receipt; nothing is
-    collected, so memory stays flat whatever the year holds. Close the generator to stop early.
-    """
-    writer = csv.writer(_Line(), lineterminator="\n")
-    yield writer.writerow(ROW_COLUMNS)
-    start, end = year_bounds(year)
-    # Per row, the cost is Python's: the timestamps are read as the naive UTC they are stored as and the keys as
-    # plain strings (no per-value conversion), and the month is found among naive UTC bounds (a cheap compare).
-    bounds = [bound.astimezone(UTC).replace(tzinfo=None) for bound in month_bounds(year)]
-    months = [f"{year}-{month:02d}" for month in range(1, 13)]
-    stored = lambda column, type_: sa.type_coerce(column, type_).label(column.key)  # noqa: E731
-    query = (
-        sa.select(
-            stored(Report.received_at, sa.DateTime()),
-            stored(Report.channel, sa.String()),
-            Category.key.label("category"),
-            Report.wijk_code,
-            stored(Report.triage_outcome, sa.String()),
-            Partner.key.label("partner"),
-            stored(Report.triaged_at, sa.DateTime()),
-            stored(Case.mode, sa.String()),
-            stored(Case.source, sa.String()),
-        )
-        .join(Category, Category.id == Report.category_id)
-        .outerjoin(Partner, Partner.id == Report.referred_partner_id)
-        .outerjoin(Case, Case.id == Report.case_id)
-        .where(Report.received_at >= start, Report.received_at < end)
-        .order_by(Report.received_at, Report.id)
-        .execution_options(yield_per=YIELD_PER)
-    )
-    result = db.session.execute(query)
-    try:
-        for received, channel, category, wijk, outcome, partner, triaged, mode, source in result:
-            days = f"{(triaged - received).total_seconds() / 86400:.1f}" if outcome is not None else ""
-            case_mode = (mode or statistics.UNDECIDED) if source is not None else ""
-            yield writer.writerow(
-                (
-                    months[bisect_right(bounds, received)],
-                    channel,
-                    safe_text(category),
-                    safe_text(wijk or ""),
-                    outcome or OPEN,
-                    safe_text(partner or ""),
-                    days,
-                    case_mode,
-                    source or "",
-                )
-            )
-    finally:
-        result.close()
-
-
-def anonymous_counts(year: int, threshold: int) -> Iterator[str]:
-    """CSV lines (header first): reports per month × channel × category × triage outcome, every cell listed.
-
-    Counts from 1 to threshold − 1 are written as "< threshold"; 0 and counts ≥ threshold as they
-    are. Categories in their admin order; the database does the counting (one GROUP BY).
-    """
-    writer = csv.writer(_Line(), lineterminator="\n")
-    yield writer.writerow(COUNT_COLUMNS)
-    counts = _grouped_counts(year)
-    in_order = sa.select(Category.id, Category.key).order_by(Category.position, Category.key)
-    categories = db.session.execute(in_order).all()
-    for month in range(1, 13):
-        for channel in CHANNELS:
-            for category_id, category_key in categories:
-                for outcome in (*TRIAGE_OUTCOMES, OPEN):
-                    count = counts.get((month, channel, category_id, outcome), 0)
-                    yield writer.writerow(
-                        (f"{year}-{month:02d}", channel, safe_text(category_key), outcome, suppressed(count, threshold))
-                    )
-
-
-def suppressed(count: int, threshold: int) -> str:
-    """'< 5' for 1 … 4 with threshold 5; the count itself for 0 and from the threshold on."""
-    return f"< {threshold}" if statistics.is_small_cell(count, threshold) else str(count)
-
-
-def _grouped_counts(year: int) -> dict[tuple, int]:
-    """(month 1–12, channel, category id, outcome) → count; the month is a CASE over Amsterdam month starts."""
-    month = period_of(Report.received_at, year, year, "month") - year * 100
-    rows = (
-        sa.select(month.label("month"), Report.channel, Report.category_id, Report.triage_outcome.label("outcome"))
-        .where(in_years(Report.received_at, year))
-        .subquery()
-    )
-    query = sa.select(rows.c.month, rows.c.channel, rows.c.category_id, rows.c.outcome, sa.func.count()).group_by(
-        rows.c.month, rows.c.channel, rows.c.category_id, rows.c.outcome
-    )
-    return {
-        (month, channel, category_id, outcome or OPEN): count
-        for month, channel, category_id, outcome, count in db.session.execute(query)
-    }

@@ -1,32 +1,19 @@
-"""Indicators of the safety plan (issue 6 part 3): rows × years with a target column and footnotes.
+"""Indicators of the safety plan, as the admin keeps them: definitions, figures and targets per year.
 
-Computed sources are aggregates over GDT data, each answered by ONE query for all requested years at
-once: report figures from the report tallies (gdt.services.reporting.report_tallies), cases grouped by the
-Amsterdam year of `received_at` (gdt.services.reporting.periods: a CASE over the half-open year ranges, the same
-on SQLite and PostgreSQL, using the `received_at` index). Python only shapes the handful of grouped rows.
-
-A figure stored for a year (`IndicatorValue`: entered by hand or imported, e.g. police counts or
-history from before the system) takes the place of the computed figure of that year. Years before
-the first report or case in the system have no computed figure: "0 reports" there would be false.
-
+The field rules here are shared by the admin's forms and the import of historic figures
+(gdt.services.reporting.indicator_import); the table of rows × years is gdt.services.reporting.indicator_table.
 Everything here is aggregates and admin-entered figures, never personal data, so managers may see it.
 """
-import operator
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from gdt.db import AMSTERDAM, db, utcnow
-from gdt.models import Case, Indicator, IndicatorTarget, IndicatorValue, Report, User
+from gdt.db import db
+from gdt.models import Indicator, IndicatorTarget, IndicatorValue, User
 from gdt.models.indicators import (
-    COMPARATOR_SYMBOLS,
     COMPARATORS,
-    COMPUTED_SOURCES,
     INDICATOR_SOURCES,
     INDICATOR_UNITS,
     VALUE_PRECISION,
@@ -36,11 +23,9 @@ from gdt.services.core import audit
 from gdt.services.core.errors import NotFound, ServiceError, ValidationFailed
 
 # The file-reading half of the report import: CSV dialects, BOM, XLSX cells, the problem types.
-from gdt.services.core.import_reader import ImportFailed, ImportProblem, cell_text, read_table
+from gdt.services.core.import_reader import cell_text
 from gdt.services.core.transaction import unit_of_work
-from gdt.services.reporting import funnel, report_tallies
-from gdt.services.reporting.periods import in_years, period_of
-from gdt.services.reporting.statistics import percent
+from gdt.services.reporting import indicator_table
 from gdt.validation import InvalidValue, clean_fields, clean_text, one_of, required, single_line, slug_key
 
 SOURCE_LABELS = {
@@ -57,207 +42,13 @@ COMPARATOR_LABELS = {
     "lt": _l("< (kleiner dan)"), "le": _l("≤ (kleiner dan of gelijk aan)"), "gt": _l("> (groter dan)"),
     "ge": _l("≥ (groter dan of gelijk aan)"), "eq": _l("= (gelijk aan)"),
 }
-_COMPARE = {"lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge, "eq": operator.eq}
 
 DECIMAL_TEXT = re.compile(r"(-?)([0-9]{1,10})(?:[.,]([0-9]+))?")  # ASCII digits only (REFERENCE §2.4)
 KEY_MAX, NAME_MAX, FOOTNOTE_MAX, NOTE_MAX, POSITION_MAX = 60, 200, 1000, 500, 999
 RESERVED_KEYS = {"new", "import"}  # /admin/indicators/new and /admin/indicators/import are pages
 EARLIEST_YEAR = 2000
 TARGET_YEARS_AHEAD = 20
-MAX_YEARS = 10  # columns the table shows at most
-IMPORT_COLUMNS = ("indicator", "year", "value", "note")
-IMPORT_REQUIRED = ("indicator", "year", "value")
 
-
-# --- the table -----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Target:
-    year: int
-    comparator: str  # lt, le, gt, ge, eq
-    value: Decimal
-
-    @property
-    def symbol(self) -> str:
-        return COMPARATOR_SYMBOLS[self.comparator]
-
-    def is_met_by(self, value: Decimal) -> bool:
-        return _COMPARE[self.comparator](value, self.value)
-
-
-@dataclass(frozen=True)
-class Cell:
-    year: int
-    value: Decimal | None
-    stored: bool  # True: entered by hand or imported; False: computed (or no figure)
-    target: Target | None  # the target for this very year, if any
-    met: bool | None  # None when there is no figure or no target for the year
-    footnote: int | None  # the number of the value's note among the table's footnotes
-
-
-@dataclass(frozen=True)
-class Row:
-    key: str
-    name: str
-    source: str
-    unit: str
-    cells: list[Cell]
-    target: Target | None  # the target of the latest year shown: the "Doel" column
-    footnote: int | None
-
-
-@dataclass(frozen=True)
-class Footnote:
-    number: int
-    text: str
-
-
-@dataclass(frozen=True)
-class IndicatorTable:
-    years: list[int]
-    rows: list[Row]
-    footnotes: list[Footnote]
-
-
-def view_table(years: Iterable[int], *, actor: User) -> IndicatorTable:
-    """The table for pages: records who looked at which years (aggregates only, like the statistics)."""
-    result = table(years)
-    shown = f"{result.years[0]}-{result.years[-1]}" if result.years else None
-    audit.record_now(actor, "view", "indicators", shown)
-    return result
-
-
-def table(years: Iterable[int]) -> IndicatorTable:
-    """Every active indicator (in the admin's order) × `years`, with targets, met/not met and footnotes.
-
-    Queries: the indicators, their stored values, their targets, the system's first year, and one
-    aggregate per computed source in use — never one per indicator, year or row of data.
-    """
-    years = sorted(set(years))
-    indicators = list(db.session.scalars(
-        sa.select(Indicator).where(Indicator.is_active).order_by(Indicator.position, Indicator.name, Indicator.key)))
-    if not years or not indicators:
-        return IndicatorTable(years=years, rows=[], footnotes=[])
-    ids = [indicator.id for indicator in indicators]
-    stored = {(row.indicator_id, row.year): row for row in db.session.scalars(
-        sa.select(IndicatorValue).where(IndicatorValue.indicator_id.in_(ids), IndicatorValue.year.in_(years)))}
-    targets = {(row.indicator_id, row.year): Target(row.year, row.comparator, row.value) for row in db.session.scalars(
-        sa.select(IndicatorTarget).where(IndicatorTarget.indicator_id.in_(ids), IndicatorTarget.year.in_(years)))}
-    computed = computed_values({indicator.source for indicator in indicators if indicator.is_computed}, years)
-    footnotes: dict[str, int] = {}  # text → number, in order of appearance; equal texts share a number
-
-    def number(text: str | None) -> int | None:
-        if not text:
-            return None
-        return footnotes.setdefault(text, len(footnotes) + 1)
-
-    rows = []
-    for indicator in indicators:
-        row_footnote = number(indicator.footnote)
-        cells = []
-        for year in years:
-            saved = stored.get((indicator.id, year))
-            value = saved.value if saved is not None else computed.get(indicator.source, {}).get(year)
-            target = targets.get((indicator.id, year))
-            met = target.is_met_by(value) if target is not None and value is not None else None
-            cells.append(Cell(year, value, saved is not None, target, met, number(saved.note if saved else None)))
-        rows.append(Row(indicator.key, indicator.name, indicator.source, indicator.unit, cells,
-                        targets.get((indicator.id, years[-1])), row_footnote))
-    return IndicatorTable(years=years, rows=rows,
-                          footnotes=[Footnote(number, text) for text, number in footnotes.items()])
-
-
-def computed_values(sources: Iterable[str], years: Iterable[int]) -> dict[str, dict[int, Decimal]]:
-    """{source: {year: value}} for the computed sources asked for; a year without a figure is left out."""
-    sources, years = set(sources) & set(COMPUTED_SOURCES), sorted(set(years))
-    if not sources or not years:
-        return {}
-    first = first_data_year()
-    years = [year for year in years if first is not None and year >= first]
-    result: dict[str, dict[int, Decimal]] = {source: {} for source in sources}
-    if not years:
-        return result
-    if sources & {"reports_total", "share_escalated"}:
-        for year, total, triaged, escalated in _report_counts(years):
-            if "reports_total" in sources:
-                result["reports_total"][year] = Decimal(total)
-            if "share_escalated" in sources and triaged:
-                result["share_escalated"][year] = Decimal(str(percent(escalated, triaged)))
-        if "reports_total" in sources:  # a year in the system without reports has 0 of them
-            for year in years:
-                result["reports_total"].setdefault(year, Decimal(0))
-    if "cases_total" in sources:
-        counts = dict(_case_counts(years))
-        result["cases_total"] = {year: Decimal(counts.get(year, 0)) for year in years}
-    if "median_days_to_triage" in sources:
-        result["median_days_to_triage"] = {year: duration.median_days
-                                           for year, duration in funnel.time_to_triage(years).items()
-                                           if duration.median_days is not None}
-    return result
-
-
-def first_data_year() -> int | None:
-    """The Amsterdam year of the first report or case in the system (two index lookups in one query)."""
-    report_min = sa.select(sa.func.min(Report.received_at)).scalar_subquery()
-    case_min = sa.select(sa.func.min(Case.received_at)).scalar_subquery()
-    moments = [moment for moment in db.session.execute(sa.select(report_min, case_min)).one() if moment is not None]
-    if not moments:
-        return None
-    return min(moments).astimezone(AMSTERDAM).year
-
-
-def first_year() -> int | None:
-    """The first year the table can show: of the system's data or of a stored value, whichever is earlier."""
-    candidates = [first_data_year(), db.session.scalar(sa.select(sa.func.min(IndicatorValue.year)))]
-    candidates = [year for year in candidates if year is not None]
-    return min(candidates) if candidates else None
-
-
-def current_year() -> int:
-    return utcnow().astimezone(AMSTERDAM).year
-
-
-def _report_counts(years: list[int]) -> list[tuple[int, int, int, int]]:
-    """(year, resident reports, of which triaged, of which escalated) from the report tallies, every year at once."""
-    totals: dict[int, list[int]] = {year: [0, 0, 0] for year in years}
-    for year, outcome, count in report_tallies.grouped("funnel", years, ("triage_outcome",)):
-        if year in totals:
-            totals[year][0] += count
-            totals[year][1] += count if outcome is not None else 0
-            totals[year][2] += count if outcome == "escalated" else 0
-    return [(year, *counts) for year, counts in totals.items() if counts[0]]
-
-
-def _case_counts(years: list[int]) -> list[tuple[int, int]]:
-    """(year, GDT cases) counted in the year their first report or registration came in; merged ones excluded.
-
-    Years between requested ones are counted too and dropped afterwards (at most a few extra groups)."""
-    first, last = min(years), max(years)
-    rows = (sa.select(period_of(Case.received_at, first, last).label("year"))
-            .where(in_years(Case.received_at, first, last), Case.status != "merged").subquery())
-    query = sa.select(rows.c.year, sa.func.count()).group_by(rows.c.year)
-    return [tuple(row) for row in db.session.execute(query) if row[0] in years]
-
-
-def shown_years(start: int | None, end: int | None) -> tuple[list[int], list[int], bool]:
-    """(years to show, years one may choose from, whether the choice was cut to MAX_YEARS).
-
-    The choice runs from the first year with data or values to this year; by default the last
-    MAX_YEARS of it. A range the wrong way round is turned around; one too long keeps its end.
-    """
-    last = current_year()
-    first = min(first_year() or last, last)
-    selectable = list(range(first, last + 1))
-    end = end if end in selectable else last
-    start = start if start in selectable else max(first, end - MAX_YEARS + 1)
-    start, end = min(start, end), max(start, end)
-    limited = end - start + 1 > MAX_YEARS
-    if limited:
-        start = end - MAX_YEARS + 1
-    return list(range(start, end + 1)), selectable, limited
-
-
-# --- admin: indicators, values, targets ----------------------------------------------------------
 
 def list_indicators() -> list[Indicator]:
     """Every indicator, the active ones first, each group in the table's order."""
@@ -421,13 +212,13 @@ def _year(raw, *, latest: int) -> int:
     return value
 
 
-def _value_year(raw) -> int:
+def value_year(raw) -> int:
     """A figure is about a year that has begun: this year at the latest."""
-    return _year(raw, latest=current_year())
+    return _year(raw, latest=indicator_table.current_year())
 
 
 def _target_year(raw) -> int:
-    return _year(raw, latest=current_year() + TARGET_YEARS_AHEAD)
+    return _year(raw, latest=indicator_table.current_year() + TARGET_YEARS_AHEAD)
 
 
 def parse_decimal(raw) -> Decimal:
@@ -451,7 +242,7 @@ def parse_decimal(raw) -> Decimal:
     return value
 
 
-def _note(raw) -> str | None:
+def clean_note(raw) -> str | None:
     return clean_text(cell_text(raw), max_length=NOTE_MAX, multiline=False)
 
 
@@ -463,99 +254,8 @@ INDICATOR_RULES = {
     "footnote": lambda raw: clean_text(raw, max_length=FOOTNOTE_MAX),
     "position": _position,
 }
-VALUE_RULES = {"year": _value_year, "value": parse_decimal, "note": _note}
+VALUE_RULES = {"year": value_year, "value": parse_decimal, "note": clean_note}
 TARGET_RULES = {"year": _target_year, "comparator": one_of(COMPARATORS, _l("Kies een vergelijking.")),
                 "value": parse_decimal}
-
-
-# --- import of historic values --------------------------------------------------------------------
-
-@dataclass
-class ImportSummary:
-    values: int
-    added: int
-    replaced: int
-
-
-def import_values(path: Path, *, actor: User | None) -> ImportSummary:
-    """CSV or XLSX with columns indicator, year, value[, note]: every row or none.
-
-    Every row is checked first and every problem collected (row number as in the spreadsheet,
-    header = row 1; the column by name). Only a clean file is written, in one transaction; a
-    figure already stored for that indicator and year is replaced.
-    """
-    rows = _read_values(Path(path))
-    known = dict(db.session.execute(sa.select(Indicator.key, Indicator.id)).all())
-    checked, problems, first_row = [], [], {}
-    for number, cells in rows:
-        row, row_problems = _check_value_row(number, cells, known)
-        problems += row_problems
-        if row_problems:
-            continue
-        pair = (row["indicator_id"], row["year"])
-        if pair in first_row:
-            problems.append(ImportProblem(number, "year", str(
-                _l("Deze indicator en dit jaar staan al in rij %(row)d.", row=first_row[pair]))))
-            continue
-        first_row[pair] = number
-        checked.append(row)
-    if problems:
-        raise ImportFailed(sorted(problems, key=lambda problem: (
-            problem.row, IMPORT_COLUMNS.index(problem.column) if problem.column in IMPORT_COLUMNS else 99)))
-    return _write_values(checked, actor)
-
-
-def _read_values(path: Path) -> list[tuple[int, dict]]:
-    rows, problems = read_table(path, columns=IMPORT_COLUMNS, required=IMPORT_REQUIRED,
-                                empty=_l("Het bestand bevat geen waarden."))
-    if problems:
-        raise ImportFailed(problems)
-    return rows
-
-
-def _check_value_row(number: int, cells: dict, known: dict[str, int]) -> tuple[dict, list[ImportProblem]]:
-    row: dict = {"number": number}
-    problems: list[ImportProblem] = []
-
-    def take(column: str, field: str, parse) -> None:
-        try:
-            row[field] = parse(cells.get(column))
-        except InvalidValue as invalid:
-            problems.append(ImportProblem(number, column, str(invalid.message)))
-
-    take("indicator", "indicator_id", lambda cell: _known_indicator(cell, known))
-    take("year", "year", _value_year)
-    take("value", "value", parse_decimal)
-    take("note", "note", _note)
-    return row, problems
-
-
-def _known_indicator(cell, known: dict[str, int]) -> int:
-    key = cell_text(cell).strip().lower()
-    if not key:
-        raise InvalidValue(_l("Vul de sleutel van de indicator in."))
-    if key not in known:
-        raise InvalidValue(_l("Onbekende indicator. Gebruik de sleutel uit het overzicht van de indicatoren."))
-    return known[key]
-
-
-def _write_values(rows: list[dict], actor: User | None) -> ImportSummary:
-    """Upsert in one transaction: the stored figures of the indicators in the file are read in one query."""
-    with unit_of_work():
-        ids = {row["indicator_id"] for row in rows}
-        existing = {(value.indicator_id, value.year): value for value in db.session.scalars(
-            sa.select(IndicatorValue).where(IndicatorValue.indicator_id.in_(ids)))}
-        added = 0
-        for row in rows:
-            stored = existing.get((row["indicator_id"], row["year"]))
-            if stored is None:
-                db.session.add(IndicatorValue(indicator_id=row["indicator_id"], year=row["year"], value=row["value"],
-                                              note=row["note"]))
-                added += 1
-            else:
-                stored.value, stored.note = row["value"], row["note"]
-        audit.record(actor, "import", "indicator_value", None,
-                     detail={"rows": len(rows), "added": added, "replaced": len(rows) - added})
-    return ImportSummary(values=len(rows), added=added, replaced=len(rows) - added)
 
 

@@ -139,6 +139,11 @@ def is_small_cell(count: int, threshold: int) -> bool:
     return 0 < count < threshold
 
 
+def suppressed(count: int, threshold: int) -> str:
+    """'< 5' for 1 … 4 with threshold 5; the count itself for 0 and from the threshold on."""
+    return f"< {threshold}" if is_small_cell(count, threshold) else str(count)
+
+
 def percent(count: int, total: int) -> float:
     """Share of `total`, one decimal, rounded half up as people do (66.65 → 66.7); 0.0 for an empty group."""
     if not total:

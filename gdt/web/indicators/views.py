@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from gdt.services.core.access import STATISTICS_ROLES
 from gdt.services.core.import_reader import ImportFailed
+from gdt.services.reporting import indicator_import, indicator_table
 from gdt.services.reporting import indicators as service
 from gdt.web.access import role_required
 from gdt.web.forms import form_page, submit
@@ -31,11 +32,11 @@ from gdt.web.indicators.forms import (
 @role_required(*STATISTICS_ROLES)
 def table():
     """Years × indicators; the range comes from the GET form (`from`, `to`), at most ten years."""
-    years, selectable, limited = service.shown_years(request.args.get("from", type=int),
+    years, selectable, limited = indicator_table.shown_years(request.args.get("from", type=int),
                                                      request.args.get("to", type=int))
-    result = service.view_table(years, actor=current_user)
+    result = indicator_table.view_table(years, actor=current_user)
     return render_template("indicators/table.html", table=result, selectable=selectable, limited=limited,
-                           max_years=service.MAX_YEARS, unit_labels=service.UNIT_LABELS)
+                           max_years=indicator_table.MAX_YEARS, unit_labels=service.UNIT_LABELS)
 
 
 # --- admin ----------------------------------------------------------------------------------------
@@ -71,7 +72,7 @@ def admin_import():
             path = Path(folder) / f"upload{Path(upload.filename or '').suffix.lower()}"
             upload.save(path)
             try:
-                summary = service.import_values(path, actor=current_user)
+                summary = indicator_import.import_values(path, actor=current_user)
             except ImportFailed as failed:
                 problems = failed.errors
             else:
@@ -80,7 +81,7 @@ def admin_import():
                 return redirect(url_for("indicators.admin_list"))
     status = 422 if form.errors or problems else 200
     return render_template("indicators/admin_import.html", form=form, problems=problems,
-                           columns=service.IMPORT_COLUMNS), status
+                           columns=indicator_import.IMPORT_COLUMNS), status
 
 
 @bp.route("/admin/indicators/<key>", methods=["GET", "POST"])
