@@ -11,7 +11,7 @@ from gdt.models import Action, Case, Meeting, User
 from gdt.services.core import access, audit, deadlines, reference_data
 from gdt.services.core.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from gdt.services.core.lifecycle import start, transition_action, transition_case
-from gdt.services.core.transaction import check_version, unit_of_work
+from gdt.services.core.transaction import check_version, joins_unit_of_work, unit_of_work
 from gdt.validation import InvalidValue, clean_text
 from workflows import ActionLifecycle
 
@@ -50,6 +50,7 @@ def clean_action(description: str | None, owner: str | None, working_days: int |
     return {"description": text, "working_days": days, **owner_fields}
 
 
+@joins_unit_of_work
 def add_to_case(case: Case, fields: dict, *, actor: User, meeting: Meeting | None = None) -> Action:
     """Inside the caller's unit of work (a meeting's decisions become actions in the meeting's transaction)."""
     if not access.can_edit_case(actor, case):

@@ -14,7 +14,7 @@ from gdt.models import Action, Case, CaseNote, CaseParty, Meeting, Referral, Rep
 from gdt.services.core import access, audit
 from gdt.services.core.errors import Forbidden, NotFound, ServiceError
 from gdt.services.core.lifecycle import record_report_event, transition_case, transition_report
-from gdt.services.core.transaction import check_version, unit_of_work
+from gdt.services.core.transaction import check_version, joins_unit_of_work, unit_of_work
 from gdt.services.intake.report_intake import same_address
 
 
@@ -71,6 +71,7 @@ def merge(source: Case, target_reference: str | None, *, actor: User, seen_versi
     return target
 
 
+@joins_unit_of_work
 def _move_everything(source: Case, target: Case) -> dict:
     report_refs = [report.reference for report in source.reports]
     for model in (Report, CaseNote, CaseParty, Meeting, Action, Referral):

@@ -7,7 +7,7 @@ from gdt.db import db, utcnow
 from gdt.models import Case, CaseNote, CasePartner, CaseParty, CaseResult, Referral, Report, User
 from gdt.models.casework import PARTY_ROLES
 from gdt.services.core import access, audit, deadlines, reference_data
-from gdt.services.core.errors import Forbidden, NotFound, ServiceError
+from gdt.services.core.errors import Forbidden, ServiceError
 from gdt.services.core.lifecycle import transition_case
 from gdt.services.core.transaction import check_version, unit_of_work
 from gdt.services.intake import reporter_updates
@@ -36,13 +36,9 @@ def view_case(reference: str, *, actor: User) -> Case:
             selectinload(Case.actions), selectinload(Case.meetings),
         )
     )
-    if case is None:
-        raise NotFound(_l("Deze casus bestaat niet."))
-    if not access.can_view_case(actor, case):
-        audit.record_now(actor, "view", "case", reference, outcome="denied")
-        raise Forbidden(_l("U heeft geen toegang tot deze casus."))
-    audit.record_now(actor, "view", "case", reference)
-    return case
+    return audit.audited_view(case, actor=actor, object_type="case", object_ref=reference,
+                              may_view=access.can_view_case, missing=_l("Deze casus bestaat niet."),
+                              refused=_l("U heeft geen toegang tot deze casus."))
 
 
 def assign_coordinator(case: Case, coordinator_id: int | None, *, actor: User, seen_version: int | None) -> Case:

@@ -15,7 +15,7 @@ from gdt.db import db, utcnow
 from gdt.models import Action, Case, Meeting, MeetingInvitee, Partner, User
 from gdt.services.casework import actions
 from gdt.services.core import access, audit, mail, outbox, partner_links, reference_data
-from gdt.services.core.errors import Forbidden, NotFound, ServiceError, ValidationFailed
+from gdt.services.core.errors import Forbidden, ServiceError, ValidationFailed
 from gdt.services.core.lifecycle import start, transition_case, transition_meeting
 from gdt.services.core.transaction import check_version, unit_of_work
 from gdt.validation import InvalidValue, clean_text
@@ -134,16 +134,16 @@ def cancel(meeting: Meeting, reason: str | None, *, actor: User, seen_version: i
 
 
 def get(meeting_id: int, *, actor: User) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise NotFound(_l("Dit overleg bestaat niet."))
-    allowed = access.can_edit_case(actor, meeting.case) or (
+    return audit.audited_view(db.session.get(Meeting, meeting_id), actor=actor, object_type="meeting",
+                              object_ref=str(meeting_id), may_view=_may_view,
+                              missing=_l("Dit overleg bestaat niet."),
+                              refused=_l("U heeft geen toegang tot dit overleg."))
+
+
+def _may_view(actor: User, meeting: Meeting) -> bool:
+    """A coordinator who may work on the case, and a user of a partner invited to the meeting."""
+    return access.can_edit_case(actor, meeting.case) or (
         actor.role == "partner" and access.can_view_meeting(actor.partner_id, meeting))
-    if not allowed:
-        audit.record_now(actor, "view", "meeting", str(meeting_id), outcome="denied")
-        raise Forbidden(_l("U heeft geen toegang tot dit overleg."))
-    audit.record_now(actor, "view", "meeting", str(meeting_id))
-    return meeting
 
 
 def next_meeting(case: Case) -> Meeting | None:

@@ -12,7 +12,7 @@ from gdt.db import db, utcnow
 from gdt.models import User, UserSession
 from gdt.services.core import audit
 from gdt.services.core.errors import ServiceError
-from gdt.services.core.transaction import unit_of_work
+from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024  # long passphrases welcome; the bound keeps argon2 from being a DoS lever
@@ -98,6 +98,7 @@ def end_session(token: str | None, *, actor: User | None) -> None:
             audit.record(actor, "logout", "user", str(actor.id))
 
 
+@joins_unit_of_work
 def end_all_sessions(user: User, now: datetime | None = None) -> None:
     """Inside the caller's unit of work: every session of `user` stops working."""
     db.session.execute(

@@ -5,8 +5,10 @@ Kept apart from both so neither loader depends on the other for a shared helper.
 import sqlalchemy as sa
 
 from gdt.db import db
+from gdt.services.core.transaction import joins_unit_of_work
 
 
+@joins_unit_of_work
 def bulk_insert(model, values: list[dict], *, key: str | None = None) -> dict:
     """Core executemany in multi-row batches; with `key` (a unique column), {key value: new id}.
 

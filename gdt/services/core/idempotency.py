@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from gdt.db import append_row, db, utcnow
 from gdt.models import ApiClient, IdempotencyRecord, Report
 from gdt.services.core.errors import Conflict, ServiceError
-from gdt.services.core.transaction import unit_of_work
+from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 
 HEADER = "Idempotency-Key"
 MAX_LENGTH = 255
@@ -74,6 +74,7 @@ def fingerprint(document: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+@joins_unit_of_work
 def find(client: ApiClient, key: str, request_hash: str) -> IdempotencyRecord | None:
     """The live record for (client, key) when it was made by the same request; 422 when by another one.
 
@@ -99,6 +100,7 @@ def find_after_clash(client: ApiClient, key: str, request_hash: str) -> Idempote
     return record
 
 
+@joins_unit_of_work
 def remember(client: ApiClient, key: str, request_hash: str, status_code: int, body: dict,
              *, report: Report | None = None) -> IdempotencyRecord:
     """Store the answer in the caller's unit of work (after `find`, which cleared an expired record)."""

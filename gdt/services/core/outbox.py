@@ -7,8 +7,10 @@ what the nudge could not publish and re-publishes what was published but never p
 consumer (`process`) is idempotent, so a Redis outage, a crashed relay or a duplicate delivery
 never loses or doubles anything. Log lines carry message ids only, never payloads.
 """
+import functools
 import importlib
 import logging
+import pkgutil
 import re
 import threading
 from collections.abc import Callable
@@ -22,7 +24,7 @@ from flask import current_app
 
 from gdt.db import append_row, db, utcnow
 from gdt.models.outbox import OutboxMessage
-from gdt.services.core.transaction import unit_of_work
+from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -30,14 +32,6 @@ TASK_NAME = "gdt.outbox.process_message"
 BATCH = 100
 ALERT_AFTER = timedelta(minutes=10)  # an unpublished message this old means the broker is down for real
 MAX_BACKOFF = 60.0
-# Modules whose @handler registrations must be known before a message is queued or processed.
-HANDLER_MODULES = (
-    "gdt.services.intake.receipts",
-    "gdt.services.intake.reporter_updates",
-    "gdt.services.referrals.routing",
-    "gdt.services.casework.reminders",
-    "gdt.services.casework.meetings",
-)
 _PENDING = "gdt.outbox.pending"  # key in Session.info: messages to nudge once this session commits
 _CREDENTIALS = re.compile(r"(?<=://)[^@/\s]+@")
 
@@ -60,6 +54,7 @@ def handler(topic: str) -> Callable:
     return register
 
 
+@joins_unit_of_work
 def enqueue(topic: str, payload: dict) -> OutboxMessage:
     """Add follow-up work to the caller's unit of work: it leaves only if that unit of work commits.
 
@@ -174,10 +169,27 @@ def relay_forever(
         stop.wait(delay)
 
 
+def registered_topics() -> set[str]:
+    """Every topic with a handler, after the feature packages registered theirs."""
+    return set(_handlers())
+
+
 def _handlers() -> dict[str, Callable[[dict], None]]:
-    for module in HANDLER_MODULES:  # cached after the first import; each module registers its topics
-        importlib.import_module(module)
+    _import_feature_packages()
     return HANDLERS
+
+
+@functools.cache
+def _import_feature_packages() -> None:
+    """Import every feature package of gdt.services once: each imports its own modules with @handler functions.
+
+    So a handler is known wherever a message is queued or processed (web, worker, relay, CLI), and core
+    never names a feature. A feature with a new handler module imports it in its package's __init__.
+    """
+    services = importlib.import_module(__package__.rpartition(".")[0])
+    for feature in pkgutil.iter_modules(services.__path__, f"{services.__name__}."):
+        if feature.ispkg:
+            importlib.import_module(feature.name)
 
 
 def _republish_after() -> timedelta:

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from gdt.db import db
 from gdt.models import ReferenceCounter
+from gdt.services.core.transaction import joins_unit_of_work
 
 REFERENCE_PATTERN = re.compile(r"GDT-([0-9]{4})-([0-9]{6})")
 
@@ -13,6 +14,7 @@ def format_reference(year: int, number: int) -> str:
     return f"GDT-{year}-{number:06d}"
 
 
+@joins_unit_of_work
 def next_reference(year: int) -> str:
     """Bump the year's counter inside the caller's transaction and return the new reference.
 
@@ -31,6 +33,7 @@ def next_reference(year: int) -> str:
     return format_reference(year, number)
 
 
+@joins_unit_of_work
 def raise_counter_to(year: int, number: int) -> None:
     """After importing historic references, make sure new ones continue above them."""
     counters = ReferenceCounter.__table__

@@ -23,7 +23,7 @@ from gdt.models import ApiClient, IdempotencyRecord, Report
 from gdt.services.core import audit, idempotency
 from gdt.services.core.errors import Conflict, NotFound
 from gdt.services.core.tokens import digest
-from gdt.services.core.transaction import unit_of_work
+from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 from gdt.services.intake import receipts, report_intake
 
 STATUS_TOKEN_PREFIX = "gdts_"
@@ -64,6 +64,7 @@ def register_app_report(data: report_intake.ReportInput, *, client: ApiClient, i
     return Answer(201, body | {"statusToken": token})
 
 
+@joins_unit_of_work
 def _new_report(fields: dict, client: ApiClient, idempotency_key: str) -> tuple[Report, str]:
     """The report with its status token. The reference is drawn first: the token is derived from it."""
     reference = report_intake.new_reference()

@@ -28,7 +28,7 @@ from gdt.db import db
 from gdt.models import ApiClient, Attachment, Report, User
 from gdt.services.core import access, audit
 from gdt.services.core.errors import Forbidden, NotFound, ValidationFailed
-from gdt.services.core.transaction import unit_of_work
+from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 
 register_heif_opener()
 
@@ -88,6 +88,7 @@ def prepare(filename: str | None, data: bytes) -> PreparedFile:
                         display_name(filename))
 
 
+@joins_unit_of_work
 def store(report: Report, prepared: PreparedFile, *, uploaded_by: User | None = None,
           api_client: ApiClient | None = None) -> Attachment:
     """Write the file and its row inside the caller's unit of work."""

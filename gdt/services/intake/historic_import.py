@@ -35,7 +35,7 @@ from gdt.services.core.import_reader import (
     split_house_number,
 )
 from gdt.services.core.reference_numbers import REFERENCE_PATTERN, format_reference, next_reference, raise_counter_to
-from gdt.services.core.transaction import unit_of_work
+from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 from gdt.services.intake.report_intake import DESCRIPTION_MAX
 from gdt.validation import InvalidValue, clean_text, normalise_postcode
 from workflows import CASE_MODES, TRIAGE_OUTCOMES
@@ -195,6 +195,7 @@ def _write(rows: list[dict]) -> None:
         audit.record(None, "import", "report", None, detail={"rows": len(rows)})
 
 
+@joins_unit_of_work
 def _raise_counters(rows: list[dict]) -> None:
     """Imported GDT-YYYY-NNNNNN references push that year's counter up, so new ones never collide."""
     highest: dict[int, int] = {}
@@ -207,6 +208,7 @@ def _raise_counters(rows: list[dict]) -> None:
         raise_counter_to(year, number)
 
 
+@joins_unit_of_work
 def _insert_cases(rows: list[dict]) -> dict[int, int]:
     """A case per escalated row, with its history; returns {row number: case id}."""
     references = _reserve_references([row["received_at"].astimezone(AMSTERDAM).year for row in rows])
@@ -224,6 +226,7 @@ def _insert_cases(rows: list[dict]) -> dict[int, int]:
     return {row["number"]: case_id for row, case_id in zip(rows, case_ids)}
 
 
+@joins_unit_of_work
 def _reserve_references(years: list[int]) -> list[str]:
     """One counter bump per year instead of one per case: take the next number, then raise past the block."""
     numbers: dict[int, Iterator[int]] = {}

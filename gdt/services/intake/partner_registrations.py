@@ -17,8 +17,8 @@ from sqlalchemy.orm import selectinload
 from gdt.db import db
 from gdt.models import ApiClient, Partner, PartnerRegistration, Report, User
 from gdt.services.core import access, audit, idempotency, reference_data
-from gdt.services.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from gdt.services.core.transaction import unit_of_work
+from gdt.services.core.errors import Conflict, Forbidden, ValidationFailed
+from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 from gdt.services.intake import report_intake
 from gdt.services.intake.app_intake import public_status_of
 from gdt.validation import clean_fields, clean_text, normalise_email, normalise_phone, required, single_line
@@ -114,6 +114,7 @@ def _partners(keys, registering: Partner) -> tuple[list[Partner], list[str]]:
     ]
 
 
+@joins_unit_of_work
 def _add(
     report_fields: dict,
     registration_fields: dict,
@@ -164,11 +165,12 @@ def view_for_partner(reference: str, *, actor: User | None = None, client: ApiCl
             selectinload(Report.registration).selectinload(PartnerRegistration.involved_partners),
         )
     )
-    if report is None or (actor is not None and not access.can_view_report(actor, report)):
-        audit.record_now(actor, "view", "report", reference, outcome="denied")
-        raise NotFound(_l("Er is geen aanmelding van uw organisatie met dit kenmerk."))
-    audit.record_now(actor, "view", "report", reference, detail={"client": client.name if client else None})
-    return report
+    return audit.audited_view(
+        report, actor=actor, object_type="report", object_ref=reference,
+        may_view=lambda user, found: user is None or access.can_view_report(user, found),
+        missing=_l("Er is geen aanmelding van uw organisatie met dit kenmerk."), refused=None,
+        detail=lambda: {"client": client.name if client else None},
+    )
 
 
 def partner_status(report: Report) -> str:

@@ -11,7 +11,7 @@ import smtplib
 from gdt.db import db
 from gdt.models import OutboxMessage, Report
 from gdt.services.core import mail, outbox
-from gdt.services.core.transaction import unit_of_work
+from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ De-escalatieteam van de gemeente
 """
 
 
+@joins_unit_of_work
 def queue_receipt(report: Report) -> OutboxMessage:
     """Queue the receipt inside the intake's unit of work; it is sent only if that unit of work commits.
 

@@ -13,7 +13,7 @@ from gdt.models import Case, Category, Report, ReportEvent, User
 from gdt.services.core import audit, deadlines, reference_data
 from gdt.services.core.errors import ValidationFailed
 from gdt.services.core.reference_numbers import next_reference
-from gdt.services.core.transaction import unit_of_work
+from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 from gdt.services.intake import addresses, receipts
 from gdt.validation import (
     InvalidValue,
@@ -71,6 +71,7 @@ def register_phone_report(data: ReportInput, *, actor: User) -> Report:
     return report
 
 
+@joins_unit_of_work
 def add_report(fields: dict, *, channel: str, actor: User | None = None, reference: str | None = None,
                **columns) -> Report:
     """A new report with its reference and "register" event, inside the caller's unit of work.
@@ -91,6 +92,7 @@ def add_report(fields: dict, *, channel: str, actor: User | None = None, referen
     return report
 
 
+@joins_unit_of_work
 def new_reference(moment: datetime | None = None) -> str:
     """The next reference of the year (Europe/Amsterdam) of `moment`, default now."""
     return next_reference((moment or utcnow()).astimezone(AMSTERDAM).year)

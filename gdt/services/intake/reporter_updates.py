@@ -7,7 +7,7 @@ so no notice goes out on escalation or case closure unless the coordinator choos
 from gdt.db import db
 from gdt.models import OutboxMessage, Report
 from gdt.services.core import mail, outbox
-from gdt.services.core.transaction import unit_of_work
+from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 from gdt.services.intake.app_intake import public_status_of
 from gdt.services.intake.receipts import may_receive_receipt
 
@@ -38,6 +38,7 @@ De-escalatieteam van de gemeente
 """
 
 
+@joins_unit_of_work
 def queue_status_notice(report: Report) -> OutboxMessage | None:
     """Queue a notice of the report's current public status in the caller's unit of work (if it may get one)."""
     status = public_status_of(report)

@@ -15,7 +15,7 @@ from gdt.models import Referral, Report, User
 from gdt.services.core import access, audit, deadlines, partner_links
 from gdt.services.core.errors import Forbidden, NotFound, ServiceError
 from gdt.services.core.lifecycle import record_case_event, record_report_event, transition_referral, transition_report
-from gdt.services.core.transaction import check_version, unit_of_work
+from gdt.services.core.transaction import check_version, joins_unit_of_work, unit_of_work
 from gdt.services.intake import reporter_updates
 from gdt.validation import InvalidValue, clean_text
 from workflows import ReferralLifecycle
@@ -67,14 +67,9 @@ def open_link(token: str) -> Referral:
 
 
 def view_for_user(referral_id: int, *, actor: User) -> Referral:
-    referral = _load(referral_id)
-    if referral is None:
-        raise NotFound(_l("Deze doorverwijzing bestaat niet."))
-    if not access.can_view_referral(actor, referral):
-        audit.record_now(actor, "view", "referral", str(referral_id), outcome="denied")
-        raise Forbidden(_l("U heeft geen toegang tot deze doorverwijzing."))
-    audit.record_now(actor, "view", "referral", str(referral_id))
-    return referral
+    return audit.audited_view(_load(referral_id), actor=actor, object_type="referral", object_ref=str(referral_id),
+                              may_view=access.can_view_referral, missing=_l("Deze doorverwijzing bestaat niet."),
+                              refused=_l("U heeft geen toegang tot deze doorverwijzing."))
 
 
 def next_steps(referral: Referral) -> list[str]:
@@ -115,6 +110,7 @@ def record(referral: Referral, feedback: Feedback, *, actor: User | None = None,
     return referral
 
 
+@joins_unit_of_work
 def _apply_to_subject(referral: Referral, action: str, actor: User | None, detail: dict, now) -> None:
     event = ACTIONS[action]
     report = referral.report

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from gdt.db import db
 from gdt.models import Action, Case, CaseNote, Meeting, Partner, Referral, User
 from gdt.services.core import access, audit, partner_links
-from gdt.services.core.errors import Forbidden, NotFound
+from gdt.services.core.errors import NotFound
 from gdt.services.referrals.feedback import LINK_INVALID, read_link
 
 
@@ -49,11 +49,10 @@ def open_link(token: str) -> PartnerCaseView:
 
 
 def for_user(reference: str, *, actor: User) -> PartnerCaseView:
-    case = db.session.scalar(sa.select(Case).where(Case.reference == reference))
-    if case is None:
-        raise NotFound(_l("Deze casus bestaat niet."))
-    if actor.role != "partner" or not access.can_view_case(actor, case):
-        audit.record_now(actor, "view", "case", reference, outcome="denied")
-        raise Forbidden(_l("U heeft geen toegang tot deze casus."))
-    audit.record_now(actor, "view", "case", reference, detail={"partner": actor.partner.key})
+    case = audit.audited_view(
+        db.session.scalar(sa.select(Case).where(Case.reference == reference)), actor=actor, object_type="case",
+        object_ref=reference, may_view=lambda user, found: user.role == "partner" and access.can_view_case(user, found),
+        missing=_l("Deze casus bestaat niet."), refused=_l("U heeft geen toegang tot deze casus."),
+        detail=lambda: {"partner": actor.partner.key},
+    )
     return for_partner(case, actor.partner)

@@ -18,7 +18,7 @@ from gdt.models import Case, Partner, Referral, Report, User
 from gdt.services.core import access, audit, deadlines, outbox, reference_data
 from gdt.services.core.errors import Conflict, Forbidden, ServiceError
 from gdt.services.core.lifecycle import record_case_event, record_report_event, transition_case
-from gdt.services.core.transaction import check_version, unit_of_work
+from gdt.services.core.transaction import check_version, joins_unit_of_work, unit_of_work
 from gdt.services.referrals import delivery
 from gdt.validation import InvalidValue, clean_text
 from workflows import ReferralLifecycle
@@ -29,6 +29,7 @@ TOPIC = "referral.deliver"
 MESSAGE_MAX = 4000
 
 
+@joins_unit_of_work
 def create(partner: Partner, *, actor: User | None, report: Report | None = None, case: Case | None = None,
            message: str | None = None) -> Referral:
     """A referral for `report` or `case`, queued for delivery inside the caller's unit of work."""
@@ -97,6 +98,7 @@ def deliver(payload: dict) -> None:
                                                    "method": referral.delivery_method})
 
 
+@joins_unit_of_work
 def _record_failure(referral: Referral, reason: str, now: datetime) -> None:
     referral.last_delivery_error = reason
     attempts, limit = referral.delivery_attempts, current_app.config["DELIVERY_MAX_ATTEMPTS"]
@@ -153,6 +155,7 @@ def referral_by_id(referral_id: int) -> Referral | None:
     return db.session.get(Referral, referral_id)
 
 
+@joins_unit_of_work
 def _history(referral: Referral, event: str, actor: User | None, detail: dict) -> None:
     detail = {"referral": referral.id} | detail
     if referral.report is not None:

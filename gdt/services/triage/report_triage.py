@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from gdt.db import AMSTERDAM, db, utcnow
 from gdt.models import Case, Referral, Report, User
 from gdt.services.core import access, audit, deadlines, reference_data
-from gdt.services.core.errors import Forbidden, NotFound, ServiceError
+from gdt.services.core.errors import Forbidden, ServiceError
 from gdt.services.core.lifecycle import open_case, transition_report
 from gdt.services.core.reference_numbers import next_reference
 from gdt.services.core.transaction import check_version, unit_of_work
@@ -27,13 +27,9 @@ def view_report(reference: str, *, actor: User) -> Report:
         .options(selectinload(Report.events), selectinload(Report.category), selectinload(Report.case),
                  selectinload(Report.referrals).selectinload(Referral.partner))
     )
-    if report is None:
-        raise NotFound(_l("Deze melding bestaat niet."))
-    if not access.can_view_report(actor, report):
-        audit.record_now(actor, "view", "report", reference, outcome="denied")
-        raise Forbidden(_l("U heeft geen toegang tot deze melding."))
-    audit.record_now(actor, "view", "report", reference)
-    return report
+    return audit.audited_view(report, actor=actor, object_type="report", object_ref=reference,
+                              may_view=access.can_view_report, missing=_l("Deze melding bestaat niet."),
+                              refused=_l("U heeft geen toegang tot deze melding."))
 
 
 class AddressHistory(list):
