@@ -1,4 +1,4 @@
-"""Settings read from the environment (DESIGN §6), with development defaults that work on a fresh machine."""
+"""Settings read from the environment (README, "Configuration"), with development defaults for a fresh machine."""
 import os
 import secrets
 from pathlib import Path
@@ -90,7 +90,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
 
-    # Sessions: the cookie only carries a server-side session token (see gdt.services.sessions).
+    # Sessions: the cookie only carries a server-side session token (gdt/services/core/auth.py,
+    # docs/decisions/0001-server-side-sessions.md).
     SESSION_COOKIE_NAME = "gdt_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -42,7 +42,7 @@ from gdt.services.reporting import anonymous_exports
 from gdt.services.reporting.periods import year_bounds
 from tests.postgres import temporary_postgresql
 
-# One year shaped like DESIGN §1: ≈3 % partner registrations; resident reports 80 % app, 10 % webform,
+# One year shaped like the 2019 annual report: ≈3 % partner registrations; resident reports 80 % app, 10 % webform,
 # 10 % phone; 94 % referred, 6 % escalated to a case (53 % advice / 47 % regie); the last 10 days untriaged.
 CREATE_GEN = """
 CREATE UNLOGGED TABLE bench_gen (i integer, received_at timestamp, channel text, outcome text, partner_key text,

@@ -6,7 +6,7 @@ Run from the repository root:
     .venv/bin/python bench/statistics.py --reports 20000 --skip-export      # a quick run
 
 Starts a throwaway PostgreSQL cluster (tests/postgres.py), creates the schema, loads N reports
-and their cases with the shape of a real GDT year (DESIGN §1) with one INSERT … SELECT over
+and their cases with the shape of a real GDT year (annual report 2019) with one INSERT … SELECT over
 generate_series per table, compacts the report tallies (when the app has them), runs VACUUM
 ANALYZE, shows the query plans and times, in turns after a warm-up: `yearly_statistics(year)`
 against the bare GROUP BY, the whole funnel page, and the indicator table over all loaded years.
@@ -42,7 +42,7 @@ from gdt.services.reporting import statistics as stats_service
 from gdt.services.reporting.periods import year_bounds
 from tests.postgres import temporary_postgresql
 
-# The shape of a year (DESIGN §1): ~3 % partner registrations; of resident reports 80 % app,
+# The shape of a year (annual report 2019): ~3 % partner registrations; of resident reports 80 % app,
 # 10 % webform, 10 % phone; 94 % referred (mostly to Ruimtelijk Domein), 6 % escalated; GDT cases
 # 53 % advice / 47 % regie (partner registrations 66 / 34); recent work still open or undecided.
 # Triage takes (u²) × 6 days for uniform u: most within a day or two, a tail up to 6 days (median 1.5,

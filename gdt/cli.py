@@ -1,4 +1,4 @@
-"""flask commands (DESIGN §6): parse, call a service, print."""
+"""flask commands: parse, call a service, print. Scripts rely on their names and options: extend, never rename."""
 import os
 import sys
 from pathlib import Path
@@ -74,7 +74,7 @@ def deactivate_user(email: str) -> None:
 @users.command("token")
 @click.argument("email")
 def user_token(email: str) -> None:
-    """Print a new personal API token for EMAIL; the API then applies that user's role (DESIGN §6)."""
+    """Print a new personal API token for EMAIL; the API then applies that user's role, as the pages do."""
     from gdt.services.admin import users as user_service
     from gdt.services.core import tokens
     user = user_service.user_by_email(email)
@@ -229,7 +229,7 @@ def import_reports(path: Path, dry_run: bool) -> None:
 @click.argument("year", type=int)
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "text"]), default="text", show_default=True)
 def stats(year: int, fmt: str) -> None:
-    """Print the yearly statistics (DESIGN §6)."""
+    """Print the yearly statistics document (docs/domain.md, "Statistics")."""
     from gdt.services.reporting import statistics
     document = statistics.yearly_statistics(year)
     click.echo(statistics.render(document, fmt))

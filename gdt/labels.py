@@ -1,4 +1,4 @@
-"""Dutch labels for the stable keys of the contracts (DESIGN §2, §6), translated for the UI.
+"""Dutch labels for the stable keys of the API, exports and statistics (docs/domain.md), translated for the UI.
 
 The statistics document always carries the Dutch labels (gdt.services.reporting.statistics forces nl).
 """

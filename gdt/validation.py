@@ -2,7 +2,7 @@
 
 Every function takes raw text and returns the clean value or raises InvalidValue with a Dutch
 message. Digits are matched with [0-9], never \\d: Python's \\d and int() accept Arabic-Indic and
-full-width digits (REFERENCE §2.4).
+full-width digits, which would let look-alike postcodes and house numbers through.
 """
 import re
 import unicodedata

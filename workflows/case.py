@@ -1,4 +1,4 @@
-"""The lifecycle of a GDT case (DESIGN §3): every change happens on an open case."""
+"""The lifecycle of a GDT case (docs/domain.md, "Lifecycles"): every change happens on an open case."""
 from statemachine import State, StateMachine
 
 from workflows.errors import RuleBroken

@@ -1,4 +1,4 @@
-"""The lifecycle of a referral (doorverwijzing) as the partner reports back on it (DESIGN §3)."""
+"""The lifecycle of a referral (doorverwijzing) as the partner reports back on it (docs/domain.md, "Lifecycles")."""
 from statemachine import State, StateMachine
 
 from workflows.errors import RuleBroken

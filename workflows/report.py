@@ -1,4 +1,4 @@
-"""The lifecycle of a report from intake to closure (DESIGN §3)."""
+"""The lifecycle of a report from intake to closure (docs/domain.md, "Lifecycles")."""
 from statemachine import State, StateMachine
 
 from workflows.errors import RuleBroken

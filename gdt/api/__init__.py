@@ -1,4 +1,4 @@
-"""JSON API v1 (DESIGN §6): flask-smorest describes it at /api/v1/openapi.json; every error is RFC 9457.
+"""JSON API v1 (README, "The JSON API"): flask-smorest describes it at /api/v1/openapi.json; every error is RFC 9457.
 
 flask-smorest would register a JSON error handler for the whole app; ours stays off so HTML pages
 keep their error pages, and gdt.web sends every /api/ error through `problem_from_exception`.

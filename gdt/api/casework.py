@@ -1,4 +1,4 @@
-"""The staff API for running a case (DESIGN §6): case meetings (casusoverleg) and the plan of action.
+"""The staff API for running a case: case meetings (casusoverleg) and the plan of action.
 
 Personal bearer tokens only, with the pages' role rule: only a coordinator plans, holds and cancels
 meetings and agrees and updates actions. Like gdt.api.staff, every view loads through an audited

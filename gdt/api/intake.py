@@ -1,4 +1,4 @@
-"""The Woonoverlast-app's API (DESIGN §6): POST /reports and the reporter's GET /reports/{reference}/status.
+"""The Woonoverlast-app's API: POST /reports and the reporter's GET /reports/{reference}/status.
 
 Only API clients of channel "app" may call it (bearer token from `api-clients create NAME
 --channel app`). Rate limits (Flask-Limiter, Redis when configured): a POST counts against the

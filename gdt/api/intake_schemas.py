@@ -1,4 +1,4 @@
-"""The app intake API's documents (DESIGN §6): the shape here, the field rules in gdt.services.intake.report_intake.
+"""The app intake API's documents: the shape here, the field rules in gdt.services.intake.report_intake.
 
 The schemas check only the shape: which fields exist (anything else is refused, so no `status`,
 `id` or `version` can be slipped in), which are present, and the JSON type of each. Whether a

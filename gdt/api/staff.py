@@ -1,4 +1,4 @@
-"""The staff API (DESIGN §6): reports and cases within the caller's need-to-know, triage, mode and closing.
+"""The staff API: reports and cases within the caller's need-to-know, triage, mode and closing.
 
 A personal token (`flask users token EMAIL`) makes the API apply that user's role exactly as the pages
 do, through the same services: need-to-know, workflow, history and audit are decided there, once.
@@ -6,7 +6,7 @@ Every view parses, loads through the audited `view_*` service the page uses, cal
 serialises (gdt.api.staff_schemas).
 
 Optimistic locking: a report or case answer carries `ETag: "<version>"`. A write may send it back as
-`If-Match`; when the record changed in between the answer is 412 and nothing changes. The DESIGN §6
+`If-Match`; when the record changed in between the answer is 412 and nothing changes. The request
 bodies carry no version, so a write without If-Match applies to the current version; a race between
 that read and the commit is still refused (409) by the version column. The tag names the row's
 version only (not the history or address context around it), so it serves If-Match, not caching.

@@ -1,8 +1,8 @@
-"""Marshmallow schemas of the staff API (DESIGN §6), and how its problem+json answers are documented.
+"""Marshmallow schemas of the staff API, and how its problem+json answers are documented.
 
 Naming, one rule for the whole API: query keys are camelCase (NL API Design Rules
 /core/query-keys-camel-case: `receivedFrom`, `pageSize`); JSON members, in requests and answers, are
-snake_case like the DESIGN §6 bodies (`house_number`, `may_contact`). The problem document keeps
+snake_case like the app intake's bodies (`house_number`, `may_contact`). The problem document keeps
 the ZGW name `invalidParams`. Request bodies refuse unknown members (`unknown = RAISE`), so a typo
 is a 422 naming the member instead of a silently ignored value. Messages are Dutch, like the pages'.
 """
@@ -214,7 +214,7 @@ class OpenCaseSchema(CaseRefSchema):
 
 class ReportDetailSchema(ReportSummarySchema):
     """`address_history` and `address_open_case` (another report's open case at the address) are null for
-    intake, who may only know *that* the address is known (DESIGN §4): `address_signal` tells that."""
+    intake, who may only know *that* the address is known (docs/domain.md): `address_signal` tells that."""
 
     description = fields.String(allow_none=True)
     location = Inline(LocationViewSchema)

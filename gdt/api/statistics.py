@@ -1,4 +1,4 @@
-"""GET /api/v1/statistics/{year}: the DESIGN §6 document, the same as `flask stats YEAR --format json`."""
+"""GET /api/v1/statistics/{year}: the statistics document (docs/domain.md), as `flask stats YEAR --format json`."""
 from flask import Response
 
 from gdt.api import blueprint
@@ -18,7 +18,7 @@ PROBLEM_TEXT = {
 
 
 @blp.route("/statistics/<int:year>")
-@blp.doc(summary="Jaarcijfers", responses={"200": {"description": "Het statistiekdocument (DESIGN §6)."}})
+@blp.doc(summary="Jaarcijfers", responses={"200": {"description": "Het statistiekdocument van het jaar."}})
 @problems(blp, PROBLEM_TEXT, 401, 403, 404)
 @staff(*STATISTICS_ROLES)  # manager, coordinator
 def yearly_statistics(year: int) -> Response:

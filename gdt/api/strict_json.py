@@ -1,4 +1,4 @@
-"""Strict reading of a JSON request body (REFERENCE §2.4, "JSON API").
+"""Strict reading of a JSON request body: what a lenient parser lets through is refused here.
 
 Flask's `request.get_json()` accepts what a strict reader must refuse: `NaN` and `Infinity`,
 `1e999` (read as infinity), duplicate keys (the last one silently wins) and lone surrogates such

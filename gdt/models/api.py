@@ -51,7 +51,7 @@ class UserToken(db.Model):
 
 
 class IdempotencyRecord(db.Model):
-    """The first answer to (client, Idempotency-Key), stored with the report in one transaction (REFERENCE §3.3)."""
+    """The first answer to (client, Idempotency-Key), stored with the report in one transaction."""
 
     __tablename__ = "idempotency_records"
     __table_args__ = (sa.UniqueConstraint("client_id", "key"),)

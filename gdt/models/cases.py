@@ -1,12 +1,12 @@
 """A GDT case (casus): bundles reports, has a coordinator, a mode, partners, a journal and a history."""
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from gdt.db import UTCDateTime, db, enum_column, utcnow
-from gdt.models.mixins import TimestampMixin, VersionedMixin
+from gdt.models.mixins import EventMixin, TimestampMixin, VersionedMixin
 from gdt.models.partners import Partner
 from gdt.models.users import User
 from workflows import CASE_MODES, REGIE_KINDS, CaseLifecycle
@@ -29,7 +29,7 @@ class Case(TimestampMixin, VersionedMixin, db.Model):
         sa.CheckConstraint("closed_at IS NULL OR closed_at >= opened_at", name="closes_after_opening"),
         sa.CheckConstraint("regie_kind IS NULL OR mode = 'regie'", name="regie_kind_only_for_regie"),
         sa.CheckConstraint("(status = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_target"),
-        # A case counts in the year its first report or registration was received (DESIGN §6).
+        # A case counts in the year its first report or registration was received (docs/domain.md, "Statistics").
         sa.Index("ix_cases_statistics", "received_at", "source", "mode", "status"),
         sa.Index("ix_cases_status_opened_at", "status", "opened_at"),
         # The case list (gdt.services.casework.case_list, bench/cases.py): its order, newest first, walked
@@ -112,19 +112,12 @@ class CaseNote(db.Model):
     author: so.Mapped[User] = so.relationship()
 
 
-class CaseEvent(db.Model):
+class CaseEvent(EventMixin, db.Model):
     """Append-only history of a case."""
 
     __tablename__ = "case_events"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id"), index=True)
-    occurred_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
-    actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
-    event: so.Mapped[str] = so.mapped_column(sa.String(40))
-    from_status: so.Mapped[str | None] = so.mapped_column(sa.String(20))
-    to_status: so.Mapped[str] = so.mapped_column(sa.String(20))
-    detail: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
 
     case: so.Mapped[Case] = so.relationship(back_populates="events")
-    actor: so.Mapped[User | None] = so.relationship()

@@ -1,4 +1,4 @@
-"""Indicators of the safety plan (issue 6): one row per indicator, a value and a target per year, footnotes.
+"""Indicators of the safety plan: one row per indicator, a value and a target per year, footnotes.
 
 An indicator is computed from GDT data (its `source` names the aggregate) or entered by hand (`manual`).
 A stored `IndicatorValue` is a figure from elsewhere or from before the system existed; for that year it
@@ -53,40 +53,44 @@ class Indicator(TimestampMixin, db.Model):
         return f"<Indicator {self.key}>"
 
 
-class IndicatorValue(db.Model):
+class IndicatorYearMixin:
+    """One row per indicator and year (a value or a target).
+
+    In the table `id`, `indicator_id` and `year` come first (sort_order -1), then the model's own columns, then
+    `updated_at`; the model adds its `indicator` relationship.
+    """
+
+    @so.declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (
+            sa.UniqueConstraint("indicator_id", "year"),
+            sa.CheckConstraint("year BETWEEN 1900 AND 2999", name="year_range"),
+        )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True, sort_order=-1)
+    indicator_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("indicators.id", ondelete="CASCADE"), sort_order=-1)
+    year: so.Mapped[int] = so.mapped_column(sort_order=-1)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class IndicatorValue(IndicatorYearMixin, db.Model):
     """A figure for one year entered by hand or imported: manual indicators, and history before the system."""
 
     __tablename__ = "indicator_values"
-    __table_args__ = (
-        sa.UniqueConstraint("indicator_id", "year"),
-        sa.CheckConstraint("year BETWEEN 1900 AND 2999", name="year_range"),
-    )
 
-    id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    indicator_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("indicators.id", ondelete="CASCADE"))
-    year: so.Mapped[int]
     value: so.Mapped[Decimal] = so.mapped_column(sa.Numeric(VALUE_PRECISION, VALUE_SCALE))
     note: so.Mapped[str | None] = so.mapped_column(sa.Text)
-    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     indicator: so.Mapped[Indicator] = so.relationship(back_populates="values")
 
 
-class IndicatorTarget(db.Model):
+class IndicatorTarget(IndicatorYearMixin, db.Model):
     """The target (doel) of an indicator for one year, e.g. lt 80 ("< 80")."""
 
     __tablename__ = "indicator_targets"
-    __table_args__ = (
-        sa.UniqueConstraint("indicator_id", "year"),
-        sa.CheckConstraint("year BETWEEN 1900 AND 2999", name="year_range"),
-    )
 
-    id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    indicator_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("indicators.id", ondelete="CASCADE"))
-    year: so.Mapped[int]
     comparator: so.Mapped[str] = so.mapped_column(enum_column(*COMPARATORS, name="indicator_comparator"))
     value: so.Mapped[Decimal] = so.mapped_column(sa.Numeric(VALUE_PRECISION, VALUE_SCALE))
-    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     indicator: so.Mapped[Indicator] = so.relationship(back_populates="targets")
 

@@ -1,12 +1,12 @@
 """A report (melding) from any channel, its triage decision and its history."""
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from gdt.db import UTCDateTime, db, enum_column, utcnow
-from gdt.models.mixins import TimestampMixin, VersionedMixin
+from gdt.models.mixins import EventMixin, TimestampMixin, VersionedMixin
 from gdt.models.partners import Partner
 from gdt.models.reference_data import Category
 from gdt.models.users import User
@@ -120,19 +120,12 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
         return f"<Report {self.reference} {self.status}>"
 
 
-class ReportEvent(db.Model):
+class ReportEvent(EventMixin, db.Model):
     """Append-only history: who did what when, from which status to which."""
 
     __tablename__ = "report_events"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     report_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("reports.id"), index=True)
-    occurred_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
-    actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
-    event: so.Mapped[str] = so.mapped_column(sa.String(40))
-    from_status: so.Mapped[str | None] = so.mapped_column(sa.String(20))
-    to_status: so.Mapped[str] = so.mapped_column(sa.String(20))
-    detail: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
 
     report: so.Mapped[Report] = so.relationship(back_populates="events")
-    actor: so.Mapped[User | None] = so.relationship()

@@ -10,7 +10,7 @@ transactions can never deadlock on it; `gdt.services.reporting.report_tallies.co
 period's deltas into one row per key. A count is the sum of its rows, whether merged yet or not.
 
 Facets (one row per period and key; `''`/0 stand for "not known", the key columns are NOT NULL):
-  funnel    per month: channel × triage outcome × referred partner  (the DESIGN §6 document, the months)
+  funnel    per month: channel × triage outcome × referred partner  (the statistics document, the months)
   category  per year: category
   area      per year: wijk × buurt (CBS codes as the address service gave them)
   triage    per year: whole minutes from receipt to triage, for triaged reports (medians, 90th percentiles)

@@ -36,6 +36,10 @@ class VersionedForm(FlaskForm):
     version = HiddenField()
 
 
+class ActiveForm(FlaskForm):
+    """The deactivate and reactivate button of an edit page (templates/admin/_status.html): only the CSRF token."""
+
+
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices."""
     return [SelectChoice(value, label) for value, label in pairs]
@@ -45,7 +49,8 @@ def submit(form: FlaskForm, perform, *, success, next_url):
     """The shape every form view shares: validate, call one service, flash and redirect.
 
     Returns the redirect, or None when the form must be shown again (with the service's refusal
-    next to its field). `success` and `next_url` may be callables of the service's result.
+    next to its field). `success` and `next_url` may be callables of the service's result; `success`
+    None flashes nothing (the next page says it).
     """
     if not form.validate_on_submit():
         return None
@@ -54,11 +59,25 @@ def submit(form: FlaskForm, perform, *, success, next_url):
     except ServiceError as error:
         show_error(form, error)
         return None
-    flash(str(success(result) if callable(success) else success), "success")
+    if success is not None:
+        flash(str(success(result) if callable(success) else success), "success")
     return redirect(next_url(result) if callable(next_url) else next_url)
 
 
-def form_page(template: str, **context):
-    """The page with its form(s), answered 422 when a form in `context` carries errors (200 when first shown)."""
-    refused = any(isinstance(value, FlaskForm) and value.errors for value in context.values())
+def form_page(template: str, *, refused: bool = False, **context):
+    """The page with its form(s), answered 422 when a form in `context` carries errors (200 when first shown).
+
+    `refused`: answer 422 as well, for a refusal the page shows outside its forms (an import's list of problems).
+    """
+    refused = refused or any(isinstance(value, FlaskForm) and value.errors for value in context.values())
     return render_template(template, **context), 422 if refused else 200
+
+
+def switch_active(perform, *, success, next_url, page):
+    """The deactivate or reactivate button of an edit page: `perform` switches through one service.
+
+    The form carries the prefix "active", as on the edit pages; when refused, `page(active_form)` shows the edit
+    page again with the refusal at the button.
+    """
+    form = ActiveForm(prefix="active")
+    return submit(form, perform, success=success, next_url=next_url) or page(form)

@@ -1,4 +1,4 @@
-"""Indicators (issue 6 part 3): definitions, figures per year (manual and historic) and targets per year
+"""Indicators: definitions, figures per year (manual and historic) and targets per year
 
 Each table's CHECKs are named by the metadata's convention: the enum columns (source, unit, comparator),
 the lower-case key, a non-empty name and a plausible year.

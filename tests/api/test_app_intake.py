@@ -1,5 +1,5 @@
-"""POST /api/v1/reports from the Woonoverlast-app and GET …/status: happy path, every bad input of
-REFERENCE §2.4 (JSON API) answered with problem+json and nothing stored, auth, status, rate limits."""
+"""POST /api/v1/reports from the Woonoverlast-app and GET …/status: happy path, every bad JSON input
+(NaN, duplicate keys, lone surrogates …) answered with problem+json and nothing stored, auth, status, rate limits."""
 import hashlib
 import itertools
 import json

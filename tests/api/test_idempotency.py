@@ -1,4 +1,4 @@
-"""Idempotency-Key on POST /api/v1/reports (REFERENCE §3.3): a retry never makes a second report."""
+"""Idempotency-Key on POST /api/v1/reports: a retry never makes a second report."""
 import json
 from datetime import timedelta
 

@@ -9,7 +9,7 @@ from gdt.api import API_VERSION
 OPENAPI = "/api/v1/openapi.json"
 PROBLEM = "application/problem+json"
 METHODS = ("get", "post", "put", "patch", "delete")
-# The staff API's operations and the errors each must document (DESIGN §6, gdt.api.staff).
+# The staff API's operations and the errors each must document (gdt.api.staff).
 STAFF_ERRORS = {
     ("get", "/api/v1/reports"): {401, 403, 422},
     ("get", "/api/v1/reports/{reference}"): {401, 403, 404},

@@ -1,4 +1,4 @@
-"""The staff API (DESIGN §6) with personal bearer tokens: need-to-know, triage, case mode and closing."""
+"""The staff API with personal bearer tokens: need-to-know, triage, case mode and closing."""
 import json
 from datetime import UTC, datetime
 

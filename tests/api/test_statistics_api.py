@@ -1,4 +1,4 @@
-"""GET /api/v1/statistics/{year}: the DESIGN §6 document for managers and coordinators, problem+json otherwise."""
+"""GET /api/v1/statistics/{year}: the statistics document for managers and coordinators, problem+json otherwise."""
 import pytest
 import sqlalchemy as sa
 

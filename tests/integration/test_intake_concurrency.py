@@ -1,5 +1,5 @@
 """Two requests with the same Idempotency-Key at the same moment, through a real threaded HTTP server
-on a database of its own (SQLite file or PostgreSQL): exactly one report, never two (REFERENCE §3.6)."""
+on a database of its own (SQLite file or PostgreSQL): exactly one report, never two."""
 import json
 import threading
 import urllib.error

@@ -13,7 +13,7 @@ from gdt.services.intake.addresses import AddressMatch, AddressServiceUnavailabl
 
 
 def _doc(number, letter=None, addition=None, nummeraanduiding="0772200000123456", **overrides):
-    """An `adres` doc as the Locatieserver v3.1 returns it (fields as in REFERENCE §1.8)."""
+    """An `adres` doc as the Locatieserver v3.1 returns it (the fields of its `adres` type)."""
     house = f"{number}{letter or ''}{'-' + addition if addition else ''}"
     doc = {
         "type": "adres",

@@ -1,4 +1,4 @@
-"""Uploads (REFERENCE §2.4): sniffed, matched to the extension, photos re-encoded without EXIF/GPS."""
+"""Uploads: sniffed, matched to the extension, photos re-encoded without EXIF/GPS."""
 import io
 import os
 import time

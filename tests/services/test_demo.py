@@ -1,4 +1,4 @@
-"""Demo data: the yearly shape of DESIGN §1, one login per role, idempotent with if_empty."""
+"""Demo data: the yearly shape of the 2019 annual report, one login per role, idempotent with if_empty."""
 from datetime import datetime
 
 import pytest

@@ -1,4 +1,4 @@
-"""Statistics exports (issue 6 part 5) and charts (part 4): exact figures in every format, no personal data,
+"""Statistics exports and charts: exact figures in every format, no personal data,
 formula-looking text kept as text, small cells suppressed, the Amsterdam year."""
 import csv
 import inspect

@@ -1,4 +1,4 @@
-"""The funnel beyond §6 on data with known answers: months, categories, wijken, durations, the paragraph."""
+"""The funnel beyond the document on data with known answers: months, categories, wijken, durations, the paragraph."""
 import random
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal

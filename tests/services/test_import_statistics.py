@@ -1,4 +1,4 @@
-"""An imported year and `flask stats YEAR --format json` agree to the count and the percent (DESIGN §6)."""
+"""An imported year and `flask stats YEAR --format json` agree to the count and the percent."""
 import csv
 import json
 

@@ -1,4 +1,4 @@
-"""Importing historic registrations (DESIGN §6): counts, states, times, counters, and all-or-nothing errors."""
+"""Importing historic registrations: counts, states, times, counters, and all-or-nothing errors."""
 import csv
 from datetime import UTC, datetime
 

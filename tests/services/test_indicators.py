@@ -1,4 +1,4 @@
-"""Indicators (issue 6 part 3): computed figures on data with known counts, stored figures, targets, footnotes,
+"""Indicators: computed figures on data with known counts, stored figures, targets, footnotes,
 the import."""
 from datetime import datetime, timedelta
 from decimal import Decimal

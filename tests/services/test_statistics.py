@@ -1,4 +1,4 @@
-"""Yearly statistics (DESIGN §6): the whole document for a dataset with known counts."""
+"""Yearly statistics (docs/domain.md, "Statistics"): the whole document for a dataset with known counts."""
 import csv
 import io
 import json

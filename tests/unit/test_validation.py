@@ -1,4 +1,4 @@
-"""The shared field rules (REFERENCE §2.4 bad inputs)."""
+"""The shared field rules against bad inputs: overlong, control characters, other scripts, look-alike digits."""
 import pytest
 
 from gdt.validation import (

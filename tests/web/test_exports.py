@@ -59,7 +59,7 @@ def test_the_csv_download_has_the_exact_figures(client_as, make):
     assert ["reports.by_channel", "app", "Woonoverlast-app", "8", "80.0"] in rows
     assert ["triage.by_outcome", "escalated", "In behandeling GDT", "1", "11.1"] in rows
     assert ["triage.referred_to", "politie", "Politie", "2", "25.0"] in rows
-    assert ["months", "2026-03", "maart", "10", "100.0"] in rows  # the page beyond §6 comes along
+    assert ["months", "2026-03", "maart", "10", "100.0"] in rows  # the page beyond the document comes along
     assert ["time_to_triage", "count", "Aantal", "9", ""] in rows
 
 

@@ -14,7 +14,7 @@ def test_manager_sees_the_funnel_tables_and_the_year_selector(client_as, make):
     page = client_as("manager").get("/statistics/2026")
     assert page.status_code == 200
     html = page.text
-    # §6 (6), the paragraph's figures, last year, months, categories, wijken, buurten, durations
+    # the document's six tables, the paragraph's figures, last year, months, categories, wijken, buurten, durations
     assert html.count('<table class="utrecht-table') == 13
     assert html.count("<caption") == 13
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="gdt-chart" role="img"') == 6  # beside the tables

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from gdt.db import db
 from gdt.models import CaseResult, User
+from gdt.services.admin import activation
 from gdt.services.core import audit
 from gdt.services.core.errors import NotFound, ServiceError, ValidationFailed
 from gdt.services.core.transaction import unit_of_work
@@ -54,7 +55,7 @@ def update_result(result: CaseResult, *, label: str, needs_reason: bool, positio
 
 def set_result_active(result: CaseResult, active: bool, *, actor: User | None) -> CaseResult:
     """Retire a result (cases closed with it keep it) or offer it again; the last active one cannot be retired."""
-    with unit_of_work():
+    def keep_one_active() -> None:
         if not active and result.is_active:
             # Lock the active rows, so two admins cannot each retire one of the last two at the same time.
             still_active = db.session.scalars(
@@ -62,9 +63,9 @@ def set_result_active(result: CaseResult, active: bool, *, actor: User | None) -
             if set(still_active) <= {result.key}:
                 raise ServiceError(_l("Dit is het laatste actieve resultaat. Een casus moet met een resultaat "
                                       "kunnen sluiten: activeer of maak eerst een ander resultaat."))
-        result.is_active = active
-        audit.record(actor, "activate" if active else "deactivate", "case_result", result.key)
-    return result
+
+    return activation.set_active(result, active, actor=actor, object_type="case_result", object_ref=result.key,
+                                 check=keep_one_active)
 
 
 def get_result(key: str) -> CaseResult:

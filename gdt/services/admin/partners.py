@@ -8,6 +8,7 @@ from gdt.db import db
 from gdt.models import Partner, User
 from gdt.models.partners import PARTNER_KINDS
 from gdt.models.referrals import DELIVERY_METHODS
+from gdt.services.admin import activation
 from gdt.services.core import audit
 from gdt.services.core.errors import NotFound, ServiceError, ValidationFailed
 from gdt.services.core.transaction import unit_of_work
@@ -57,10 +58,7 @@ def rotate_webhook_secret(partner: Partner, *, actor: User | None) -> str:
 
 def set_partner_active(partner: Partner, active: bool, *, actor: User) -> Partner:
     """An inactive partner keeps its history but is no longer offered for referrals."""
-    with unit_of_work():
-        partner.is_active = active
-        audit.record(actor, "activate" if active else "deactivate", "partner", partner.key)
-    return partner
+    return activation.set_active(partner, active, actor=actor, object_type="partner", object_ref=partner.key)
 
 
 def get_partner(key: str) -> Partner:

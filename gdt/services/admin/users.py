@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from gdt.db import db
 from gdt.models import User
 from gdt.models.users import ROLES
+from gdt.services.admin import activation
 from gdt.services.core import audit, reference_data
 from gdt.services.core.auth import check_password_policy, end_all_sessions, hash_password
 from gdt.services.core.errors import NotFound, ServiceError, ValidationFailed
@@ -46,12 +47,8 @@ def set_user_active(user: User, active: bool, *, actor: User | None) -> User:
     """`actor` None is the operator on the command line."""
     if actor is not None and user.id == actor.id and not active:
         raise ServiceError(_l("U kunt uw eigen account niet deactiveren."))
-    with unit_of_work():
-        user.is_active = active
-        if not active:
-            end_all_sessions(user)
-        audit.record(actor, "activate" if active else "deactivate", "user", str(user.id))
-    return user
+    return activation.set_active(user, active, actor=actor, object_type="user", object_ref=str(user.id),
+                                 then=None if active else lambda: end_all_sessions(user))
 
 
 def get_user(user_id: int) -> User:

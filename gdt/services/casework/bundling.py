@@ -42,7 +42,7 @@ def add_report(case: Case, reference: str | None, *, actor: User, seen_version: 
         transition_report(report, "escalate", actor, detail={"case": case.reference, "bundled": True})
         transition_case(case, "change", actor, detail={"report": report.reference, "bundled": True})
         if report.received_at < case.received_at:
-            case.received_at = report.received_at  # a case counts in the year of its first report (DESIGN §6)
+            case.received_at = report.received_at  # counts in its first report's year (docs/domain.md, "Statistics")
         case.updated_at = utcnow()
         audit.record(actor, "bundle", "case", case.reference, detail={"report": report.reference})
     return report

@@ -1,4 +1,4 @@
-"""Need-to-know (DESIGN §4): one policy function per rule, used by pages, API and exports alike."""
+"""Need-to-know (docs/domain.md, "Roles and need-to-know"): one policy function per rule, for pages, API, exports."""
 import sqlalchemy as sa
 
 from gdt.models import Action, Case, CaseNote, CasePartner, Meeting, PartnerRegistration, Referral, Report, User

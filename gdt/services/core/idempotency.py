@@ -1,4 +1,4 @@
-"""Idempotency-Key (IETF draft-ietf-httpapi-idempotency-key-header, REFERENCE §3.3).
+"""Idempotency-Key (IETF draft-ietf-httpapi-idempotency-key-header; docs/decisions/0010-idempotency-keys.md).
 
 Policy, as the draft asks a server to document it:
 

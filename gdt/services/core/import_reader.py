@@ -1,4 +1,4 @@
-"""Reading an import file (DESIGN §6 "Import format") into header-checked rows, and parsing its cells.
+"""Reading an import file (README, "Import format") into header-checked rows, and parsing its cells.
 
 This is the part of the import that knows about files and spreadsheets: CSV dialects, XLSX cell
 types, Dutch dates. It never touches the database, so gdt.services.intake.historic_import can check rows against
@@ -196,7 +196,7 @@ def _timestamp_from_text(text: str) -> datetime:
         if match:
             day, month, year, hour, minute, second = (int(part or 0) for part in match.groups())
             return datetime(year, month, day, hour, minute, second)
-        if text.isascii():  # fromisoformat would accept other digits too (REFERENCE §2.4)
+        if text.isascii():  # fromisoformat would accept Arabic-Indic or full-width digits too
             return datetime.fromisoformat(text)
     except ValueError:
         pass

@@ -1,7 +1,7 @@
 """The transactional outbox: follow-up work is written in the business transaction and leaves afterwards.
 
-A database commit and a broker publish cannot be atomic (REFERENCE §3.1), so the outbox row,
-committed together with the report, is the truth. Two ways hand its id to the worker: a nudge
+A database commit and a broker publish cannot be atomic (docs/decisions/0002-transactional-outbox.md),
+so the outbox row, committed together with the report, is the truth. Two ways hand its id to the worker: a nudge
 right after the commit (the fast path) and the relay (`flask outbox-relay`), which keeps retrying
 what the nudge could not publish and re-publishes what was published but never processed. The
 consumer (`process`) is idempotent, so a Redis outage, a crashed relay or a duplicate delivery
@@ -58,7 +58,8 @@ def handler(topic: str) -> Callable:
 def enqueue(topic: str, payload: dict) -> OutboxMessage:
     """Add follow-up work to the caller's unit of work: it leaves only if that unit of work commits.
 
-    Never commits. The nudge is registered on the session now (STYLE trap 4) and dropped on rollback.
+    Never commits. The nudge is registered on the session now, before the commit (registered afterwards, it
+    would wait for the next commit), and dropped on rollback.
     The row is stamped published up front, as the nudge's claim: the happy path needs no second
     write, and the stamp is taken off again if the nudge cannot publish.
     """
@@ -198,7 +199,7 @@ def _republish_after() -> timedelta:
 
 
 def _publish(message_id: str) -> None:
-    """Look the task up by name (STYLE trap 6: send_task ignores eager mode); the task id is the message id."""
+    """Look the task up by name (Celery's send_task ignores eager mode); the task id is the message id."""
     task = current_app.extensions["celery"].tasks[TASK_NAME]
     task.apply_async(args=[message_id], task_id=message_id)
 

@@ -1,4 +1,4 @@
-"""Demo data with the shape of a real GDT year (DESIGN §1), and one demo login per role.
+"""Demo data with the shape of a real GDT year (the 2019 annual report's shares), and one demo login per role.
 
 gdt.services.demo.demo_plan decides what the year looks like; this module creates the logins and
 writes the plans. Rows go in with bulk inserts and one reference-counter bump per year, so 3000

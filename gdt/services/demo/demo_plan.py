@@ -1,4 +1,4 @@
-"""The demo year's shape (DESIGN §1) and a planner that draws it as plain objects, without the database.
+"""The demo year's shape (the 2019 annual report's) and a planner that draws it as plain objects, without the database.
 
 Everything is drawn from generators seeded with the year and the size, so the same command gives
 the same data and tests can count on it. The headline shares (channels, outcomes, modes) are
@@ -15,7 +15,7 @@ from faker import Faker
 
 from gdt.db import AMSTERDAM
 
-# The shape of a year (annual report 2019, DESIGN §1).
+# The shape of a year, as in the Eindhoven GDT's annual report 2019.
 CHANNEL_SHARES = {"app": 0.80, "webform": 0.12, "phone": 0.08}
 ESCALATED_SHARE = 0.06
 REPORT_MODE_SHARES = {"advice": 0.53, "regie": 0.47}

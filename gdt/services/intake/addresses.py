@@ -1,4 +1,4 @@
-"""Address lookup by postcode + house number behind one small interface (REFERENCE §1.8).
+"""Address lookup by postcode + house number behind one small interface (the BAG, through PDOK).
 
 Production asks the PDOK Locatieserver (the BAG); development and tests read a bundled fixture
 in the same shape. Intake never depends on the answer: a slow or absent service raises

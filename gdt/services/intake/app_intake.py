@@ -1,8 +1,8 @@
-"""Reports from the Woonoverlast-app (DESIGN §6) and the public status the app may show its reporter.
+"""Reports from the Woonoverlast-app (POST /api/v1/reports) and the public status the app may show its reporter.
 
-Nothing accepted is lost (REFERENCE §3.1): the report, its history, its idempotency record, the
-audit event and the queued receipt are written in one unit of work. The 201 answer is sent only
-after that commit, so a reference the app has seen is always in the database.
+Nothing accepted is lost (docs/decisions/0002-transactional-outbox.md): the report, its history, its
+idempotency record, the audit event and the queued receipt are written in one unit of work. The 201
+answer is sent only after that commit, so a reference the app has seen is always in the database.
 
 The status token lets the reporter's app ask for the public status of one report. It is stored
 only as a SHA-256 hash. So that a retry can get the very same answer without the token being kept

@@ -1,4 +1,4 @@
-"""Photos and sound fragments that come with a report (REFERENCE §2.4 uploads, ASVS V5.2–V5.4, AVG).
+"""Photos and sound fragments that come with a report (OWASP ASVS V5.2–V5.4, AVG).
 
 An upload is checked before any transaction (`prepare`): the type is sniffed from the content and
 must match the extension; photos are decoded and re-encoded, which drops every byte we did not

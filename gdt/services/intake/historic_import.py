@@ -1,4 +1,4 @@
-"""Import historic registrations from CSV or XLSX (DESIGN §6 "Import format"): every row or none.
+"""Import historic registrations from CSV or XLSX (README, "Import format"): every row or none.
 
 All rows are checked first and every problem is collected, so one run tells the user everything
 there is to fix. Only a clean file is written: in one transaction, with bulk inserts, because a

@@ -3,7 +3,7 @@
 The registration becomes a Report of channel `partner` — it enters the intake queue and triage like
 any report — plus a PartnerRegistration with what only a partner can tell: who registers, about
 whom, why, what was tried and who else is involved. The statistics count it under `gdt.all_cases`
-once it becomes a case, never under the residents' `reports` (DESIGN §6).
+once it becomes a case, never under the residents' `reports` (docs/domain.md, "Statistics").
 
 Partners see their own organisation's registrations only, with a partner-safe status: never the
 triage reasoning, the journal or other reports at the address.

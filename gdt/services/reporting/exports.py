@@ -38,13 +38,13 @@ NUMERIC_COLUMNS = ("count", "percent")
 _PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _SLUG = re.compile(r"[^a-z0-9]+")
-PREVIOUS = "previous."  # section prefix of last year's §6 rows in the CSV
+PREVIOUS = "previous."  # section prefix of last year's document rows in the CSV
 DURATIONS = ("time_to_triage", "time_to_close")
 DURATION_ROWS = (("count", _l("Aantal")), ("median_days", _l("Mediaan (dagen)")),
                  ("p90_days", _l("90e percentiel (dagen)")))
 DURATION_LABELS = {"time_to_triage": _l("Ontvangst tot triage"),
                    "time_to_close": _l("Eerste melding tot sluiten casus")}
-COMPARED = (  # the page's comparison with last year: label, and where the figure sits in a §6 document
+COMPARED = (  # the page's comparison with last year: label, and where the figure sits in a statistics document
     (_l("Meldingen van bewoners"), ("reports", "total")),
     (_l("Beoordeeld"), ("triage", "triaged")),
     (_l("Nog niet beoordeeld"), ("triage", "open")),
@@ -96,7 +96,7 @@ def _check_year(year: int) -> None:
 
 
 # --- What the page shows -------------------------------------------------------------------------
-# The builders take `funnel.yearly_funnel(year)`: the §6 document under "document" and the page's extras.
+# The builders take `funnel.yearly_funnel(year)`: the statistics document under "document" and the page's extras.
 
 def csv_bytes(page: dict) -> bytes:
     """`flask stats YEAR --format csv`, then the page's other sections; UTF-8, formula-looking text neutralised."""

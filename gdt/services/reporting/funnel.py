@@ -1,4 +1,4 @@
-"""The yearly funnel page beyond the DESIGN §6 document: last year beside it, the months, categories, wijken
+"""The yearly funnel page beyond the statistics document: last year beside it, the months, categories, wijken
 and buurten, how long triage and closing take, and the annual-report paragraph with the exact figures.
 
 Report figures come grouped from gdt.services.reporting.report_tallies (the tallies PostgreSQL keeps exact, or
@@ -28,7 +28,7 @@ def view_funnel(year: int, *, actor: User) -> dict:
 
 
 def yearly_funnel(year: int, document: dict | None = None) -> dict:
-    """The §6 document of `year` (computed unless given) with the extra figures; Dutch labels, like the document."""
+    """The statistics document of `year` (computed unless given) with the extra figures, all with Dutch labels."""
     document = document or statistics.yearly_statistics(year)
     previous = statistics.yearly_statistics(year - 1)
     with force_locale("nl"):

@@ -43,7 +43,7 @@ COMPARATOR_LABELS = {
     "ge": _l("≥ (groter dan of gelijk aan)"), "eq": _l("= (gelijk aan)"),
 }
 
-DECIMAL_TEXT = re.compile(r"(-?)([0-9]{1,10})(?:[.,]([0-9]+))?")  # ASCII digits only (REFERENCE §2.4)
+DECIMAL_TEXT = re.compile(r"(-?)([0-9]{1,10})(?:[.,]([0-9]+))?")  # ASCII digits only: no look-alike digits
 KEY_MAX, NAME_MAX, FOOTNOTE_MAX, NOTE_MAX, POSITION_MAX = 60, 200, 1000, 500, 999
 RESERVED_KEYS = {"new", "import"}  # /admin/indicators/new and /admin/indicators/import are pages
 EARLIEST_YEAR = 2000

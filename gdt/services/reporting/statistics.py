@@ -1,4 +1,4 @@
-"""Yearly statistics (DESIGN §6): the funnel from resident report to GDT case, as aggregates only.
+"""Yearly statistics (docs/domain.md, "Statistics"): the funnel from resident report to GDT case, as aggregates only.
 
 The database counts: resident reports from the tallies the database keeps per month
 (gdt.services.reporting.report_tallies), cases with one GROUP BY over the covering index `ix_cases_statistics`;
@@ -41,7 +41,7 @@ def view_statistics(year: int, *, actor: User) -> dict:
 
 
 def yearly_statistics(year: int) -> dict:
-    """The DESIGN §6 document for reports and cases received in `year` (Amsterdam time).
+    """The statistics document for reports and cases received in `year` (Amsterdam time).
 
     Labels are Dutch by contract, whatever language the person asking reads the pages in.
     """
@@ -133,7 +133,8 @@ def _items(counts: dict, keys, labels: dict) -> list[dict]:
 
 
 def is_small_cell(count: int, threshold: int) -> bool:
-    """1 … threshold − 1: too few to show as they are, they could point at a household (REFERENCE §1.6).
+    """1 … threshold − 1: too few to show as they are, they could point at a household
+    (docs/decisions/0007-small-cell-suppression.md).
 
     Zero stays visible: an empty cell reveals nobody."""
     return 0 < count < threshold

@@ -2,7 +2,7 @@
 
 Both are need-to-know decisions, so they live here rather than in an API view: the list starts from
 `access.visible_reports`, and the address context gives intake the signal its page shows and the
-coordinator the history the triage screen shows (DESIGN §4).
+coordinator the history the triage screen shows (docs/domain.md, "Roles and need-to-know").
 """
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple

@@ -116,7 +116,3 @@ class CaseResultEditForm(FlaskForm):
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
         description=_l("Bepaalt de volgorde in de keuzelijst bij het sluiten: het laagste eerst."),
     )
-
-
-class ActiveForm(FlaskForm):
-    """The deactivate and reactivate buttons: only the CSRF token."""

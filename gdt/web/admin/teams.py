@@ -9,10 +9,10 @@ from wtforms import BooleanField, StringField
 from gdt.db import db
 from gdt.models import User
 from gdt.services.core import teams
-from gdt.services.core.errors import NotFound, ServiceError
+from gdt.services.core.errors import NotFound
 from gdt.web.access import role_required
 from gdt.web.admin import bp
-from gdt.web.forms import show_error
+from gdt.web.forms import submit
 
 
 class RestrictForm(FlaskForm):
@@ -42,15 +42,12 @@ def set_team(user_id: int):
     if user is None:
         raise NotFound(_("Deze medewerker bestaat niet."))
     form = TeamForm(prefix=f"team-{user_id}")
-    if form.validate_on_submit():
-        try:
-            teams.set_team(user, form.team.data, actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-            return _render(RestrictForm(formdata=None, prefix="restrict"), {user_id: form}, 422)
-        flash(_("Het team van %(name)s is opgeslagen.", name=user.name), "success")
-    return redirect(url_for("admin.teams_page"))
+    if not form.validate_on_submit():  # only an expired CSRF token fails here: back to the page, nothing saved
+        return redirect(url_for("admin.teams_page"))
+    done = submit(form, lambda: teams.set_team(user, form.team.data, actor=current_user),
+                  success=_("Het team van %(name)s is opgeslagen.", name=user.name),
+                  next_url=url_for("admin.teams_page"))
+    return done or _render(RestrictForm(formdata=None, prefix="restrict"), {user_id: form}, 422)
 
 
 def _render(form: RestrictForm, team_forms: dict | None = None, status: int = 200):

@@ -14,7 +14,6 @@ from gdt.services.core import reference_data
 from gdt.web.access import role_required
 from gdt.web.admin import bp
 from gdt.web.admin.forms import (
-    ActiveForm,
     CaseResultCreateForm,
     CaseResultEditForm,
     PartnerCreateForm,
@@ -22,7 +21,7 @@ from gdt.web.admin.forms import (
     UserCreateForm,
     UserEditForm,
 )
-from gdt.web.forms import choices, form_page, submit
+from gdt.web.forms import ActiveForm, choices, form_page, submit, switch_active
 
 
 @bp.route("/admin/users")
@@ -47,11 +46,11 @@ def new_user():
 @role_required("admin")
 def edit_user(user_id: int):
     user = user_service.get_user(user_id)
-    form = _with_partners(UserEditForm(obj=user, partner=user.partner.key if user.partner else ""))
+    form = _with_partners(UserEditForm(obj=user, partner=_partner_key(user)))
     done = submit(form, lambda: user_service.update_user(user, name=form.name.data, role=form.role.data,
                                                          actor=current_user, partner_key=form.partner.data or None),
                   success=_("De wijzigingen zijn opgeslagen."), next_url=url_for("admin.users"))
-    return done or _user_page(user, form, ActiveForm(prefix="active", formdata=None))
+    return done or _user_page(user, form=form)
 
 
 @bp.route("/admin/users/<int:user_id>/deactivate", methods=["POST"])
@@ -68,14 +67,9 @@ def activate_user(user_id: int):
 
 def _set_user_active(user_id: int, active: bool, success: str):
     user = user_service.get_user(user_id)
-    form = ActiveForm(prefix="active")
-    done = submit(form, lambda: user_service.set_user_active(user, active, actor=current_user),
-                  success=success, next_url=url_for("admin.edit_user", user_id=user_id))
-    return done or _user_page(
-        user,
-        _with_partners(UserEditForm(obj=user, formdata=None, partner=user.partner.key if user.partner else "")),
-        form,
-    )
+    return switch_active(lambda: user_service.set_user_active(user, active, actor=current_user), success=success,
+                         next_url=url_for("admin.edit_user", user_id=user_id),
+                         page=lambda active_form: _user_page(user, active_form=active_form))
 
 
 def _with_partners(form):
@@ -86,8 +80,14 @@ def _with_partners(form):
     return form
 
 
-def _user_page(user, form: UserEditForm, active_form: ActiveForm):
-    return form_page("admin/edit_user.html", user=user, form=form, active_form=active_form)
+def _partner_key(user) -> str:
+    return user.partner.key if user.partner else ""
+
+
+def _user_page(user, *, form: UserEditForm | None = None, active_form: ActiveForm | None = None):
+    if form is None:
+        form = _with_partners(UserEditForm(obj=user, formdata=None, partner=_partner_key(user)))
+    return _edit_page("admin/edit_user.html", form=form, active_form=active_form, user=user)
 
 
 @bp.route("/admin/partners")
@@ -131,7 +131,7 @@ def edit_partner(key: str):
         success=_("De wijzigingen zijn opgeslagen."),
         next_url=url_for("admin.partners"),
     )
-    return done or _partner_page(partner, form, ActiveForm(prefix="active", formdata=None))
+    return done or _partner_page(partner, form=form)
 
 
 @bp.route("/admin/partners/<key>/deactivate", methods=["POST"])
@@ -148,18 +148,15 @@ def activate_partner(key: str):
 
 def _set_partner_active(key: str, active: bool, success: str):
     partner = partner_service.get_partner(key)
-    form = ActiveForm(prefix="active")
-    done = submit(
-        form,
-        lambda: partner_service.set_partner_active(partner, active, actor=current_user),
-        success=success,
-        next_url=url_for("admin.edit_partner", key=key),
-    )
-    return done or _partner_page(partner, PartnerEditForm(obj=partner, formdata=None), form)
+    return switch_active(lambda: partner_service.set_partner_active(partner, active, actor=current_user),
+                         success=success, next_url=url_for("admin.edit_partner", key=key),
+                         page=lambda active_form: _partner_page(partner, active_form=active_form))
 
 
-def _partner_page(partner, form: PartnerEditForm, active_form: ActiveForm):
-    return form_page("admin/edit_partner.html", partner=partner, form=form, active_form=active_form)
+def _partner_page(partner, *, form: PartnerEditForm | None = None, active_form: ActiveForm | None = None):
+    if form is None:
+        form = PartnerEditForm(obj=partner, formdata=None)
+    return _edit_page("admin/edit_partner.html", form=form, active_form=active_form, partner=partner)
 
 
 @bp.route("/admin/case-results")
@@ -200,7 +197,7 @@ def edit_case_result(key: str):
         success=_("De wijzigingen zijn opgeslagen."),
         next_url=url_for("admin.case_results"),
     )
-    return done or _case_result_page(result, form, ActiveForm(prefix="active", formdata=None))
+    return done or _case_result_page(result, form=form)
 
 
 @bp.route("/admin/case-results/<key>/deactivate", methods=["POST"])
@@ -219,15 +216,19 @@ def activate_case_result(key: str):
 
 def _set_case_result_active(key: str, active: bool, success: str):
     result = result_service.get_result(key)
-    form = ActiveForm(prefix="active")
-    done = submit(
-        form,
-        lambda: result_service.set_result_active(result, active, actor=current_user),
-        success=success,
-        next_url=url_for("admin.edit_case_result", key=key),
-    )
-    return done or _case_result_page(result, CaseResultEditForm(obj=result, formdata=None), form)
+    return switch_active(lambda: result_service.set_result_active(result, active, actor=current_user),
+                         success=success, next_url=url_for("admin.edit_case_result", key=key),
+                         page=lambda active_form: _case_result_page(result, active_form=active_form))
 
 
-def _case_result_page(result, form: CaseResultEditForm, active_form: ActiveForm):
-    return form_page("admin/edit_case_result.html", result=result, form=form, active_form=active_form)
+def _case_result_page(result, *, form: CaseResultEditForm | None = None, active_form: ActiveForm | None = None):
+    if form is None:
+        form = CaseResultEditForm(obj=result, formdata=None)
+    return _edit_page("admin/edit_case_result.html", form=form, active_form=active_form, result=result)
+
+
+def _edit_page(template: str, *, form, active_form: ActiveForm | None, **context):
+    """An edit page with its status button; the form that was posted, if any, carries its input and errors."""
+    if active_form is None:
+        active_form = ActiveForm(prefix="active", formdata=None)
+    return form_page(template, form=form, active_form=active_form, **context)

@@ -6,10 +6,11 @@ from flask_login import current_user, login_user, logout_user
 from gdt.extensions import limiter
 from gdt.services.core import auth
 from gdt.services.core.access import STAFF_ROLES
+from gdt.services.core.errors import ServiceError
 from gdt.web.access import public, role_required
 from gdt.web.auth import bp
 from gdt.web.auth.forms import LanguageForm, LoginForm, LogoutForm
-from gdt.web.forms import form_page
+from gdt.web.forms import form_page, show_error
 
 
 def _login_limit() -> str:
@@ -30,8 +31,8 @@ def login():
             user.login_token = auth.start_session(user)
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
-        form.form_errors.append(_("Deze combinatie van e-mailadres en wachtwoord kennen we niet, "
-                                  "of het account is niet actief."))
+        show_error(form, ServiceError(_("Deze combinatie van e-mailadres en wachtwoord kennen we niet, "
+                                        "of het account is niet actief.")))
     return form_page("auth/login.html", form=form)
 
 

@@ -22,20 +22,19 @@ CHUNK_LINES = 1000  # CSV lines per chunk written to the client: fewer, larger w
 @bp.route("/statistics/<int:year>/export.csv")
 @role_required(*STATISTICS_ROLES)
 def statistics_csv(year: int):
-    return _download(exports.export_statistics(year, "csv", actor=current_user), "csv", f"gdt-statistieken-{year}.csv")
+    return _statistics(year, "csv")
 
 
 @bp.route("/statistics/<int:year>/export.xlsx")
 @role_required(*STATISTICS_ROLES)
 def statistics_xlsx(year: int):
-    return _download(exports.export_statistics(year, "xlsx", actor=current_user), "xlsx",
-                     f"gdt-statistieken-{year}.xlsx")
+    return _statistics(year, "xlsx")
 
 
 @bp.route("/statistics/<int:year>/export.pdf")
 @role_required(*STATISTICS_ROLES)
 def statistics_pdf(year: int):
-    return _download(exports.export_statistics(year, "pdf", actor=current_user), "pdf", f"gdt-statistieken-{year}.pdf")
+    return _statistics(year, "pdf")
 
 
 @bp.route("/statistics/<int:year>/rows.csv")
@@ -59,8 +58,9 @@ def statistics_charts(document: dict) -> list[dict]:
     return charts.charts_for(document)
 
 
-def _download(data: bytes, fmt: str, filename: str):
-    return download(data, filename, exports.MEDIA_TYPES[fmt])
+def _statistics(year: int, fmt: str):
+    data = exports.export_statistics(year, fmt, actor=current_user)
+    return download(data, f"gdt-statistieken-{year}.{fmt}", exports.MEDIA_TYPES[fmt])
 
 
 def _stream(lines: Iterator[str], filename: str):

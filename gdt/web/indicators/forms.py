@@ -87,10 +87,6 @@ class YearForm(FlaskForm):
     year = HiddenField()
 
 
-class ActiveForm(FlaskForm):
-    """The deactivate and reactivate buttons: only the CSRF token."""
-
-
 class ImportForm(FlaskForm):
     file = FileField(_l("Bestand (.csv of .xlsx)"), validators=[FileRequired(_l("Kies een bestand."))],
                      description=_l("Eerste rij: indicator, year, value en eventueel note. Eén rij per indicator "

@@ -15,10 +15,9 @@ from gdt.services.core.import_reader import ImportFailed
 from gdt.services.reporting import indicator_import, indicator_table
 from gdt.services.reporting import indicators as service
 from gdt.web.access import role_required
-from gdt.web.forms import form_page, submit
+from gdt.web.forms import ActiveForm, form_page, submit, switch_active
 from gdt.web.indicators import bp
 from gdt.web.indicators.forms import (
-    ActiveForm,
     ImportForm,
     IndicatorCreateForm,
     IndicatorEditForm,
@@ -79,9 +78,8 @@ def admin_import():
                 flash(ngettext("%(num)d cijfer is geïmporteerd.", "%(num)d cijfers zijn geïmporteerd.",
                                summary.values), "success")
                 return redirect(url_for("indicators.admin_list"))
-    status = 422 if form.errors or problems else 200
-    return render_template("indicators/admin_import.html", form=form, problems=problems,
-                           columns=indicator_import.IMPORT_COLUMNS), status
+    return form_page("indicators/admin_import.html", refused=bool(problems), form=form, problems=problems,
+                     columns=indicator_import.IMPORT_COLUMNS)
 
 
 @bp.route("/admin/indicators/<key>", methods=["GET", "POST"])
@@ -154,10 +152,9 @@ def admin_activate(key: str):
 
 def _set_active(key: str, active: bool, success: str):
     indicator = service.get_indicator(key)
-    form = ActiveForm(prefix="active")
-    done = submit(form, lambda: service.set_indicator_active(indicator, active, actor=current_user),
-                  success=success, next_url=url_for("indicators.admin_edit", key=key))
-    return done or _edit_page(indicator, active_form=form)
+    return switch_active(lambda: service.set_indicator_active(indicator, active, actor=current_user),
+                         success=success, next_url=url_for("indicators.admin_edit", key=key),
+                         page=lambda active_form: _edit_page(indicator, active_form=active_form))
 
 
 def _values_url(key: str) -> str:

@@ -9,7 +9,7 @@ from gdt.services.core import reference_data
 from gdt.services.core.errors import ServiceError
 from gdt.services.intake import report_intake, webform_intake
 from gdt.web.access import public
-from gdt.web.forms import choices, show_error
+from gdt.web.forms import choices, form_page, show_error
 from gdt.web.public import bp
 from gdt.web.public.forms import PublicReportForm
 from gdt.web.responses import private  # the form's CSRF token and one-time key, the reference: never cached
@@ -39,7 +39,7 @@ def report():
         return redirect(url_for("public.received"))
     form.form_key.data = form.form_key.data or webform_intake.issue_form_key()
     if not form.validate():  # only the CSRF token can fail here: the rules are the service's
-        return _page(form, 422)
+        return _page(form)
     photos = [(upload.filename, upload.read()) for upload in form.photos.data or [] if upload and upload.filename]
     try:
         received = webform_intake.register(_report_input(form), photos, form_key=form.form_key.data)
@@ -47,7 +47,7 @@ def report():
         show_error(form, error)
         if "form_key" in getattr(error, "errors", {}):
             form.form_key.data = webform_intake.issue_form_key()
-        return _page(form, 422)
+        return _page(form)
     session[SESSION_KEY] = received.reference
     return redirect(url_for("public.received", herhaald=1 if received.repeated else None))
 
@@ -61,9 +61,9 @@ def received():
                                     repeated=request.args.get("herhaald") == "1"))
 
 
-def _page(form: PublicReportForm, status: int = 200):
+def _page(form: PublicReportForm):
     photos_lost = request.method == "POST" and any(upload.filename for upload in request.files.getlist("photos"))
-    return private(render_template("public/report.html", form=form, photos_lost=photos_lost)), status
+    return private(form_page("public/report.html", form=form, photos_lost=photos_lost))
 
 
 def _report_input(form: PublicReportForm) -> report_intake.ReportInput:

@@ -6,10 +6,10 @@ from flask_login import current_user
 from gdt.db import db
 from gdt.models import Referral
 from gdt.services.core import access
-from gdt.services.core.errors import NotFound, ServiceError
+from gdt.services.core.errors import NotFound
 from gdt.services.referrals import feedback, routing
 from gdt.web.access import public, role_required
-from gdt.web.forms import form_page, show_error
+from gdt.web.forms import form_page, submit
 from gdt.web.referrals import bp
 from gdt.web.referrals.forms import FeedbackForm, RetryForm
 from gdt.web.responses import private
@@ -23,8 +23,8 @@ def link(token: str):
     form = FeedbackForm().offer(feedback.next_steps(referral))
     if request.method == "GET":
         form.version.data = referral.version
-    elif _record(referral, form, actor=None):
-        return private(redirect(url_for("referrals.link", token=token, bedankt=1)), hide_referrer=True)
+    elif done := _record(referral, form, actor=None, next_url=url_for("referrals.link", token=token, bedankt=1)):
+        return private(done, hide_referrer=True)
     return private(_page("referrals/link.html", referral, form, thanks=request.args.get("bedankt") == "1"),
                    hide_referrer=True)  # the token is the key: never pass it on
 
@@ -44,8 +44,9 @@ def partner_show(referral_id: int):
     form = FeedbackForm().offer(feedback.next_steps(referral))
     if request.method == "GET":
         form.version.data = referral.version
-    elif _record(referral, form, actor=current_user):
-        return redirect(url_for("referrals.partner_show", referral_id=referral_id, bedankt=1))
+    elif done := _record(referral, form, actor=current_user,
+                         next_url=url_for("referrals.partner_show", referral_id=referral_id, bedankt=1)):
+        return done
     return _page("referrals/partner_show.html", referral, form, thanks=request.args.get("bedankt") == "1")
 
 
@@ -68,18 +69,12 @@ def deliveries():
     return render_template("referrals/deliveries.html", page=page, retry_form=RetryForm())
 
 
-def _record(referral, form: FeedbackForm, *, actor) -> bool:
-    if not form.validate_on_submit():
-        return False
+def _record(referral, form: FeedbackForm, *, actor, next_url: str):
+    """The redirect to the thank-you page (no flash: it says thank you), or None to show the form again."""
     given = feedback.Feedback(action=form.action.data, outcome=form.outcome.data, note=form.note.data,
                               reason=form.reason.data)
-    try:
-        feedback.record(referral, given, actor=actor, seen_version=form.version.data)
-    except ServiceError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return False
-    return True
+    return submit(form, lambda: feedback.record(referral, given, actor=actor, seen_version=form.version.data),
+                  success=None, next_url=next_url)
 
 
 def _page(template: str, referral, form: FeedbackForm, *, thanks: bool):
