@@ -9,7 +9,8 @@ from markupsafe import Markup
 
 from gdt import labels
 from gdt.extensions import babel, login_manager
-from gdt.services.core import audit, deadlines
+from gdt.services.core import access as access_rules
+from gdt.services.core import audit, deadlines, lifecycle
 from gdt.services.core import auth as auth_service
 
 BLUEPRINTS = ("auth", "home", "intake", "triage", "cases", "statistics", "admin", "attachments", "public", "partner",
@@ -25,7 +26,8 @@ def configure_web(app: Flask) -> None:
     app.before_request(_remember_origin)
     app.after_request(_security_headers)
     app.context_processor(lambda: {"labels": labels, "navigation": navigation_for, "get_locale": get_locale,
-                                   "overdue": deadlines.is_overdue})
+                                   "overdue": deadlines.item_is_overdue, "access": access_rules,
+                                   "allows": lifecycle.allows})
     app.add_template_filter(_local_datetime, "datetime")
     app.add_template_filter(_local_date, "date")
     app.add_template_filter(_multiline, "multiline")

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from gdt.db import utcnow
-from gdt.models import Case, Referral, Report
+from gdt.models import Action, Case, Referral, Report
 from gdt.services.core.working_days import WorkingCalendar
 
 _CALENDARS: dict[tuple[str, ...], WorkingCalendar] = {}  # per list of extra days: a calendar caches its holidays
@@ -36,6 +36,24 @@ def review_due(start: datetime) -> datetime:
 
 def is_overdue(due_at: datetime | None, now: datetime | None = None) -> bool:
     return due_at is not None and due_at < (now or utcnow())
+
+
+def item_is_overdue(item: Report | Referral | Case | Action, now: datetime | None = None) -> bool:
+    """Whether the deadline that matters for `item` now has passed: the one definition pages show as "te laat".
+
+    The same conditions as the queries below: a report waiting for triage, a delivered referral the partner
+    has not acknowledged, an open case's review, an open action.
+    """
+    if isinstance(item, Report):
+        return item.status == "received" and is_overdue(item.triage_due_at, now)
+    if isinstance(item, Referral):
+        return (item.status == "awaiting" and item.delivery_status == "sent"
+                and is_overdue(item.acknowledge_due_at, now))
+    if isinstance(item, Case):
+        return item.status == "open" and is_overdue(item.review_due_at, now)
+    if isinstance(item, Action):
+        return item.status == "open" and is_overdue(item.due_at, now)
+    raise TypeError(f"no deadline for {type(item).__name__}")
 
 
 def overdue_triage(now: datetime | None = None) -> sa.Select:

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from gdt.db import utcnow
-from gdt.models import Case, CaseEvent, Referral, Report, ReportEvent, User
+from gdt.models import Action, Case, CaseEvent, Meeting, Referral, Report, ReportEvent, User
 from gdt.services.core.errors import Conflict, ServiceError
 from workflows import (
     ActionLifecycle,
@@ -40,6 +40,17 @@ NOT_ALLOWED = {
     "action": _l("Deze afspraak is al afgerond of vervallen."),
     "referral": _l("Deze terugkoppeling kan niet meer: de doorverwijzing is al afgerond of verder."),
 }
+
+
+LIFECYCLES = {Report: ReportLifecycle, Case: CaseLifecycle, Referral: ReferralLifecycle, Meeting: MeetingLifecycle,
+              Action: ActionLifecycle}
+
+
+def allows(record, event: str) -> bool:
+    """Whether the record's lifecycle allows `event` in its current state (guards with data aside): what pages
+    ask before offering a form, instead of comparing states themselves."""
+    state = LIFECYCLES[type(record)].states_map.get(record.status)
+    return state is not None and any(event in transition.events for transition in state.transitions)
 
 
 def transition_report(report: Report, event: str, actor: User | None, *, detail: dict | None = None, **context) -> None:
