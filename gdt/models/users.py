@@ -45,6 +45,11 @@ class User(TimestampMixin, db.Model):
     def get_id(self) -> str | None:
         return self.login_token
 
+    @property
+    def may_sign_in(self) -> bool:
+        """Active, and for a partner's user: the partner too. Offboarding a partner cuts off all its people."""
+        return self.is_active and (self.partner is None or self.partner.is_active)
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
 
