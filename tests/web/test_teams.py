@@ -3,6 +3,7 @@ import pytest
 
 from gdt.services.casework import cases
 from gdt.services.core import access, teams
+from tests.api.conftest import Caller
 
 
 @pytest.fixture
@@ -52,3 +53,29 @@ def test_the_admin_sets_the_limit_and_the_teams_on_a_page(db, world, client_as):
     assert admin.post(f"/admin/teams/{world['admin'].id}", data={f"team-{world['admin'].id}-team": "X"}) \
         .status_code == 422  # only coordinators have a team
     assert client_as("coordinator").get("/admin/teams").status_code == 403
+
+
+def test_with_the_limit_the_reports_and_referrals_of_another_teams_case_are_refused_too(app, db, world, make,
+                                                                                        client_as):
+    """A report bundled into a case belongs to that case: the team limit covers it, its reporter and its
+    referrals, on the page, in lists and through the API."""
+    in_south = make.report("escalated", case=world["south_case"], reporter_email="buur@example.org")
+    in_north = make.report("escalated", case=world["north_case"])
+    loose = make.report()
+    south_referral = make.referral(case=world["south_case"], report=None)
+    teams.set_restricted(True, actor=world["admin"])
+    north, api = world["north"], Caller(app.test_client())
+
+    assert not access.can_view_report(north, in_south)
+    assert access.can_view_report(north, in_north) and access.can_view_report(north, loose)
+    listed = {report.reference for report in db.session.scalars(access.visible_reports(north))}
+    assert in_south.reference not in listed and {in_north.reference, loose.reference} <= listed
+    assert not access.can_view_referral(north, south_referral)
+    assert south_referral.id not in {referral.id for referral in db.session.scalars(access.visible_referrals(north))}
+
+    page = client_as(user=north).get(f"/reports/{in_south.reference}")
+    assert page.status_code == 403 and "buur@example.org" not in page.get_data(as_text=True)
+    assert api.get(f"/api/v1/reports/{in_south.reference}", north).status_code == 403
+    assert in_south.reference not in api.get("/api/v1/reports", north).get_data(as_text=True)
+    assert client_as(user=world["south"]).get(f"/reports/{in_south.reference}").status_code == 200
+    assert access.can_view_report(world["roaming"], in_south)  # no team: sees everything

@@ -36,8 +36,10 @@ def for_coordinator(user: User) -> dict[str, Section]:
         "my_overdue_reviews": _section(deadlines.overdue_reviews(now).where(Case.coordinator_id == user.id)),
         "unassigned_cases": _section(sa.select(Case).where(Case.status == "open", Case.coordinator_id.is_(None))
                                      .order_by(Case.opened_at, Case.id)),
-        "overdue_acknowledgements": _section(deadlines.overdue_acknowledgements(now).options(*with_subject)),
-        "failed_deliveries": _section(sa.select(Referral).where(Referral.delivery_status == "failed")
+        "overdue_acknowledgements": _section(deadlines.overdue_acknowledgements(now)
+                                             .where(access.visible_referrals_clause(user)).options(*with_subject)),
+        "failed_deliveries": _section(sa.select(Referral).where(Referral.delivery_status == "failed",
+                                                                    access.visible_referrals_clause(user))
                                       .options(*with_subject).order_by(Referral.updated_at.desc(), Referral.id)),
     }
 

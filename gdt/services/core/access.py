@@ -9,9 +9,10 @@ STATISTICS_ROLES = ("coordinator", "manager")
 
 
 def can_view_report(user: User, report: Report) -> bool:
-    """Coordinators all; intake what they registered; a partner user its organisation's registrations."""
+    """Coordinators all, except a report in a case they may not see (one rule for a case and everything in
+    it); intake what they registered; a partner user its organisation's registrations."""
     if user.role == "coordinator":
-        return True
+        return report.case is None or can_view_case(user, report.case)
     if user.role == "partner":
         return report.registration is not None and report.registration.partner_id == user.partner_id
     return user.role == "intake" and report.registered_by_id == user.id
@@ -21,7 +22,7 @@ def visible_reports(user: User) -> sa.Select:
     """The same rule as a query, so lists and counts never show more than the detail page would."""
     query = sa.select(Report)
     if user.role == "coordinator":
-        return query
+        return query.where(_outside_cases_or_in_visible(user, Report.case_id))
     if user.role == "intake":
         return query.where(Report.registered_by_id == user.id)
     if user.role == "partner":
@@ -60,6 +61,23 @@ def visible_cases(user: User) -> sa.Select:
     return query.where(sa.false())
 
 
+def _outside_cases_or_in_visible(user: User, case_id_column) -> sa.ColumnElement[bool]:
+    """SQL for "not in a case, or in a case this coordinator may see" (the team limit, see teams)."""
+    if not teams.restricted() or user.team is None:
+        return sa.true()
+    visible = sa.select(Case.id).where(teams.same_team_clause(user, Case.coordinator_id))
+    return sa.or_(case_id_column.is_(None), case_id_column.in_(visible))
+
+
+def visible_referrals_clause(user: User) -> sa.ColumnElement[bool]:
+    """A coordinator's referrals as a condition, for lists that build their own query (the start page)."""
+    if user.role != "coordinator":
+        return sa.false()
+    report_in_case = sa.select(Report.case_id).where(Report.id == Referral.report_id).scalar_subquery()
+    return sa.and_(_outside_cases_or_in_visible(user, Referral.case_id),
+                   _outside_cases_or_in_visible(user, report_in_case))
+
+
 def notes_for_partner(case: Case) -> list[CaseNote]:
     """Partners read only the journal notes the coordinator marked shareable."""
     return [note for note in case.notes if note.shareable]
@@ -92,16 +110,20 @@ def can_retry_delivery(user: User) -> bool:
 
 
 def can_view_referral(user: User, referral: Referral) -> bool:
-    """A partner user only the referrals addressed to its own organisation; coordinators all."""
+    """A partner user only the referrals addressed to its own organisation; coordinators all, except those of
+    a case (or of a report in a case) they may not see."""
     if user.role == "partner":
         return referral.partner_id == user.partner_id
-    return user.role == "coordinator"
+    if user.role != "coordinator":
+        return False
+    case = referral.case or (referral.report.case if referral.report is not None else None)
+    return case is None or can_view_case(user, case)
 
 
 def visible_referrals(user: User) -> sa.Select:
     query = sa.select(Referral)
     if user.role == "coordinator":
-        return query
+        return query.where(visible_referrals_clause(user))
     if user.role == "partner":
         return query.where(Referral.partner_id == user.partner_id)
     return query.where(sa.false())
