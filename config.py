@@ -80,6 +80,10 @@ class Config:
     # Referral delivery: the partner's link lives this long; a failing mail or webhook is tried again after 1, 2,
     # 4 … minutes and counts as failed (visible, retried by hand) after the last attempt.
     REFERRAL_LINK_DAYS = int(os.environ.get("REFERRAL_LINK_DAYS", "14"))
+    # A link's first use is exchanged for a link session (docs/decisions/0012-link-sessions.md): a visit, not a
+    # standing credential.
+    LINK_SESSION_IDLE_MINUTES = int(os.environ.get("LINK_SESSION_IDLE_MINUTES", "60"))
+    LINK_SESSION_ABSOLUTE_HOURS = int(os.environ.get("LINK_SESSION_ABSOLUTE_HOURS", "8"))
     DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "6"))
     DELIVERY_RETRY_SECONDS = int(os.environ.get("DELIVERY_RETRY_SECONDS", "60"))
     WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))

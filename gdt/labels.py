@@ -71,6 +71,7 @@ EVENT_LABELS = {
     "assign_coordinator": _l("Regisseur toegewezen"),
     "decide_mode": _l("Werkwijze bepaald"),
     "involve_partner": _l("Ketenpartner betrokken"),
+    "remove_partner": _l("Ketenpartner uit de casus gehaald"),
     "add_note": _l("Journaalnotitie"),
     "review": _l("Herbeoordeeld"),
     "reopen": _l("Heropend"),

@@ -109,4 +109,8 @@ class Builders:
             "status": "awaiting",
             "acknowledge_due_at": datetime(2026, 3, 4, 22, 59, 59, tzinfo=UTC),
         }
-        return self._add(Referral(**fields | overrides))
+        fields = fields | overrides
+        if "shared_reports" not in fields:  # what routing.create shares: the report, or the case's reports then
+            report, case = fields["report"], fields.get("case")
+            fields["shared_reports"] = [report] if report is not None else list(case.reports)
+        return self._add(Referral(**fields))

@@ -10,7 +10,8 @@ REGIE_KINDS = ("casus", "proces")
 class CaseLifecycle(StateMachine):
     """open ─► closed ─► open again (reopened with a reason); open ─► merged into another case.
 
-    Coordinator, mode, partners, notes, meetings and actions change only while open.
+    Coordinator, mode, partners, notes, meetings and actions change only while open. Taking a partner off the case
+    ends its access, so it is allowed on a closed case too.
     """
 
     open = State(initial=True)
@@ -20,6 +21,7 @@ class CaseLifecycle(StateMachine):
     assign_coordinator = open.to.itself(validators="require_coordinator")
     decide_mode = open.to.itself(validators="require_known_mode")
     involve_partner = open.to.itself(validators="require_active_partner")
+    remove_partner = open.to.itself() | closed.to.itself()
     add_note = open.to.itself(validators="require_note")
     refer = open.to.itself(validators="require_active_partner")  # advice handed to a partner
     review = open.to.itself()  # the periodic review: the next one is due N weeks later

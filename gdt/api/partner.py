@@ -40,7 +40,7 @@ FIELD_NAMES = {  # registrations.RegistrationInput attribute → name in the API
 }
 PROBLEM_TEXT = {
     400: "Geen of een ongeldige Idempotency-Key, of de body is geen strikte JSON.",
-    401: "Geen geldig bearer-token van een API-client.",
+    401: "Geen geldig bearer-token van een API-client, of de organisatie van de client is gedeactiveerd.",
     403: "Deze API-client is niet van het kanaal partner, of zijn organisatie is niet actief.",
     404: "Geen aanmelding van de organisatie van deze client met dit kenmerk.",
     409: "Een eerdere aanvraag met deze Idempotency-Key wordt nog verwerkt; probeer het zo opnieuw.",

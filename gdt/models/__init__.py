@@ -5,10 +5,11 @@ from gdt.models.audit import AuditEvent
 from gdt.models.cases import Case, CaseEvent, CaseNote, CasePartner
 from gdt.models.casework import Action, CaseParty, CaseResult, Meeting, MeetingInvitee
 from gdt.models.indicators import Indicator, IndicatorTarget, IndicatorValue
+from gdt.models.links import LinkSession
 from gdt.models.outbox import OutboxMessage
 from gdt.models.partners import Partner
 from gdt.models.reference_data import Category, ReferenceCounter
-from gdt.models.referrals import Referral, ReminderRun
+from gdt.models.referrals import Referral, ReminderRun, referral_reports
 from gdt.models.registrations import PartnerRegistration, registration_partners
 from gdt.models.reports import Report, ReportEvent
 from gdt.models.settings import AppSetting
@@ -39,6 +40,7 @@ __all__ = [
     "Indicator",
     "IndicatorTarget",
     "IndicatorValue",
+    "LinkSession",
     "Referral",
     "ReminderRun",
     "Report",
@@ -46,5 +48,6 @@ __all__ = [
     "ReportTally",
     "User",
     "UserSession",
+    "referral_reports",
     "registration_partners",
 ]

@@ -1,9 +1,11 @@
 """Chain partners (ketenpartners), including the municipality's own Ruimtelijk Domein."""
 
+from datetime import datetime
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from gdt.db import db, enum_column
+from gdt.db import UTCDateTime, db, enum_column
 from gdt.models.mixins import TimestampMixin
 
 PARTNER_KINDS = ("municipal", "police", "care", "housing", "social", "justice", "other")
@@ -29,6 +31,9 @@ class Partner(TimestampMixin, db.Model):
     webhook_url: so.Mapped[str | None] = so.mapped_column(sa.String(500))
     # Random per partner; the HMAC key is derived from it and SECRET_KEY, so a database dump alone cannot forge.
     webhook_secret_salt: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    # Set when the partner is deactivated: every link issued to it before this moment is refused for good, also
+    # after a reactivation (new deliveries and reminders issue fresh links).
+    links_valid_from: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
 
     def __repr__(self) -> str:
         return f"<Partner {self.key}>"

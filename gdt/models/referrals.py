@@ -19,6 +19,15 @@ REFERRAL_STATUSES = tuple(ReferralLifecycle.states_map)
 DELIVERY_STATUSES = ("pending", "sent", "failed")
 DELIVERY_METHODS = ("email", "webhook")
 
+# The reports a referral shares with its partner, fixed when it is made (docs/decisions/0012-link-sessions.md): a
+# report bundled into the case later is not shown through the referral, unless someone shares it explicitly.
+referral_reports = sa.Table(
+    "referral_reports", db.metadata,
+    sa.Column("referral_id", sa.ForeignKey("referrals.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("report_id", sa.ForeignKey("reports.id"), primary_key=True),
+    sa.Column("shared_at", UTCDateTime(), nullable=False, default=utcnow),
+)
+
 
 class Referral(TimestampMixin, VersionedMixin, db.Model):
     """Delivery (pending → sent | failed) and feedback (the lifecycle) are separate: a mail can bounce on a
@@ -63,6 +72,8 @@ class Referral(TimestampMixin, VersionedMixin, db.Model):
     case: so.Mapped[Optional["Case"]] = so.relationship(back_populates="referrals")
     partner: so.Mapped[Partner] = so.relationship()
     created_by: so.Mapped[User | None] = so.relationship()
+    shared_reports: so.Mapped[list["Report"]] = so.relationship(secondary=referral_reports,
+                                                               order_by="Report.received_at")
 
     @property
     def reference(self) -> str:

@@ -72,6 +72,7 @@ def test_a_coordinator_runs_a_case_and_the_partner_does_its_part(base_url, login
 
     partner = browser.new_page()  # no account: the invitation's link
     partner.goto(link)
+    assert re.fullmatch(r"http://\S+/casus/\d+", partner.url)  # the token was exchanged for a link session
     assert "Huisbezoek door de wijkagent" in partner.inner_text("main")
     assert "Bedreigingen; dreigende escalatie." not in partner.inner_text("main")  # the triage reason stays internal
     assert_accessible(axe, partner)

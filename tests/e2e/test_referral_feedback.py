@@ -1,5 +1,7 @@
-"""From triage to the partner's feedback in a real browser: the referral mail's link works without an account."""
+"""From triage to the partner's feedback in a real browser: the referral mail's link works without an account,
+its token is exchanged for a link session at once, and after the final answer only the reference and answer show."""
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -46,6 +48,10 @@ def test_a_referral_reaches_the_partner_whose_feedback_reaches_the_team(live_app
 
     partner = coordinator.context.browser.new_page()  # no account, no session: only the link
     partner.goto(link)
+    token = link.rsplit("/", 1)[1]
+    assert re.fullmatch(r"http://\S+/doorverwijzing/\d+", partner.url) and token not in partner.url  # exchanged
+    [cookie] = [cookie for cookie in partner.context.cookies() if cookie["name"] == "gdt_link"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["path"] == urlsplit(partner.url).path
     assert "Nachtelijk geschreeuw" in partner.inner_text("main")
     assert_accessible(axe, partner)
     partner.click("button:has-text('Terugkoppeling versturen')")
@@ -57,6 +63,8 @@ def test_a_referral_reaches_the_partner_whose_feedback_reaches_the_team(live_app
     partner.click("button:has-text('Terugkoppeling versturen')")
     partner.wait_for_selector("text=Uw terugkoppeling is vastgelegd")
     assert "Deze doorverwijzing is afgerond" in partner.inner_text("main")
+    assert "Nachtelijk geschreeuw" not in partner.inner_text("main")  # after the final answer: reference and answer
+    assert "anna@example.nl" not in partner.inner_text("main") and "Opgelost" in partner.inner_text("main")
     assert_accessible(axe, partner)
     partner.close()
 

@@ -250,11 +250,12 @@ def test_the_partner_view_holds_only_what_is_meant_for_partners(db, case, coordi
         partner_view.for_user(case.reference, actor=outsider)
     with pytest.raises(Forbidden):
         partner_view.for_user(case.reference, actor=make.user("intake"))
-    assert partner_view.open_link(partner_links.issue_for_case(case.id, police.id)).partner == police
-    with pytest.raises(NotFound):  # a link for a partner that does not take part
-        partner_view.open_link(partner_links.issue_for_case(case.id, outsider.partner_id))
+    grant = partner_view.exchange_link(partner_links.issue_for_case(case.id, police.id))
+    assert grant.path == f"/casus/{case.id}" and partner_view.open_link(case.id, grant.key).partner == police
+    with pytest.raises(Forbidden):  # a link for a partner that does not take part
+        partner_view.exchange_link(partner_links.issue_for_case(case.id, outsider.partner_id))
     with pytest.raises(NotFound):  # a referral link is not a case link
-        partner_view.open_link(partner_links.issue(make.referral(partner=police)))
+        partner_view.exchange_link(partner_links.issue(make.referral(partner=police)))
 
 
 def test_regie_kind_only_with_regie(db, case, coordinator):

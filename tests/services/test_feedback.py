@@ -92,17 +92,28 @@ def test_a_stale_form_is_refused(db, referral):
         feedback.record(referral, Feedback("take_on"), seen_version=seen)
 
 
-def test_a_link_opens_its_referral_and_the_view_is_audited(db, referral):
-    assert feedback.open_link(partner_links.issue(referral)) == referral
-    assert audit_actions(db, referral) == ["view"]
+def test_a_link_opens_its_referral_through_a_link_session_and_both_are_audited(db, referral):
+    grant = feedback.exchange_link(partner_links.issue(referral))
+    assert grant.path == f"/doorverwijzing/{referral.id}" and len(grant.key) >= 40
+    assert feedback.open_link(referral.id, grant.key) == referral
+    assert audit_actions(db, referral) == ["open_link", "view"]
+
+
+def test_a_link_session_opens_only_its_own_referral_and_nothing_without_one(db, referral, make):
+    other = make.referral(partner=referral.partner)
+    grant = feedback.exchange_link(partner_links.issue(referral))
+    for referral_id, key in ((other.id, grant.key), (referral.id, None), (referral.id, "made-up")):
+        with pytest.raises(Forbidden) as refused:
+            feedback.open_link(referral_id, key)
+        assert refused.value.code == "link_session_missing"
 
 
 def test_a_tampered_link_is_refused(db, referral):
     token = partner_links.issue(referral)
     with pytest.raises(NotFound):
-        feedback.open_link(token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
+        feedback.exchange_link(token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
     with pytest.raises(NotFound):
-        feedback.open_link("not-a-token")
+        feedback.exchange_link("not-a-token")
 
 
 def test_a_link_is_for_one_partner_only(app, db, referral, make):
@@ -110,7 +121,7 @@ def test_a_link_is_for_one_partner_only(app, db, referral, make):
     forged = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=partner_links.SALT).dumps(
         {"r": referral.id, "p": other.partner_id})
     with pytest.raises(NotFound):
-        feedback.open_link(forged)
+        feedback.exchange_link(forged)
 
 
 def test_an_expired_link_is_refused_with_a_way_forward(app, db, referral):
@@ -121,7 +132,7 @@ def test_an_expired_link_is_refused_with_a_way_forward(app, db, referral):
     old = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=partner_links.SALT, signer=LastMonth).dumps(
         {"r": referral.id, "p": referral.partner_id})
     with pytest.raises(feedback.LinkGone) as gone:
-        feedback.open_link(old)
+        feedback.exchange_link(old)
     assert gone.value.status == 410 and "nieuwe link" in str(gone.value.message)
 
 

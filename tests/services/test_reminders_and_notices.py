@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from gdt.services.admin import partners
 from gdt.services.casework import cases, reminders
 from gdt.services.referrals.feedback import Feedback, record
 from gdt.services.triage import report_triage
@@ -42,6 +43,14 @@ def test_no_reminder_mail_when_nothing_is_overdue(db, make, inbox):
     make.report(triage_due_at=datetime(2999, 1, 1, tzinfo=UTC))
     assert reminders.queue_daily(date(2026, 3, 11)) is True
     assert inbox.received == []
+
+
+def test_a_deactivated_partner_gets_no_reminder(db, make, inbox):
+    police = make.partner("politie", email="meldingen@politie.example")
+    make.referral(partner=police)
+    partners.deactivate_partner(police, actor=None)
+    reminders.queue_daily(date(2026, 3, 12))
+    assert subjects(inbox, police.email) == []
 
 
 def test_an_acknowledged_referral_is_not_reminded(db, make, inbox):

@@ -53,7 +53,11 @@ def world(make, client_as):
     make.session.add(Indicator(key="meldingen", name="Meldingen", source="reports_total", unit="count"))
     make.session.commit()
     values["indicator"] = "meldingen"
+    values["case_id"] = case.id
     clients = {role: client_as(user=user) for role, user in users.items()}
+    for client in clients.values():  # opened once, as from the mail: the clean link addresses need the session
+        client.get(f"/doorverwijzing/{values['token']}")
+        client.get(f"/casus/{values['case_token']}")
     return values, case, clients
 
 

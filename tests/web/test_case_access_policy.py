@@ -7,6 +7,7 @@ from gdt.services.casework import meetings
 from gdt.services.casework.cases import add_note, involve_partner
 from gdt.services.core import partner_links
 from gdt.services.triage import report_triage
+from tests.links import follow_link
 
 PAGES = {  # object: url template
     "case page": "/cases/{case}",
@@ -54,10 +55,9 @@ def test_each_role_sees_exactly_its_part(world, client_as, who):
 def test_a_case_link_works_only_for_a_partner_in_the_case(app, world):
     case, meeting, _, police, outsider = world
     visitor = app.test_client()
-    member = visitor.get(f"/casus/{partner_links.issue_for_case(case.id, police.id)}")
+    url, member = follow_link(visitor, f"/casus/{partner_links.issue_for_case(case.id, police.id)}")
     assert member.status_code == 200 and "Intern: alleen voor het team." not in member.get_data(as_text=True)
-    assert visitor.get(f"/casus/{partner_links.issue_for_case(case.id, outsider.id)}").status_code == 404
-    assert visitor.get(f"/casus/{partner_links.issue_for_case(case.id, police.id)}/overleg/{meeting.id}.pdf") \
-        .status_code == 200
-    assert visitor.get(f"/casus/{partner_links.issue_for_case(case.id, outsider.id)}/overleg/{meeting.id}.pdf") \
-        .status_code == 404
+    assert visitor.get(f"{url}/overleg/{meeting.id}.pdf").status_code == 200
+    refused = visitor.get(f"/casus/{partner_links.issue_for_case(case.id, outsider.id)}")
+    assert refused.status_code == 403 and "niet (meer) betrokken" in refused.get_data(as_text=True)
+    assert app.test_client().get(f"{url}/overleg/{meeting.id}.pdf").status_code == 403  # no link session

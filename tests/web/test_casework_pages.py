@@ -8,6 +8,7 @@ from gdt.models import AuditEvent
 from gdt.services.casework import actions, cases, meetings
 from gdt.services.core import partner_links
 from gdt.services.triage import report_triage
+from tests.links import follow_link
 
 
 @pytest.fixture
@@ -157,8 +158,7 @@ def test_the_partner_follows_its_part_through_the_link(db, case, coordinator, ma
     )
     police = case.partners[0].partner
     visitor = app.test_client()
-    url = f"/casus/{partner_links.issue_for_case(case.id, police.id)}"
-    page = visitor.get(url)
+    url, page = follow_link(visitor, f"/casus/{partner_links.issue_for_case(case.id, police.id)}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and page.headers["Referrer-Policy"] == "no-referrer"
     assert "Gedeeld: bewoner werkt mee." in html and "zorgen over de kinderen" not in html and "Besproken." in html

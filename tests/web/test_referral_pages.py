@@ -5,6 +5,7 @@ import pytest
 
 from gdt.models import AuditEvent
 from gdt.services.core import partner_links
+from tests.links import follow_link
 
 PAST = datetime(2026, 3, 4, 22, tzinfo=UTC)
 
@@ -18,23 +19,24 @@ def referral(make):
 
 def test_the_link_page_shows_the_details_and_records_feedback(app, db, referral):
     visitor = app.test_client()
-    url = f"/doorverwijzing/{partner_links.issue(referral)}"
-    page = visitor.get(url)
+    url, page = follow_link(visitor, f"/doorverwijzing/{partner_links.issue(referral)}")
     html = page.get_data(as_text=True)
+    assert url == f"/doorverwijzing/{referral.id}"
     assert page.status_code == 200 and referral.reference in html and "Geschreeuw in het trappenhuis" in html
     assert page.headers["Cache-Control"] == "no-store" and page.headers["Referrer-Policy"] == "no-referrer"
     assert "Jan Jansen" in html  # the reporter agreed to be contacted
 
     done = visitor.post(url, data={"action": "take_on", "version": referral.version})
-    assert done.status_code == 302 and "bedankt=1" in done.headers["Location"]
+    assert done.status_code == 302 and done.headers["Location"] == f"{url}?bedankt=1"
     db.session.refresh(referral)
     assert referral.status == "taken_on"
     assert "Dank u wel" in visitor.get(done.headers["Location"]).get_data(as_text=True)
 
 
 def test_the_link_form_shows_what_is_missing(app, db, referral):
-    url = f"/doorverwijzing/{partner_links.issue(referral)}"
-    page = app.test_client().post(url, data={"action": "handle", "version": referral.version})
+    visitor = app.test_client()
+    url, _ = follow_link(visitor, f"/doorverwijzing/{partner_links.issue(referral)}")
+    page = visitor.post(url, data={"action": "handle", "version": referral.version})
     assert page.status_code == 422 and "Kies hoe de melding is afgehandeld." in page.get_data(as_text=True)
     db.session.refresh(referral)
     assert referral.status == "awaiting"
@@ -45,8 +47,8 @@ def test_an_anonymous_reporter_stays_out_of_the_partners_view(app, db, make):
     referral = make.referral(make.report("referred", referred_partner=police, reporter_is_anonymous=True,
                                          reporter_name=None, reporter_phone=None, reporter_may_contact=False),
                              partner=police)
-    html = app.test_client().get(f"/doorverwijzing/{partner_links.issue(referral)}").get_data(as_text=True)
-    assert "Niet te benaderen" in html
+    _, page = follow_link(app.test_client(), f"/doorverwijzing/{partner_links.issue(referral)}")
+    assert "Niet te benaderen" in page.get_data(as_text=True)
 
 
 def test_a_tampered_link_is_a_clear_404(app, db, referral):

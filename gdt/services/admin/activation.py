@@ -4,7 +4,7 @@ A deactivated record keeps its history; what that means for each kind, and what 
 kind's own service, which passes it in here.
 """
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from gdt.models import User
 from gdt.services.core import audit
@@ -14,17 +14,18 @@ R = TypeVar("R")
 
 
 def set_active(record: R, active: bool, *, actor: User | None, object_type: str, object_ref: str,
-               check: Callable[[], None] | None = None, then: Callable[[], None] | None = None) -> R:
+               check: Callable[[], None] | None = None,
+               then: Callable[[], dict[str, Any] | None] | None = None) -> R:
     """Set `record.is_active` and audit it as "activate" or "deactivate", in one unit of work.
 
     `check()` runs first in that unit of work and refuses with a ServiceError (nothing changes); `then()` runs
-    after the switch, before the audit event, for what goes with it (ending a deactivated user's sessions).
+    after the switch, before the audit event, for what goes with it (ending a deactivated user's sessions, cutting
+    off a deactivated partner); what it returns, if anything, is the audit event's detail (counts and keys only).
     """
     with unit_of_work():
         if check is not None:
             check()
         record.is_active = active
-        if then is not None:
-            then()
-        audit.record(actor, "activate" if active else "deactivate", object_type, object_ref)
+        detail = then() if then is not None else None
+        audit.record(actor, "activate" if active else "deactivate", object_type, object_ref, detail=detail)
     return record

@@ -1,13 +1,14 @@
-"""Running a GDT case: coordinator, mode (advice or regie), involved partners, journal, closing."""
+"""Running a GDT case: coordinator, mode (advice or regie), involved partners (and taking one off), journal,
+closing."""
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from gdt.db import db, utcnow
-from gdt.models import Case, CaseNote, CasePartner, CaseParty, CaseResult, Referral, Report, User
+from gdt.models import Case, CaseNote, CasePartner, CaseParty, CaseResult, Partner, Referral, Report, User
 from gdt.models.casework import PARTY_ROLES
-from gdt.services.core import access, audit, deadlines, reference_data
-from gdt.services.core.errors import Forbidden, ServiceError
+from gdt.services.core import access, audit, deadlines, partner_links, reference_data
+from gdt.services.core.errors import Forbidden, NotFound, ServiceError
 from gdt.services.core.lifecycle import transition_case
 from gdt.services.core.transaction import check_version, unit_of_work
 from gdt.services.intake import reporter_updates
@@ -85,6 +86,32 @@ def involve_partner(case: Case, partner_key: str | None, role: str | None, *, ac
         case.updated_at = utcnow()
         audit.record(actor, "involve_partner", "case", case.reference, detail={"partner": partner_key})
     return case
+
+
+def case_partner(case: Case, partner_key: str | None) -> CasePartner | None:
+    """The partner's place in the case (its role and contact), or None when it does not take part."""
+    return next((link for link in case.partners if link.partner.key == partner_key), None)
+
+
+def remove_partner(case: Case, partner_key: str | None, *, actor: User, seen_version: int | None) -> Partner:
+    """Take a partner off the case: its users no longer see the case and its case link is refused at once (open
+    visits through the link end). Refused while it owns open actions in the case: settle or drop those first."""
+    with unit_of_work():
+        _check_may_edit(case, actor, seen_version)
+        link = case_partner(case, partner_key)
+        if link is None:
+            raise NotFound(_l("Deze ketenpartner is niet (meer) betrokken bij de casus."))
+        partner = link.partner
+        if any(action.status == "open" and action.owner_partner_id == partner.id for action in case.actions):
+            raise ServiceError(_l("%(partner)s heeft nog open afspraken in deze casus. Rond die eerst af of laat ze "
+                                  "vervallen met een reden.", partner=partner.name), code="open_actions")
+        transition_case(case, "remove_partner", actor, detail={"partner": partner.key})
+        case.partners.remove(link)
+        ended = partner_links.end_sessions(partner.id, case_id=case.id)
+        case.updated_at = utcnow()
+        audit.record(actor, "remove_partner", "case", case.reference,
+                     detail={"partner": partner.key, "link_sessions_ended": ended})
+    return partner
 
 
 def add_party(case: Case, name: str | None, role: str | None, note: str | None, *, actor: User) -> CaseParty:

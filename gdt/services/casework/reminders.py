@@ -95,7 +95,7 @@ def send_coordinator_reminder(payload: dict) -> None:
 def send_partner_reminder(payload: dict) -> None:
     with unit_of_work():
         partner = db.session.get(Partner, payload["partner_id"])
-        if partner is None or not partner.email:
+        if partner is None or not partner.email or not partner.is_active:  # offboarded: no more mail, no links
             return
         referrals = db.session.scalars(
             deadlines.overdue_acknowledgements().where(Referral.partner_id == partner.id).limit(LISTED)

@@ -43,7 +43,7 @@ def authenticate(email: str, password: str) -> User | None:
     with unit_of_work():
         user = db.session.scalar(sa.select(User).where(User.email == (email or "").strip().lower()))
         valid = _verify(user.password_hash if user else _DUMMY_HASH, password or "")
-        if user is None or not valid or not user.is_active:
+        if user is None or not valid or not user.may_sign_in:
             audit.record(user, "login", "user", str(user.id) if user else None, outcome="denied")
             return None
         if _hasher.check_needs_rehash(user.password_hash):
@@ -74,7 +74,7 @@ def load_session(token: str, *, idle: timedelta, absolute: timedelta) -> User | 
     """The user behind a live session token, or None when ended, expired or deactivated."""
     session = db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == _digest(token)))
     now = utcnow()
-    if session is None or session.ended_at is not None or not session.user.is_active:
+    if session is None or session.ended_at is not None or not session.user.may_sign_in:
         return None
     if now - session.last_seen_at > idle or now - session.started_at > absolute:
         with unit_of_work():

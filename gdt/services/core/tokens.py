@@ -15,7 +15,7 @@ from gdt.models import ApiClient, User, UserToken
 from gdt.models.api import CLIENT_CHANNELS
 from gdt.services.core import audit, reference_data
 from gdt.services.core.errors import NotFound, ValidationFailed
-from gdt.services.core.transaction import unit_of_work
+from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 from gdt.validation import clean_fields, one_of, required, single_line
 
 USER_PREFIX, CLIENT_PREFIX = "gdtu_", "gdtc_"
@@ -39,6 +39,16 @@ def revoke_user_tokens(user: User, *, actor: User | None) -> int:
         ).rowcount
         audit.record(actor, "revoke_tokens", "user", str(user.id), detail={"count": revoked})
     return revoked
+
+
+@joins_unit_of_work
+def revoke_tokens_of(user_ids: list[int], now=None) -> int:
+    """Inside the caller's unit of work: every personal token of these users stops working. Returns how many."""
+    if not user_ids:
+        return 0
+    return db.session.execute(sa.update(UserToken).where(UserToken.user_id.in_(user_ids),
+                                                         UserToken.revoked_at.is_(None))
+                              .values(revoked_at=now or utcnow())).rowcount
 
 
 def issue_api_client(name: str, channel: str, partner_key: str | None = None, *,
@@ -77,13 +87,14 @@ def authenticate(raw: str | None) -> User | ApiClient | None:
     if raw.startswith(USER_PREFIX):
         token = db.session.scalar(sa.select(UserToken).where(UserToken.token_hash == digest(raw),
                                                              UserToken.revoked_at.is_(None)))
-        if token is None or not token.user.is_active:
+        if token is None or not token.user.may_sign_in:
             return None
         _touch(token)
         return token.user
     if raw.startswith(CLIENT_PREFIX):
         return db.session.scalar(sa.select(ApiClient).where(ApiClient.token_hash == digest(raw),
-                                                            ApiClient.revoked_at.is_(None)))
+                                                            ApiClient.revoked_at.is_(None),
+                                                            ~ApiClient.partner.has(is_active=False)))
     return None
 
 

@@ -25,6 +25,7 @@ from gdt.models import (
     Referral,
     Report,
     ReportEvent,
+    referral_reports,
 )
 from gdt.services.admin import users
 from gdt.services.core import audit, deadlines, reference_data
@@ -161,6 +162,10 @@ def _write(plans: list[PlannedReport]) -> None:
     bulk_insert(CaseNote, [dict(case_id=case.id, author_id=coordinator_id, body=NOTES[case.mode],
                                 created_at=case.mode_decided_at) for case in cases if case.mode])
     bulk_insert(Referral, _referral_values(plans, partners, coordinator_id))
+    already = sa.select(referral_reports.c.referral_id).where(referral_reports.c.referral_id == Referral.id)
+    shared = sa.select(Referral.id, Referral.report_id, Referral.created_at).where(  # each shares its report
+        Referral.report_id.is_not(None), ~already.exists())
+    db.session.execute(sa.insert(referral_reports).from_select(["referral_id", "report_id", "shared_at"], shared))
     _casework(cases, partners, coordinator_id)
 
 

@@ -1,5 +1,9 @@
 """Partner feedback (terugkoppeling) on a referral, through its signed link or a partner user's own page.
 
+A link is used once per visit: `exchange_link` turns it into a short link session (gdt.services.core.partner_links)
+and `open_link` opens the referral behind that session. What the pages show is what the referral shared when it
+was made (`Referral.shared_reports`), and only while it is open (`details_visible`).
+
 Both ways end in `record`: the referral moves on in its lifecycle, the step lands in the report's or
 case's history, and every view and use is audited (a link user as the partner organisation, since
 there is no account). *Handled* closes a referred report (the reporter hears "afgehandeld" when they
@@ -11,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from gdt.db import db, utcnow
-from gdt.models import Referral, Report, User
+from gdt.models import Partner, Referral, Report, User
 from gdt.services.core import access, audit, deadlines, partner_links
 from gdt.services.core.errors import Forbidden, NotFound, ServiceError
 from gdt.services.core.lifecycle import record_case_event, record_report_event, transition_referral, transition_report
@@ -24,6 +28,12 @@ ACTIONS = {"acknowledge": "referral_received", "take_on": "referral_taken_on", "
            "return_to_team": "referral_returned"}
 NOTE_MAX = 2000
 LINK_INVALID = _l("Deze link is ongeldig. Gebruik de link uit de e-mail van het De-escalatieteam.")
+LINK_EXPIRED = _l("Deze link is verlopen. Vraag het De-escalatieteam om een nieuwe link; noem daarbij de referentie "
+                  "uit de e-mail.")
+LINK_REVOKED = _l("Deze link werkt niet meer. Neem contact op met het De-escalatieteam als u denkt dat dit niet "
+                  "klopt.")
+LINK_SESSION_MISSING = _l("Open de link uit de e-mail van het De-escalatieteam opnieuw. Om de gegevens te "
+                          "beschermen werkt deze pagina alleen een korte tijd na het openen van die link.")
 
 
 class LinkGone(ServiceError):
@@ -40,8 +50,9 @@ class Feedback:
     reason: str | None = None
 
 
-def read_link(read, token: str, object_type: str, gone_message) -> tuple[int, int]:
-    """(object id, partner id) of a partner link read by `read`; an expired or false link is refused and audited."""
+def read_link(read, token: str, object_type: str, gone_message) -> partner_links.Link:
+    """The link read by `read` (partner_links.read_referral_link or read_case_link); an expired or false link is
+    refused and audited."""
     try:
         return read(token)
     except partner_links.LinkExpired as expired:
@@ -52,18 +63,60 @@ def read_link(read, token: str, object_type: str, gone_message) -> tuple[int, in
         raise NotFound(LINK_INVALID) from invalid
 
 
-def open_link(token: str) -> Referral:
-    """The referral behind a partner link; the view is audited as that partner."""
-    referral_id, partner_id = read_link(partner_links.read, token, "referral", _l(
-        "Deze link is verlopen. Vraag het De-escalatieteam om een nieuwe link; noem daarbij de referentie uit de "
-        "e-mail."))
-    referral = _load(referral_id)
-    if referral is None or referral.partner_id != partner_id:  # a link is for one partner only
-        raise NotFound(LINK_INVALID)
+def refuse_revoked(link: partner_links.Link, partner: Partner, object_type: str, object_ref: str) -> None:
+    """A link of a deactivated partner (or issued before its last deactivation) is refused, and that is audited."""
+    if partner_links.revoked(link, partner):
+        audit.record_now(None, "view", object_type, object_ref, outcome="denied",
+                         detail={"partner": partner.key, "via": "link", "why": "partner deactivated"})
+        raise Forbidden(LINK_REVOKED, code="link_revoked")
+
+
+def no_link_session(object_type: str, object_ref: str | None) -> ServiceError:
+    """The clean address of a link without a live link session (no cookie, ended, expired): audited, refused."""
+    audit.record_now(None, "view", object_type, object_ref, outcome="denied",
+                     detail={"via": "link", "why": "no session"})
+    return Forbidden(LINK_SESSION_MISSING, code="link_session_missing")
+
+
+def exchange_link(token: str) -> partner_links.LinkGrant:
+    """The first use of a referral's link: checked as a view is, then exchanged for a link session (audited).
+
+    The page itself is at the grant's clean address, where the session's cookie opens it (`open_link`).
+    """
+    link = read_link(partner_links.read_referral_link, token, "referral", LINK_EXPIRED)
+    referral = _checked(_load(link.object_id), link)
+    with unit_of_work():
+        grant = partner_links.start_session(link, referral_id=referral.id)
+        audit.record(None, "open_link", "referral", str(referral.id),
+                     detail={"partner": referral.partner.key, "via": "link"})
+    return grant
+
+
+def open_link(referral_id: int, session_key: str | None) -> Referral:
+    """The referral behind a live link session (the cookie `exchange_link` set); the view is audited as that partner."""
+    link = partner_links.load_session(session_key, referral_id=referral_id)
+    if link is None:
+        raise no_link_session("referral", str(referral_id))
+    referral = _checked(_load(referral_id), link)
     audit.record_now(
         None, "view", "referral", str(referral.id), detail={"partner": referral.partner.key, "via": "link"}
     )
     return referral
+
+
+def _checked(referral: Referral | None, link: partner_links.Link) -> Referral:
+    if referral is None or referral.partner_id != link.partner_id:  # a link is for one partner only
+        audit.record_now(None, "view", "referral", None, outcome="denied", detail={"via": "link", "why": "invalid"})
+        raise NotFound(LINK_INVALID)
+    refuse_revoked(link, referral.partner, "referral", str(referral.id))
+    return referral
+
+
+def details_visible(referral: Referral) -> bool:
+    """What was shared (the team's message, the reports with the reporter's contact) is shown only while the
+    referral is open: after the partner's final answer (handled, or back to the team) its pages show the reference
+    and that answer, nothing more."""
+    return referral.is_open
 
 
 def view_for_user(referral_id: int, *, actor: User) -> Referral:
@@ -140,6 +193,7 @@ def _load(referral_id: int) -> Referral | None:
             selectinload(Referral.partner),
             selectinload(Referral.report).selectinload(Report.category),
             selectinload(Referral.case),
+            selectinload(Referral.shared_reports).selectinload(Report.category),
         ],
     )
 

@@ -35,7 +35,8 @@ def create(partner: Partner, *, actor: User | None, report: Report | None = None
     """A referral for `report` or `case`, queued for delivery inside the caller's unit of work."""
     referral = Referral(partner=partner, report=report, case=case, message=message,
                         created_by_id=actor.id if actor else None, delivery_method=partner.delivery_method,
-                        delivery_status="pending", delivery_attempts=0)
+                        delivery_status="pending", delivery_attempts=0,
+                        shared_reports=[report] if report is not None else list(case.reports))  # fixed from now on
     ReferralLifecycle(referral, state_field="status")  # sets the initial state
     db.session.add(referral)
     db.session.flush()

@@ -4,6 +4,7 @@ URLs carry user ids, partner keys and result keys, never e-mail addresses.
 """
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from gdt.db import db
@@ -137,26 +138,50 @@ def edit_partner(key: str):
 @bp.route("/admin/partners/<key>/deactivate", methods=["POST"])
 @role_required("admin")
 def deactivate_partner(key: str):
-    return _set_partner_active(key, False, _("De ketenpartner is gedeactiveerd."))
+    partner = partner_service.get_partner(key)
+    return switch_active(lambda: partner_service.deactivate_partner(partner, actor=current_user),
+                         success=lambda summary: offboarding_message(partner.name, summary),
+                         next_url=url_for("admin.edit_partner", key=key),
+                         page=lambda active_form: _partner_page(partner, active_form=active_form))
 
 
 @bp.route("/admin/partners/<key>/activate", methods=["POST"])
 @role_required("admin")
 def activate_partner(key: str):
-    return _set_partner_active(key, True, _("De ketenpartner is weer actief."))
-
-
-def _set_partner_active(key: str, active: bool, success: str):
     partner = partner_service.get_partner(key)
-    return switch_active(lambda: partner_service.set_partner_active(partner, active, actor=current_user),
-                         success=success, next_url=url_for("admin.edit_partner", key=key),
+    return switch_active(lambda: partner_service.set_partner_active(partner, True, actor=current_user),
+                         success=_("De ketenpartner is weer actief: de gebruikers kunnen weer inloggen en de "
+                                   "API-clients werken weer. Eerder verstuurde links en ingetrokken API-tokens blijven "
+                                   "ongeldig; nieuwe bezorgingen en herinneringen krijgen een nieuwe link."),
+                         next_url=url_for("admin.edit_partner", key=key),
                          page=lambda active_form: _partner_page(partner, active_form=active_form))
+
+
+def offboarding_message(name: str, summary: partner_service.Offboarding) -> str:
+    """What deactivating cut off, for the admin to read back: every count, also when it is zero."""
+    return _(
+        "Ketenpartner %(name)s is gedeactiveerd. %(users)s: %(sessions)s en %(tokens)s. %(clients)s. De links van "
+        "%(referrals)s en %(cases)s werken niet meer; %(visits)s.",
+        name=name,
+        users=ngettext("%(num)d gebruiker kan niet meer inloggen", "%(num)d gebruikers kunnen niet meer inloggen",
+                       summary.users),
+        sessions=ngettext("%(num)d sessie is beëindigd", "%(num)d sessies zijn beëindigd", summary.sessions_ended),
+        tokens=ngettext("%(num)d API-token is ingetrokken", "%(num)d API-tokens zijn ingetrokken",
+                        summary.tokens_revoked),
+        clients=ngettext("%(num)d API-client wordt geweigerd", "%(num)d API-clients worden geweigerd",
+                         summary.clients_refused),
+        referrals=ngettext("%(num)d open doorverwijzing", "%(num)d open doorverwijzingen", summary.open_referrals),
+        cases=ngettext("%(num)d casus", "%(num)d casussen", summary.cases),
+        visits=ngettext("%(num)d geopende link is direct gesloten", "%(num)d geopende links zijn direct gesloten",
+                        summary.link_sessions_ended),
+    )
 
 
 def _partner_page(partner, *, form: PartnerEditForm | None = None, active_form: ActiveForm | None = None):
     if form is None:
         form = PartnerEditForm(obj=partner, formdata=None)
-    return _edit_page("admin/edit_partner.html", form=form, active_form=active_form, partner=partner)
+    return _edit_page("admin/edit_partner.html", form=form, active_form=active_form, partner=partner,
+                      offboarding=partner_service.offboarding_preview(partner))
 
 
 @bp.route("/admin/case-results")

@@ -135,3 +135,7 @@ class ReferCaseForm(VersionedForm):
 
 class ReviewForm(VersionedForm):
     """Only the version: recording the review sets the next review date."""
+
+
+class RemovePartnerForm(VersionedForm):
+    """Only the version: the confirmation of taking a partner off the case (the partner is in the URL)."""

@@ -1,7 +1,7 @@
 """GDT cases: the list and the case page with its actions."""
 from datetime import UTC
 
-from flask import current_app, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -27,10 +27,11 @@ from gdt.web.cases.forms import (
     PartnerForm,
     PartyForm,
     ReferCaseForm,
+    RemovePartnerForm,
     ReopenForm,
     ReviewForm,
 )
-from gdt.web.forms import choices, submit
+from gdt.web.forms import choices, form_page, submit
 from gdt.web.referrals.forms import RetryForm
 
 
@@ -118,6 +119,33 @@ for _name, (_form_class, _perform, _message) in ACTIONS.items():
 bp.add_url_rule("/cases/<reference>/merge", "merge", role_required("coordinator")(
     _case_action("merge", *MERGE, next_url=lambda target: url_for("cases.show", reference=target.reference))),
     methods=["POST"])
+
+
+@bp.route("/cases/<reference>/partners/<key>/remove", methods=["GET", "POST"])
+@role_required("coordinator")
+def remove_partner(reference: str, key: str):
+    """Take a partner off the case, after a confirmation page that says what that ends."""
+    case = cases.view_case(reference, actor=current_user)
+    link = cases.case_partner(case, key)
+    if link is None:  # already taken off (a second click, an old tab): nothing to confirm
+        flash(_("Deze ketenpartner is niet (meer) betrokken bij de casus."), "info")
+        return redirect(url_for("cases.show", reference=reference))
+    form = RemovePartnerForm()
+    if not form.is_submitted():
+        form.version.data = case.version
+    done = submit(form, lambda: cases.remove_partner(case, key, actor=current_user, seen_version=_version(form)),
+                  success=lambda partner: _("%(partner)s is uit de casus gehaald. De casuslink van deze organisatie "
+                                            "werkt niet meer.", partner=partner.name),
+                  next_url=url_for("cases.show", reference=reference))
+    if done:
+        return done
+    form.version.data = case.version  # after a refusal or a colleague's change: confirm against the newest state
+    open_actions = [action for action in case.actions
+                    if action.status == "open" and action.owner_partner_id == link.partner_id]
+    open_referrals = [referral for referral in case.referrals
+                      if referral.partner_id == link.partner_id and referral.is_open]
+    return form_page("cases/remove_partner.html", form=form, case=case, link=link, open_actions=open_actions,
+                     open_referrals=open_referrals)
 
 
 @bp.route("/actions/<int:action_id>", methods=["POST"])

@@ -1,5 +1,8 @@
 """The partner's view of a case it takes part in: through its case link (no account) or a partner user's pages.
 
+A case link's token is exchanged on its first use for a link session (gdt.web.referrals.links); the pages behind it
+are at /casus/<case id>, opened by that session's cookie.
+
 Both show gdt.services.referrals.partner_view's PartnerCaseView and nothing else; a partner updates its own
 actions there and downloads the summary of meetings it was invited to.
 """
@@ -18,27 +21,36 @@ from gdt.web.cases.forms import ActionUpdateForm
 from gdt.web.casework.views import meeting_pdf_download
 from gdt.web.forms import show_error
 from gdt.web.partner import bp
+from gdt.web.referrals.links import exchanged, session_key
 from gdt.web.responses import private
 
 
 @bp.route("/casus/<token>")
 @public
 def case_link(token: str):
-    return private(_page("partner/case_link.html", partner_view.open_link(token), token=token), hide_referrer=True)
+    """The mailed case link: its first use is exchanged for a short link session, then the clean address."""
+    return exchanged(partner_view.exchange_link(token))
 
 
-@bp.route("/casus/<token>/afspraken/<int:action_id>", methods=["POST"])
+@bp.route("/casus/<int:case_id>")
 @public
-def case_link_action(token: str, action_id: int):
-    view = partner_view.open_link(token)
-    return private(_update(view, action_id, "partner/case_link.html", url_for("partner.case_link", token=token),
-                           token=token), hide_referrer=True)
+def case_link_page(case_id: int):
+    return private(_page("partner/case_link.html", partner_view.open_link(case_id, session_key())),
+                   hide_referrer=True)
 
 
-@bp.route("/casus/<token>/overleg/<int:meeting_id>.pdf")
+@bp.route("/casus/<int:case_id>/afspraken/<int:action_id>", methods=["POST"])
 @public
-def case_link_pdf(token: str, meeting_id: int):
-    return _pdf(partner_view.open_link(token), meeting_id)
+def case_link_action(case_id: int, action_id: int):
+    view = partner_view.open_link(case_id, session_key())
+    return private(_update(view, action_id, "partner/case_link.html",
+                           url_for("partner.case_link_page", case_id=case_id)), hide_referrer=True)
+
+
+@bp.route("/casus/<int:case_id>/overleg/<int:meeting_id>.pdf")
+@public
+def case_link_pdf(case_id: int, meeting_id: int):
+    return _pdf(partner_view.open_link(case_id, session_key()), meeting_id)
 
 
 @bp.route("/partner/casussen")

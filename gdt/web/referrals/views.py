@@ -12,21 +12,31 @@ from gdt.web.access import public, role_required
 from gdt.web.forms import form_page, submit
 from gdt.web.referrals import bp
 from gdt.web.referrals.forms import FeedbackForm, RetryForm
+from gdt.web.referrals.links import exchanged, session_key
 from gdt.web.responses import private
 
 
-@bp.route("/doorverwijzing/<token>", methods=["GET", "POST"])
+@bp.route("/doorverwijzing/<token>")
 @public
 def link(token: str):
-    """No account: the signed link is the key. Nothing here is cached or passed on as a referrer."""
-    referral = feedback.open_link(token)
+    """The mailed link: no account, the signed token is the key. Its first use is exchanged for a short link
+    session and the browser continues at the clean address, so the token is never in a later request or log."""
+    return exchanged(feedback.exchange_link(token))
+
+
+@bp.route("/doorverwijzing/<int:referral_id>", methods=["GET", "POST"])
+@public
+def link_page(referral_id: int):
+    """The referral behind the link session's cookie. Nothing here is cached or passed on as a referrer."""
+    referral = feedback.open_link(referral_id, session_key())
     form = FeedbackForm().offer(feedback.next_steps(referral))
     if request.method == "GET":
         form.version.data = referral.version
-    elif done := _record(referral, form, actor=None, next_url=url_for("referrals.link", token=token, bedankt=1)):
+    elif done := _record(referral, form, actor=None,
+                         next_url=url_for("referrals.link_page", referral_id=referral_id, bedankt=1)):
         return private(done, hide_referrer=True)
     return private(_page("referrals/link.html", referral, form, thanks=request.args.get("bedankt") == "1"),
-                   hide_referrer=True)  # the token is the key: never pass it on
+                   hide_referrer=True)
 
 
 @bp.route("/partner/doorverwijzingen")
@@ -78,7 +88,8 @@ def _record(referral, form: FeedbackForm, *, actor, next_url: str):
 
 
 def _page(template: str, referral, form: FeedbackForm, *, thanks: bool):
-    return form_page(template, referral=referral, form=form, thanks=thanks)
+    return form_page(template, referral=referral, form=form, thanks=thanks,
+                     details=feedback.details_visible(referral))
 
 
 def _back_to(referral) -> str:

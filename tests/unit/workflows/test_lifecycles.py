@@ -27,6 +27,8 @@ CASE_TABLE = {
     ("open", "assign_coordinator"): "open",
     ("open", "decide_mode"): "open",
     ("open", "involve_partner"): "open",
+    ("open", "remove_partner"): "open",
+    ("closed", "remove_partner"): "closed",
     ("open", "add_note"): "open",
     ("open", "refer"): "open",
     ("open", "review"): "open",

@@ -1,0 +1,44 @@
+"""Keep partner link tokens out of every log (docs/decisions/0012-link-sessions.md).
+
+A mailed link (`/doorverwijzing/<token>`, `/casus/<token>`) is a bearer key for 14 days. The app exchanges it on
+first use and moves on to a clean address, but that first request's path still reaches the access log, the
+development server's request log and any error logged for it. `mask_link_tokens` replaces the token part of such a
+path; `MaskLinkTokens` does it for every record of a logger it is added to. Clean addresses (`/doorverwijzing/42`)
+stay readable.
+
+Plain Python on purpose: gunicorn.conf.py imports it before any app exists.
+"""
+import logging
+import re
+
+MASK = "[link-token]"
+_LINK_PATH = re.compile(r"(/(?:doorverwijzing|casus)/)([^/?#\s\"'<>]+)")
+LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")  # and the app's own logger (install)
+
+
+def mask_link_tokens(text: str) -> str:
+    """`text` with the token of every partner link path masked; numeric (clean) addresses are left alone."""
+    if "/doorverwijzing/" not in text and "/casus/" not in text:
+        return text
+    return _LINK_PATH.sub(lambda found: found.group(0) if found.group(2).isdigit() else found.group(1) + MASK, text)
+
+
+class MaskLinkTokens(logging.Filter):
+    """A logging filter that rewrites a record's message with the link tokens masked (it never drops a record)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string is the handler's to report, not ours
+            return True
+        masked = mask_link_tokens(message)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return True
+
+
+def install(app_logger: logging.Logger) -> None:
+    """Add the filter to the request-logging loggers and to the app's own (`Exception on /casus/… [GET]`)."""
+    for logger in (app_logger, *(logging.getLogger(name) for name in LOGGERS)):
+        if not any(isinstance(existing, MaskLinkTokens) for existing in logger.filters):
+            logger.addFilter(MaskLinkTokens())
