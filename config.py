@@ -33,15 +33,29 @@ def development_secret_key() -> str:
 PDOK_LOCATIESERVER = "https://api.pdok.nl/bzk/locatieserver/search/v3_1"
 
 
+def engine_options(url: str) -> dict:
+    """A pool that outlives a database restart: a connection is checked before use (a dead one is replaced at
+    once), none is kept longer than half an hour (firewalls drop idle ones unannounced), and neither a connect
+    nor the wait for a free connection hangs a request (it answers 503 instead)."""
+    options = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        options |= {"pool_recycle": 1800, "pool_timeout": 10, "connect_args": {"connect_timeout": 5}}
+    return options
+
+
 class Config:
     ENVIRONMENT = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = engine_options(SQLALCHEMY_DATABASE_URI)
     REDIS_URL = os.environ.get("REDIS_URL")
     SMTP_HOST = os.environ.get("SMTP_HOST", "localhost")
     SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
     MAIL_FROM = os.environ.get("MAIL_FROM", "gdt@localhost")
+    # Where mail goes (gdt/services/core/mail.py): "smtp", or "local" (kept in the database for an admin to read
+    # at /admin/mail, the newest MAIL_LOCAL_KEEP only) in development when no SMTP_HOST is set; never in production.
+    MAIL_TRANSPORT = "smtp"
+    MAIL_LOCAL_KEEP = 500
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}")
     PORT = int(os.environ.get("PORT", "5000"))
 
@@ -68,6 +82,9 @@ class Config:
     # How long a consumer's claim on a message keeps duplicates away; above the task time limit, so a claim only
     # outlives its worker when that worker died (then the message waits this long, then is processed again).
     OUTBOX_CLAIM_SECONDS = int(os.environ.get("OUTBOX_CLAIM_SECONDS", "330"))
+    # After a mail went out, how long the consumer keeps trying to record it while the database is unreachable
+    # (a restart, a failover). Within the claim and the task time limit: giving up means the mail goes again.
+    OUTBOX_RECORD_RETRY_SECONDS = int(os.environ.get("OUTBOX_RECORD_RETRY_SECONDS", "120"))
 
     # Norms in working days (Algemene termijnenwet: weekends, public holidays, 5 May) plus the municipality's own
     # closing days as ISO dates. Each deadline is stored when its clock starts: a new norm only affects new clocks.
@@ -136,6 +153,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     SECRET_KEY = Config.SECRET_KEY or development_secret_key()
+    MAIL_TRANSPORT = "smtp" if os.environ.get("SMTP_HOST") else "local"  # `make run` works without a mail server
 
 
 class ProductionConfig(Config):
@@ -143,6 +161,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_NAME = "__Host-gdt_session"
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    MAIL_TRANSPORT = "smtp"  # mail must leave: the local mailbox is for development only
     # The 40 addresses of the fixture would call every real address "not in the BAG": ask PDOK instead.
     ADDRESS_SERVICE_URL = os.environ.get("ADDRESS_SERVICE_URL", PDOK_LOCATIESERVER)
 

@@ -6,6 +6,7 @@ from gdt.models.cases import Case, CaseEvent, CaseNote, CasePartner
 from gdt.models.casework import Action, CaseParty, CaseResult, Meeting, MeetingInvitee
 from gdt.models.indicators import Indicator, IndicatorTarget, IndicatorValue
 from gdt.models.links import LinkSession
+from gdt.models.local_mail import LocalMail
 from gdt.models.outbox import OutboxMessage
 from gdt.models.partners import Partner
 from gdt.models.reference_data import Category, ReferenceCounter
@@ -41,6 +42,7 @@ __all__ = [
     "IndicatorTarget",
     "IndicatorValue",
     "LinkSession",
+    "LocalMail",
     "Referral",
     "ReminderRun",
     "Report",

@@ -80,7 +80,7 @@ NAVIGATION = {
     "admin": [("admin.users", _l("Gebruikers")), ("admin.partners", _l("Ketenpartners")),
               ("admin.case_results", _l("Resultaten")), ("admin.teams_page", _l("Teams")),
               ("indicators.admin_list", _l("Indicatoren")),
-              ("referrals.deliveries", _l("Bezorging"))],
+              ("referrals.deliveries", _l("Bezorging")), ("admin.local_mailbox", _l("Verzonden mail"))],
     "partner": [("referrals.partner_index", _l("Doorverwijzingen")), ("partner.cases", _l("Casussen")),
                 ("partner.index", _l("Aanmeldingen")), ("partner.new", _l("Casus aanmelden"))],
 }

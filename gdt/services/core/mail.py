@@ -10,6 +10,7 @@ from email.utils import format_datetime, make_msgid
 from flask import current_app
 
 from gdt.db import utcnow
+from gdt.services.core import local_mail
 
 TIMEOUT = 10  # seconds; a hanging mail server must not hold a worker (or, in eager mode, a request)
 
@@ -27,8 +28,18 @@ def send_mail(to: str, subject: str, body: str) -> None:
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: out-of-office replies stay away
     message.set_content(body)
+    TRANSPORTS[config["MAIL_TRANSPORT"]](message)
+
+
+def _smtp(message: EmailMessage) -> None:
+    config = current_app.config
     with smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=TIMEOUT) as smtp:
         smtp.send_message(message)
+
+
+# Where a finished message goes (config MAIL_TRANSPORT): the SMTP server, or in development without one the
+# local mailbox an admin reads at /admin/mail. Each takes the message and raises OSError when it cannot.
+TRANSPORTS = {"smtp": _smtp, "local": local_mail.keep}
 
 
 def _one_line(text: str) -> str:

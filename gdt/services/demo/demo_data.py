@@ -1,14 +1,15 @@
-"""Demo data with the shape of a real GDT year (the 2019 annual report's shares), and one demo login per role.
+"""Demo data with the shape of real GDT years (the 2019 annual report's shares), and one demo login per role.
 
-gdt.services.demo.demo_plan decides what the year looks like; this module creates the logins and
-writes the plans. Rows go in with bulk inserts and one reference-counter bump per year, so 3000
-reports take seconds.
+gdt.services.demo.demo_plan decides what the years look like; this module creates the logins, gives the
+default partners an address on a reserved domain and writes the plans. Rows go in with bulk inserts and
+one reference-counter bump per year, so 3000 reports a year take seconds.
 """
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from gdt.db import AMSTERDAM, db, utcnow
 from gdt.models import (
@@ -27,13 +28,22 @@ from gdt.models import (
     ReportEvent,
     referral_reports,
 )
+from gdt.services.admin import partners as partner_service
 from gdt.services.admin import users
 from gdt.services.core import audit, deadlines, reference_data
 from gdt.services.core.bulk import bulk_insert
 from gdt.services.core.errors import ServiceError
 from gdt.services.core.reference_numbers import REFERENCE_PATTERN, format_reference, next_reference, raise_counter_to
 from gdt.services.core.transaction import unit_of_work
-from gdt.services.demo.demo_plan import CASE_PARTNER_ROLES, NOTES, UNTRIAGED_RECENT, PlannedCase, PlannedReport, Planner
+from gdt.services.demo.demo_plan import (
+    CASE_PARTNER_ROLES,
+    NOTES,
+    UNTRIAGED_RECENT,
+    PlannedCase,
+    PlannedReport,
+    Planner,
+    year_sizes,
+)
 from gdt.services.reporting import indicators
 
 # One account per role; documented in the README. Never use these outside a demo.
@@ -45,6 +55,8 @@ DEMO_LOGINS = (
     ("partner", "partner@gdt.example", "Wendy Wijkagent", "demo-partner-2026!"),
 )
 DEMO_PARTNER = "politie"  # the organisation of the partner demo login
+PARTNER_MAIL_DOMAIN = "example.org"  # reserved (RFC 2606): referral mails never reach a real organisation
+DEMO_YEARS = 3  # the current year up to today and the two before it, so the statistics have a comparison
 
 
 @dataclass
@@ -59,8 +71,8 @@ class DemoLogin:
 class DemoSummary:
     logins: list[DemoLogin]
     loaded: bool = False
-    year: int | None = None
-    reports: int = 0  # resident reports received in the year
+    years: list[int] = field(default_factory=list)
+    reports: int = 0  # resident reports received in those years
     cases: int = 0  # cases from those reports
     partner_registrations: int = 0
     untriaged: int = 0  # recent reports in the intake queue
@@ -68,7 +80,8 @@ class DemoSummary:
     def describe(self) -> str:
         """What was loaded (or that nothing was), then always the logins, so `make run` shows them."""
         if self.loaded:
-            lines = [f"Loaded demo data for {self.year}: {self.reports} reports, {self.cases} GDT cases from reports "
+            years = str(self.years[0]) if len(self.years) == 1 else f"{self.years[0]}–{self.years[-1]}"
+            lines = [f"Loaded demo data for {years}: {self.reports} reports, {self.cases} GDT cases from reports "
                      f"and {self.partner_registrations} partner registrations; "
                      f"{self.untriaged} recent reports await triage."]
         else:
@@ -78,34 +91,39 @@ class DemoSummary:
         return "\n".join(lines)
 
 
-def load_demo(*, year: int | None, reports: int, if_empty: bool) -> DemoSummary:
-    """Default categories, partners and demo logins; then a year of reports unless `if_empty` finds some.
+def load_demo(*, year: int | None, reports: int, if_empty: bool, now: datetime | None = None) -> DemoSummary:
+    """Default categories, partners (with demo addresses) and demo logins; then reports unless `if_empty` finds some.
 
-    `year` defaults to last year. The few untriaged reports land in the last days of the current
-    year, so they count in `year` too when that is the current year.
+    Without `year`: the current year up to `now` (default: the clock) and the two before it, `reports` in
+    the last full year and a few percent fewer or more in the others (demo_plan.year_sizes); with `year`:
+    that year only. The few untriaged reports land in the last days before `now`.
     """
-    now = utcnow()
-    year = year or now.astimezone(AMSTERDAM).year - 1
-    if reports < 0 or year > now.astimezone(AMSTERDAM).year:
+    now = now or utcnow()
+    this_year = now.astimezone(AMSTERDAM).year
+    if reports < 0 or (year or this_year) > this_year:
         raise ServiceError("Kies een aantal meldingen van 0 of meer en een jaar dat niet in de toekomst ligt.")
+    years = [year] if year else list(range(this_year - DEMO_YEARS + 1, this_year + 1))
     reference_data.ensure_defaults()
+    _partner_addresses()
     logins = _ensure_logins()
     if if_empty and db.session.scalar(sa.select(Report.id).limit(1)) is not None:
         return DemoSummary(logins=logins)
-    planner = Planner(year, reports, now)
-    plans = planner.year(year, reports)
+    planner = Planner(years[0], reports, now)
+    plans = [plan for planned_year, size in year_sizes(years, reports, now).items()
+             for plan in planner.year(planned_year, size)]
     recent = planner.untriaged(UNTRIAGED_RECENT if reports else 0)
+    planner.reviews(plans, current_app.config["CASE_REVIEW_WEEKS"])
     with unit_of_work():
-        _write(plans + recent)
-        audit.record(None, "demo", "report", None, detail={"year": year, "reports": len(plans) + len(recent)})
-    _indicators(year)
+        _write(plans + recent, now)
+        audit.record(None, "demo", "report", None, detail={"years": years, "reports": len(plans) + len(recent)})
+    _indicators(years)
     from_reports = [plan for plan in plans if plan.channel != "partner"]
-    return DemoSummary(logins=logins, loaded=True, year=year, reports=len(from_reports),
+    return DemoSummary(logins=logins, loaded=True, years=years, reports=len(from_reports),
                        cases=sum(plan.case is not None for plan in from_reports),
                        partner_registrations=len(plans) - len(from_reports), untriaged=len(recent))
 
 
-def _indicators(year: int) -> None:
+def _indicators(years: list[int]) -> None:
     """The safety plan's indicator table: computed rows, a police figure entered by hand, historic values, targets.
 
     Only when there are none yet, so a second demo load leaves an admin's indicators alone.
@@ -120,11 +138,21 @@ def _indicators(year: int) -> None:
              "Bron: politie-eenheid, jaarcijfers; ingevoerd door de gemeente.", ("lt", 650)))
     for key, name, source, unit, footnote, target in rows:
         indicator = indicators.create_indicator(key, name, source=source, unit=unit, footnote=footnote, actor=None)
-        if target:
+        for year in years if target else ():
             indicators.set_target(indicator, year=year, comparator=target[0], value=target[1], actor=None)
     police = indicators.get_indicator("politie-incidenten")
     for offset, value in enumerate((365, 261, 463, 669)):  # historic figures from before the system
-        indicators.set_value(police, year=year - 4 + offset, value=value, actor=None)
+        indicators.set_value(police, year=years[0] - 4 + offset, value=value, actor=None)
+
+
+def _partner_addresses() -> None:
+    """Every default partner that has no address yet gets key@example.org, so referral mail can go out (and
+    is kept locally without a mail server); an address an admin entered is never changed."""
+    for key, _name, _kind in reference_data.DEFAULT_PARTNERS:
+        partner = reference_data.partner_by_key(key)
+        if partner is not None and not partner.email and partner.delivery_method == "email":
+            partner_service.update_partner(partner, name=partner.name, email=f"{key}@{PARTNER_MAIL_DOMAIN}",
+                                           kind=partner.kind, actor=None)
 
 
 def _ensure_logins() -> list[DemoLogin]:
@@ -141,7 +169,7 @@ def _ensure_logins() -> list[DemoLogin]:
 
 # --- writing: one counter bump per year, bulk inserts ----------------------------------------------
 
-def _write(plans: list[PlannedReport]) -> None:
+def _write(plans: list[PlannedReport], now: datetime) -> None:
     coordinator_id = users.user_by_email("coordinator@gdt.example").id
     intake_id = users.user_by_email("intake@gdt.example").id
     categories = dict(db.session.execute(sa.select(Category.key, Category.id)).all())
@@ -166,19 +194,22 @@ def _write(plans: list[PlannedReport]) -> None:
     shared = sa.select(Referral.id, Referral.report_id, Referral.created_at).where(  # each shares its report
         Referral.report_id.is_not(None), ~already.exists())
     db.session.execute(sa.insert(referral_reports).from_select(["referral_id", "report_id", "shared_at"], shared))
-    _casework(cases, partners, coordinator_id)
+    _casework(cases, partners, coordinator_id, now)
 
 
-# The open regie cases get what a coordinator runs them with: a held meeting with decisions (one overdue),
-# the next meeting planned, and the people involved, so the workspace and the partner view show real work.
+# The open regie cases get what a coordinator runs them with: a held meeting with decisions, the next meeting
+# planned, and the people involved, so the workspace and the partner view show real work. The first decision
+# of OVERDUE_ACTIONS of them is past due; every other decision is due in the coming weeks.
 DEMO_CASEWORK = 6
+OVERDUE_ACTIONS = 3
 
 
-def _casework(cases: list[PlannedCase], partners: dict, coordinator_id: int) -> None:
+def _casework(cases: list[PlannedCase], partners: dict, coordinator_id: int, now: datetime) -> None:
     """A few rows per case: plain ORM objects (the bulk path is for the thousands of reports)."""
-    running = [case for case in cases if case.mode == "regie" and not case.closed_at and case.partners]
-    now = utcnow()
-    for number, case in enumerate(running[:DEMO_CASEWORK]):
+    running = [case for case in cases if case.mode == "regie" and not case.closed_at and case.partners
+               and case.mode_decided_at < now - timedelta(days=21)]  # before their held meeting
+    calendar = deadlines.calendar()
+    for number, case in enumerate(running[-DEMO_CASEWORK:]):
         partner_ids = [partners[key] for key in case.partners]
         held_at = now - timedelta(days=14 + number)
         held = Meeting(case_id=case.id, starts_at=held_at, location="Stadhuis, zaal 2", status="held",
@@ -187,10 +218,13 @@ def _casework(cases: list[PlannedCase], partners: dict, coordinator_id: int) -> 
         upcoming = Meeting(case_id=case.id, starts_at=now + timedelta(days=3 + number, hours=2),
                            location="Online (link in de agenda)", status="planned", created_by_id=coordinator_id,
                            invitees=[MeetingInvitee(partner_id=partner_id) for partner_id in partner_ids])
+        visit_due = calendar.add_working_days(held_at, 5) if number < OVERDUE_ACTIONS else \
+            calendar.add_working_days(now, 2 + number)
         decisions = [Action(case_id=case.id, meeting=held, description=description, owner_partner_id=partner_ids[0],
-                            due_at=deadlines.calendar().add_working_days(held_at, days), status="open")
-                     for description, days in (("Huisbezoek en gesprek met de bewoners", 5),
-                                               ("Terugkoppeling in het volgende overleg", 15))]
+                            due_at=due_at, status="open")
+                     for description, due_at in (("Huisbezoek en gesprek met de bewoners", visit_due),
+                                                 ("Terugkoppeling in het volgende overleg",
+                                                  calendar.add_working_days(now, 8 + number)))]
         parties = [CaseParty(case_id=case.id, name=name, role=role, added_at=held_at)
                    for name, role in (("Bewoner nummer 12", "subject"), ("Buren nummer 14", "reporter"))]
         db.session.add_all([held, upcoming, *decisions, *parties])
@@ -244,7 +278,7 @@ def _case_values(case: PlannedCase, coordinator_id: int) -> dict:
     return dict(reference=case.reference, source=case.source, status="closed" if case.closed_at else "open",
                 mode=case.mode, coordinator_id=coordinator_id, received_at=case.received_at, opened_at=case.opened_at,
                 closed_at=case.closed_at, result=case.result,
-                review_due_at=None if case.closed_at else deadlines.review_due(case.opened_at))
+                review_due_at=None if case.closed_at else deadlines.review_due(case.last_review_at or case.opened_at))
 
 
 def _report_values(plan: PlannedReport, categories: dict, partners: dict, coordinator_id: int, intake_id: int) -> dict:
@@ -296,6 +330,8 @@ def _case_events(plan: PlannedReport, coordinator_id: int) -> list[dict]:
         events.append(event("decide_mode", case.mode_decided_at, detail={"from": None, "to": case.mode}))
         events += [event("involve_partner", case.mode_decided_at, detail={"partner": key}) for key in case.partners]
         events.append(event("add_note", case.mode_decided_at))
+    if case.last_review_at:
+        events.append(event("review", case.last_review_at, detail={"was_due": None}))
     if case.closed_at:
         events.append(event("close", case.closed_at, to_status="closed", detail={"result": case.result}))
     return events

@@ -1,4 +1,4 @@
-"""The demo year's shape (the 2019 annual report's) and a planner that draws it as plain objects, without the database.
+"""The demo years' shape (the 2019 annual report's) and a planner that draws them as plain objects, no database.
 
 Everything is drawn from generators seeded with the year and the size, so the same command gives
 the same data and tests can count on it. The headline shares (channels, outcomes, modes) are
@@ -21,7 +21,12 @@ ESCALATED_SHARE = 0.06
 REPORT_MODE_SHARES = {"advice": 0.53, "regie": 0.47}
 PARTNER_MODE_SHARES = {"advice": 0.66, "regie": 0.34}
 PARTNER_REGISTRATIONS_PER_CASE = 1 / 3
-OPEN_CASE_SHARE = 0.15
+OPEN_CASE_SHARE = 0.15  # of the cases opened in the last STILL_OPEN_DAYS; older ones are all closed
+STILL_OPEN_DAYS = 240
+YEARLY_GROWTH = 1.05  # each demo year has this many times the reports of the year before: a real comparison
+# Of the open cases reviewed in time, these many are past their periodic review (the start page shows a few,
+# not all); the rest had their last review within the review period.
+OVERDUE_REVIEWS = 4
 ANONYMOUS_SHARE = 0.15
 UNTRIAGED_RECENT = 8
 
@@ -82,6 +87,7 @@ class PlannedCase:
     closed_at: datetime | None
     result: str | None
     partners: list[str]
+    last_review_at: datetime | None = None  # the latest periodic review of an open case, if it had one
     reference: str = ""
     id: int | None = None
 
@@ -112,6 +118,22 @@ class Planner:
         self.now = now
         self.addresses = self._addresses(max(20, size * 7 // 10))
         self.hotspots = self.addresses[:max(3, len(self.addresses) // 30)]  # where reports pile up
+
+    def reviews(self, plans: list[PlannedReport], review_weeks: int) -> None:
+        """Open cases that were due for a review had it: the last one within the period for most, so they are due
+        again later, and one period and some days ago for OVERDUE_REVIEWS of the older ones, which are past due."""
+        period = timedelta(weeks=review_weeks)
+        due_soon = [plan.case for plan in plans if plan.case and not plan.case.closed_at
+                    and plan.case.opened_at < self.now - period + timedelta(days=7)]
+        older = [case for case in due_soon if case.opened_at < self.now - period - timedelta(days=7)]
+        overdue = {id(case) for case in self.rng.sample(older, min(OVERDUE_REVIEWS, len(older)))}
+        for case in due_soon:
+            if id(case) in overdue:
+                last = self.now - period - timedelta(days=self.rng.uniform(2, 20))
+                case.last_review_at = last if last > case.opened_at else None
+            else:
+                earliest = max(case.opened_at, self.now - period + timedelta(days=2))
+                case.last_review_at = earliest + (self.now - timedelta(days=1) - earliest) * self.rng.random()
 
     def year(self, year: int, size: int) -> list[PlannedReport]:
         """`size` resident reports with exact channel/outcome/mode quotas, plus partner registrations."""
@@ -147,7 +169,8 @@ class Planner:
         """Most cases closed with a result after weeks or months; recent ones may still be open or undecided."""
         decided = opened + timedelta(days=self.rng.uniform(0.2, 5))
         closed = opened + timedelta(days=self.rng.uniform(14, 150))
-        if self.rng.random() < OPEN_CASE_SHARE or closed > self.now:
+        if closed > self.now or (self.rng.random() < OPEN_CASE_SHARE
+                                 and opened > self.now - timedelta(days=STILL_OPEN_DAYS)):
             closed = None
         if decided > self.now:
             mode, decided = None, None
@@ -227,3 +250,18 @@ def _demo_email(name: str) -> str:
     """A reserved .example domain, so no demo e-mail can ever reach a real person."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z]+", ".", ascii_name).strip(".") + "@mail.example"
+
+
+def year_sizes(years: list[int], reports: int, now: datetime) -> dict[int, int]:
+    """Resident reports per year: `reports` in the last full year (or the one year asked for), YEARLY_GROWTH
+    fewer per year before it and more after; the current year only up to `now`, so in proportion."""
+    local = now.astimezone(AMSTERDAM)
+    base = local.year - 1 if len(years) > 1 else years[0]
+    sizes = {}
+    for year in years:
+        size = reports * YEARLY_GROWTH ** (year - base)
+        if year == local.year:
+            start, end = (datetime(year + offset, 1, 1, tzinfo=AMSTERDAM) for offset in (0, 1))
+            size *= (now - start) / (end - start)
+        sizes[year] = round(size)
+    return sizes
