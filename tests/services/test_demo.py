@@ -1,12 +1,16 @@
-"""Demo data: the yearly shape of the 2019 annual report, one login per role, idempotent with if_empty."""
-from datetime import datetime
+"""Demo data: the yearly shape of the 2019 annual report for the years up to today, one login per role, partners
+with reserved addresses, a few overdue items, idempotent with if_empty."""
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
 from gdt.db import AMSTERDAM, utcnow
-from gdt.models import AuditEvent, Case, CaseEvent, Report, ReportEvent, User
+from gdt.models import AuditEvent, Case, CaseEvent, Partner, Report, ReportEvent, User
+from gdt.services.admin import users
+from gdt.services.casework import worklist
 from gdt.services.core import auth
+from gdt.services.core.errors import ServiceError
 from gdt.services.core.reference_numbers import REFERENCE_PATTERN, next_reference
 from gdt.services.demo import demo_data
 from gdt.validation import normalise_postcode
@@ -30,7 +34,7 @@ def loaded(db):
 
 def test_demo_loads_the_requested_year_in_the_shape_of_the_annual_report(db, loaded):
     resident = sa.select(Report).where(in_year(2025), Report.channel != "partner")
-    assert (loaded.loaded, loaded.year, loaded.reports) == (True, 2025, 500)
+    assert (loaded.loaded, loaded.years, loaded.reports) == (True, [2025], 500)
     assert count(db, resident) == 500
     assert 0.75 <= count(db, resident.where(Report.channel == "app")) / 500 <= 0.85
     escalated = count(db, resident.where(Report.triage_outcome == "escalated"))
@@ -134,9 +138,62 @@ def test_describe_says_what_was_loaded_and_lists_every_login(loaded):
         assert role in text and email in text and password in text
 
 
-def test_default_year_is_last_year_in_amsterdam(db):
-    summary = demo_data.load_demo(year=None, reports=30, if_empty=True)
-    assert summary.year == utcnow().astimezone(AMSTERDAM).year - 1
+def test_by_default_the_current_year_up_to_today_and_the_two_before(db):
+    summary = demo_data.load_demo(year=None, reports=300, if_empty=True)
+
+    this_year = utcnow().astimezone(AMSTERDAM).year
+    assert summary.years == [this_year - 2, this_year - 1, this_year]
+    assert db.session.scalar(sa.select(sa.func.max(Report.received_at))) <= utcnow()
+    assert db.session.scalar(sa.select(sa.func.max(Case.opened_at))) <= utcnow()
+    assert count(db, sa.select(Report).where(in_year(this_year - 1), Report.channel != "partner")) == 300
+    before = count(db, sa.select(Report).where(in_year(this_year - 2), Report.channel != "partner"))
+    assert 250 < before < 300  # fewer the year before: the statistics page compares two different years
+
+
+def test_the_years_follow_the_day_it_runs_with_reports_up_to_that_day(db):
+    today = datetime(2025, 3, 10, 14, 0, tzinfo=UTC)
+
+    summary = demo_data.load_demo(year=None, reports=1000, if_empty=False, now=today)
+
+    assert summary.years == [2023, 2024, 2025]
+    assert db.session.scalar(sa.select(sa.func.max(Report.received_at))) <= today
+    assert db.session.scalar(sa.select(sa.func.min(Report.received_at))) >= datetime(2023, 1, 1, tzinfo=AMSTERDAM)
+    assert db.session.scalar(sa.select(sa.func.max(Report.triaged_at))) <= today
+    assert db.session.scalar(sa.select(sa.func.max(Case.closed_at))) <= today
+    so_far = count(db, sa.select(Report).where(in_year(2025), Report.channel != "partner",
+                                               Report.triaged_at.is_not(None)))
+    assert 150 < so_far < 250  # a fifth of a year of reports, not a whole year squeezed into ten weeks
+    assert "Loaded demo data for 2023–2025" in summary.describe()
+
+
+def test_a_year_in_the_future_is_refused(db):
+    with pytest.raises(ServiceError):
+        demo_data.load_demo(year=2026, reports=10, if_empty=False, now=datetime(2025, 6, 1, tzinfo=UTC))
+    assert count(db, sa.select(Report)) == 0
+
+
+def test_partners_get_reserved_example_org_addresses_but_an_admins_address_stays(db, make):
+    make.partner("politie", name="Politie", email="meldpunt@politie.example")
+
+    demo_data.load_demo(year=2025, reports=0, if_empty=False)
+
+    addresses = dict(db.session.execute(sa.select(Partner.key, Partner.email)).all())
+    assert addresses.pop("politie") == "meldpunt@politie.example"
+    assert addresses and all(email == f"{key}@example.org" for key, email in addresses.items())
+
+
+def test_the_start_page_shows_a_few_overdue_reviews_and_actions_not_all(db):
+    demo_data.load_demo(year=None, reports=3000, if_empty=True)  # what `make run` loads
+
+    coordinator = users.user_by_email("coordinator@gdt.example")
+    sections = worklist.for_coordinator(coordinator)
+    assert 3 <= sections["my_overdue_reviews"].count <= 5
+    assert 3 <= sections["my_overdue_actions"].count <= 5
+    assert sections["overdue_acknowledgements"].count <= 5 and sections["failed_deliveries"].count == 1
+    open_cases = count(db, sa.select(Case).where(Case.status == "open", Case.coordinator_id == coordinator.id))
+    assert open_cases > 4 * sections["my_overdue_reviews"].count
+    reviewed = sa.select(Case).where(Case.status == "open", Case.events.any(CaseEvent.event == "review"))
+    assert count(db, reviewed) > sections["my_overdue_reviews"].count  # most were reviewed in time
 
 
 def test_cli_demo_loads_and_prints_the_logins(runner, db):
@@ -164,7 +221,7 @@ def test_demo_gives_partners_referrals_with_feedback_and_one_failed_delivery(db,
 
 def test_demo_gives_running_regie_cases_meetings_actions_and_people(db):
     from gdt.models import Action, Meeting
-    demo_data.load_demo(year=2025, reports=3000, if_empty=False)  # the default size: enough running regie cases
+    demo_data.load_demo(year=None, reports=3000, if_empty=False)  # the default: enough running regie cases
     statuses = dict(db.session.execute(sa.select(Meeting.status, sa.func.count()).group_by(Meeting.status)).all())
     assert statuses.get("held") == statuses.get("planned") > 0
     actions = db.session.scalars(sa.select(Action)).all()
