@@ -50,8 +50,8 @@ def test_production_never_keeps_mail_locally(app, db, local, monkeypatch):
 def test_the_settings_choose_the_local_mailbox_only_in_development_without_smtp_host():
     import config
 
-    expected = "smtp" if os.environ.get("SMTP_HOST") else "local"
-    assert config.DevelopmentConfig.MAIL_TRANSPORT == expected
+    development = config.DevelopmentConfig.MAIL_TRANSPORT
+    assert development == ("smtp" if os.environ.get("SMTP_HOST") else "local")
     assert config.ProductionConfig.MAIL_TRANSPORT == config.TestConfig.MAIL_TRANSPORT == "smtp"
 
 
