@@ -3,6 +3,7 @@ import sqlite3
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import psycopg
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_sqlalchemy import SQLAlchemy
@@ -57,6 +58,36 @@ def append_row(instance: so.DeclarativeBase) -> None:
     values = {column.key: state.dict[attribute.key] for attribute in state.mapper.column_attrs
               for column in attribute.columns if state.dict.get(attribute.key) is not None}
     db.session.execute(sa.insert(state.mapper.local_table).values(values))
+
+
+# SQLSTATEs of a server that went away or does not take connections yet: connection exceptions (class 08), and an
+# administrator's shutdown, a crash of another backend, "the database system is starting up / shutting down".
+_GONE_STATES = ("08", "57P01", "57P02", "57P03")
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """Whether `error`, or an error it came from, says the database cannot be reached at the moment.
+
+    A restart or failover, a lost connection, a full pool: waiting and trying again helps. A deadlock, a
+    cancelled query or a broken rule is not this (another SQLSTATE), and neither is anything SQLite says.
+    """
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if _unreachable(error):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _unreachable(error: BaseException) -> bool:
+    if isinstance(error, sa.exc.DisconnectionError | sa.exc.TimeoutError):  # TimeoutError: no pool connection
+        return True
+    if isinstance(error, sa.exc.DBAPIError):
+        return error.connection_invalidated or _unreachable(error.orig)
+    if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
+        return error.sqlstate is None or error.sqlstate.startswith(_GONE_STATES)  # None: no server answer at all
+    return False
 
 
 def enum_column(*values: str, name: str) -> sa.Enum:

@@ -3,6 +3,8 @@
 Only outbox handlers call this: the mail leaves after the business data is committed, and a
 failure raises so the message stays unprocessed and is tried again.
 """
+import hashlib
+import hmac
 import smtplib
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -10,7 +12,7 @@ from email.utils import format_datetime, make_msgid
 from flask import current_app
 
 from gdt.db import utcnow
-from gdt.services.core import local_mail
+from gdt.services.core import local_mail, outbox
 
 TIMEOUT = 10  # seconds; a hanging mail server must not hold a worker (or, in eager mode, a request)
 
@@ -24,8 +26,7 @@ def send_mail(to: str, subject: str, body: str) -> None:
     message["To"] = to
     message["Subject"] = _one_line(subject)
     message["Date"] = format_datetime(utcnow())
-    # The sender's domain, not this machine's host name, which make_msgid would otherwise reveal.
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message["Message-ID"] = message_id(to, domain=sender.rpartition("@")[2] or "localhost")
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: out-of-office replies stay away
     message.set_content(body)
     TRANSPORTS[config["MAIL_TRANSPORT"]](message)
@@ -40,6 +41,21 @@ def _smtp(message: EmailMessage) -> None:
 # Where a finished message goes (config MAIL_TRANSPORT): the SMTP server, or in development without one the
 # local mailbox an admin reads at /admin/mail. Each takes the message and raises OSError when it cannot.
 TRANSPORTS = {"smtp": _smtp, "local": local_mail.keep}
+
+
+def message_id(to: str, *, domain: str) -> str:
+    """The same Message-ID every time an outbox message's mail is sent again, so mail systems recognise a repeat.
+
+    <outbox-<message id>-<keyed hash of message id and recipient>@<sender's domain>>: nothing personal (the
+    recipient only inside an HMAC under SECRET_KEY), and never this machine's host name. Outside an outbox
+    handler a random one.
+    """
+    outbox_id = outbox.current_message_id()
+    if outbox_id is None:
+        return make_msgid(domain=domain)
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"gdt.mail:{outbox_id}:{to.lower()}".encode(), hashlib.sha256).hexdigest()[:16]
+    return f"<outbox-{outbox_id}-{digest}@{domain}>"
 
 
 def _one_line(text: str) -> str:

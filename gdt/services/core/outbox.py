@@ -5,7 +5,9 @@ so the outbox row, committed together with the report, is the truth. Two ways ha
 right after the commit (the fast path) and the relay (`flask outbox-relay`), which keeps retrying
 what the nudge could not publish and re-publishes what was published but never processed. The
 consumer (`process`) is idempotent, so a Redis outage, a crashed relay or a duplicate delivery
-never loses or doubles anything. Log lines carry message ids only, never payloads.
+never loses or doubles anything. A side effect that went out is recorded with `record`, which keeps trying
+while the database restarts (README, "Reliability", says when a repeat can still happen). Log lines carry
+message ids only, never payloads.
 """
 import functools
 import importlib
@@ -13,16 +15,19 @@ import logging
 import pkgutil
 import re
 import threading
+import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeVar
 from uuid import uuid4
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 
-from gdt.db import append_row, db, utcnow
+from gdt.db import append_row, database_unavailable, db, utcnow
 from gdt.models.outbox import OutboxMessage
 from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 
@@ -34,6 +39,12 @@ ALERT_AFTER = timedelta(minutes=10)  # an unpublished message this old means the
 MAX_BACKOFF = 60.0
 _PENDING = "gdt.outbox.pending"  # key in Session.info: messages to nudge once this session commits
 _CREDENTIALS = re.compile(r"(?<=://)[^@/\s]+@")
+CLAIM_MARGIN = 10.0  # seconds: stop retrying a record this long before the claim runs out and another may start
+MAX_RECORD_DELAY = 5.0  # seconds between two tries to record, at most
+
+R = TypeVar("R")
+# The message whose handler runs in this context, and until when (time.monotonic) `record` may keep trying.
+_running: ContextVar[tuple[str, float] | None] = ContextVar("gdt.outbox.running", default=None)
 
 HANDLERS: dict[str, Callable[[dict], None]] = {}
 
@@ -83,14 +94,18 @@ class Claimed(Exception):
         self.retry_in = retry_in
 
 
-def process(message_id: str) -> bool:
+def process(message_id: str, *, record_retry_seconds: float | None = None) -> bool:
     """The idempotent consumer: claim the message, run the topic's handler once, mark it processed.
 
     The handler runs outside any transaction (its side effect is a network call: no database lock may
     wait for a mail server), so a short claim, committed first, keeps a concurrent duplicate away; a
     redelivery after the mark finds processed_at set (False), one during the claim raises Claimed. A
     handler that raises leaves the message unprocessed and unclaimed, so the worker or the relay retries it.
+    Recording what was done (the handler's own record and processed_at) is retried while the database is
+    unreachable, for `record_retry_seconds` (default OUTBOX_RECORD_RETRY_SECONDS) but never past the claim.
     """
+    config = current_app.config
+    claimed_at = time.monotonic()
     with unit_of_work() as session:
         message = session.get(OutboxMessage, message_id, with_for_update=True, populate_existing=True)
         if message is None:
@@ -101,20 +116,72 @@ def process(message_id: str) -> bool:
             return False
         if message.claimed_until is not None and message.claimed_until > now:
             raise Claimed((message.claimed_until - now).total_seconds())
-        message.claimed_until = now + timedelta(seconds=current_app.config["OUTBOX_CLAIM_SECONDS"])
+        message.claimed_until = now + timedelta(seconds=config["OUTBOX_CLAIM_SECONDS"])
         topic, payload = message.topic, dict(message.payload)
+    retry_for = config["OUTBOX_RECORD_RETRY_SECONDS"] if record_retry_seconds is None else record_retry_seconds
+    deadline = min(time.monotonic() + retry_for, claimed_at + config["OUTBOX_CLAIM_SECONDS"] - CLAIM_MARGIN)
+    running = _running.set((message_id, deadline))
     try:
-        _handlers()[topic](payload)
-    except BaseException:
-        _set(message_id, claimed_until=None)
-        raise
-    _set(message_id, processed_at=utcnow(), claimed_until=None)
+        try:
+            _handlers()[topic](payload)
+        except BaseException:
+            _release_claim(message_id)
+            raise
+        record(lambda: _update(message_id, processed_at=utcnow(), claimed_until=None))
+    finally:
+        _running.reset(running)
     return True
 
 
+def current_message_id() -> str | None:
+    """The id of the message whose handler is running here (None outside a handler): a mail's stable identity."""
+    running = _running.get()
+    return running[0] if running else None
+
+
+def record(write: Callable[[], R]) -> R:
+    """Run `write` in a unit of work of its own, and again while the database cannot be reached.
+
+    For what a handler does after its side effect (a mail was accepted by the server): giving up would leave
+    the message unprocessed, and it would be sent a second time after the claim. So keep trying, with backoff
+    and a fresh session (a new connection) each time, until the handler's deadline; only then raise. Any
+    other error, and every error outside a handler, is raised at once.
+    """
+    running = _running.get()
+    deadline = running[1] if running else time.monotonic()
+    delay = 0.2
+    while True:
+        try:
+            with unit_of_work():
+                return write()
+        except Exception as error:
+            if not database_unavailable(error) or time.monotonic() + delay > deadline:
+                raise
+            log.warning("outbox: recording message %s failed (%s); trying again in %.1f s",
+                        running[0], type(error).__name__, delay)
+        db.session.remove()  # the failed session may hold a dead connection: the next try starts afresh
+        time.sleep(delay)
+        delay = min(delay * 2, MAX_RECORD_DELAY)
+
+
+def _release_claim(message_id: str) -> None:
+    """After a handler failed: let the message be tried again at once; if the database is down, the claim
+    stays and runs out by itself (a delay, never a duplicate: the handler did not finish)."""
+    try:
+        _set(message_id, claimed_until=None)
+    except Exception as error:
+        if not database_unavailable(error):
+            raise
+        log.warning("outbox: message %s keeps its claim; the database cannot be reached", message_id)
+
+
 def _set(message_id: str, **values) -> None:
-    with unit_of_work() as session:
-        session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values))
+    with unit_of_work():
+        _update(message_id, **values)
+
+
+def _update(message_id: str, **values) -> None:
+    db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values))
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,10 @@ def send_receipt(payload: dict) -> None:
         # A permanent refusal (5xx) will not change on a retry; the message counts as done.
         log.warning("receipt for report %s: the mail server refused the address permanently", payload["report_id"])
         return
-    with unit_of_work():
-        report = db.session.get(Report, payload["report_id"])
-        if report is not None and report.reporter_notified_status is None:  # a later notice may have gone first
-            report.reporter_notified_status = "received"
+    outbox.record(lambda: _mark_told(payload["report_id"]))  # kept trying while the database restarts
+
+
+def _mark_told(report_id: int) -> None:
+    report = db.session.get(Report, report_id)
+    if report is not None and report.reporter_notified_status is None:  # a later notice may have gone first
+        report.reporter_notified_status = "received"

@@ -58,5 +58,4 @@ def send_status_notice(payload: dict) -> None:
     label, text = STATUS_TEXT[status]
     mail.send_mail(address, SUBJECT.format(reference=reference, status=label),
                    BODY.format(text=text, reference=reference, status=label))  # outside any transaction
-    with unit_of_work():
-        db.session.get(Report, payload["report_id"]).reporter_notified_status = status
+    outbox.record(lambda: setattr(db.session.get(Report, payload["report_id"]), "reporter_notified_status", status))

@@ -84,19 +84,23 @@ def deliver(payload: dict) -> None:
             delivery.send(parcel)
         except delivery.DeliveryFailed as failed:
             failure = failed.reason
-    with unit_of_work():
-        referral = db.session.get(Referral, referral_id, with_for_update=True, populate_existing=True)
-        if referral.delivery_status != "pending":
-            return
-        now = utcnow()
-        referral.delivery_attempts += 1
-        if failure is not None:
-            _record_failure(referral, failure, now)
-            return
-        referral.delivery_status, referral.delivered_at, referral.acknowledge_due_at = "sent", now, due
-        referral.next_attempt_at, referral.last_delivery_error = None, None
-        _history(referral, "referral_sent", None, {"partner": referral.partner.key,
-                                                   "method": referral.delivery_method})
+    outbox.record(lambda: _record_attempt(referral_id, failure, due))  # kept trying while the database restarts
+
+
+@joins_unit_of_work
+def _record_attempt(referral_id: int, failure: str | None, due: datetime) -> None:
+    referral = db.session.get(Referral, referral_id, with_for_update=True, populate_existing=True)
+    if referral.delivery_status != "pending":
+        return
+    now = utcnow()
+    referral.delivery_attempts += 1
+    if failure is not None:
+        _record_failure(referral, failure, now)
+        return
+    referral.delivery_status, referral.delivered_at, referral.acknowledge_due_at = "sent", now, due
+    referral.next_attempt_at, referral.last_delivery_error = None, None
+    _history(referral, "referral_sent", None, {"partner": referral.partner.key,
+                                               "method": referral.delivery_method})
 
 
 @joins_unit_of_work
