@@ -6,7 +6,7 @@ one reference-counter bump per year, so 3000 reports a year take seconds.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -211,11 +211,11 @@ def _casework(cases: list[PlannedCase], partners: dict, coordinator_id: int, now
     calendar = deadlines.calendar()
     for number, case in enumerate(running[-DEMO_CASEWORK:]):
         partner_ids = [partners[key] for key in case.partners]
-        held_at = now - timedelta(days=14 + number)
+        held_at = _ten_oclock(calendar.add_working_days(now - timedelta(days=16 + number), 0))
         held = Meeting(case_id=case.id, starts_at=held_at, location="Stadhuis, zaal 2", status="held",
                        minutes=DEMO_MINUTES, created_by_id=coordinator_id,
                        invitees=[MeetingInvitee(partner_id=partner_id, attended=True) for partner_id in partner_ids])
-        upcoming = Meeting(case_id=case.id, starts_at=now + timedelta(days=3 + number, hours=2),
+        upcoming = Meeting(case_id=case.id, starts_at=_ten_oclock(calendar.add_working_days(now, 2 + number)),
                            location="Online (link in de agenda)", status="planned", created_by_id=coordinator_id,
                            invitees=[MeetingInvitee(partner_id=partner_id) for partner_id in partner_ids])
         visit_due = calendar.add_working_days(held_at, 5) if number < OVERDUE_ACTIONS else \
@@ -228,6 +228,11 @@ def _casework(cases: list[PlannedCase], partners: dict, coordinator_id: int, now
         parties = [CaseParty(case_id=case.id, name=name, role=role, added_at=held_at)
                    for name, role in (("Bewoner nummer 12", "subject"), ("Buren nummer 14", "reporter"))]
         db.session.add_all([held, upcoming, *decisions, *parties])
+
+
+def _ten_oclock(day: datetime) -> datetime:
+    """Meetings start at ten on the (working) day given, Amsterdam time."""
+    return datetime.combine(day.astimezone(AMSTERDAM).date(), time(10), tzinfo=AMSTERDAM)
 
 
 DEMO_MINUTES = ("Situatie besproken met alle betrokken partners. De spanning tussen de buren loopt op; "
