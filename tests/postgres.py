@@ -36,26 +36,57 @@ def ensure_installed() -> Path:
 @contextlib.contextmanager
 def temporary_postgresql(database: str = "gdt_test") -> Iterator[str]:
     """Start a private cluster; yield its SQLAlchemy URL; stop and remove it afterwards."""
-    bin_dir = ensure_installed()
-    root = Path(tempfile.mkdtemp(prefix="gdt-pg-"))
-    data, socket_dir = root / "data", root / "run"
-    socket_dir.mkdir()
-    as_user = _runner(root)
-    user = "postgres" if as_user else os.environ.get("USER", "postgres")
-    subprocess.run([*as_user, str(bin_dir / "initdb"), "-D", str(data), "-U", user, "-A", "trust", "-E", "UTF8",
-                    "--no-sync"], check=True, stdout=subprocess.DEVNULL)
-    options = f"-k {socket_dir} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l",
-                    str(root / "server.log"), "start"], check=True, stdout=subprocess.DEVNULL)
-    try:
-        subprocess.run([*as_user, str(bin_dir / "createdb"), "-h", str(socket_dir), "-U", user, database]
-                       if (bin_dir / "createdb").exists() else
-                       ["createdb", "-h", str(socket_dir), "-U", user, database], check=True)
-        yield f"postgresql+psycopg://{user}@/{database}?host={socket_dir}"
-    finally:
-        subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       check=False, stdout=subprocess.DEVNULL)
-        shutil.rmtree(root, ignore_errors=True)
+    with Cluster(database) as cluster:
+        yield cluster.url
+
+
+class Cluster:
+    """A private cluster on a Unix socket that a test can stop, start and restart (`pg_ctl -m fast`: every
+    connection is cut, as in a real restart); the data and the socket stay, so the URL stays valid."""
+
+    def __init__(self, database: str = "gdt_test"):
+        self.database, self.url = database, ""
+        self._bin = ensure_installed()
+        self._root = Path(tempfile.mkdtemp(prefix="gdt-pg-"))
+        self._data, self._socket_dir = self._root / "data", self._root / "run"
+
+    def __enter__(self) -> "Cluster":
+        self._socket_dir.mkdir()
+        self._as_user = _runner(self._root)
+        user = "postgres" if self._as_user else os.environ.get("USER", "postgres")
+        subprocess.run([*self._as_user, str(self._bin / "initdb"), "-D", str(self._data), "-U", user, "-A", "trust",
+                        "-E", "UTF8", "--no-sync"], check=True, stdout=subprocess.DEVNULL)
+        try:
+            self.start()
+            subprocess.run([*self._as_user, str(self._bin / "createdb"), "-h", str(self._socket_dir), "-U", user,
+                            self.database] if (self._bin / "createdb").exists() else
+                           ["createdb", "-h", str(self._socket_dir), "-U", user, self.database], check=True)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        self.url = f"postgresql+psycopg://{user}@/{self.database}?host={self._socket_dir}"
+        return self
+
+    def start(self) -> None:
+        options = (f"-k {self._socket_dir} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
+                   "-c full_page_writes=off")
+        self._pg_ctl("-o", options, "-w", "-l", str(self._root / "server.log"), "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        self._pg_ctl("-m", mode, "-w", "stop")
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def __exit__(self, *exc) -> None:
+        subprocess.run([*self._as_user, str(self._bin / "pg_ctl"), "-D", str(self._data), "-m", "immediate", "stop"],
+                       check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.rmtree(self._root, ignore_errors=True)
+
+    def _pg_ctl(self, *arguments: str) -> None:
+        subprocess.run([*self._as_user, str(self._bin / "pg_ctl"), "-D", str(self._data), *arguments], check=True,
+                       stdout=subprocess.DEVNULL)
 
 
 def _runner(root: Path) -> list[str]:

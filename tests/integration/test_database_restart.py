@@ -1,0 +1,226 @@
+"""PostgreSQL stopped, restarted or gone mid-mail, on a private cluster of its own (tests/postgres.py).
+
+While the database cannot be reached, a request answers 503 with Retry-After (problem+json under /api/, a
+Dutch page elsewhere), never a 500 and never a reference for a report that was not stored; once it is back,
+the same app serves again without a restart. A receipt whose "sent" could not be recorded while the
+database restarted is recorded once it is back, and not sent a second time.
+"""
+import re
+import threading
+import time
+
+import pytest
+import sqlalchemy as sa
+
+import config
+from gdt import create_app
+from gdt.db import db
+from gdt.models import IdempotencyRecord, OutboxMessage, Report
+from gdt.services.admin import users
+from gdt.services.core import reference_data, tokens
+from gdt.services.intake import receipts, report_intake, webform_intake
+from tests.postgres import Cluster
+from tests.smtp import Inbox
+from tests.workers import CeleryWorker, RedisServer
+
+pytestmark = pytest.mark.integration
+
+APP_REPORT = {"category": "geluidsoverlast", "description": "Elke nacht harde muziek",
+              "location": {"postcode": "5611AB", "house_number": 12}, "reporter": {"anonymous": True}}
+WEBFORM = {"category": "geluidsoverlast", "description": "Elke nacht harde muziek tot drie uur.",
+           "postcode": "5611 AB", "house_number": "12", "reporter_name": "Anna de Vries"}
+CLAIM_SECONDS = 20  # the worker may try to record for CLAIM_SECONDS - outbox.CLAIM_MARGIN = 10 s
+DOWN_FOR = 2.0  # seconds the database stays down once the mail server has the receipt
+
+
+@pytest.fixture
+def cluster(request):
+    if not request.config.getoption("--postgres"):
+        pytest.skip("stops and restarts a PostgreSQL cluster: run with --postgres")
+    with Cluster("gdt_restart") as private:
+        yield private
+
+
+def app_on(url: str, **settings):
+    class RestartConfig(config.TestConfig):
+        SQLALCHEMY_DATABASE_URI = url
+        SQLALCHEMY_ENGINE_OPTIONS = config.engine_options(url)  # what production runs with
+
+    for name, value in settings.items():
+        setattr(RestartConfig, name, value)
+    return create_app(RestartConfig)
+
+
+@pytest.fixture
+def live(app, cluster):
+    """An app on the private cluster, with its tables and an app client; yields (app, client token)."""
+    built = app_on(cluster.url)
+    try:
+        with built.app_context():
+            db.create_all()
+            reference_data.ensure_defaults()
+            token = tokens.issue_api_client("woonoverlast-app", "app", actor=None)[1]
+            db.session.remove()
+        yield built, token
+        with built.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        app.extensions["celery"].set_default()  # the suite's eager app stays the default for later tests
+
+
+def post_report(client, token: str, key: str):
+    return client.post("/api/v1/reports", json=APP_REPORT,
+                       headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f'"{key}"'})
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        try:
+            return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+        finally:
+            db.session.remove()
+
+
+def test_the_api_answers_503_while_the_database_is_down_and_serves_again_once_it_is_back(live, cluster):
+    app, token = live
+    client = app.test_client()
+    assert post_report(client, token, "voor").status_code == 201  # the pool holds a live connection now
+
+    cluster.stop()
+    down = post_report(client, token, "tijdens")
+
+    assert down.status_code == 503 and down.mimetype == "application/problem+json"
+    assert int(down.headers["Retry-After"]) > 0
+    assert down.json["status"] == 503 and "reference" not in down.json and down.json["detail"]
+
+    cluster.start()
+    again = post_report(client, token, "tijdens")  # the client's retry with the same key
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
+    assert count(app, Report) == 2 and count(app, IdempotencyRecord) == 2
+
+
+def test_the_webform_answers_a_dutch_503_page_while_the_database_is_down_and_stores_the_retry_once(live, cluster):
+    app, _ = live
+    client = app.test_client()
+    with app.test_request_context():
+        key = webform_intake.issue_form_key()
+
+    cluster.stop()
+    for down in (client.get("/melden"), client.post("/melden", data=WEBFORM | {"form_key": key})):
+        page = down.get_data(as_text=True)
+        assert down.status_code == 503 and down.mimetype == "text/html", page
+        assert int(down.headers["Retry-After"]) > 0 and down.headers["Cache-Control"] == "no-store"
+        assert "Even niet bereikbaar" in page and 'lang="nl"' in page and "GDT-" not in page
+
+    cluster.start()
+    stored = client.post("/melden", data=WEBFORM | {"form_key": key})
+    assert stored.status_code == 302 and stored.headers["Location"].endswith("/melden/ontvangen")
+    repeated = client.post("/melden", data=WEBFORM | {"form_key": key})  # the browser sends the form once more
+    assert repeated.status_code == 302 and "herhaald=1" in repeated.headers["Location"]
+    assert count(app, Report) == 1
+
+
+def test_after_a_restart_the_pool_replaces_its_dead_connections_without_an_error(live, cluster):
+    app, token = live
+    client = app.test_client()
+    for number in range(3):  # more connections in the pool, all of them cut by the restart
+        assert post_report(client, token, f"voor-{number}").status_code == 201
+
+    cluster.restart()
+
+    answers = [post_report(client, token, f"na-{number}").status_code for number in range(3)]
+    assert answers == [201, 201, 201]
+    assert client.get("/melden").status_code == 200
+
+
+class RestartingInbox(Inbox):
+    """The SMTP sink that stops PostgreSQL the moment it accepts a message and starts it DOWN_FOR seconds
+    later: the mail is out, and the worker cannot record it."""
+
+    def __init__(self, cluster: Cluster):
+        super().__init__()
+        self.cluster, self.armed, self.back = cluster, True, threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        answer = await super().handle_DATA(server, session, envelope)
+        if self.armed:
+            self.armed = False
+            self.cluster.stop()
+            threading.Timer(DOWN_FOR, self._start).start()
+        return answer
+
+    def _start(self):
+        self.cluster.start()
+        self.back.set()
+
+
+@pytest.mark.timeout(90)
+def test_a_receipt_sent_while_the_database_restarts_is_recorded_once_it_is_back_and_never_sent_again(
+        app, cluster, tmp_path):
+    with RedisServer() as redis_server, RestartingInbox(cluster) as inbox:
+        worker_app = app_on(cluster.url, CELERY=config.TestConfig.CELERY | {
+            "broker_url": redis_server.url, "task_always_eager": False},
+            OUTBOX_CLAIM_SECONDS=CLAIM_SECONDS, OUTBOX_REPUBLISH_AFTER_SECONDS=1)
+        worker = CeleryWorker({"DATABASE_URL": cluster.url, "REDIS_URL": redis_server.url, "SMTP_HOST": "127.0.0.1",
+                               "SMTP_PORT": str(inbox.port), "SECRET_KEY": config.TestConfig.SECRET_KEY,
+                               "GDT_INSTANCE_DIR": str(tmp_path / "instance"),
+                               "OUTBOX_CLAIM_SECONDS": str(CLAIM_SECONDS)}, tmp_path / "worker.log")
+        try:
+            with worker_app.app_context():
+                db.create_all()
+                reference_data.ensure_defaults()
+                coordinator = users.create_user("regisseur@gemeente.example.nl", "Rita Regisseur", "coordinator",
+                                                "een-lang-test-wachtwoord", actor=None)
+                worker.start()
+                report = report_intake.register_phone_report(report_intake.ReportInput(
+                    category="geluidsoverlast", description="Harde muziek", postcode="5611AB", house_number="1",
+                    reporter_name="Anna de Vries", reporter_email="anna@example.nl", reporter_may_contact=True),
+                    actor=coordinator)  # the commit nudges the worker through Redis
+                reference = report.reference
+                db.session.remove()
+                assert inbox.back.wait(30), "the worker never mailed the receipt"
+                message = wait_for_processing(worker_app)
+                assert outbox_relay_finds_nothing(worker_app)  # processed: nothing is sent again, claim or not
+        finally:
+            worker.kill()
+            print(worker.log()[-6000:])
+            with worker_app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+            app.extensions["celery"].set_default()
+
+    [(recipients, mail)] = inbox.received
+    assert recipients == ["anna@example.nl"] and reference in mail["Subject"]
+    assert re.fullmatch(rf"<outbox-{message.id}-[0-9a-f]{{16}}@[^>]+>", mail["Message-ID"].strip())
+    assert message.attempts == 0 and message.claimed_until is None
+    assert "recording message" in worker.log()  # it did have to try again
+
+
+def wait_for_processing(app, timeout: float = 30.0) -> OutboxMessage:
+    deadline = time.monotonic() + timeout
+    while True:
+        with app.app_context():
+            try:
+                message = db.session.scalars(sa.select(OutboxMessage).where(
+                    OutboxMessage.topic == receipts.TOPIC)).one()
+                if message.processed_at is not None:
+                    db.session.expunge(message)
+                    return message
+            except sa.exc.OperationalError:
+                pass  # still restarting
+            finally:
+                db.session.remove()
+        if time.monotonic() > deadline:
+            pytest.fail(f"the receipt was not recorded as sent within {timeout:g} s")
+        time.sleep(0.2)
+
+
+def outbox_relay_finds_nothing(app) -> bool:
+    from gdt.services.core import outbox
+
+    with app.app_context():
+        try:
+            return outbox.relay_once().published == 0
+        finally:
+            db.session.remove()
