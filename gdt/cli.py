@@ -277,8 +277,10 @@ def tallies_rebuild() -> None:
 
 
 @click.command()
-@click.option("--year", type=int, default=None, help="Year to fill (default: last year).")
-@click.option("--reports", "count", type=int, default=3000, show_default=True)
+@click.option("--year", type=int, default=None,
+              help="Only this year (default: this year up to today and the two years before).")
+@click.option("--reports", "count", type=int, default=3000, show_default=True,
+              help="Resident reports in the last full year (or in --year); other years a few percent fewer or more.")
 @click.option("--if-empty", is_flag=True, help="Only load demo data when there are no reports yet.")
 def demo(year: int | None, count: int, if_empty: bool) -> None:
     """Load realistic demo data and print the demo logins."""
