@@ -225,8 +225,12 @@ def relay_forever(
     while not stop.is_set():
         try:
             result = relay_once(limit)
-        except Exception:  # the database itself is unreachable: keep the loop alive and try again
-            log.exception("outbox relay: run failed")
+        except Exception as error:  # keep the loop alive and try again
+            if database_unavailable(error):  # a restart or failover: expected, and over soon
+                log.warning("outbox relay: the database cannot be reached (%s)", type(error).__name__)
+            else:
+                log.exception("outbox relay: run failed")
+            db.session.remove()  # the next run starts on a fresh connection
             result = None
         if result is not None:
             _log_run(result)
