@@ -36,7 +36,8 @@ from tests.workers import CeleryWorker, RedisServer
 
 pytestmark = pytest.mark.integration
 
-REPORTS, CLIENTS = 240, 12
+REPORTS = int(os.environ.get("GDT_LOAD_TEST_REPORTS", "240"))  # more for a longer run by hand
+CLIENTS = 12
 DOWN_FOR = 1.0  # seconds PostgreSQL stays stopped
 READY_TIMEOUT = 30.0
 VENV_BIN = Path(config.BASE_DIR, ".venv", "bin")
@@ -150,7 +151,7 @@ def count(app, query) -> int:
             db.session.remove()
 
 
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(180 + REPORTS // 10)
 def test_a_database_restart_and_a_killed_web_worker_under_load_lose_nothing_and_double_nothing(
         app, cluster, tmp_path):
     class SetupConfig(config.TestConfig):
@@ -219,7 +220,7 @@ def test_a_database_restart_and_a_killed_web_worker_under_load_lose_nothing_and_
                 thread.join(timeout=120)
             submitted_in = time.monotonic() - started
 
-            mails = inbox.wait_for(REPORTS, timeout=60)
+            mails = inbox.wait_for(REPORTS, timeout=60 + REPORTS / 20)
             time.sleep(2)  # room for a late duplicate
             mails_in = time.monotonic() - started
         finally:
