@@ -4,7 +4,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from gdt.models import OutboxMessage
+from gdt.models import OutboxMessage, Report
 from gdt.services.core import mail, outbox
 from gdt.services.core.transaction import unit_of_work
 from gdt.services.intake import receipts
@@ -16,12 +16,13 @@ OUTBOX_MESSAGE_ID = re.compile(r"<outbox-(?P<id>[0-9a-f-]{36})-[0-9a-f]{16}@(?P<
 
 
 def receipt_sent_twice(db, make, inbox) -> tuple[str, list]:
-    """A receipt processed, then (its record lost) processed once more: the at-least-once case."""
+    """A receipt processed, then (its records lost) processed once more: the at-least-once case."""
     report = make.report(reporter_email=EMAIL, reporter_may_contact=True)
     with unit_of_work():
         message_id = receipts.queue_receipt(report).id  # the commit processes it in-process (eager)
     with unit_of_work():
         db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message_id).values(processed_at=None))
+        db.session.execute(sa.update(Report).where(Report.id == report.id).values(reporter_notified_status=None))
     assert outbox.process(message_id) is True
     return message_id, [sent["Message-ID"].strip() for _, sent in inbox.wait_for(2)]
 
@@ -52,3 +53,15 @@ def test_two_outbox_messages_have_two_message_ids_and_a_mail_outside_the_outbox_
 
     outside = {mail.message_id(EMAIL, domain="gemeente.example.nl") for _ in range(2)}
     assert len(outside) == 2 and not any(value.startswith("<outbox-") for value in outside)
+
+
+def test_a_receipt_whose_outbox_record_was_lost_is_not_sent_again(db, make, inbox):
+    """The receipt's own record ("received" told) keeps it from going twice when only processed_at was lost."""
+    report = make.report(reporter_email=EMAIL, reporter_may_contact=True)
+    with unit_of_work():
+        message_id = receipts.queue_receipt(report).id
+    with unit_of_work():
+        db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message_id).values(processed_at=None))
+
+    assert outbox.process(message_id) is True
+    assert len(inbox.wait_for(2, timeout=1)) == 1

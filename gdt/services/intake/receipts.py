@@ -61,8 +61,8 @@ def may_receive_receipt(report: Report) -> bool:
 def send_receipt(payload: dict) -> None:
     with unit_of_work():
         report = db.session.get(Report, payload["report_id"])
-        if report is None or not may_receive_receipt(report):
-            return
+        if report is None or not may_receive_receipt(report) or report.reporter_notified_status == "received":
+            return  # consent withdrawn, data removed, or the receipt went (its message's own record did not)
         address, reference = report.reporter_email, report.reference
     try:  # outside any transaction: no database lock waits for the mail server
         mail.send_mail(address, SUBJECT.format(reference=reference), BODY.format(reference=reference))
