@@ -165,8 +165,8 @@ def record(write: Callable[[], R]) -> R:
 
 
 def _release_claim(message_id: str) -> None:
-    """After a handler failed: let the message be tried again at once; if the database is down, the claim
-    stays and runs out by itself (a delay, never a duplicate: the handler did not finish)."""
+    """After a handler failed: let the message be tried again at once. If the database is down, the claim
+    stays and runs out by itself: the message waits longer, and is not lost."""
     try:
         _set(message_id, claimed_until=None)
     except Exception as error:
