@@ -5,6 +5,7 @@ never holds the report back: the report has its reference before the first byte 
 """
 import marshmallow as ma
 from flask import abort, request
+from werkzeug.exceptions import ServiceUnavailable
 
 from gdt.api import blueprint
 from gdt.api.auth import api_client, client
@@ -23,15 +24,20 @@ PROBLEM_TEXT = {
     404: "Geen melding met deze referentie van deze client (een melding van een andere client ook niet).",
     413: "De aanvraag is groter dan 25 MB.",
     415: "De body is geen multipart/form-data.",
-    422: "Het bestand ontbreekt, is leeg, te groot, van een niet toegestaan type, past niet bij zijn extensie, "
-         "is beschadigd, of de melding heeft al het maximum aantal bijlagen (invalidParams: file).",
+    422: "Het bestand ontbreekt, is leeg, te groot (ook: te veel pixels), van een niet toegestaan type, past niet "
+         "bij zijn extensie, is beschadigd of geen echte geluidsopname, of de melding heeft al het maximum aantal "
+         "bijlagen (invalidParams: file).",
     429: "Te veel aanvragen; wacht het aantal seconden uit Retry-After.",
+    503: "Er worden op dit moment te veel foto's verwerkt; de melding zelf staat al vast. Stuur het bestand na "
+         "het aantal seconden uit Retry-After opnieuw.",
 }
+BUSY_RETRY_AFTER_SECONDS = 10
 UPLOAD = {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"],
     "properties": {"file": {"type": "string", "format": "binary", "description":
                             "Eén foto (.jpg/.jpeg/.png/.heic/.heif, hoogstens 10 MB; wordt opnieuw gecodeerd als "
-                            "JPEG, zonder EXIF/GPS) of geluidsopname (.m4a/.aac/.mp3/.ogg/.wav, hoogstens 20 MB). "
+                            "JPEG, zonder EXIF/GPS) of geluidsopname (.m4a/.aac/.mp3/.ogg/.wav, hoogstens 20 MB; "
+                            "moet als geluid te lezen zijn en wordt bewaard zoals verstuurd). "
                             "Het type wordt aan de inhoud herkend en moet bij de extensie passen."}}}}}}
 
 
@@ -51,7 +57,7 @@ def _problems(*codes: int):
 @blp.route("/reports/<reference>/attachments", methods=["POST"])
 @blp.doc(summary="Foto of geluidsopname bij een melding", requestBody=UPLOAD)
 @blp.response(201, AttachmentCreatedSchema, description="Opgeslagen.")
-@_problems(401, 403, 404, 413, 415, 422, 429)
+@_problems(401, 403, 404, 413, 415, 422, 429, 503)
 @limiter.limit(_limit("APP_ATTACHMENT_CLIENT_RATE_LIMIT"), key_func=_client_key)
 @limiter.limit(_limit("APP_INTAKE_IP_RATE_LIMIT"), key_func=_ip_key)
 @client("app")
@@ -62,5 +68,8 @@ def add_attachment(reference: str):
     upload = request.files.get("file")
     if upload is None:
         raise ValidationFailed({"file": attachments.MISSING})
-    attachment = attachments.add_from_client(reference, upload.filename, upload.read(), client=api_client())
+    try:
+        attachment = attachments.add_from_client(reference, upload.filename, upload.read(), client=api_client())
+    except attachments.Busy as busy:  # the report is stored already; only this file must come again
+        raise ServiceUnavailable(str(busy.message), retry_after=BUSY_RETRY_AFTER_SECONDS) from None
     return attachment, 201, {"Cache-Control": "no-store"}

@@ -3,6 +3,10 @@
 An upload is checked before any transaction (`prepare`): the type is sniffed from the content and
 must match the extension; photos are decoded and re-encoded, which drops every byte we did not
 draw ourselves — EXIF (with the GPS position of the phone), XMP, comments, polyglot payloads.
+Decoding is bounded: the bytes a photo would take once decoded are computed from its header and
+refused above MAX_DECODED_BYTES, it is shrunk while it is decoded, and at most ATTACHMENT_IMAGE_SLOTS
+photos are worked on at once per process (`image_slots`). Sound fragments are kept as sent, but only
+after mutagen has read them as a recording of the type their extension names (`sound_fragments`).
 `store` writes the file under a generated name outside the web root inside the caller's unit of
 work; a file whose transaction then rolls back is an orphan that `prune_orphans` removes.
 """
@@ -15,6 +19,7 @@ import time
 import unicodedata
 import uuid
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,12 +34,19 @@ from gdt.models import ApiClient, Attachment, Report, User
 from gdt.services.core import access, audit
 from gdt.services.core.errors import Forbidden, NotFound, ValidationFailed
 from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
+from gdt.services.intake import image_slots, sound_fragments
 
 register_heif_opener()
 
 DEFAULTS = {"ATTACHMENT_MAX_PHOTO_BYTES": 10 * 1024 * 1024, "ATTACHMENT_MAX_AUDIO_BYTES": 20 * 1024 * 1024,
-            "ATTACHMENT_MAX_PER_REPORT": 10}
+            "ATTACHMENT_MAX_PER_REPORT": 10, "ATTACHMENT_IMAGE_SLOTS": 2, "ATTACHMENT_IMAGE_WAIT_SECONDS": 5}
 MAX_PIXELS = 40_000_000  # 40 megapixels: above any phone camera, far below a decompression bomb
+# What decoding may take: 40 megapixels of 8-bit RGB. Any phone photo fits; a 16-bit or transparent image of
+# the same size does not (its pixels take two to eight bytes each, and converting them copies them again).
+MAX_DECODED_BYTES = MAX_PIXELS * 3
+BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "LA": 2, "La": 2, "PA": 2, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2,
+                   "RGB": 3, "YCbCr": 3, "LAB": 3, "HSV": 3, "RGBA": 4, "RGBa": 4, "RGBX": 4, "CMYK": 4, "I": 4, "F": 4}
+WIDEST_PIXEL = 8  # a mode not listed above (16-bit RGBA from a HEIF decoder …) is counted at the most it can take
 MAX_SIDE = 4096  # stored photos are scaled down to this: enough to see, less to keep
 JPEG_QUALITY = 85
 ORPHAN_AGE_SECONDS = 3600
@@ -56,6 +68,18 @@ NO_SUCH_REPORT = _l("Er is geen melding met deze referentie van deze client.")
 NO_SUCH_FILE = _l("Deze bijlage bestaat niet (meer).")
 NOT_YOURS = _l("U mag deze melding en haar bijlagen niet inzien.")
 TOO_MANY = _l("Er kunnen hoogstens %(count)s bestanden bij een melding.")
+BUSY = _l("Er worden op dit moment veel foto's verwerkt. Wacht even en probeer het zo opnieuw.")
+NOT_A_RECORDING = _l("Dit bestand is geen geluidsopname die we kunnen afspelen (.%(extension)s).")
+
+
+class Busy(ValidationFailed):
+    """Every image slot is taken: nothing was stored, the same upload can be sent again in a moment.
+
+    A ValidationFailed on the file, so the webform shows it beside the photos and keeps what was typed;
+    the API answers it as 503 with Retry-After. Nothing accepted is at stake: a webform report is only
+    accepted with its photos, and the app's report was stored before its first file was sent."""
+
+    status = 503
 
 
 @dataclass(frozen=True)
@@ -81,6 +105,8 @@ def prepare(filename: str | None, data: bytes) -> PreparedFile:
         _check_size(data, "ATTACHMENT_MAX_AUDIO_BYTES")
         if sniff_audio(data) != extension and not (extension == "m4a" and sniff_audio(data) == "aac"):
             raise _refused(MISMATCH % {"extension": extension})
+        if not sound_fragments.is_recording(data, extension):
+            raise _refused(NOT_A_RECORDING % {"extension": extension})
         kind, content_type, stored_extension, body = "audio", AUDIO_TYPES[extension], extension, data
     else:
         raise _refused(NOT_ALLOWED)
@@ -182,8 +208,24 @@ def sniff_audio(data: bytes) -> str | None:
     return None
 
 
+def decoded_bytes(image: Image.Image) -> int:
+    """What decoding `image` produces, from its header alone: width × height × bytes per pixel.
+
+    Bytes per pixel follow the mode, and the bit depth where the file has more than Pillow keeps: a 16-bit
+    RGBA PNG opens as "RGBA" but its decoder inflates 8 bytes for every pixel (raw mode "RGBA;16B")."""
+    per_pixel = BYTES_PER_PIXEL.get(image.mode, WIDEST_PIXEL)
+    if any(";16" in _raw_mode(tile) for tile in getattr(image, "tile", ())):
+        per_pixel = max(per_pixel, 2 * len(image.getbands()))
+    return image.width * image.height * per_pixel
+
+
+def _raw_mode(tile) -> str:
+    args = tile.args if hasattr(tile, "args") else tile[3]
+    return str(args[0] if isinstance(args, tuple) and args else args or "")
+
+
 def _photo(data: bytes, extension: str) -> bytes:
-    """Decode (only as the format the extension names), apply the orientation, re-encode as JPEG."""
+    """Decode (only as the format the extension names) within the budget, shrink, turn upright, re-encode as JPEG."""
     _check_size(data, "ATTACHMENT_MAX_PHOTO_BYTES")
     expected = PHOTO_EXTENSIONS[extension]
     try:
@@ -192,20 +234,47 @@ def _photo(data: bytes, extension: str) -> bytes:
             with Image.open(io.BytesIO(data), formats=[expected]) as image:
                 if image.width * image.height > MAX_PIXELS:
                     raise _refused(TOO_MANY_PIXELS)
-                image.load()
-                image = ImageOps.exif_transpose(image)
-                image = _as_rgb(image)
-                image.thumbnail((MAX_SIDE, MAX_SIDE))
+                # A JPEG decodes at 1/2, 1/4 or 1/8 of its size when that still covers the stored size.
+                image.draft("RGB", _stored_size(image.size))
+                if decoded_bytes(image) > MAX_DECODED_BYTES:
+                    raise _refused(TOO_MANY_PIXELS)
+                with _image_slot():
+                    return _reencoded(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _refused(TOO_MANY_PIXELS) from None
     except UnidentifiedImageError:
         raise _refused(MISMATCH % {"extension": extension}) from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise _refused(BROKEN) from None
+
+
+def _reencoded(image: Image.Image) -> bytes:
+    """Shrink first (thumbnail decodes, then reduces by whole factors before resampling), so the copies that
+    turning and converting make are of the small image; the original's pixels go as soon as it is shrunk."""
+    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    image = ImageOps.exif_transpose(image)  # the orientation tag survives the shrinking
+    image = _as_rgb(image)
     image.info.clear()  # Pillow would carry a JPEG comment over into the new file
     out = io.BytesIO()
     image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)  # no exif=, no icc_profile=: nothing carried over
     return out.getvalue()
+
+
+def _stored_size(size: tuple[int, int]) -> tuple[int, int]:
+    """The size `thumbnail((MAX_SIDE, MAX_SIDE))` will give, near enough for `draft` to choose its scale."""
+    scale = min(1.0, MAX_SIDE / max(size))
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
+@contextmanager
+def _image_slot():
+    """One of the process's image slots for the decoding, or Busy after a short wait."""
+    if not image_slots.acquire(_setting("ATTACHMENT_IMAGE_SLOTS"), _setting("ATTACHMENT_IMAGE_WAIT_SECONDS")):
+        raise Busy({FIELD: BUSY})
+    try:
+        yield
+    finally:
+        image_slots.release()
 
 
 def _as_rgb(image: Image.Image) -> Image.Image:
