@@ -79,8 +79,10 @@ def _pdf_text(data: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
-def _rows(year: int) -> list[dict]:
-    return list(csv.DictReader(io.StringIO("".join(anonymous_exports.anonymous_rows(year)))))
+def _rows(year: int, threshold: int = 1) -> list[dict]:
+    """The row export's data lines (without its footer); k = 1 generalises nothing, so each report shows as it is."""
+    lines = anonymous_exports.anonymous_rows(year, threshold)
+    return list(csv.DictReader(io.StringIO("".join(line for line in lines if not line.startswith("#")))))
 
 
 def _counts(year: int, threshold: int = 5) -> dict[tuple, str]:
@@ -384,12 +386,12 @@ def test_every_statistics_export_is_audited(make, db, fmt):
 
 def test_the_anonymous_exports_are_audited_before_they_stream(make, db):
     manager = make.user("manager")
-    lines = exports.export_rows(2026, actor=manager)
+    lines = exports.export_rows(2026, actor=manager, threshold=5)
     counts = exports.export_counts(2026, actor=manager, threshold=7)
     events = db.session.execute(sa.select(AuditEvent.object_ref, AuditEvent.detail)
                                 .where(AuditEvent.action == "export").order_by(AuditEvent.id)).all()
-    assert [tuple(event) for event in events] == [("2026:rows", None), ("2026:counts", {"threshold": 7})]
-    assert next(lines).startswith("received_month,") and next(counts).startswith("month,")
+    assert [tuple(event) for event in events] == [("2026:rows", {"threshold": 5}), ("2026:counts", {"threshold": 7})]
+    assert next(lines).startswith("received_quarter,") and next(counts).startswith("month,")
 
 
 @pytest.mark.parametrize("year", [0, 1899, 3000])
@@ -398,7 +400,7 @@ def test_exports_refuse_impossible_years_and_log_nothing(make, db, year):
     with pytest.raises(NotFound):
         exports.export_statistics(year, "csv", actor=manager)
     with pytest.raises(NotFound):
-        exports.export_rows(year, actor=manager)
+        exports.export_rows(year, actor=manager, threshold=5)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
                              .where(AuditEvent.action == "export")) == 0
 
@@ -415,20 +417,20 @@ def _personal_reports(make) -> None:
 def test_rows_have_one_line_per_report_and_no_personal_data(make):
     build_2026(make)
     _personal_reports(make)
-    text = "".join(anonymous_exports.anonymous_rows(2026))
+    text = "".join(anonymous_exports.anonymous_rows(2026, 1))
     for personal in PERSONAL:
         assert personal not in text
-    rows = list(csv.DictReader(io.StringIO(text)))
-    assert len(rows) == 11
+    rows = _rows(2026)
+    assert len(rows) == 11 and text.endswith("# suppressed_reports=0 listed_reports=11 k=1\n")
     assert list(rows[0]) == list(anonymous_exports.ROW_COLUMNS)
     assert sum(row["channel"] == "app" for row in rows) == 9
-    assert {row["received_month"] for row in rows} == {"2026-03"}
+    assert {row["received_quarter"] for row in rows} == {"2026-Q1"}
     escalated = next(row for row in rows if row["triage_outcome"] == "escalated")
     assert (escalated["case_mode"], escalated["case_source"], escalated["referred_to"]) == ("regie", "report", "")
     assert sum(row["referred_to"] == "politie" for row in rows) == 2
     personal = next(row for row in rows if row["wijk_code"])
-    assert "BU07720111" not in "".join(anonymous_exports.anonymous_rows(2026))  # the buurt stays out
-    assert personal == {"received_month": "2026-03", "channel": "app", "category": "geluidsoverlast",
+    assert "BU07720111" not in text  # the buurt stays out
+    assert personal == {"received_quarter": "2026-Q1", "channel": "app", "category": "geluidsoverlast",
                         "wijk_code": "WK077201", "triage_outcome": "open",
                         "referred_to": "", "days_to_triage": "", "case_mode": "", "case_source": ""}
 
@@ -439,9 +441,9 @@ def test_rows_give_days_to_triage_and_undecided_cases(make):
     report.triaged_at = received + timedelta(hours=36)
     make.report(status="escalated", channel="partner", received_at=received, case=make.case(source="partner"))
     make.session.commit()
-    rows = _rows(2026)
-    assert [row["days_to_triage"] for row in rows] == ["1.5", "0.0"]
-    assert (rows[1]["case_mode"], rows[1]["case_source"], rows[1]["channel"]) == ("undecided", "partner", "partner")
+    rows = {row["channel"]: row for row in _rows(2026)}
+    assert (rows["webform"]["days_to_triage"], rows["partner"]["days_to_triage"]) == ("1.5", "0.0")
+    assert (rows["partner"]["case_mode"], rows["partner"]["case_source"]) == ("undecided", "partner")
 
 
 def test_rows_are_a_lazy_generator_read_in_batches(make, db, monkeypatch):
@@ -455,10 +457,10 @@ def test_rows_are_a_lazy_generator_read_in_batches(make, db, monkeypatch):
 
     sa.event.listen(sa.Engine, "before_cursor_execute", capture)
     try:
-        lines = anonymous_exports.anonymous_rows(2026)
+        lines = anonymous_exports.anonymous_rows(2026, 5)
         assert inspect.isgenerator(lines) and statements == []  # nothing runs before the first line is asked for
         assert next(lines) == ",".join(anonymous_exports.ROW_COLUMNS) + "\n"
-        assert len(list(lines)) == 7
+        assert len(list(lines)) == 7 + 1  # and the footer
     finally:
         sa.event.remove(sa.Engine, "before_cursor_execute", capture)
     assert sum("FROM reports" in statement for statement in statements) == 1
@@ -468,8 +470,8 @@ def test_rows_and_counts_use_the_amsterdam_year(make):
     make.report(channel="app", received_at=at(2025, 12, 31, 22, 30))  # 23:30 on 31 December in Amsterdam
     make.report(channel="app", received_at=at(2025, 12, 31, 23, 30))  # 00:30 on 1 January in Amsterdam
     make.report(channel="app", received_at=at(2026, 6, 30, 22, 30))  # 00:30 on 1 July (summer time)
-    assert [row["received_month"] for row in _rows(2025)] == ["2025-12"]
-    assert [row["received_month"] for row in _rows(2026)] == ["2026-01", "2026-07"]
+    assert [row["received_quarter"] for row in _rows(2025)] == ["2025-Q4"]
+    assert [row["received_quarter"] for row in _rows(2026)] == ["2026-Q1", "2026-Q3"]
     assert _counts(2025, threshold=1)[("2025-12", "app", "geluidsoverlast", "open")] == "1"
     counts = _counts(2026, threshold=1)
     assert counts[("2026-01", "app", "geluidsoverlast", "open")] == "1"

@@ -72,11 +72,12 @@ def export_statistics(year: int, fmt: str, *, actor: User) -> bytes:
     return data
 
 
-def export_rows(year: int, *, actor: User) -> Iterator[str]:
-    """The anonymous rows for BI tools, recorded before the first line is produced (streaming has no 'after')."""
+def export_rows(year: int, *, actor: User, threshold: int) -> Iterator[str]:
+    """The k-anonymous rows for BI tools (k = threshold), recorded before the first line is produced
+    (streaming has no 'after'; the file's last line says how many reports were left out)."""
     _check_year(year)
-    record_export(actor, year, "rows")
-    return anonymous_exports.anonymous_rows(year)
+    record_export(actor, year, "rows", threshold=threshold)
+    return anonymous_exports.anonymous_rows(year, threshold)
 
 
 def export_counts(year: int, *, actor: User, threshold: int) -> Iterator[str]:

@@ -40,7 +40,8 @@ def statistics_pdf(year: int):
 @bp.route("/statistics/<int:year>/rows.csv")
 @role_required(*STATISTICS_ROLES)
 def anonymous_rows(year: int):
-    lines = exports.export_rows(year, actor=current_user)
+    threshold = current_app.config["EXPORT_SMALL_CELL_THRESHOLD"]
+    lines = exports.export_rows(year, actor=current_user, threshold=threshold)
     return _stream(lines, f"gdt-meldingen-{year}-anoniem.csv")
 
 
