@@ -36,6 +36,7 @@ sys.path[0] = str(ROOT)
 import psycopg
 import sqlalchemy as sa
 
+import config
 from bench.common import bench_app, conninfo, create_schema, naive_utc
 from gdt.db import db
 from gdt.services.reporting import anonymous_exports
@@ -145,7 +146,7 @@ def _load(connection: psycopg.Connection, args: argparse.Namespace) -> tuple[flo
 def _stream(year: int, target: Path, on_row=None) -> int:
     rows = -1  # the header is not a row
     with target.open("w", encoding="utf-8", newline="") as out:
-        for line in anonymous_exports.anonymous_rows(year):
+        for line in anonymous_exports.anonymous_rows(year, config.Config.EXPORT_SMALL_CELL_THRESHOLD):
             out.write(line)
             rows += 1
             if on_row is not None:
@@ -216,7 +217,7 @@ def _rows_plan(year: int) -> list[str]:
 
     sa.event.listen(db.engine, "before_cursor_execute", capture)
     try:
-        lines = anonymous_exports.anonymous_rows(year)
+        lines = anonymous_exports.anonymous_rows(year, config.Config.EXPORT_SMALL_CELL_THRESHOLD)
         next(lines), next(lines)
         lines.close()
     finally:

@@ -34,6 +34,7 @@ import psycopg
 import sqlalchemy as sa
 from flask import Flask
 
+import config
 from bench.common import bench_app, conninfo, create_schema, naive_utc
 from gdt.db import db
 from gdt.models.indicators import COMPUTED_SOURCES
@@ -356,7 +357,7 @@ def _export_once(url: str, year: int, *, traced: bool) -> dict:
         db.session.execute(sa.text("SELECT 1"))
         before = _max_rss_mb()
         began = time.perf_counter()
-        lines, size = _consume(anonymous_exports.anonymous_rows(year))
+        lines, size = _consume(anonymous_exports.anonymous_rows(year, config.Config.EXPORT_SMALL_CELL_THRESHOLD))
         seconds = time.perf_counter() - began
         after = _max_rss_mb()
         traced_peak = _traced_peak_mb(year) if traced else None
@@ -369,7 +370,7 @@ def _traced_peak_mb(year: int) -> float:
     """The most the Python heap held at once while the export streamed."""
     tracemalloc.start()
     try:
-        _consume(anonymous_exports.anonymous_rows(year))
+        _consume(anonymous_exports.anonymous_rows(year, config.Config.EXPORT_SMALL_CELL_THRESHOLD))
         return tracemalloc.get_traced_memory()[1] / 2**20
     finally:
         tracemalloc.stop()
