@@ -39,7 +39,7 @@ from gdt.services.intake import image_slots, sound_fragments
 register_heif_opener()
 
 DEFAULTS = {"ATTACHMENT_MAX_PHOTO_BYTES": 10 * 1024 * 1024, "ATTACHMENT_MAX_AUDIO_BYTES": 20 * 1024 * 1024,
-            "ATTACHMENT_MAX_PER_REPORT": 10, "ATTACHMENT_IMAGE_SLOTS": 2, "ATTACHMENT_IMAGE_WAIT_SECONDS": 5}
+            "ATTACHMENT_MAX_PER_REPORT": 10, "ATTACHMENT_IMAGE_SLOTS": 1, "ATTACHMENT_IMAGE_WAIT_SECONDS": 5}
 MAX_PIXELS = 40_000_000  # 40 megapixels: above any phone camera, far below a decompression bomb
 # What decoding may take: 40 megapixels of 8-bit RGB. Any phone photo fits; a 16-bit or transparent image of
 # the same size does not (its pixels take two to eight bytes each, and converting them copies them again).
@@ -250,9 +250,12 @@ def _photo(data: bytes, extension: str) -> bytes:
 
 def _reencoded(image: Image.Image) -> bytes:
     """Shrink first (thumbnail decodes, then reduces by whole factors before resampling), so the copies that
-    turning and converting make are of the small image; the original's pixels go as soon as it is shrunk."""
+    turning and converting make are of the small image; the original's pixels go as soon as it is shrunk.
+    Transparent images are put on white before: resampling them would premultiply a full-size copy."""
+    if _has_alpha(image):
+        image = _as_rgb(image)
     image.thumbnail((MAX_SIDE, MAX_SIDE))
-    image = ImageOps.exif_transpose(image)  # the orientation tag survives the shrinking
+    ImageOps.exif_transpose(image, in_place=True)  # the orientation tag survives the shrinking
     image = _as_rgb(image)
     image.info.clear()  # Pillow would carry a JPEG comment over into the new file
     out = io.BytesIO()
@@ -278,15 +281,20 @@ def _image_slot():
 
 
 def _as_rgb(image: Image.Image) -> Image.Image:
-    """CMYK, 16-bit, palette and transparent images as plain RGB (transparency on white)."""
-    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
-        image = image.convert("RGBA")
+    """CMYK, 16-bit, palette and transparent images as plain RGB (transparency on white), with few copies."""
+    if _has_alpha(image):
+        if image.mode != "RGBA":
+            image = image.convert("RGBA")
         background = Image.new("RGB", image.size, "white")
-        background.paste(image, mask=image.getchannel("A"))
+        background.paste(image, mask=image)  # an RGBA mask is its alpha: no separate copy of the channel
         return background
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
         image = image.point(lambda value: value / 256).convert("L")
-    return image.convert("RGB")
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
 
 
 def _extension(filename: str | None) -> str:
