@@ -133,6 +133,9 @@ class Config:
     ATTACHMENT_MAX_PHOTO_BYTES = 10 * 1024 * 1024
     ATTACHMENT_MAX_AUDIO_BYTES = 20 * 1024 * 1024
     ATTACHMENT_MAX_PER_REPORT = 10
+    # Photos decoded at once per process; an upload waits this long for a turn, then "try again" (503 in the API).
+    ATTACHMENT_IMAGE_SLOTS = int(os.environ.get("ATTACHMENT_IMAGE_SLOTS", "1"))
+    ATTACHMENT_IMAGE_WAIT_SECONDS = float(os.environ.get("ATTACHMENT_IMAGE_WAIT_SECONDS", "5"))
 
     # Statistics exports for BI tools: aggregate counts from 1 to this minus one are written as "< N"
     # (small cells, docs/decisions/0007-small-cell-suppression.md).
