@@ -103,7 +103,7 @@ def test_polyglots_and_fakes_with_audio_magic_bytes_are_refused(db, name, data):
     assert "geen geluidsopname" in str(failure.errors["file"]) or "past niet" in str(failure.errors["file"])
 
 
-def test_the_webform_keeps_nothing_when_busy_and_the_app_report_stays(app, db, make, monkeypatch):
+def test_a_refusal_for_lack_of_a_slot_stores_nothing_and_leaves_the_report(app, db, make, monkeypatch):
     """A refusal for lack of a slot happens before the unit of work: no row, no file."""
     monkeypatch.setitem(app.config, "ATTACHMENT_IMAGE_WAIT_SECONDS", 0)
     report = make.report()
