@@ -6,11 +6,11 @@ RETRY_AFTER_HEADER = {"description": "Seconden tot een nieuwe poging zin heeft."
 
 
 def problems(blp, descriptions: dict[int, str], *statuses: int):
-    """Document each status as application/problem+json with its description (429 with Retry-After)."""
+    """Document each status as application/problem+json with its description (429 and 503 with Retry-After)."""
     def decorate(view):
         for status in statuses:
             headers = {"API-Version": API_VERSION_HEADER}
-            if status == 429:
+            if status in (429, 503):
                 headers["Retry-After"] = RETRY_AFTER_HEADER
             view = blp.alt_response(status, schema=ProblemSchema, content_type=PROBLEM,
                                     description=descriptions[status], headers=headers)(view)
