@@ -109,7 +109,13 @@ class Config:
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    # Per client address, generous: one office behind NAT shares an address. Guessing one account's password is
+    # slowed per account instead (LOGIN_ACCOUNT_*, gdt/services/core/login_throttle.py).
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "60 per minute;600 per hour")
+    LOGIN_ACCOUNT_FREE_FAILURES = int(os.environ.get("LOGIN_ACCOUNT_FREE_FAILURES", "5"))
+    LOGIN_ACCOUNT_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_ACCOUNT_MAX_DELAY_SECONDS", "300"))
+    # Personal API tokens expire; deactivation and a new password revoke them (gdt/services/core/tokens.py).
+    TOKEN_LIFETIME_DAYS = int(os.environ.get("TOKEN_LIFETIME_DAYS", "90"))
 
     # Sessions: the cookie only carries a server-side session token (gdt/services/core/auth.py,
     # docs/decisions/0001-server-side-sessions.md).

@@ -71,6 +71,22 @@ def deactivate_user(email: str) -> None:
     click.echo(f"Deactivated {user.email}.")
 
 
+@users.command("set-password")
+@click.argument("email")
+def set_password(email: str) -> None:
+    """Give EMAIL a new password (from GDT_PASSWORD or a prompt); its sessions and API tokens end."""
+    from gdt.services.admin import users as user_service
+    user = user_service.user_by_email(email)
+    if user is None:
+        _fail("no such user")
+    password = os.environ.get("GDT_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user_service.set_password(user, password, actor=None)
+    except ServiceError as error:
+        _fail(_refused(error))
+    click.echo(f"New password set for {user.email}; its sessions and API tokens have ended.")
+
+
 @users.command("token")
 @click.argument("email")
 def user_token(email: str) -> None:
@@ -80,9 +96,10 @@ def user_token(email: str) -> None:
     user = user_service.user_by_email(email)
     if user is None:
         _fail("no such user")
-    if not user.is_active:
+    if not user.may_sign_in:
         _fail(f"{user.email} is deactivated; activate the account before issuing a token")
-    _show_secret(tokens.issue_user_token(user, actor=None), f"Personal API token for {user.email}")
+    token, raw = tokens.issue_user_token_with_expiry(user, actor=None)
+    _show_secret(raw, f"Personal API token for {user.email}, valid until {token.expires_at:%Y-%m-%d %H:%M} UTC")
 
 
 @click.group("api-clients")

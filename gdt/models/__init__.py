@@ -7,6 +7,7 @@ from gdt.models.casework import Action, CaseParty, CaseResult, Meeting, MeetingI
 from gdt.models.indicators import Indicator, IndicatorTarget, IndicatorValue
 from gdt.models.links import LinkSession
 from gdt.models.local_mail import LocalMail
+from gdt.models.login_throttle import LoginThrottle
 from gdt.models.outbox import OutboxMessage
 from gdt.models.partners import Partner
 from gdt.models.reference_data import Category, ReferenceCounter
@@ -43,6 +44,7 @@ __all__ = [
     "IndicatorValue",
     "LinkSession",
     "LocalMail",
+    "LoginThrottle",
     "Referral",
     "ReminderRun",
     "Report",

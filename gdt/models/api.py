@@ -44,6 +44,8 @@ class UserToken(db.Model):
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
     token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    # Set by tokens.issue_user_token (TOKEN_LIFETIME_DAYS): a forgotten token stops working on its own.
+    expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime())
     last_used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
 

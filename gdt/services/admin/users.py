@@ -6,7 +6,7 @@ from gdt.db import db
 from gdt.models import User
 from gdt.models.users import ROLES
 from gdt.services.admin import activation
-from gdt.services.core import audit, reference_data
+from gdt.services.core import audit, reference_data, tokens
 from gdt.services.core.auth import check_password_policy, end_all_sessions, hash_password
 from gdt.services.core.errors import NotFound, ServiceError, ValidationFailed
 from gdt.services.core.transaction import unit_of_work
@@ -48,7 +48,25 @@ def set_user_active(user: User, active: bool, *, actor: User | None) -> User:
     if actor is not None and user.id == actor.id and not active:
         raise ServiceError(_l("U kunt uw eigen account niet deactiveren."))
     return activation.set_active(user, active, actor=actor, object_type="user", object_ref=str(user.id),
-                                 then=None if active else lambda: end_all_sessions(user))
+                                 then=None if active else lambda: _cut_off(user))
+
+
+def set_password(user: User, password: str, *, actor: User | None) -> User:
+    """A new password (a change or a reset): every session and every personal API token of the user ends with
+    the old one, so whoever knew it keeps nothing. `actor` None is the operator on the command line."""
+    password_hash = hash_password(password)  # before the transaction: argon2 is slow on purpose
+    with unit_of_work():
+        user.password_hash = password_hash
+        detail = _cut_off(user)
+        audit.record(actor, "set_password", "user", str(user.id), detail=detail)
+    return user
+
+
+def _cut_off(user: User) -> dict:
+    """Inside the caller's unit of work: the user's sessions end and their tokens are revoked (not just unusable
+    while deactivated, so reactivating brings none back)."""
+    end_all_sessions(user)
+    return {"tokens_revoked": tokens.revoke_tokens_of([user.id])}
 
 
 def get_user(user_id: int) -> User:

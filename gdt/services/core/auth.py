@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from gdt.db import db, utcnow
 from gdt.models import User, UserSession
-from gdt.services.core import audit
+from gdt.services.core import audit, login_throttle
 from gdt.services.core.errors import ServiceError
 from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 
@@ -38,19 +38,49 @@ def check_password_policy(password: str | None) -> None:
         )
 
 
+class LoginThrottled(ServiceError):
+    """Too many failed logins for this account: try again later. Says nothing about whether the account exists."""
+    status = 429
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this e-mail and password, or None. Every attempt is audited."""
+    """The active user with this e-mail and password, or None. Every attempt is audited.
+
+    Raises LoginThrottled while the account is in a delay window (login_throttle): the password is then not
+    even checked. The audit names the user id, never the address typed or the password.
+    """
+    key = login_throttle.account_key(email)
     with unit_of_work():
         user = db.session.scalar(sa.select(User).where(User.email == (email or "").strip().lower()))
-        valid = _verify(user.password_hash if user else _DUMMY_HASH, password or "")
-        if user is None or not valid or not user.may_sign_in:
-            audit.record(user, "login", "user", str(user.id) if user else None, outcome="denied")
-            return None
-        if _hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = _hasher.hash(password)
-        user.last_login_at = utcnow()
-        audit.record(user, "login", "user", str(user.id))
-        return user
+        ref = str(user.id) if user else None
+        if login_throttle.blocked_until(key) is not None:
+            audit.record(user, "login", "user", ref, outcome="denied", detail={"throttled": True})
+            throttled = True
+        else:
+            throttled = False
+            user = _check(user, password, key, ref)
+    if throttled:
+        raise LoginThrottled(_l("Er is te vaak geprobeerd in te loggen op dit account. Wacht een paar minuten en "
+                                "probeer het dan opnieuw."))
+    return user
+
+
+@joins_unit_of_work
+def _check(user: User | None, password: str, key: str, ref: str | None) -> User | None:
+    valid = _verify(user.password_hash if user else _DUMMY_HASH, password or "")
+    if user is None or not valid or not user.may_sign_in:
+        failures, until = login_throttle.record_failure(key)
+        audit.record(user, "login", "user", ref, outcome="denied")
+        if until is not None:
+            audit.record(user, "login_throttle", "user", ref, outcome="denied",
+                         detail={"failures": failures, "seconds": round((until - utcnow()).total_seconds())})
+        return None
+    login_throttle.reset(key)
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    user.last_login_at = utcnow()
+    audit.record(user, "login", "user", ref)
+    return user
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -2,19 +2,24 @@
 
 Tokens are shown once and stored as SHA-256 hashes: they are long random strings, so a fast hash
 is enough and a lookup by hash needs no per-row work. The prefix tells the two kinds apart.
+
+A personal token expires after TOKEN_LIFETIME_DAYS and is revoked when its user is deactivated or gets a new
+password: reactivating the account does not bring it back. The user and the administrator see the tokens (never
+their value) and may revoke one.
 """
 import hashlib
 import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from gdt.db import db, utcnow
 from gdt.models import ApiClient, User, UserToken
 from gdt.models.api import CLIENT_CHANNELS
 from gdt.services.core import audit, reference_data
-from gdt.services.core.errors import NotFound, ValidationFailed
+from gdt.services.core.errors import Forbidden, NotFound, ValidationFailed
 from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 from gdt.validation import clean_fields, one_of, required, single_line
 
@@ -23,12 +28,45 @@ SEEN_INTERVAL = timedelta(minutes=5)
 
 
 def issue_user_token(user: User, *, actor: User | None) -> str:
-    """A new personal token for `user`; earlier tokens stay valid until revoked."""
+    """A new personal token for `user`, shown once; earlier tokens stay valid until they expire or are revoked."""
+    return issue_user_token_with_expiry(user, actor=actor)[1]
+
+
+def issue_user_token_with_expiry(user: User, *, actor: User | None) -> tuple[UserToken, str]:
+    """The new token's row (its `expires_at`) and its value, shown once."""
     raw = USER_PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
     with unit_of_work():
-        db.session.add(UserToken(user_id=user.id, token_hash=digest(raw)))
-        audit.record(actor, "issue_token", "user", str(user.id))
-    return raw
+        token = UserToken(user_id=user.id, token_hash=digest(raw), created_at=now,
+                          expires_at=now + timedelta(days=current_app.config["TOKEN_LIFETIME_DAYS"]))
+        db.session.add(token)
+        db.session.flush()
+        audit.record(actor, "issue_token", "user", str(user.id), detail={"token": token.id})
+    return token, raw
+
+
+def tokens_of(user: User) -> list[UserToken]:
+    """The user's tokens that still work, newest first (for the account page and the admin's user page)."""
+    return list(db.session.scalars(
+        sa.select(UserToken).where(UserToken.user_id == user.id, UserToken.revoked_at.is_(None),
+                                   UserToken.expires_at > utcnow())
+        .order_by(UserToken.created_at.desc(), UserToken.id.desc())
+    ))
+
+
+def revoke_user_token(user: User, token_id: int, *, actor: User) -> UserToken:
+    """Revoke one token of `user`: the user their own, the administrator anyone's. Audited, also when refused."""
+    if actor.id != user.id and actor.role != "admin":
+        audit.record_now(actor, "revoke_token", "user", str(user.id), outcome="denied", detail={"token": token_id})
+        raise Forbidden(_l("U mag dit token niet intrekken."))
+    with unit_of_work():
+        token = db.session.scalar(sa.select(UserToken).where(UserToken.id == token_id,
+                                                             UserToken.user_id == user.id))
+        if token is None:
+            raise NotFound(_l("Dit token bestaat niet."))
+        token.revoked_at = token.revoked_at or utcnow()
+        audit.record(actor, "revoke_token", "user", str(user.id), detail={"token": token.id})
+    return token
 
 
 def revoke_user_tokens(user: User, *, actor: User | None) -> int:
@@ -86,7 +124,8 @@ def authenticate(raw: str | None) -> User | ApiClient | None:
         return None
     if raw.startswith(USER_PREFIX):
         token = db.session.scalar(sa.select(UserToken).where(UserToken.token_hash == digest(raw),
-                                                             UserToken.revoked_at.is_(None)))
+                                                             UserToken.revoked_at.is_(None),
+                                                             UserToken.expires_at > utcnow()))
         if token is None or not token.user.may_sign_in:
             return None
         _touch(token)

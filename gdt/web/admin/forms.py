@@ -116,3 +116,7 @@ class CaseResultEditForm(FlaskForm):
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
         description=_l("Bepaalt de volgorde in de keuzelijst bij het sluiten: het laagste eerst."),
     )
+
+
+class RevokeTokenForm(FlaskForm):
+    """Revoke one of a user's API tokens (the token is in the address)."""

@@ -11,7 +11,7 @@ from gdt.db import db
 from gdt.services.admin import case_results as result_service
 from gdt.services.admin import partners as partner_service
 from gdt.services.admin import users as user_service
-from gdt.services.core import reference_data
+from gdt.services.core import reference_data, tokens
 from gdt.web.access import role_required
 from gdt.web.admin import bp
 from gdt.web.admin.forms import (
@@ -19,6 +19,7 @@ from gdt.web.admin.forms import (
     CaseResultEditForm,
     PartnerCreateForm,
     PartnerEditForm,
+    RevokeTokenForm,
     UserCreateForm,
     UserEditForm,
 )
@@ -66,6 +67,16 @@ def activate_user(user_id: int):
     return _set_user_active(user_id, True, _("Het account is weer actief."))
 
 
+@bp.route("/admin/users/<int:user_id>/tokens/<int:token_id>/revoke", methods=["POST"])
+@role_required("admin")
+def revoke_user_token(user_id: int, token_id: int):
+    user = user_service.get_user(user_id)
+    form = RevokeTokenForm(prefix="revoke")
+    done = submit(form, lambda: tokens.revoke_user_token(user, token_id, actor=current_user),
+                  success=_("Het API-token is ingetrokken."), next_url=url_for("admin.edit_user", user_id=user_id))
+    return done or _user_page(user, revoke_form=form)
+
+
 def _set_user_active(user_id: int, active: bool, success: str):
     user = user_service.get_user(user_id)
     return switch_active(lambda: user_service.set_user_active(user, active, actor=current_user), success=success,
@@ -85,10 +96,14 @@ def _partner_key(user) -> str:
     return user.partner.key if user.partner else ""
 
 
-def _user_page(user, *, form: UserEditForm | None = None, active_form: ActiveForm | None = None):
+def _user_page(user, *, form: UserEditForm | None = None, active_form: ActiveForm | None = None,
+               revoke_form: RevokeTokenForm | None = None):
     if form is None:
         form = _with_partners(UserEditForm(obj=user, formdata=None, partner=_partner_key(user)))
-    return _edit_page("admin/edit_user.html", form=form, active_form=active_form, user=user)
+    return _edit_page("admin/edit_user.html", form=form, active_form=active_form, user=user,
+                      tokens=tokens.tokens_of(user),
+                      revoke_form=revoke_form or RevokeTokenForm(prefix="revoke", formdata=None),
+                      revoke_url=lambda token: url_for("admin.revoke_user_token", user_id=user.id, token_id=token.id))
 
 
 @bp.route("/admin/partners")

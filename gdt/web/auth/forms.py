@@ -17,5 +17,9 @@ class LogoutForm(FlaskForm):
     pass
 
 
+class RevokeTokenForm(FlaskForm):
+    pass
+
+
 class LanguageForm(FlaskForm):
     locale = SelectField(_l("Taal"), choices=choices([("nl", "Nederlands"), ("en", "English")]))

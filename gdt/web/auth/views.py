@@ -1,16 +1,17 @@
-"""Login, logout and the language switch."""
+"""Login, logout, the user's own account page (API tokens) and the language switch."""
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from gdt.extensions import limiter
-from gdt.services.core import auth
+from gdt.models.users import ROLES
+from gdt.services.core import auth, tokens
 from gdt.services.core.access import STAFF_ROLES
 from gdt.services.core.errors import ServiceError
 from gdt.web.access import public, role_required
 from gdt.web.auth import bp
-from gdt.web.auth.forms import LanguageForm, LoginForm, LogoutForm
-from gdt.web.forms import form_page, show_error
+from gdt.web.auth.forms import LanguageForm, LoginForm, LogoutForm, RevokeTokenForm
+from gdt.web.forms import form_page, show_error, submit
 
 
 def _login_limit() -> str:
@@ -25,7 +26,11 @@ def login():
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = auth.authenticate(form.email.data, form.password.data)
+        try:
+            user = auth.authenticate(form.email.data, form.password.data)
+        except auth.LoginThrottled as refused:
+            show_error(form, refused)
+            return form_page("auth/login.html", form=form)[0], 429
         if user is not None:
             session.clear()  # no session fixation: nothing from before the login survives
             user.login_token = auth.start_session(user)
@@ -45,6 +50,27 @@ def logout():
         session.clear()
         flash(_("U bent uitgelogd."), "success")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account")
+@role_required(*ROLES)
+def account():
+    return account_page()
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@role_required(*ROLES)
+def revoke_token(token_id: int):
+    form = RevokeTokenForm(prefix="revoke")
+    done = submit(form, lambda: tokens.revoke_user_token(current_user, token_id, actor=current_user),
+                  success=_("Het API-token is ingetrokken."), next_url=url_for("auth.account"))
+    return done or account_page(form)
+
+
+def account_page(revoke_form: RevokeTokenForm | None = None):
+    return form_page("auth/account.html", tokens=tokens.tokens_of(current_user),
+                     revoke_form=revoke_form or RevokeTokenForm(prefix="revoke", formdata=None),
+                     revoke_url=lambda token: url_for("auth.revoke_token", token_id=token.id))
 
 
 @bp.route("/language", methods=["POST"])
