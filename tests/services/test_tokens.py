@@ -58,13 +58,14 @@ def test_revoked_personal_tokens_fail(make, db):
     assert tokens.revoke_user_tokens(user, actor=None) == 0
 
 
-def test_tokens_of_a_deactivated_user_fail_and_work_again_after_reactivation(make, db):
+def test_deactivation_revokes_the_tokens_so_reactivation_brings_none_back(make, db):
     user = make.user("coordinator")
     raw = tokens.issue_user_token(user, actor=None)
     users.set_user_active(user, False, actor=None)
     assert tokens.authenticate(raw) is None
     users.set_user_active(user, True, actor=None)
-    assert tokens.authenticate(raw) == user
+    assert tokens.authenticate(raw) is None
+    assert db.session.scalar(sa.select(UserToken.revoked_at)) is not None
 
 
 @pytest.mark.parametrize("raw", [None, "", "gdtu_", "gdtu_bestaat-niet", "gdtc_bestaat-niet", "zonder-voorvoegsel",
