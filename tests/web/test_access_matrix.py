@@ -9,7 +9,7 @@ import pytest
 
 from gdt.models import Action, CasePartner, Indicator, Meeting, MeetingInvitee, PartnerRegistration
 from gdt.models.users import ROLES
-from gdt.services.core import partner_links
+from gdt.services.core import partner_links, tokens
 from gdt.services.core.transaction import unit_of_work
 from gdt.services.intake import attachments
 from tests import attachment_files as files
@@ -49,7 +49,7 @@ def world(make, client_as):
     values = {"reference": report.reference, "user_id": users["admin"].id, "key": partner.key, "year": 2026,
               "attachment_id": attachment.id, "referral_id": referral.id, "token": partner_links.issue(referral),
               "case_token": partner_links.issue_for_case(case.id, own.id), "meeting_id": meeting.id,
-              "action_id": action.id}
+              "action_id": action.id, "token_id": tokens.issue_user_token_with_expiry(users["admin"], actor=None)[0].id}
     make.session.add(Indicator(key="meldingen", name="Meldingen", source="reports_total", unit="count"))
     make.session.commit()
     values["indicator"] = "meldingen"

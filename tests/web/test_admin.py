@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import url_for
 
 from gdt.models import Partner, User
+from gdt.services.core import tokens
 from tests.factories import PASSWORD
 
 NEW_USER = {"name": "Anna de Wit", "email": "Anna.de.Wit@gemeente.nl", "role": "intake", "password": PASSWORD}
@@ -134,7 +135,8 @@ def test_invalid_partner_edit_is_shown_again_with_422_and_changes_nothing(client
 @pytest.mark.parametrize("role", ["intake", "coordinator", "manager"])
 def test_every_admin_page_is_forbidden_to_other_roles(app, client_as, make, db, role):
     target, partner = make.user("intake"), make.partner("politie")
-    arguments = {"user_id": target.id, "key": partner.key}
+    arguments = {"user_id": target.id, "key": partner.key,
+                 "token_id": tokens.issue_user_token_with_expiry(target, actor=None)[0].id}
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")]
     assert len(rules) >= 10
     client = client_as(role)
@@ -146,6 +148,7 @@ def test_every_admin_page_is_forbidden_to_other_roles(app, client_as, make, db, 
             assert response.status_code == 403, (method, url)
     db.session.expire_all()
     assert (target.role, target.is_active, partner.name, partner.is_active) == ("intake", True, "Politie", True)
+    assert len(tokens.tokens_of(target)) == 1
 
 
 def test_admin_pages_send_anonymous_visitors_to_login(app, db):
