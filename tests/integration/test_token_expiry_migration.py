@@ -17,7 +17,8 @@ def test_existing_tokens_expire_ninety_days_after_they_were_made(fresh_database_
     old, recent = datetime(2026, 1, 5, 9, 0), datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     with engine.begin() as connection:
         connection.execute(sa.text("INSERT INTO users (id, email, name, role, password_hash, is_active, "
-                                   "created_at, updated_at) VALUES (1, 'a@gdt.test', 'A', 'coordinator', 'x', true, :created, :created)"),
+                                   "created_at, updated_at) "
+                                   "VALUES (1, 'a@gdt.test', 'A', 'coordinator', 'x', true, :created, :created)"),
                            {"created": old})
         for token_id, created in ((1, old), (2, recent)):
             connection.execute(sa.text("INSERT INTO user_tokens (id, user_id, token_hash, created_at) "
