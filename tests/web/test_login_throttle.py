@@ -118,3 +118,13 @@ def test_a_team_behind_one_address_is_not_locked_out_by_the_address_limit(make):
         statuses = [_post(app.test_client(), account.email, PASSWORD, address="203.0.113.9").status_code
                     for account in accounts]
     assert statuses == [302] * 20
+
+
+def test_failures_a_day_old_are_forgotten(app, make, db):
+    user = make.user("coordinator")
+    _fail_until_throttled(app, user.email)
+    db.session.execute(sa.update(LoginThrottle).values(blocked_until=None,
+                                                       last_failure_at=utcnow() - timedelta(days=1, seconds=1)))
+    assert _post(app.test_client(), "iemand-anders@gdt.test", "verkeerd wachtwoord").status_code == 422
+    assert db.session.scalar(sa.select(LoginThrottle.failures)
+                             .where(LoginThrottle.account_key == login_throttle.account_key(user.email))) is None

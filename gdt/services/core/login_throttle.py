@@ -35,13 +35,13 @@ def blocked_until(key: str, now: datetime | None = None) -> datetime | None:
 def record_failure(key: str, now: datetime | None = None) -> tuple[int, datetime | None]:
     """Count one failure; returns the count and, once past the free ones, the end of the new window."""
     now = now or utcnow()
+    # Forgotten counts go (most are addresses without an account); the index on last_failure_at keeps this cheap.
+    db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.last_failure_at < now - FORGET_AFTER))
     _insert_if_missing(key)
     # One atomic increment, so concurrent failures from several processes all count.
     failures = db.session.execute(
         sa.update(LoginThrottle).where(LoginThrottle.account_key == key)
-        .values(failures=sa.case((LoginThrottle.last_failure_at < now - FORGET_AFTER, 1),
-                                 else_=LoginThrottle.failures + 1),
-                last_failure_at=now)
+        .values(failures=LoginThrottle.failures + 1, last_failure_at=now)
         .returning(LoginThrottle.failures)
     ).scalar_one()
     over = failures - current_app.config["LOGIN_ACCOUNT_FREE_FAILURES"]
