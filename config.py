@@ -104,6 +104,10 @@ class Config:
     DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "6"))
     DELIVERY_RETRY_SECONDS = int(os.environ.get("DELIVERY_RETRY_SECONDS", "60"))
     WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+    # Outbound calls (gdt/services/core/outbound.py): plain http only outside production; internal addresses
+    # (loopback, private, link-local …) are refused unless their network is listed here, comma-separated.
+    OUTBOUND_ALLOW_HTTP = os.environ.get("OUTBOUND_ALLOW_HTTP", "1") == "1"
+    OUTBOUND_ALLOWED_NETWORKS = os.environ.get("OUTBOUND_ALLOWED_NETWORKS", "")
 
     # Rate limits: Redis when there is one, per-process memory otherwise (and as fallback).
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
@@ -171,6 +175,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     MAIL_TRANSPORT = "smtp"  # mail must leave: the local mailbox is for development only
+    OUTBOUND_ALLOW_HTTP = False  # a webhook body and PDOK answers travel only over TLS
     # The 40 addresses of the fixture would call every real address "not in the BAG": ask PDOK instead.
     ADDRESS_SERVICE_URL = os.environ.get("ADDRESS_SERVICE_URL", PDOK_LOCATIESERVER)
 

@@ -52,6 +52,7 @@ def app():
 
     settings.TestConfig.SQLALCHEMY_DATABASE_URI = os.environ.get("GDT_TEST_DATABASE_URL", "sqlite://")
     settings.TestConfig.ATTACHMENT_DIR = tempfile.mkdtemp(prefix="gdt-attachments-")
+    settings.TestConfig.OUTBOUND_ALLOWED_NETWORKS = "127.0.0.1/32"  # the tests' local fake servers, nothing else
     app = create_app(settings.TestConfig)
     app.test_client_class = IsolatedClient
     with app.app_context():

@@ -157,7 +157,7 @@ def start_worker(fresh_database_url, redis_server, inbox, tmp_path):
         "SMTP_PORT": str(inbox.port), "SECRET_KEY": config.TestConfig.SECRET_KEY,
         "GDT_INSTANCE_DIR": str(tmp_path / "instance"), "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
         "DELIVERY_MAX_ATTEMPTS": str(MAX_ATTEMPTS), "DELIVERY_RETRY_SECONDS": str(RETRY_SECONDS),
-        "OUTBOX_CLAIM_SECONDS": str(CLAIM_SECONDS),
+        "OUTBOX_CLAIM_SECONDS": str(CLAIM_SECONDS), "OUTBOUND_ALLOWED_NETWORKS": "127.0.0.1/32",
     }
     started = []
 

@@ -12,6 +12,13 @@ from gdt.services.intake import addresses
 from gdt.services.intake.addresses import AddressMatch, AddressServiceUnavailable, FixtureAddresses, PdokLocatieserver
 
 
+@pytest.fixture(autouse=True)
+def _app_context(app):
+    """The PDOK client reads the outbound settings (the local fake server is allow-listed) from the app."""
+    with app.app_context():
+        yield
+
+
 def _doc(number, letter=None, addition=None, nummeraanduiding="0772200000123456", **overrides):
     """An `adres` doc as the Locatieserver v3.1 returns it (the fields of its `adres` type)."""
     house = f"{number}{letter or ''}{'-' + addition if addition else ''}"

@@ -14,7 +14,7 @@ from gdt.models import ApiClient, Case, CasePartner, LinkSession, Partner, Refer
 from gdt.models.partners import PARTNER_KINDS
 from gdt.models.referrals import DELIVERY_METHODS
 from gdt.services.admin import activation
-from gdt.services.core import audit, auth, partner_links, tokens
+from gdt.services.core import audit, auth, outbound, partner_links, tokens
 from gdt.services.core.errors import NotFound, ServiceError, ValidationFailed
 from gdt.services.core.transaction import unit_of_work
 from gdt.services.referrals import delivery
@@ -154,6 +154,11 @@ def _webhook_url(raw: str | None) -> str | None:
     parts = urllib.parse.urlsplit(value)
     if len(value) > 500 or parts.scheme not in ("https", "http") or not parts.hostname or parts.username:
         raise InvalidValue(_l("Vul een volledig webadres in dat begint met https://."))
+    try:
+        outbound.validate_url(value)
+    except outbound.OutboundRefused as refused:
+        raise InvalidValue(_l("Dit webadres kan GDT niet aanroepen: gebruik een openbaar https-adres "
+                              "van de ketenpartner.")) from refused
     return value
 
 

@@ -7,18 +7,16 @@ AddressServiceUnavailable within the configured timeout and the caller saves the
 import json
 import logging
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from http.client import HTTPException
 from pathlib import Path
 from typing import Protocol
 
 from flask import current_app
 
+from gdt.services.core import outbound
 from gdt.validation import InvalidValue, clean_text, normalise_addition, normalise_postcode, parse_house_number
 
 log = logging.getLogger(__name__)
@@ -116,7 +114,8 @@ class PdokLocatieserver:
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="gdt-address")
 
     def search(self, postcode: str, house_number: int) -> list[AddressMatch]:
-        future = self._pool.submit(self._fetch, postcode, house_number)
+        # The settings are read here: the pool's threads have no app context.
+        future = self._pool.submit(self._fetch, postcode, house_number, outbound.current_policy())
         try:
             return future.result(timeout=self.timeout)
         except FutureTimeout as slow:
@@ -124,23 +123,21 @@ class PdokLocatieserver:
             log.warning("address service: no answer within %.1f s", self.timeout)
             raise AddressServiceUnavailable("timeout") from slow
 
-    def _fetch(self, postcode: str, house_number: int) -> list[AddressMatch]:
+    def _fetch(self, postcode: str, house_number: int, policy: outbound.Policy) -> list[AddressMatch]:
         query = [("fq", f"postcode:{postcode}"), ("fq", f"huisnummer:{house_number}"), ("fq", "type:adres"),
                  ("rows", str(MAX_MATCHES)), ("fl", " ".join(PDOK_FIELDS))]
-        request = urllib.request.Request(f"{self.base_url}/free?{urllib.parse.urlencode(query)}",
-                                         headers={"Accept": "application/json", "User-Agent": "GDT"})
+        url = f"{self.base_url}/free?{urllib.parse.urlencode(query)}"
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                body = response.read(MAX_RESPONSE_BYTES + 1)
-            if len(body) > MAX_RESPONSE_BYTES:
-                raise ValueError("response too large")
-            docs = json.loads(body)["response"]["docs"]
+            response = outbound.request("GET", url, headers={"Accept": "application/json", "User-Agent": "GDT"},
+                                        timeout=self.timeout, max_bytes=MAX_RESPONSE_BYTES, policy=policy)
+            if response.status != 200:
+                raise ValueError(f"HTTP {response.status}")
+            docs = json.loads(response.body)["response"]["docs"]
             if not isinstance(docs, list):
                 raise ValueError("docs is not a list")
-        except (OSError, HTTPException, ValueError, KeyError, TypeError) as failure:
-            if isinstance(failure, urllib.error.HTTPError):
-                failure.close()  # it holds the response's socket
-            log.warning("address service unavailable: %s", type(failure).__name__)  # never the postcode
+        except (outbound.OutboundError, ValueError, KeyError, TypeError) as failure:
+            detail = failure.detail if isinstance(failure, outbound.OutboundError) else type(failure).__name__
+            log.warning("address service unavailable: %s", detail)  # never the postcode
             raise AddressServiceUnavailable(type(failure).__name__) from failure
         return parse_docs(docs, postcode, house_number)
 

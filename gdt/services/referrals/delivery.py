@@ -8,21 +8,22 @@ audited. The webhook carries the same minimum; its body is signed with HMAC-SHA2
 import hashlib
 import hmac
 import json
+import logging
 import secrets
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime
-from http.client import HTTPException
 
 from flask import current_app
 from flask_babel import force_locale, format_date
 
 from gdt.db import utcnow
 from gdt.models import Partner, Referral
-from gdt.services.core import mail, partner_links
+from gdt.services.core import mail, outbound, partner_links
+
+log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "GDT-Signature"
+UNREACHABLE = "De ketenpartner is niet bereikbaar."  # what people see; the detail goes to the log
 SUBJECT = "Doorverwijzing {reference} van het De-escalatieteam"
 BODY = """\
 Geachte collega van {partner},
@@ -127,11 +128,6 @@ def webhook_body(referral: Referral, acknowledge_due_at: datetime) -> dict:
     }
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # a signed body must go only where the admin pointed it
-        return None
-
-
 def _webhook_parcel(referral: Referral, acknowledge_due_at: datetime) -> Parcel:
     partner = referral.partner
     body = json.dumps(webhook_body(referral, acknowledge_due_at), separators=(",", ":")).encode()
@@ -144,14 +140,13 @@ def _webhook_parcel(referral: Referral, acknowledge_due_at: datetime) -> Parcel:
 
 
 def _post(parcel: Parcel) -> None:
-    request = urllib.request.Request(parcel.to, data=parcel.body, method="POST", headers=parcel.headers)
-    opener = urllib.request.build_opener(_NoRedirects)
+    # No redirects (a signed body goes only where the admin pointed it) and no internal addresses: the
+    # outbound client refuses both, and an error's text (a banner, a port) never reaches the record.
     try:
-        with opener.open(request, timeout=current_app.config["WEBHOOK_TIMEOUT"]) as response:
-            status = response.status
-    except urllib.error.HTTPError as error:
-        raise DeliveryFailed(f"Webhook: HTTP {error.code}") from error
-    except (OSError, HTTPException) as error:  # URLError, timeouts, refused connections
-        raise DeliveryFailed(f"Webhook: {type(error).__name__}: {getattr(error, 'reason', error)}") from error
-    if not 200 <= status < 300:
-        raise DeliveryFailed(f"Webhook: HTTP {status}")
+        response = outbound.request("POST", parcel.to, body=parcel.body, headers=parcel.headers,
+                                    timeout=current_app.config["WEBHOOK_TIMEOUT"], max_bytes=64_000)
+    except outbound.OutboundError as error:
+        log.warning("webhook not delivered (%s): %s", type(error).__name__, error.detail)
+        raise DeliveryFailed(UNREACHABLE) from error
+    if not 200 <= response.status < 300:
+        raise DeliveryFailed(f"Webhook: HTTP {response.status}")
