@@ -105,10 +105,9 @@ def test_the_connection_goes_to_the_vetted_address_whatever_a_later_lookup_says(
 
 def test_a_rebound_internal_answer_is_refused_before_any_connection():
     answers = iter([["127.0.0.2"]])
-    with fake_server() as (server, port):
-        with pytest.raises(outbound.OutboundRefused):
-            outbound.request("GET", f"http://partner.test:{port}/ok", timeout=5, policy=LOCAL,
-                             resolver=lambda host, port: next(answers))
+    with fake_server() as (server, port), pytest.raises(outbound.OutboundRefused):
+        outbound.request("GET", f"http://partner.test:{port}/ok", timeout=5, policy=LOCAL,
+                         resolver=lambda host, port: next(answers))
     assert server.seen == []
 
 
