@@ -21,6 +21,7 @@ from flask import current_app
 
 Resolver = Callable[[str, int], list[str]]
 DEFAULT_MAX_BYTES = 1_000_000
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
 class OutboundError(Exception):
@@ -77,6 +78,8 @@ def address_refusal(address: str, networks: Iterable) -> str | None:
     ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 zone id is not part of the address
     if ip.version == 6 and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    elif ip.version == 6 and (ip.sixtofour or ip in NAT64):
+        ip = ip.sixtofour or ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)  # IPv6 spellings that reach an IPv4 host
     if any(ip in network for network in networks):
         return None
     for kind in ("loopback", "private", "link_local", "multicast", "unspecified", "reserved", "site_local"):
