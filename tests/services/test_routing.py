@@ -114,6 +114,23 @@ def test_a_partner_without_an_address_is_a_visible_failure(db, inbox, make):
     assert db.session.scalar(sa.select(Referral.id).where(Referral.delivery_attempts > 0)) == referral.id
 
 
+def test_a_deactivated_partner_gets_no_delivery_that_was_still_being_retried(app, db, inbox, refer, make, police):
+    inbox.stop()
+    referral = refer()
+    assert referral.delivery_status == "pending" and referral.next_attempt_at is not None
+    admin = make.user("admin")
+    partners.set_partner_active(police, False, actor=admin)
+    inbox.start()
+
+    assert routing.queue_due_retries(now=utcnow() + timedelta(hours=1)) == 1
+    db.session.refresh(referral)
+    assert referral.delivery_status == "failed" and referral.next_attempt_at is None  # no more retries
+    assert referral.last_delivery_error == delivery.PARTNER_INACTIVE
+    assert mails_to(inbox, "meldingen@politie.example") == []
+    with pytest.raises(Conflict):
+        routing.retry(referral, actor=admin)
+
+
 class WebhookReceiver:
     """A partner's system on loopback: records each POST and answers with `status`."""
 

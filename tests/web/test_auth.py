@@ -47,6 +47,14 @@ def test_a_cookie_captured_before_logout_no_longer_works(app, make):
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
 
 
+def test_a_partner_user_logs_out_too(app, make):
+    client, _ = _login(app, make.user("partner"))
+    assert client.get("/partner").status_code == 200
+    response = client.post("/logout")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert client.get("/partner").headers["Location"].startswith("/login")
+
+
 def test_deactivation_ends_every_session_of_the_user(app, make):
     user, admin = make.user("intake"), make.user("admin")
     client, _ = _login(app, user)

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "GDT-Signature"
 UNREACHABLE = "De ketenpartner is niet bereikbaar."  # what people see; the detail goes to the log
+PARTNER_INACTIVE = "De ketenpartner is gedeactiveerd."
 SUBJECT = "Doorverwijzing {reference} van het De-escalatieteam"
 BODY = """\
 Geachte collega van {partner},
@@ -52,9 +53,10 @@ De-escalatieteam van de gemeente
 class DeliveryFailed(Exception):
     """The partner's mail server or system did not take the referral; `reason` is safe to store and show."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, *, permanent: bool = False):
         super().__init__(reason)
         self.reason = reason[:200]
+        self.permanent = permanent  # trying again cannot help: no retries
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,13 @@ class Parcel:
 
 
 def prepare(referral: Referral, acknowledge_due_at: datetime) -> Parcel:
-    """The mail or webhook request for `referral`; DeliveryFailed when the partner cannot be reached at all."""
+    """The mail or webhook request for `referral`; DeliveryFailed when the partner cannot be reached at all.
+
+    A deactivated partner gets nothing more, also not a delivery queued or being retried before it was
+    deactivated: offboarding cuts every channel at once.
+    """
+    if not referral.partner.is_active:
+        raise DeliveryFailed(PARTNER_INACTIVE, permanent=True)
     if referral.partner.delivery_method == "webhook":
         return _webhook_parcel(referral, acknowledge_due_at)
     return _mail_parcel(referral, acknowledge_due_at)

@@ -78,17 +78,17 @@ def deliver(payload: dict) -> None:
         try:
             parcel, failure = delivery.prepare(referral, due), None
         except delivery.DeliveryFailed as unreachable:
-            parcel, failure = None, unreachable.reason
+            parcel, failure = None, unreachable
     if parcel is not None:
         try:
             delivery.send(parcel)
         except delivery.DeliveryFailed as failed:
-            failure = failed.reason
+            failure = failed
     outbox.record(lambda: _record_attempt(referral_id, failure, due))  # kept trying while the database restarts
 
 
 @joins_unit_of_work
-def _record_attempt(referral_id: int, failure: str | None, due: datetime) -> None:
+def _record_attempt(referral_id: int, failure: delivery.DeliveryFailed | None, due: datetime) -> None:
     referral = db.session.get(Referral, referral_id, with_for_update=True, populate_existing=True)
     if referral.delivery_status != "pending":
         return
@@ -104,11 +104,11 @@ def _record_attempt(referral_id: int, failure: str | None, due: datetime) -> Non
 
 
 @joins_unit_of_work
-def _record_failure(referral: Referral, reason: str, now: datetime) -> None:
-    referral.last_delivery_error = reason
+def _record_failure(referral: Referral, failure: delivery.DeliveryFailed, now: datetime) -> None:
+    referral.last_delivery_error = failure.reason
     attempts, limit = referral.delivery_attempts, current_app.config["DELIVERY_MAX_ATTEMPTS"]
     log.warning("referral %s: delivery attempt %d of %d failed", referral.id, attempts, limit)
-    if attempts >= limit:
+    if attempts >= limit or failure.permanent:
         referral.delivery_status, referral.next_attempt_at = "failed", None
         _history(referral, "referral_failed", None, {"partner": referral.partner.key, "attempts": attempts})
     else:
@@ -141,6 +141,8 @@ def retry(referral: Referral, *, actor: User) -> Referral:
             raise Forbidden(_l("U mag bezorgingen niet opnieuw versturen."))
         if referral.delivery_status != "failed":
             raise Conflict(_l("Deze doorverwijzing wacht niet op een nieuwe poging."), code="not_failed")
+        if not referral.partner.is_active:
+            raise Conflict(_l("De ketenpartner is gedeactiveerd: activeer hem eerst."), code="partner_inactive")
         referral.delivery_status, referral.delivery_attempts, referral.next_attempt_at = "pending", 0, None
         _history(referral, "referral_retry", actor, {"partner": referral.partner.key})
         outbox.enqueue(TOPIC, {"referral_id": referral.id})

@@ -6,7 +6,6 @@ from flask_login import current_user, login_user, logout_user
 from gdt.extensions import limiter
 from gdt.models.users import ROLES
 from gdt.services.core import auth, tokens
-from gdt.services.core.access import STAFF_ROLES
 from gdt.services.core.errors import ServiceError
 from gdt.web.access import public, role_required
 from gdt.web.auth import bp
@@ -42,7 +41,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
-@role_required(*STAFF_ROLES)
+@role_required(*ROLES)
 def logout():
     if LogoutForm().validate_on_submit():
         auth.end_session(current_user.login_token, actor=current_user)
