@@ -10,6 +10,7 @@ import flask_smorest
 from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException
 
+from gdt.api import strict_json
 from gdt.extensions import csrf
 from gdt.services.core.errors import ServiceError, ValidationFailed
 
@@ -25,9 +26,15 @@ class Api(flask_smorest.Api):
         """Errors are answered by gdt.web's handler, which knows pages from API paths."""
 
 
-def blueprint(name: str, description: str) -> flask_smorest.Blueprint:
+class Blueprint(flask_smorest.Blueprint):
+    """Every `@blp.arguments(...)` JSON body is read by the strict reader (gdt.api.strict_json), never leniently."""
+
+    ARGUMENTS_PARSER = strict_json.StrictParser()
+
+
+def blueprint(name: str, description: str) -> Blueprint:
     """Endpoints are named api_<name>.<view>, apart from the pages' blueprints."""
-    return flask_smorest.Blueprint(f"api_{name}", f"gdt.api.{name}", url_prefix=URL_PREFIX, description=description)
+    return Blueprint(f"api_{name}", f"gdt.api.{name}", url_prefix=URL_PREFIX, description=description)
 
 
 def problem(status: int, detail: str | None = None, *, headers: dict | None = None, **extra) -> Response:

@@ -57,7 +57,7 @@ def list_meetings(reference: str):
 @staff(*COORDINATORS)
 @blp.arguments(PlanMeetingSchema)
 @blp.response(201, MeetingSchema, headers=CREATED)
-@problems(blp, 400, 401, 403, 404, 409, 422)
+@problems(blp, 400, 401, 403, 404, 409, 413, 415, 422)
 @blp.doc(summary="Overleg plannen", description="Plant een overleg bij een open casus; de uitgenodigde "
          "ketenpartners krijgen een mail met datum, plaats en hun persoonlijke link (nooit namen of inhoud).")
 def plan_meeting(plan: dict, reference: str):
@@ -80,7 +80,7 @@ def show_meeting(id: int):
 @staff(*COORDINATORS)
 @blp.arguments(HoldMeetingSchema)
 @blp.response(200, MeetingSchema, headers=HEADERS)
-@problems(blp, 400, 401, 403, 404, 409, 422)
+@problems(blp, 400, 401, 403, 404, 409, 413, 415, 422)
 @blp.doc(summary="Overleg vastleggen", description="Legt een gepland overleg vast als gehouden: wie aanwezig "
          "was, het verslag, en de besluiten, die in dezelfde stap afspraken in het plan van aanpak worden.")
 def hold_meeting(held: dict, id: int):
@@ -97,7 +97,7 @@ def hold_meeting(held: dict, id: int):
 @staff(*COORDINATORS)
 @blp.arguments(CancelMeetingSchema)
 @blp.response(200, MeetingSchema, headers=HEADERS)
-@problems(blp, 400, 401, 403, 404, 409, 422)
+@problems(blp, 400, 401, 403, 404, 409, 413, 415, 422)
 @blp.doc(summary="Overleg afzeggen", description="Zegt een gepland overleg af, met een reden.")
 def cancel_meeting(cancelled: dict, id: int):
     user = api_user()
@@ -120,7 +120,7 @@ def list_actions(reference: str):
 @staff(*COORDINATORS)
 @blp.arguments(AgreeActionSchema)
 @blp.response(201, ActionSchema, headers=CREATED)
-@problems(blp, 400, 401, 403, 404, 409, 422)
+@problems(blp, 400, 401, 403, 404, 409, 413, 415, 422)
 @blp.doc(summary="Afspraak maken", description="Een nieuwe afspraak in het plan van aanpak van een open casus; "
          "de deadline is het aantal werkdagen vanaf nu.")
 def agree_action(agreed: dict, reference: str):
@@ -144,7 +144,7 @@ def show_action(id: int):
 @staff(*COORDINATORS)
 @blp.arguments(UpdateActionSchema)
 @blp.response(200, ActionSchema, headers=HEADERS)
-@problems(blp, 400, 401, 403, 404, 409, 422)
+@problems(blp, 400, 401, 403, 404, 409, 413, 415, 422)
 @blp.doc(summary="Afspraak bijwerken", description="Voortgang melden (update), afronden (complete) of laten "
          "vervallen met een reden (drop); alleen bij een open afspraak van een open casus.")
 def update_action(change: dict, id: int):

@@ -43,6 +43,9 @@ CASEWORK_PROBLEMS = PROBLEM_DESCRIPTIONS | {
     422: "Ongeldige invoer; invalidParams noemt elk veld met de reden (bij besluiten als decisions.0.owner).",
 }
 VERSION_DESCRIPTION = "De version die u las. Is die niet meer de huidige, dan 409 en er verandert niets."
+MAX_ID = 2_147_483_647  # a database integer: a version or id beyond it names no record
+ID_RANGE = validate.Range(min=1, max=MAX_ID, error=f"Geef een geheel getal van 1 tot en met {MAX_ID}.")
+VERSION_RANGE = validate.Range(min=0, max=MAX_ID, error=f"Geef een geheel getal van 0 tot en met {MAX_ID}.")
 
 
 class Moment(fields.AwareDateTime):
@@ -73,7 +76,7 @@ def _items(field: fields.Field, description: str) -> fields.List:
 
 
 def _version() -> Number:
-    return Number(required=True, strict=True, metadata={"description": VERSION_DESCRIPTION})
+    return Number(required=True, strict=True, validate=VERSION_RANGE, metadata={"description": VERSION_DESCRIPTION})
 
 
 def _owner(**kwargs) -> Text:
@@ -117,7 +120,8 @@ class DecisionInputSchema(StrictSchema):
 
 class HoldMeetingSchema(StrictSchema):
     attended = _items(
-        Number(strict=True), "Ids van de genodigden (invitees[].id) die aanwezig waren; de rest was afwezig."
+        Number(strict=True, validate=ID_RANGE),
+        "Ids van de genodigden (invitees[].id) die aanwezig waren; de rest was afwezig.",
     )
     minutes = Text(allow_none=True, metadata={"description": "Het verslag (max. 20000 tekens)."})
     decisions = _items(fields.Nested(DecisionInputSchema), "Besluiten; elk wordt een afspraak in het plan van aanpak.")

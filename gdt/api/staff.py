@@ -96,7 +96,7 @@ def show_report(reference: str):
 @staff(*COORDINATORS)
 @blp.arguments(TriageSchema)
 @blp.response(200, TriageResultSchema, headers=TAGGED)
-@problems(blp, 400, 401, 403, 404, 409, 412, 422)
+@problems(blp, 400, 401, 403, 404, 409, 412, 413, 415, 422)
 @blp.doc(summary="Melding beoordelen", parameters=[IF_MATCH],
          description='Doorverwijzen ({"outcome": "referred", "partner": KEY}) of escaleren ({"outcome": "escalated"}); '
                      "het antwoord noemt bij escalatie de geopende casus.")
@@ -130,7 +130,7 @@ def show_case(reference: str):
 @staff(*COORDINATORS)
 @blp.arguments(ModeSchema)
 @blp.response(200, CaseDetailSchema, headers=TAGGED)
-@problems(blp, 400, 401, 403, 404, 409, 412, 422)
+@problems(blp, 400, 401, 403, 404, 409, 412, 413, 415, 422)
 @blp.doc(
     summary="Werkwijze bepalen",
     parameters=[IF_MATCH],
@@ -147,7 +147,7 @@ def decide_mode(choice: dict, reference: str):
 @staff(*COORDINATORS)
 @blp.arguments(CloseSchema)
 @blp.response(200, CaseDetailSchema, headers=TAGGED)
-@problems(blp, 400, 401, 403, 404, 409, 412, 422)
+@problems(blp, 400, 401, 403, 404, 409, 412, 413, 415, 422)
 @blp.doc(summary="Casus sluiten", parameters=[IF_MATCH], description="Sluit een open casus met een resultaat.")
 def close_case(closing: dict, reference: str):
     user = api_user()

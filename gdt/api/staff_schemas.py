@@ -12,7 +12,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 # One Problem schema for the whole API document (two classes of one name would clash in the OpenAPI components).
-from gdt.api import docs
+from gdt.api import docs, strict_json
 from gdt.api.intake_schemas import StrictBoolean
 from gdt.db import AMSTERDAM
 from gdt.models.reports import CHANNELS, REPORT_STATUSES
@@ -20,12 +20,15 @@ from workflows import CASE_MODES, TRIAGE_OUTCOMES
 
 MAX_PAGE_SIZE = 100
 PROBLEM_DESCRIPTIONS = {
-    400: "De aanvraag is onleesbaar (bijvoorbeeld geen geldige JSON).",
+    400: "De body is geen strikte JSON (onleesbaar, NaN, dubbele sleutels, te diep genest, een getal van "
+         "duizenden cijfers, …).",
     401: "Geen of een ongeldig bearer-token (ingetrokken, of van een gedeactiveerd account).",
     403: "Uw rol of need-to-know geeft geen toegang.",
     404: "Deze melding of casus bestaat niet.",
     409: "De stap kan niet in de huidige status, of iemand anders wijzigde het record tegelijk.",
     412: "If-Match noemt een oudere versie dan de huidige: iemand anders wijzigde het record intussen.",
+    413: f"De body is groter dan {strict_json.STAFF_MAX_BYTES // 1024} kB.",
+    415: "De body is geen application/json in UTF-8.",
     422: "Ongeldige invoer; invalidParams noemt elk veld met de reden.",
 }
 ETAG_HEADER = {"description": 'Versie van de melding of casus, bijvoorbeeld "3"; stuur terug als If-Match.',

@@ -296,14 +296,14 @@ def test_a_body_that_is_no_json_is_400_problem_json(api, case, meeting, coordina
 
 NEW_OPERATIONS = {
     ("get", "/api/v1/cases/{reference}/meetings"): {401, 403, 404},
-    ("post", "/api/v1/cases/{reference}/meetings"): {400, 401, 403, 404, 409, 422},
+    ("post", "/api/v1/cases/{reference}/meetings"): {400, 401, 403, 404, 409, 413, 415, 422},
     ("get", "/api/v1/meetings/{id}"): {401, 403, 404},
-    ("post", "/api/v1/meetings/{id}/hold"): {400, 401, 403, 404, 409, 422},
-    ("post", "/api/v1/meetings/{id}/cancel"): {400, 401, 403, 404, 409, 422},
+    ("post", "/api/v1/meetings/{id}/hold"): {400, 401, 403, 404, 409, 413, 415, 422},
+    ("post", "/api/v1/meetings/{id}/cancel"): {400, 401, 403, 404, 409, 413, 415, 422},
     ("get", "/api/v1/cases/{reference}/actions"): {401, 403, 404},
-    ("post", "/api/v1/cases/{reference}/actions"): {400, 401, 403, 404, 409, 422},
+    ("post", "/api/v1/cases/{reference}/actions"): {400, 401, 403, 404, 409, 413, 415, 422},
     ("get", "/api/v1/actions/{id}"): {401, 403, 404},
-    ("post", "/api/v1/actions/{id}"): {400, 401, 403, 404, 409, 422},
+    ("post", "/api/v1/actions/{id}"): {400, 401, 403, 404, 409, 413, 415, 422},
 }
 
 

@@ -13,10 +13,10 @@ METHODS = ("get", "post", "put", "patch", "delete")
 STAFF_ERRORS = {
     ("get", "/api/v1/reports"): {401, 403, 422},
     ("get", "/api/v1/reports/{reference}"): {401, 403, 404},
-    ("post", "/api/v1/reports/{reference}/triage"): {400, 401, 403, 404, 409, 412, 422},
+    ("post", "/api/v1/reports/{reference}/triage"): {400, 401, 403, 404, 409, 412, 413, 415, 422},
     ("get", "/api/v1/cases/{reference}"): {401, 403, 404},
-    ("post", "/api/v1/cases/{reference}/mode"): {400, 401, 403, 404, 409, 412, 422},
-    ("post", "/api/v1/cases/{reference}/close"): {400, 401, 403, 404, 409, 412, 422},
+    ("post", "/api/v1/cases/{reference}/mode"): {400, 401, 403, 404, 409, 412, 413, 415, 422},
+    ("post", "/api/v1/cases/{reference}/close"): {400, 401, 403, 404, 409, 412, 413, 415, 422},
 }
 
 

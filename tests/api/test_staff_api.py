@@ -200,13 +200,12 @@ def test_escalation_answers_with_the_new_case(api, make, db):
     ({"outcome": "referred", "partner": "bestaat-niet"}, "partner"), ({"outcome": "referred"}, "partner"),
     ({"outcome": "referred", "partner": "ggz-oud"}, "partner"),  # an inactive partner
     ({}, "outcome"), ({"partner": "politie"}, "outcome"), ({"outcome": "doorverwezen"}, "outcome"),
-    ({"outcome": 1}, "outcome"), ({"outcome": None}, "outcome"), ([{"outcome": "escalated"}], "_schema"),
+    ({"outcome": 1}, "outcome"), ({"outcome": None}, "outcome"),
     ({"outcome": "referred", "partner": "politie", "priority": "hoog"}, "priority"),
     ({"outcome": "referred", "partner": ["politie"]}, "partner"),
     ({"outcome": "referred", "partner": "politie", "reason": 5}, "reason"),
     ({"outcome": "referred", "partner": "politie", "reason": "x" * 2001}, "reason"),
     ({"outcome": "escalated", "partner": "politie"}, "partner"),
-    ('{"outcome": NaN}', "outcome"), ('{"outcome": "escalated", "reason": NaN}', "reason"),  # raw bodies
 ])
 def test_refused_triage_is_422_naming_the_field_and_changes_nothing(api, make, db, body, field):
     make.partner("ggz-oud", is_active=False)
@@ -217,9 +216,13 @@ def test_refused_triage_is_422_naming_the_field_and_changes_nothing(api, make, d
     assert snapshot(db, report) == before
 
 
-def test_a_body_that_is_no_json_is_400_problem_json(api, make, db):
+@pytest.mark.parametrize("raw", ["{outcome", '{"outcome": NaN}', '{"outcome": "escalated", "reason": NaN}',
+                                 '[{"outcome": "escalated"}]', '{"outcome": "escalated", "outcome": "referred"}'])
+def test_a_body_that_is_not_strict_json_is_400_problem_json_and_changes_nothing(api, make, db, raw):
     coordinator, report = make.user("coordinator"), make.report()
-    problem(api.post(f"{REPORTS}/{report.reference}/triage", coordinator, raw="{outcome"), 400)
+    before = snapshot(db, report)
+    problem(api.post(f"{REPORTS}/{report.reference}/triage", coordinator, raw=raw), 400)
+    assert snapshot(db, report) == before
 
 
 def test_a_stale_if_match_is_412_and_changes_nothing(api, make, db):
