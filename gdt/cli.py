@@ -15,8 +15,8 @@ MAX_PRINTED_PROBLEMS = 50  # the exception keeps them all; a terminal full of er
 
 
 def register(app: Flask) -> None:
-    for command in (users, api_clients, partners, referrals, reminders, attachments, import_reports, stats, tallies,
-                    demo):
+    for command in (users, api_clients, partners, referrals, reminders, attachments, import_reports, areas, stats,
+                    tallies, demo):
         app.cli.add_command(command)
 
 
@@ -240,6 +240,32 @@ def import_reports(path: Path, dry_run: bool) -> None:
         _fail(f"{len(failed.errors)} error(s); nothing was imported")
     verb = "Would import" if dry_run else "Imported"
     click.echo(f"{verb} {summary.reports} reports and {summary.cases} cases.")
+
+
+@click.group()
+def areas() -> None:
+    """Names of CBS wijken and buurten, shown beside their codes in the statistics."""
+
+
+@areas.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_areas(path: Path) -> None:
+    """Read wijk and buurt names from a CSV (or XLSX) file with the columns code and naam: every line or none.
+
+    Run it again with a new file to rename; codes not in the file keep their names.
+    """
+    from gdt.services.core import areas as area_service
+    try:
+        summary = area_service.import_areas(path, actor=None)
+    except area_service.ImportFailed as failed:
+        where = "line" if path.suffix.lower() == ".csv" else "row"
+        for problem in failed.errors[:MAX_PRINTED_PROBLEMS]:
+            click.echo(f"{where} {problem.row}, column {problem.column}: {problem.message}", err=True)
+        if len(failed.errors) > MAX_PRINTED_PROBLEMS:
+            click.echo(f"… and {len(failed.errors) - MAX_PRINTED_PROBLEMS} more", err=True)
+        _fail(f"{len(failed.errors)} error(s); nothing was changed")
+    click.echo(f"Read {summary.total} areas: {summary.added} added, {summary.renamed} renamed, "
+               f"{summary.unchanged} unchanged.")
 
 
 @click.command()

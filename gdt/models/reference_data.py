@@ -23,3 +23,22 @@ class ReferenceCounter(db.Model):
 
     year: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
     last_value: so.Mapped[int] = so.mapped_column(default=0)
+
+
+class Area(db.Model):
+    """The name of a CBS wijk or buurt, by its code (WK077201, BU07720110) as the address service gives it on a report.
+
+    Reports keep only the codes; the statistics show these names beside them. Filled by `flask areas import`
+    (and by the demo); a code without a row is shown as the bare code.
+    """
+
+    __tablename__ = "areas"
+    __table_args__ = (sa.CheckConstraint("code LIKE 'WK%' OR code LIKE 'BU%'", name="wijk_or_buurt_code"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    code: so.Mapped[str] = so.mapped_column(sa.String(10), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(100))
+
+    @property
+    def kind(self) -> str:
+        return "wijk" if self.code.startswith("WK") else "buurt"

@@ -243,3 +243,16 @@ def test_demo_fills_the_indicator_table_once(db, loaded):
     from gdt.services.reporting import statistics
     assert reports_row.cells[-1].value == statistics.yearly_statistics(2025)["reports"]["total"]  # computed
 
+
+def test_every_demo_area_gets_a_name_and_an_imported_name_stays(db):
+    from gdt.models import Area
+    from gdt.services.core import areas
+
+    areas.add_missing_names({"WK077201": "Centrum (door de gemeente)"}, actor=None)
+    demo_data.load_demo(year=2025, reports=300, if_empty=False)
+    codes = {code for pair in db.session.execute(sa.select(Report.wijk_code, Report.buurt_code)) for code in pair
+             if code}
+    names = dict(db.session.execute(sa.select(Area.code, Area.name)).all())
+    assert codes and codes <= set(names)
+    assert names["WK077201"] == "Centrum (door de gemeente)" and names["BU07720102"] == "Witte Dame"
+    assert sum(code.startswith("WK") for code in names) == 12 and sum(code.startswith("BU") for code in names) == 48

@@ -35,6 +35,7 @@ from gdt.services.core.bulk import bulk_insert
 from gdt.services.core.errors import ServiceError
 from gdt.services.core.reference_numbers import REFERENCE_PATTERN, format_reference, next_reference, raise_counter_to
 from gdt.services.core.transaction import unit_of_work
+from gdt.services.demo.demo_areas import demo_area, name_demo_areas
 from gdt.services.demo.demo_plan import (
     CASE_PARTNER_ROLES,
     NOTES,
@@ -106,6 +107,7 @@ def load_demo(*, year: int | None, reports: int, if_empty: bool, now: datetime |
     reference_data.ensure_defaults()
     _partner_addresses()
     logins = _ensure_logins()
+    name_demo_areas()
     if if_empty and db.session.scalar(sa.select(Report.id).limit(1)) is not None:
         return DemoSummary(logins=logins)
     planner = Planner(years[0], reports, now)
@@ -298,16 +300,6 @@ def _report_values(plan: PlannedReport, categories: dict, partners: dict, coordi
         referred_partner_id=partners[plan.partner] if plan.partner else None,
         case_id=plan.case.id if plan.case else None, registered_by_id=intake_id if plan.channel == "phone" else None,
     )
-
-
-def demo_area(postcode: str, house_number: int) -> dict:
-    """CBS-style wijk and buurt codes for a demo address (gemeente 0772), made up from the postcode; one
-    address in ten has none, as if it was typed by hand when the address service did not answer."""
-    if house_number % 10 == 0:
-        return {"wijk_code": None, "buurt_code": None}
-    wijk = (int(postcode[:4]) - 5611) % 12 + 1
-    buurt = ord(postcode[4]) % 4 + 1
-    return {"wijk_code": f"WK0772{wijk:02d}", "buurt_code": f"BU0772{wijk:02d}{buurt:02d}"}
 
 
 def _report_events(plan: PlannedReport, coordinator_id: int, intake_id: int) -> list[dict]:
