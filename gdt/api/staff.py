@@ -36,8 +36,8 @@ from gdt.api.staff_schemas import (
     TriageSchema,
     problems,
 )
-from gdt.db import db
 from gdt.services.casework import cases
+from gdt.services.core import pagination
 from gdt.services.triage import report_queries, report_triage
 
 blp = blueprint("staff", "Meldingen en casussen voor medewerkers, binnen hun need-to-know (persoonlijk token).")
@@ -73,8 +73,9 @@ class ReportDetail:
          "de totalen.")
 def list_reports(filters: dict):
     page, page_size = filters.pop("page"), filters.pop("page_size")
-    found = db.paginate(report_queries.list_visible_reports(api_user(), **filters), page=page, per_page=page_size,
-                        error_out=False)
+    # A page past the end is an empty list (a client paging until nothing comes back stops), never the last page.
+    found = pagination.paginate(report_queries.list_visible_reports(api_user(), **filters), page, per_page=page_size,
+                                clamp=False)
     # The header @blp.paginate() would send; its own query key `page_size` would break the camelCase rule.
     metadata = blp._make_pagination_metadata(page, page_size, found.total)
     return found.items, PRIVATE | {"X-Pagination": json.dumps(metadata)}

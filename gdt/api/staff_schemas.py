@@ -16,6 +16,7 @@ from gdt.api import docs, strict_json
 from gdt.api.intake_schemas import StrictBoolean
 from gdt.db import AMSTERDAM
 from gdt.models.reports import CHANNELS, REPORT_STATUSES
+from gdt.services.core import pagination
 from workflows import CASE_MODES, TRIAGE_OUTCOMES
 
 MAX_PAGE_SIZE = 100
@@ -95,7 +96,7 @@ class StrictSchema(ma.Schema):
 # Requests ---------------------------------------------------------------------------------------
 
 
-MAX_PAGE = 1_000_000
+MAX_PAGE = pagination.MAX_PAGE  # one bound for every list (gdt.services.core.pagination)
 
 
 class ReportFilterSchema(StrictSchema):
@@ -103,7 +104,7 @@ class ReportFilterSchema(StrictSchema):
     channel = choice(CHANNELS)
     received_from = Day(data_key="receivedFrom", metadata={"description": "Eerste ontvangstdag (Amsterdamse tijd)."})
     received_to = Day(data_key="receivedTo", metadata={"description": "Laatste ontvangstdag, inbegrepen."})
-    # Bounded, so OFFSET stays a 64-bit integer on every database (a page past the end is simply empty).
+    # Bounded, so OFFSET stays small on every database (a page past the end is simply empty).
     page = Number(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE, error="Kies een pagina van 1 tot en met "
                                                                                      f"{MAX_PAGE}."))
     page_size = Number(data_key="pageSize", load_default=25,

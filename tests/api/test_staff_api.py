@@ -54,7 +54,9 @@ def test_coordinator_pages_through_every_report(api, make):
     assert [item["received_at"] for item in ok(first)] == ["2026-03-01T03:00:00+01:00", "2026-03-01T02:00:00+01:00"]
     assert json.loads(first.headers["X-Pagination"]).items() >= {"total": 3, "page": 1, "next_page": 2}.items()
     assert len(ok(api.get(f"{REPORTS}?page=2&pageSize=2", coordinator))) == 1
-    assert ok(api.get(f"{REPORTS}?page=9", coordinator)) == []
+    assert ok(api.get(f"{REPORTS}?page=9", coordinator)) == []  # past the end: empty, so a paging client stops
+    last = api.get(f"{REPORTS}?page=1000000&pageSize=100", coordinator)  # the largest page any list takes
+    assert ok(last) == [] and json.loads(last.headers["X-Pagination"])["last_page"] == 1
 
 
 def test_the_list_filters_on_status_channel_and_whole_amsterdam_days(api, make):
@@ -76,6 +78,8 @@ def test_the_list_filters_on_status_channel_and_whole_amsterdam_days(api, make):
     ("pageSize=101", "pageSize"), ("page=0", "page"), ("status=open", "status"), ("channel=fax", "channel"),
     ("receivedFrom=1-3-2026", "receivedFrom"), ("receivedFrom=2026-03-02&receivedTo=2026-03-01", "receivedTo"),
     ("page_size=10", "page_size"), ("pageSize=NaN", "pageSize"),
+    ("page=" + "4" * 40, "page"), ("page=" + "9" * 5000, "page"), ("page=1000001", "page"), ("page=-1", "page"),
+    ("page=abc", "page"), ("page=", "page"), ("page=1e3", "page"), ("pageSize=" + "4" * 40, "pageSize"),
 ])
 def test_bad_filters_are_422_naming_the_key(api, make, query, field):
     problem(api.get(f"{REPORTS}?{query}", make.user("coordinator")), 422, field)
@@ -162,7 +166,8 @@ def test_refer_through_the_api_does_exactly_what_the_page_does(api, client_as, m
     coordinator = make.user("coordinator")
     by_page, by_api = make.report(), make.report()
     page = client_as(user=coordinator).post(f"/reports/{by_page.reference}/refer", data={
-        "refer-partner": "politie", "refer-reason": "Bedreiging van buren", "refer-version": "1"})
+        "refer-partner": "politie", "refer-reason": "Bedreiging van buren", "refer-question": "Graag langsgaan.",
+        "refer-version": "1"})
     assert page.status_code == 302
     body = ok(api.post(f"{REPORTS}/{by_api.reference}/triage", coordinator,
                        {"outcome": "referred", "partner": "politie", "reason": "Bedreiging van buren"}))

@@ -290,13 +290,3 @@ def test_parse_offers_only_the_given_choices():
     assert case_list.parse({"coordinator": "7", "partner": "ggz"}, coordinator_ids={8},
                            partner_keys={"politie"}) == case_list.CaseFilter()
     assert case_list.parse({"coordinator": "none"}, coordinator_ids=set()).coordinator == case_list.UNASSIGNED
-
-
-@pytest.mark.parametrize("value", ["1", "25", " 3 "])
-def test_page_number_reads_positive_numbers(value):
-    assert case_list.page_number({"page": value}) == int(value)
-
-
-@pytest.mark.parametrize("value", [None, "", "0", "-2", "abc", "1.5", "١٢", "99999999999999999999"])
-def test_page_number_falls_back_or_caps(value):
-    assert case_list.page_number({"page": value} if value is not None else {}) in (1, case_list.MAX_PAGE)

@@ -23,7 +23,6 @@ from gdt.services.core import access
 STATUSES = ("open", "closed")
 MODES = ("advice", "regie", "undecided")  # "undecided": no mode chosen yet (mode IS NULL)
 UNASSIGNED = "none"  # the coordinator filter's value for cases without a coordinator
-MAX_PAGE = 1_000_000  # far past any real list; keeps OFFSET small enough for every database
 
 _ID = re.compile(r"[1-9][0-9]{0,9}")
 _KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
@@ -71,12 +70,6 @@ def parse(args: Mapping[str, str], *, coordinator_ids: Collection[int] | None = 
         partner = None
     return CaseFilter(status=status, mode=mode, coordinator=coordinator, partner=partner,
                       opened_from=_date(args.get("from")), opened_to=_date(args.get("to")))
-
-
-def page_number(args: Mapping[str, str]) -> int:
-    """The `page` argument as a number from 1 to MAX_PAGE; anything else is page 1."""
-    value = _text(args.get("page"))
-    return min(int(value), MAX_PAGE) if value and _ID.fullmatch(value) else 1
 
 
 def query(actor: User, case_filter: CaseFilter) -> sa.Select:

@@ -2,16 +2,15 @@
 
 URLs carry user ids, partner keys and result keys, never e-mail addresses.
 """
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from gdt.db import db
 from gdt.services.admin import case_results as result_service
 from gdt.services.admin import partners as partner_service
 from gdt.services.admin import users as user_service
-from gdt.services.core import reference_data, tokens
+from gdt.services.core import pagination, reference_data, tokens
 from gdt.web.access import role_required
 from gdt.web.admin import bp
 from gdt.web.admin.forms import (
@@ -29,7 +28,7 @@ from gdt.web.forms import ActiveForm, choices, form_page, submit, switch_active
 @bp.route("/admin/users")
 @role_required("admin")
 def users():
-    page = db.paginate(user_service.list_users(), per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = pagination.page_of(user_service.list_users(), request.args, per_page=current_app.config["PER_PAGE"])
     return render_template("admin/users.html", page=page)
 
 
@@ -109,7 +108,7 @@ def _user_page(user, *, form: UserEditForm | None = None, active_form: ActiveFor
 @bp.route("/admin/partners")
 @role_required("admin")
 def partners():
-    page = db.paginate(partner_service.list_partners(), per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = pagination.page_of(partner_service.list_partners(), request.args, per_page=current_app.config["PER_PAGE"])
     return render_template("admin/partners.html", page=page)
 
 

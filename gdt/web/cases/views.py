@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from gdt.db import AMSTERDAM, db
+from gdt.db import AMSTERDAM
 from gdt.services.admin import users
 from gdt.services.casework import actions, bundling, case_list, cases, coordinator_page, meetings
-from gdt.services.core import reference_data
+from gdt.services.core import pagination, reference_data
 from gdt.services.referrals import routing
 from gdt.web.access import role_required
 from gdt.web.cases import bp
@@ -42,10 +42,7 @@ def index():
     case_filter = case_list.parse(request.args, coordinator_ids={user.id for user in coordinators},
                                   partner_keys={partner.key for partner in partners})
     found = case_list.query(current_user, case_filter)
-    per_page = current_app.config["PER_PAGE"]
-    page = db.paginate(found, page=case_list.page_number(request.args), per_page=per_page, error_out=False)
-    if page.page > page.pages > 0:  # past the end (a filter narrowed the list): show its last page
-        page = db.paginate(found, page=page.pages, per_page=per_page, error_out=False)
+    page = pagination.page_of(found, request.args, per_page=current_app.config["PER_PAGE"])
     return render_template("cases/index.html", page=page, case_filter=case_filter, coordinators=coordinators,
                            partners=partners, unassigned=case_list.UNASSIGNED, total=format_decimal(page.total),
                            next_meetings=case_list.next_meetings(page.items))
@@ -98,7 +95,8 @@ ACTIONS = {
         case, form.report.data, actor=current_user, seen_version=_version(form)),
         _l("De melding is aan de casus toegevoegd.")),
     "refer": (ReferCaseForm, lambda case, form: routing.refer_case(
-        case, form.partner.data, form.message.data, actor=current_user, seen_version=_version(form)),
+        case, form.partner.data, form.message.data, actor=current_user, seen_version=_version(form),
+        question=form.question.data),
         _l("Het advies wordt aan de ketenpartner bezorgd.")),
     "review": (ReviewForm, lambda case, form: cases.review_case(case, actor=current_user, seen_version=_version(form)),
                _l("Herbeoordeling vastgelegd.")),

@@ -5,8 +5,7 @@ from flask import current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from gdt.db import db
-from gdt.services.core import access, reference_data
+from gdt.services.core import access, pagination, reference_data
 from gdt.services.intake import report_intake
 from gdt.services.triage import report_triage
 from gdt.web.access import role_required
@@ -82,7 +81,7 @@ def show(reference: str):
 @bp.route("/intake/queue")
 @role_required("intake", "coordinator")
 def queue():
-    page = db.paginate(report_intake.list_intake_queue(), per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = pagination.page_of(report_intake.list_intake_queue(), request.args, per_page=current_app.config["PER_PAGE"])
     flagged = (
         report_intake.reports_with_open_case_at_address([report.id for report in page.items])
         if access.can_triage(current_user)
@@ -94,7 +93,6 @@ def queue():
 @bp.route("/intake/mine")
 @role_required("intake", "coordinator")
 def mine():
-    page = db.paginate(
-        report_intake.list_registered_by(current_user), per_page=current_app.config["PER_PAGE"], error_out=False
-    )
+    page = pagination.page_of(report_intake.list_registered_by(current_user), request.args,
+                              per_page=current_app.config["PER_PAGE"])
     return render_template("intake/mine.html", page=page)

@@ -13,7 +13,7 @@ from flask_login import current_user
 from gdt.db import db
 from gdt.models import Case
 from gdt.services.casework import actions, meeting_pdf
-from gdt.services.core import access
+from gdt.services.core import access, pagination
 from gdt.services.core.errors import Forbidden, NotFound, ServiceError
 from gdt.services.referrals import partner_view
 from gdt.web.access import public, role_required
@@ -57,7 +57,7 @@ def case_link_pdf(case_id: int, meeting_id: int):
 @role_required("partner")
 def cases():
     query = access.visible_cases(current_user).order_by(Case.opened_at.desc(), Case.id.desc())
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = pagination.page_of(query, request.args, per_page=current_app.config["PER_PAGE"])
     return render_template("partner/cases.html", page=page)
 
 

@@ -1,10 +1,9 @@
 """Pages for partner users: their organisation's registrations and the form to register a case."""
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from gdt.db import db
-from gdt.services.core import reference_data
+from gdt.services.core import pagination, reference_data
 from gdt.services.intake import partner_registrations
 from gdt.web.access import role_required
 from gdt.web.forms import choices, form_page, submit
@@ -15,8 +14,8 @@ from gdt.web.partner.forms import RegistrationForm
 @bp.route("/partner")
 @role_required("partner")
 def index():
-    page = db.paginate(partner_registrations.for_partner(current_user.partner), per_page=current_app.config["PER_PAGE"],
-                       error_out=False)
+    page = pagination.page_of(partner_registrations.for_partner(current_user.partner), request.args,
+                              per_page=current_app.config["PER_PAGE"])
     return render_template("partner/index.html", page=page, status_of=partner_registrations.partner_status,
                            labels_of=partner_registrations.STATUS_LABELS)
 

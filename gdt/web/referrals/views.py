@@ -3,9 +3,8 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from gdt.db import db
 from gdt.models import Referral
-from gdt.services.core import access
+from gdt.services.core import access, pagination
 from gdt.services.core.errors import NotFound
 from gdt.services.referrals import feedback, routing
 from gdt.web.access import public, role_required
@@ -43,7 +42,7 @@ def link_page(referral_id: int):
 @role_required("partner")
 def partner_index():
     query = access.visible_referrals(current_user).order_by(Referral.created_at.desc(), Referral.id.desc())
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = pagination.page_of(query, request.args, per_page=current_app.config["PER_PAGE"])
     return render_template("referrals/partner_index.html", page=page)
 
 
@@ -75,7 +74,7 @@ def retry(referral_id: int):
 @bp.route("/admin/deliveries")
 @role_required("admin")
 def deliveries():
-    page = db.paginate(routing.failed_deliveries(), per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = pagination.page_of(routing.failed_deliveries(), request.args, per_page=current_app.config["PER_PAGE"])
     return render_template("referrals/deliveries.html", page=page, retry_form=RetryForm())
 
 
