@@ -166,8 +166,7 @@ def test_refer_through_the_api_does_exactly_what_the_page_does(api, client_as, m
     coordinator = make.user("coordinator")
     by_page, by_api = make.report(), make.report()
     page = client_as(user=coordinator).post(f"/reports/{by_page.reference}/refer", data={
-        "refer-partner": "politie", "refer-reason": "Bedreiging van buren", "refer-question": "Graag langsgaan.",
-        "refer-version": "1"})
+        "refer-partner": "politie", "refer-reason": "Bedreiging van buren", "refer-version": "1"})
     assert page.status_code == 302
     body = ok(api.post(f"{REPORTS}/{by_api.reference}/triage", coordinator,
                        {"outcome": "referred", "partner": "politie", "reason": "Bedreiging van buren"}))
