@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gdt.services.casework import cases
+from gdt.services.casework import case_list, cases
 from gdt.services.core import pagination
 from gdt.services.intake import partner_registrations
 
@@ -56,7 +56,8 @@ def test_every_paged_list_is_in_this_test():
 def test_no_list_reads_the_page_another_way():
     """db.paginate() without an explicit page reads ?page= itself and lets a huge number through to OFFSET."""
     for module in [*Path("gdt/web").rglob("*.py"), *Path("gdt/api").rglob("*.py")]:
-        assert not re.search(r"\bdb\.paginate\(", module.read_text()), module
+        assert not re.search(r"\bdb\.paginate\(", module.read_text()), \
+            f"{module}: use gdt.services.core.pagination.page_of (pages) or .paginate (API)"
 
 
 @pytest.fixture
@@ -123,6 +124,7 @@ def test_an_empty_list_with_a_huge_page_is_no_error(client_as, make, endpoint):
 ])
 def test_page_number(raw, page):
     assert pagination.page_number(raw) == page
+    assert case_list.page_number({} if raw is None else {"page": raw}) == page  # the case list's name for it
 
 
 def test_paginate_refuses_a_page_out_of_bounds(db):

@@ -18,11 +18,12 @@ from sqlalchemy.orm import selectinload
 
 from gdt.db import AMSTERDAM, db, utcnow
 from gdt.models import Case, CasePartner, Meeting, Partner, User
-from gdt.services.core import access
+from gdt.services.core import access, pagination
 
 STATUSES = ("open", "closed")
 MODES = ("advice", "regie", "undecided")  # "undecided": no mode chosen yet (mode IS NULL)
 UNASSIGNED = "none"  # the coordinator filter's value for cases without a coordinator
+MAX_PAGE = pagination.MAX_PAGE
 
 _ID = re.compile(r"[1-9][0-9]{0,9}")
 _KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
@@ -70,6 +71,11 @@ def parse(args: Mapping[str, str], *, coordinator_ids: Collection[int] | None = 
         partner = None
     return CaseFilter(status=status, mode=mode, coordinator=coordinator, partner=partner,
                       opened_from=_date(args.get("from")), opened_to=_date(args.get("to")))
+
+
+def page_number(args: Mapping[str, str]) -> int:
+    """The `page` argument, read by the rule every list uses (gdt.services.core.pagination.page_number)."""
+    return pagination.page_number(args.get("page"))
 
 
 def query(actor: User, case_filter: CaseFilter) -> sa.Select:
