@@ -99,15 +99,16 @@ def show_report(reference: str):
 @blp.response(200, TriageResultSchema, headers=TAGGED)
 @problems(blp, 400, 401, 403, 404, 409, 412, 413, 415, 422)
 @blp.doc(summary="Melding beoordelen", parameters=[IF_MATCH],
-         description='Doorverwijzen ({"outcome": "referred", "partner": KEY}) of escaleren ({"outcome": "escalated"}); '
-                     "het antwoord noemt bij escalatie de geopende casus.")
+         description='Doorverwijzen ({"outcome": "referred", "partner": KEY, "question": "…"}) of escaleren '
+                     '({"outcome": "escalated"}); het antwoord noemt bij escalatie de geopende casus.')
 def triage_report(decision: dict, reference: str):
     user = api_user()
     report = report_triage.view_report(reference, actor=user)
     seen = _seen_version(report)
     if decision["outcome"] == "referred":
         report_triage.refer_report(
-            report, decision.get("partner"), decision.get("reason"), actor=user, seen_version=seen
+            report, decision.get("partner"), decision.get("reason"), actor=user, seen_version=seen,
+            question=decision.get("question"),
         )
     else:
         report_triage.escalate_report(report, decision.get("reason"), actor=user, seen_version=seen)

@@ -15,6 +15,7 @@ from marshmallow import fields, validate
 from gdt.api import docs, strict_json
 from gdt.api.intake_schemas import StrictBoolean
 from gdt.db import AMSTERDAM
+from gdt.models.referrals import QUESTION_MAX
 from gdt.models.reports import CHANNELS, REPORT_STATUSES
 from gdt.services.core import pagination
 from workflows import CASE_MODES, TRIAGE_OUTCOMES
@@ -119,12 +120,19 @@ class ReportFilterSchema(StrictSchema):
 class TriageSchema(StrictSchema):
     outcome = choice(TRIAGE_OUTCOMES, required=True)
     partner = Text(allow_none=True, metadata={"description": "Sleutel van een actieve ketenpartner; bij referred."})
-    reason = Text(allow_none=True, metadata={"description": "Toelichting (max. 2000 tekens)."})
+    reason = Text(allow_none=True, metadata={"description": "Interne toelichting van het team (max. 2000 tekens); "
+                                                            "de ketenpartner ziet die nooit."})
+    question = Text(allow_none=True, metadata={
+        "description": f"Vraag aan de ketenpartner, voor de ketenpartner geschreven (max. {QUESTION_MAX} tekens); "
+                       "alleen bij referred. De ketenpartner leest die achter de link en in de webhook."})
 
     @ma.validates_schema
     def _partner_only_when_referred(self, data, **kwargs):
         if data.get("outcome") == "escalated" and data.get("partner"):
             raise ma.ValidationError("Een ketenpartner hoort alleen bij doorverwijzen.", field_name="partner")
+        if data.get("outcome") == "escalated" and data.get("question"):
+            raise ma.ValidationError("Een vraag aan de ketenpartner hoort alleen bij doorverwijzen.",
+                                     field_name="question")
 
 
 class ModeSchema(StrictSchema):

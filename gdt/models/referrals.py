@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 REFERRAL_STATUSES = tuple(ReferralLifecycle.states_map)
 DELIVERY_STATUSES = ("pending", "sent", "failed")
 DELIVERY_METHODS = ("email", "webhook")
+QUESTION_MAX = 1000  # characters: a question, not a file
 
 # The reports a referral shares with its partner, fixed when it is made (docs/decisions/0012-link-sessions.md): a
 # report bundled into the case later is not shown through the referral, unless someone shares it explicitly.
@@ -51,7 +52,10 @@ class Referral(TimestampMixin, VersionedMixin, db.Model):
     case_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("cases.id"), index=True)
     partner_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("partners.id"), index=True)
     created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
-    message: so.Mapped[str | None] = so.mapped_column(sa.Text)  # the team's question or advice to the partner
+    message: so.Mapped[str | None] = so.mapped_column(sa.Text)  # the team's advice on a case (mode advice)
+    # What the team asks of the partner, written for the partner (never the internal triage reasoning). Shown behind
+    # the link, on the partner's own pages and in the webhook body; never in the mail.
+    question: so.Mapped[str | None] = so.mapped_column(sa.String(QUESTION_MAX))
 
     delivery_method: so.Mapped[str] = so.mapped_column(enum_column(*DELIVERY_METHODS, name="delivery_method"))
     delivery_status: so.Mapped[str] = so.mapped_column(enum_column(*DELIVERY_STATUSES, name="delivery_status"))

@@ -166,10 +166,12 @@ def test_refer_through_the_api_does_exactly_what_the_page_does(api, client_as, m
     coordinator = make.user("coordinator")
     by_page, by_api = make.report(), make.report()
     page = client_as(user=coordinator).post(f"/reports/{by_page.reference}/refer", data={
-        "refer-partner": "politie", "refer-reason": "Bedreiging van buren", "refer-version": "1"})
+        "refer-partner": "politie", "refer-reason": "Bedreiging van buren", "refer-question": "Graag langsgaan.",
+        "refer-version": "1"})
     assert page.status_code == 302
     body = ok(api.post(f"{REPORTS}/{by_api.reference}/triage", coordinator,
-                       {"outcome": "referred", "partner": "politie", "reason": "Bedreiging van buren"}))
+                       {"outcome": "referred", "partner": "politie", "reason": "Bedreiging van buren",
+                        "question": "Graag langsgaan."}))
     assert body == {"reference": by_api.reference, "status": "referred", "outcome": "referred",
                     "partner": "politie", "case": None}
     db.session.expire_all()
@@ -181,6 +183,7 @@ def test_refer_through_the_api_does_exactly_what_the_page_does(api, client_as, m
                 audit(db, report.reference))
 
     assert outcome(by_api) == outcome(by_page) and outcome(by_api)[2] == ["view", "refer"]
+    assert by_api.referrals[0].question == by_page.referrals[0].question == "Graag langsgaan."
     shown = ok(api.get(f"{REPORTS}/{by_api.reference}", coordinator))
     assert shown["triage"] | {"triaged_at": None} == {"outcome": "referred", "reason": "Bedreiging van buren",
                                                       "partner": "politie", "triaged_by": coordinator.name,
@@ -210,6 +213,9 @@ def test_escalation_answers_with_the_new_case(api, make, db):
     ({"outcome": "referred", "partner": "politie", "reason": 5}, "reason"),
     ({"outcome": "referred", "partner": "politie", "reason": "x" * 2001}, "reason"),
     ({"outcome": "escalated", "partner": "politie"}, "partner"),
+    ({"outcome": "referred", "partner": "politie", "question": "x" * 1001}, "question"),
+    ({"outcome": "referred", "partner": "politie", "question": ["x"]}, "question"),
+    ({"outcome": "escalated", "question": "Graag langsgaan."}, "question"),
 ])
 def test_refused_triage_is_422_naming_the_field_and_changes_nothing(api, make, db, body, field):
     make.partner("ggz-oud", is_active=False)

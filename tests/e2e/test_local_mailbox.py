@@ -33,6 +33,7 @@ def test_the_walkthrough_without_a_mail_server(base_url, login, axe, local_mailb
     coordinator = login("coordinator")
     coordinator.goto(f"{base_url}/reports/{reference}")
     coordinator.select_option("#refer-partner", "politie")
+    coordinator.fill("#refer-question", "Wilt u de wijkagent langs laten gaan?")
     coordinator.fill("#refer-reason", "Burenruzie; de wijkagent kent het adres.")
     coordinator.click("button:has-text('Doorverwijzen')")
     coordinator.wait_for_selector("text=Melding doorverwezen")

@@ -36,6 +36,7 @@ def test_a_referral_reaches_the_partner_whose_feedback_reaches_the_team(live_app
 
     coordinator.goto(f"{base_url}/reports/{report_reference}")
     coordinator.select_option("#refer-partner", "politie")
+    coordinator.fill("#refer-question", "Wilt u de wijkagent langs laten gaan?")
     coordinator.fill("#refer-reason", "Burenruzie; de wijkagent kent het adres.")
     coordinator.click("button:has-text('Doorverwijzen')")
     coordinator.wait_for_selector("text=Melding doorverwezen")
@@ -44,7 +45,8 @@ def test_a_referral_reaches_the_partner_whose_feedback_reaches_the_team(live_app
 
     [referral_mail] = [mail for recipients, mail in mailbox.wait_for(2) if "Doorverwijzing" in mail["Subject"]]
     link = re.search(r"http://\S+/doorverwijzing/\S+", referral_mail.get_content()).group(0)
-    assert "Nachtelijk" not in referral_mail.get_content()
+    assert "Nachtelijk" not in referral_mail.get_content() and "wijkagent" not in referral_mail.get_content()
+    assert "Het team stelt u een vraag" in referral_mail.get_content()  # the question itself stays behind the link
 
     partner = coordinator.context.browser.new_page()  # no account, no session: only the link
     partner.goto(link)
@@ -53,6 +55,8 @@ def test_a_referral_reaches_the_partner_whose_feedback_reaches_the_team(live_app
     [cookie] = [cookie for cookie in partner.context.cookies() if cookie["name"] == "gdt_link"]
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["path"] == urlsplit(partner.url).path
     assert "Nachtelijk geschreeuw" in partner.inner_text("main")
+    assert "Wilt u de wijkagent langs laten gaan?" in partner.inner_text("main")  # the team's question
+    assert "de wijkagent kent het adres" not in partner.inner_text("main")  # never the internal reasoning
     assert_accessible(axe, partner)
     partner.click("button:has-text('Terugkoppeling versturen')")
     partner.wait_for_selector("#error-summary")

@@ -10,15 +10,18 @@ import sqlalchemy as sa
 
 from gdt.db import utcnow
 from gdt.models import OutboxMessage, Referral
+from gdt.models.referrals import QUESTION_MAX
 from gdt.services.admin import partners
 from gdt.services.core import partner_links
-from gdt.services.core.errors import Conflict, Forbidden
+from gdt.services.core.errors import Conflict, Forbidden, ServiceError
 from gdt.services.referrals import delivery, routing
 from gdt.services.triage import report_triage
 
 pytestmark = pytest.mark.integration
 
 DESCRIPTION = "De buurman op nummer 12 schreeuwt elke nacht tegen zijn vrouw."
+REASON = "Bedreiging; intern: de buurman is bij ons bekend."  # the team's own reasoning: never to the partner
+QUESTION = "Wilt u de wijkagent bij meneer De Boer langs laten gaan?"  # for the partner, may name people
 
 
 @pytest.fixture
@@ -31,10 +34,11 @@ def refer(make, police):
     """Refer a fresh report to the police, as a coordinator does at triage; returns the referral."""
     coordinator = make.user("coordinator")
 
-    def refer_one(**report_fields):
+    def refer_one(question=None, **report_fields):
         report = make.report(description=DESCRIPTION, street="Stationsweg", city="Eindhoven", house_number=12,
                              reporter_email="melder@example.nl", **report_fields)
-        report_triage.refer_report(report, "politie", "Bedreiging", actor=coordinator, seen_version=report.version)
+        report_triage.refer_report(report, "politie", REASON, actor=coordinator, seen_version=report.version,
+                                   question=question)
         return report.referrals[-1]
     return refer_one
 
@@ -215,3 +219,54 @@ def test_advice_on_a_case_goes_to_the_partner_with_the_message_behind_the_link(d
     assert [event.event for event in case.events][-2:] == ["refer", "referral_sent"]
     with pytest.raises(Forbidden):
         routing.refer_case(case, "politie", "x", actor=make.user("intake"), seen_version=case.version)
+
+
+def test_the_question_for_the_partner_is_stored_and_the_mail_only_says_it_is_behind_the_link(db, inbox, refer):
+    referral = refer(question=f"  {QUESTION}  ")
+
+    assert referral.question == QUESTION and referral.report.triage_reason == REASON
+    [mail] = mails_to(inbox, "meldingen@politie.example")
+    text = mail.get_content()
+    assert "Het team stelt u een vraag" in text and "via de link" in text
+    assert "De Boer" not in text and "wijkagent" not in text and "intern" not in text and "Bedreiging" not in text
+
+
+def test_a_referral_without_a_question_says_nothing_about_one(db, inbox, refer):
+    referral = refer()
+
+    assert referral.question is None
+    [mail] = mails_to(inbox, "meldingen@politie.example")
+    assert "Het team stelt u een vraag" not in mail.get_content()
+
+
+def test_an_overlong_question_is_refused_and_changes_nothing(db, inbox, make):
+    report = make.report()
+    with pytest.raises(ServiceError) as refused:
+        report_triage.refer_report(report, "politie", REASON, actor=make.user("coordinator"),
+                                   seen_version=report.version, question="?" * (QUESTION_MAX + 1))
+    assert refused.value.field == "question" and str(QUESTION_MAX) in str(refused.value.message)
+    assert report.status == "received" and report.referrals == [] and inbox.received == []
+
+
+def test_the_webhook_body_carries_the_question_but_never_the_internal_reasoning(db, refer, webhook):
+    referral = refer(question=QUESTION)
+
+    [(_, body)] = webhook.requests
+    document = json.loads(body)
+    assert document["question"] == QUESTION and document["reference"] == referral.reference
+    assert "intern" not in body.decode() and "Bedreiging" not in body.decode()
+
+
+def test_the_webhook_body_of_a_referral_without_a_question_has_null(db, refer, webhook):
+    refer()
+    [(_, body)] = webhook.requests
+    assert json.loads(body)["question"] is None
+
+
+def test_advice_on_a_case_carries_the_question_behind_the_link(db, inbox, make, police):
+    case = make.case()
+    referral = routing.refer_case(case, "politie", "Wij adviseren een huisbezoek.", actor=make.user(),
+                                  seen_version=case.version, question=QUESTION)
+    assert referral.question == QUESTION and referral.message == "Wij adviseren een huisbezoek."
+    [mail] = mails_to(inbox, police.email)
+    assert "Het team stelt u een vraag" in mail.get_content() and "De Boer" not in mail.get_content()

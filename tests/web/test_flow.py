@@ -68,7 +68,8 @@ def test_coordinator_refers_a_report(client_as, make, db):
     report = make.report()
     client = client_as("coordinator")
     response = client.post(f"/reports/{report.reference}/refer", data={
-        "refer-partner": "ruimtelijk-domein", "refer-reason": "Vervuiling in de tuin", "refer-version": report.version})
+        "refer-partner": "ruimtelijk-domein", "refer-reason": "Vervuiling in de tuin",
+        "refer-question": "Wilt u de tuin laten opruimen?", "refer-version": report.version})
     assert response.status_code == 302, response.text
     db.session.expire_all()
     assert report.status == "referred" and report.referred_partner.key == "ruimtelijk-domein"
@@ -98,7 +99,8 @@ def test_a_stale_triage_is_refused_with_the_reason_kept(client_as, make, db):
     client = client_as("coordinator")
     client.post(
         f"/reports/{report.reference}/refer",
-        data={"refer-partner": "politie", "refer-reason": "Eerst", "refer-version": seen},
+        data={"refer-partner": "politie", "refer-reason": "Eerst", "refer-question": "Graag langsgaan.",
+              "refer-version": seen},
     )
     response = client_as("coordinator").post(
         f"/reports/{report.reference}/escalate",

@@ -1,9 +1,11 @@
 """How a referral reaches its partner: a mail with a signed link, or a signed JSON POST to the partner's system.
 
 The mail holds the minimum: which team, the reference, the link and the deadline. The details (address,
-description, the reporter's contact data when consented) are behind the link, where every view is
-audited. The webhook carries the same minimum; its body is signed with HMAC-SHA256 over
-"<timestamp>.<body>" with a per-partner key, so the partner can check origin and freshness.
+description, the reporter's contact data when consented, and the team's question, which may name people)
+are behind the link, where every view is audited; the mail only says that a question is waiting there.
+The webhook carries the same minimum plus the team's question, since it goes straight into the partner's
+own system; its body is signed with HMAC-SHA256 over "<timestamp>.<body>" with a per-partner key, so the
+partner can check origin and freshness.
 """
 import hashlib
 import hmac
@@ -33,7 +35,7 @@ Het De-escalatieteam van de gemeente heeft een melding over woonoverlast aan uw 
 doorverwezen.
 
 Referentie: {reference}
-
+{question}
 Via deze persoonlijke link leest u de gegevens en geeft u terugkoppeling (ontvangen, opgepakt,
 afgehandeld, of terug naar het team):
 
@@ -47,6 +49,10 @@ Dit bericht is automatisch verstuurd. U kunt er niet op antwoorden.
 Met vriendelijke groet,
 
 De-escalatieteam van de gemeente
+"""
+QUESTION_NOTICE = """
+Het team stelt u een vraag bij deze doorverwijzing. U leest de vraag via de link hieronder: zij staat
+niet in deze e-mail, omdat zij persoonsgegevens kan bevatten.
 """
 
 
@@ -101,7 +107,7 @@ def _mail_parcel(referral: Referral, acknowledge_due_at: datetime) -> Parcel:
     with force_locale("nl"):
         expires, due = (format_date(moment, "d MMMM y") for moment in (partner_links.expires_at(), acknowledge_due_at))
     body = BODY.format(partner=partner.name, reference=referral.reference, link=partner_links.url(referral),
-                       expires=expires, due=due)
+                       expires=expires, due=due, question=QUESTION_NOTICE if referral.question else "")
     return Parcel("email", partner.email, body, subject=SUBJECT.format(reference=referral.reference))
 
 
@@ -133,6 +139,7 @@ def webhook_body(referral: Referral, acknowledge_due_at: datetime) -> dict:
         "acknowledge_due_at": acknowledge_due_at.isoformat(),
         "link": partner_links.url(referral),
         "link_expires_at": partner_links.expires_at(now).isoformat(),
+        "question": referral.question,  # what the team asks of the partner; null when it asked nothing in words
     }
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from gdt.db import db, utcnow
 from gdt.models import Case, Partner, Referral, Report, User
+from gdt.models.referrals import QUESTION_MAX
 from gdt.services.core import access, audit, deadlines, outbox, reference_data
 from gdt.services.core.errors import Conflict, Forbidden, ServiceError
 from gdt.services.core.lifecycle import record_case_event, record_report_event, transition_case
@@ -31,9 +32,12 @@ MESSAGE_MAX = 4000
 
 @joins_unit_of_work
 def create(partner: Partner, *, actor: User | None, report: Report | None = None, case: Case | None = None,
-           message: str | None = None) -> Referral:
-    """A referral for `report` or `case`, queued for delivery inside the caller's unit of work."""
-    referral = Referral(partner=partner, report=report, case=case, message=message,
+           message: str | None = None, question: str | None = None) -> Referral:
+    """A referral for `report` or `case`, queued for delivery inside the caller's unit of work.
+
+    `question` is what the team asks of the partner, already cleaned (`clean_question`).
+    """
+    referral = Referral(partner=partner, report=report, case=case, message=message, question=question,
                         created_by_id=actor.id if actor else None, delivery_method=partner.delivery_method,
                         delivery_status="pending", delivery_attempts=0,
                         shared_reports=[report] if report is not None else list(case.reports))  # fixed from now on
@@ -44,20 +48,30 @@ def create(partner: Partner, *, actor: User | None, report: Report | None = None
     return referral
 
 
+def clean_question(question: str | None) -> str | None:
+    """The team's question for the partner: plain text, at most QUESTION_MAX characters; empty is no question."""
+    try:
+        return clean_text(question, max_length=QUESTION_MAX)
+    except InvalidValue as invalid:
+        raise ServiceError(invalid.message, field="question") from invalid
+
+
 def refer_case(case: Case, partner_key: str | None, message: str | None, *, actor: User,
-               seen_version: int | None) -> Referral:
-    """Hand advice on a case to a partner (mode advice): it gets the case reference, the message and a link."""
+               seen_version: int | None, question: str | None = None) -> Referral:
+    """Hand advice on a case to a partner (mode advice): it gets the case reference and a link to the advice and
+    the team's question."""
     try:
         clean_message = clean_text(message, max_length=MESSAGE_MAX)
     except InvalidValue as invalid:
         raise ServiceError(invalid.message, field="message") from invalid
+    clean_ask = clean_question(question)
     with unit_of_work():
         if not access.can_view_case(actor, case) or not access.can_triage(actor):
             raise Forbidden(_l("U heeft geen toegang tot deze casus."))
         check_version(case, seen_version)
         partner = reference_data.partner_by_key(partner_key)
         transition_case(case, "refer", actor, partner=partner, detail={"partner": partner_key})
-        referral = create(partner, actor=actor, case=case, message=clean_message)
+        referral = create(partner, actor=actor, case=case, message=clean_message, question=clean_ask)
         case.updated_at = utcnow()
         audit.record(actor, "refer", "case", case.reference, detail={"partner": partner_key})
     return referral

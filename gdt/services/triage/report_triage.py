@@ -74,16 +74,20 @@ def year_before(moment: datetime) -> datetime:
 
 
 def refer_report(report: Report, partner_key: str | None, reason: str | None, *, actor: User,
-                 seen_version: int | None) -> Report:
-    """Hand the report to Ruimtelijk Domein or a chain partner."""
-    clean_reason = _clean_reason(reason)
+                 seen_version: int | None, question: str | None = None) -> Report:
+    """Hand the report to Ruimtelijk Domein or a chain partner.
+
+    `reason` is the team's internal reasoning (stays with the report); `question` is what the team asks of the
+    partner, written for the partner and stored on the referral, where the partner reads it.
+    """
+    clean_reason, clean_ask = _clean_reason(reason), routing.clean_question(question)
     with unit_of_work():
         _check_may_triage(report, actor, seen_version)
         partner = reference_data.partner_by_key(partner_key)
         report.referred_partner = partner if partner is not None and partner.is_active else None
         _decide(report, "referred", clean_reason, actor)
         transition_report(report, "refer", actor, partner=partner, detail={"partner": partner_key})
-        routing.create(partner, actor=actor, report=report)
+        routing.create(partner, actor=actor, report=report, question=clean_ask)
         reporter_updates.queue_status_notice(report)
         audit.record(actor, "refer", "report", report.reference, detail={"partner": partner_key})
     return report

@@ -14,6 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from gdt.labels import ACTION_OUTCOME_LABELS, MODE_LABELS, PARTY_ROLE_LABELS, REGIE_KIND_LABELS
 from gdt.web.forms import VersionedForm, choices
+from gdt.web.referrals.forms import question_field
 
 
 class CoordinatorForm(VersionedForm):
@@ -127,10 +128,11 @@ class ReferCaseForm(VersionedForm):
         _l("Ketenpartner"), choices=[], validators=[InputRequired(message=_l("Kies een ketenpartner."))]
     )
     message = TextAreaField(
-        _l("Advies of vraag aan de ketenpartner"),
-        validators=[InputRequired(message=_l("Schrijf het advies of de vraag."))],
+        _l("Advies aan de ketenpartner"),
+        validators=[InputRequired(message=_l("Schrijf het advies."))],
         description=_l("De ketenpartner leest dit via de beveiligde link, niet in de e-mail."),
     )
+    question = question_field()
 
 
 class ReviewForm(VersionedForm):

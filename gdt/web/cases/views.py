@@ -95,7 +95,8 @@ ACTIONS = {
         case, form.report.data, actor=current_user, seen_version=_version(form)),
         _l("De melding is aan de casus toegevoegd.")),
     "refer": (ReferCaseForm, lambda case, form: routing.refer_case(
-        case, form.partner.data, form.message.data, actor=current_user, seen_version=_version(form)),
+        case, form.partner.data, form.message.data, actor=current_user, seen_version=_version(form),
+        question=form.question.data),
         _l("Het advies wordt aan de ketenpartner bezorgd.")),
     "review": (ReviewForm, lambda case, form: cases.review_case(case, actor=current_user, seen_version=_version(form)),
                _l("Herbeoordeling vastgelegd.")),

@@ -2,9 +2,22 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
+from wtforms.validators import DataRequired
 
 from gdt.labels import FEEDBACK_ACTION_LABELS, HANDLED_OUTCOME_LABELS
+from gdt.models.referrals import QUESTION_MAX
 from gdt.web.forms import VersionedForm, choices
+
+
+def question_field() -> TextAreaField:
+    """"Vraag aan de ketenpartner" on the referral form at triage and on a case's advice form: written for the
+    partner, who reads it behind the link; never the team's internal reasoning. The service limits its length."""
+    return TextAreaField(
+        _l("Vraag aan de ketenpartner"),
+        description=_l("De ketenpartner leest deze vraag via de beveiligde link (niet in de e-mail). Schrijf voor "
+                       "de ketenpartner, alleen wat nodig is; hoogstens %(max)d tekens.", max=QUESTION_MAX),
+        validators=[DataRequired(message=_l("Schrijf wat het team van de ketenpartner vraagt."))],  # spaces too
+    )
 
 
 class FeedbackForm(VersionedForm):

@@ -3,12 +3,15 @@ from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import InputRequired
 
 from gdt.web.forms import VersionedForm
+from gdt.web.referrals.forms import question_field
 
 
 class ReferForm(VersionedForm):
     partner = SelectField(_l("Doorverwijzen naar"), choices=[],
                           validators=[InputRequired(message=_l("Kies een ketenpartner."))])
-    reason = TextAreaField(_l("Reden van doorverwijzing"),
+    question = question_field()
+    reason = TextAreaField(_l("Reden van doorverwijzing (intern)"),
+                           description=_l("Alleen voor het team: de ketenpartner ziet dit niet."),
                            validators=[InputRequired(message=_l("Geef de reden van de doorverwijzing."))])
 
 

@@ -28,7 +28,8 @@ def refer(reference: str):
     done = submit(
         form,
         lambda: report_triage.refer_report(
-            report, form.partner.data, form.reason.data, actor=current_user, seen_version=form.version.data
+            report, form.partner.data, form.reason.data, actor=current_user, seen_version=form.version.data,
+            question=form.question.data,
         ),
         success=lambda referred: _("Melding doorverwezen naar %(partner)s.", partner=referred.referred_partner.name),
         next_url=url_for("triage.show", reference=reference),
