@@ -21,7 +21,7 @@ LIMITS.setdefault("APP_ATTACHMENT_CLIENT_RATE_LIMIT", "240 per minute")
 PROBLEM_TEXT = {
     401: "Geen geldig bearer-token van een API-client.",
     403: "Deze API-client is niet van het kanaal app.",
-    404: "Geen melding met deze referentie van deze client (een melding van een andere client ook niet).",
+    404: "Geen melding met dit kenmerk van deze client (een melding van een andere client ook niet).",
     413: "De aanvraag is groter dan 25 MB.",
     415: "De body is geen multipart/form-data.",
     422: "Het bestand ontbreekt, is leeg, te groot (ook: te veel pixels), van een niet toegestaan type, past niet "

@@ -28,7 +28,7 @@ PROBLEM_TEXT = {
     400: "Geen of een ongeldige Idempotency-Key, of de body is geen strikte JSON (NaN, dubbele sleutels, …).",
     401: "Geen geldig bearer-token van een API-client.",
     403: "Deze API-client is niet van het kanaal app.",
-    404: "Onbekende referentie of verkeerd statustoken (niet te onderscheiden).",
+    404: "Onbekend kenmerk of verkeerd statustoken (niet te onderscheiden).",
     409: "Een eerdere aanvraag met deze Idempotency-Key wordt nog verwerkt; probeer het zo opnieuw.",
     413: f"De body is groter dan {strict_json.MAX_BYTES // 1024} kB.",
     415: "De body is geen application/json in UTF-8.",

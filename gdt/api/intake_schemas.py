@@ -106,7 +106,7 @@ class AppReportSchema(StrictSchema):
 
 
 class AppReportCreatedSchema(Schema):
-    reference = fields.String(metadata={"description": "Publieke referentie.", "example": "GDT-2026-000123"})
+    reference = fields.String(metadata={"description": "Publiek kenmerk van de melding.", "example": "GDT-2026-000123"})
     status = fields.String(metadata={"enum": ["received"]})
     statusToken = fields.String(metadata={
         "description": "Geheim token voor GET /reports/{reference}/status (header X-Status-Token); "

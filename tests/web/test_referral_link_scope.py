@@ -82,7 +82,7 @@ def test_after_the_final_answer_the_link_shows_only_the_reference_and_that_answe
         for hidden in ("Geschreeuw in het trappenhuis", "Jan Jansen", "jan@example.nl", "0612345678",
                        "Graag contact met de melder.", report.display_address):
             assert hidden not in html, hidden
-        assert "alleen de referentie en uw antwoord blijven zichtbaar" in html
+        assert "alleen het kenmerk en uw antwoord blijven zichtbaar" in html
     db.session.refresh(referral)
     assert not feedback.details_visible(referral)
 

@@ -28,7 +28,7 @@ from gdt.services.intake import receipts, report_intake
 
 STATUS_TOKEN_PREFIX = "gdts_"
 PUBLIC_STATUSES = ("received", "in_progress", "handled")
-NOT_FOUND = "Er is geen melding met deze referentie en dit statustoken."
+NOT_FOUND = "Er is geen melding met dit kenmerk en dit statustoken."
 
 
 class Answer(NamedTuple):

@@ -22,7 +22,7 @@ Geachte heer/mevrouw,
 
 Wij hebben uw melding ontvangen.
 
-Referentie: {reference}
+Kenmerk: {reference}
 Status: ontvangen
 
 Wat gebeurt er nu?
@@ -30,7 +30,7 @@ Een medewerker van het De-escalatieteam van de gemeente beoordeelt uw melding. W
 dat de organisatie die er iets aan kan doen de melding oppakt, of het team gaat er zelf mee
 aan de slag. Als wij meer informatie van u nodig hebben, nemen wij contact met u op.
 
-Heeft u een vraag over uw melding? Bel 14 040 en noem uw referentie.
+Heeft u een vraag over uw melding? Bel 14 040 en noem uw kenmerk.
 Is er direct gevaar? Bel 112.
 
 Dit bericht is automatisch verstuurd. U kunt er niet op antwoorden.

@@ -24,10 +24,10 @@ Geachte heer/mevrouw,
 
 {text}
 
-Referentie: {reference}
+Kenmerk: {reference}
 Status: {status}
 
-Heeft u een vraag over uw melding? Bel 14 040 en noem uw referentie.
+Heeft u een vraag over uw melding? Bel 14 040 en noem uw kenmerk.
 Is er direct gevaar? Bel 112.
 
 Dit bericht is automatisch verstuurd. U kunt er niet op antwoorden.

@@ -34,7 +34,7 @@ Geachte collega van {partner},
 Het De-escalatieteam van de gemeente heeft een melding over woonoverlast aan uw organisatie
 doorverwezen.
 
-Referentie: {reference}
+Kenmerk: {reference}
 {question}
 Via deze persoonlijke link leest u de gegevens en geeft u terugkoppeling (ontvangen, opgepakt,
 afgehandeld, of terug naar het team):

@@ -28,7 +28,7 @@ ACTIONS = {"acknowledge": "referral_received", "take_on": "referral_taken_on", "
            "return_to_team": "referral_returned"}
 NOTE_MAX = 2000
 LINK_INVALID = _l("Deze link is ongeldig. Gebruik de link uit de e-mail van het De-escalatieteam.")
-LINK_EXPIRED = _l("Deze link is verlopen. Vraag het De-escalatieteam om een nieuwe link; noem daarbij de referentie "
+LINK_EXPIRED = _l("Deze link is verlopen. Vraag het De-escalatieteam om een nieuwe link; noem daarbij het kenmerk "
                   "uit de e-mail.")
 LINK_REVOKED = _l("Deze link werkt niet meer. Neem contact op met het De-escalatieteam als u denkt dat dit niet "
                   "klopt.")
