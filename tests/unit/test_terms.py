@@ -1,5 +1,6 @@
 """One word per term in the Dutch texts (docs/domain.md, glossary): the public reference of a report or case is the
-*kenmerk* on every page, in every mail and in the API's Dutch descriptions — never "referentie"."""
+*kenmerk* on every page, in every mail and in the API's Dutch descriptions — never "referentie" or
+"meldingsnummer"."""
 import re
 from pathlib import Path
 
@@ -7,7 +8,7 @@ from gdt.services.intake import receipts, reporter_updates
 from gdt.services.referrals import delivery
 
 ROOT = Path(__file__).resolve().parents[2]
-OTHER_WORD = re.compile(r"referentie", re.IGNORECASE)
+OTHER_WORD = re.compile(r"referentie|meldingsnummer", re.IGNORECASE)
 
 
 def texts():
@@ -16,7 +17,7 @@ def texts():
     yield from sorted(path for path in (ROOT / "gdt").rglob("*.py") if "translations" not in path.parts)
 
 
-def test_no_template_mail_or_message_says_referentie():
+def test_no_template_mail_or_message_uses_another_word_for_kenmerk():
     found = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
              for path in texts()
              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)

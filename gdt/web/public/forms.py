@@ -32,7 +32,7 @@ class PublicReportForm(FlaskForm):
     reporter_is_anonymous = BooleanField(_l("Ik wil anoniem melden"))
     reporter_name = StringField(_l("Uw naam"), render_kw={"autocomplete": "name"})
     reporter_email = EmailField(_l("Uw e-mailadres"),
-                                description=_l("Dan sturen wij u een ontvangstbevestiging met uw meldingsnummer."),
+                                description=_l("Dan sturen wij u een ontvangstbevestiging met het kenmerk van uw melding."),
                                 render_kw={"autocomplete": "email"})
     reporter_phone = TelField(_l("Uw telefoonnummer"), render_kw={"autocomplete": "tel"})
     reporter_may_contact = BooleanField(_l("U mag contact met mij opnemen over deze melding"))
