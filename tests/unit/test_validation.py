@@ -57,3 +57,33 @@ def test_phone_and_email():
                       (normalise_email, "a b@c.nl")):
         with pytest.raises(InvalidValue):
             rule(raw)
+
+
+@pytest.mark.parametrize(("raw", "clean"), [
+    (" Piet@Example.NL ", "piet@example.nl"),
+    ("p.de.vries+gdt@gemeente-eindhoven.nl", "p.de.vries+gdt@gemeente-eindhoven.nl"),
+    ("a@b.co", "a@b.co"), ("info@bücher.de", "info@xn--bcher-kva.de"), ("", None), ("   ", None), (None, None),
+])
+def test_one_email_address_is_accepted_and_stored_as_smtp_takes_it(raw, clean):
+    assert normalise_email(raw) == clean
+
+
+@pytest.mark.parametrize("raw", [
+    "eve@evil.example,bob", "eve@evil.example, bob@example.nl", "a@example.nl;carol", ";carol@example.nl",
+    "groep: a@example.nl;", "group:a@example.nl,b@example.nl;", "Piet <piet@example.nl>", "<piet@example.nl>",
+    "a@example.nl b@example.nl",
+])
+def test_more_than_one_address_or_a_named_one_is_refused_with_its_own_message(raw):
+    with pytest.raises(InvalidValue, match="Vul één e-mailadres in"):
+        normalise_email(raw)
+
+
+@pytest.mark.parametrize("raw", [
+    "piet", "piet@", "@example.nl", "piet@example", "piet@localhost", "piet@example.local", "piet@example.invalid",
+    "piet@[127.0.0.1]", '"piet"@example.nl', "piet..de@example.nl", "piet.@example.nl", "piet@-example.nl",
+    "jürgen@example.de", "piet@exa_mple.nl", "p" * 65 + "@example.nl", "piet@" + "a" * 250 + ".nl",
+    "piet@example.nl\u202e", "piet\u200b@example.nl", "piet@example.nl\nBcc: x@example.nl", "a@b@example.nl",
+])
+def test_what_is_no_address_is_refused(raw):
+    with pytest.raises(InvalidValue):
+        normalise_email(raw)

@@ -13,12 +13,33 @@ from flask import current_app
 
 from gdt.db import utcnow
 from gdt.services.core import local_mail, outbox
+from gdt.validation import is_one_address
 
 TIMEOUT = 10  # seconds; a hanging mail server must not hold a worker (or, in eager mode, a request)
 
 
+class NotOneAddress(smtplib.SMTPRecipientsRefused):
+    """The recipient is not exactly one bare address ("a@x.nl,b@y.nl", "groep: a@x.nl;", "Naam <a@x.nl>").
+
+    Refused before anything is sent, as a mail server refuses a bad address (553 5.1.3, permanent), so every
+    caller that handles a server's permanent refusal handles this one too. The address is not in the message.
+    """
+
+    def __init__(self):
+        super().__init__({"": (553, b"5.1.3 not exactly one address")})
+
+    def __str__(self) -> str:
+        return "De ontvanger is niet precies één e-mailadres."
+
+
 def send_mail(to: str, subject: str, body: str) -> None:
-    """Send one plain-text message; raises OSError (smtplib.SMTPException included) when it cannot."""
+    """Send one plain-text message to one address; raises OSError (smtplib.SMTPException included) when it cannot.
+
+    The last guard: whatever the field rules let through in the past, a recipient that is not exactly one
+    address is refused here (NotOneAddress) and never becomes two recipients or a group.
+    """
+    if not is_one_address(to):
+        raise NotOneAddress()
     config = current_app.config
     sender = config["MAIL_FROM"]
     message = EmailMessage()  # its header policy refuses CR/LF in any header value

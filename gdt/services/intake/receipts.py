@@ -64,15 +64,26 @@ def send_receipt(payload: dict) -> None:
         if report is None or not may_receive_receipt(report) or report.reporter_notified_status == "received":
             return  # consent withdrawn, data removed, or the receipt went (its message's own record did not)
         address, reference = report.reporter_email, report.reference
-    try:  # outside any transaction: no database lock waits for the mail server
-        mail.send_mail(address, SUBJECT.format(reference=reference), BODY.format(reference=reference))
+    # outside any transaction: no database lock waits for the mail server
+    if mail_reporter(address, SUBJECT.format(reference=reference), BODY.format(reference=reference),
+                     what="receipt", report_id=payload["report_id"]):
+        outbox.record(lambda: _mark_told(payload["report_id"]))  # kept trying while the database restarts
+
+
+def mail_reporter(address: str, subject: str, body: str, *, what: str, report_id: int) -> bool:
+    """Mail the reporter; False when the address is refused for good, so the message counts as done.
+
+    A permanent refusal (5xx from the server, or an address that is not exactly one, refused before sending)
+    will not change on a retry; a temporary one (4xx) raises, and the message is tried again later.
+    """
+    try:
+        mail.send_mail(address, subject, body)
     except smtplib.SMTPRecipientsRefused as refused:
         if any(code < 500 for code, _ in refused.recipients.values()):
-            raise  # a temporary refusal (4xx): try again later
-        # A permanent refusal (5xx) will not change on a retry; the message counts as done.
-        log.warning("receipt for report %s: the mail server refused the address permanently", payload["report_id"])
-        return
-    outbox.record(lambda: _mark_told(payload["report_id"]))  # kept trying while the database restarts
+            raise
+        log.warning("%s for report %s: the address was refused permanently", what, report_id)
+        return False
+    return True
 
 
 def _mark_told(report_id: int) -> None:

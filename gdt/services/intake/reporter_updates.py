@@ -6,10 +6,10 @@ so no notice goes out on escalation or case closure unless the coordinator choos
 """
 from gdt.db import db
 from gdt.models import OutboxMessage, Report
-from gdt.services.core import mail, outbox
+from gdt.services.core import outbox
 from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 from gdt.services.intake.app_intake import public_status_of
-from gdt.services.intake.receipts import may_receive_receipt
+from gdt.services.intake.receipts import mail_reporter, may_receive_receipt
 
 TOPIC = "report.status_notice"
 SUBJECT = "Uw melding {reference}: {status}"
@@ -56,6 +56,8 @@ def send_status_notice(payload: dict) -> None:
             return  # consent withdrawn, data removed, or this status was already told
         address, reference = report.reporter_email, report.reference
     label, text = STATUS_TEXT[status]
-    mail.send_mail(address, SUBJECT.format(reference=reference, status=label),
-                   BODY.format(text=text, reference=reference, status=label))  # outside any transaction
-    outbox.record(lambda: setattr(db.session.get(Report, payload["report_id"]), "reporter_notified_status", status))
+    if mail_reporter(address, SUBJECT.format(reference=reference, status=label),  # outside any transaction
+                     BODY.format(text=text, reference=reference, status=label),
+                     what="status notice", report_id=payload["report_id"]):
+        outbox.record(lambda: setattr(db.session.get(Report, payload["report_id"]), "reporter_notified_status",
+                                      status))
