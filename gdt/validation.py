@@ -1,7 +1,11 @@
 """Field rules shared by the HTML forms, the importer and the API, so they can never drift apart.
 
 Every function takes raw text and returns the clean value or raises InvalidValue with a Dutch
-message. Digits are matched with [0-9], never \\d: Python's \\d and int() accept Arabic-Indic and
+message. Invisible format characters (Unicode category Cf: the bidi overrides and isolates U+202A–202E and
+U+2066–2069, the marks U+200E/U+200F, zero-width spaces, U+FEFF …) are refused in names and e-mail
+addresses, and removed from every other text, so "Piet \u202egnp.exe" can never show as "Piet exe.png";
+only the joiners U+200C/U+200D stay in free text (Persian and Arabic words, emoji sequences need them).
+ Digits are matched with [0-9], never \\d: Python's \\d and int() accept Arabic-Indic and
 full-width digits, which would let look-alike postcodes and house numbers through.
 """
 import re
@@ -21,6 +25,10 @@ PHONE = re.compile(r"\+?[0-9]{9,15}")
 # "groep: a@x.nl;", "Piet <p@x.nl>". Refused with their own message before the address itself is judged.
 ADDRESS_LIST = re.compile(r"[,;:<>\s]")
 _ASCII_SPACES = re.compile(r"[ \t]+")
+# Cf characters kept in free text: they join letters or emoji and cannot reorder or hide anything.
+JOINERS = frozenset("\u200c\u200d")
+FORMAT_IN_NAME = _l("Een naam mag geen onzichtbare opmaaktekens bevatten, zoals tekens die de leesrichting "
+                    "omdraaien.")
 
 
 class InvalidValue(ValueError):
@@ -65,13 +73,37 @@ def clean_text(raw: str | None, *, max_length: int, multiline: bool = True) -> s
         return None
     if any(0xD800 <= ord(char) <= 0xDFFF for char in raw):
         raise InvalidValue(_l("De tekst bevat ongeldige tekens."))
-    value = unicodedata.normalize("NFC", raw).strip()
+    value = without_format_characters(unicodedata.normalize("NFC", raw)).strip()
+    if multiline:  # a browser sends a textarea's line breaks as CRLF; one character each, as the form counts them
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
     allowed = "\n\r\t" if multiline else ""
     if any(unicodedata.category(char) == "Cc" and char not in allowed for char in value):
         raise InvalidValue(_l("De tekst bevat ongeldige tekens."))
+    if not multiline and any(unicodedata.category(char) in ("Zl", "Zp") for char in value):
+        raise InvalidValue(_l("De tekst bevat ongeldige tekens."))  # U+2028/U+2029 break a single line too
     if len(value) > max_length:
         raise InvalidValue(_l("Gebruik hoogstens %(max)d tekens.", max=max_length))
     return value or None
+
+
+def without_format_characters(text: str) -> str:
+    """`text` without invisible format characters (category Cf) other than the joiners U+200C and U+200D."""
+    return "".join(char for char in text if char in JOINERS or unicodedata.category(char) != "Cf")
+
+
+def has_format_characters(raw: str | None) -> bool:
+    return raw is not None and any(unicodedata.category(char) == "Cf" for char in raw)
+
+
+def clean_name(raw: str | None, *, max_length: int = 120) -> str | None:
+    """A person's or organisation's name: one line of text, refused when it holds any format character.
+
+    Free text loses those characters quietly (clean_text); a name is refused instead, because a name
+    that looks different from what was typed (a hidden U+202E) is worse than a question to the person.
+    """
+    if has_format_characters(raw):
+        raise InvalidValue(FORMAT_IN_NAME)
+    return clean_text(raw, max_length=max_length, multiline=False)
 
 
 def normalise_phone(raw: str | None) -> str | None:
@@ -92,6 +124,8 @@ def normalise_email(raw: str | None) -> str | None:
     characters (not every mail server takes SMTPUTF8); an internationalised domain is stored in its ASCII
     form (xn--…). Reserved names (.local, .localhost, .invalid, …) are refused; .test only in the tests.
     """
+    if has_format_characters(raw):
+        raise InvalidValue(_l("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl."))
     value = clean_text(raw, max_length=254, multiline=False)
     if value is None:
         return None
@@ -123,6 +157,11 @@ def is_one_address(value: str) -> bool:
 def single_line(max_length: int):
     """A rule for one line of text up to `max_length` characters."""
     return lambda raw: clean_text(raw, max_length=max_length, multiline=False)
+
+
+def name_line(max_length: int = 120):
+    """A rule for a name up to `max_length` characters (clean_name)."""
+    return lambda raw: clean_name(raw, max_length=max_length)
 
 
 def required(rule, message):

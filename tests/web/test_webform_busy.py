@@ -20,5 +20,5 @@ def test_photos_while_busy_bring_the_form_back_with_the_text_and_store_nothing(a
     assert "Elke nacht harde muziek" in page
     assert reports(db) == []  # not accepted, so nothing to lose: the resident sends the same form again
     data = answers(visitor) | {"photos": [(io.BytesIO(files.jpeg_with_gps()), "IMG_1.JPG")]}
-    assert visitor.post("/melden", data=data, content_type="multipart/form-data").status_code == 302
+    assert visitor.post("/melden", data=data, content_type="multipart/form-data").status_code == 303
     assert len(reports(db)) == 1

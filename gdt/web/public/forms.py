@@ -12,13 +12,16 @@ from wtforms import (
     TextAreaField,
 )
 
+from gdt.services.intake.report_intake import DESCRIPTION_MAX
+
 
 class PublicReportForm(FlaskForm):
     form_key = HiddenField()
     category = SelectField(_l("Wat voor overlast is het?"), choices=[], validate_choice=False)  # the service says why
     description = TextAreaField(_l("Beschrijf de overlast"),
                                 description=_l("Wat gebeurt er, sinds wanneer, hoe vaak en op welke tijden? "
-                                               "Schrijf alleen op wat nodig is om de overlast te begrijpen."))
+                                               "Schrijf alleen op wat nodig is om de overlast te begrijpen. "
+                                               "U kunt hoogstens %(max)d tekens gebruiken.", max=DESCRIPTION_MAX))
     postcode = StringField(_l("Postcode"), description=_l("Bijvoorbeeld 5611 AB"),
                            render_kw={"autocomplete": "postal-code", "size": 7})
     house_number = StringField(_l("Huisnummer"), render_kw={"inputmode": "numeric", "size": 6})
@@ -32,7 +35,8 @@ class PublicReportForm(FlaskForm):
     reporter_is_anonymous = BooleanField(_l("Ik wil anoniem melden"))
     reporter_name = StringField(_l("Uw naam"), render_kw={"autocomplete": "name"})
     reporter_email = EmailField(_l("Uw e-mailadres"),
-                                description=_l("Dan sturen wij u een ontvangstbevestiging met het kenmerk van uw melding."),
+                                description=_l("Dan sturen wij u een ontvangstbevestiging met het kenmerk van uw "
+                                               "melding."),
                                 render_kw={"autocomplete": "email"})
     reporter_phone = TelField(_l("Uw telefoonnummer"), render_kw={"autocomplete": "tel"})
     reporter_may_contact = BooleanField(_l("U mag contact met mij opnemen over deze melding"))
