@@ -13,12 +13,14 @@ blp = blueprint("statistics", "Jaarcijfers: aantallen en percentages per kanaal 
 PROBLEM_TEXT = {
     401: "Geen geldig persoonlijk token (of een sessie zonder CSRF-token).",
     403: "Alleen managers en regisseurs zien statistieken.",
-    404: "Voor dit jaar zijn geen meldingen, of het jaar ligt buiten 1900–9999.",
+    404: "Geen statistieken voor dit jaar: de jaren lopen van het eerste jaar met een melding of casus tot en met "
+         "dit jaar (de foutmelding noemt ze).",
 }
 
 
 @blp.route("/statistics/<int:year>")
-@blp.doc(summary="Jaarcijfers", responses={"200": {"description": "Het statistiekdocument van het jaar."}})
+@blp.doc(summary="Jaarcijfers", responses={"200": {
+    "description": "Het statistiekdocument van het jaar; een jaar zonder meldingen of casussen geeft nullen."}})
 @problems(blp, PROBLEM_TEXT, 401, 403, 404)
 @staff(*STATISTICS_ROLES)  # manager, coordinator
 def yearly_statistics(year: int) -> Response:

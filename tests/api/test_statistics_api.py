@@ -1,7 +1,10 @@
 """GET /api/v1/statistics/{year}: the statistics document for managers and coordinators, problem+json otherwise."""
+from datetime import UTC, datetime
+
 import pytest
 import sqlalchemy as sa
 
+from gdt.db import AMSTERDAM, utcnow
 from gdt.models import AuditEvent
 from gdt.services.reporting import statistics
 from tests.services.test_statistics import build_2026
@@ -26,6 +29,7 @@ def test_the_api_answers_what_the_command_prints(client_as, make):
 
 def test_every_read_is_audited(client_as, make, db):
     manager = make.user("manager")
+    make.report(received_at=datetime(2025, 5, 1, tzinfo=UTC))
     client_as(user=manager).get("/api/v1/statistics/2025")
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.object_type == "statistics"))
     assert (event.actor_id, event.action, event.object_ref, event.outcome) == (manager.id, "view", "2025", "ok")
@@ -55,6 +59,25 @@ def test_impossible_years_are_404_problem_json(client_as, year):
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["status"] == 404
     assert response.headers["API-Version"]
+
+
+def test_years_outside_the_data_are_404_and_the_answer_names_the_range(client_as, make):
+    make.report(received_at=datetime(2024, 5, 1, tzinfo=UTC))
+    client = client_as("manager")
+    this_year = utcnow().astimezone(AMSTERDAM).year
+    for year in (1999, 2023, this_year + 1):
+        response = client.get(f"/api/v1/statistics/{year}")
+        assert response.status_code == 404 and response.mimetype == "application/problem+json"
+        assert f"Kies een jaar van 2024 tot en met {this_year}." in response.get_json()["detail"]
+    for year in range(2024, this_year + 1):
+        assert client.get(f"/api/v1/statistics/{year}").status_code == 200
+
+
+def test_the_openapi_document_describes_the_404(client_as):
+    spec = client_as("manager").get("/api/v1/openapi.json").get_json()
+    answers = spec["paths"]["/api/v1/statistics/{year}"]["get"]["responses"]
+    assert "eerste jaar met een melding" in answers["404"]["description"]
+    assert "nullen" in answers["200"]["description"]
 
 
 @pytest.mark.parametrize("year", ["-1", "twenty"])

@@ -579,3 +579,21 @@ def test_long_labels_wrap_inside_the_chart():
     lines = [element.text for element in root.iter(f"{SVG}text")][1:-1]
     assert len(lines) >= 3 and all(len(line) <= charts.WRAP for line in lines)
     assert re.fullmatch(r"c-[A-Za-z0-9_-]+-title", root.find(f"{SVG}title").get("id"))
+
+
+def test_the_page_gets_narrow_charts_for_the_document_months_and_categories(make, db):
+    build_page_2026(make, db)
+    made = charts.page_charts(funnel.yearly_funnel(2026))
+    assert list(made) == [section for section, _, _ in statistics.breakdowns(statistics.yearly_statistics(2026))] + [
+        "months", "categories"]
+    for svg in made.values():
+        root = _svg(svg)
+        assert (root.get("width"), root.get("viewBox").split()[2]) == (str(charts.PAGE_WIDTH), str(charts.PAGE_WIDTH))
+        track = charts.PAGE_WIDTH - charts.PAGE_VALUE_WIDTH
+        assert all(float(rect.get("width")) <= track for rect in root.iter(f"{SVG}rect"))
+    months = _svg(made["months"])
+    title_lines = [text.text for text in months.iter(f"{SVG}text") if text.get("font-weight") == "bold"][:-1]
+    assert " ".join(title_lines) == "Meldingen van bewoners per maand van ontvangst, 2026" and len(title_lines) > 1
+    assert "juni: 7 (30,4\u00a0%)" in months.find(f"{SVG}desc").text
+    values_at = {text.get("x") for text in months.iter(f"{SVG}text") if text.get("text-anchor") == "end"}
+    assert values_at == {str(charts.PAGE_WIDTH - 2)}

@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import quantiles
 
 from gdt.db import AMSTERDAM
+from gdt.services.core import areas
 from gdt.services.reporting import durations, funnel, report_tallies
 from tests.services.test_statistics import build_2026
 
@@ -69,6 +70,26 @@ def test_buurten_within_their_wijk(make):
     make.report(wijk_code=None, buurt_code=None)
     assert [(row["label"], row["count"]) for row in funnel.yearly_funnel(2026)["buurten"]] == [
         ("WK077201 · BU07720101", 2), ("WK077201 · BU07720102", 1), ("onbekend · onbekend", 1)]
+
+
+def test_named_wijken_and_buurten_show_name_and_code(make):
+    areas.add_missing_names({"WK077201": "Centrum", "BU07720101": "Binnenstad", "WK077202": "Stratum"}, actor=None)
+    for _ in range(3):
+        make.report(wijk_code="WK077201", buurt_code="BU07720101")
+    make.report(wijk_code="WK077201", buurt_code="BU07720102")  # a buurt without a name
+    make.report(wijk_code="WK077202", buurt_code=None)
+    make.report(wijk_code="WK077203", buurt_code="BU07720301")  # no names at all
+    result = funnel.yearly_funnel(2026)
+    assert [(row["key"], row["label"], row.get("name"), row.get("secondary")) for row in result["wijken"]] == [
+        ("WK077201", "Centrum (WK077201)", "Centrum", "(WK077201)"),
+        ("WK077202", "Stratum (WK077202)", "Stratum", "(WK077202)"),
+        ("WK077203", "WK077203", None, None)]
+    assert [(row["key"], row["label"], row.get("secondary"), row["count"]) for row in result["buurten"]] == [
+        ("WK077201/BU07720101", "Centrum · Binnenstad (BU07720101)", "(BU07720101)", 3),
+        ("WK077201/BU07720102", "Centrum · BU07720102", None, 1),
+        ("WK077202/onbekend", "Stratum · onbekend (WK077202)", "(WK077202)", 1),
+        ("WK077203/BU07720301", "WK077203 · BU07720301", None, 1)]
+    assert [row["suppressed"] for row in result["buurten"]] == [True] * 4  # the small-cell rule is unchanged
 
 
 def test_the_paragraph_reads_like_the_annual_report_with_the_exact_figures_beside_it(make):

@@ -129,6 +129,37 @@ def test_available_years_lists_years_with_reports_or_cases(make):
     assert statistics.available_years() == [2021, 2024, 2026]
 
 
+def test_statistics_years_run_from_the_first_year_with_data_to_this_year(make, monkeypatch):
+    monkeypatch.setattr(statistics, "utcnow", lambda: at(2026, 12, 31, 23, 30))  # 1 January 2027 in Amsterdam
+    assert statistics.statistics_years() == [2027]
+    make.report(received_at=at(2023, 12, 31, 23, 30))  # 2024 in Amsterdam
+    make.report(received_at=at(2025, 5, 1))
+    assert statistics.statistics_years() == [2024, 2025, 2026, 2027]  # 2026 has no data but lies in between
+    make.case(source="partner", received_at=at(2028, 2, 1))  # a clock set wrong somewhere: still shown
+    assert statistics.statistics_years() == [2024, 2025, 2026, 2027, 2028]
+
+
+def test_years_outside_the_data_are_not_found_and_not_logged(make, db, monkeypatch):
+    monkeypatch.setattr(statistics, "utcnow", lambda: at(2026, 6, 1))
+    make.report(received_at=at(2024, 6, 1))
+    manager = make.user("manager")
+    for year in (1999, 2023, 2027):
+        with pytest.raises(NotFound) as refused:
+            statistics.view_statistics(year, actor=manager)
+        assert str(refused.value.message) == (f"Voor {year} zijn geen statistieken. "
+                                              "Kies een jaar van 2024 tot en met 2026.")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == 0
+    assert statistics.view_statistics(2025, actor=manager)["reports"]["total"] == 0  # in between: zeros
+    assert not statistics.has_data(statistics.yearly_statistics(2025))
+    assert statistics.has_data(statistics.yearly_statistics(2024))
+
+
+def test_a_year_with_only_a_partner_case_has_data(make):
+    make.case(source="partner")
+    document = statistics.yearly_statistics(2026)
+    assert document["reports"]["total"] == 0 and statistics.has_data(document)
+
+
 def test_view_statistics_records_who_looked(make, db):
     manager = make.user("manager")
     statistics.view_statistics(2026, actor=manager)

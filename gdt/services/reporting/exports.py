@@ -19,14 +19,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from flask import render_template
-from flask_babel import force_locale, format_datetime, gettext
+from flask_babel import force_locale, format_datetime
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 
 from gdt.db import utcnow
 from gdt.models import User
 from gdt.services.core import audit
-from gdt.services.core.errors import NotFound
 from gdt.services.reporting import anonymous_exports, charts, funnel, statistics
 from gdt.services.reporting.durations import Duration
 from gdt.services.reporting.spreadsheet_text import safe_text, text_cell
@@ -92,8 +90,7 @@ def record_export(actor: User | None, year: int, fmt: str, **detail) -> None:
 
 
 def _check_year(year: int) -> None:
-    if not statistics.FIRST_YEAR <= year <= statistics.LAST_YEAR:
-        raise NotFound(_l("Voor dit jaar zijn geen statistieken."))
+    statistics.check_year(year)  # the page's years: no export of a year the page would not show
 
 
 # --- What the page shows -------------------------------------------------------------------------
@@ -240,17 +237,17 @@ def _pdf_context(page: dict) -> dict:
     """Everything the PDF template reads, as Dutch display strings and chart markup (call inside force_locale)."""
     document, threshold = page["document"], page["small_cell_threshold"]
     year = document["year"]
-    months_title = gettext("Meldingen van bewoners per maand van ontvangst, %(year)d", year=year)
-    categories_title = f"{gettext('Meldingen van bewoners per categorie')}, {year}"
     return {
         "year": year, "previous_year": year - 1, "threshold": threshold,
         "paragraph": {"text": page["paragraph"]["text"], "figures": _shown(page["paragraph"]["figures"])},
         "sections": _pdf_sections(document),
         "open_label": statistics.OPEN_LABEL, "open_reports": charts.dutch_number(document["triage"]["open"]),
         "comparison": _comparison(page["previous"], document),
-        "months": _shown(page["months"]), "months_chart": _chart(months_title, page["months"], f"{year}-months"),
+        "months": _shown(page["months"]),
+        "months_chart": charts.share_chart(charts.MONTHS_TITLE.format(year=year), page["months"], f"{year}-months"),
         "categories": _shown(page["categories"]),
-        "categories_chart": _chart(categories_title, page["categories"], f"{year}-categories"),
+        "categories_chart": charts.share_chart(charts.CATEGORIES_TITLE.format(year=year), page["categories"],
+                                               f"{year}-categories"),
         "wijken": _shown(page["wijken"]),
         "buurten": _shown(page["buurten"], threshold),
         "durations": [_duration_shown(DURATION_LABELS[section], page[section]) for section in DURATIONS],
@@ -297,14 +294,6 @@ def _at(document: dict, path: tuple[str, ...]) -> int:
     for key in path:
         document = document[key]
     return document
-
-
-def _chart(title: str, rows: list[dict], chart_id: str) -> Markup:
-    """A horizontal bar chart of a funnel breakdown, each bar a share of the group's total."""
-    total = sum(row["count"] for row in rows)
-    total_label = statistics.TOTAL_LABELS["reports.by_channel"]
-    return charts.bar_chart(title, charts.describe(rows, total, total_label), rows, total=total,
-                            total_label=total_label, chart_id=f"gdt-chart-{chart_id}")
 
 
 def _duration_shown(label: str, duration: Duration) -> dict:

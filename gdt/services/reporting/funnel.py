@@ -12,6 +12,7 @@ from flask_babel import force_locale
 
 from gdt.db import db
 from gdt.models import Case, Category, User
+from gdt.services.core import areas
 from gdt.services.reporting import durations, report_tallies, statistics
 from gdt.services.reporting.durations import Duration
 from gdt.services.reporting.periods import in_years
@@ -64,25 +65,54 @@ def _categories(year: int) -> list[dict]:
 
 
 def _wijken(year: int) -> list[dict]:
+    """Per wijk, named "Centrum (WK077201)" when its name is known (gdt.services.core.areas), else by its code."""
     rows = report_tallies.grouped("area", [year], ("wijk_code",))
-    return _shares([(wijk or UNKNOWN_AREA, wijk or UNKNOWN_AREA, count) for _, wijk, count in rows])
+    names = areas.area_names(wijk for _, wijk, _ in rows)
+    return _shares([(wijk or UNKNOWN_AREA, _area_label(names, wijk), count) for _, wijk, count in rows])
 
 
 def _buurten(year: int) -> list[dict]:
     """Per buurt within its wijk; a buurt is small enough that a count below the threshold is `suppressed` ("< 5")."""
     rows = report_tallies.grouped("area", [year], ("wijk_code", "buurt_code"))
+    names = areas.area_names(code for _, wijk, buurt, _ in rows for code in (wijk, buurt))
     threshold = current_app.config["EXPORT_SMALL_CELL_THRESHOLD"]
     return [row | {"suppressed": statistics.is_small_cell(row["count"], threshold)} for row in _shares(
-        [(f"{wijk or UNKNOWN_AREA}/{buurt or UNKNOWN_AREA}", f"{wijk or UNKNOWN_AREA} · {buurt or UNKNOWN_AREA}", count)
+        [(f"{wijk or UNKNOWN_AREA}/{buurt or UNKNOWN_AREA}", _buurt_label(names, wijk, buurt), count)
          for _, wijk, buurt, count in rows])]
 
 
-def _shares(rows: list[tuple[str, str, int]]) -> list[dict]:
-    """(key, label, count) rows as items with their share, largest first."""
-    total = sum(count for *_, count in rows)
-    ordered = sorted(rows, key=lambda row: (-row[2], str(row[1])))
-    return [{"key": key, "label": label, "count": count, "percent": statistics.percent(count, total)}
-            for key, label, count in ordered]
+def _area_label(names: dict[str, str], code: str | None) -> dict:
+    """`label` as exports show it ("Centrum (WK077201)"); with a name also `name` and `secondary` ("(WK077201)"),
+    so the page can show the code as secondary text."""
+    if not code:
+        return {"label": UNKNOWN_AREA}
+    if code not in names:
+        return {"label": code}
+    return _named(names[code], code)
+
+
+def _buurt_label(names: dict[str, str], wijk: str | None, buurt: str | None) -> dict:
+    """"wijk · buurt" with names where known ("Centrum · Witte Dame (BU07720102)"), codes where not
+    ("WK077201 · BU07720102"); the code in brackets is the buurt's (it holds the wijk's), or the wijk's without one."""
+    shown = " · ".join(names.get(code) or code or UNKNOWN_AREA for code in (wijk, buurt))
+    code = buurt or wijk
+    if code is None or not (names.keys() & {wijk, buurt}) or code in shown:
+        return {"label": shown}
+    return _named(shown, code)
+
+
+def _named(name: str, code: str) -> dict:
+    return {"label": f"{name} ({code})", "name": name, "secondary": f"({code})"}
+
+
+def _shares(rows: list[tuple]) -> list[dict]:
+    """(key, label, count) rows as items with their share, largest first; a label may be a dict of display fields
+    (`label`, and for a named area `name` and `secondary`)."""
+    items = [{"key": key, **(label if isinstance(label, dict) else {"label": label}), "count": count}
+             for key, label, count in rows]
+    total = sum(item["count"] for item in items)
+    return [item | {"percent": statistics.percent(item["count"], total)}
+            for item in sorted(items, key=lambda item: (-item["count"], item["label"]))]
 
 
 def time_to_triage(years: list[int]) -> dict[int, Duration]:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from gdt.db import AMSTERDAM, db
+from gdt.db import AMSTERDAM, db, utcnow
 from gdt.labels import CHANNEL_LABELS, MODE_LABELS, OUTCOME_LABELS, SOURCE_LABELS
 from gdt.models import Case, Partner, Report, User
 from gdt.models.cases import CASE_SOURCES
@@ -26,15 +26,13 @@ from gdt.services.reporting import report_tallies
 from gdt.services.reporting.periods import in_years
 from workflows import CASE_MODES, TRIAGE_OUTCOMES
 
-FIRST_YEAR, LAST_YEAR = 1900, 2999  # what a year in a URL may be; anything else is "not found"
 UNDECIDED = "undecided"  # the by_mode key for cases whose mode is not decided yet (mode IS NULL)
 FORMATS = ("json", "csv", "text")
 
 
 def view_statistics(year: int, *, actor: User) -> dict:
-    """The document for pages and the API: refuses impossible years and records who looked."""
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise NotFound(_l("Voor dit jaar zijn geen statistieken."))
+    """The document for pages and the API: refuses years outside `statistics_years()` and records who looked."""
+    check_year(year)
     document = yearly_statistics(year)
     audit.record_now(actor, "view", "statistics", str(year))
     return document
@@ -150,6 +148,34 @@ def percent(count: int, total: int) -> float:
     if not total:
         return 0.0
     return float((Decimal(count * 100) / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def statistics_years() -> list[int]:
+    """The years the statistics answer for, oldest first: from the first year with a report or case up to this
+    year (Amsterdam), or up to the last year with data when that is later. Without data: this year only.
+
+    A year in between without data has statistics (all zeros, shown as "no data for this year"); any other year
+    is not found, on the page, in the API and in the exports. Two index lookups per table (min and max).
+    """
+    this_year = utcnow().astimezone(AMSTERDAM).year
+    first, last = _received_range()
+    if first is None:
+        return [this_year]
+    first_year = min(first.astimezone(AMSTERDAM).year, this_year)
+    return list(range(first_year, max(last.astimezone(AMSTERDAM).year, this_year) + 1))
+
+
+def check_year(year: int) -> None:
+    """NotFound unless `year` is one of `statistics_years()`."""
+    years = statistics_years()
+    if year not in years:
+        raise NotFound(_l("Voor %(year)d zijn geen statistieken. Kies een jaar van %(first)d tot en met %(last)d.",
+                          year=year, first=years[0], last=years[-1]))
+
+
+def has_data(document: dict) -> bool:
+    """Whether anything came in that year: a resident report or a case."""
+    return bool(document["reports"]["total"] or document["gdt"]["all_cases"]["total"])
 
 
 def available_years() -> list[int]:

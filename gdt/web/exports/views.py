@@ -11,7 +11,7 @@ from flask import Response, current_app, stream_with_context
 from flask_login import current_user
 
 from gdt.services.core.access import STATISTICS_ROLES
-from gdt.services.reporting import charts, exports
+from gdt.services.reporting import exports
 from gdt.web.access import role_required
 from gdt.web.exports import bp
 from gdt.web.responses import download
@@ -51,12 +51,6 @@ def anonymous_counts(year: int):
     threshold = current_app.config["EXPORT_SMALL_CELL_THRESHOLD"]
     lines = exports.export_counts(year, actor=current_user, threshold=threshold)
     return _stream(lines, f"gdt-aantallen-{year}.csv")
-
-
-@bp.app_template_global("statistics_charts")
-def statistics_charts(document: dict) -> list[dict]:
-    """For templates/statistics/_charts.html: the document's charts (section, title, description, svg)."""
-    return charts.charts_for(document)
 
 
 def _statistics(year: int, fmt: str):
