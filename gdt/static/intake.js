@@ -1,8 +1,10 @@
-/* Phone intake, progressively enhanced: the address is looked up while the call goes on.
+/* Phone intake and the partner's registration form, progressively enhanced: the address is looked up
+ * while the call goes on (or while the partner types).
  *
  * Without this script the "Zoek adres" button does the same with a page load. With it, leaving the
- * house-number field (or Enter in it, or changing postcode or addition) asks POST /intake/address and
- * shows the answer (BAG matches and what the team knows at the address) in the aria-live region.
+ * house-number field (or Enter in it, or changing postcode or addition) asks the form's data-address-url
+ * (POST /intake/address, or /partner/adres) and shows the answer (BAG matches and, for the team only,
+ * what the team knows at the address) in the aria-live region.
  * Street and city are filled only when empty or still as this script filled them: never over a
  * person's typing. The address goes in the JSON body, never in a URL; CSRF in the X-CSRFToken header.
  */

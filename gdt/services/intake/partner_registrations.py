@@ -54,6 +54,7 @@ class RegistrationInput:
     house_number_addition: str | None = None
     street: str | None = None
     city: str | None = None
+    bag_id: str | None = None  # the BAG address chosen after "Zoek adres" on the page (several at one number)
     reason: str | None = None
     already_tried: str | None = None
     involved_partners: list[str] = field(default_factory=list)
@@ -101,9 +102,16 @@ def clean_registration(data: RegistrationInput, partner: Partner) -> tuple[dict,
     if errors:
         raise ValidationFailed(errors)
     report_fields = report_intake.with_address_ids(
-        address | {"description": registration_fields["reason"]}, chosen=None
+        address | {"description": registration_fields["reason"]}, chosen=data.bag_id
     )
     return report_fields, registration_fields, involved
+
+
+def lookup_address(postcode: str | None, house_number: str | int | None, *, addition: str | None = None,
+                   bag_id: str | None = None) -> report_intake.AddressLookup:
+    """"Zoek adres" on the registration form: the phone intake's lookup, with the BAG's answer only. Never what the
+    team knows at the address (other reports, an open case): a partner has no need to know that."""
+    return report_intake.lookup_address(postcode, house_number, addition=addition, bag_id=bag_id, signal=False)
 
 
 def _partners(keys, registering: Partner) -> tuple[list[Partner], list[str]]:

@@ -167,8 +167,12 @@ class AddressLookup:
 
 
 def lookup_address(postcode: str | None, house_number: str | int | None, *, addition: str | None = None,
-                   bag_id: str | None = None) -> AddressLookup:
-    """BAG matches and the intake signal for a typed address; nothing is stored."""
+                   bag_id: str | None = None, signal: bool = True) -> AddressLookup:
+    """BAG matches and the intake signal for a typed address; nothing is stored.
+
+    `signal=False` leaves out what the team knows at the address, for those who may not know it (a partner
+    registering a case: partner_registrations.lookup_address).
+    """
     typed, errors = clean_fields(ADDRESS_RULES, {"postcode": postcode, "house_number": house_number,
                                                  "house_number_addition": addition})
     if errors:
@@ -182,7 +186,7 @@ def lookup_address(postcode: str | None, house_number: str | int | None, *, addi
     key = AddressKey(typed["postcode"], typed["house_number"], typed["house_number_addition"])
     if chosen is not None:
         key = key._replace(house_number_addition=chosen.addition, bag_id=chosen.bag_id)
-    return AddressLookup(status, tuple(matches or ()), chosen, address_signal(*key))
+    return AddressLookup(status, tuple(matches or ()), chosen, address_signal(*key) if signal else None)
 
 
 def with_address_ids(fields: dict, *, chosen: str | None) -> dict:

@@ -1,8 +1,13 @@
-"""A chain partner's registration form. Field rules live in services.registrations (shared with the API)."""
+"""A chain partner's registration form. Field rules live in services.registrations (shared with the API); the address
+is looked up as at the phone intake ("Zoek adres": partner_registrations.lookup_address, the intake's partial)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TelField, TextAreaField
+from wtforms import EmailField, SelectField, SelectMultipleField, StringField, SubmitField, TelField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from gdt.services.core.errors import ValidationFailed
+from gdt.services.intake.report_intake import AddressLookup
+from gdt.web.forms import show_error
 
 
 class CheckboxesField(SelectMultipleField):
@@ -21,7 +26,10 @@ class RegistrationForm(FlaskForm):
     category = SelectField(_l("Soort overlast"), choices=[], validate_choice=False)
     postcode = StringField(_l("Postcode"), description=_l("Bijvoorbeeld 5611 AB"), render_kw={"autocomplete": "off"})
     house_number = StringField(_l("Huisnummer"), render_kw={"inputmode": "numeric", "size": 6})
-    house_number_addition = StringField(_l("Toevoeging"), render_kw={"size": 6})
+    house_number_addition = StringField(_l("Toevoeging"), description=_l("Huisletter of toevoeging, zoals A of 2HG"),
+                                        render_kw={"size": 6})
+    lookup = SubmitField(_l("Zoek adres"))
+    bag_id = StringField()  # the BAG address chosen after a lookup; intake/_address_result.html renders it
     street = StringField(_l("Straat"), render_kw={"autocomplete": "off"})
     city = StringField(_l("Plaats"), render_kw={"autocomplete": "off"})
     reason = TextAreaField(_l("Waarom meldt u aan?"),
@@ -32,3 +40,13 @@ class RegistrationForm(FlaskForm):
 
     OPTIONAL = ("registrant_function", "registrant_email", "concerned_name", "house_number_addition", "street",
                 "city", "already_tried", "involved_partners")
+
+    def show_lookup(self, lookup: AddressLookup) -> None:
+        """Put a lookup into the fields, as the phone intake does: its errors next to them, or the BAG's address when
+        one is meant (the partner asked for it, so the BAG's street and city replace what was typed)."""
+        if lookup.errors:
+            show_error(self, ValidationFailed(lookup.errors))
+        if lookup.chosen is not None:
+            self.house_number_addition.data = lookup.chosen.addition
+            self.street.data, self.city.data = lookup.chosen.street, lookup.chosen.city
+            self.bag_id.data = lookup.chosen.bag_id

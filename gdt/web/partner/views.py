@@ -1,5 +1,7 @@
 """Pages for partner users: their organisation's registrations and the form to register a case."""
-from flask import current_app, render_template, request, url_for
+from dataclasses import asdict
+
+from flask import current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -35,13 +37,35 @@ def new():
             if partner.id != current_user.partner_id
         ]
     )
+    if form.lookup.data:  # "Zoek adres" without JavaScript: the BAG's answer on the page; nothing is saved
+        lookup = partner_registrations.lookup_address(form.postcode.data, form.house_number.data,
+                                                      addition=form.house_number_addition.data, bag_id=form.bag_id.data)
+        form.show_lookup(lookup)
+        return form_page("partner/new.html", form=form, lookup=lookup)
     done = submit(
         form,
         lambda: partner_registrations.register(_input(form), partner=current_user.partner, actor=current_user),
         success=lambda report: _("Uw aanmelding is ontvangen onder kenmerk %(reference)s.", reference=report.reference),
         next_url=lambda report: url_for("partner.show", reference=report.reference),
     )
-    return done or form_page("partner/new.html", form=form)
+    return done or form_page("partner/new.html", form=form, lookup=None)
+
+
+@bp.route("/partner/adres", methods=["POST"])
+@role_required("partner")
+def address():
+    """The registration form's lookup for intake.js, as the phone intake's: the address in the JSON body (never in the
+    URL), CSRF in X-CSRFToken. Only the BAG's answer: nothing of what the team knows at the address."""
+    body = request.get_json(silent=True)
+    typed = {name: _scalar(body.get(name)) if isinstance(body, dict) else None
+             for name in ("postcode", "house_number", "house_number_addition", "bag_id")}
+    lookup = partner_registrations.lookup_address(typed["postcode"], typed["house_number"],
+                                                  addition=typed["house_number_addition"], bag_id=typed["bag_id"])
+    answer = {"status": lookup.status, "matches": [asdict(match) for match in lookup.matches],
+              "chosen": asdict(lookup.chosen) if lookup.chosen else None,
+              "errors": {name: str(message) for name, message in lookup.errors.items()},
+              "html": render_template("intake/_address_result.html", lookup=lookup, selected=typed["bag_id"])}
+    return jsonify(answer), 422 if lookup.errors else 200
 
 
 @bp.route("/partner/aanmeldingen/<reference>")
@@ -55,6 +79,11 @@ def show(reference: str):
         registration=report.registration,
         status=partner_registrations.STATUS_LABELS[status],
     )
+
+
+def _scalar(value) -> str | None:
+    """A JSON string or number as text; anything else (lists, objects) counts as not given."""
+    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
 
 
 def _input(form: RegistrationForm) -> partner_registrations.RegistrationInput:
