@@ -34,7 +34,7 @@ def world(make, client_as):
     make.session.add(PartnerRegistration(report_id=report.id, partner_id=users["partner"].partner_id,
                                          registrant_name="Wijkagent", reason="Dreigende escalatie."))
     with unit_of_work():
-        attachment = attachments.store(report, attachments.prepare("opname.wav", files.wav()))
+        attachment = attachments.store(report, attachments.prepare("foto.jpg", files.jpeg_with_gps()))  # + thumbnail
     referral = make.referral(partner=users["partner"].partner)
     # The partner user's organisation takes part in the case: a held meeting it was invited to, an action it owns.
     own = users["partner"].partner
@@ -54,6 +54,7 @@ def world(make, client_as):
     make.session.commit()
     values["indicator"] = "meldingen"
     values["case_id"] = case.id
+    values["filename"] = "theme.css"  # the theme's files (/theme/<filename>)
     clients = {role: client_as(user=user) for role, user in users.items()}
     for client in clients.values():  # opened once, as from the mail: the clean link addresses need the session
         client.get(f"/doorverwijzing/{values['token']}")

@@ -50,9 +50,11 @@ WIDEST_PIXEL = 8  # a mode not listed above (16-bit RGBA from a HEIF decoder …
 MAX_SIDE = 4096  # stored photos are scaled down to this: enough to see, less to keep
 JPEG_QUALITY = 85
 ORPHAN_AGE_SECONDS = 3600
+THUMBNAIL_FOLDER = "thumbnails"  # inside ATTACHMENT_DIR: one small JPEG per photo, made on first view (thumbnails.py)
 FIELD = "file"
 
 PHOTO_EXTENSIONS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "heic": "HEIF", "heif": "HEIF"}
+PHOTO_FORMAT_NAMES = {"JPEG": "JPEG", "PNG": "PNG", "HEIF": "HEIC"}  # as people know them
 AUDIO_TYPES = {"m4a": "audio/mp4", "aac": "audio/aac", "mp3": "audio/mpeg", "ogg": "audio/ogg", "wav": "audio/wav"}
 
 NOT_A_PHOTO = _l("Voeg alleen foto's toe (JPEG, PNG of HEIC).")
@@ -62,6 +64,7 @@ TOO_LARGE = _l("Het bestand is te groot (hoogstens %(size)s MB).")
 NOT_ALLOWED = _l("Dit soort bestand kan niet worden toegevoegd. Voeg een foto (JPEG, PNG, HEIC) of een "
                  "geluidsopname (m4a, aac, mp3, ogg, wav) toe.")
 MISMATCH = _l("De inhoud van het bestand past niet bij de extensie .%(extension)s.")
+PHOTO_MISMATCH = _l("Dit bestand is geen %(format)s-foto, al eindigt de naam op .%(extension)s.")
 BROKEN = _l("De foto kan niet worden gelezen; het bestand is beschadigd of onvolledig.")
 TOO_MANY_PIXELS = _l("De foto is te groot (te veel pixels).")
 NO_SUCH_REPORT = _l("Er is geen melding met dit kenmerk van deze client.")
@@ -94,9 +97,15 @@ class PreparedFile:
     display_name: str | None
 
 
-def prepare(filename: str | None, data: bytes) -> PreparedFile:
-    """Check one upload and normalise it; ValidationFailed({"file": message}) when it cannot be kept."""
+def prepare(filename: str | None, data: bytes, *, photos_only: bool = False) -> PreparedFile:
+    """Check one upload and normalise it; ValidationFailed({"file": message}) when it cannot be kept.
+
+    `photos_only` (a field for photos, like the webform's): anything else is refused at once, with a message
+    that names only what the field takes.
+    """
     extension = _extension(filename)
+    if photos_only and extension not in PHOTO_EXTENSIONS:
+        raise _refused(NOT_A_PHOTO)
     if not data:
         raise _refused(EMPTY)
     if extension in PHOTO_EXTENSIONS:
@@ -124,7 +133,7 @@ def store(report: Report, prepared: PreparedFile, *, uploaded_by: User | None = 
     if count >= limit:
         raise _refused(TOO_MANY % {"count": limit})
     name = f"{uuid.uuid4().hex}.{prepared.extension}"
-    _write(directory() / name, prepared.data)
+    write_file(directory() / name, prepared.data)
     attachment = Attachment(report_id=report.id, kind=prepared.kind, content_type=prepared.content_type,
                             extension=prepared.extension, size_bytes=len(prepared.data), sha256=prepared.sha256,
                             storage_name=name, original_name=prepared.display_name,
@@ -149,27 +158,44 @@ def add_from_client(reference: str, filename: str | None, data: bytes, *, client
 
 def open_for_download(reference: str, attachment_id: int, *, actor: User) -> tuple[Attachment, Path]:
     """The attachment and its file, for someone who may see the report; every try is audit-logged."""
+    attachment, path = visible_file(reference, attachment_id, actor=actor, action="download_attachment")
+    audit.record_now(actor, "download_attachment", "report", reference, detail={"attachment": attachment.id})
+    return attachment, path
+
+
+def visible_file(reference: str, attachment_id: int, *, actor: User, action: str,
+                 kind: str | None = None) -> tuple[Attachment, Path]:
+    """The attachment (of `kind`, when given) and its stored file, if `actor` may see the report.
+
+    A refusal is audited as `action` denied; what the caller then shows, it audits itself.
+    """
     report = db.session.scalar(sa.select(Report).where(Report.reference == reference))
     attachment = db.session.get(Attachment, attachment_id)
     if report is None or attachment is None or attachment.report_id != report.id:
         raise NotFound(NO_SUCH_FILE)
     if not access.can_view_report(actor, report):
-        audit.record_now(actor, "download_attachment", "report", reference, outcome="denied")
+        audit.record_now(actor, action, "report", reference, outcome="denied")
         raise Forbidden(NOT_YOURS)
     path = directory() / attachment.storage_name
-    if not path.is_file():
+    if (kind is not None and attachment.kind != kind) or not path.is_file():
         raise NotFound(NO_SUCH_FILE)
-    audit.record_now(actor, "download_attachment", "report", reference, detail={"attachment": attachment.id})
     return attachment, path
 
 
 def prune_orphans(older_than: float = ORPHAN_AGE_SECONDS) -> int:
-    """Delete stored files no row refers to (their transaction rolled back), older than `older_than` s."""
+    """Delete stored files no row refers to (their transaction rolled back), older than `older_than` s, and the
+    thumbnails of files that are gone."""
     folder = directory()
     known = set(db.session.scalars(sa.select(Attachment.storage_name)))
     cutoff, removed = time.time() - older_than, 0
     for path in folder.iterdir():
         if path.is_file() and path.name not in known and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    stems = {Path(name).stem for name in known}
+    thumbnails = folder / THUMBNAIL_FOLDER
+    for path in thumbnails.iterdir() if thumbnails.is_dir() else ():
+        if path.is_file() and path.stem not in stems and path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
@@ -238,12 +264,12 @@ def _photo(data: bytes, extension: str) -> bytes:
                 image.draft("RGB", _stored_size(image.size))
                 if decoded_bytes(image) > MAX_DECODED_BYTES:
                     raise _refused(TOO_MANY_PIXELS)
-                with _image_slot():
+                with image_slot():
                     return _reencoded(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _refused(TOO_MANY_PIXELS) from None
     except UnidentifiedImageError:
-        raise _refused(MISMATCH % {"extension": extension}) from None
+        raise _refused(PHOTO_MISMATCH % {"format": PHOTO_FORMAT_NAMES[expected], "extension": extension}) from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise _refused(BROKEN) from None
 
@@ -270,7 +296,7 @@ def _stored_size(size: tuple[int, int]) -> tuple[int, int]:
 
 
 @contextmanager
-def _image_slot():
+def image_slot():
     """One of the process's image slots for the decoding, or Busy after a short wait."""
     if not image_slots.acquire(_setting("ATTACHMENT_IMAGE_SLOTS"), _setting("ATTACHMENT_IMAGE_WAIT_SECONDS")):
         raise Busy({FIELD: BUSY})
@@ -316,7 +342,7 @@ def _refused(message) -> ValidationFailed:
     return ValidationFailed({FIELD: message})
 
 
-def _write(path: Path, data: bytes) -> None:
+def write_file(path: Path, data: bytes) -> None:
     """Whole or not at all: a temporary file in the same folder, synced, then renamed into place."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
     try:

@@ -1,10 +1,11 @@
-"""Downloading a report's photo or sound fragment: never inline, never sniffed, never cached."""
+"""A report's photo or sound fragment as a download, and a photo's thumbnail for the report pages: never sniffed,
+never cached (the private headers of every staff page), every one audited by the service."""
 import io
 
-from flask import send_file
+from flask import Response, send_file
 from flask_login import current_user
 
-from gdt.services.intake import attachments
+from gdt.services.intake import attachments, thumbnails
 from gdt.web.access import role_required
 from gdt.web.attachments import bp
 
@@ -14,15 +15,25 @@ from gdt.web.attachments import bp
 def download(reference: str, attachment_id: int):
     attachment, path = attachments.open_for_download(reference, attachment_id, actor=current_user)
     stamp = attachment.created_at.strftime("%Y%m%d-%H%M%S")
+    return _private(path, attachment.content_type, as_attachment=True,
+                    name=f"{reference}-{attachment.kind}-{stamp}.{attachment.extension}")
+
+
+@bp.route("/reports/<reference>/attachments/<int:attachment_id>/thumbnail")
+@role_required("intake", "coordinator")  # the service narrows this to who may see the report
+def thumbnail(reference: str, attachment_id: int):
+    """Shown in an <img> (inline); only ever our own small JPEG, so it is served as exactly that."""
+    try:
+        attachment, path = thumbnails.open_thumbnail(reference, attachment_id, actor=current_user)
+    except attachments.Busy:  # every image slot taken by uploads: the browser shows the alt text, a reload the photo
+        return Response(status=503, headers={"Retry-After": "5", "Cache-Control": "no-store"})
+    return _private(path, "image/jpeg", as_attachment=False, name=f"{reference}-foto-{attachment.id}-klein.jpg")
+
+
+def _private(path, mimetype: str, *, as_attachment: bool, name: str):
     # Read whole (at most 20 MB by the upload limits): no file handle outlives the request.
-    response = send_file(
-        io.BytesIO(path.read_bytes()),
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        max_age=0,
-        conditional=False,
-        download_name=f"{reference}-{attachment.kind}-{stamp}.{attachment.extension}",
-    )
+    response = send_file(io.BytesIO(path.read_bytes()), mimetype=mimetype, as_attachment=as_attachment, max_age=0,
+                         conditional=False, download_name=name)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
