@@ -56,16 +56,16 @@ def test_sound_fragments_are_recognised_by_content(db, name, builder, content_ty
     "name, data, message",
     [
         ("foto.jpg", b"", "leeg"),
-        ("foto.png", files.jpeg_with_gps(), "past niet bij de extensie .png"),
-        ("foto.jpg", files.png(), "past niet bij de extensie .jpg"),
+        ("foto.png", files.jpeg_with_gps(), "geen PNG-foto, al eindigt de naam op .png"),
+        ("foto.jpg", files.png(), "geen JPEG-foto, al eindigt de naam op .jpg"),
         ("foto.jpg.html", files.jpeg_with_gps(), "niet worden toegevoegd"),
         (
             "tekening.svg",
             b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
             "niet worden toegevoegd",
         ),
-        ("foto.jpg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "past niet"),
-        ("polyglot.jpg", b"<html><script>alert(1)</script></html>" + files.jpeg_with_gps(), "past niet"),
+        ("foto.jpg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "geen JPEG-foto"),
+        ("polyglot.jpg", b"<html><script>alert(1)</script></html>" + files.jpeg_with_gps(), "geen JPEG-foto"),
         ("brief.pdf", b"%PDF-1.4 /JavaScript (app.alert(1))", "niet worden toegevoegd"),
         ("kapot.jpg", files.jpeg_with_gps()[:300], "beschadigd"),
         ("opname.mp3", files.wav(), "past niet bij de extensie .mp3"),
@@ -76,6 +76,14 @@ def test_sound_fragments_are_recognised_by_content(db, name, builder, content_ty
 )
 def test_refused_uploads_say_why(db, name, data, message):
     assert message in refused(name, data)
+
+
+@pytest.mark.parametrize("name, data", [("opname.wav", files.wav()), ("foto.jpg.html", b"<script>"),
+                                        ("brief.pdf", b"%PDF-1.4"), ("leeg.mp3", b"")])
+def test_a_field_for_photos_refuses_anything_else_naming_only_photos(db, name, data):
+    with pytest.raises(ValidationFailed) as refused:
+        attachments.prepare(name, data, photos_only=True)
+    assert str(refused.value.errors["file"]) == "Voeg alleen foto's toe (JPEG, PNG of HEIC)."
 
 
 def test_a_decompression_bomb_is_refused_before_decoding(db):

@@ -1,4 +1,5 @@
 """The public webform /melden: no login, the intake's rules, one report per form, spam kept out."""
+import html
 import io
 import re
 
@@ -109,7 +110,8 @@ def test_a_forged_form_key_is_refused_with_the_input_kept(visitor, db):
     ({"house_number": "0"}, "house_number", "huisnummer"), ({"house_number": "12a"}, "house_number", "huisnummer"),
     ({"house_number": "100000"}, "house_number", "huisnummer"),
     ({"description": ""}, "description", "Beschrijf"), ({"description": "x" * 20000}, "description", "tekens"),
-    ({"category": "bestaat-niet"}, "category", "categorie"), ({"reporter_name": ""}, "reporter_name", "naam"),
+    ({"category": "bestaat-niet"}, "category", "Kies wat voor overlast het is"),
+    ({"reporter_name": ""}, "reporter_name", "Vul uw naam in"),
     ({"reporter_email": "anna@"}, "reporter_email", "e-mail"), ({"description": "nul\x00byte"}, "description", ""),
 ])
 def test_field_errors_come_back_inline_and_nothing_is_saved(visitor, db, changes, field, message):
@@ -143,14 +145,16 @@ def test_photos_are_stored_without_gps(visitor, db):
 
 
 @pytest.mark.parametrize("upload, message", [
-    ((files.wav(), "geluid.wav"), "alleen foto"), ((files.jpeg_with_gps(), "foto.png"), "past niet"),
-    ((b"<script>", "foto.jpg.html"), "niet worden toegevoegd"),
+    ((files.wav(), "geluid.wav"), "geluid.wav: Voeg alleen foto's toe (JPEG, PNG of HEIC)."),
+    ((files.jpeg_with_gps(), "foto.png"), "foto.png: Dit bestand is geen PNG-foto, al eindigt de naam op .png."),
+    ((b"<script>", "foto.jpg.html"), "foto.jpg.html: Voeg alleen foto's toe (JPEG, PNG of HEIC)."),
 ])
 def test_a_bad_photo_is_a_field_error_and_the_text_is_kept(visitor, db, upload, message):
     data = answers(visitor) | {"photos": [(io.BytesIO(upload[0]), upload[1])]}
     response = visitor.post("/melden", data=data, content_type="multipart/form-data")
-    page = response.get_data(as_text=True)
+    page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 422 and message in page and 'id="photos-error"' in page
+    assert "geluidsopname" not in page and "mp3" not in page  # only what the field takes
     assert "Elke nacht harde muziek" in page and "opnieuw toe" in page
     assert reports(db) == []
 
@@ -181,7 +185,8 @@ def test_posts_are_rate_limited_per_address():
         stored = db.session.scalar(sa.select(sa.func.count()).select_from(Report))
         page = visitor.post("/melden", data=answers(visitor)).get_data(as_text=True)
     assert statuses == [303, 303, 429] and stored == 2
-    assert "Te veel" in page
+    assert "Te veel meldingen" in page and "14 040" in page and "Naar het meldformulier" in page
+    assert "Naar de startpagina" not in page  # the resident's page, not the staff's
 
 
 def test_the_confirmation_page_without_a_report_goes_to_the_form(visitor):
@@ -258,3 +263,23 @@ def test_line_breaks_count_as_one_character_as_the_counter_counts_them(visitor, 
     assert visitor.post("/melden", data=answers(visitor, description=text)).status_code == 303
     [report] = reports(db)
     assert len(report.description) == 4999 and "\r" not in report.description
+
+
+@pytest.mark.parametrize("changes", [
+    {"reporter_name": "", "category": "", "reporter_email": "", "reporter_phone": ""},  # may contact, no way to
+])
+def test_the_resident_is_addressed_and_never_read_about_as_the_melder(visitor, db, changes):
+    page = html.unescape(visitor.post("/melden", data=answers(visitor, **changes)).get_data(as_text=True))
+    assert "Vul uw naam in, of kies ‘Ik wil anoniem melden’." in page
+    assert "Kies wat voor overlast het is." in page
+    assert "Vul uw telefoonnummer of e-mailadres in als wij contact met u mogen opnemen." in page
+    assert "melder" not in page.lower() and "categorie" not in page.lower()
+
+
+def test_photos_too_large_to_send_get_a_page_for_the_resident(app, visitor, db, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+    response = visitor.post("/melden", data=answers(visitor, description="x" * 3 * 1024 * 1024))
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 413 and "Uw foto's zijn samen te groot om te versturen (hoogstens 2 MB)" in page
+    assert "Woonoverlast melden" in page and "De-escalatieteam –" not in page and "/login" not in page
+    assert reports(db) == []

@@ -42,6 +42,15 @@ BAD_KEY = _l("Het formulier is niet compleet geladen. Controleer uw gegevens en 
 OTHER_BROWSER = _l("Dit formulier is in een andere browser geopend en is daarom niet verstuurd. "
                    "Vul hieronder een nieuw formulier in.")
 TOO_MANY_PHOTOS = _l("U kunt hoogstens %(count)s foto's toevoegen.")
+# The intake's rules are shared with the phone intake and the API, and some of their messages speak to staff
+# about the reporter. On the public form the resident reads these instead (field: (staff's, resident's)).
+RESIDENT_WORDING = {
+    "category": (_l("Kies een categorie."), _l("Kies wat voor overlast het is.")),
+    "reporter_name": (_l("Vul de naam van de melder in, of kies anoniem."),
+                      _l("Vul uw naam in, of kies ‘Ik wil anoniem melden’.")),
+    "reporter_phone": (_l("Vul een telefoonnummer of e-mailadres in als de melder benaderd mag worden."),
+                       _l("Vul uw telefoonnummer of e-mailadres in als wij contact met u mogen opnemen.")),
+}
 
 
 class OtherBrowser(ServiceError):
@@ -142,15 +151,22 @@ def _checked(data: report_intake.ReportInput, photos: list[tuple[str | None, byt
     else:
         for filename, content in photos:
             try:
-                prepared.append(attachments.prepare(filename, content))
-            except ValidationFailed as failed:
-                errors["photos"] = failed.errors[attachments.FIELD]
+                prepared.append(attachments.prepare(filename, content, photos_only=True))
+            except ValidationFailed as failed:  # named, so the resident knows which of the photos to change
+                name = attachments.display_name(filename)
+                message = failed.errors[attachments.FIELD]
+                errors["photos"] = f"{name}: {message}" if name else message
                 break
-        if any(photo.kind != "photo" for photo in prepared):
-            errors["photos"] = attachments.NOT_A_PHOTO
     if errors:
-        raise ValidationFailed(errors)
+        raise ValidationFailed(_for_the_resident(errors))
     return fields, prepared
+
+
+def _for_the_resident(errors: dict) -> dict:
+    """The intake's messages written for staff ("de melder") as the resident on the form is addressed ("u")."""
+    return {field: RESIDENT_WORDING[field][1] if field in RESIDENT_WORDING
+            and str(message) == str(RESIDENT_WORDING[field][0]) else message
+            for field, message in errors.items()}
 
 
 def _read_key(form_key: str | None, browser: str) -> str:

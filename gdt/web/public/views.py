@@ -52,6 +52,25 @@ def received():
                                    repeated=request.args.get("herhaald") == "1"))
 
 
+@bp.errorhandler(429)
+def too_many(error):
+    return private(render_template(
+        "public/refused.html", title=_("Te veel meldingen"),
+        message=_("Vanaf uw internetverbinding zijn in korte tijd veel meldingen verstuurd. Probeer het over een "
+                  "uur opnieuw, of bel 14 040.")
+    )), 429
+
+
+@bp.errorhandler(413)
+def too_large(error):
+    megabytes = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+    return private(render_template(
+        "public/refused.html", title=_("De foto's zijn te groot"),
+        message=_("Uw foto's zijn samen te groot om te versturen (hoogstens %(size)s MB). Ga terug, kies minder of "
+                  "kleinere foto's en verstuur het formulier opnieuw.", size=megabytes)
+    )), 413
+
+
 def _show(form_id: str | None):
     """A new form gets an address of its own first; an address whose form this browser sent shows its reference."""
     browser = _browser()
