@@ -76,6 +76,14 @@ def test_the_manager_reads_the_statistics_page(browser, base_url, axe, demo, wid
     assert len(named) > 5 and all(row.locator(".gdt-code").count() == 1 for row in named)  # name, code beside it
     assert "Centrum" in wijken.inner_text() and "(WK077201)" in wijken.inner_text()
 
+    if width == 1280:  # the download a Dutch Excel opens: BOM, semicolons, decimal commas, the wijk's name
+        with page.expect_download() as download:
+            page.get_by_role("link", name="CSV voor Excel").click()
+        data = Path(download.value.path()).read_bytes()
+        assert download.value.suggested_filename == f"gdt-statistieken-{this_year}.csv"
+        assert data.startswith("\ufeffOnderdeel;Omschrijving;Aantal;Aandeel (%);".encode())
+        assert "Centrum (WK077201);".encode() in data and b"100,0" in data
+
 
 @pytest.fixture(scope="module")
 def gap(live_app, demo):

@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from gdt.models import AuditEvent
+from gdt.services.core import areas
 from gdt.services.core.errors import NotFound
 from gdt.services.reporting import anonymous_exports, charts, exports, funnel, spreadsheet_text, statistics
 from tests.services.test_statistics import build_2026 as build_statistics_2026
@@ -92,35 +93,108 @@ def _counts(year: int, threshold: int = 5) -> dict[tuple, str]:
 
 # --- CSV, XLSX, PDF: what the page shows ---------------------------------------------------------
 
-def test_csv_has_the_exact_counts_and_percentages(make):
+def test_the_machine_csv_has_the_exact_counts_and_percentages(make):
     build_2026(make)
-    rows = _csv(exports.csv_bytes(funnel.yearly_funnel(2026)))
+    rows = _csv(exports.machine_csv_bytes(funnel.yearly_funnel(2026)))
     assert rows[0] == ["section", "key", "label", "count", "percent"]
     for expected in EXPECTED_ROWS:
         assert expected in rows
 
 
-def test_csv_begins_with_the_cli_csv(make):
+def test_the_machine_csv_begins_with_the_cli_csv(make):
     build_2026(make)
     page = funnel.yearly_funnel(2026)
-    assert exports.csv_bytes(page).decode("utf-8").startswith(statistics.render(page["document"], "csv") + "\n")
+    data = exports.machine_csv_bytes(page)
+    assert data.decode("utf-8").startswith(statistics.render(page["document"], "csv") + "\n")
+    assert data.startswith(b"section,key,label,count,percent\n") and b"\r\n" not in data  # no BOM, LF line ends
 
 
-def test_xlsx_has_the_csv_rows_with_numbers_as_numbers(make):
+# --- The Dutch CSV and XLSX: what a Dutch Excel opens as it is -------------------------------------
+
+DUTCH_HEADER = ["Onderdeel", "Omschrijving", "Aantal", "Aandeel (%)", "Mediaan (dagen)", "90e percentiel (dagen)"]
+CHANNELS_2026 = "Meldingen van bewoners per kanaal, 2026"
+
+
+def _dutch_csv(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads the file as UTF-8
+    text = data.decode("utf-8")[1:]
+    assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+
+
+def test_the_csv_is_dutch_semicolons_a_bom_decimal_commas_and_dutch_headers(make):
+    build_2026(make)
+    rows = _dutch_csv(exports.csv_bytes(funnel.yearly_funnel(2026)))
+    assert rows[0] == DUTCH_HEADER
+    assert all(len(row) == 6 for row in rows)
+    assert [CHANNELS_2026, "Woonoverlast-app", "8", "80,0", "", ""] in rows
+    assert [CHANNELS_2026, "Totaal meldingen van bewoners", "10", "100,0", "", ""] in rows
+    assert ["Uitkomst van de triage, 2026", "In behandeling GDT", "1", "11,1", "", ""] in rows
+    assert ["Uitkomst van de triage, 2026", "Nog niet beoordeeld", "1", "", "", ""] in rows
+    assert ["Doorverwezen naar, 2026", "Politie", "2", "25,0", "", ""] in rows
+    assert ["Meldingen van bewoners per kanaal, 2025", "Woonoverlast-app", "0", "0,0", "", ""] in rows
+    assert not any("." in cell for row in rows[1:] for cell in row[2:])  # no decimal points, no thousands dots
+
+
+def test_the_dutch_csv_has_every_figure_of_the_machine_csv(make, db):
+    build_page_2026(make, db)
+    page = funnel.yearly_funnel(2026)
+    machine = _csv(exports.machine_csv_bytes(page))[1:]
+    dutch = _dutch_csv(exports.csv_bytes(page))[1:]
+    shares = [(row[3], row[4]) for row in machine if row[0] not in ("paragraph",) and row[0][:5] != "time_"]
+    assert sorted(shares) == sorted((row[2], row[3].replace(",", ".")) for row in dutch
+                                    if row[1] != page["paragraph"]["text"] and not row[0].startswith("Doorloop"))
+
+
+def test_the_dutch_csv_carries_the_whole_page(make, db):
+    areas.add_missing_names({"WK077201": "Centrum", "BU07720101": "Binnenstad"}, actor=None)
+    build_page_2026(make, db)
+    page = funnel.yearly_funnel(2026)
+    rows = _dutch_csv(exports.csv_bytes(page))
+    sections = list(dict.fromkeys(row[0] for row in rows[1:]))
+    assert sections[:6] == ["Meldingen van bewoners per kanaal, 2026", "Uitkomst van de triage, 2026",
+                            "Doorverwezen naar, 2026", "GDT-casussen uit meldingen, per werkwijze, 2026",
+                            "Alle GDT-casussen, per bron, 2026", "Alle GDT-casussen, per werkwijze, 2026"]
+    assert sections[6] == "Meldingen van bewoners per kanaal, 2025" and sections[12:] == [
+        "Tekst voor het jaarverslag", "Tekst voor het jaarverslag: de exacte cijfers achter elke ‘ca’",
+        "Meldingen van bewoners per maand van ontvangst, 2026", "Meldingen van bewoners per categorie, 2026",
+        "Meldingen van bewoners per wijk, 2026",
+        "Meldingen van bewoners per buurt, 2026 (aantallen onder 5 als ‘< 5’)", "Doorlooptijden in dagen, 2026"]
+    by_label = {(row[0].split(",")[0], row[1]): row[2:] for row in rows[1:]}
+    assert by_label[("Tekst voor het jaarverslag", page["paragraph"]["text"])] == ["", "", "", ""]
+    assert by_label[("Meldingen van bewoners per maand van ontvangst", "juni")] == ["7", "30,4", "", ""]
+    assert by_label[("Meldingen van bewoners per wijk", "Centrum (WK077201)")] == ["8", "34,8", "", ""]
+    assert by_label[("Meldingen van bewoners per buurt", "Centrum · Binnenstad (BU07720101)")] == ["5", "21,7", "", ""]
+    assert by_label[("Meldingen van bewoners per buurt", "Centrum · BU07720102")] == ["< 5", "", "", ""]
+    assert by_label[("Doorlooptijden in dagen", "Ontvangst tot triage")] == ["20", "", "0,0", "1,3"]
+    assert by_label[("Doorlooptijden in dagen", "Eerste melding tot sluiten casus")] == ["1", "", "20,0", "20,0"]
+
+
+def test_formula_looking_labels_get_an_apostrophe_in_the_dutch_csv(make):
+    make.report(status="referred", channel="app", referred_partner=make.partner("=cmd", name=FORMULA))
+    make.report(status="referred", channel="app", referred_partner=make.partner("@x", name="\r+1;2"))
+    rows = _dutch_csv(exports.csv_bytes(funnel.yearly_funnel(2026)))
+    assert ["Doorverwezen naar, 2026", "'" + FORMULA, "1", "50,0", "", ""] in rows
+    assert ["Doorverwezen naar, 2026", "' +1;2", "1", "50,0", "", ""] in rows  # the ";" quoted, the row whole
+    assert all(len(row) == 6 for row in rows)
+
+
+def test_the_xlsx_has_dutch_headers_whole_counts_and_percentages(make):
     build_2026(make)
     page = funnel.yearly_funnel(2026)
     sheet = _sheet(exports.xlsx_bytes(page))
-    values = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert values[0] == ["section", "key", "label", "count", "percent"]
-    csv_rows = _csv(exports.csv_bytes(page))
-    assert len(values) == len(csv_rows)
-    for expected in EXPECTED_ROWS:
-        count, share = int(expected[3]), float(expected[4]) if expected[4] else None
-        assert expected[:3] + [count, share] in values
-    app = next(row for row in sheet.iter_rows(min_row=2) if row[1].value == "app")
-    assert (app[3].data_type, app[4].data_type) == ("n", "n")
-    assert app[3].value == 8 and app[4].value == 80.0 and app[4].number_format == "0.0"
-    assert isinstance(app[3].value, int)
+    header = list(next(sheet.iter_rows(max_row=1)))
+    assert [cell.value for cell in header] == DUTCH_HEADER and all(cell.font.bold for cell in header)
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == sheet.dimensions
+    assert sheet.max_row == len(_dutch_csv(exports.csv_bytes(page)))
+    app = next(row for row in sheet.iter_rows(min_row=2) if (row[0].value, row[1].value) == (
+        CHANNELS_2026, "Woonoverlast-app"))
+    assert (app[2].value, app[2].data_type, app[2].number_format) == (8, "n", "#,##0")
+    assert isinstance(app[2].value, int)
+    assert (app[3].value, app[3].data_type, app[3].number_format) == (0.8, "n", "0.0%")
+    triage = {row[1].value: row for row in sheet.iter_rows(min_row=2) if row[0].value == "Uitkomst van de triage, 2026"}
+    assert triage["In behandeling GDT"][3].value == pytest.approx(0.111)
+    assert triage["Nog niet beoordeeld"][2].value == 1 and triage["Nog niet beoordeeld"][3].value is None
 
 
 @pytest.mark.parametrize(("name", "shown"), [
@@ -130,18 +204,18 @@ def test_xlsx_has_the_csv_rows_with_numbers_as_numbers(make):
 def test_formula_looking_labels_stay_text_in_xlsx(make, name, shown):
     make.report(status="referred", channel="app", referred_partner=make.partner("kwaadwillend", name=name))
     sheet = _sheet(exports.xlsx_bytes(funnel.yearly_funnel(2026)))
-    cells = [row for row in sheet.iter_rows(min_row=2) if row[0].value == "triage.referred_to"]
-    assert [(row[1].value, row[3].value) for row in cells] == [("kwaadwillend", 1), ("total", 1)]
-    cell = cells[0][2]
+    cells = [row for row in sheet.iter_rows(min_row=2) if row[0].value == "Doorverwezen naar, 2026"]
+    assert [(row[1].value, row[2].value) for row in cells] == [(shown, 1), ("Totaal doorverwezen", 1)]
+    cell = cells[0][1]
     assert cell.data_type == "s" and cell.value == shown
     assert cell.quotePrefix is True
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
 
 
-def test_formula_looking_keys_and_labels_get_an_apostrophe_in_csv(make):
+def test_formula_looking_keys_and_labels_get_an_apostrophe_in_the_machine_csv(make):
     make.report(status="referred", channel="app", referred_partner=make.partner("=cmd", name=FORMULA))
     make.report(status="referred", channel="app", referred_partner=make.partner("@x", name="\r+1"))
-    rows = _csv(exports.csv_bytes(funnel.yearly_funnel(2026)))
+    rows = _csv(exports.machine_csv_bytes(funnel.yearly_funnel(2026)))
     assert ["triage.referred_to", "'=cmd", "'" + FORMULA, "1", "50.0"] in rows
     assert ["triage.referred_to", "'@x", "' +1", "1", "50.0"] in rows
     assert all(len(row) == 5 for row in rows)
@@ -151,7 +225,7 @@ def test_formula_looking_keys_and_labels_get_an_apostrophe_in_csv(make):
 def test_control_characters_in_a_label_do_not_break_the_workbook(make):
     make.report(status="referred", referred_partner=make.partner("vreemd", name="Naam\x01met\x1bstuurteken"))
     sheet = _sheet(exports.xlsx_bytes(funnel.yearly_funnel(2026)))
-    assert any(row[2] == "Naam met stuurteken" for row in sheet.iter_rows(values_only=True))
+    assert any(row[1] == "Naam met stuurteken" for row in sheet.iter_rows(values_only=True))
 
 
 def test_pdf_has_the_tables_and_charts_in_dutch(make):
@@ -225,7 +299,7 @@ MONTH_NAMES = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "
 
 def _extra_rows(page: dict) -> list[list[str]]:
     """The CSV's rows after the CLI's (which are checked to come first, unchanged)."""
-    text = exports.csv_bytes(page).decode("utf-8")
+    text = exports.machine_csv_bytes(page).decode("utf-8")
     cli = statistics.render(page["document"], "csv") + "\n"
     assert text.startswith(cli)
     return _csv(text[len(cli):].encode("utf-8"))
@@ -291,20 +365,19 @@ def test_xlsx_keeps_suppressed_counts_as_text_and_figures_as_numbers(make, db):
     build_page_2026(make, db)
     page = funnel.yearly_funnel(2026)
     sheet = _sheet(exports.xlsx_bytes(page))
-    cells = {(row[0].value, row[1].value): row for row in sheet.iter_rows(min_row=2)}
-    assert sheet.max_row == len(_csv(exports.csv_bytes(page)))
-    small = cells[("buurten", "WK077201/BU07720102")]
-    assert (small[3].value, small[3].data_type, small[4].value) == ("< 5", "s", None)
-    large = cells[("buurten", "WK077201/BU07720101")]
-    assert (large[3].value, large[3].data_type, large[4].value, large[4].number_format) == (5, "n", 21.7, "0.0")
-    assert isinstance(large[3].value, int)
-    june = cells[("months", "2026-06")]
-    assert (june[1].data_type, june[2].value, june[3].value, june[4].value) == ("s", "juni", 7, 30.4)
-    p90 = cells[("time_to_triage", "p90_days")]
-    assert (p90[3].value, p90[3].data_type, p90[3].number_format, p90[4].value) == (1.3, "n", "0.0", None)
-    assert cells[("time_to_close", "count")][3].value == 1
-    text = cells[("paragraph", "text")]
-    assert text[2].data_type == "s" and text[2].value == page["paragraph"]["text"] and text[3].value is None
+    cells = {(row[0].value.split(",")[0], row[1].value): row for row in sheet.iter_rows(min_row=2)}
+    small = cells[("Meldingen van bewoners per buurt", "WK077201 · BU07720102")]
+    assert (small[2].value, small[2].data_type, small[3].value) == ("< 5", "s", None)
+    large = cells[("Meldingen van bewoners per buurt", "WK077201 · BU07720101")]
+    assert (large[2].value, large[2].data_type, large[2].number_format) == (5, "n", "#,##0")
+    assert (large[3].value, large[3].number_format) == (pytest.approx(0.217), "0.0%")
+    june = cells[("Meldingen van bewoners per maand van ontvangst", "juni")]
+    assert (june[2].value, june[3].value) == (7, pytest.approx(0.304))
+    triage = cells[("Doorlooptijden in dagen", "Ontvangst tot triage")]
+    assert [cell.value for cell in triage[2:]] == [20, None, 0.0, 1.3]
+    assert [cell.number_format for cell in triage[4:]] == ["0.0", "0.0"]
+    text = cells[("Tekst voor het jaarverslag", page["paragraph"]["text"])]
+    assert text[1].data_type == "s" and text[2].value is None
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
 
 
@@ -317,7 +390,8 @@ def test_formula_looking_category_labels_stay_text(make, db, label, in_csv):
     page = funnel.yearly_funnel(2026)
     assert _section(_extra_rows(page), "categories") == [["categories", "vervuiling", in_csv, "1", "100.0"]]
     sheet = _sheet(exports.xlsx_bytes(page))
-    cell = next(row[2] for row in sheet.iter_rows(min_row=2) if row[0].value == "categories")
+    cell = next(row[1] for row in sheet.iter_rows(min_row=2)
+                if row[0].value == "Meldingen van bewoners per categorie, 2026")
     assert cell.data_type == "s" and cell.quotePrefix is True and cell.value == in_csv[1:]
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
 
@@ -351,18 +425,18 @@ def test_a_year_without_durations_shows_none(db):
         ["time_to_close", "count", "Aantal", "0", ""], ["time_to_close", "median_days", "Mediaan (dagen)", "", ""],
         ["time_to_close", "p90_days", "90e percentiel (dagen)", "", ""]]
     assert _section(_extra_rows(page), "buurten") == []
-    median = next(row[3] for row in _sheet(exports.xlsx_bytes(page)).iter_rows(min_row=2)
-                  if (row[0].value, row[1].value) == ("time_to_triage", "median_days"))
+    median = next(row[4] for row in _sheet(exports.xlsx_bytes(page)).iter_rows(min_row=2)
+                  if row[1].value == "Ontvangst tot triage")
     assert median.value is None
     squashed = "".join(_pdf_text(exports.pdf_bytes(page)).split())
     assert "Ontvangsttottriage0––" in squashed and "Eerstemeldingtotsluitencasus0––" in squashed
 
 
-@pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
+@pytest.mark.parametrize("fmt", ["csv", "machine_csv", "xlsx", "pdf"])
 def test_no_export_of_the_page_shows_personal_data(make, db, fmt):
     build_page_2026(make, db)
     data = getattr(exports, f"{fmt}_bytes")(funnel.yearly_funnel(2026))
-    if fmt == "csv":
+    if fmt.endswith("csv"):
         text = data.decode("utf-8")
     elif fmt == "xlsx":
         text = " ".join(str(cell) for row in _sheet(data).iter_rows(values_only=True) for cell in row)
@@ -375,7 +449,7 @@ def test_no_export_of_the_page_shows_personal_data(make, db, fmt):
 
 # --- Audit ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
+@pytest.mark.parametrize("fmt", ["csv", "machine-csv", "xlsx", "pdf"])
 def test_every_statistics_export_is_audited(make, db, fmt):
     manager = make.user("manager")
     data = exports.export_statistics(2026, fmt, actor=manager)
@@ -477,7 +551,7 @@ def test_rows_and_counts_use_the_amsterdam_year(make):
     assert counts[("2026-01", "app", "geluidsoverlast", "open")] == "1"
     assert counts[("2026-06", "app", "geluidsoverlast", "open")] == "0"
     assert counts[("2026-07", "app", "geluidsoverlast", "open")] == "1"
-    statistics_csv = _csv(exports.csv_bytes(funnel.yearly_funnel(2025)))
+    statistics_csv = _csv(exports.machine_csv_bytes(funnel.yearly_funnel(2025)))
     assert ["reports.by_channel", "app", "Woonoverlast-app", "1", "100.0"] in statistics_csv
 
 

@@ -49,11 +49,26 @@ def test_impossible_years_are_not_found(client_as, year):
     assert client_as("manager").get(f"/statistics/{year}/rows.csv").status_code == 404
 
 
-def test_the_csv_download_has_the_exact_figures(client_as, make):
+def test_the_csv_download_is_dutch_by_default(client_as, make):
     build_2026(make)
     response = client_as("manager").get("/statistics/2026/export.csv")
     assert response.content_type == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == 'attachment; filename="gdt-statistieken-2026.csv"'
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert rows[0] == ["Onderdeel", "Omschrijving", "Aantal", "Aandeel (%)", "Mediaan (dagen)",
+                       "90e percentiel (dagen)"]
+    assert ["Meldingen van bewoners per kanaal, 2026", "Woonoverlast-app", "8", "80,0", "", ""] in rows
+    assert ["Uitkomst van de triage, 2026", "In behandeling GDT", "1", "11,1", "", ""] in rows
+    assert ["Meldingen van bewoners per maand van ontvangst, 2026", "maart", "10", "100,0", "", ""] in rows
+
+
+def test_the_csv_for_bi_tools_is_the_machine_form(client_as, make):
+    build_2026(make)
+    response = client_as("manager").get("/statistics/2026/export.csv?format=machine")
+    assert response.content_type == "text/csv; charset=utf-8"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="gdt-statistieken-2026-bi.csv"'
+    assert response.data.startswith(b"section,key,label,count,percent\n")
     rows = _csv(response)
     assert ["reports.by_channel", "app", "Woonoverlast-app", "8", "80.0"] in rows
     assert ["triage.by_outcome", "escalated", "In behandeling GDT", "1", "11.1"] in rows
@@ -62,12 +77,30 @@ def test_the_csv_download_has_the_exact_figures(client_as, make):
     assert ["time_to_triage", "count", "Aantal", "9", ""] in rows
 
 
+def test_an_unknown_csv_form_is_not_found_and_not_logged(client_as, make, db):
+    response = client_as("manager").get("/statistics/2026/export.csv?format=excel")
+    assert response.status_code == 404
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "export")) == 0
+
+
+def test_the_page_offers_both_csv_forms_and_says_which_files_are_for_bi_tools(client_as, make):
+    build_2026(make)
+    html = client_as("manager").get("/statistics/2026").text
+    assert '<a class="utrecht-link" href="/statistics/2026/export.csv">CSV voor Excel</a>' in html
+    assert '<a class="utrecht-link" href="/statistics/2026/export.csv?format=machine">' in html
+    assert "Deze bestanden zijn machineleesbaar: komma’s tussen de velden, een punt als decimaalteken" in html
+    downloads = html[html.index('id="downloads"'):html.index('id="annual-report"')]
+    assert downloads.index("format=machine") < downloads.index("rows.csv") < downloads.index("machineleesbaar")
+
+
 def test_the_xlsx_download_reads_back(client_as, make):
     build_2026(make)
     response = client_as("coordinator").get("/statistics/2026/export.xlsx")
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet = openpyxl.load_workbook(io.BytesIO(response.data))["Statistieken"]
-    assert ("reports.by_channel", "webform", "Webformulier", 1, 10.0) in set(sheet.iter_rows(values_only=True))
+    assert ("Meldingen van bewoners per kanaal, 2026", "Webformulier", 1, 0.1, None, None) in set(
+        sheet.iter_rows(values_only=True))
 
 
 def test_the_pdf_download_has_the_figures(client_as, make):
@@ -112,13 +145,13 @@ def test_the_counts_download_uses_the_configured_threshold(app, client_as, make)
 def test_every_download_is_audited(client_as, make, db):
     manager = make.user("manager")
     client = client_as(user=manager)
-    for download in DOWNLOADS:
+    for download in [*DOWNLOADS, "export.csv?format=machine"]:
         response = client.get(f"/statistics/2026/{download}")
         response.get_data()  # a streamed body runs to the end
     events = db.session.execute(sa.select(AuditEvent.actor_id, AuditEvent.object_ref)
                                 .where(AuditEvent.action == "export").order_by(AuditEvent.id)).all()
     assert [tuple(event) for event in events] == [
-        (manager.id, f"2026:{fmt}") for fmt in ("csv", "xlsx", "pdf", "rows", "counts")]
+        (manager.id, f"2026:{fmt}") for fmt in ("csv", "xlsx", "pdf", "rows", "counts", "machine-csv")]
 
 
 def test_the_charts_on_the_page_are_accessible_and_need_nothing_the_csp_blocks(client_as, make):

@@ -1,10 +1,12 @@
 """Exports of the yearly statistics: the page as CSV, XLSX and PDF, and the anonymous data for BI tools.
 
-* `csv_bytes`, `xlsx_bytes`, `pdf_bytes`: the statistics page as a file, built from
+* `csv_bytes`, `xlsx_bytes`, `pdf_bytes`: the statistics page as a file for people, built from
   `funnel.yearly_funnel(year)`: the statistics document (docs/domain.md, "Statistics"), then last year's, the
-  annual-report paragraph, the months, categories, wijken, buurten (small counts as "< 5") and durations. The
-  CSV and XLSX begin with exactly the rows of `statistics.render(document, "csv")`, so they can never disagree
-  with the CLI; the PDF shows the same figures as tables, with charts.
+  annual-report paragraph, the months, categories, wijken, buurten (small counts as "< 5") and durations. The CSV
+  and XLSX are Dutch (`;`, decimal comma, BOM, Dutch headers; gdt.services.reporting.dutch_tables), the PDF shows
+  the same figures as tables, with charts.
+* `machine_csv_bytes`: the same figures for BI tools, beginning with exactly the rows of
+  `statistics.render(document, "csv")`, so it can never disagree with the CLI.
 * `export_rows`, `export_counts`: the anonymous rows and suppressed counts of
   gdt.services.reporting.anonymous_exports.
 
@@ -25,14 +27,12 @@ from flask_babel import lazy_gettext as _l
 from gdt.db import utcnow
 from gdt.models import User
 from gdt.services.core import audit
-from gdt.services.reporting import anonymous_exports, charts, funnel, statistics
+from gdt.services.reporting import anonymous_exports, charts, dutch_tables, funnel, statistics
 from gdt.services.reporting.durations import Duration
-from gdt.services.reporting.spreadsheet_text import safe_text, text_cell
+from gdt.services.reporting.spreadsheet_text import safe_text
 
-FORMATS = ("csv", "xlsx", "pdf", "rows", "counts")
+FORMATS = ("csv", "machine-csv", "xlsx", "pdf", "rows", "counts")
 PDF_TEMPLATE = "statistics/export_pdf.html"
-SHEET_TITLE = "Statistieken"
-NUMERIC_COLUMNS = ("count", "percent")
 _PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -52,6 +52,7 @@ COMPARED = (  # the page's comparison with last year: label, and where the figur
 NOTHING = "–"  # a duration without any case or report to measure
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
+    "machine-csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
@@ -60,8 +61,9 @@ MEDIA_TYPES = {
 # --- Audited entry points (the web layer calls these) --------------------------------------------
 
 def export_statistics(year: int, fmt: str, *, actor: User) -> bytes:
-    """The year's statistics as CSV, XLSX or PDF bytes, recorded as an export by `actor`."""
-    builders = {"csv": csv_bytes, "xlsx": xlsx_bytes, "pdf": pdf_bytes}
+    """The year's statistics as CSV (Dutch, or "machine-csv" for BI tools), XLSX or PDF bytes, recorded as an
+    export by `actor`."""
+    builders = {"csv": csv_bytes, "machine-csv": machine_csv_bytes, "xlsx": xlsx_bytes, "pdf": pdf_bytes}
     if fmt not in builders:
         raise ValueError(f"unknown format {fmt!r}")
     _check_year(year)
@@ -97,7 +99,13 @@ def _check_year(year: int) -> None:
 # The builders take `funnel.yearly_funnel(year)`: the statistics document under "document" and the page's extras.
 
 def csv_bytes(page: dict) -> bytes:
-    """`flask stats YEAR --format csv`, then the page's other sections; UTF-8, formula-looking text neutralised."""
+    """The page as a CSV a Dutch Excel opens as it is: `;`, decimal comma, BOM, Dutch headers (dutch_tables)."""
+    return dutch_tables.to_csv(dutch_tables.dutch_rows(page))
+
+
+def machine_csv_bytes(page: dict) -> bytes:
+    """For BI tools: `flask stats YEAR --format csv`, then the page's other sections (header `section,key,label,count,
+    percent`, `,` between cells, `.` decimals, stable English keys); UTF-8, formula-looking text neutralised."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for row in _statistics_rows(page):
@@ -106,38 +114,8 @@ def csv_bytes(page: dict) -> bytes:
 
 
 def xlsx_bytes(page: dict) -> bytes:
-    """One sheet "Statistieken": the CSV's header and rows; figures as numbers, "< 5" and every label as text."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    header, *rows = _statistics_rows(page)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_TITLE
-    workbook.properties.title = f"GDT-statistieken {page['document']['year']}"
-    workbook.properties.creator = "GDT"
-    for column, name in enumerate(header, start=1):
-        text_cell(sheet.cell(row=1, column=column), name).font = Font(bold=True)
-    for row_number, row in enumerate(rows, start=2):
-        for column, (name, value) in enumerate(zip(header, row), start=1):
-            cell = sheet.cell(row=row_number, column=column)
-            if name not in NUMERIC_COLUMNS:
-                text_cell(cell, value)
-            elif _PLAIN_NUMBER.fullmatch(value):
-                whole = name == "count" and "." not in value
-                cell.value = int(value) if whole else float(value)
-                cell.number_format = "0" if whole else "0.0"
-            elif value:
-                text_cell(cell, value)  # a suppressed count ("< 5") stays what it says
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    for column, name in enumerate(header, start=1):
-        longest = max(len(str(sheet.cell(row=r, column=column).value or "")) for r in range(1, len(rows) + 2))
-        sheet.column_dimensions[get_column_letter(column)].width = min(max(longest, len(name)) + 2, 60)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    """The Dutch CSV's rows in one sheet "Statistieken", with number formats (dutch_tables.to_xlsx)."""
+    return dutch_tables.to_xlsx(dutch_tables.dutch_rows(page), title=f"GDT-statistieken {page['document']['year']}")
 
 
 def pdf_bytes(page: dict) -> bytes:

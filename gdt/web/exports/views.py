@@ -7,7 +7,7 @@ never sits in memory.
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-from flask import Response, current_app, stream_with_context
+from flask import Response, abort, current_app, request, stream_with_context
 from flask_login import current_user
 
 from gdt.services.core.access import STATISTICS_ROLES
@@ -17,11 +17,20 @@ from gdt.web.exports import bp
 from gdt.web.responses import download
 
 CHUNK_LINES = 1000  # CSV lines per chunk written to the client: fewer, larger writes
+MACHINE = "machine"  # export.csv?format=machine: the CSV for BI tools
 
 
 @bp.route("/statistics/<int:year>/export.csv")
 @role_required(*STATISTICS_ROLES)
 def statistics_csv(year: int):
+    """For Excel by default (`;`, decimal comma, BOM, Dutch headers); `?format=machine` for BI tools (`,`, `.`,
+    the English keys of `flask stats YEAR --format csv`)."""
+    variant = request.args.get("format")
+    if variant not in (None, MACHINE):
+        abort(404)  # a script with a typo must not get the Excel form instead
+    if variant == MACHINE:
+        data = exports.export_statistics(year, "machine-csv", actor=current_user)
+        return download(data, f"gdt-statistieken-{year}-bi.csv", exports.MEDIA_TYPES["machine-csv"])
     return _statistics(year, "csv")
 
 
