@@ -93,6 +93,9 @@ class Config:
     CASE_REVIEW_WEEKS = int(os.environ.get("CASE_REVIEW_WEEKS", "6"))
     EXTRA_NON_WORKING_DAYS = _env_list("EXTRA_NON_WORKING_DAYS")
     REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", "7"))  # the daily reminder mails, Amsterdam time
+    # A coordinator's claim on a report ("Ik pak deze op") lapses after this many minutes unless renewed or
+    # released (gdt/services/triage/claims.py); meanwhile only that coordinator may triage the report.
+    CLAIM_MINUTES = int(os.environ.get("CLAIM_MINUTES", "30"))
 
     # Referral delivery: the partner's link lives this long; a failing mail or webhook is tried again after 1, 2,
     # 4 … minutes and counts as failed (visible, retried by hand) after the last attempt.
@@ -155,6 +158,15 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
     LANGUAGES = ("nl", "en")
     PER_PAGE = 25
+
+    # Look and feel (README, "Look and feel"; checked at start-up by gdt/web/theme/settings.py): the name in the
+    # header, a logo (.svg or .png; unset: the theme's own logo, else a neutral one), and the NL Design System
+    # design tokens: a shipped theme's name (neutral, rivierstad), a folder with a theme.css, or a CSS file.
+    # THEME_CLASS: class(es) put on <html> for a token file scoped to its own class (e.g. "utrecht-theme").
+    MUNICIPALITY_NAME = os.environ.get("MUNICIPALITY_NAME", "Gemeente Voorbeeld")
+    MUNICIPALITY_LOGO = os.environ.get("MUNICIPALITY_LOGO", "")
+    THEME = os.environ.get("THEME", "neutral")
+    THEME_CLASS = os.environ.get("THEME_CLASS", "")
 
     # Address lookup at intake (gdt.services.intake.addresses): "fixture:" is the bundled table in
     # gdt/data/addresses.json ("fixture:/path.json" another one); an http(s) URL is the base of a PDOK

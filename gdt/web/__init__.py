@@ -12,9 +12,12 @@ from gdt.extensions import babel, login_manager
 from gdt.services.core import access as access_rules
 from gdt.services.core import audit, deadlines, lifecycle
 from gdt.services.core import auth as auth_service
+from gdt.web.theme import settings as theme_settings
 
 BLUEPRINTS = ("auth", "home", "intake", "triage", "cases", "statistics", "admin", "attachments", "public", "partner",
-              "referrals", "casework", "exports", "indicators")
+              "referrals", "casework", "exports", "indicators", "theme")
+# Files any visitor's browser fetches; cached like /static, never "no-store".
+ASSET_PATHS = ("/static/", "/theme/")
 
 
 def configure_web(app: Flask) -> None:
@@ -25,7 +28,9 @@ def configure_web(app: Flask) -> None:
     babel.init_app(app, locale_selector=_select_locale)
     app.before_request(_remember_origin)
     app.after_request(_security_headers)
-    app.context_processor(lambda: {"labels": labels, "navigation": navigation_for, "get_locale": get_locale,
+    theme = app.extensions["gdt_theme"] = theme_settings.resolve(app.config)
+    app.context_processor(lambda: {"labels": labels, "navigation": navigation_for, "theme": theme,
+                                   "get_locale": get_locale,
                                    "overdue": deadlines.item_is_overdue, "access": access_rules,
                                    "allows": lifecycle.allows})
     app.add_template_filter(_local_datetime, "datetime")
@@ -65,7 +70,7 @@ def _security_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     if current_app.config["SESSION_COOKIE_SECURE"]:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if current_user.is_authenticated and not request.path.startswith("/static/"):
+    if not request.path.startswith(ASSET_PATHS) and current_user.is_authenticated:
         headers["Cache-Control"] = "no-store"  # staff pages hold personal data
     return response
 
