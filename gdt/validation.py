@@ -3,10 +3,10 @@
 Every function takes raw text and returns the clean value or raises InvalidValue with a Dutch
 message. Invisible format characters (Unicode category Cf: the bidi overrides and isolates U+202A–202E and
 U+2066–2069, the marks U+200E/U+200F, zero-width spaces, U+FEFF …) are refused in names and e-mail
-addresses, and removed from every other text, so "Piet \u202egnp.exe" can never show as "Piet exe.png";
+addresses, and removed from every other text, so "Piet \\u202egnp.exe" can never show as "Piet exe.png";
 only the joiners U+200C/U+200D stay in free text (Persian and Arabic words, emoji sequences need them).
- Digits are matched with [0-9], never \\d: Python's \\d and int() accept Arabic-Indic and
-full-width digits, which would let look-alike postcodes and house numbers through.
+Digits are matched with [0-9], never \\d: Python's \\d and int() accept Arabic-Indic and full-width
+digits, which would let look-alike postcodes and house numbers through.
 """
 import re
 import unicodedata

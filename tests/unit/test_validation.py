@@ -1,9 +1,14 @@
-"""The shared field rules against bad inputs: overlong, control characters, other scripts, look-alike digits."""
+"""The shared field rules against bad inputs: overlong, control characters, other scripts, look-alike digits,
+format characters that reorder or hide text."""
+import unicodedata
+
 import pytest
 
 from gdt.validation import (
     InvalidValue,
+    clean_name,
     clean_text,
+    name_line,
     normalise_addition,
     normalise_email,
     normalise_phone,
@@ -87,3 +92,50 @@ def test_more_than_one_address_or_a_named_one_is_refused_with_its_own_message(ra
 def test_what_is_no_address_is_refused(raw):
     with pytest.raises(InvalidValue):
         normalise_email(raw)
+
+
+# Invisible format characters (Unicode category Cf): refused in names, removed from other text.
+FORMAT_CHARACTERS = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
+                     "\u200e", "\u200f", "\u061c", "\u200b", "\u2060", "\ufeff", "\u00ad", "\u180e", "\u2061",
+                     "\ufff9", "\U000e0001", "\U000e0041"]
+
+
+@pytest.mark.parametrize("char", FORMAT_CHARACTERS)
+def test_a_name_with_a_format_character_is_refused_with_a_clear_message(char):
+    assert unicodedata.category(char) == "Cf"
+    with pytest.raises(InvalidValue, match="onzichtbare opmaaktekens"):
+        clean_name(f"Piet {char}gnp.exe")
+    with pytest.raises(InvalidValue, match="onzichtbare opmaaktekens"):
+        name_line(120)(f"{char}Piet")
+
+
+@pytest.mark.parametrize("char", FORMAT_CHARACTERS)
+def test_free_text_loses_its_format_characters(char):
+    assert clean_text(f"Piet {char}gnp.exe", max_length=20) == "Piet gnp.exe"
+    assert clean_text(f"Straat{char}", max_length=20, multiline=False) == "Straat"
+    assert clean_text(char, max_length=20) is None  # nothing visible left: empty
+
+
+@pytest.mark.parametrize("char", FORMAT_CHARACTERS)
+def test_an_email_address_with_a_format_character_is_refused(char):
+    with pytest.raises(InvalidValue):
+        normalise_email(f"piet{char}@example.nl")
+
+
+def test_the_joiners_stay_in_free_text_and_a_name_needs_none():
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one emoji, three people joined by U+200D
+    assert clean_text(f"Het gezin {family} op nummer 3", max_length=40) == f"Het gezin {family} op nummer 3"
+    assert clean_text("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", max_length=20) == (
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645")  # Persian: the non-joiner is part of the word
+    assert clean_name("  Fatima  el\u00a0Amrani ") == "Fatima  el\u00a0Amrani"
+    assert clean_name("\u0645\u062d\u0645\u062f \u0639\u0644\u064a") == "\u0645\u062d\u0645\u062f \u0639\u0644\u064a"
+    assert clean_name("Zoë O'Brien-van der Berg") == "Zoë O'Brien-van der Berg" and clean_name("") is None
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029"])
+def test_a_line_or_paragraph_separator_breaks_no_single_line(char):
+    with pytest.raises(InvalidValue):
+        clean_text(f"Stratumseind{char}Bcc", max_length=40, multiline=False)
+    with pytest.raises(InvalidValue):
+        clean_name(f"Piet{char}Jansen")
+    assert clean_text(f"regel 1{char}regel 2", max_length=40) == f"regel 1{char}regel 2"

@@ -13,7 +13,7 @@ from gdt.services.admin import activation
 from gdt.services.core import audit
 from gdt.services.core.errors import NotFound, ServiceError, ValidationFailed
 from gdt.services.core.transaction import unit_of_work
-from gdt.validation import InvalidValue, clean_fields, required, single_line, slug_key
+from gdt.validation import InvalidValue, clean_fields, name_line, required, slug_key
 
 KEY_MAX = 40  # CaseResult.key and Case.result are String(40)
 LABEL_MAX = 120
@@ -97,6 +97,6 @@ def _position(raw: int | str | None) -> int:
 
 RULES = {
     "key": slug_key(max_length=KEY_MAX, example="handed-over-zvh", reserved=frozenset(RESERVED_KEYS)),
-    "label": required(single_line(LABEL_MAX), _l("Vul een omschrijving in.")),
+    "label": required(name_line(LABEL_MAX), _l("Vul een omschrijving in.")),
     "position": _position,
 }

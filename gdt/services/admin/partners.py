@@ -18,7 +18,7 @@ from gdt.services.core import audit, auth, outbound, partner_links, tokens
 from gdt.services.core.errors import NotFound, ServiceError, ValidationFailed
 from gdt.services.core.transaction import unit_of_work
 from gdt.services.referrals import delivery
-from gdt.validation import InvalidValue, clean_fields, normalise_email, one_of, required, single_line, slug_key
+from gdt.validation import InvalidValue, clean_fields, name_line, normalise_email, one_of, required, slug_key
 
 KEY_MAX = 60
 RESERVED_KEYS = {"new"}  # /admin/partners/new is the page that creates one
@@ -164,7 +164,7 @@ def _webhook_url(raw: str | None) -> str | None:
 
 RULES = {
     "key": slug_key(max_length=KEY_MAX, example="politie-oost", reserved=frozenset(RESERVED_KEYS)),
-    "name": required(single_line(120), _l("Vul een naam in.")),
+    "name": required(name_line(120), _l("Vul een naam in.")),
     "email": normalise_email,
     "kind": one_of(PARTNER_KINDS, _l("Kies een soort ketenpartner.")),
     "delivery_method": one_of(DELIVERY_METHODS, _l("Kies e-mail of webhook.")),

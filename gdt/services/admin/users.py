@@ -10,7 +10,7 @@ from gdt.services.core import audit, reference_data, tokens
 from gdt.services.core.auth import check_password_policy, end_all_sessions, hash_password
 from gdt.services.core.errors import NotFound, ServiceError, ValidationFailed
 from gdt.services.core.transaction import unit_of_work
-from gdt.validation import InvalidValue, clean_fields, normalise_email, one_of, required, single_line
+from gdt.validation import InvalidValue, clean_fields, name_line, normalise_email, one_of, required
 
 
 def create_user(email: str, name: str, role: str, password: str, *, actor: User | None,
@@ -113,7 +113,7 @@ def _password(raw: str | None) -> None:
 
 RULES = {
     "email": required(normalise_email, _l("Vul een e-mailadres in.")),
-    "name": required(single_line(120), _l("Vul een naam in.")),
+    "name": required(name_line(120), _l("Vul een naam in.")),
     "role": one_of(ROLES, _l("Kies een rol.")),
     "password": _password,
 }

@@ -14,7 +14,7 @@ from gdt.services.core.transaction import check_version, unit_of_work
 from gdt.services.intake import reporter_updates
 from gdt.services.intake.report_intake import same_address
 from gdt.services.triage.report_triage import year_before
-from gdt.validation import InvalidValue, clean_text, normalise_email, normalise_phone
+from gdt.validation import InvalidValue, clean_name, clean_text, normalise_email, normalise_phone
 
 
 def closing_results() -> list[CaseResult]:
@@ -73,7 +73,7 @@ def involve_partner(case: Case, partner_key: str | None, role: str | None, *, ac
                     contact_email: str | None = None) -> Case:
     """A partner takes part in the case, with its role and contact person; from now on it sees the partner view."""
     fields = {"role": _clean(role, "role", max_length=200, multiline=False),
-              "contact_name": _clean(contact_name, "contact_name", max_length=120, multiline=False),
+              "contact_name": _checked(clean_name, contact_name, "contact_name"),
               "contact_phone": _checked(normalise_phone, contact_phone, "contact_phone"),
               "contact_email": _checked(normalise_email, contact_email, "contact_email")}
     with unit_of_work():
@@ -116,8 +116,8 @@ def remove_partner(case: Case, partner_key: str | None, *, actor: User, seen_ver
 
 def add_party(case: Case, name: str | None, role: str | None, note: str | None, *, actor: User) -> CaseParty:
     """A person involved (betrokkene), with their role; appended, so no version check."""
-    clean_name = _clean(name, "name", max_length=120, multiline=False)
-    if not clean_name:
+    party_name = _checked(clean_name, name, "name")
+    if not party_name:
         raise ServiceError(_l("Vul een naam in."), field="name")
     if role not in PARTY_ROLES:
         raise ServiceError(_l("Kies de rol van deze persoon."), field="role")
@@ -125,7 +125,7 @@ def add_party(case: Case, name: str | None, role: str | None, note: str | None, 
     with unit_of_work():
         _check_may_edit(case, actor, case.version)
         transition_case(case, "change", actor, detail={"party_role": role})
-        party = CaseParty(name=clean_name, role=role, note=clean_note, added_at=utcnow())
+        party = CaseParty(name=party_name, role=role, note=clean_note, added_at=utcnow())
         case.parties.append(party)
         case.updated_at = utcnow()
         audit.record(actor, "add_party", "case", case.reference, detail={"role": role})

@@ -18,7 +18,7 @@ from gdt.services.core import access, audit, mail, outbox, partner_links, refere
 from gdt.services.core.errors import Forbidden, ServiceError, ValidationFailed
 from gdt.services.core.lifecycle import start, transition_case, transition_meeting
 from gdt.services.core.transaction import check_version, unit_of_work
-from gdt.validation import InvalidValue, clean_text
+from gdt.validation import InvalidValue, clean_name, clean_text
 from workflows import MeetingLifecycle
 
 INVITATION_TOPIC = "meeting.invitation"
@@ -69,7 +69,7 @@ def plan(case: Case, starts_at: datetime | None, location: str | None, partner_k
     if any(partner is None or not partner.is_active or not access.is_case_member(partner.id, case)
            for partner in partners):  # only a partner in the case can open the link the invitation carries
         errors["partners"] = _l("Nodig alleen actieve ketenpartners uit die bij de casus betrokken zijn.")
-    names = [_text(name, "people", 120, single=True) for name in people if name and name.strip()]
+    names = [_name(name, "people") for name in people if name and name.strip()]
     if errors:
         raise ValidationFailed(errors)
     with unit_of_work():
@@ -171,6 +171,13 @@ def send_invitation(payload: dict) -> None:
 def _check(case: Case, actor: User) -> None:
     if not access.can_edit_case(actor, case):
         raise Forbidden(_l("U heeft geen toegang tot deze casus."))
+
+
+def _name(value: str | None, field: str) -> str | None:
+    try:
+        return clean_name(value, max_length=120)
+    except InvalidValue as invalid:
+        raise ServiceError(invalid.message, field=field) from invalid
 
 
 def _text(value: str | None, field: str, limit: int, *, single: bool = False) -> str | None:

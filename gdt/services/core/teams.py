@@ -13,7 +13,7 @@ from gdt.models import AppSetting, User
 from gdt.services.core import audit
 from gdt.services.core.errors import ServiceError
 from gdt.services.core.transaction import unit_of_work
-from gdt.validation import InvalidValue, clean_text
+from gdt.validation import InvalidValue, clean_name
 
 RESTRICT_KEY = "coordinators_see_own_team_only"
 
@@ -33,7 +33,7 @@ def set_restricted(on: bool, *, actor: User) -> None:
 
 def set_team(user: User, team: str | None, *, actor: User) -> User:
     try:
-        clean = clean_text(team, max_length=60, multiline=False)
+        clean = clean_name(team, max_length=60)
     except InvalidValue as invalid:
         raise ServiceError(invalid.message, field="team") from invalid
     if user.role != "coordinator":

@@ -21,18 +21,26 @@ from gdt.services.core.errors import Conflict, Forbidden, ValidationFailed
 from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 from gdt.services.intake import report_intake
 from gdt.services.intake.app_intake import public_status_of
-from gdt.validation import clean_fields, clean_text, normalise_email, normalise_phone, required, single_line
+from gdt.validation import (
+    clean_fields,
+    clean_text,
+    name_line,
+    normalise_email,
+    normalise_phone,
+    required,
+    single_line,
+)
 
 TEXT_MAX = report_intake.DESCRIPTION_MAX
 STATUS_LABELS = {  # the app's public statuses (app_intake.PUBLIC_STATUSES), as a partner reads them
     "received": _l("Ontvangen"), "in_progress": _l("In behandeling"), "handled": _l("Afgehandeld")}
 
 RULES = {
-    "registrant_name": required(single_line(120), _l("Vul uw naam in.")),
+    "registrant_name": required(name_line(120), _l("Vul uw naam in.")),
     "registrant_function": single_line(120),
     "registrant_email": normalise_email,
     "registrant_phone": normalise_phone,
-    "concerned_name": single_line(120),
+    "concerned_name": name_line(120),
     "reason": required(lambda raw: clean_text(raw, max_length=TEXT_MAX), _l("Beschrijf waarom u aanmeldt.")),
     "already_tried": lambda raw: clean_text(raw, max_length=TEXT_MAX),
 }

@@ -19,6 +19,7 @@ from gdt.validation import (
     InvalidValue,
     clean_fields,
     clean_text,
+    name_line,
     normalise_addition,
     normalise_email,
     normalise_phone,
@@ -135,7 +136,7 @@ RULES = {
     "house_number_addition": normalise_addition,
     "street": single_line(120),
     "city": single_line(80),
-    "reporter_name": required(single_line(120), _l("Vul de naam van de melder in, of kies anoniem.")),
+    "reporter_name": required(name_line(120), _l("Vul de naam van de melder in, of kies anoniem.")),
     "reporter_email": normalise_email,
     "reporter_phone": normalise_phone,
 }

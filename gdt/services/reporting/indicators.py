@@ -26,7 +26,7 @@ from gdt.services.core.errors import NotFound, ServiceError, ValidationFailed
 from gdt.services.core.import_reader import cell_text
 from gdt.services.core.transaction import unit_of_work
 from gdt.services.reporting import indicator_table
-from gdt.validation import InvalidValue, clean_fields, clean_text, one_of, required, single_line, slug_key
+from gdt.validation import InvalidValue, clean_fields, clean_text, name_line, one_of, required, slug_key
 
 SOURCE_LABELS = {
     "reports_total": _l("Meldingen van bewoners (app, webformulier, telefoon)"),
@@ -248,7 +248,7 @@ def clean_note(raw) -> str | None:
 
 INDICATOR_RULES = {
     "key": slug_key(max_length=KEY_MAX, example="meldingen-woonoverlast", reserved=frozenset(RESERVED_KEYS)),
-    "name": required(single_line(NAME_MAX), _l("Vul een naam in.")),
+    "name": required(name_line(NAME_MAX), _l("Vul een naam in.")),
     "source": one_of(INDICATOR_SOURCES, _l("Kies een bron.")),
     "unit": _unit,
     "footnote": lambda raw: clean_text(raw, max_length=FOOTNOTE_MAX),
