@@ -3,7 +3,6 @@ from datetime import timedelta
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_datetime, get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -12,6 +11,7 @@ from gdt.extensions import babel, login_manager
 from gdt.services.core import access as access_rules
 from gdt.services.core import audit, deadlines, lifecycle
 from gdt.services.core import auth as auth_service
+from gdt.web import navigation
 from gdt.web.theme import settings as theme_settings
 
 BLUEPRINTS = ("auth", "home", "intake", "triage", "cases", "statistics", "admin", "attachments", "public", "partner",
@@ -29,10 +29,9 @@ def configure_web(app: Flask) -> None:
     app.before_request(_remember_origin)
     app.after_request(_security_headers)
     theme = app.extensions["gdt_theme"] = theme_settings.resolve(app.config)
-    app.context_processor(lambda: {"labels": labels, "navigation": navigation_for, "theme": theme,
-                                   "get_locale": get_locale,
-                                   "overdue": deadlines.item_is_overdue, "access": access_rules,
-                                   "allows": lifecycle.allows})
+    app.context_processor(lambda: {"labels": labels, "main_menu": _main_menu, "theme": theme,
+                                   "get_locale": get_locale, "overdue": deadlines.item_is_overdue,
+                                   "access": access_rules, "allows": lifecycle.allows})
     app.add_template_filter(_local_datetime, "datetime")
     app.add_template_filter(_local_date, "date")
     app.add_template_filter(_multiline, "multiline")
@@ -75,24 +74,8 @@ def _security_headers(response):
     return response
 
 
-NAVIGATION = {
-    "intake": [("intake.new_report", _l("Melding registreren")), ("intake.queue", _l("Intakewachtrij")),
-               ("intake.mine", _l("Mijn meldingen"))],
-    "coordinator": [("home.start", _l("Mijn werk")), ("intake.queue", _l("Te beoordelen")),
-                    ("cases.index", _l("Casussen")), ("statistics.index", _l("Statistieken")),
-                    ("indicators.table", _l("Indicatoren"))],
-    "manager": [("statistics.index", _l("Statistieken")), ("indicators.table", _l("Indicatoren"))],
-    "admin": [("admin.users", _l("Gebruikers")), ("admin.partners", _l("Ketenpartners")),
-              ("admin.case_results", _l("Resultaten")), ("admin.teams_page", _l("Teams")),
-              ("indicators.admin_list", _l("Indicatoren")),
-              ("referrals.deliveries", _l("Bezorging")), ("admin.local_mailbox", _l("Verzonden mail"))],
-    "partner": [("referrals.partner_index", _l("Doorverwijzingen")), ("partner.cases", _l("Casussen")),
-                ("partner.index", _l("Aanmeldingen")), ("partner.new", _l("Casus aanmelden"))],
-}
-
-
-def navigation_for(user) -> list[tuple[str, str]]:
-    return NAVIGATION.get(getattr(user, "role", None), [])
+def _main_menu() -> list[navigation.MenuItem]:
+    return navigation.menu_for(current_user, request.endpoint)
 
 
 def _local_datetime(value) -> str:

@@ -44,6 +44,7 @@ def test_the_example_theme_name_and_logo_come_from_the_settings():
         client = app.test_client()
         page = client.get("/login").text
         assert '<span class="gdt-brand__municipality">Gemeente Rivierstad</span>' in page
+        assert '<p class="gdt-footer__owner">Gemeente Rivierstad</p>' in page
         assert "Gemeente Voorbeeld" not in page
         tokens = fetch(client, "/theme/theme.css").text
         assert '--basis-text-font-family-default: "Open Sans", sans-serif;' in tokens
