@@ -13,7 +13,7 @@ from gdt.models.partners import Partner
 from gdt.models.reference_data import Area, Category, ReferenceCounter
 from gdt.models.referrals import Referral, ReminderRun, referral_reports
 from gdt.models.registrations import PartnerRegistration, registration_partners
-from gdt.models.reports import Report, ReportEvent
+from gdt.models.reports import Report, ReportClaim, ReportEvent
 from gdt.models.settings import AppSetting
 from gdt.models.tallies import ReportTally
 from gdt.models.users import User, UserSession
@@ -49,6 +49,7 @@ __all__ = [
     "Referral",
     "ReminderRun",
     "Report",
+    "ReportClaim",
     "ReportEvent",
     "ReportTally",
     "User",

@@ -101,6 +101,9 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
     attachments: so.Mapped[list["Attachment"]] = so.relationship(back_populates="report", order_by="Attachment.id")
     registration: so.Mapped[Optional["PartnerRegistration"]] = so.relationship(back_populates="report")
     referrals: so.Mapped[list["Referral"]] = so.relationship(back_populates="report", order_by="Referral.id")
+    # Read only: claims are written as rows of their own (gdt/services/triage/claims.py), never through the
+    # report, so taking or releasing a claim changes neither the report's version nor its updated_at.
+    claim: so.Mapped[Optional["ReportClaim"]] = so.relationship(viewonly=True, uselist=False)
 
     @property
     def display_postcode(self) -> str:
@@ -129,3 +132,19 @@ class ReportEvent(EventMixin, db.Model):
     report_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("reports.id"), index=True)
 
     report: so.Mapped[Report] = so.relationship(back_populates="events")
+
+
+class ReportClaim(db.Model):
+    """A coordinator took a report to triage ("Ik pak deze op"); colleagues see it, and only that coordinator may
+    triage the report until the claim is released or lapses (CLAIM_MINUTES, gdt/services/triage/claims.py).
+
+    One row per report at most (the primary key): of two simultaneous claims exactly one is stored.
+    """
+
+    __tablename__ = "report_claims"
+
+    report_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    claimed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    user: so.Mapped[User] = so.relationship()

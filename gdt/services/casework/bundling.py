@@ -16,6 +16,7 @@ from gdt.services.core.errors import Forbidden, NotFound, ServiceError
 from gdt.services.core.lifecycle import record_report_event, transition_case, transition_report
 from gdt.services.core.transaction import check_version, joins_unit_of_work, unit_of_work
 from gdt.services.intake.report_intake import same_address
+from gdt.services.triage import claims
 
 
 def candidates(case: Case, limit: int = 20) -> list[Report]:
@@ -37,6 +38,8 @@ def add_report(case: Case, reference: str | None, *, actor: User, seen_version: 
         if report.status != "received":
             raise ServiceError(_l("Alleen een melding die nog niet is beoordeeld kan aan een casus worden "
                                   "toegevoegd; voeg anders de casussen samen."), field="reference")
+        claims.check_before_triage(report, actor)  # adding it is its triage: a colleague's claim holds it
+        claims.end_on_triage(report)
         report.case = case
         report.triage_outcome, report.triaged_at, report.triaged_by_id = "escalated", utcnow(), actor.id
         transition_report(report, "escalate", actor, detail={"case": case.reference, "bundled": True})

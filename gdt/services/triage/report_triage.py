@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from gdt.db import AMSTERDAM, db, utcnow
-from gdt.models import Case, Referral, Report, User
+from gdt.models import Case, Referral, Report, ReportClaim, User
 from gdt.services.core import access, audit, deadlines, reference_data
 from gdt.services.core.errors import Forbidden, ServiceError
 from gdt.services.core.lifecycle import open_case, transition_report
@@ -15,6 +15,7 @@ from gdt.services.core.transaction import check_version, unit_of_work
 from gdt.services.intake import reporter_updates
 from gdt.services.intake.report_intake import same_address
 from gdt.services.referrals import routing
+from gdt.services.triage import claims
 from gdt.validation import InvalidValue, clean_text
 
 REASON_MAX = 2000
@@ -25,7 +26,8 @@ def view_report(reference: str, *, actor: User) -> Report:
     report = db.session.scalar(
         sa.select(Report).where(Report.reference == reference)
         .options(selectinload(Report.events), selectinload(Report.category), selectinload(Report.case),
-                 selectinload(Report.referrals).selectinload(Referral.partner))
+                 selectinload(Report.referrals).selectinload(Referral.partner),
+                 selectinload(Report.claim).selectinload(ReportClaim.user))
     )
     return audit.audited_view(report, actor=actor, object_type="report", object_ref=reference,
                               may_view=access.can_view_report, missing=_l("Deze melding bestaat niet."),
@@ -123,6 +125,8 @@ def _check_may_triage(report: Report, actor: User, seen_version: int | None) -> 
     if not access.can_triage(actor):
         raise Forbidden(_l("Alleen een regisseur kan meldingen beoordelen."))
     check_version(report, seen_version)
+    claims.check_before_triage(report, actor)
+    claims.end_on_triage(report)  # triaged in this unit of work, or nothing happens (rolled back with it)
 
 
 def _decide(report: Report, outcome: str, reason: str | None, actor: User) -> None:
