@@ -63,6 +63,7 @@ FEEDBACK_ACTION_LABELS = {
 }
 EVENT_LABELS = {
     "register": _l("Geregistreerd"),
+    "correct": _l("Gecorrigeerd"),
     "import": _l("Geïmporteerd"),
     "refer": _l("Doorverwezen"),
     "escalate": _l("Geëscaleerd naar GDT"),

@@ -7,7 +7,10 @@ TRIAGE_OUTCOMES = ("referred", "escalated")
 
 
 class ReportLifecycle(StateMachine):
-    """received ─► referred ─► closed; received ─► escalated ─► closed; a partner may return a referral to triage."""
+    """received ─► referred ─► closed; received ─► escalated ─► closed; a partner may return a referral to triage.
+
+    Until it is triaged a report may be corrected (category, address, description); the status stays.
+    """
 
     received = State(initial=True)
     referred = State()
@@ -18,6 +21,7 @@ class ReportLifecycle(StateMachine):
     escalate = received.to(escalated)
     close = referred.to(closed) | escalated.to(closed)
     reopen = referred.to(received)  # the partner returned it: the team needs to decide again
+    correct = received.to.itself()  # a mistake put right before triage (intake.report_corrections)
 
     def require_active_partner(self, partner=None) -> None:
         if partner is None:

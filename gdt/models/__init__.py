@@ -4,6 +4,7 @@ from gdt.models.attachments import Attachment
 from gdt.models.audit import AuditEvent
 from gdt.models.cases import Case, CaseEvent, CaseNote, CasePartner
 from gdt.models.casework import Action, CaseParty, CaseResult, Meeting, MeetingInvitee
+from gdt.models.corrections import ReportCorrection
 from gdt.models.indicators import Indicator, IndicatorTarget, IndicatorValue
 from gdt.models.links import LinkSession
 from gdt.models.local_mail import LocalMail
@@ -50,6 +51,7 @@ __all__ = [
     "ReminderRun",
     "Report",
     "ReportClaim",
+    "ReportCorrection",
     "ReportEvent",
     "ReportTally",
     "User",

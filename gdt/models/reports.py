@@ -58,7 +58,9 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
     received_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     status: so.Mapped[str] = so.mapped_column(enum_column(*REPORT_STATUSES, name="report_status"))
     category_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("categories.id"))
-    description: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    description: so.Mapped[str | None] = so.mapped_column(sa.Text)  # as the reporter sent it: never changed
+    # The team's correction of the description before triage (intake.report_corrections); None: none in force.
+    description_corrected: so.Mapped[str | None] = so.mapped_column(sa.Text)
 
     postcode: so.Mapped[str] = so.mapped_column(sa.String(6))
     house_number: so.Mapped[int]

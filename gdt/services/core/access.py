@@ -31,6 +31,12 @@ def visible_reports(user: User) -> sa.Select:
     return query.where(sa.false())
 
 
+def can_correct_report(user: User, report: Report) -> bool:
+    """The intake clerk who may see the report (the one who registered it) and coordinators who may see it; whether
+    the report may still be corrected is its lifecycle's answer (only before triage)."""
+    return user.role in ("intake", "coordinator") and can_view_report(user, report)
+
+
 def can_triage(user: User) -> bool:
     return user.role == "coordinator"
 

@@ -190,11 +190,12 @@ def lookup_address(postcode: str | None, house_number: str | int | None, *, addi
     return AddressLookup(status, tuple(matches or ()), chosen, address_signal(*key) if signal else None)
 
 
-def with_address_ids(fields: dict, *, chosen: str | None) -> dict:
+def with_address_ids(fields: dict, *, chosen: str | None, bag_wins: bool = False) -> dict:
     """Clean report fields plus BAG id and CBS wijk/buurt when the service confirms the address.
 
-    The BAG fills what was left empty (addition, street, city); typed text is kept. Any doubt (down,
-    several addresses and none chosen, a typed addition the BAG lacks) leaves the fields as typed.
+    The BAG fills what was left empty (addition, street, city); typed text is kept, unless `bag_wins` (a
+    correction: the street and city left from the old address must not stay with the new one). Any doubt
+    (down, several addresses and none chosen, a typed addition the BAG lacks) leaves the fields as typed.
     """
     try:
         matches = addresses.lookup(fields["postcode"], fields["house_number"])
@@ -203,8 +204,9 @@ def with_address_ids(fields: dict, *, chosen: str | None) -> dict:
     match = addresses.resolve(matches, bag_id=chosen, addition=fields.get("house_number_addition"))
     if match is None:
         return fields
-    return fields | {"house_number_addition": match.addition, "street": fields.get("street") or match.street,
-                     "city": fields.get("city") or match.city, "bag_id": match.bag_id,
+    typed = {} if bag_wins else fields
+    return fields | {"house_number_addition": match.addition, "street": typed.get("street") or match.street,
+                     "city": typed.get("city") or match.city, "bag_id": match.bag_id,
                      "wijk_code": match.wijk_code, "buurt_code": match.buurt_code}
 
 

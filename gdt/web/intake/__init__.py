@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("intake", __name__)
 
-from gdt.web.intake import views  # noqa: E402,F401
+from gdt.web.intake import corrections, views  # noqa: E402,F401

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from gdt.services.core import access, pagination, reference_data
-from gdt.services.intake import report_intake
+from gdt.services.intake import report_corrections, report_intake
 from gdt.services.triage import report_triage
 from gdt.web.access import role_required
 from gdt.web.forms import choices, form_page, submit
@@ -75,7 +75,8 @@ def show(reference: str):
     signal = report_intake.address_signal(
         report.postcode, report.house_number, report.house_number_addition, report.bag_id, excluding=report
     )
-    return render_template("intake/show.html", report=report, signal=signal)
+    return render_template("intake/show.html", report=report, signal=signal,
+                           can_correct=report_corrections.may_correct(current_user, report))
 
 
 @bp.route("/intake/queue")

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from gdt.services.core import reference_data
+from gdt.services.intake import report_corrections
 from gdt.services.triage import report_triage
 from gdt.web.access import role_required
 from gdt.web.forms import choices, submit
@@ -71,6 +72,7 @@ def _render(report, refer_form, escalate_form, status: int = 200):
         "triage/show.html",
         report=report,
         history=report_triage.address_history(report),
+        can_correct=report_corrections.may_correct(current_user, report),
         refer_form=refer_form,
         escalate_form=escalate_form,
         referrals=report.referrals,

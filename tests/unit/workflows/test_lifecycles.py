@@ -22,6 +22,7 @@ REPORT_TABLE = {
     ("referred", "close"): "closed",
     ("escalated", "close"): "closed",
     ("referred", "reopen"): "received",
+    ("received", "correct"): "received",
 }
 CASE_TABLE = {
     ("open", "assign_coordinator"): "open",
