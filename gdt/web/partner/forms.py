@@ -1,13 +1,11 @@
 """A chain partner's registration form. Field rules live in services.registrations (shared with the API); the address
-is looked up as at the phone intake ("Zoek adres": partner_registrations.lookup_address, the intake's partial)."""
+is looked up as at the phone intake ("Zoek adres": partner_registrations.lookup_address, its mixin and partial)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField, SubmitField, TelField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from gdt.services.core.errors import ValidationFailed
-from gdt.services.intake.report_intake import AddressLookup
-from gdt.web.forms import show_error
+from gdt.web.intake.forms import AddressLookupMixin
 
 
 class CheckboxesField(SelectMultipleField):
@@ -15,7 +13,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(AddressLookupMixin, FlaskForm):
     registrant_name = StringField(_l("Uw naam"), render_kw={"autocomplete": "name"})
     registrant_function = StringField(_l("Uw functie"), render_kw={"autocomplete": "organization-title"})
     registrant_phone = TelField(_l("Uw telefoonnummer"), render_kw={"autocomplete": "tel"},
@@ -40,13 +38,3 @@ class RegistrationForm(FlaskForm):
 
     OPTIONAL = ("registrant_function", "registrant_email", "concerned_name", "house_number_addition", "street",
                 "city", "already_tried", "involved_partners")
-
-    def show_lookup(self, lookup: AddressLookup) -> None:
-        """Put a lookup into the fields, as the phone intake does: its errors next to them, or the BAG's address when
-        one is meant (the partner asked for it, so the BAG's street and city replace what was typed)."""
-        if lookup.errors:
-            show_error(self, ValidationFailed(lookup.errors))
-        if lookup.chosen is not None:
-            self.house_number_addition.data = lookup.chosen.addition
-            self.street.data, self.city.data = lookup.chosen.street, lookup.chosen.city
-            self.bag_id.data = lookup.chosen.bag_id
