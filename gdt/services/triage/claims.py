@@ -59,6 +59,12 @@ def current(report: Report, now: datetime | None = None) -> Claim | None:
     return _holding(row, now or utcnow())
 
 
+def blocks(report: Report, user: User, now: datetime | None = None) -> bool:
+    """Whether a colleague's claim keeps `user` from triaging the report now (the page leaves its forms out)."""
+    held = current(report, now)
+    return held is not None and not held.held_by(user)
+
+
 def claim_report(report: Report, *, actor: User, now: datetime | None = None) -> Claim:
     """Take the report to triage, or renew one's own claim for another CLAIM_MINUTES."""
     now = now or utcnow()

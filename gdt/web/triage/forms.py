@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import InputRequired
 
@@ -20,3 +21,7 @@ class EscalateForm(VersionedForm):
                            validators=[InputRequired(message=_l("Geef aan waarom escalatie dreigt."))])
     # Off by default: the reporter may be a party to the conflict.
     notify_reporter = BooleanField(_l("De melder een bericht sturen dat de melding in behandeling is"))
+
+
+class ClaimForm(FlaskForm):
+    """"Ik pak deze op" and "Vrijgeven": only the CSRF token; the report is in the URL."""

@@ -1,16 +1,18 @@
 """The triage screen: a report with its history and its address, and the two decisions."""
-from flask import render_template, url_for
+from flask import flash, redirect, render_template, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from gdt.services.core import reference_data
+from gdt.services.core.errors import ServiceError
 from gdt.services.intake import report_corrections
-from gdt.services.triage import report_triage
+from gdt.services.triage import claims, report_triage
 from gdt.web.access import role_required
 from gdt.web.forms import choices, submit
 from gdt.web.referrals.forms import RetryForm
 from gdt.web.triage import bp
-from gdt.web.triage.forms import EscalateForm, ReferForm
+from gdt.web.triage.forms import ClaimForm, EscalateForm, ReferForm
 
 
 @bp.route("/reports/<reference>")
@@ -58,6 +60,34 @@ def escalate(reference: str):
     return done or _render(report, ReferForm(version=report.version, prefix="refer"), form, 422)
 
 
+@bp.route("/reports/<reference>/claim", methods=["POST"])
+@role_required("coordinator")
+def claim(reference: str):
+    """"Ik pak deze op": take the report to triage (or renew one's own claim), then back to the triage page."""
+    report = report_triage.view_report(reference, actor=current_user)
+    return _claim_step(reference, lambda: claims.claim_report(report, actor=current_user),
+                       lambda held: _("U heeft melding %(reference)s opgepakt tot %(until)s.", reference=reference,
+                                      until=format_datetime(held.until, "HH:mm")))
+
+
+@bp.route("/reports/<reference>/release", methods=["POST"])
+@role_required("coordinator")
+def release(reference: str):
+    """"Vrijgeven": give the report back, so a colleague can take it at once."""
+    report = report_triage.view_report(reference, actor=current_user)
+    return _claim_step(reference, lambda: claims.release_report(report, actor=current_user),
+                       lambda _released: _("Melding %(reference)s is vrijgegeven.", reference=reference))
+
+
+def _claim_step(reference: str, perform, success):
+    """Claim or release (CSRF checked for every POST by CSRFProtect), say how it went, back to the triage page."""
+    try:
+        flash(success(perform()), "success")
+    except ServiceError as refused:
+        flash(str(refused.message), "error")
+    return redirect(url_for("triage.show", reference=reference))
+
+
 def _with_partners(form: ReferForm) -> ReferForm:
     form.partner.choices = choices(
         [("", _("Kies een ketenpartner"))]
@@ -73,6 +103,9 @@ def _render(report, refer_form, escalate_form, status: int = 200):
         report=report,
         history=report_triage.address_history(report),
         can_correct=report_corrections.may_correct(current_user, report),
+        claim=claims.current(report),
+        claim_blocks=claims.blocks(report, current_user),
+        claim_form=ClaimForm(),
         refer_form=refer_form,
         escalate_form=escalate_form,
         referrals=report.referrals,
