@@ -81,3 +81,41 @@ def test_is_overdue():
     assert deadlines.is_overdue(utc(2026, 1, 1), now=utc(2026, 1, 2))
     assert not deadlines.is_overdue(utc(2026, 1, 3), now=utc(2026, 1, 2))
     assert not deadlines.is_overdue(None)
+
+
+# A deadline in words: working days left, due today, or working days late (pages say it with ngettext).
+WEDNESDAY_NOON = utc(2026, 3, 11, 11)  # 12:00 Amsterdam, winter time
+
+
+@pytest.mark.parametrize(("due", "overdue", "working_days"), [
+    (amsterdam_end_of(22, 2026, 3, 11), False, 0),  # due today, later today
+    (amsterdam_end_of(22, 2026, 3, 12), False, 1),
+    (amsterdam_end_of(22, 2026, 3, 16), False, 3),  # Monday: Thursday, Friday, Monday
+    (amsterdam_end_of(22, 2026, 3, 10), True, 1),  # yesterday
+    (amsterdam_end_of(22, 2026, 3, 6), True, 3),  # last Friday: Monday, Tuesday, Wednesday
+])
+def test_deadline_state_counts_working_days(app, due, overdue, working_days):
+    with app.app_context():
+        state = deadlines.deadline_state(due, WEDNESDAY_NOON)
+    assert (state.overdue, state.working_days) == (overdue, working_days)
+    assert state.due_at == due and state.due_today == (not overdue and working_days == 0)
+
+
+def test_on_the_weekend_after_a_friday_deadline_it_is_late_by_no_working_day_yet(app):
+    with app.app_context():
+        state = deadlines.deadline_state(amsterdam_end_of(22, 2026, 3, 6), utc(2026, 3, 7, 11))
+    assert state.overdue and state.working_days == 0
+
+
+def test_item_deadline_follows_the_same_rule_as_overdue(app):
+    due = amsterdam_end_of(22, 2026, 3, 10)
+    with app.app_context():
+        assert deadlines.item_deadline(Report(status="received", triage_due_at=due), WEDNESDAY_NOON).overdue
+        assert deadlines.item_deadline(Report(status="referred", triage_due_at=due), WEDNESDAY_NOON) is None
+        assert deadlines.deadline_state(None, WEDNESDAY_NOON) is None
+
+
+def test_received_before_working_days_is_local_midnight_of_the_first_day_not_older(app):
+    with app.app_context():
+        assert deadlines.received_before_working_days(1, WEDNESDAY_NOON) == utc(2026, 3, 9, 23)  # Tuesday 00:00
+        assert deadlines.received_before_working_days(2, WEDNESDAY_NOON) == utc(2026, 3, 8, 23)  # Monday 00:00

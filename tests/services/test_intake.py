@@ -7,7 +7,9 @@ import sqlalchemy as sa
 from gdt.db import db as _db
 from gdt.models import Report
 from gdt.services.core.errors import ValidationFailed
+from gdt.services.core.list_order import Sort
 from gdt.services.intake import report_intake
+from gdt.services.triage import report_lists
 
 VALID = dict(category="geluidsoverlast", description="Harde muziek", postcode="5611 ab", house_number="7",
              reporter_name="Anna", reporter_phone="0612345678", reporter_may_contact=True)
@@ -58,9 +60,10 @@ def test_address_signal_counts_reports_and_open_cases(make):
     assert report_intake.address_signal("5611AB", 9, excluding=escalated) == (1, False)
 
 
-def test_queue_is_untriaged_oldest_first(make):
+def test_queue_is_untriaged_and_sorts_oldest_first(make):
     start = datetime(2026, 1, 1, tzinfo=UTC)
     newer = make.report(received_at=start + timedelta(days=2))
     older = make.report(received_at=start)
     make.report(status="referred")
-    assert [r.id for r in _db.session.scalars(report_intake.list_intake_queue())] == [older.id, newer.id]
+    queue = report_lists.queue(make.user("coordinator"), report_lists.QueueFilter(), Sort("received"))
+    assert [r.id for r in _db.session.scalars(queue)] == [older.id, newer.id]

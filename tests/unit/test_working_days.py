@@ -172,3 +172,21 @@ def test_invalid_input_raises_value_error():
         calendar.add_weeks_to_working_day(datetime(2026, 3, 9, 9), 1)
     with pytest.raises(ValueError, match="negative"):
         calendar.add_weeks_to_working_day(utc(2026, 3, 9, 9), -1)
+
+
+@pytest.mark.parametrize(("end", "working_days", "start"), [
+    (date(2026, 3, 11), 0, date(2026, 3, 11)),  # Wednesday: received before today is older than 0 working days
+    (date(2026, 3, 11), 1, date(2026, 3, 10)),  # received Monday or before: more than 1 working day old
+    (date(2026, 3, 9), 1, date(2026, 3, 6)),  # Monday: the weekend does not count, Friday is 1 working day ago
+    (date(2026, 3, 9), 2, date(2026, 3, 5)),
+    (date(2026, 4, 28), 1, date(2026, 4, 24)),  # Tuesday after King's Day (Monday 27 April): back to Friday
+])
+def test_days_back_is_where_an_age_in_working_days_starts(end, working_days, start):
+    assert calendar.days_back(end, working_days) == start
+    assert calendar.working_days_between(start, end) <= working_days
+    assert calendar.working_days_between(start - timedelta(days=1), end) > working_days
+
+
+def test_days_back_refuses_a_negative_count():
+    with pytest.raises(ValueError):
+        calendar.days_back(date(2026, 3, 11), -1)

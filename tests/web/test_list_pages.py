@@ -32,7 +32,7 @@ def _involved_case(make, partner):
 
 # endpoint: (url, role, how to add one item the user sees); each list gets two items, one per page.
 LISTS = {
-    "intake.queue": ("/intake/queue", "intake", lambda make, user: make.report()),
+    "intake.queue": ("/intake/queue", "intake", lambda make, user: make.report(registered_by_id=user.id)),
     "intake.mine": ("/intake/mine", "intake", lambda make, user: make.report(registered_by_id=user.id)),
     "partner.index": ("/partner", "partner", lambda make, user: _registration(make, user.partner, user)),
     "referrals.partner_index": ("/partner/doorverwijzingen", "partner",

@@ -47,6 +47,8 @@ def test_claim_from_the_triage_page_and_colleagues_see_who_holds_it(client_as, m
     page = text(theirs.get(f"/reports/{report.reference}"))
     assert f"Opgepakt door Anna Aalders (sinds {since})" in page
     assert f'action="/reports/{report.reference}/refer"' not in page  # no decision forms for a colleague
+    for client in (mine, theirs):
+        assert f"Opgepakt door Anna Aalders (sinds {since})" in text(client.get("/intake/queue"))
 
 
 def test_a_colleagues_triage_is_refused_with_the_holders_name_and_the_input_kept(client_as, make, db, anna, bram):

@@ -3,6 +3,7 @@
 Each deadline is computed once, with the norm of that moment, and stored on its row; a later change
 of a norm or of the closing days changes only deadlines whose clock starts afterwards.
 """
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -10,7 +11,7 @@ from flask import current_app
 
 from gdt.db import utcnow
 from gdt.models import Action, Case, Referral, Report
-from gdt.services.core.working_days import WorkingCalendar
+from gdt.services.core.working_days import AMSTERDAM, WorkingCalendar, start_of_day
 
 _CALENDARS: dict[tuple[str, ...], WorkingCalendar] = {}  # per list of extra days: a calendar caches its holidays
 
@@ -54,6 +55,63 @@ def item_is_overdue(item: Report | Referral | Case | Action, now: datetime | Non
     if isinstance(item, Action):
         return item.status == "open" and is_overdue(item.due_at, now)
     raise TypeError(f"no deadline for {type(item).__name__}")
+
+
+def running_deadline(item: Report | Referral | Case | Action) -> datetime | None:
+    """The deadline that still runs for `item`, or None once it no longer matters (triaged, acknowledged, closed,
+    done): the same conditions as `item_is_overdue`."""
+    if isinstance(item, Report):
+        return item.triage_due_at if item.status == "received" else None
+    if isinstance(item, Referral):
+        return item.acknowledge_due_at if item.status == "awaiting" and item.delivery_status == "sent" else None
+    if isinstance(item, Case):
+        return item.review_due_at if item.status == "open" else None
+    if isinstance(item, Action):
+        return item.due_at if item.status == "open" else None
+    raise TypeError(f"no deadline for {type(item).__name__}")
+
+
+@dataclass(frozen=True)
+class DeadlineState:
+    """Where a deadline stands, in whole working days, for pages to say in words.
+
+    `overdue`: the deadline has passed; `working_days` is then how many working days have passed since the
+    deadline day (0 on a weekend or holiday right after it). Otherwise it is how many working days are left
+    after today (0: due today). Days are Amsterdam days of the working calendar (core/working_days.py).
+    """
+
+    due_at: datetime
+    overdue: bool
+    working_days: int
+
+    @property
+    def due_today(self) -> bool:
+        return not self.overdue and self.working_days == 0
+
+
+def deadline_state(due_at: datetime | None, now: datetime | None = None) -> DeadlineState | None:
+    if due_at is None:
+        return None
+    now = now or utcnow()
+    today, due_day = now.astimezone(AMSTERDAM).date(), due_at.astimezone(AMSTERDAM).date()
+    if is_overdue(due_at, now):
+        return DeadlineState(due_at, True, calendar().working_days_between(due_day, today))
+    return DeadlineState(due_at, False, calendar().working_days_between(today, due_day))
+
+
+def item_deadline(item: Report | Referral | Case | Action, now: datetime | None = None) -> DeadlineState | None:
+    """The state of the deadline that matters for `item` now (see `running_deadline`), or None when none runs."""
+    return deadline_state(running_deadline(item), now)
+
+
+def received_before_working_days(working_days: int, now: datetime | None = None) -> datetime:
+    """The moment before which a report is more than `working_days` working days old.
+
+    Age counts working days after the day of receipt up to and including today, as deadlines do: a report
+    of Monday is 1 working day old on Tuesday, and "older than 1 working day" from Wednesday on.
+    """
+    today = (now or utcnow()).astimezone(AMSTERDAM).date()
+    return start_of_day(calendar().days_back(today, working_days))
 
 
 def overdue_triage(now: datetime | None = None) -> sa.Select:

@@ -56,6 +56,12 @@ def active_categories() -> list[Category]:
     )
 
 
+def all_categories() -> list[Category]:
+    """Every category, inactive ones last: list filters offer them too, older reports carry them."""
+    return list(db.session.scalars(sa.select(Category).order_by(Category.is_active.desc(), Category.position,
+                                                                Category.label)))
+
+
 def active_partners() -> list[Partner]:
     """Ruimtelijk Domein first (most referrals go there), then the rest by name."""
     order = sa.case((Partner.key == "ruimtelijk-domein", 0), else_=1)

@@ -54,6 +54,17 @@ class WorkingCalendar:
         day = _local_date(start) + timedelta(weeks=weeks)
         return _end_of_day(self._next_working_day(day))
 
+    def days_back(self, end: date, working_days: int) -> date:
+        """The earliest day `start` with working_days_between(start, end) <= `working_days`: anything received
+        before it is more than `working_days` working days old on `end`."""
+        if working_days < 0:
+            raise ValueError("working_days must not be negative")
+        day, counted = end, 0
+        while counted + self.is_working_day(day) <= working_days:
+            counted += self.is_working_day(day)
+            day -= _ONE_DAY
+        return day
+
     def working_days_between(self, start: date, end: date) -> int:
         count, day = 0, start + _ONE_DAY
         while day <= end:
@@ -68,6 +79,11 @@ def _local_date(moment: datetime) -> date:
         raise ValueError("start must be a timezone-aware datetime")
     # Days are Amsterdam days: 23:30 UTC on 31 March is already 1 April for the citizen.
     return moment.astimezone(AMSTERDAM).date()
+
+
+def start_of_day(day: date) -> datetime:
+    """Local midnight at the start of `day`, as an aware UTC moment."""
+    return datetime.combine(day, time(), tzinfo=AMSTERDAM).astimezone(UTC)
 
 
 def _end_of_day(day: date) -> datetime:

@@ -6,7 +6,6 @@ from typing import NamedTuple
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
 
 from gdt.db import AMSTERDAM, append_row, db, utcnow
 from gdt.models import Case, Category, Report, ReportEvent, User
@@ -256,17 +255,6 @@ def reports_with_open_case_at_address(report_ids: list[int]) -> set[int]:
     open_case_there = sa.exists().where(same_address(other, this), other.id != this.id,
                                         other.case_id == Case.id, Case.status == "open")
     return set(db.session.scalars(sa.select(this.id).where(this.id.in_(report_ids), open_case_there)))
-
-
-def list_intake_queue() -> sa.Select:
-    """Untriaged reports, oldest first (index ix_reports_queue)."""
-    return (sa.select(Report).where(Report.status == "received")
-            .order_by(Report.received_at, Report.id).options(selectinload(Report.category)))
-
-
-def list_registered_by(user: User) -> sa.Select:
-    return (sa.select(Report).where(Report.registered_by_id == user.id)
-            .order_by(Report.received_at.desc(), Report.id.desc()).options(selectinload(Report.category)))
 
 
 def received_year(received_at: datetime) -> int:

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from gdt.services.core import access, pagination, reference_data
 from gdt.services.intake import report_corrections, report_intake
-from gdt.services.triage import report_triage
+from gdt.services.triage import report_lists, report_triage
 from gdt.web.access import role_required
 from gdt.web.forms import choices, form_page, submit
 from gdt.web.intake import bp
@@ -82,18 +82,29 @@ def show(reference: str):
 @bp.route("/intake/queue")
 @role_required("intake", "coordinator")
 def queue():
-    page = pagination.page_of(report_intake.list_intake_queue(), request.args, per_page=current_app.config["PER_PAGE"])
-    flagged = (
-        report_intake.reports_with_open_case_at_address([report.id for report in page.items])
-        if access.can_triage(current_user)
-        else set()
-    )
-    return render_template("intake/queue.html", page=page, open_case_ids=flagged)
+    categories = reference_data.all_categories()
+    queue_filter = report_lists.parse_filter(request.args, category_keys=[category.key for category in categories])
+    sort = report_lists.ORDERS.parse(request.args.get("sort"))
+    page = _page_of(report_lists.queue(current_user, queue_filter, sort))
+    return render_template("intake/queue.html", page=page, rows=report_lists.rows(page.items, actor=current_user),
+                           queue_filter=queue_filter, sort=sort, default_sort=report_lists.ORDERS.default,
+                           categories=categories, link_endpoint=_report_page(),
+                           waiting_elsewhere=report_lists.waiting_elsewhere(current_user))
 
 
 @bp.route("/intake/mine")
 @role_required("intake", "coordinator")
 def mine():
-    page = pagination.page_of(report_intake.list_registered_by(current_user), request.args,
-                              per_page=current_app.config["PER_PAGE"])
-    return render_template("intake/mine.html", page=page)
+    sort = report_lists.ORDERS.parse(request.args.get("sort"))
+    page = _page_of(report_lists.registered_by(current_user, sort))
+    return render_template("intake/mine.html", page=page, rows=report_lists.rows(page.items, actor=current_user),
+                           sort=sort, default_sort=report_lists.ORDERS.default, link_endpoint=_report_page())
+
+
+def _page_of(query):
+    return pagination.page_of(query, request.args, per_page=current_app.config["PER_PAGE"])
+
+
+def _report_page() -> str:
+    """The page a listed report opens: triage for a coordinator, the intake view (own reports only) otherwise."""
+    return "triage.show" if access.can_triage(current_user) else "intake.show"
