@@ -75,7 +75,7 @@ def _show(form_id: str | None):
     """A new form gets an address of its own first; an address whose form this browser sent shows its reference."""
     browser = _browser()
     if not webform_intake.is_id(form_id):
-        return redirect(url_for("public.report", formulier=webform_intake.new_id()), 303)
+        return redirect(url_for("public.report", formulier=webform_intake.new_id()))
     reference = webform_intake.sent_reference(form_id, browser)
     if reference is not None:
         return private(render_template("public/received.html", reference=reference, form_id=form_id,
