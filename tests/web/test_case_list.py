@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import sqlalchemy as sa
 
-from gdt.models import CasePartner, Meeting
+from gdt.models import Action, CasePartner, Meeting
 from gdt.services.casework import case_list
 
 UTC = UTC
@@ -57,7 +57,7 @@ def test_without_a_filter_every_open_and_closed_case_is_listed_and_merged_ones_n
     merged = make.case("merged", merged_into=open_case)
     page = client.get("/cases")
     assert listed(page) == refs(open_case, closed_case)
-    assert "2 casussen, nieuwste eerst" in page.text
+    assert re.search(r'<caption class="utrecht-table__caption">\s*2 casussen\s*</caption>', page.text)
     for query in ("?status=merged", "?status=open", "?mode=undecided", "?coordinator=none", "?from=2026-03-01"):
         assert merged.reference not in listed(client.get("/cases" + query)), query
 
@@ -159,7 +159,7 @@ def test_filters_combine(client, make, coordinator):
     query = f"status=open&mode=regie&coordinator={coordinator.id}&partner=politie&from=2026-01-01&to=2026-12-31"
     page = client.get(f"/cases?{query}")
     assert listed(page) == refs(match)
-    assert "1 casus past bij de filters, nieuwste eerst" in page.text
+    assert "1 casus past bij de filters" in page.text
     assert all(case.reference in listed(client.get("/cases")) for case in others)
 
 
@@ -236,11 +236,11 @@ def test_the_page_is_labelled_and_says_what_it_shows(client, make, coordinator):
         assert f'id="{name}" name="{name}"' in page
     assert 'type="date" id="from"' in page and 'type="date" id="to"' in page
     assert ">Filteren</button>" in page and ">Wis filters</a>" in page
-    assert re.search(r'<caption class="utrecht-table__caption">\s*1 casus, nieuwste eerst\s*</caption>', page)
+    assert re.search(r'<caption class="utrecht-table__caption">\s*1 casus\s*</caption>', page)
     assert "Informatie/advies aan ketenpartner" in page and "Anna de Regisseur" in page and "Open" in page
 
 
-def test_the_next_planned_meeting_is_shown_without_a_query_per_row(app, client, make, db):
+def test_the_next_planned_meeting_and_every_column_come_without_a_query_per_row(app, client, make, db):
     soon = datetime.now(UTC) + timedelta(days=3)
     with_meeting = make.case()
     make.session.add_all([
@@ -258,8 +258,11 @@ def test_the_next_planned_meeting_is_shown_without_a_query_per_row(app, client, 
 
     def statements(count: int) -> int:
         for _ in range(count):
-            case = make.case(coordinator=make.user("coordinator"))
+            case = make.case(coordinator=make.user("coordinator"), review_due_at=soon)
+            make.report("escalated", case=case)
             make.session.add(Meeting(case=case, starts_at=soon, location="Stadhuis", status="planned"))
+            make.session.add(Action(case=case, description="Huisbezoek", status="open", due_at=soon,
+                                    owner_user=case.coordinator))
             make.session.commit()
         seen = []
         listener = lambda *args: seen.append(args[2])  # noqa: E731
@@ -290,3 +293,123 @@ def test_parse_offers_only_the_given_choices():
     assert case_list.parse({"coordinator": "7", "partner": "ggz"}, coordinator_ids={8},
                            partner_keys={"politie"}) == case_list.CaseFilter()
     assert case_list.parse({"coordinator": "none"}, coordinator_ids=set()).coordinator == case_list.UNASSIGNED
+
+
+# --- the columns, the default order and sorting ---------------------------------------------------------------------
+
+def _due_in(working_days: int) -> datetime:
+    """The end of the day that many working days after today (negative: before), as the deadlines store it."""
+    from gdt.services.core.working_days import WorkingCalendar
+
+    calendar, today = WorkingCalendar(), datetime.now(UTC).astimezone(case_list.AMSTERDAM).date()
+    day, step = today, timedelta(days=1 if working_days >= 0 else -1)
+    while True:
+        day += step
+        counted = (calendar.working_days_between(today, day) if working_days >= 0
+                   else calendar.working_days_between(day, today))
+        if counted == abs(working_days):
+            return datetime.combine(day, datetime.min.time().replace(hour=23, minute=59, second=59),
+                                    tzinfo=case_list.AMSTERDAM).astimezone(UTC)
+
+
+def _with_report(make, case, **report):
+    make.report("escalated", case=case, **report)
+    return case
+
+
+def _action(make, case, due_at, status="open"):
+    make.session.add(Action(case=case, description="Huisbezoek", status=status, due_at=due_at,
+                            owner_user=make.user("coordinator"),
+                            finished_at=None if status == "open" else datetime.now(UTC)))
+    make.session.commit()
+
+
+def ordered(response) -> list[str]:
+    assert response.status_code == 200
+    return re.findall(r'<th class="utrecht-table__cell" scope="row"[^>]*><a [^>]*>([^<]+)</a>', response.text)
+
+
+def test_every_case_shows_address_category_deadlines_and_coordinator(client, make, coordinator):
+    late = _with_report(make, make.case(coordinator=coordinator, review_due_at=_due_in(-3)),
+                        street="Stratumseind", house_number=12, postcode="5611ET", city="Eindhoven",
+                        category=make.category("intimidatie"))
+    make.report("escalated", case=late, street="Markt", house_number=1, category=make.category("vervuiling"))
+    _action(make, late, _due_in(-1))
+    _action(make, late, _due_in(-2))
+    soon = _with_report(make, make.case(review_due_at=_due_in(1)), category=make.category("overig"))
+    _action(make, soon, _due_in(-1))
+    closed = _with_report(make, make.case("closed"))
+    page = html.unescape(client.get("/cases").text)
+    for column in ("Kenmerk", "Adres", "Categorie", "Geopend", "Termijnen", "Regisseur", "Werkwijze"):
+        assert f">{column}" in page, column
+    assert "Stratumseind 12, 5611 ET Eindhoven" in page and "(en 1 ander adres)" in page
+    assert "Intimidatie, Vervuiling" in page and "Anna de Regisseur" in page and "Nog niet toegewezen" in page
+    assert "herbeoordeling: " in page and "3 werkdagen te laat" in page and "nog 1 werkdag" in page
+    assert "2 afspraken te laat" in page and "1 afspraak te laat" in page and "afspraak/afspraken" not in page
+    assert f"Gesloten op {closed.closed_at.astimezone(case_list.AMSTERDAM).strftime('%d-%m-%Y')}" in page
+
+
+def test_the_most_urgent_case_comes_first(client, make):
+    closed = make.case("closed")
+    later = make.case(review_due_at=_due_in(10))
+    action_soon = make.case(review_due_at=_due_in(20))
+    _action(make, action_soon, _due_in(2))
+    overdue = make.case(review_due_at=_due_in(-1))
+    assert ordered(client.get("/cases")) == [overdue.reference, action_soon.reference, later.reference,
+                                             closed.reference]
+
+
+@pytest.fixture
+def three_cases(make, coordinator):
+    bram = make.user("coordinator", name="Bram Bakker")
+    first = _with_report(make, make.case(reference="GDT-2026-000102", coordinator=bram, review_due_at=_due_in(2),
+                                         opened_at=datetime(2026, 3, 2, 9, tzinfo=UTC)),
+                         street="Zuidstraat", category=make.category("vervuiling"))
+    second = _with_report(make, make.case(reference="GDT-2026-000101", review_due_at=_due_in(1),
+                                          opened_at=datetime(2026, 3, 3, 9, tzinfo=UTC)),
+                          street="Akkerweg", category=make.category("overig"))
+    third = _with_report(make, make.case(reference="GDT-2026-000103", coordinator=coordinator,
+                                         review_due_at=_due_in(3), opened_at=datetime(2026, 3, 1, 9, tzinfo=UTC)),
+                         street="Markt", category=make.category("drugsoverlast"))
+    return first, second, third
+
+
+@pytest.mark.parametrize(("key", "order"), [
+    ("reference", (1, 0, 2)), ("address", (1, 2, 0)), ("category", (2, 1, 0)), ("opened", (2, 0, 1)),
+    ("deadline", (1, 0, 2)), ("coordinator", (2, 0, 1)),  # Anna, Bram, then the case without one
+])
+def test_every_column_sorts_both_ways(client, three_cases, key, order):
+    expected = [three_cases[index].reference for index in order]
+    ascending = client.get(f"/cases?sort={key}&status=open")
+    assert ordered(ascending) == expected
+    assert ascending.text.count("aria-sort=") == 1 and 'aria-sort="ascending"' in ascending.text
+    assert f'href="/cases?sort=-{key}&amp;status=open"' in ascending.text  # the header link keeps the filter
+    descending = client.get(f"/cases?sort=-{key}&status=open")
+    assert 'aria-sort="descending"' in descending.text
+    if key != "coordinator":
+        assert ordered(descending) == expected[::-1]
+    else:  # the case without a coordinator stays last
+        assert ordered(descending) == [expected[1], expected[0], expected[2]]
+
+
+def test_category_filter_lists_cases_with_a_report_of_that_category(client, make):
+    mixed = _with_report(make, make.case(), category=make.category("overig"))
+    make.report("escalated", case=mixed, category=make.category("drugsoverlast"))
+    other = _with_report(make, make.case(), category=make.category("overig"))
+    _with_report(make, make.case(), category=make.category("vervuiling"))
+    assert listed(client.get("/cases?category=drugsoverlast")) == refs(mixed)
+    assert listed(client.get("/cases?category=overig")) == refs(mixed, other)
+    assert '<label class="utrecht-form-label" for="category">Categorie</label>' in client.get("/cases").text
+
+
+def test_overdue_filter(client, make):
+    review_late = make.case(review_due_at=_due_in(-1))
+    action_late = make.case(review_due_at=_due_in(5))
+    _action(make, action_late, _due_in(-2))
+    done_late = make.case(review_due_at=_due_in(5))
+    _action(make, done_late, _due_in(-2), status="done")
+    make.case("closed", review_due_at=_due_in(-4))  # a closed case is never late
+    assert listed(client.get("/cases?overdue=review")) == refs(review_late)
+    assert listed(client.get("/cases?overdue=actions")) == refs(action_late)
+    assert listed(client.get("/cases?overdue=any")) == refs(review_late, action_late)
+    assert len(listed(client.get("/cases?overdue=soon"))) == 4  # junk is ignored

@@ -39,13 +39,17 @@ from gdt.web.referrals.forms import RetryForm
 @role_required("coordinator")
 def index():
     coordinators, partners = case_list.coordinator_choices(), case_list.partner_choices()
+    categories = reference_data.all_categories()
     case_filter = case_list.parse(request.args, coordinator_ids={user.id for user in coordinators},
-                                  partner_keys={partner.key for partner in partners})
-    found = case_list.query(current_user, case_filter)
+                                  partner_keys={partner.key for partner in partners},
+                                  category_keys={category.key for category in categories})
+    sort = case_list.ORDERS.parse(request.args.get("sort"))
+    found = case_list.query(current_user, case_filter, sort)
     page = pagination.page_of(found, request.args, per_page=current_app.config["PER_PAGE"])
-    return render_template("cases/index.html", page=page, case_filter=case_filter, coordinators=coordinators,
-                           partners=partners, unassigned=case_list.UNASSIGNED, total=format_decimal(page.total),
-                           next_meetings=case_list.next_meetings(page.items))
+    return render_template("cases/index.html", page=page, rows=case_list.rows(page.items), case_filter=case_filter,
+                           sort=sort, default_sort=case_list.ORDERS.default, coordinators=coordinators,
+                           partners=partners, categories=categories, unassigned=case_list.UNASSIGNED,
+                           total=format_decimal(page.total))
 
 
 @bp.route("/cases/<reference>")
