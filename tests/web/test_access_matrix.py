@@ -54,6 +54,7 @@ def world(make, client_as):
     make.session.commit()
     values["indicator"] = "meldingen"
     values["case_id"] = case.id
+    values["list_name"] = "overdue-actions"  # a start-page section in full
     values["filename"] = "theme.css"  # the theme's files (/theme/<filename>)
     clients = {role: client_as(user=user) for role, user in users.items()}
     for client in clients.values():  # opened once, as from the mail: the clean link addresses need the session

@@ -5,10 +5,12 @@ The lists are found in the templates (every call of the pagination macro), so a 
 test the day it is added, or the test fails and says which list to add.
 """
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from gdt.models import Action
 from gdt.services.casework import case_list, cases
 from gdt.services.core import pagination
 from gdt.services.intake import partner_registrations
@@ -43,7 +45,15 @@ LISTS = {
     "admin.users": ("/admin/users", "admin", lambda make, user: make.user("intake")),
     "admin.partners": ("/admin/partners", "admin", lambda make, user: make.partner(f"partner-{make.user().id}")),
     "cases.index": ("/cases", "coordinator", lambda make, user: make.case()),
+    "home.section": ("/start/overdue-actions", "coordinator", lambda make, user: _overdue_action(make, user)),
 }
+
+
+def _overdue_action(make, user):
+    case = make.case(coordinator=user)
+    make.session.add(Action(case=case, description="Huisbezoek", owner_user=user, status="open",
+                            due_at=datetime(2026, 3, 2, 22, 59, 59, tzinfo=UTC)))
+    make.session.commit()
 
 
 def test_every_paged_list_is_in_this_test():
