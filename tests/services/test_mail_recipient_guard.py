@@ -66,5 +66,6 @@ def test_a_referral_to_a_partner_with_a_stored_address_list_is_a_visible_failure
     report_triage.refer_report(report, "wijkteam", None, actor=make.user(), seen_version=report.version)
     referral = db.session.scalar(sa.select(Referral).where(Referral.report_id == report.id))
     assert inbox.received == []
-    assert referral.delivery_status == "pending" and referral.delivery_attempts == 1
+    assert referral.delivery_status == "failed" and referral.delivery_attempts == 1  # no retries: fix the address
+    assert referral.next_attempt_at is None
     assert "niet precies één e-mailadres" in referral.last_delivery_error and "evil" not in referral.last_delivery_error

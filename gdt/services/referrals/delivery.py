@@ -96,6 +96,8 @@ def send(parcel: Parcel) -> None:
         return
     try:
         mail.send_mail(parcel.to, parcel.subject, parcel.body)
+    except mail.NotOneAddress as refused:  # the partner's address must be corrected first: no retries
+        raise DeliveryFailed(str(refused), permanent=True) from refused
     except OSError as error:  # smtplib.SMTPException included
         raise DeliveryFailed(f"Mailserver: {type(error).__name__}: {error}") from error
 
