@@ -56,8 +56,8 @@ def received():
 def too_many(error):
     return private(render_template(
         "public/refused.html", title=_("Te veel meldingen"),
-        message=_("Vanaf uw internetverbinding zijn in korte tijd veel meldingen verstuurd. Probeer het over een "
-                  "uur opnieuw, of bel 14 040.")
+        message=_("Vanaf uw internetverbinding zijn in korte tijd veel meldingen verstuurd. Probeer het later "
+                  "opnieuw, of bel 14 040.")
     )), 429
 
 
