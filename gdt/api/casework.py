@@ -81,15 +81,17 @@ def show_meeting(id: int):
 @blp.arguments(HoldMeetingSchema)
 @blp.response(200, MeetingSchema, headers=HEADERS)
 @problems(blp, 400, 401, 403, 404, 409, 413, 415, 422)
-@blp.doc(summary="Overleg vastleggen", description="Legt een gepland overleg vast als gehouden: wie aanwezig "
-         "was, het verslag, en de besluiten, die in dezelfde stap afspraken in het plan van aanpak worden.")
+@blp.doc(summary="Overleg vastleggen", description="Legt een gepland overleg vast als gehouden op de dag "
+         "waarop het plaatsvond (held_on): wie aanwezig was, het verslag, en de besluiten, die in dezelfde stap "
+         "afspraken in het plan van aanpak worden. Een dag voor de geplande dag vraagt earlier_than_planned: true.")
 def hold_meeting(held: dict, id: int):
     user = api_user()
     meeting = meetings.get(id, actor=user)
     decisions = [meetings.Decision(decision["description"], decision["owner"], decision["working_days"])
                  for decision in held["decisions"]]
     meetings.hold(meeting, attended=set(held["attended"]), minutes=held.get("minutes"), decisions=decisions,
-                  actor=user, seen_version=held["version"])
+                  actor=user, seen_version=held["version"], held_on=held["held_on"],
+                  earlier_than_planned=held["earlier_than_planned"])
     return meeting, PRIVATE
 
 

@@ -16,6 +16,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from gdt.api import docs
+from gdt.api.intake_schemas import StrictBoolean
 from gdt.api.staff_schemas import (
     PROBLEM_DESCRIPTIONS,
     CaseRefSchema,
@@ -125,6 +126,14 @@ class HoldMeetingSchema(StrictSchema):
     )
     minutes = Text(allow_none=True, metadata={"description": "Het verslag (max. 20000 tekens)."})
     decisions = _items(fields.Nested(DecisionInputSchema), "Besluiten; elk wordt een afspraak in het plan van aanpak.")
+    held_on = fields.Date(
+        load_default=None, allow_none=True, error_messages={"invalid": "Geef een datum als 2026-03-01."},
+        metadata={"description": "De dag waarop het overleg werkelijk is gehouden (standaard vandaag, Amsterdamse "
+                  "tijd); niet in de toekomst en niet voor de dag waarop het werd ingepland."})
+    earlier_than_planned = StrictBoolean(
+        load_default=False,
+        metadata={"description": "true bevestigt dat het overleg eerder is gehouden dan de geplande dag; zonder "
+                  "die bevestiging is een held_on voor de geplande dag 422 (earlier_than_planned)."})
     version = _version()
 
 
@@ -178,6 +187,8 @@ class MeetingSchema(ma.Schema):
     status = fields.String(metadata={"enum": list(MEETING_STATUSES)})
     invitees = fields.List(fields.Nested(InviteeSchema))
     minutes = fields.String(allow_none=True)
+    held_on = fields.Date(allow_none=True, metadata={"description": "De dag waarop het overleg is gehouden; null "
+                                                                    "zolang het niet gehouden is."})
     cancel_reason = fields.String(allow_none=True)
     decisions = fields.List(
         fields.Pluck(_Id, "id"), metadata={"description": "Ids van de afspraken die het overleg besloot."}

@@ -1,11 +1,11 @@
 """Running a case: the people involved (betrokkenen), case meetings (casusoverleg) and the plan of action."""
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from gdt.db import UTCDateTime, db, enum_column, utcnow
+from gdt.db import AMSTERDAM, UTCDateTime, db, enum_column, utcnow
 from gdt.models.mixins import TimestampMixin, VersionedMixin
 from gdt.models.partners import Partner
 from gdt.models.users import User
@@ -34,10 +34,21 @@ class CaseParty(db.Model):
     case: so.Mapped["Case"] = so.relationship(back_populates="parties")
 
 
+def _planned_day_if_held(context) -> date | None:
+    """A meeting written as held without its day (demo data, a fixture) took place on its planned day; the service
+    always sets the day it was really held (gdt.services.casework.meetings.hold)."""
+    values = context.get_current_parameters()
+    starts_at = values.get("starts_at")
+    if values.get("status") != "held" or not isinstance(starts_at, datetime):
+        return None
+    return (starts_at if starts_at.tzinfo else starts_at.replace(tzinfo=UTC)).astimezone(AMSTERDAM).date()
+
+
 class Meeting(TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "meetings"
     __table_args__ = (
         sa.CheckConstraint("status <> 'cancelled' OR cancel_reason IS NOT NULL", name="cancelled_has_reason"),
+        sa.CheckConstraint("(status = 'held') = (held_on IS NOT NULL)", name="held_has_day"),
         sa.Index("ix_meetings_case_starts_at", "case_id", "starts_at"),
     )
 
@@ -47,6 +58,7 @@ class Meeting(TimestampMixin, VersionedMixin, db.Model):
     location: so.Mapped[str] = so.mapped_column(sa.String(200))  # a room, or "online" with the meeting link
     status: so.Mapped[str] = so.mapped_column(enum_column(*MEETING_STATUSES, name="meeting_status"))
     minutes: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    held_on: so.Mapped[date | None] = so.mapped_column(sa.Date, default=_planned_day_if_held)  # Amsterdam day
     cancel_reason: so.Mapped[str | None] = so.mapped_column(sa.String(500))
     created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
 

@@ -1,8 +1,8 @@
 """HTML side of the app: login, locale, security headers and the blueprints (error pages: gdt.error_pages)."""
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -83,6 +83,8 @@ def _local_datetime(value) -> str:
 
 
 def _local_date(value) -> str:
+    if isinstance(value, date) and not isinstance(value, datetime):  # a calendar day (a meeting's held_on)
+        return format_date(value, "dd-MM-yyyy")
     return format_datetime(value, "dd-MM-yyyy") if value else ""
 
 

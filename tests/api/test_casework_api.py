@@ -78,7 +78,8 @@ def test_plan_list_hold_with_a_decision_then_complete_the_action(api, db, case, 
     assert body | {"id": None, "invitees": None} == {
         "id": None, "case": {"reference": case.reference, "status": "open"},
         "starts_at": starts.astimezone(AMSTERDAM).isoformat(), "location": "Stadskantoor, zaal 3",
-        "status": "planned", "invitees": None, "minutes": None, "cancel_reason": None, "decisions": [], "version": 1}
+        "status": "planned", "invitees": None, "minutes": None, "held_on": None, "cancel_reason": None, "decisions": [],
+        "version": 1}
     police, person = body["invitees"]
     assert police | {"id": None} == {"id": None, "partner": "politie", "name": None, "attended": None}
     assert person | {"id": None} == {"id": None, "partner": None, "name": "Jan Jansen", "attended": None}
@@ -89,9 +90,10 @@ def test_plan_list_hold_with_a_decision_then_complete_the_action(api, db, case, 
     assert ok(api.get(f"{MEETINGS}/{body['id']}", coordinator)) == body
 
     held = ok(api.post(f"{MEETINGS}/{body['id']}/hold", coordinator, {
-        "attended": [police["id"]], "minutes": MINUTES, "version": 1,
+        "attended": [police["id"]], "minutes": MINUTES, "version": 1, "earlier_than_planned": True,
         "decisions": [{"description": "Huisbezoek met wijkagent", "owner": "partner:politie", "working_days": 5}]}))
     assert (held["status"], held["minutes"], held["version"]) == ("held", MINUTES, 2)
+    assert held["held_on"] == utcnow().astimezone(AMSTERDAM).date().isoformat()  # default: today
     assert [(i["name"], i["attended"]) for i in held["invitees"]] == [(None, True), ("Jan Jansen", False)]
     [action] = ok(api.get(f"{CASES}/{case.reference}/actions", coordinator))
     assert held["decisions"] == [action["id"]]
@@ -159,7 +161,7 @@ def test_a_stale_version_is_409_and_changes_nothing(api, db, make, case, meeting
     invitee = meeting.invitees[0].id
     for version in (0, 2):
         problem(api.post(f"{MEETINGS}/{meeting.id}/hold", coordinator, {
-            "attended": [invitee], "minutes": MINUTES, "version": version,
+            "attended": [invitee], "minutes": MINUTES, "version": version, "earlier_than_planned": True,
             "decisions": [{"description": "Huisbezoek", "owner": "partner:politie", "working_days": 5}]}), 409)
         problem(api.post(f"{MEETINGS}/{meeting.id}/cancel", coordinator, {"reason": "Ziek", "version": version}), 409)
     for outcome in ("update", "complete"):
@@ -204,12 +206,14 @@ def test_a_refused_plan_is_422_naming_the_field_and_changes_nothing(api, db, mak
      "decisions.0.working_days"),
     ({"decisions": [{"description": "Huisbezoek", "owner": "partner:politie"}]}, "decisions.0.working_days"),
     ({"attended": [999999]}, "attended"), ({"minutes": "x" * 20001}, "minutes"), ({"version": None}, "version"),
-    ({"version": True}, "version"),
+    ({"version": True}, "version"), ({"held_on": "2999-01-01"}, "held_on"), ({"held_on": "morgen"}, "held_on"),
+    ({"held_on": "2000-01-01"}, "held_on"), ({"earlier_than_planned": False}, "earlier_than_planned"),
+    ({"earlier_than_planned": "ja"}, "earlier_than_planned"),
 ])
 def test_a_refused_hold_is_422_naming_the_field_and_changes_nothing(api, db, case, meeting, coordinator, change,
                                                                      field):
     before = state(db, case)
-    body = {"attended": [], "minutes": MINUTES, "version": 1} | change
+    body = {"attended": [], "minutes": MINUTES, "version": 1, "earlier_than_planned": True} | change
     problem(api.post(f"{MEETINGS}/{meeting.id}/hold", coordinator, body), 422, field)
     assert state(db, case) == before
 
@@ -334,6 +338,7 @@ def test_the_answers_on_real_records_fit_the_documented_schemas(app, db, case, m
              ("/cases/{reference}/meetings", "POST", {"reference": case.reference}, plan_body()),
              ("/meetings/{id}/hold", "POST", {"id": meeting.id}, {
                  "attended": [meeting.invitees[0].id], "minutes": MINUTES, "version": meeting.version,
+                 "held_on": utcnow().astimezone(AMSTERDAM).date().isoformat(), "earlier_than_planned": True,
                  "decisions": [{"description": "Huisbezoek", "owner": f"user:{coordinator.id}", "working_days": 0}]}),
              ("/actions/{id}", "POST", {"id": action.id}, {"outcome": "drop", "reason": "Vervallen", "version": 1}),
              ("/cases/{reference}/actions", "POST", {"reference": case.reference},

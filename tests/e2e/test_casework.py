@@ -60,6 +60,7 @@ def test_a_coordinator_runs_a_case_and_the_partner_does_its_part(base_url, login
     page.click("#meetings-heading ~ ul a")
     assert "Casusoverleg" in page.inner_text("h1")
     assert_accessible(axe, page)
+    page.check("#hold-earlier_than_planned")  # it is held today, before its planned day
     page.check("#hold-attended-0")
     page.fill("#hold-minutes", "Situatie besproken. Politie legt een huisbezoek af.")
     page.fill("#hold-decisions-0-description", "Huisbezoek door de wijkagent")

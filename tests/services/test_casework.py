@@ -81,6 +81,7 @@ def test_holding_a_meeting_records_attendance_minutes_and_decisions_as_actions(d
         decisions=decisions,
         actor=coordinator,
         seen_version=meeting.version,
+        earlier_than_planned=True,
     )
     assert meeting.status == "held" and [invitee.attended for invitee in meeting.invitees] == [True, False]
     assert [action.description for action in meeting.decisions] == [
@@ -112,7 +113,8 @@ def test_a_stale_meeting_form_is_refused(db, case, coordinator):
     seen = meeting.version
     meetings.cancel(meeting, "Ziekte", actor=coordinator, seen_version=seen)
     with pytest.raises(Conflict):
-        meetings.hold(meeting, attended=set(), minutes=None, decisions=[], actor=coordinator, seen_version=seen)
+        meetings.hold(meeting, attended=set(), minutes=None, decisions=[], actor=coordinator, seen_version=seen,
+                      earlier_than_planned=True)
 
 
 def test_the_agenda_is_the_open_actions(db, case, coordinator):
@@ -280,3 +282,64 @@ def test_a_closed_case_takes_no_meetings_or_actions(db, case, coordinator):
         actions.agree(case, "Nog iets", owner="partner:politie", working_days=5, actor=coordinator)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Action)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case).where(Case.status == "closed")) == 1
+
+
+
+# The day a meeting was held --------------------------------------------------------------------------------------
+
+
+def _local_day(moment):
+    from gdt.db import AMSTERDAM
+    return moment.astimezone(AMSTERDAM).date()
+
+
+def test_a_meeting_is_held_today_by_default_and_the_day_is_in_its_history(db, case, coordinator):
+    meeting = plan(case, coordinator, starts_at=datetime.now(UTC) + timedelta(minutes=5))
+    meeting.starts_at = datetime.now(UTC) - timedelta(minutes=1)  # its moment has come
+    meetings.hold(meeting, attended=set(), minutes=None, decisions=[], actor=coordinator,
+                  seen_version=meeting.version)
+    assert meeting.held_on == meetings.today()
+    held = [event.detail for event in case.events if (event.detail or {}).get("meeting") == "held"]
+    assert held == [{"meeting": "held", "meeting_id": meeting.id, "held_on": meetings.today().isoformat(),
+                     "decisions": 0}]
+
+
+def test_a_meeting_held_before_its_planned_day_is_refused_unless_confirmed(db, case, coordinator):
+    meeting = plan(case, coordinator)
+    with pytest.raises(ValidationFailed) as refused:
+        meetings.hold(meeting, attended=set(), minutes="x", decisions=[], actor=coordinator,
+                      seen_version=meeting.version)
+    assert list(refused.value.errors) == ["earlier_than_planned"]
+    assert _local_day(NEXT_WEEK).strftime("%d-%m-%Y") in str(refused.value.errors["earlier_than_planned"])
+    assert meeting.status == "planned" and meeting.held_on is None and meeting.minutes is None
+    meetings.hold(meeting, attended=set(), minutes="x", decisions=[], actor=coordinator,
+                  seen_version=meeting.version, earlier_than_planned=True)
+    assert meeting.status == "held" and meeting.held_on == meetings.today()
+
+
+@pytest.mark.parametrize("days", [1, -400])
+def test_a_meeting_cannot_be_held_in_the_future_or_before_it_was_planned(db, case, coordinator, days):
+    meeting = plan(case, coordinator)
+    day = meetings.today() + timedelta(days=days)
+    with pytest.raises(ValidationFailed) as refused:
+        meetings.hold(meeting, attended=set(), minutes=None, decisions=[], actor=coordinator,
+                      seen_version=meeting.version, held_on=day, earlier_than_planned=True)
+    assert list(refused.value.errors) == ["held_on"] and meeting.status == "planned"
+
+
+def test_every_refusal_of_a_hold_comes_at_once(db, case, coordinator):
+    meeting = plan(case, coordinator)
+    with pytest.raises(ValidationFailed) as refused:
+        meetings.hold(meeting, attended={999999}, minutes=None, decisions=[meetings.Decision("", "iemand", 5)],
+                      actor=coordinator, seen_version=meeting.version)
+    assert set(refused.value.errors) == {"earlier_than_planned", "attended", "decisions.0.description",
+                                         "decisions.0.owner"}
+
+
+def test_a_meeting_written_as_held_without_its_day_took_place_on_its_planned_day(db, case):
+    from gdt.models import Meeting
+    starts = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)  # 2 March in Amsterdam
+    meeting = Meeting(case=case, starts_at=starts, location="Stadhuis", status="held")
+    db.session.add(meeting)
+    db.session.flush()
+    assert meeting.held_on.isoformat() == "2026-03-02"

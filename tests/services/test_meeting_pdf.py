@@ -33,7 +33,7 @@ def held(make, db):
     decisions = [meetings.Decision(DECISION, "partner:politie", 5),
                  meetings.Decision("Contact met huisarts", f"user:{coordinator.id}", 10)]
     meetings.hold(meeting, attended=attended, minutes=MINUTES, decisions=decisions, actor=coordinator,
-                  seen_version=meeting.version)
+                  seen_version=meeting.version, earlier_than_planned=True)
     return meeting
 
 
@@ -56,6 +56,9 @@ def test_the_coordinator_gets_the_whole_summary(held):
     assert "Politie Ketenpartner Ja" in text and "GGZ Ketenpartner Nee" in text and "Jan Jansen Persoon Ja" in text
     assert "Openstaande afspraken" in text and "Verstrekt aan" not in text
     assert INTERNAL not in text
+    from flask_babel import force_locale, format_date
+    with force_locale("nl"):
+        assert f"Gehouden op {format_date(held.held_on, 'd MMMM y')}" in text  # the day it really took place
 
 
 def test_the_date_is_dutch_and_in_amsterdam_time(held):

@@ -35,7 +35,7 @@ def world(make):
     meeting = meetings.plan(case, datetime.now(UTC) + timedelta(days=2), "Stadhuis", ["politie"], [],
                             actor=coordinator)
     meetings.hold(meeting, attended=set(), minutes="Besproken.", decisions=[], actor=coordinator,
-                  seen_version=meeting.version)
+                  seen_version=meeting.version, earlier_than_planned=True)
     outsider = make.partner("ggz", name="GGZ")
     users = {"coordinator": coordinator, "intake": make.user("intake"), "manager": make.user("manager"),
              "admin": make.user("admin"), "member partner": make.user("partner", partner=police),

@@ -25,6 +25,10 @@ def case(make, coordinator):
     return opened
 
 
+def today_local() -> str:
+    return datetime.now(AMSTERDAM).date().isoformat()
+
+
 def next_week_local() -> str:
     return (datetime.now(AMSTERDAM) + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
 
@@ -46,6 +50,7 @@ def test_a_coordinator_plans_and_holds_a_meeting_whose_decisions_become_actions(
     assert "Agenda" in page and "Overleg vastleggen" in page
     held = client.post(f"/meetings/{meeting.id}/hold", data={
         "hold-version": meeting.version, "hold-attended": [str(meeting.invitees[0].id)],
+        "hold-held_on": today_local(), "hold-earlier_than_planned": "y",
         "hold-minutes": "Situatie besproken; afspraken gemaakt.",
         "hold-decisions-0-description": "Huisbezoek door de wijkagent", "hold-decisions-0-owner": "partner:politie",
         "hold-decisions-0-working_days": "5", "hold-decisions-1-description": "", "hold-decisions-2-description": ""})
@@ -66,6 +71,8 @@ def test_a_decision_without_an_owner_is_shown_next_to_its_row(db, case, coordina
         f"/meetings/{meeting.id}/hold",
         data={
             "hold-version": meeting.version,
+            "hold-held_on": today_local(),
+            "hold-earlier_than_planned": "y",
             "hold-decisions-0-description": "Iets doen",
             "hold-decisions-0-owner": "",
             "hold-decisions-0-working_days": "5",
@@ -151,6 +158,7 @@ def test_the_partner_follows_its_part_through_the_link(db, case, coordinator, ma
         decisions=[meetings.Decision("Huisbezoek", "partner:politie", 5)],
         actor=coordinator,
         seen_version=meeting.version,
+        earlier_than_planned=True,
     )
     mine = case.actions[0]
     coordinators_own = actions.agree(

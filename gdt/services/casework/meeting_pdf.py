@@ -14,7 +14,7 @@ The PDF is tagged (PDF/UA-1): the document language, headings and table headers 
 from dataclasses import dataclass
 
 from flask import render_template
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale, format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 
 from gdt.db import utcnow
@@ -49,6 +49,7 @@ class Summary:
     status: str  # the meeting's: planned, held or cancelled
     moment: str
     location: str
+    held_on: str | None  # the day it really took place, once held
     invitees: list[Invitee]
     minutes: str | None
     decisions: list[Agreement]  # the actions decided at this meeting, whatever their state now
@@ -84,6 +85,7 @@ def summarise(meeting: Meeting, view: partner_view.PartnerCaseView | None) -> Su
     return Summary(
         reference=meeting.case.reference, status=meeting.status,
         moment=format_datetime(meeting.starts_at, MOMENT_FORMAT), location=meeting.location,
+        held_on=format_date(meeting.held_on, DATE_FORMAT) if held and meeting.held_on else None,
         invitees=[Invitee(invitee.label, invitee.partner_id is not None, invitee.attended if held else None)
                   for invitee in meeting.invitees],
         minutes=meeting.minutes if held else None,

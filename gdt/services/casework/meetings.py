@@ -6,17 +6,24 @@ minutes are. The agenda is built from the case's open actions. Decisions recorde
 become actions of the plan of action in the same transaction.
 """
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale, format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 
-from gdt.db import db, utcnow
+from gdt.db import AMSTERDAM, db, utcnow
 from gdt.models import Action, Case, Meeting, MeetingInvitee, Partner, User
 from gdt.services.casework import actions
 from gdt.services.core import access, audit, mail, outbox, partner_links, reference_data
-from gdt.services.core.errors import Forbidden, ServiceError, ValidationFailed
-from gdt.services.core.lifecycle import start, transition_case, transition_meeting
+from gdt.services.core.errors import Conflict, Forbidden, ServiceError, ValidationFailed
+from gdt.services.core.lifecycle import (
+    NOT_ALLOWED,
+    allows,
+    record_case_event,
+    start,
+    transition_case,
+    transition_meeting,
+)
 from gdt.services.core.transaction import check_version, unit_of_work
 from gdt.validation import InvalidValue, clean_name, clean_text
 from workflows import MeetingLifecycle
@@ -74,17 +81,43 @@ def plan(case: Case, starts_at: datetime | None, location: str | None, partner_k
         raise ValidationFailed(errors)
     with unit_of_work():
         _check(case, actor)
-        transition_case(case, "change", actor, detail={"meeting": "planned"})
         meeting = Meeting(case=case, starts_at=starts_at, location=place, created_by_id=actor.id)
         db.session.add(meeting)
         start(meeting, MeetingLifecycle)
         meeting.invitees = [MeetingInvitee(partner=partner) for partner in partners] + \
                            [MeetingInvitee(name=name) for name in names]
         db.session.flush()
+        transition_case(case, "change", actor, detail={"meeting": "planned", "meeting_id": meeting.id,
+                                                       "invited": [partner.key for partner in partners]})
         for partner in partners:
             outbox.enqueue(INVITATION_TOPIC, {"meeting_id": meeting.id, "partner_id": partner.id})
         audit.record(actor, "plan_meeting", "case", case.reference, detail={"meeting": meeting.id})
     return meeting
+
+
+def default_invitees(case: Case) -> list[Partner]:
+    """Who a new meeting invites unless the coordinator unticks them: every active partner in the case."""
+    return [link.partner for link in case.partners if link.partner.is_active]
+
+
+def planned_message(meeting: Meeting) -> str:
+    """What planning did, in words: who gets an invitation by mail, who must be invited some other way."""
+    partners = [invitee.partner for invitee in meeting.invitees if invitee.partner is not None]
+    people = [invitee.name for invitee in meeting.invitees if invitee.partner is None]
+    moment = format_datetime(meeting.starts_at, "dd-MM-yyyy HH:mm")
+    sentences = [_l("Het overleg is gepland op %(moment)s.", moment=moment)]
+    mailed = [partner.name for partner in partners if partner.email]
+    unmailed = [partner.name for partner in partners if not partner.email]
+    if mailed:
+        sentences.append(_l("Een uitnodiging met hun casuslink gaat per e-mail naar: %(partners)s.",
+                            partners=", ".join(mailed)))
+    if unmailed:
+        sentences.append(_l("Geen e-mailadres bekend, nodig zelf uit: %(partners)s.", partners=", ".join(unmailed)))
+    if not partners:
+        sentences.append(_l("Er is geen ketenpartner uitgenodigd."))
+    if people:
+        sentences.append(_l("Andere genodigden krijgen geen bericht van GDT: %(people)s.", people=", ".join(people)))
+    return " ".join(str(sentence) for sentence in sentences)
 
 
 def agenda(meeting: Meeting) -> list[Action]:
@@ -92,25 +125,73 @@ def agenda(meeting: Meeting) -> list[Action]:
     return [action for action in meeting.case.actions if action.status == "open" or action.meeting_id == meeting.id]
 
 
+def today() -> date:
+    return utcnow().astimezone(AMSTERDAM).date()
+
+
+def planned_day(meeting: Meeting) -> date:
+    return meeting.starts_at.astimezone(AMSTERDAM).date()
+
+
+def may_be_held_earlier(meeting: Meeting) -> bool:
+    """Holding it today would record it before its planned day: the coordinator is asked to confirm that."""
+    return meeting.status == "planned" and planned_day(meeting) > today()
+
+
+def default_held_on(meeting: Meeting) -> date:
+    """The day the hold form suggests: the planned day once it has come, else today."""
+    return min(planned_day(meeting), today())
+
+
+def check_held_on(meeting: Meeting, held_on: date | None, earlier_than_planned: bool) -> date:
+    """The day a meeting really took place: not in the future, not before it was planned in GDT, and before its
+    planned day only when the coordinator says so explicitly (a meeting recorded as held too early by mistake
+    would put its decisions and their deadlines in the wrong place)."""
+    day = held_on or today()
+    planned_on = (meeting.created_at or utcnow()).astimezone(AMSTERDAM).date()
+    if day > today():
+        raise ValidationFailed({"held_on": _l("Een overleg kan niet in de toekomst gehouden zijn. Vul de dag in "
+                                              "waarop het is gehouden.")})
+    if day < planned_on:
+        raise ValidationFailed({"held_on": _l("Het overleg is op %(planned)s ingepland; het kan niet eerder "
+                                              "gehouden zijn.", planned=_day(planned_on))})
+    if day < planned_day(meeting) and not earlier_than_planned:
+        raise ValidationFailed({"earlier_than_planned": _l(
+            "Het overleg stond gepland op %(planned)s, u vult %(held)s in. Klopt dat het eerder is gehouden? Vink "
+            "dan ‘Het overleg is eerder gehouden dan gepland’ aan.", planned=_day(planned_day(meeting)),
+            held=_day(day))})
+    return day
+
+
 def hold(meeting: Meeting, *, attended: set[int], minutes: str | None, decisions: list[Decision], actor: User,
-         seen_version: int | None) -> Meeting:
-    """Record the meeting as held: who attended (invitee ids), the minutes, and the decisions as new actions."""
+         seen_version: int | None, held_on: date | None = None, earlier_than_planned: bool = False) -> Meeting:
+    """Record the meeting as held on the day it took place (default today): who attended (invitee ids), the
+    minutes, and the decisions as new actions."""
+    if not allows(meeting, "hold"):  # held or cancelled already: say that, not what is wrong with the input
+        raise Conflict(NOT_ALLOWED["meeting"], code="transition_not_allowed")
     clean_minutes = _text(minutes, "minutes", 20000)
-    unknown = set(attended) - {invitee.id for invitee in meeting.invitees}
-    if unknown:
-        raise ValidationFailed({"attended": _l("Kies alleen genodigden van dit overleg.")})
+    errors, day = {}, None
+    try:
+        day = check_held_on(meeting, held_on, earlier_than_planned)
+    except ValidationFailed as refused:
+        errors |= refused.errors
+    if set(attended) - {invitee.id for invitee in meeting.invitees}:
+        errors["attended"] = _l("Kies alleen genodigden van dit overleg.")
     fields = []
     for number, decision in enumerate(decisions):
         try:
             fields.append(actions.clean_action(decision.description, decision.owner, decision.working_days,
                                                case=meeting.case))
         except ValidationFailed as refused:
-            raise ValidationFailed({f"decisions.{number}.{name}": message
-                                    for name, message in refused.errors.items()}) from refused
+            errors |= {f"decisions.{number}.{name}": message for name, message in refused.errors.items()}
+    if errors:  # every refusal at once: the day, the attendance and each decision row
+        raise ValidationFailed(errors)
     with unit_of_work():
         _check(meeting.case, actor)
         check_version(meeting, seen_version)
-        transition_case(meeting.case, "change", actor, detail={"meeting": "held"})
+        transition_case(meeting.case, "change", actor, detail={"meeting": "held", "meeting_id": meeting.id,
+                                                               "held_on": day.isoformat(), "decisions": len(fields)})
+        meeting.held_on = day  # first: the CHECK (a held meeting has its day) holds at the autoflush
         transition_meeting(meeting, "hold")
         for invitee in meeting.invitees:
             invitee.attended = invitee.id in attended
@@ -127,8 +208,9 @@ def cancel(meeting: Meeting, reason: str | None, *, actor: User, seen_version: i
     with unit_of_work():
         _check(meeting.case, actor)
         check_version(meeting, seen_version)
+        meeting.cancel_reason = clean_reason  # first: the CHECK (a cancelled meeting has its reason) holds
         transition_meeting(meeting, "cancel", reason=clean_reason)
-        meeting.cancel_reason = clean_reason
+        record_case_event(meeting.case, "change", actor, {"meeting": "cancelled", "meeting_id": meeting.id})
         audit.record(actor, "cancel_meeting", "case", meeting.case.reference, detail={"meeting": meeting.id})
     return meeting
 
@@ -144,6 +226,16 @@ def _may_view(actor: User, meeting: Meeting) -> bool:
     """A coordinator who may work on the case, and a user of a partner invited to the meeting."""
     return access.can_edit_case(actor, meeting.case) or (
         actor.role == "partner" and access.can_view_meeting(actor.partner_id, meeting))
+
+
+def permitted_steps(meeting: Meeting, actor: User) -> dict[str, bool]:
+    """What the coordinator may do with this meeting now: hold or cancel it while it is planned on an open case."""
+    editable = access.can_edit_case(actor, meeting.case) and allows(meeting.case, "change")
+    return {"hold": editable and allows(meeting, "hold"), "cancel": may_cancel(meeting, actor)}
+
+
+def may_cancel(meeting: Meeting, actor: User) -> bool:
+    return access.can_edit_case(actor, meeting.case) and allows(meeting, "cancel")
 
 
 def next_meeting(case: Case) -> Meeting | None:
@@ -166,6 +258,10 @@ def send_invitation(payload: dict) -> None:
                            link=partner_links.case_url(meeting.case_id, partner.id))
         address, subject = partner.email, SUBJECT.format(reference=meeting.case.reference)
     mail.send_mail(address, subject, body)  # outside any transaction
+
+
+def _day(value: date) -> str:
+    return format_date(value, "dd-MM-yyyy")
 
 
 def _check(case: Case, actor: User) -> None:

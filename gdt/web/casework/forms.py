@@ -1,6 +1,6 @@
 """Holding and cancelling a case meeting."""
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, Form, IntegerField, SelectField, TextAreaField
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import InputRequired, Optional
 
@@ -19,6 +19,9 @@ class DecisionForm(Form):
 
 
 class HoldForm(VersionedForm):
+    held_on = DateField(_l("Gehouden op"), validators=[InputRequired(message=_l("Vul de dag in waarop het overleg "
+                                                                               "is gehouden."))])
+    earlier_than_planned = BooleanField(_l("Het overleg is eerder gehouden dan gepland"))
     attended = MultiCheckboxField(_l("Aanwezig"), choices=[], coerce=int, validate_choice=False)
     minutes = TextAreaField(_l("Verslag"))
     decisions = FieldList(FormField(DecisionForm), min_entries=DECISION_ROWS, max_entries=20)

@@ -1,5 +1,5 @@
 """A case meeting for the coordinator: the agenda, holding it (attendance, minutes, decisions), cancelling, PDF."""
-from flask import render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,7 +9,7 @@ from gdt.services.core.errors import ValidationFailed
 from gdt.web.access import role_required
 from gdt.web.casework import bp
 from gdt.web.casework.forms import CancelForm, HoldForm
-from gdt.web.forms import choices, show_error, submit
+from gdt.web.forms import choices, form_page, show_error, submit
 from gdt.web.responses import download
 
 
@@ -17,7 +17,7 @@ from gdt.web.responses import download
 @role_required("coordinator")
 def meeting(meeting_id: int):
     found = meetings.get(meeting_id, actor=current_user)
-    return _render(found, HoldForm(formdata=None, prefix="hold"), CancelForm(formdata=None, prefix="cancel"))
+    return _render(found, HoldForm(formdata=None, prefix="hold", held_on=meetings.default_held_on(found)))
 
 
 @bp.route("/meetings/<int:meeting_id>/hold", methods=["POST"])
@@ -38,6 +38,8 @@ def hold(meeting_id: int):
                 decisions=decisions,
                 actor=current_user,
                 seen_version=form.version.data,
+                held_on=form.held_on.data,
+                earlier_than_planned=form.earlier_than_planned.data,
             ),
             success=_("Het overleg is vastgelegd."),
             next_url=url_for("casework.meeting", meeting_id=meeting_id),
@@ -52,21 +54,28 @@ def hold(meeting_id: int):
                 form, ValidationFailed({name: message for name, message in refused.errors.items() if name not in rows})
             )
         done = None
-    return done or _render(found, form, CancelForm(formdata=None, prefix="cancel"), 422)
+    return done or _render(found, form, 422)
 
 
-@bp.route("/meetings/<int:meeting_id>/cancel", methods=["POST"])
+@bp.route("/meetings/<int:meeting_id>/cancel", methods=["GET", "POST"])
 @role_required("coordinator")
 def cancel(meeting_id: int):
+    """Cancelling is final: a page that says what happens (and what does not: nobody is told) and asks why."""
     found = meetings.get(meeting_id, actor=current_user)
     form = CancelForm(prefix="cancel")
+    if not form.is_submitted():
+        if not meetings.may_cancel(found, current_user):
+            flash(_("Dit kan niet meer: het overleg is al gehouden of afgezegd."), "info")
+            return redirect(url_for("casework.meeting", meeting_id=meeting_id))
+        form.version.data = found.version
     done = submit(
         form,
         lambda: meetings.cancel(found, form.reason.data, actor=current_user, seen_version=form.version.data),
         success=_("Het overleg is afgezegd."),
-        next_url=url_for("cases.show", reference=found.case.reference),
+        next_url=url_for("cases.show", reference=found.case.reference, _anchor="overleg"),
     )
-    return done or _render(found, HoldForm(formdata=None, prefix="hold"), form, 422)
+    form.version.data = found.version
+    return done or form_page("casework/cancel.html", meeting=found, form=form)
 
 
 @bp.route("/meetings/<int:meeting_id>/verslag.pdf")
@@ -87,14 +96,15 @@ def _with_choices(form: HoldForm, found) -> HoldForm:
     return form
 
 
-def _render(found, hold_form: HoldForm, cancel_form: CancelForm, status: int = 200):
-    for form in (hold_form, cancel_form):
-        form.version.data = found.version
+def _render(found, hold_form: HoldForm, status: int = 200):
+    hold_form.version.data = found.version
     _with_choices(hold_form, found)
     return render_template(
         "casework/meeting.html",
         meeting=found,
         agenda=meetings.agenda(found),
         hold_form=hold_form,
-        cancel_form=cancel_form,
+        may=meetings.permitted_steps(found, current_user),
+        ask_earlier=meetings.may_be_held_earlier(found) or bool(hold_form.earlier_than_planned.errors),
+        planned_day=meetings.planned_day(found),
     ), status
