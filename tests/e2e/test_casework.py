@@ -35,29 +35,33 @@ def test_a_coordinator_runs_a_case_and_the_partner_does_its_part(base_url, login
     case_url = page.url
     assert_accessible(axe, page)
 
+    open_step(page, "coordinator")
     page.select_option("#coordinator-coordinator", label="Coordinator Test")
-    page.click("button:has-text('Regisseur toewijzen')")
+    send_step(page, "coordinator")
     page.wait_for_selector("text=Regisseur toegewezen")
+    open_step(page, "mode")
     page.check("#mode-mode-1")  # regie
     page.check("#mode-regie_kind-0")  # casusregie
-    page.click("button:has-text('Werkwijze vastleggen')")
+    send_step(page, "mode")
     page.wait_for_selector("text=Werkwijze vastgelegd")
+    open_step(page, "partners")
     page.select_option("#partners-partner", "politie")
     page.fill("#partners-role", "Wijkagent")
     page.fill("#partners-contact_name", "Agent De Boer")
-    page.click("button:has-text('Ketenpartner toevoegen')")
+    send_step(page, "partners")
     page.wait_for_selector("text=Ketenpartner toegevoegd")
 
     when = (datetime.now(AMSTERDAM) + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    open_step(page, "meetings")
     page.fill("#meetings-starts_at", when)
     page.fill("#meetings-location", "Stadhuis, zaal 2")
-    page.check("#meetings-partners-0")
-    page.click("button:has-text('Overleg plannen')")
-    page.wait_for_selector("text=Het overleg is gepland")
+    assert page.is_checked("#meetings-partners-0")  # every partner in the case is invited unless unticked
+    send_step(page, "meetings")
+    page.wait_for_selector("text=gaat per e-mail naar: Politie")
     [invitation] = mailbox.wait_for(1)
     link = re.search(r"http://\S+/casus/\S+", invitation[1].get_content()).group(0)
 
-    page.click("#meetings-heading ~ ul a")
+    page.click("#overleg ul a")
     assert "Casusoverleg" in page.inner_text("h1")
     assert_accessible(axe, page)
     page.check("#hold-earlier_than_planned")  # it is held today, before its planned day
@@ -86,8 +90,21 @@ def test_a_coordinator_runs_a_case_and_the_partner_does_its_part(base_url, login
 
     page.goto(case_url)
     assert "Huisbezoek afgelegd" in page.inner_text("main")
+    page.click("a:has-text('Casus sluiten')")
+    assert "Dit gebeurt als u de casus sluit:" in page.inner_text("main")
+    assert_accessible(axe, page)
     page.select_option("#close-result", "de-escalated")
-    page.click("button:has-text('Casus sluiten')")
+    page.click("button:has-text('Ja, casus sluiten')")
     page.wait_for_selector("text=Casus gesloten")
     assert "Casus heropenen" in page.inner_text("main")
     assert_accessible(axe, page)
+
+
+def open_step(page, name: str) -> None:
+    """A step of the case page: its button opens the step's form in a dialog."""
+    page.click(f"a[data-dialog='dialog-{name}']")
+    page.wait_for_selector(f"#dialog-{name}[open]")
+
+
+def send_step(page, name: str) -> None:
+    page.click(f"#dialog-{name} button[type=submit]:not([formmethod])")

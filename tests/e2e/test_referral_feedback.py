@@ -75,6 +75,8 @@ def test_a_referral_reaches_the_partner_whose_feedback_reaches_the_team(live_app
     coordinator.reload()
     main = coordinator.inner_text("main")
     assert "Afgehandeld door partner" in main and "Gesprek gevoerd" in main
-    assert "Partner: afgehandeld: Ketenpartner: politie · Opgelost" in main and "Ketenpartner (via link)" in main
+    history = coordinator.inner_text("table.gdt-history")  # in words: the partner's name, never its key
+    assert "Partner: afgehandeld" in history and "Ketenpartner: Politie" in history and "Uitkomst: Opgelost" in history
+    assert "Politie (via link)" in history and "politie" not in history
     assert any("afgehandeld" in mail["Subject"] for recipients, mail in mailbox.wait_for(4)
                if recipients == ["anna@example.nl"])

@@ -25,7 +25,8 @@ def test_a_case_is_run_to_close(make, db):
     assert [link.partner.key for link in case.partners] == ["ggz"] and case.notes[0].body == "Gesprek met bewoner."
     assert _events(db, case) == ["assign_coordinator", "decide_mode", "involve_partner", "add_note", "close"]
     decided = db.session.scalar(sa.select(CaseEvent).where(CaseEvent.event == "decide_mode"))
-    assert decided.detail == {"from": None, "to": "advice"} and decided.actor_id == coordinator.id
+    assert decided.detail == {"from": None, "from_regie_kind": None, "to": "advice"}
+    assert decided.actor_id == coordinator.id
 
 
 def test_closing_needs_a_result_and_changes_nothing_without(make, db):
@@ -89,3 +90,29 @@ def test_empty_note_is_refused(make, db):
         cases.add_note(case, "   ", actor=make.user())
     db.session.expire_all()
     assert case.notes == []
+
+
+def test_choosing_the_same_coordinator_or_way_of_working_again_changes_nothing(make, db):
+    case, coordinator = make.case(), make.user("coordinator")
+    cases.assign_coordinator(case, coordinator.id, actor=coordinator, seen_version=case.version)
+    cases.decide_mode(case, "regie", actor=coordinator, seen_version=case.version, regie_kind="casus")
+    version = case.version
+    cases.assign_coordinator(case, coordinator.id, actor=coordinator, seen_version=version)
+    cases.decide_mode(case, "regie", actor=coordinator, seen_version=version, regie_kind="casus")
+    db.session.expire_all()
+    assert case.version == version and _events(db, case) == ["assign_coordinator", "decide_mode"]
+    cases.decide_mode(case, "regie", actor=coordinator, seen_version=version, regie_kind="proces")
+    changed = db.session.scalars(sa.select(CaseEvent).where(CaseEvent.event == "decide_mode")).all()[-1]
+    assert changed.detail == {"from": "regie", "from_regie_kind": "casus", "to": "regie", "regie_kind": "proces"}
+
+
+def test_the_close_outlook_names_what_is_still_open(make, db):
+    case = make.case()
+    coordinator = make.user("coordinator")
+    make.partner("politie")
+    cases.involve_partner(case, "politie", None, actor=coordinator, seen_version=case.version)
+    from gdt.services.casework import actions
+    action = actions.agree(case, "Huisbezoek", owner="partner:politie", working_days=5, actor=coordinator)
+    outlook = cases.close_outlook(case)
+    assert outlook.open_actions == [action] and outlook.planned_meetings == [] and outlook.open_referrals == []
+    assert case.status == "open"

@@ -284,7 +284,6 @@ def test_a_closed_case_takes_no_meetings_or_actions(db, case, coordinator):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case).where(Case.status == "closed")) == 1
 
 
-
 # The day a meeting was held --------------------------------------------------------------------------------------
 
 
@@ -343,3 +342,54 @@ def test_a_meeting_written_as_held_without_its_day_took_place_on_its_planned_day
     db.session.add(meeting)
     db.session.flush()
     assert meeting.held_on.isoformat() == "2026-03-02"
+
+
+# Invitations -----------------------------------------------------------------------------------------------------
+
+
+def test_the_planning_message_names_who_was_invited_and_how(db, case, coordinator, make, inbox):
+    make.partner("ggz", name="GGZ", email=None)
+    cases.involve_partner(case, "ggz", None, actor=coordinator, seen_version=case.version)
+    assert [partner.key for partner in meetings.default_invitees(case)] == ["politie", "ggz"]
+    message = meetings.planned_message(plan(case, coordinator, partner_keys=["politie", "ggz"], people=["Bewoner"]))
+    assert "per e-mail naar: Politie." in message and "nodig zelf uit: GGZ." in message
+    assert "Andere genodigden krijgen geen bericht van GDT: Bewoner." in message
+    nobody = meetings.planned_message(plan(case, coordinator, partner_keys=[], people=[]))
+    assert "Er is geen ketenpartner uitgenodigd." in nobody and "e-mail" not in nobody
+
+
+# Adding a report from elsewhere, and the merge outlook -------------------------------------------------------------
+
+
+def test_a_report_about_another_address_needs_the_coordinators_confirmation(db, case, coordinator, make):
+    elsewhere = make.report(postcode="9999ZZ", house_number=3)
+    with pytest.raises(ServiceError) as refused:
+        bundling.add_report(case, elsewhere.reference, actor=coordinator, seen_version=case.version)
+    assert (refused.value.field, refused.value.code) == ("other_address", "other_address")
+    assert elsewhere.case is None and elsewhere.status == "received" and elsewhere.events == []
+    bundling.add_report(case, elsewhere.reference, actor=coordinator, seen_version=case.version, other_address=True)
+    assert elsewhere.case == case and case.events[-1].detail["other_address"] is True
+
+
+def test_the_merge_outlook_checks_the_target_and_changes_nothing(db, case, coordinator, make):
+    other_report = make.report(postcode="1234AB")
+    other = report_triage.escalate_report(other_report, "x", actor=coordinator, seen_version=other_report.version)
+    version = other.version
+    outlook = bundling.merge_outlook(other, case.reference.lower(), actor=coordinator)
+    assert (outlook.target, outlook.reports, outlook.partners) == (case, 1, 0)
+    assert other.status == "open" and other.version == version and other_report.case == other
+    for target, field in ((other.reference, "target"), ("GDT-1999-000001", "target")):
+        with pytest.raises(ServiceError) as refused:
+            bundling.merge_outlook(other, target, actor=coordinator)
+        assert refused.value.field == field
+    cases.close_case(case, "de-escalated", None, actor=coordinator, seen_version=case.version, carry_over=True)
+    with pytest.raises(ServiceError):
+        bundling.merge_outlook(other, case.reference, actor=coordinator)
+
+
+def test_dropping_and_finishing_actions_land_in_the_case_history(db, case, coordinator):
+    action = actions.agree(case, "Huisbezoek", owner="partner:politie", working_days=5, actor=coordinator)
+    actions.update(action, outcome="drop", reason="Verhuisd", actor=coordinator, seen_version=action.version)
+    assert [event.detail for event in case.events[-2:]] == [
+        {"action": "agreed", "action_id": action.id},
+        {"action": "drop", "action_id": action.id, "via": "account"}]

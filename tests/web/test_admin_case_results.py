@@ -38,8 +38,8 @@ def _audited(db, actor) -> list[tuple[str, str]]:
 def _offered(make, coordinator_client) -> list[str]:
     """The result options on the close form of an open case, as the coordinator sees them."""
     case = make.report("escalated").case
-    page = coordinator_client.get(f"/cases/{case.reference}").text
-    section = page[page.index('id="close-heading"'):]
+    page = coordinator_client.get(f"/cases/{case.reference}/close").text
+    section = page[page.index('id="close-result"'):]
     return re.findall(r'<option value="([a-z0-9-]+)"', section[:section.index("</select>")])
 
 

@@ -136,8 +136,13 @@ def test_bundling_and_merging_through_the_case_page(db, case, coordinator, clien
 
     other_report = make.report()
     other = report_triage.escalate_report(other_report, "x", actor=coordinator, seen_version=other_report.version)
-    merged = client.post(
+    asked = client.post(
         f"/cases/{other.reference}/merge", data={"merge-version": other.version, "merge-target": case.reference}
+    )
+    assert asked.status_code == 200 and "Ja, samenvoegen" in asked.text and other.status == "open"
+    merged = client.post(
+        f"/cases/{other.reference}/merge",
+        data={"merge-version": other.version, "merge-target": case.reference, "merge-confirmed": "y"},
     )
     db.session.expire_all()
     assert merged.status_code == 302 and merged.headers["Location"].endswith(f"/cases/{case.reference}")

@@ -55,13 +55,13 @@ def add_to_case(case: Case, fields: dict, *, actor: User, meeting: Meeting | Non
     """Inside the caller's unit of work (a meeting's decisions become actions in the meeting's transaction)."""
     if not access.can_edit_case(actor, case):
         raise Forbidden(_l("U heeft geen toegang tot deze casus."))
-    transition_case(case, "change", actor, detail={"action": "agreed"})
     action = Action(case=case, meeting=meeting, description=fields["description"],
                     owner_partner_id=fields.get("owner_partner_id"), owner_user_id=fields.get("owner_user_id"),
                     due_at=deadlines.calendar().add_working_days(utcnow(), fields["working_days"]))
     db.session.add(action)
     start(action, ActionLifecycle)
     db.session.flush()
+    transition_case(case, "change", actor, detail={"action": "agreed", "action_id": action.id})
     audit.record(actor, "agree_action", "case", case.reference, detail={"action": action.id})
     return action
 
@@ -79,16 +79,25 @@ def update(action: Action, *, progress: str | None = None, outcome: str = "updat
             raise Conflict(_l("De casus is gesloten; de afspraken liggen vast."), code="case_not_open")
         check_version(action, seen_version)
         transition_action(action, outcome, reason=clean_reason)
-        if clean_progress:
-            action.progress = clean_progress
         if outcome == "drop":
-            action.drop_reason = clean_reason
+            action.drop_reason = clean_reason  # before any query: the CHECKs hold at the autoflush below
         if outcome != "update":
             action.finished_at = utcnow()
+        if clean_progress:
+            action.progress = clean_progress
         via = "account" if actor is not None else "link"
+        partner_key = action.owner_partner.key if partner_id is not None and action.owner_partner else None
+        transition_case(action.case, "change", actor, detail={"action": outcome, "action_id": action.id, "via": via}
+                        | ({"partner": partner_key} if partner_key else {}))
         audit.record(actor, f"action_{outcome}", "case", action.case.reference,
                      detail={"action": action.id, "via": via, "partner": partner_id})
     return action
+
+
+def drop_outlook(action: Action) -> dict:
+    """What dropping an action means, for the confirmation page: final, and who no longer owes it."""
+    return {"owner": action.owner_label, "overdue": deadlines.is_overdue(action.due_at),
+            "from_meeting": action.meeting_id is not None}
 
 
 def get(action_id: int, *, actor: User) -> Action:

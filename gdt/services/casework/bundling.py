@@ -6,6 +6,8 @@ the other (reports, partners, parties, notes, meetings, actions, referrals); the
 empty and marked *merged* with a pointer, so its reference still leads somewhere, and the statistics
 no longer count it as a case of its own.
 """
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -13,7 +15,7 @@ from gdt.db import db, utcnow
 from gdt.models import Action, Case, CaseNote, CaseParty, Meeting, Referral, Report, User
 from gdt.services.core import access, audit
 from gdt.services.core.errors import Forbidden, NotFound, ServiceError
-from gdt.services.core.lifecycle import record_report_event, transition_case, transition_report
+from gdt.services.core.lifecycle import allows, record_report_event, transition_case, transition_report
 from gdt.services.core.transaction import check_version, joins_unit_of_work, unit_of_work
 from gdt.services.intake.report_intake import same_address
 from gdt.services.triage import claims
@@ -28,22 +30,49 @@ def candidates(case: Case, limit: int = 20) -> list[Report]:
                                    .order_by(Report.received_at.desc()).limit(limit)))
 
 
-def add_report(case: Case, reference: str | None, *, actor: User, seen_version: int | None) -> Report:
-    """An untriaged report joins the case: triaged as escalated into it, with the history on both sides."""
+def is_at_case_address(case: Case, report: Report) -> bool:
+    """Whether the report concerns an address of the case's reports (a case without reports has none to differ)."""
+    if not case.reports:
+        return True
+    at_any_address = sa.or_(*(same_address(Report, other) for other in case.reports))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Report)
+                             .where(Report.id == report.id, at_any_address)) > 0
+
+
+def addresses(case: Case) -> list[str]:
+    """The distinct addresses of the case's reports, in the order they came in."""
+    return list(dict.fromkeys(report.display_address for report in case.reports))
+
+
+def add_report(case: Case, reference: str | None, *, actor: User, seen_version: int | None,
+               other_address: bool = False) -> Report:
+    """An untriaged report joins the case: triaged as escalated into it, with the history on both sides.
+
+    A report about another address joins only when the coordinator confirms it (`other_address`): a typo in the
+    reference would otherwise put one household's report into another's case without a word.
+    """
     report = db.session.scalar(sa.select(Report).where(Report.reference == (reference or "").strip().upper()))
     if report is None:
-        raise NotFound(_l("Er is geen melding met dit kenmerk."))
+        raise NotFound(_l("Er is geen melding met dit kenmerk."), field="report")
     with unit_of_work():
         _check(case, actor, seen_version)
         if report.status != "received":
             raise ServiceError(_l("Alleen een melding die nog niet is beoordeeld kan aan een casus worden "
-                                  "toegevoegd; voeg anders de casussen samen."), field="reference")
+                                  "toegevoegd; voeg anders de casussen samen."), field="report")
+        elsewhere = not is_at_case_address(case, report)
+        if elsewhere and not other_address:
+            raise ServiceError(_l(
+                "Melding %(reference)s gaat over %(address)s, een ander adres dan de meldingen in deze casus "
+                "(%(case_addresses)s). Voeg haar alleen toe als het om dezelfde situatie gaat, en bevestig dat "
+                "hieronder.", reference=report.reference, address=report.display_address,
+                case_addresses="; ".join(addresses(case))), field="other_address", code="other_address")
         claims.check_before_triage(report, actor)  # adding it is its triage: a colleague's claim holds it
         claims.end_on_triage(report)
         report.case = case
         report.triage_outcome, report.triaged_at, report.triaged_by_id = "escalated", utcnow(), actor.id
         transition_report(report, "escalate", actor, detail={"case": case.reference, "bundled": True})
-        transition_case(case, "change", actor, detail={"report": report.reference, "bundled": True})
+        transition_case(case, "change", actor, detail={"report": report.reference, "bundled": True}
+                        | ({"other_address": True} if elsewhere else {}))
         if report.received_at < case.received_at:
             case.received_at = report.received_at  # counts in its first report's year (docs/domain.md, "Statistics")
         case.updated_at = utcnow()
@@ -51,13 +80,47 @@ def add_report(case: Case, reference: str | None, *, actor: User, seen_version: 
     return report
 
 
-def merge(source: Case, target_reference: str | None, *, actor: User, seen_version: int | None) -> Case:
-    """Move everything of `source` into the target case; `source` becomes *merged*. Returns the target."""
+@dataclass(frozen=True)
+class MergeOutlook:
+    """What a merge will do, for the page that asks to confirm it."""
+
+    target: Case
+    target_addresses: list[str]
+    reports: int
+    actions: int
+    meetings: int
+    notes: int
+    partners: int
+
+
+def merge_outlook(source: Case, target_reference: str | None, *, actor: User) -> MergeOutlook:
+    """Check that `source` may merge into the case with this reference, and say what would move. Changes nothing
+    but the audit log: the page shows the target's addresses and coordinator, a view of that case."""
+    target = _merge_target(source, target_reference)
+    if not access.can_edit_case(actor, source):
+        raise Forbidden(_l("U heeft geen toegang tot deze casus."))
+    audit.audited_view(target, actor=actor, object_type="case", object_ref=target.reference,
+                       may_view=access.can_edit_case, missing=_l("Er is geen casus met dit kenmerk."),
+                       refused=_l("U heeft geen toegang tot deze casus."))
+    if not (allows(source, "merge") and target.status == "open"):
+        raise ServiceError(_l("Kies een open casus om mee samen te voegen."), field="target")
+    return MergeOutlook(target=target, target_addresses=addresses(target), reports=len(source.reports),
+                        actions=len(source.actions), meetings=len(source.meetings), notes=len(source.notes),
+                        partners=len(source.partners))
+
+
+def _merge_target(source: Case, target_reference: str | None) -> Case:
     target = db.session.scalar(sa.select(Case).where(Case.reference == (target_reference or "").strip().upper()))
     if target is None:
-        raise NotFound(_l("Er is geen casus met dit kenmerk."))
+        raise NotFound(_l("Er is geen casus met dit kenmerk."), field="target")
     if target.id == source.id:
         raise ServiceError(_l("Kies een andere casus dan deze."), field="target")
+    return target
+
+
+def merge(source: Case, target_reference: str | None, *, actor: User, seen_version: int | None) -> Case:
+    """Move everything of `source` into the target case; `source` becomes *merged*. Returns the target."""
+    target = _merge_target(source, target_reference)
     with unit_of_work():
         _check(source, actor, seen_version)
         _check(target, actor, target.version)

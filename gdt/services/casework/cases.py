@@ -1,11 +1,26 @@
 """Running a GDT case: coordinator, mode (advice or regie), involved partners (and taking one off), journal,
 closing."""
+from dataclasses import dataclass
+from datetime import datetime
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from gdt.db import db, utcnow
-from gdt.models import Case, CaseNote, CasePartner, CaseParty, CaseResult, Partner, Referral, Report, User
+from gdt.models import (
+    Action,
+    Case,
+    CaseNote,
+    CasePartner,
+    CaseParty,
+    CaseResult,
+    Meeting,
+    Partner,
+    Referral,
+    Report,
+    User,
+)
 from gdt.models.casework import PARTY_ROLES
 from gdt.services.core import access, audit, deadlines, partner_links, reference_data
 from gdt.services.core.errors import Forbidden, NotFound, ServiceError
@@ -32,9 +47,12 @@ def view_case(reference: str, *, actor: User) -> Case:
     case = db.session.scalar(
         sa.select(Case).where(Case.reference == reference).options(
             selectinload(Case.reports).selectinload(Report.category), selectinload(Case.events),
-            selectinload(Case.notes), selectinload(Case.partners).selectinload(CasePartner.partner),
+            selectinload(Case.notes).selectinload(CaseNote.author),
+            selectinload(Case.partners).selectinload(CasePartner.partner),
             selectinload(Case.referrals).selectinload(Referral.partner), selectinload(Case.parties),
-            selectinload(Case.actions), selectinload(Case.meetings),
+            selectinload(Case.actions).selectinload(Action.owner_partner),
+            selectinload(Case.actions).selectinload(Action.owner_user), selectinload(Case.meetings),
+            selectinload(Case.coordinator),
         )
     )
     return audit.audited_view(case, actor=actor, object_type="case", object_ref=reference,
@@ -47,6 +65,8 @@ def assign_coordinator(case: Case, coordinator_id: int | None, *, actor: User, s
         _check_may_edit(case, actor, seen_version)
         coordinator = db.session.get(User, coordinator_id) if coordinator_id else None
         before = case.coordinator_id
+        if coordinator is not None and before == coordinator.id:
+            return case  # already the coordinator: nothing changes, so no history line "A → A"
         transition_case(case, "assign_coordinator", actor, coordinator=coordinator,
                         detail={"from": before, "to": coordinator_id})
         case.coordinator = coordinator
@@ -61,7 +81,9 @@ def decide_mode(case: Case, mode: str | None, *, actor: User, seen_version: int 
         _check_may_edit(case, actor, seen_version)
         before = (case.mode, case.regie_kind)
         kind = regie_kind if mode == "regie" else None
-        detail = {"from": before[0], "to": mode} | ({"regie_kind": kind} if kind else {})
+        if before == (mode, kind) and mode is not None:
+            return case  # the same way of working again: nothing changes, so no history line "X → X"
+        detail = {"from": before[0], "from_regie_kind": before[1], "to": mode} | ({"regie_kind": kind} if kind else {})
         transition_case(case, "decide_mode", actor, mode=mode, regie_kind=kind, detail=detail)
         case.mode, case.regie_kind = mode, kind
         audit.record(actor, "decide_mode", "case", case.reference, detail={"from": before[0], "to": mode})
@@ -81,7 +103,8 @@ def involve_partner(case: Case, partner_key: str | None, role: str | None, *, ac
         partner = reference_data.partner_by_key(partner_key)
         if partner is not None and any(link.partner_id == partner.id for link in case.partners):
             raise ServiceError(_l("Deze ketenpartner is al betrokken bij de casus."), field="partner")
-        transition_case(case, "involve_partner", actor, partner=partner, detail={"partner": partner_key})
+        transition_case(case, "involve_partner", actor, partner=partner,
+                        detail={"partner": partner_key, "fields": [name for name, value in fields.items() if value]})
         case.partners.append(CasePartner(partner=partner, **fields))
         case.updated_at = utcnow()
         audit.record(actor, "involve_partner", "case", case.reference, detail={"partner": partner_key})
@@ -124,9 +147,10 @@ def add_party(case: Case, name: str | None, role: str | None, note: str | None, 
     clean_note = _clean(note, "note", max_length=500, multiline=False)
     with unit_of_work():
         _check_may_edit(case, actor, case.version)
-        transition_case(case, "change", actor, detail={"party_role": role})
         party = CaseParty(name=party_name, role=role, note=clean_note, added_at=utcnow())
         case.parties.append(party)
+        db.session.flush()  # the party's id, for the history line that names it
+        transition_case(case, "change", actor, detail={"party": party.id, "party_role": role})
         case.updated_at = utcnow()
         audit.record(actor, "add_party", "case", case.reference, detail={"role": role})
     return party
@@ -137,7 +161,7 @@ def add_note(case: Case, body: str | None, *, actor: User, shareable: bool = Fal
     clean_body = _clean(body, "body", max_length=10000)
     with unit_of_work():
         _check_may_edit(case, actor, case.version)
-        transition_case(case, "add_note", actor, body=clean_body)
+        transition_case(case, "add_note", actor, body=clean_body, detail={"shareable": bool(shareable)})
         note = CaseNote(author_id=actor.id, body=clean_body, created_at=utcnow(), shareable=bool(shareable))
         case.notes.append(note)
         audit.record(actor, "add_note", "case", case.reference)
@@ -171,6 +195,50 @@ def close_case(case: Case, result: str | None, note: str | None, *, actor: User,
     return case
 
 
+@dataclass(frozen=True)
+class CloseOutlook:
+    """What closing means for this case now, for the page that asks to confirm it."""
+
+    open_actions: list[Action]
+    planned_meetings: list[Meeting]
+    open_referrals: list[Referral]
+    reporters_to_notify: int  # reports whose reporter agreed to hear how it ended
+
+
+def close_outlook(case: Case) -> CloseOutlook:
+    return CloseOutlook(
+        open_actions=[action for action in case.actions if action.status == "open"],
+        planned_meetings=[meeting for meeting in case.meetings if meeting.status == "planned"],
+        open_referrals=[referral for referral in case.referrals if referral.is_open],
+        reporters_to_notify=sum(1 for report in case.reports if report.reporter_may_contact),
+    )
+
+
+@dataclass(frozen=True)
+class ReopenOutlook:
+    """What reopening means, for the page that asks to confirm it."""
+
+    result: str | None  # the result the case closed with; it stays in the history
+    review_due_at: datetime  # the next review, counted from today
+    carried_over: int  # actions left open at closing, which count as open again
+
+
+def reopen_outlook(case: Case) -> ReopenOutlook:
+    return ReopenOutlook(result=result_labels().get(case.result, case.result) if case.result else None,
+                         review_due_at=deadlines.review_due(utcnow()),
+                         carried_over=sum(1 for action in case.actions if action.carried_over))
+
+
+def next_review_if_reviewed_now() -> datetime:
+    """The review date that recording a review today would set."""
+    return deadlines.review_due(utcnow())
+
+
+def partner_confirmed(case: Case) -> bool:
+    """A partner reported the advice on this case handled: the case may close with that result."""
+    return any(referral.status == "handled" for referral in case.referrals)
+
+
 def reopen_case(case: Case, reason: str | None, *, actor: User, seen_version: int | None) -> Case:
     """A closed case opens again with a reason (the situation flared up); its result stays in the history."""
     clean_reason = _clean(reason, "reason", max_length=2000)
@@ -192,8 +260,9 @@ def review_case(case: Case, *, actor: User, seen_version: int | None) -> Case:
         _check_may_edit(case, actor, seen_version)
         now = utcnow()
         before = case.review_due_at
-        transition_case(case, "review", actor, detail={"was_due": before.isoformat() if before else None})
         case.review_due_at = deadlines.review_due(now)
+        transition_case(case, "review", actor, detail={"was_due": before.isoformat() if before else None,
+                                                       "next_due": case.review_due_at.isoformat()})
         case.updated_at = now
         audit.record(actor, "review", "case", case.reference)
     return case

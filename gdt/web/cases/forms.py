@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -68,15 +69,19 @@ class BundleForm(VersionedForm):
     report = StringField(_l("Kenmerk van de melding"), render_kw={"autocomplete": "off", "spellcheck": "false"},
                          description=_l("Een melding die nog niet is beoordeeld, bijvoorbeeld GDT-2026-000123."),
                          validators=[InputRequired(message=_l("Vul het kenmerk van de melding in."))])
+    # Asked for only when the report concerns another address than the case (gdt.services.casework.bundling).
+    other_address = BooleanField(_l("Ja, deze melding hoort bij deze casus, ook al gaat ze over een ander adres"))
 
 
 class MergeForm(VersionedForm):
     target = StringField(
         _l("Samenvoegen met casus"),
         render_kw={"autocomplete": "off", "spellcheck": "false"},
-        description=_l("Alles van deze casus gaat naar die casus; deze casus verwijst er daarna naar."),
+        description=_l("Het kenmerk van de casus waar deze casus in opgaat, bijvoorbeeld GDT-2026-000123. U ziet "
+                       "eerst wat er gebeurt en bevestigt dan."),
         validators=[InputRequired(message=_l("Vul het kenmerk van de casus in."))],
     )
+    confirmed = HiddenField()  # "y" on the confirmation page: only then does the merge happen
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -93,7 +98,10 @@ class MeetingForm(VersionedForm):
         description=_l("Een zaal, of ‘online’ met de link naar het overleg."),
         validators=[InputRequired(message=_l("Vul een plaats in."))],
     )
-    partners = MultiCheckboxField(_l("Uitgenodigde ketenpartners"), choices=[], validate_choice=False)
+    partners = MultiCheckboxField(
+        _l("Ketenpartners uitnodigen"), choices=[], validate_choice=False,
+        description=_l("Alle ketenpartners in de casus staan aangevinkt. Elke aangevinkte organisatie krijgt een "
+                       "uitnodiging per e-mail met haar casuslink."))
     people = StringField(_l("Andere genodigden"), description=_l("Namen, gescheiden door komma’s."))
 
 
@@ -120,7 +128,24 @@ class ActionUpdateForm(VersionedForm):
         validators=[InputRequired(message=_l("Kies wat er met de afspraak gebeurt."))],
     )
     progress = TextAreaField(_l("Voortgang"))
-    reason = StringField(_l("Reden (bij vervallen)"))
+    reason = StringField(_l("Reden (verplicht als de afspraak vervalt)"))
+
+
+class ActionProgressForm(VersionedForm):
+    """The coordinator's update of an action on the case page: progress, or done. Dropping it has its own page."""
+
+    outcome = RadioField(
+        _l("Wat is er gebeurd?"),
+        choices=choices((key, ACTION_OUTCOME_LABELS[key]) for key in ("update", "complete")),
+        default="update",
+        validators=[InputRequired(message=_l("Kies wat er met de afspraak gebeurt."))],
+    )
+    progress = TextAreaField(_l("Voortgang"))
+
+
+class DropActionForm(VersionedForm):
+    reason = TextAreaField(_l("Waarom vervalt de afspraak?"),
+                           validators=[InputRequired(message=_l("Schrijf waarom de afspraak vervalt."))])
 
 
 class ReferCaseForm(VersionedForm):

@@ -4,6 +4,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from gdt.services.core import history as report_history
 from gdt.services.core import reference_data
 from gdt.services.core.errors import ServiceError
 from gdt.services.intake import report_corrections
@@ -103,6 +104,7 @@ def _render(report, refer_form, escalate_form, status: int = 200):
         report=report,
         history=report_triage.address_history(report),
         can_correct=report_corrections.may_correct(current_user, report),
+        event_lines=report_history.report_lines(report),
         claim=claims.current(report),
         claim_blocks=claims.blocks(report, current_user),
         claim_form=ClaimForm(),
