@@ -1,21 +1,21 @@
-"""The case page as the coordinator's workspace in Chromium at 1280 and 320 px: the section nav, a step opened in a
-dialog and sent with the keyboard alone, a confirmation page, axe on each (with a dialog open too) and no sideways
-scrolling. Screenshots go to GDT_E2E_SCREENSHOTS when set, else to a temporary folder named in the test's output."""
+"""The case page as the coordinator's workspace in Chromium at 1280 and 320 px, walked as the demo coordinator on the
+demo data (`flask demo`: three years of reports and cases): the section nav, a step opened in a dialog and sent
+with the keyboard alone, a confirmation page, axe on each (with a dialog open too) and no sideways scrolling.
+Screenshots go to GDT_E2E_SCREENSHOTS when set, else to a temporary folder named in the test's output."""
 import os
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
-from gdt.db import AMSTERDAM, db
-from gdt.services.admin import partners, users
-from gdt.services.casework import actions, cases, meetings
-from gdt.services.intake import report_intake
-from gdt.services.triage import report_triage
-from tests.e2e.conftest import PASSWORD, assert_accessible
+from gdt.db import db
+from gdt.models import Case, Meeting
+from gdt.services.demo import demo_data
+from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.e2e
-REASON = "Buurman bedreigt de bewoners van nummer 14; de politie is al twee keer geweest."
+COORDINATOR = next((email, password) for role, email, _name, password in demo_data.DEMO_LOGINS
+                   if role == "coordinator")
 
 
 @pytest.fixture(scope="module")
@@ -26,40 +26,30 @@ def screenshots(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture
-def case_reference(live_app, request):
-    """A case as a coordinator finds it a week in: a partner, a person, an action, a meeting, a note."""
+@pytest.fixture(scope="module")
+def demo_cases(live_app) -> list[str]:
+    """The demo data at its default size; the running cases with a meeting held, a meeting planned and open
+    actions are the ones a coordinator works on."""
     with live_app.app_context():
-        coordinator = users.user_by_email("coordinator@gdt.test")
-        police = partners.get_partner("politie")
-        partners.update_partner(police, name=police.name, email="wijkagent@politie.example", kind=police.kind,
-                                actor=None)
-        report = report_intake.register_phone_report(report_intake.ReportInput(
-            category="intimidatie", description="Bedreigingen in het portiek.", postcode="5611AB",
-            house_number=str(10 + request.node.callspec.params["width"] % 7), street="Kerkstraat",
-            city="Eindhoven", reporter_is_anonymous=True), actor=None)
-        case = report_triage.escalate_report(report, REASON, actor=coordinator, seen_version=report.version)
-        cases.assign_coordinator(case, coordinator.id, actor=coordinator, seen_version=case.version)
-        cases.decide_mode(case, "regie", actor=coordinator, seen_version=case.version, regie_kind="casus")
-        cases.involve_partner(case, "politie", "Wijkagent", actor=coordinator, seen_version=case.version,
-                              contact_name="Agent De Boer")
-        cases.add_party(case, "Karel de Vries", "subject", "Woont op nummer 12", actor=coordinator)
-        actions.agree(case, "Huisbezoek door de wijkagent", owner="partner:politie", working_days=5,
-                      actor=coordinator)
-        meetings.plan(case, datetime.now(AMSTERDAM) + timedelta(days=4), "Stadhuis, zaal 2", [], [],
-                      actor=coordinator)
-        cases.add_note(case, "Eerste gesprek met de bewoners gevoerd.", actor=coordinator)
-        reference = case.reference
+        demo_data.load_demo(year=None, reports=3000, if_empty=False)
+        running = db.session.scalars(sa.select(Case.reference).join(Meeting, Meeting.case_id == Case.id).where(
+            Meeting.status == "held", Case.status == "open").order_by(Case.id)).all()
         db.session.remove()
-    return reference
+    assert len(running) >= 2
+    return running
+
+
+@pytest.fixture
+def case_reference(demo_cases, request) -> str:
+    return demo_cases[[1280, 320].index(request.node.callspec.params["width"])]
 
 
 def _login(browser, base_url, width):
     page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
     page.set_default_timeout(10_000)
     page.goto(f"{base_url}/login")
-    page.fill("#email", "coordinator@gdt.test")
-    page.fill("#password", PASSWORD)
+    page.fill("#email", COORDINATOR[0])
+    page.fill("#password", COORDINATOR[1])
     page.press("#password", "Enter")
     page.wait_for_load_state()
     return page
@@ -79,9 +69,10 @@ def _focused(page) -> str:
 def test_the_coordinator_works_a_case_from_its_workspace(browser, base_url, axe, case_reference, screenshots, width):
     page = _login(browser, base_url, width)
     page.goto(f"{base_url}/cases/{case_reference}")
-    main = page.inner_text("main")
-    assert "Waarschuwingen" in main and "Waarom dreigt escalatie?" in main and REASON in main
-    assert "Casusregie" in main and "Kerkstraat" in main
+    warnings = page.inner_text("#waarschuwingen")
+    assert "Waarschuwingen" in warnings and "Waarom dreigt escalatie?" in warnings
+    assert any(reason in warnings for reason in [*demo_data.ESCALATION_REASONS.values(), demo_data.ESCALATION_REASON])
+    assert "Rob Regisseur" in page.inner_text("#overzicht")
     _check(axe, page, width, "case-workspace", screenshots)
 
     # The section nav jumps to a section.
@@ -122,13 +113,13 @@ def test_the_coordinator_works_a_case_from_its_workspace(browser, base_url, axe,
     # An irreversible step is a page that says what will happen.
     page.click("a[href$='/close']")
     page.wait_for_selector("text=Dit gebeurt als u de casus sluit:")
-    assert "Er staat nog 1 afspraak open:" in page.inner_text("main")
+    assert "Er staan nog 2 afspraken open:" in page.inner_text("main")
     _check(axe, page, width, "case-close-confirmation", screenshots)
     page.click("text=Nee, terug naar de casus")
     page.wait_for_selector("#overzicht")
 
     # Dropping an action: its own page, with the reason required and named in the error summary.
-    page.click("#plan summary")
+    page.click("#plan details summary")
     page.click("text=Afspraak laten vervallen…")
     page.click("button:has-text('Ja, afspraak laten vervallen')")
     page.wait_for_selector("#error-summary")

@@ -116,3 +116,13 @@ def test_the_close_outlook_names_what_is_still_open(make, db):
     outlook = cases.close_outlook(case)
     assert outlook.open_actions == [action] and outlook.planned_meetings == [] and outlook.open_referrals == []
     assert case.status == "open"
+
+
+def test_an_overdue_action_is_a_warning_in_words(make, db):
+    from datetime import timedelta
+
+    from gdt.services.casework import actions
+    case, coordinator = make.case(), make.user("coordinator")
+    late = actions.agree(case, "Huisbezoek", owner=f"user:{coordinator.id}", working_days=0, actor=coordinator)
+    late.due_at -= timedelta(days=30)
+    assert "1 afspraak is over de termijn" in [str(signal) for signal in cases.risk_signals(case)]

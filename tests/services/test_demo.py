@@ -256,3 +256,13 @@ def test_every_demo_area_gets_a_name_and_an_imported_name_stays(db):
     assert codes and codes <= set(names)
     assert names["WK077201"] == "Centrum (door de gemeente)" and names["BU07720102"] == "Witte Dame"
     assert sum(code.startswith("WK") for code in names) == 12 and sum(code.startswith("BU") for code in names) == 48
+
+
+def test_every_triaged_demo_report_carries_the_reason_written_at_triage(db, loaded):
+    escalated = db.session.scalars(sa.select(Report.triage_reason).where(Report.triage_outcome == "escalated")).all()
+    referred = db.session.scalars(sa.select(Report.triage_reason).where(Report.triage_outcome == "referred")).all()
+    assert escalated and all(escalated) and set(escalated) <= {*demo_data.ESCALATION_REASONS.values(),
+                                                                demo_data.ESCALATION_REASON}
+    assert referred and set(referred) == {demo_data.REFERRAL_REASON}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Report).where(
+        Report.triage_outcome.is_(None), Report.triage_reason.is_not(None))) == 0

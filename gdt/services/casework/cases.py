@@ -5,6 +5,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy.orm import selectinload
 
 from gdt.db import db, utcnow
@@ -288,7 +289,8 @@ def risk_signals(case: Case) -> list[str]:
         signals.append(_l("Een ketenpartner gaf een doorverwijzing terug aan het team"))
     late = [action for action in case.actions if action.status == "open" and deadlines.is_overdue(action.due_at)]
     if late:
-        signals.append(_l("%(count)d afspraak/afspraken over de termijn", count=len(late)))
+        signals.append(lazy_ngettext("%(num)d afspraak is over de termijn", "%(num)d afspraken zijn over de termijn",
+                                     len(late)))
     if case.status == "open" and deadlines.is_overdue(case.review_due_at):
         signals.append(_l("Herbeoordeling te laat"))
     return signals

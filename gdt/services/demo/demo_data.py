@@ -297,9 +297,27 @@ def _report_values(plan: PlannedReport, categories: dict, partners: dict, coordi
         house_number=house_number, house_number_addition=addition, street=street, city="Eindhoven",
         **demo_area(postcode, house_number), **plan.reporter,
         triage_outcome=plan.outcome, triaged_at=plan.triaged_at, triaged_by_id=coordinator_id if plan.outcome else None,
+        triage_reason=_triage_reason(plan),
         referred_partner_id=partners[plan.partner] if plan.partner else None,
         case_id=plan.case.id if plan.case else None, registered_by_id=intake_id if plan.channel == "phone" else None,
     )
+
+
+# What the coordinator wrote at triage: "Waarom dreigt escalatie?" per category, or why it went to a partner.
+ESCALATION_REASONS = {
+    "intimidatie": "Bewoners voelen zich bedreigd; er is al eerder gescholden en met geweld gedreigd.",
+    "verward-gedrag": "Verward gedrag met risico voor de bewoner zelf en de buren; zorg is nog niet in beeld.",
+    "drugsoverlast": "Aanloop en handel in het portiek; buren durven niets meer te zeggen.",
+    "verwaarlozing": "Zorgen over de bewoner en de woning; eerdere meldingen hebben niets veranderd.",
+}
+ESCALATION_REASON = "Herhaalde meldingen op dit adres en de spanning tussen de buren loopt op."
+REFERRAL_REASON = "Geen dreigende escalatie; past bij de taak van de ketenpartner."
+
+
+def _triage_reason(plan: PlannedReport) -> str | None:
+    if plan.outcome == "escalated":
+        return ESCALATION_REASONS.get(plan.category, ESCALATION_REASON)
+    return REFERRAL_REASON if plan.outcome == "referred" else None
 
 
 def _report_events(plan: PlannedReport, coordinator_id: int, intake_id: int) -> list[dict]:
