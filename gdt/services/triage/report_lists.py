@@ -125,7 +125,10 @@ def registered_by(actor: User, sort: Sort) -> sa.Select:
 
 
 def waiting_elsewhere(actor: User) -> int:
-    """How many untriaged reports wait that are not in `actor`'s queue (for intake: not registered by them)."""
+    """How many untriaged reports wait that are not in `actor`'s queue (for intake: not registered by them; a
+    coordinator's queue holds every untriaged report, none of which is in a case)."""
+    if access.can_triage(actor):
+        return 0
     mine = access.visible_reports(actor).where(Report.status == "received").with_only_columns(Report.id)
     return db.session.scalar(sa.select(sa.func.count()).select_from(Report)
                              .where(Report.status == "received", Report.id.not_in(mine))) or 0
