@@ -413,3 +413,18 @@ def test_overdue_filter(client, make):
     assert listed(client.get("/cases?overdue=actions")) == refs(action_late)
     assert listed(client.get("/cases?overdue=any")) == refs(review_late, action_late)
     assert len(listed(client.get("/cases?overdue=soon"))) == 4  # junk is ignored
+
+
+def test_pages_of_the_default_order_run_from_the_open_cases_into_the_closed_ones(app, client, make, coordinator,
+                                                                                  monkeypatch):
+    """The page reads open and closed cases apart (fast at 100 000 cases); the order is the one of query()."""
+    monkeypatch.setitem(app.config, "PER_PAGE", 2)
+    for day in range(1, 4):
+        make.case(review_due_at=_due_in(day), opened_at=datetime(2026, 3, day, 9, tzinfo=UTC))
+        make.case("closed", received_at=datetime(2026, 2, day, 9, tzinfo=UTC))
+    expected = [case.reference for case in make.session.scalars(
+        case_list.query(coordinator, case_list.CaseFilter()))]
+    shown = [reference for page in (1, 2, 3) for reference in ordered(client.get(f"/cases?page={page}"))]
+    assert shown == expected and len(shown) == 6
+    assert ordered(client.get("/cases?page=9")) == expected[4:]  # past the end: the last page
+    assert "Pagina 2 van 3 (6 in totaal)" in client.get("/cases?page=2").text

@@ -10,10 +10,11 @@ open actions), coordinator. The default order is the most urgent first: open cas
 their earliest deadline (review or open action), so overdue work leads. A page's rows are completed with a
 fixed number of queries (`rows`), never one per case.
 
-The newest-first order stays fast at 100 000 cases (bench/cases.py, figures in bench/README.md): it orders by
-(opened_at, id), which `ix_cases_opened_at_id` walks backwards (the other filters are checked on the
-way, so a first page reads a few dozen entries) and uses as a range for the period; the partner filter
-reads `ix_case_partners_partner_id_case_id`.
+The list stays fast at 100 000 cases (bench/cases.py, figures in bench/README.md): `page_of` reads the default
+order in two parts, the few open cases sorted and then the closed ones by (opened_at, id), which
+`ix_cases_opened_at_id` walks backwards (the other filters are checked on the way) and uses as a range for the
+period; other orders sort the ids alone, and only the page's cases are loaded whole. The partner filter reads
+`ix_case_partners_partner_id_case_id`.
 """
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -22,6 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import selectinload
 
 from gdt.db import AMSTERDAM, db, utcnow
@@ -158,7 +160,61 @@ def query(actor: User, case_filter: CaseFilter, sort: Sort | None = None, now: d
 
     Every order ends with the id: unique and stable, so pages neither repeat nor skip a case.
     """
-    now = now or utcnow()
+    return ORDERS.apply(_matching(actor, case_filter, now or utcnow()), sort or ORDERS.default).options(*_COLUMNS)
+
+
+def page_of(actor: User, case_filter: CaseFilter, sort: Sort | None, args: Mapping[str, str], *, per_page: int,
+            now: datetime | None = None) -> Pagination:
+    """The page of the list that `args["page"]` asks for (gdt.services.core.pagination), its cases loaded.
+
+    The order is found on the cases' ids alone, and only that page's cases are loaded after: a sort of narrow
+    rows stays in memory even for a deep page of 100 000 cases, where whole rows would spill to disk.
+    """
+    sort = sort or ORDERS.default
+    matching = _matching(actor, case_filter, now or utcnow()).with_only_columns(Case.id)
+    if sort == ORDERS.default:
+        page = _most_urgent_first(matching, pagination.page_number(args.get("page")), per_page)
+    else:
+        page = pagination.page_of(ORDERS.apply(matching, sort), args, per_page=per_page)
+    loaded = {case.id: case for case in db.session.scalars(sa.select(Case).where(Case.id.in_(page.items))
+                                                           .options(*_COLUMNS))}
+    page.items = [loaded[case_id] for case_id in page.items]
+    return page
+
+
+_COLUMNS = (selectinload(Case.coordinator), selectinload(Case.reports).selectinload(Report.category))
+
+
+class _OpenThenClosed(Pagination):
+    """A page of the default order read in two parts: the open cases by their earliest deadline (a sort of the
+    few open ones), then the closed ones newest first, which walks `ix_cases_opened_at_id` instead of sorting
+    the whole list. The same order as `_by_deadline`."""
+
+    def _query_items(self) -> list[int]:
+        parts, offset = self._query_args, self._query_offset
+        ids = []
+        if offset < parts["open_count"]:
+            ids += db.session.scalars(parts["open"].offset(offset).limit(self.per_page)).all()
+        if len(ids) < self.per_page:
+            closed_offset = max(offset - parts["open_count"], 0)
+            ids += db.session.scalars(parts["closed"].offset(closed_offset).limit(self.per_page - len(ids))).all()
+        return ids
+
+    def _query_count(self) -> int:
+        return self._query_args["open_count"] + self._query_args["closed_count"]
+
+
+def _most_urgent_first(matching: sa.Select, page: int, per_page: int) -> Pagination:
+    parts = {"open": _by_deadline(matching.where(Case.status == "open"), False),
+             "closed": _by_opened(matching.where(Case.status == "closed"), True)}
+    counts = {f"{name}_count": db.session.scalar(sa.select(sa.func.count()).select_from(part.order_by(None).subquery()))
+              for name, part in parts.items()}
+    pages = -(-(counts["open_count"] + counts["closed_count"]) // per_page)
+    return _OpenThenClosed(page=min(page, max(pages, 1)), per_page=per_page, max_per_page=None, error_out=False,
+                           **parts, **counts)
+
+
+def _matching(actor: User, case_filter: CaseFilter, now: datetime) -> sa.Select:
     found = access.visible_cases(actor)
     if case_filter.status:
         found = found.where(Case.status == case_filter.status)
@@ -184,8 +240,7 @@ def query(actor: User, case_filter: CaseFilter, sort: Sort | None = None, now: d
         found = found.where(Case.id.in_(sa.select(Report.case_id).where(Report.category_id == category_id)))
     if case_filter.overdue:
         found = found.where(_overdue_clause(case_filter.overdue, now))
-    return ORDERS.apply(found, sort or ORDERS.default).options(
-        selectinload(Case.coordinator), selectinload(Case.reports).selectinload(Report.category))
+    return found
 
 
 def _overdue_clause(which: str, now: datetime) -> sa.ColumnElement[bool]:

@@ -4,7 +4,7 @@ from flask_babel import format_decimal
 from flask_login import current_user
 
 from gdt.services.casework import case_list
-from gdt.services.core import pagination, reference_data
+from gdt.services.core import reference_data
 from gdt.web.access import role_required
 from gdt.web.cases import bp
 
@@ -18,8 +18,7 @@ def index():
                                   partner_keys={partner.key for partner in partners},
                                   category_keys={category.key for category in categories})
     sort = case_list.ORDERS.parse(request.args.get("sort"))
-    found = case_list.query(current_user, case_filter, sort)
-    page = pagination.page_of(found, request.args, per_page=current_app.config["PER_PAGE"])
+    page = case_list.page_of(current_user, case_filter, sort, request.args, per_page=current_app.config["PER_PAGE"])
     return render_template("cases/index.html", page=page, rows=case_list.rows(page.items), case_filter=case_filter,
                            sort=sort, default_sort=case_list.ORDERS.default, coordinators=coordinators,
                            partners=partners, categories=categories, unassigned=case_list.UNASSIGNED,
