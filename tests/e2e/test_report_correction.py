@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from PIL import Image, ImageDraw
+from playwright.sync_api import expect
 
 from gdt.db import db
 from gdt.models import User
@@ -96,7 +97,9 @@ def test_the_clerk_corrects_and_the_coordinator_sees_it_until_triage(browser, ba
     clerk.fill("#house_number", "4")
     clerk.press("#house_number", "Enter")  # intake.js looks the address up in place
     clerk.wait_for_selector("#address-result >> text=Gevonden in de BAG")
-    assert clerk.input_value("#street") == "Woenselse Markt"  # the old street was not typed, so it is replaced
+    # the old street was not typed, so it is replaced (once the lookup for the new number has answered:
+    # typing the postcode may have started one for the old number)
+    expect(clerk.locator("#street")).to_have_value("Woenselse Markt")
     clerk.fill("#description", "Buren draaien elke nacht harde muziek, vooral in het weekend.")
     clerk.fill("#reason", "Adres en categorie verkeerd genoteerd aan de telefoon.")
     clerk.get_by_role("button", name="Correctie opslaan").click()
