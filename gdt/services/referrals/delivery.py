@@ -141,8 +141,7 @@ def webhook_body(referral: Referral, acknowledge_due_at: datetime) -> dict:
         "acknowledge_due_at": acknowledge_due_at.isoformat(),
         "link": partner_links.url(referral),
         "link_expires_at": partner_links.expires_at(now).isoformat(),
-        "question": referral.question,  # what the team asks of the partner; null when it asked nothing in words
-    }
+    }  # the team's question may name people: like the mail, it stays behind the link, where views are audited
 
 
 def _webhook_parcel(referral: Referral, acknowledge_due_at: datetime) -> Parcel:
