@@ -2,7 +2,7 @@
 from datetime import date, datetime, timedelta
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -35,6 +35,7 @@ def configure_web(app: Flask) -> None:
     app.add_template_filter(_local_datetime, "datetime")
     app.add_template_filter(_local_date, "date")
     app.add_template_filter(_multiline, "multiline")
+    app.add_template_filter(_filesize, "filesize")
     app.add_template_filter(lambda attrs: {k: v for k, v in attrs.items() if v is not None}, "reject_none")
     app.jinja_env.add_extension("jinja2.ext.do")
 
@@ -72,6 +73,23 @@ def _security_headers(response):
     if not request.path.startswith(ASSET_PATHS) and current_user.is_authenticated:
         headers["Cache-Control"] = "no-store"  # staff pages hold personal data
     return response
+
+
+FILE_SIZE_UNITS = ("kB", "MB", "GB", "TB")
+
+
+def _filesize(size: int | None) -> str:
+    """A file size in decimal units with the current locale's notation: "3,1 kB" in Dutch, "3.1 kB" in English
+    (Jinja's filesizeformat always writes a decimal point)."""
+    size = size or 0
+    if size < 1000:
+        return f"{format_decimal(size)} {'byte' if size == 1 else 'bytes'}"
+    value = size / 1000
+    for unit in FILE_SIZE_UNITS:
+        if value < 1000 or unit == FILE_SIZE_UNITS[-1]:
+            break
+        value /= 1000
+    return f"{format_decimal(value, format='#,##0.#')} {unit}"
 
 
 def _main_menu() -> list[navigation.MenuItem]:

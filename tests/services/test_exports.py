@@ -352,7 +352,7 @@ def test_csv_has_last_year_and_the_paragraph(make, db):
     assert text == ["paragraph", "text", page["paragraph"]["text"], "", ""]
     assert text[2].startswith("In 2026 zijn 23 signalen van woonoverlast ontvangen.")
     assert figures == [
-        ["paragraph.figures", "woonoverlast-app", "Woonoverlast-App", "16", "69.6"],
+        ["paragraph.figures", "woonoverlast-app", "Woonoverlast-app", "16", "69.6"],
         ["paragraph.figures", "webformulier-of-telefoon-14040", "webformulier of telefoon (14040)", "7", "30.4"],
         ["paragraph.figures", "doorverwezen", "doorverwezen", "17", "85.0"],
         ["paragraph.figures", "dreigde-te-escaleren", "dreigde te escaleren", "3", "15.0"],

@@ -96,15 +96,20 @@ def test_the_paragraph_reads_like_the_annual_report_with_the_exact_figures_besid
     build_2026(make)
     paragraph = funnel.yearly_funnel(2026)["paragraph"]
     assert paragraph["text"].startswith("In 2026 zijn 15 signalen van woonoverlast ontvangen. Signalen van "
-                                        "woonoverlast worden ontvangen via de Woonoverlast-App (ca 67 %), het "
-                                        "webformulier of telefonisch via 14040 (ca 33 %).")
-    assert "Ca 77 % is doorverwezen" in paragraph["text"] and "bij ca 23 % dreigde escalatie" in paragraph["text"]
+                                        "woonoverlast worden ontvangen via de Woonoverlast-app (ca. 67%), het "
+                                        "webformulier of telefonisch via 14040 (ca. 33%).")
+    assert "Ca. 77% is doorverwezen" in paragraph["text"] and "bij ca. 23% dreigde escalatie" in paragraph["text"]
     assert (
-        "ca 67 % informatie of advies" in paragraph["text"] and "ca 33 % casus- en/of procesregie" in paragraph["text"]
+        "ca. 67% informatie of advies" in paragraph["text"] and "ca. 33% casus- en/of procesregie" in paragraph["text"]
     )
     assert "Van 2 signalen was de beoordeling bij het opstellen nog open." in paragraph["text"]
-    assert paragraph["figures"][0] == {"label": "Woonoverlast-App", "count": 10, "percent": 66.7}
+    assert paragraph["figures"][0] == {"label": "Woonoverlast-app", "count": 10, "percent": 66.7}
     assert paragraph["figures"][2] == {"label": "doorverwezen", "count": 10, "percent": 76.9}
+
+
+def test_the_paragraph_writes_counts_and_percentages_the_dutch_way():
+    assert [funnel._ca(share) for share in (80.0, 80.5, 0.0, 100.0)] == ["ca. 80%", "ca. 81%", "ca. 0%", "ca. 100%"]
+    assert [funnel._int(number) for number in (15, 3000, 1234567)] == ["15", "3.000", "1.234.567"]
 
 
 def test_last_year_is_beside_this_one(make):

@@ -36,6 +36,18 @@ def test_the_daily_reminders_go_out_once_with_references_and_links_only(app, db,
     [partner_mail] = [mail for recipients, mail in inbox.received if recipients == [police.email]]
     assert referral.reference in partner_mail.get_content() and "/doorverwijzing/" in partner_mail.get_content()
     assert subjects(inbox, "rustig@gdt.test") == []
+    assert subjects(inbox, police.email) == ["Herinnering van het De-escalatieteam: 1 doorverwijzing wacht op u"]
+    assert subjects(inbox, "regisseur@gdt.test") == ["Herinnering: 3 openstaande termijnen"]
+
+
+def test_the_reminder_subjects_are_singular_or_plural_by_the_count():
+    assert reminders.coordinator_subject(1) == "Herinnering: 1 openstaande termijn"
+    assert reminders.coordinator_subject(2) == "Herinnering: 2 openstaande termijnen"
+    prefix = "Herinnering van het De-escalatieteam: "
+    assert reminders.partner_subject(1, 0) == prefix + "1 doorverwijzing wacht op u"
+    assert reminders.partner_subject(2, 0) == prefix + "2 doorverwijzingen wachten op u"
+    assert reminders.partner_subject(0, 1) == prefix + "1 casus wacht op u"
+    assert reminders.partner_subject(1, 2) == prefix + "1 doorverwijzing en 2 casussen wachten op u"
 
 
 def test_no_reminder_mail_when_nothing_is_overdue(db, make, inbox):

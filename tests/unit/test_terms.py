@@ -30,3 +30,27 @@ def test_the_mails_name_the_reference_kenmerk():
         assert "Kenmerk: {reference}" in body
     for body in (receipts.BODY, reporter_updates.BODY):
         assert "noem uw kenmerk" in body
+
+
+# "poging(en)", "casus(sen)", "afspraak/afspraken": ngettext writes the right form. In Python only the Dutch
+# endings count (the English comments, logs and CLI lines may say "record(s)").
+PLURAL_HACK = re.compile(r"\w\((?:en|sen)\)|\b(\w+)/\1(?:en|s)\b")
+TEMPLATE_PLURAL_HACK = re.compile(r"\w\(s\)")
+
+
+def lines_matching(pattern):
+    return [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+            for path in texts()
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+            if pattern.search(line)]
+
+
+def test_no_text_writes_a_plural_with_a_bracketed_ending():
+    assert lines_matching(PLURAL_HACK) == []
+    assert [line for line in lines_matching(TEMPLATE_PLURAL_HACK) if line.startswith("templates/")] == []
+
+
+def test_the_app_is_spelt_woonoverlast_app_everywhere():
+    assert lines_matching(re.compile("Woonoverlast-App|Woonoverlast App|WoonoverlastApp")) == []
+    for path in (ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))):
+        assert "Woonoverlast-App" not in path.read_text(encoding="utf-8"), path

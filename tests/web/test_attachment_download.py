@@ -1,5 +1,6 @@
 """Staff download a report's attachment: as a download, never sniffed, never cached, always audited."""
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from gdt.models import AuditEvent
 from gdt.services.core.transaction import unit_of_work
@@ -38,6 +39,25 @@ def test_the_report_page_lists_the_attachments(db, make, client_as):
         attachments.store(report, attachments.prepare("opname.wav", files.wav()))
     page = client_as(user=coordinator).get(f"/reports/{report.reference}").get_data(as_text=True)
     assert "Geluidsopname 1" in page and f"/reports/{report.reference}/attachments/" in page
+
+
+def test_file_sizes_are_written_in_the_language_of_the_page(app):
+    size = app.jinja_env.filters["filesize"]
+    with app.test_request_context():
+        with force_locale("nl"):
+            assert [size(n) for n in (1, 999, 3100, 2_500_000, 1_234_000_000)] == [
+                "1 byte", "999 bytes", "3,1 kB", "2,5 MB", "1,2 GB"]
+        with force_locale("en"):
+            assert [size(n) for n in (3100, 2_500_000)] == ["3.1 kB", "2.5 MB"]
+
+
+def test_the_report_page_shows_the_size_of_an_attachment_in_dutch(db, make, client_as):
+    report = make.report()
+    with unit_of_work():
+        stored = attachments.store(report, attachments.prepare("opname.wav", files.wav()))
+        stored.size_bytes = 3_100
+    page = client_as("coordinator").get(f"/reports/{report.reference}").get_data(as_text=True)
+    assert "WAV, 3,1 kB" in page
 
 
 def test_the_report_pages_show_photos_as_thumbnails_linking_to_the_full_photo(db, make, client_as):

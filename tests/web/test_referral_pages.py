@@ -101,9 +101,19 @@ def test_a_failed_delivery_is_visible_on_the_report_and_retried_by_hand(db, make
     client = client_as("coordinator")
     html = client.get(f"/reports/{report.reference}").get_data(as_text=True)
     assert "Bezorging mislukt" in html and "ConnectionRefusedError" in html and "Opnieuw versturen" in html
+    assert "6 pogingen; laatste fout: Mailserver: ConnectionRefusedError" in html
     assert client.post(f"/referrals/{referral.id}/retry").status_code == 302
     db.session.refresh(referral)
     assert referral.delivery_status == "sent" and len(inbox.received) == 1
+
+
+def test_one_delivery_attempt_is_written_in_the_singular(make, client_as):
+    police = make.partner("politie", email="meldingen@politie.example")
+    report = make.report("referred", referred_partner=police)
+    make.referral(report, partner=police, delivery_status="failed", delivered_at=None,
+                  delivery_attempts=1, last_delivery_error="Mailserver: time-out")
+    html = client_as("coordinator").get(f"/reports/{report.reference}").get_data(as_text=True)
+    assert "1 poging; laatste fout: Mailserver: time-out" in html and "poging(en)" not in html
 
 
 def test_the_admin_overview_lists_failed_deliveries_without_case_content(make, client_as):

@@ -19,8 +19,19 @@ COORDINATOR_TOPIC = "reminder.coordinator"
 PARTNER_TOPIC = "reminder.partner"
 LISTED = 20  # references per section in one mail; the start page has the rest
 
-COORDINATOR_SUBJECT = "Herinnering: {count} openstaande termijnen"
-PARTNER_SUBJECT = "Herinnering van het De-escalatieteam: {count} doorverwijzing(en) of casus(sen) wachten op u"
+
+def coordinator_subject(count: int) -> str:
+    """The coordinator mail's subject, singular or plural by the count."""
+    return f"Herinnering: {count} {'openstaande termijn' if count == 1 else 'openstaande termijnen'}"
+
+
+def partner_subject(referrals: int, cases: int) -> str:
+    """The partner mail's subject: "1 doorverwijzing en 2 casussen wachten op u", only what there is."""
+    parts = [f"{count} {singular if count == 1 else plural}"
+             for count, singular, plural in ((referrals, "doorverwijzing", "doorverwijzingen"),
+                                             (cases, "casus", "casussen")) if count]
+    verb = "wacht" if referrals + cases == 1 else "wachten"
+    return f"Herinnering van het De-escalatieteam: {' en '.join(parts)} {verb} op u"
 
 
 def queue_daily(day: date | None = None) -> bool:
@@ -88,7 +99,7 @@ def send_coordinator_reminder(payload: dict) -> None:
         "Dit bericht is automatisch verstuurd.",
     ]
     count = sum(len(items) for items in sections.values())
-    mail.send_mail(address, COORDINATOR_SUBJECT.format(count=count), "\n".join(lines))  # outside any transaction
+    mail.send_mail(address, coordinator_subject(count), "\n".join(lines))  # outside any transaction
 
 
 @outbox.handler(PARTNER_TOPIC)
@@ -134,5 +145,4 @@ def send_partner_reminder(payload: dict) -> None:
         "",
         "De-escalatieteam van de gemeente",
     ]
-    count = len(links) + len(case_links)
-    mail.send_mail(address, PARTNER_SUBJECT.format(count=count), "\n".join(lines))  # outside any transaction
+    mail.send_mail(address, partner_subject(len(links), len(case_links)), "\n".join(lines))  # outside any transaction

@@ -7,6 +7,7 @@ Durations are grouped per whole minute in the database and their percentiles tak
 (gdt.services.reporting.durations).
 """
 import sqlalchemy as sa
+from babel.numbers import format_decimal, format_percent
 from flask import current_app
 from flask_babel import force_locale
 
@@ -140,7 +141,7 @@ def paragraph(document: dict) -> dict:
     other_share = sum(item["count"] for item in other)
     total = document["reports"]["total"]
     figures = [
-        ("Woonoverlast-App", channels["app"]["count"], channels["app"]["percent"]),
+        ("Woonoverlast-app", channels["app"]["count"], channels["app"]["percent"]),
         ("webformulier of telefoon (14040)", other_share, statistics.percent(other_share, total)),
         ("doorverwezen", outcomes["referred"]["count"], outcomes["referred"]["percent"]),
         ("dreigde te escaleren", outcomes["escalated"]["count"], outcomes["escalated"]["percent"]),
@@ -150,11 +151,11 @@ def paragraph(document: dict) -> dict:
     ca = {label: _ca(share) for label, _, share in figures}
     text = (
         f"In {document['year']} zijn {_int(total)} signalen van woonoverlast ontvangen. Signalen van woonoverlast "
-        f"worden ontvangen via de Woonoverlast-App (ca {ca['Woonoverlast-App']} %), het webformulier of telefonisch "
-        f"via 14040 (ca {ca['webformulier of telefoon (14040)']} %). Ca {ca['doorverwezen']} % is doorverwezen "
-        f"naar het Ruimtelijk Domein of ketenpartners; bij ca {ca['dreigde te escaleren']} % dreigde escalatie en "
-        f"heeft het GDT de melding in behandeling genomen. Daarvan kreeg ca {ca['informatie of advies']} % "
-        f"informatie of advies aan een ketenpartner en ca {ca['casus- en/of procesregie']} % casus- en/of "
+        f"worden ontvangen via de Woonoverlast-app ({ca['Woonoverlast-app']}), het webformulier of telefonisch "
+        f"via 14040 ({ca['webformulier of telefoon (14040)']}). {ca['doorverwezen'].capitalize()} is doorverwezen "
+        f"naar het Ruimtelijk Domein of ketenpartners; bij {ca['dreigde te escaleren']} dreigde escalatie en "
+        f"heeft het GDT de melding in behandeling genomen. Daarvan kreeg {ca['informatie of advies']} "
+        f"informatie of advies aan een ketenpartner en {ca['casus- en/of procesregie']} casus- en/of "
         f"procesregie."
     )
     if document["triage"]["open"]:
@@ -164,10 +165,12 @@ def paragraph(document: dict) -> dict:
 
 
 def _ca(share: float) -> str:
-    """Whole percent for the prose ("ca 80 %"); the exact figure with one decimal is listed beside it."""
-    return str(int(share + 0.5))
+    """Whole percent for the prose in Dutch notation ("ca. 80%"); the exact figure with one decimal is listed
+    beside it. Rounds half up like the tables (80.5 → 81), which Babel's half-even rounding would not."""
+    return f"ca. {format_percent(int(share + 0.5) / 100, locale='nl')}"
 
 
 def _int(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
+    """A count in Dutch notation, with a thousands separator ("3.000")."""
+    return format_decimal(number, locale="nl")
 
