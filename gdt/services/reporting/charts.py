@@ -14,6 +14,7 @@ statistics document's labels.
 import re
 import textwrap
 
+from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
 from gdt.services.reporting import statistics
@@ -140,8 +141,8 @@ def describe(items: list[dict], total: int, total_label: str) -> str:
 
 
 def dutch_number(number: int) -> str:
-    """1234567 → 1.234.567."""
-    return f"{number:,}".replace(",", ".")
+    """1234567 → 1.234.567 (Babel's Dutch notation)."""
+    return format_decimal(number, locale="nl")
 
 
 def dutch_percent(share: float) -> str:

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from babel.numbers import format_decimal
 from flask import render_template
 from flask_babel import force_locale, format_datetime
 from flask_babel import lazy_gettext as _l
@@ -283,6 +284,6 @@ def _days(days: Decimal | None) -> str:
     """Decimal("1234.5") → "1.234,5" (days, Dutch); "–" when there is nothing to measure."""
     if days is None:
         return NOTHING
-    return f"{days:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return format_decimal(days, format="#,##0.0", locale="nl")
 
 

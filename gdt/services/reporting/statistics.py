@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
+from babel.numbers import format_decimal
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
@@ -287,5 +288,5 @@ def _text_row(label: str, count: int, share: float | None) -> str:
 
 
 def _dutch_int(number: int) -> str:
-    """1234567 → 1.234.567 (Dutch thousands separator)."""
-    return f"{number:,}".replace(",", ".")
+    """1234567 → 1.234.567 (Babel's Dutch notation)."""
+    return format_decimal(number, locale="nl")
