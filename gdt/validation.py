@@ -27,8 +27,10 @@ ADDRESS_LIST = re.compile(r"[,;:<>\s]")
 _ASCII_SPACES = re.compile(r"[ \t]+")
 # Cf characters kept in free text: they join letters or emoji and cannot reorder or hide anything.
 JOINERS = frozenset("\u200c\u200d")
-FORMAT_IN_NAME = _l("Een naam mag geen onzichtbare opmaaktekens bevatten, zoals tekens die de leesrichting "
-                    "omdraaien.")
+# Errors say what a field accepts, not what was wrong with the input.
+FORMAT_IN_NAME = _l("Gebruik in een naam alleen zichtbare tekens: letters, cijfers, spaties en leestekens.")
+TEXT_CHARACTERS = _l("Gebruik alleen letters, cijfers, spaties, leestekens, symbolen en regeleinden.")
+LINE_CHARACTERS = _l("Gebruik alleen letters, cijfers, spaties, leestekens en symbolen, op één regel.")
 
 
 class InvalidValue(ValueError):
@@ -71,16 +73,17 @@ def clean_text(raw: str | None, *, max_length: int, multiline: bool = True) -> s
     """NFC-normalised, trimmed text without control characters; None when empty."""
     if raw is None:
         return None
+    accepted = TEXT_CHARACTERS if multiline else LINE_CHARACTERS
     if any(0xD800 <= ord(char) <= 0xDFFF for char in raw):
-        raise InvalidValue(_l("De tekst bevat ongeldige tekens."))
+        raise InvalidValue(accepted)
     value = without_format_characters(unicodedata.normalize("NFC", raw)).strip()
     if multiline:  # a browser sends a textarea's line breaks as CRLF; one character each, as the form counts them
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     allowed = "\n\r\t" if multiline else ""
     if any(unicodedata.category(char) == "Cc" and char not in allowed for char in value):
-        raise InvalidValue(_l("De tekst bevat ongeldige tekens."))
+        raise InvalidValue(accepted)
     if not multiline and any(unicodedata.category(char) in ("Zl", "Zp") for char in value):
-        raise InvalidValue(_l("De tekst bevat ongeldige tekens."))  # U+2028/U+2029 break a single line too
+        raise InvalidValue(accepted)  # U+2028/U+2029 break a single line too
     if len(value) > max_length:
         raise InvalidValue(_l("Gebruik hoogstens %(max)d tekens.", max=max_length))
     return value or None

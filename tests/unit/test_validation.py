@@ -55,6 +55,17 @@ def test_text_is_normalised_and_control_characters_refused():
         clean_text("naam\r\nBcc: x", max_length=100, multiline=False)
 
 
+def test_a_refused_text_is_told_what_the_field_accepts():
+    with pytest.raises(InvalidValue, match="^Gebruik alleen letters, cijfers, spaties, leestekens, symbolen en "
+                                           "regeleinden.$"):
+        clean_text("a\x00b", max_length=10)
+    with pytest.raises(InvalidValue, match="^Gebruik alleen letters, cijfers, spaties, leestekens en symbolen, op "
+                                           "één regel.$"):
+        clean_text("naam\r\nBcc: x", max_length=100, multiline=False)
+    with pytest.raises(InvalidValue, match="^Gebruik hoogstens 10 tekens.$"):
+        clean_text("x" * 11, max_length=10)
+
+
 def test_phone_and_email():
     assert normalise_phone("06 - 1234 5678") == "0612345678" and normalise_phone("+31 6 12345678") == "+31612345678"
     assert normalise_email(" Piet@Example.NL ") == "piet@example.nl"
@@ -103,9 +114,9 @@ FORMAT_CHARACTERS = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066",
 @pytest.mark.parametrize("char", FORMAT_CHARACTERS)
 def test_a_name_with_a_format_character_is_refused_with_a_clear_message(char):
     assert unicodedata.category(char) == "Cf"
-    with pytest.raises(InvalidValue, match="onzichtbare opmaaktekens"):
+    with pytest.raises(InvalidValue, match="alleen zichtbare tekens"):
         clean_name(f"Piet {char}gnp.exe")
-    with pytest.raises(InvalidValue, match="onzichtbare opmaaktekens"):
+    with pytest.raises(InvalidValue, match="alleen zichtbare tekens"):
         name_line(120)(f"{char}Piet")
 
 
