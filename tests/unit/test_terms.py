@@ -50,6 +50,10 @@ def test_no_text_writes_a_plural_with_a_bracketed_ending():
     assert [line for line in lines_matching(TEMPLATE_PLURAL_HACK) if line.startswith("templates/")] == []
 
 
+def test_the_staff_member_who_directs_cases_is_the_regisseur():
+    assert lines_matching(re.compile("coördinator", re.IGNORECASE)) == []
+
+
 def test_the_app_is_spelt_woonoverlast_app_everywhere():
     assert lines_matching(re.compile("Woonoverlast-App|Woonoverlast App|WoonoverlastApp")) == []
     for path in (ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))):

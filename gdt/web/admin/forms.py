@@ -88,12 +88,12 @@ class PartnerEditForm(FlaskForm):
 
 def _result_label() -> StringField:
     return StringField(
-        _l("Omschrijving"), description=_l("Zoals de coördinator het ziet bij het sluiten van een casus.")
+        _l("Omschrijving"), description=_l("Zoals de regisseur het ziet bij het sluiten van een casus.")
     )
 
 
 def _needs_reason() -> BooleanField:
-    return BooleanField(_l("Bij dit resultaat moet de coördinator een reden in de toelichting schrijven"))
+    return BooleanField(_l("Bij dit resultaat moet de regisseur een reden in de toelichting schrijven"))
 
 
 class CaseResultCreateForm(FlaskForm):
