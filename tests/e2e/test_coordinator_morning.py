@@ -17,6 +17,7 @@ from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.e2e
 LOGINS = {role: (email, password) for role, email, _name, password in demo_data.DEMO_LOGINS}
+COORDINATOR_NAME = next(name for role, _email, name, _password in demo_data.DEMO_LOGINS if role == "coordinator")
 WIDTH = 1280
 QUESTION = "Wilt u vandaag laten weten of de wijkagent dit adres kent?"
 
@@ -50,11 +51,14 @@ def _login(browser, base_url, role):
     return page
 
 
-def _check(axe, page, name=None, folder=None, full_page=True):
+def _check(axe, page, name=None, folder=None, height=None):
+    """axe finds nothing and nothing scrolls sideways; `name`: a screenshot of the whole page, or of its top
+    `height` px for a long page (the README shows it)."""
     assert_accessible(axe, page)
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH  # no sideways scrolling
     if name:
-        page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
+        clip = {"x": 0, "y": 0, "width": WIDTH, "height": height} if height else None
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True, clip=clip)
 
 
 def _open_first_waiting_report(page, base_url, axe) -> str:
@@ -121,6 +125,19 @@ def test_a_coordinators_morning(browser, base_url, axe, demo, mailbox, screensho
     assert "/cases/" in case_url
     _check(axe, page)
 
+    # The coordinator takes the case on and chooses how the team works on it.
+    page.click("a[data-dialog='dialog-coordinator']")
+    page.wait_for_selector("#dialog-coordinator[open]")
+    page.select_option("#coordinator-coordinator", label=COORDINATOR_NAME)
+    page.click("#dialog-coordinator button:has-text('Regisseur toewijzen')")
+    page.wait_for_selector("text=Regisseur toegewezen.")
+    page.click("a[data-dialog='dialog-mode']")
+    page.wait_for_selector("#dialog-mode[open]")
+    page.check("#dialog-mode input[value='regie']")
+    page.locator("#dialog-mode button[type='submit']").first.click()
+    page.wait_for_selector("text=Werkwijze vastgelegd.")
+    assert COORDINATOR_NAME in page.inner_text("#overzicht")
+
     # The police get involved, so the meeting's invitation goes to them unless the coordinator unticks it.
     page.click("a[data-dialog='dialog-partners']")
     page.wait_for_selector("#dialog-partners[open]")
@@ -179,5 +196,5 @@ def test_a_coordinators_morning(browser, base_url, axe, demo, mailbox, screensho
     manager = _login(browser, base_url, "manager")
     manager.goto(f"{base_url}/statistics")
     manager.wait_for_selector("nav.gdt-toc")
-    _check(axe, manager, "statistics-page", screenshots, full_page=False)  # the page is long
+    _check(axe, manager, "statistics-page", screenshots, height=2600)  # the page is long
     manager.context.close()
