@@ -116,6 +116,17 @@ def test_one_delivery_attempt_is_written_in_the_singular(make, client_as):
     assert "1 poging; laatste fout: Mailserver: time-out" in html and "poging(en)" not in html
 
 
+def test_the_delivery_attempts_read_well_in_english(make, client_as):
+    police = make.partner("politie", email="meldingen@politie.example")
+    report = make.report("referred", referred_partner=police)
+    make.referral(report, partner=police, delivery_status="failed", delivered_at=None,
+                  delivery_attempts=2, last_delivery_error="Mailserver: time-out")
+    client = client_as("coordinator")
+    client.post("/language", data={"locale": "en", "next": "/"})
+    html = client.get(f"/reports/{report.reference}").get_data(as_text=True)
+    assert "2 attempts; last error: Mailserver: time-out" in html
+
+
 def test_the_admin_overview_lists_failed_deliveries_without_case_content(make, client_as):
     report = make.report("referred", description="Geschreeuw in het trappenhuis")
     make.referral(report, partner=make.partner("ggz", name="GGZ"), delivery_status="failed", delivered_at=None,
