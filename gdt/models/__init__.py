@@ -11,7 +11,7 @@ from gdt.models.local_mail import LocalMail
 from gdt.models.login_throttle import LoginThrottle
 from gdt.models.outbox import OutboxMessage
 from gdt.models.partners import Partner
-from gdt.models.reference_data import Area, Category, ReferenceCounter
+from gdt.models.reference_data import Area, Category, ReferenceChange, ReferenceCounter
 from gdt.models.referrals import Referral, ReminderRun, referral_reports
 from gdt.models.registrations import PartnerRegistration, registration_partners
 from gdt.models.reports import Report, ReportClaim, ReportEvent
@@ -38,6 +38,7 @@ __all__ = [
     "CaseNote",
     "CasePartner",
     "Category",
+    "ReferenceChange",
     "Partner",
     "PartnerRegistration",
     "ReferenceCounter",

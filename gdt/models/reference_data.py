@@ -1,8 +1,11 @@
-"""Admin-configurable lists and the per-year reference counter."""
+"""Admin-configurable lists, their change history and the per-year reference counter."""
+from datetime import datetime
+from typing import Any
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from gdt.db import db
+from gdt.db import UTCDateTime, db, utcnow
 
 
 class Category(db.Model):
@@ -42,3 +45,23 @@ class Area(db.Model):
     @property
     def kind(self) -> str:
         return "wijk" if self.code.startswith("WK") else "buurt"
+
+
+class ReferenceChange(db.Model):
+    """One change to reference data (a category, partner, area, closing day, case result), with its values.
+
+    Reference data names organisations and lists, never residents, so unlike the audit log (field names only) this
+    keeps what a field held before and after: an admin can see who set a deadline to 5 days and when. Append-only.
+    """
+
+    __tablename__ = "reference_changes"
+    __table_args__ = (sa.Index("ix_reference_changes_object", "object_type", "object_key", "occurred_at"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    occurred_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))  # None: a command line
+    object_type: so.Mapped[str] = so.mapped_column(sa.String(20))
+    object_key: so.Mapped[str] = so.mapped_column(sa.String(60))
+    action: so.Mapped[str] = so.mapped_column(sa.String(40))
+    # {field: [before, after]}; a created record has before None, values as JSON scalars (dates as ISO text).
+    changes: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)

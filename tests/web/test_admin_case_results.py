@@ -191,3 +191,28 @@ def test_deactivating_a_result_needs_the_csrf_token_of_the_page(app, client, db,
     token = re.search(r'name="active-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     assert client.post("/admin/case-results/stopped/deactivate", data={"active-csrf_token": token}).status_code == 302
     assert not case_results.get_result("stopped").is_active
+
+
+def test_the_result_page_shows_its_change_history_with_the_values_before_and_after(client, admin):
+    assert "Er zijn nog geen wijzigingen vastgelegd." in client.get("/admin/case-results/stopped").text
+    client.post("/admin/case-results/stopped", data={"label": "Gestopt op verzoek", "needs_reason": "y",
+                                                    "position": "7"})
+    client.post("/admin/case-results/stopped/deactivate")
+    page = client.get("/admin/case-results/stopped").text
+    history = page[page.index('id="wijzigingen"'):]
+    assert history.index("Gedeactiveerd") < history.index("Gewijzigd")  # newest first
+    assert "Omschrijving: Gestopt → Gestopt op verzoek" in history
+    assert "Volgnummer: 3 → 7" in history
+    assert "Actief: ja → nee" in history
+    assert admin.name in history
+    assert "Reden verplicht" not in history  # unchanged fields are not listed
+
+
+def test_an_update_that_changes_nothing_leaves_no_history(client, db):
+    result = case_results.get_result("stopped")
+    case_results.update_result(result, label=result.label, needs_reason=result.needs_reason,
+                               position=result.position, actor=None)
+    assert case_results.history(result) == []
+    case_results.update_result(result, label="Gestopt (cli)", needs_reason=True, position=result.position, actor=None)
+    [line] = case_results.history(result)
+    assert line.who == "beheerder via de opdrachtregel" and line.details == ("Omschrijving: Gestopt → Gestopt (cli)",)

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from gdt.db import db
 from gdt.models import CaseResult, User
-from gdt.services.admin import activation
+from gdt.services.admin import activation, reference_history
 from gdt.services.core import audit
 from gdt.services.core.errors import NotFound, ServiceError, ValidationFailed
 from gdt.services.core.transaction import unit_of_work
@@ -19,6 +19,8 @@ KEY_MAX = 40  # CaseResult.key and Case.result are String(40)
 LABEL_MAX = 120
 POSITION_MAX = 999
 RESERVED_KEYS = {"new"}  # /admin/case-results/new is the page that creates one
+HISTORY_LABELS = {"label": _l("Omschrijving"), "needs_reason": _l("Reden verplicht"), "position": _l("Volgnummer"),
+                  "is_active": _l("Actief")}
 
 
 def list_results() -> list[CaseResult]:
@@ -37,6 +39,8 @@ def create_result(key: str, label: str, *, needs_reason: bool = False, actor: Us
         result = CaseResult(**fields, needs_reason=bool(needs_reason), is_active=True,
                             position=min((last if last is not None else -1) + 1, POSITION_MAX))
         db.session.add(result)
+        reference_history.record_change(actor, "case_result", result.key, "create",
+                                        after=reference_history.snapshot(result, HISTORY_LABELS))
         audit.record(actor, "create", "case_result", result.key)
     return result
 
@@ -47,8 +51,11 @@ def update_result(result: CaseResult, *, label: str, needs_reason: bool, positio
     fields = _clean_fields(label=label, position=position) | {"needs_reason": bool(needs_reason)}
     with unit_of_work():
         changed = [field for field, value in fields.items() if getattr(result, field) != value]
+        before = reference_history.snapshot(result, HISTORY_LABELS)
         for field, value in fields.items():
             setattr(result, field, value)
+        reference_history.record_change(actor, "case_result", result.key, "update", before=before,
+                                        after=reference_history.snapshot(result, HISTORY_LABELS))
         audit.record(actor, "update", "case_result", result.key, detail={"fields": changed})
     return result
 
@@ -65,7 +72,11 @@ def set_result_active(result: CaseResult, active: bool, *, actor: User | None) -
                                       "kunnen sluiten: activeer of maak eerst een ander resultaat."))
 
     return activation.set_active(result, active, actor=actor, object_type="case_result", object_ref=result.key,
-                                 check=keep_one_active)
+                                 check=keep_one_active, keep_history=True)
+
+
+def history(result: CaseResult) -> list[reference_history.ChangeLine]:
+    return reference_history.change_lines("case_result", result.key, labels=HISTORY_LABELS)
 
 
 def get_result(key: str) -> CaseResult:

@@ -263,7 +263,8 @@ def _set_case_result_active(key: str, active: bool, success: str):
 def _case_result_page(result, *, form: CaseResultEditForm | None = None, active_form: ActiveForm | None = None):
     if form is None:
         form = CaseResultEditForm(obj=result, formdata=None)
-    return _edit_page("admin/edit_case_result.html", form=form, active_form=active_form, result=result)
+    return _edit_page("admin/edit_case_result.html", form=form, active_form=active_form, result=result,
+                      history=result_service.history(result))
 
 
 def _edit_page(template: str, *, form, active_form: ActiveForm | None, **context):
