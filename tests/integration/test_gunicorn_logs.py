@@ -1,4 +1,4 @@
-"""Gunicorn, started from the repository as the README says, keeps partner link tokens out of its access log.
+"""Gunicorn, started from the repository as the README says, keeps link tokens and query strings out of its logs.
 
 Found in a security review: `GET /doorverwijzing/eyJ…` (a 14-day bearer key) stood in the access logs. The
 repository's gunicorn.conf.py masks it; the app exchanges it for a link session and moves on to a clean address.
@@ -80,8 +80,9 @@ def test_the_repositorys_gunicorn_configuration_masks_link_tokens_in_any_app(tmp
     token = "eyJyIjo0MiwicCI6M30.Z5xYhA.aBc-dEf_123"
     process, base = _gunicorn("tests.integration.plain_wsgi:app", tmp_path)
     try:
-        for path in (f"/doorverwijzing/{token}", f"/casus/{token}/overleg/3.pdf", "/doorverwijzing/42"):
-            request = urllib.request.Request(base + path, headers={"Referer": f"{base}/casus/{token}"})
+        for path in (f"/doorverwijzing/{token}", f"/casus/{token}/overleg/3.pdf", "/doorverwijzing/42",
+                     "/zaken?q=Jansen+Dorpsstraat"):
+            request = urllib.request.Request(base + path, headers={"Referer": f"{base}/casus/{token}?q=Pietersen"})
             with urllib.request.urlopen(request) as answer:
                 assert answer.status == 200
     finally:
@@ -92,6 +93,9 @@ def test_the_repositorys_gunicorn_configuration_masks_link_tokens_in_any_app(tmp
     assert f'"GET /casus/{MASK}/overleg/3.pdf HTTP/1.1" 200' in logged and f'"{base}/casus/{MASK}"' in logged
     assert '"GET /doorverwijzing/42 HTTP/1.1" 200' in logged
     assert token not in logged and "eyJ" not in logged
+    # No query string in the path or the referrer: a search may hold a name or an address.
+    assert '"GET /zaken HTTP/1.1" 200' in logged
+    assert "Jansen" not in logged and "Pietersen" not in logged and "?" not in logged
 
 
 def test_the_access_and_error_logs_never_show_a_link_token(fresh_database_url, tmp_path):
