@@ -73,6 +73,8 @@ class Config:
         "task_soft_time_limit": 240,
         "broker_connection_retry_on_startup": True,
         "timezone": "Europe/Amsterdam",
+        # Beat's record of when each periodic job last ran: in the instance folder, writable where the code is not.
+        "beat_schedule_filename": str(INSTANCE_DIR / "celerybeat-schedule"),
     }
 
     # Periodic work (worker/schedule.py) in this process when there is no worker and beat: `make run` sets it.
