@@ -5,6 +5,7 @@ from gdt.models.audit import AuditEvent
 from gdt.models.cases import Case, CaseEvent, CaseNote, CasePartner
 from gdt.models.casework import Action, CaseParty, CaseResult, Meeting, MeetingInvitee
 from gdt.models.corrections import ReportCorrection
+from gdt.models.heartbeats import ProcessHeartbeat
 from gdt.models.indicators import Indicator, IndicatorTarget, IndicatorValue
 from gdt.models.links import LinkSession
 from gdt.models.local_mail import LocalMail
@@ -40,6 +41,7 @@ __all__ = [
     "Category",
     "ReferenceChange",
     "Partner",
+    "ProcessHeartbeat",
     "PartnerRegistration",
     "ReferenceCounter",
     "Indicator",

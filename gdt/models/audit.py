@@ -8,6 +8,8 @@ import sqlalchemy.orm as so
 from gdt.db import UTCDateTime, db, enum_column, utcnow
 
 AUDIT_OUTCOMES = ("ok", "denied", "error")
+# A refused login (wrong password, unknown address, throttled): `/metrics` counts them through a partial index.
+LOGIN_FAILED = sa.text("action = 'login' AND outcome = 'denied'")
 
 
 class AuditEvent(db.Model):
@@ -17,6 +19,8 @@ class AuditEvent(db.Model):
     __table_args__ = (
         sa.Index("ix_audit_events_object", "object_type", "object_ref"),
         sa.Index("ix_audit_events_actor", "actor_id", "occurred_at"),
+        sa.Index("ix_audit_events_login_failures", "occurred_at", postgresql_where=LOGIN_FAILED,
+                 sqlite_where=LOGIN_FAILED),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
