@@ -6,16 +6,34 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from gdt.db import UTCDateTime, db, utcnow
+from gdt.models.partners import Partner
 
 
 class Category(db.Model):
+    """What kind of nuisance a report is about; kept by the admin (gdt/services/admin/categories.py).
+
+    `is_public`: offered on the resident channels (webform, app); staff channels offer every active category.
+    `triage_working_days`: this category's triage deadline; None means the general TRIAGE_NORM_WORKING_DAYS.
+    `suggested_partner`: pre-selected when a coordinator refers a report of this category (a suggestion only).
+    """
+
     __tablename__ = "categories"
+    __table_args__ = (
+        sa.CheckConstraint("triage_working_days IS NULL OR triage_working_days BETWEEN 1 AND 30",
+                           name="triage_working_days_range"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     key: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)
     label: so.Mapped[str] = so.mapped_column(sa.String(80))
     position: so.Mapped[int] = so.mapped_column(default=0)
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
+    help_text: so.Mapped[str | None] = so.mapped_column(sa.String(300))  # for residents, under the choice
+    is_public: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
+    triage_working_days: so.Mapped[int | None]
+    suggested_partner_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("partners.id"))
+
+    suggested_partner: so.Mapped[Partner | None] = so.relationship()
 
 
 class ReferenceCounter(db.Model):

@@ -25,7 +25,7 @@ def amsterdam_end_of(day_utc_hour, *date):
 def test_norms_count_working_days_across_easter_kings_day_and_liberation_day(app):
     with app.app_context():
         # Thursday before Easter 2027 + 3: Good Friday (a working day under the termijnenwet), Tuesday, Wednesday.
-        assert deadlines.triage_due(utc(2027, 3, 25, 9)) == amsterdam_end_of(21, 2027, 3, 31)
+        assert deadlines.triage_due(utc(2027, 3, 25, 9), None) == amsterdam_end_of(21, 2027, 3, 31)
         # Monday 26 April 2027 + 2: King's Day (Tuesday) does not count.
         assert deadlines.acknowledge_due(utc(2027, 4, 26, 9)) == amsterdam_end_of(21, 2027, 4, 29)
         # Monday 4 May 2026 + 2: Liberation Day (Tuesday, no lustrum year) does not count.
@@ -42,7 +42,7 @@ def test_the_triage_deadline_is_stored_at_intake_and_a_later_norm_change_rewrite
     make.defaults()
     report = report_intake.register_phone_report(report_intake.ReportInput(**VALID), actor=make.user("intake"))
     stored = report.triage_due_at
-    assert stored == deadlines.triage_due(report.received_at)
+    assert stored == deadlines.triage_due(report.received_at, report.category)
 
     monkeypatch.setitem(app.config, "TRIAGE_NORM_WORKING_DAYS", 10)
     db.session.expire_all()

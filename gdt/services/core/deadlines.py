@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from gdt.db import utcnow
-from gdt.models import Action, Case, Referral, Report
+from gdt.models import Action, Case, Category, Referral, Report
 from gdt.services.core.working_days import AMSTERDAM, WorkingCalendar, start_of_day
 
 _CALENDARS: dict[tuple[str, ...], WorkingCalendar] = {}  # per list of extra days: a calendar caches its holidays
@@ -23,8 +23,16 @@ def calendar() -> WorkingCalendar:
     return _CALENDARS[extra]
 
 
-def triage_due(start: datetime) -> datetime:
-    return calendar().add_working_days(start, current_app.config["TRIAGE_NORM_WORKING_DAYS"])
+def triage_due(start: datetime, category: Category | None) -> datetime:
+    """The triage deadline of a report of `category` whose clock starts at `start`: the category's own working days
+    when the admin set them, otherwise the general norm TRIAGE_NORM_WORKING_DAYS."""
+    return calendar().add_working_days(start, triage_working_days(category))
+
+
+def triage_working_days(category: Category | None) -> int:
+    if category is not None and category.triage_working_days is not None:
+        return category.triage_working_days
+    return current_app.config["TRIAGE_NORM_WORKING_DAYS"]
 
 
 def acknowledge_due(start: datetime) -> datetime:

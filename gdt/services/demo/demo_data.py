@@ -174,7 +174,7 @@ def _ensure_logins() -> list[DemoLogin]:
 def _write(plans: list[PlannedReport], now: datetime) -> None:
     coordinator_id = users.user_by_email("coordinator@gdt.example").id
     intake_id = users.user_by_email("intake@gdt.example").id
-    categories = dict(db.session.execute(sa.select(Category.key, Category.id)).all())
+    categories = {category.key: category for category in db.session.scalars(sa.select(Category))}
     partners = dict(db.session.execute(sa.select(Partner.key, Partner.id)).all())
     _assign_references(plans)
     cases = [plan.case for plan in plans if plan.case is not None]
@@ -292,8 +292,8 @@ def _report_values(plan: PlannedReport, categories: dict, partners: dict, coordi
     street, postcode, house_number, addition = plan.address
     return dict(
         reference=plan.reference, channel=plan.channel, received_at=plan.received_at, status=plan.outcome or "received",
-        triage_due_at=deadlines.triage_due(plan.received_at),
-        category_id=categories[plan.category], description=plan.description, postcode=postcode,
+        triage_due_at=deadlines.triage_due(plan.received_at, categories[plan.category]),
+        category_id=categories[plan.category].id, description=plan.description, postcode=postcode,
         house_number=house_number, house_number_addition=addition, street=street, city="Eindhoven",
         **demo_area(postcode, house_number), **plan.reporter,
         triage_outcome=plan.outcome, triaged_at=plan.triaged_at, triaged_by_id=coordinator_id if plan.outcome else None,

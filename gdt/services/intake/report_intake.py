@@ -81,8 +81,9 @@ def add_report(fields: dict, *, channel: str, actor: User | None = None, referen
     `new_reference()`. Flushed: the id is there for follow-up rows.
     """
     received_at = utcnow()
-    report = Report(reference=reference or new_reference(received_at), channel=channel,
-                    status="received", received_at=received_at, triage_due_at=deadlines.triage_due(received_at),
+    category = db.session.get(Category, fields["category_id"])  # loaded when the fields were cleaned
+    report = Report(reference=reference or new_reference(received_at), channel=channel, status="received",
+                    received_at=received_at, triage_due_at=deadlines.triage_due(received_at, category),
                     registered_by_id=actor.id if actor else None,
                     **fields, **columns)
     db.session.add(report)

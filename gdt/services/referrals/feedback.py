@@ -177,9 +177,10 @@ def _apply_to_subject(referral: Referral, action: str, actor: User | None, detai
         transition_report(report, "close", actor, detail=detail | {"event": event})
         reporter_updates.queue_status_notice(report)
     elif action == "return_to_team":
+        due = deadlines.triage_due(now, report.category)  # before the changes: loading the category autoflushes
         report.triage_outcome = report.triage_reason = report.triaged_at = report.triaged_by_id = None
         report.referred_partner_id = None
-        report.triage_due_at = deadlines.triage_due(now)  # a new clock: the team decides again
+        report.triage_due_at = due  # a new clock: the team decides again
         transition_report(report, "reopen", actor, detail=detail | {"event": event})
     else:
         record_report_event(report, event, actor, detail)
