@@ -36,8 +36,9 @@ PDOK_LOCATIESERVER = "https://api.pdok.nl/bzk/locatieserver/search/v3_1"
 def engine_options(url: str) -> dict:
     """A pool that outlives a database restart: a connection is checked before use (a dead one is replaced at
     once), none is kept longer than half an hour (firewalls drop idle ones unannounced), and neither a connect
-    nor the wait for a free connection hangs a request (it answers 503 instead)."""
-    options = {"pool_pre_ping": True}
+    nor the wait for a free connection hangs a request (it answers 503 instead). A database error's text leaves
+    out the statement's values (`hide_parameters`): it is logged, and the values are names and addresses."""
+    options = {"pool_pre_ping": True, "hide_parameters": True}
     if url.startswith("postgresql"):
         options |= {"pool_recycle": 1800, "pool_timeout": 10, "connect_args": {"connect_timeout": 5}}
     return options
@@ -58,6 +59,10 @@ class Config:
     MAIL_LOCAL_KEEP = 500
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}")
     PORT = int(os.environ.get("PORT", "5000"))
+    # Logs (gdt/logs.py, README "Logs"): "json" (one object per line, the default in production) or "text" (the
+    # default in development); LOG_LEVEL the least severe level written.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 
     CELERY = {
         "broker_url": REDIS_URL or "memory://",
@@ -196,6 +201,7 @@ class ProductionConfig(Config):
 
 class TestConfig(Config):
     ENVIRONMENT = "test"
+    LOG_FORMAT = None  # logging stays pytest's; a test of JSON logs sets "json"
     TESTING = True
     SECRET_KEY = "test-only-not-secret"
     WTF_CSRF_ENABLED = False

@@ -18,6 +18,7 @@ from gunicorn.glogging import Logger
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # gunicorn reads this file before it adds its chdir
 
 from gdt.log_filters import MaskLinkTokens, mask_link_tokens
+from gdt.logs import gunicorn_json, json_wanted
 
 
 def _env_int(name: str, default: int, minimum: int = 0) -> int:
@@ -58,6 +59,8 @@ class MaskedLinkLogger(Logger):
         for log in (self.error_log, self.access_log):
             if not any(isinstance(existing, MaskLinkTokens) for existing in log.filters):
                 log.addFilter(MaskLinkTokens())  # a message gunicorn or a handler formats itself
+        if json_wanted():  # production, or LOG_FORMAT=json: JSON error log; the app's request line, no access log
+            gunicorn_json(self.error_log, self.access_log)
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)

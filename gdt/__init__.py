@@ -17,7 +17,8 @@ def create_app(config_class: type[config.Config] | None = None) -> Flask:
         hops = app.config["PROXY_FIX_X_FOR"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    from gdt import log_filters
+    from gdt import log_filters, logs
+    logs.configure(app)  # JSON lines with a request id outside development (README, "Logs")
     log_filters.install(app.logger)  # partner link tokens never reach a log (docs/decisions/0012-link-sessions.md)
 
     from gdt import models  # noqa: F401  (every table known before Alembic looks)

@@ -13,6 +13,8 @@ from flask.cli import with_appcontext
 
 from gdt.services.core import outbox
 
+log = logging.getLogger(__name__)
+
 
 @click.command("outbox-relay")
 @click.option("--once", is_flag=True, help="Relay one batch, print the result and exit (1 if publishing failed).")
@@ -27,10 +29,11 @@ def outbox_relay(once: bool, interval: float) -> None:
         if result.failed:
             raise SystemExit(1)
         return
+    # Text in development; with JSON logs (gdt/logs.py) create_app has set up the root logger and this does nothing.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())  # finish the current batch, then exit
-    click.echo(f"Outbox relay: a run every {interval:g} s; stop with Ctrl-C.")
+    log.info("outbox relay: a run every %g s; stop with Ctrl-C or SIGTERM", interval)
     with contextlib.suppress(KeyboardInterrupt):
         outbox.relay_forever(interval, stop)
 

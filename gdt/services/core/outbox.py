@@ -27,6 +27,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 
+from gdt import logs
 from gdt.db import append_row, database_unavailable, db, utcnow
 from gdt.models.outbox import OutboxMessage
 from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
@@ -77,7 +78,8 @@ def enqueue(topic: str, payload: dict) -> OutboxMessage:
     if topic not in _handlers():
         raise ValueError(f"no outbox handler for topic {topic!r}")
     now = utcnow()
-    message = OutboxMessage(id=str(uuid4()), topic=topic, payload=payload, created_at=now, published_at=now, attempts=0)
+    message = OutboxMessage(id=str(uuid4()), topic=topic, payload=payload, created_at=now, published_at=now, attempts=0,
+                            request_id=logs.current_request_id())
     append_row(message)
     # The innermost transaction tells, on a savepoint's rollback, whether this row went with it.
     session = db.session()
@@ -192,12 +194,16 @@ class RelayResult:
 
 
 def relay_once(limit: int = BATCH) -> RelayResult:
-    """Publish one batch, oldest first; stop at the first publish error and leave the rest for the next run."""
-    message_ids = _claim(limit)
+    """Publish one batch, oldest first; stop at the first publish error and leave the rest for the next run.
+
+    Each task carries the id of the request that wrote its message (gdt/logs.py), however late it is handed on."""
+    batch = _claim(limit)
+    message_ids = [message_id for message_id, _ in batch]
     published = failed = 0
-    for message_id in message_ids:
+    for message_id, request_id in batch:
         try:
-            _publish(message_id)
+            with logs.request_id_as(request_id):
+                _publish(message_id)
         except Exception as error:  # kombu OperationalError when Redis is down, or anything else
             failed = 1
             _release(message_ids[published:], failed_id=message_id, error=_short_error(error))
@@ -275,7 +281,7 @@ def _publish(message_id: str) -> None:
     task.apply_async(args=[message_id], task_id=message_id)
 
 
-def _claim(limit: int) -> list[str]:
+def _claim(limit: int) -> list[tuple[str, str | None]]:
     """Stamp a batch as published and commit *before* handing it over.
 
     Publishing outside the locking transaction matters in eager mode: there the publish runs the
@@ -299,7 +305,7 @@ def _claim(limit: int) -> list[str]:
         batch = session.scalars(query).all()
         for message in batch:
             message.published_at = now
-        return [message.id for message in batch]
+        return [(message.id, message.request_id) for message in batch]
 
 
 def _release(message_ids: list[str], *, failed_id: str | None = None, error: str | None = None) -> None:
