@@ -189,7 +189,11 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
+    """Checked at start-up (gdt/config_check.py): no development default stands in for a setting production needs."""
     ENVIRONMENT = "production"
+    SMTP_HOST = os.environ.get("SMTP_HOST")
+    MAIL_FROM = os.environ.get("MAIL_FROM")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
     SESSION_COOKIE_NAME = "__Host-gdt_session"
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

@@ -70,6 +70,15 @@ class MaskedLinkLogger(Logger):
 
 logger_class = MaskedLinkLogger
 
+
+def on_starting(server):
+    """Production settings are checked once, in the master before any worker starts: a wrong setting stops
+    gunicorn with "Error: GDT_ENV=production refuses to start …" naming every problem on one line, instead of a
+    traceback from each worker (gdt/config_check.py)."""
+    from gdt import config_check
+    config_check.check_environment()  # a RuntimeError, which gunicorn prints as one line before it exits 1
+
+
 # Where to listen: behind the HTTPS proxy on the same machine by default; `0.0.0.0:8000` in a container,
 # `unix:/run/gdt/web.sock` for a socket.
 bind = [address.strip() for address in os.environ.get("GDT_BIND", "127.0.0.1:8000").split(",") if address.strip()]

@@ -9,8 +9,10 @@ def create_app(config_class: type[config.Config] | None = None) -> Flask:
     config_class = config_class or config.config_for_environment()
     app = Flask(__name__, template_folder=str(config.BASE_DIR / "templates"), instance_path=str(config.INSTANCE_DIR))
     app.config.from_object(config_class)
+    from gdt import config_check
+    config_check.check(app.config)  # production refuses wrong settings, all named in one message
     if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set in production (GDT_ENV=production).")
+        raise RuntimeError("SECRET_KEY must be set.")
 
     if app.config["PROXY_FIX_X_FOR"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

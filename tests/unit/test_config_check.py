@@ -1,0 +1,100 @@
+"""Production refuses settings that are wrong for it, each rule on its own; `config show` masks every secret."""
+import pytest
+
+import config
+from gdt import config_check, create_app
+
+GOOD = {
+    "ENVIRONMENT": "production", "SECRET_KEY": "k" * 48,
+    "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://gdt:geheim@db.gemeente.nl/gdt",
+    "PUBLIC_BASE_URL": "https://gdt.example.test", "SMTP_HOST": "smtp.example.test", "MAIL_FROM": "gdt@example.test",
+}
+
+
+def problems_with(**changes) -> list[str]:
+    return config_check.production_problems(GOOD | changes)
+
+
+def test_good_production_settings_have_no_problems():
+    assert config_check.production_problems(GOOD) == []
+    config_check.check(GOOD)  # no exception
+
+
+@pytest.mark.parametrize("key", [None, "", "k" * 31])
+def test_a_missing_or_short_secret_key_is_refused(key):
+    (problem,) = problems_with(SECRET_KEY=key)
+    assert problem.startswith("SECRET_KEY")
+    assert ("31 characters, at least 32" in problem) if key else ("not set" in problem)
+
+
+def test_a_secret_key_of_32_characters_is_enough():
+    assert problems_with(SECRET_KEY="k" * 32) == []
+
+
+@pytest.mark.parametrize("url", ["sqlite:////srv/gdt/gdt.sqlite", "sqlite://", "", None])
+def test_sqlite_or_no_database_is_refused(url):
+    (problem,) = problems_with(SQLALCHEMY_DATABASE_URI=url)
+    assert problem.startswith("DATABASE_URL") and "PostgreSQL" in problem
+
+
+@pytest.mark.parametrize("url", ["http://gdt.example.test", "gdt.example.test", "https://", "", None])
+def test_a_public_base_url_without_https_is_refused(url):
+    (problem,) = problems_with(PUBLIC_BASE_URL=url)
+    assert problem.startswith("PUBLIC_BASE_URL")
+
+
+def test_the_public_base_url_may_have_a_path():
+    assert problems_with(PUBLIC_BASE_URL="https://www.gemeente.nl/gdt/") == []
+
+
+@pytest.mark.parametrize("host", ["", None])
+def test_no_smtp_host_is_refused(host):
+    assert problems_with(SMTP_HOST=host) == ["SMTP_HOST is not set; production sends its mail over SMTP"]
+
+
+@pytest.mark.parametrize(("sender", "expected"), [(None, "not set"), ("", "not set"), ("gdt", "not an e-mail")])
+def test_no_or_a_wrong_sender_is_refused(sender, expected):
+    (problem,) = problems_with(MAIL_FROM=sender)
+    assert problem.startswith("MAIL_FROM") and expected in problem
+
+
+def test_a_named_sender_is_accepted():
+    assert problems_with(MAIL_FROM="GDT Gemeente Voorbeeld <gdt@example.test>") == []
+
+
+def test_every_problem_is_named_in_one_line():
+    with pytest.raises(config_check.ConfigurationError) as refused:
+        config_check.check({"ENVIRONMENT": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                            "PUBLIC_BASE_URL": "http://127.0.0.1:5000"})
+    message = str(refused.value)
+    assert "\n" not in message and message.startswith("GDT_ENV=production refuses to start, fix 5 setting(s): (1)")
+    for name in ("SECRET_KEY", "DATABASE_URL", "PUBLIC_BASE_URL", "SMTP_HOST", "MAIL_FROM"):
+        assert name in message
+    assert len(refused.value.problems) == 5 and isinstance(refused.value, RuntimeError)
+
+
+def test_a_refused_url_is_shown_without_its_password():
+    (problem,) = problems_with(PUBLIC_BASE_URL="http://user:hunter2-secret@gdt.example.test")
+    assert "hunter2-secret" not in problem and "user:****@" in problem
+
+
+def test_development_and_test_settings_are_not_checked():
+    config_check.check({"ENVIRONMENT": "development", "SECRET_KEY": "short"})
+    config_check.check({"ENVIRONMENT": "test"})
+
+
+def production_config(**settings) -> type[config.ProductionConfig]:
+    values = {"SECRET_KEY": GOOD["SECRET_KEY"], "SQLALCHEMY_DATABASE_URI": GOOD["SQLALCHEMY_DATABASE_URI"],
+              "SQLALCHEMY_ENGINE_OPTIONS": {}, "PUBLIC_BASE_URL": GOOD["PUBLIC_BASE_URL"],
+              "SMTP_HOST": GOOD["SMTP_HOST"], "MAIL_FROM": GOOD["MAIL_FROM"]} | settings
+    return type("CheckedConfig", (config.ProductionConfig,), values)
+
+
+def test_create_app_starts_with_good_production_settings():
+    app = create_app(production_config())
+    assert app.config["ENVIRONMENT"] == "production" and app.config["SESSION_COOKIE_SECURE"]
+
+
+def test_create_app_refuses_wrong_production_settings():
+    with pytest.raises(config_check.ConfigurationError, match=r"SMTP_HOST.*MAIL_FROM"):
+        create_app(production_config(SMTP_HOST=None, MAIL_FROM=None))
