@@ -51,9 +51,15 @@ def ensure_defaults() -> None:
 
 
 def active_categories() -> list[Category]:
+    """What staff channels offer (phone intake, corrections, a partner's registration): every active category."""
     return list(
         db.session.scalars(sa.select(Category).where(Category.is_active).order_by(Category.position, Category.label))
     )
+
+
+def public_categories() -> list[Category]:
+    """What residents may choose on the webform and in the app: the active categories marked public."""
+    return [category for category in active_categories() if category.is_public]
 
 
 def all_categories() -> list[Category]:
@@ -68,8 +74,12 @@ def active_partners() -> list[Partner]:
     return list(db.session.scalars(sa.select(Partner).where(Partner.is_active).order_by(order, Partner.name)))
 
 
-def category_by_key(key: str | None) -> Category | None:
-    return db.session.scalar(sa.select(Category).where(Category.key == key, Category.is_active)) if key else None
+def category_by_key(key: str | None, *, public_only: bool = False) -> Category | None:
+    """The active category with this key (with `public_only`, only one residents may choose), or None."""
+    if not key:
+        return None
+    found = sa.select(Category).where(Category.key == key, Category.is_active)
+    return db.session.scalar(found.where(Category.is_public) if public_only else found)
 
 
 def partner_by_key(key: str | None) -> Partner | None:

@@ -49,7 +49,7 @@ def register_app_report(data: report_intake.ReportInput, *, client: ApiClient, i
     earlier = idempotency.find(client, idempotency_key, request_hash)
     if earlier is not None:
         return _replay(earlier, client, idempotency_key)
-    fields = report_intake.with_address_ids(report_intake.clean_report_input(data), chosen=None)
+    fields = report_intake.with_address_ids(report_intake.clean_report_input(data, resident=True), chosen=None)
     try:
         with unit_of_work():
             report, token = _new_report(fields, client, idempotency_key)

@@ -96,6 +96,9 @@ def _clean(report: Report, data: CorrectionInput) -> dict:
     """Every field checked at once with the intake's rules, so the form shows all mistakes together."""
     rules = {name: report_intake.RULES[name]
              for name in ("category", "postcode", "house_number", "house_number_addition", "street", "city")}
+    # A category retired since the report came in stays when it is left as it is; only a new one must be active.
+    rules["category"] = lambda raw: report.category if raw == report.category.key else report_intake.RULES[
+        "category"](raw)
     rules["description"] = lambda raw: _description(report, raw)
     rules["reason"] = required(lambda raw: clean_text(raw, max_length=REASON_MAX),
                                _l("Geef de reden van de correctie."))

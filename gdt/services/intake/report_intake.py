@@ -81,7 +81,8 @@ def add_report(fields: dict, *, channel: str, actor: User | None = None, referen
     `new_reference()`. Flushed: the id is there for follow-up rows.
     """
     received_at = utcnow()
-    category = db.session.get(Category, fields["category_id"])  # loaded when the fields were cleaned
+    # The fields carry the category itself or its id (loaded when the fields were cleaned: no query).
+    category = fields["category"] if "category" in fields else db.session.get(Category, fields["category_id"])
     report = Report(reference=reference or new_reference(received_at), channel=channel, status="received",
                     received_at=received_at, triage_due_at=deadlines.triage_due(received_at, category),
                     registered_by_id=actor.id if actor else None,
@@ -99,15 +100,19 @@ def new_reference(moment: datetime | None = None) -> str:
     return next_reference((moment or utcnow()).astimezone(AMSTERDAM).year)
 
 
-def clean_report_input(data: ReportInput) -> dict:
-    """Every field checked at once, so a form or API client sees all its mistakes together."""
+def clean_report_input(data: ReportInput, *, resident: bool = False) -> dict:
+    """Every field checked at once, so a form or API client sees all its mistakes together.
+
+    `resident`: the webform and the app, which accept only the categories marked public; staff channels take every
+    active category.
+    """
     raw = asdict(data)
     raw.pop("bag_id")
     anonymous, may_contact = bool(raw.pop("reporter_is_anonymous")), bool(raw.pop("reporter_may_contact"))
     if anonymous:
         for field in REPORTER_FIELDS:
             raw.pop(field)
-    fields, errors = clean_fields(RULES, raw)
+    fields, errors = clean_fields(RULES | {"category": _public_category} if resident else RULES, raw)
     reachable = fields.get("reporter_email") or fields.get("reporter_phone")
     if may_contact and not anonymous and not reachable and not errors.keys() & {"reporter_email", "reporter_phone"}:
         errors["reporter_phone"] = _l("Vul een telefoonnummer of e-mailadres in als de melder benaderd mag worden.")
@@ -120,11 +125,15 @@ def clean_report_input(data: ReportInput) -> dict:
                      "reporter_may_contact": may_contact and not anonymous}
 
 
-def _category(key: str | None) -> Category:
-    category = reference_data.category_by_key(key)
+def _category(key: str | None, *, public_only: bool = False) -> Category:
+    category = reference_data.category_by_key(key, public_only=public_only)
     if category is None:
         raise InvalidValue(_l("Kies een categorie."))
     return category
+
+
+def _public_category(key: str | None) -> Category:
+    return _category(key, public_only=True)
 
 
 REPORTER_FIELDS = ("reporter_name", "reporter_email", "reporter_phone")

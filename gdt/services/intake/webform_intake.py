@@ -143,7 +143,8 @@ def _checked(data: report_intake.ReportInput, photos: list[tuple[str | None, byt
     """Every field and every photo checked at once, so the resident sees all mistakes together."""
     errors, fields, prepared = {}, None, []
     try:
-        fields = report_intake.with_address_ids(report_intake.clean_report_input(data), chosen=None)
+        fields = report_intake.with_address_ids(report_intake.clean_report_input(data, resident=True),
+                                                 chosen=None)
     except ValidationFailed as failed:
         errors |= failed.errors
     if len(photos) > MAX_PHOTOS:

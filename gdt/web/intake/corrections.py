@@ -22,7 +22,7 @@ def correct(reference: str):
     except Conflict as refused:  # triaged meanwhile: say so, with the way back, instead of a form
         return render_template("intake/correct.html", report=report, refused=refused.message,
                                back=_report_page(reference)), 409
-    form = _with_categories(ReportCorrectionForm(data=None if request.method == "POST" else _as_is(report)))
+    form = _with_categories(ReportCorrectionForm(data=None if request.method == "POST" else _as_is(report)), report)
     form.mark_as_is(report)
     if form.lookup.data:  # "Zoek adres": what the BAG has at the typed address; nothing is saved
         lookup = report_intake.lookup_address(form.postcode.data, form.house_number.data,
@@ -45,9 +45,12 @@ def _as_is(report) -> dict:
             "description": report.description_corrected or report.description, "version": report.version}
 
 
-def _with_categories(form: ReportCorrectionForm) -> ReportCorrectionForm:
-    form.category.choices = choices([(category.key, category.label)
-                                     for category in reference_data.active_categories()])
+def _with_categories(form: ReportCorrectionForm, report) -> ReportCorrectionForm:
+    """The active categories, and the report's own when it was retired since: correcting the address keeps it."""
+    offered = [(category.key, category.label) for category in reference_data.active_categories()]
+    if not report.category.is_active:
+        offered.insert(0, (report.category.key, _("%(label)s (niet meer in gebruik)", label=report.category.label)))
+    form.category.choices = choices(offered)
     return form
 
 
