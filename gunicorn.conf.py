@@ -89,7 +89,7 @@ workers = _env_int("WEB_CONCURRENCY", default_workers(_cpus()), minimum=1)
 worker_class = "gthread"
 threads = _env_int("GDT_WEB_THREADS", 4, minimum=1)
 
-# A request that holds a worker thread longer than this (seconds) gets the worker restarted; on SIGTERM the
+# A worker process that stops answering the master this long (seconds) is restarted; on SIGTERM or a reload the
 # running requests get `graceful_timeout` to finish; an idle keep-alive connection from the proxy stays open
 # `keepalive` seconds (shorter than the proxy's own upstream keep-alive).
 timeout = _env_int("GDT_WEB_TIMEOUT", 60, minimum=1)
