@@ -93,6 +93,22 @@ class Config:
     # (a restart, a failover). Within the claim and the task time limit: giving up means the mail goes again.
     OUTBOX_RECORD_RETRY_SECONDS = int(os.environ.get("OUTBOX_RECORD_RETRY_SECONDS", "120"))
 
+    # Health and metrics (README, "Health and metrics"). /health/ready fails when more outbox messages wait than this,
+    # or the oldest has waited longer (seconds), or a worker, beat or relay process was not seen for longer (seconds;
+    # each stamps its heartbeat every HEARTBEAT_INTERVAL_SECONDS, the relay after a run, up to a minute apart while
+    # the broker is down). Redis, when configured, must answer a ping within its timeout.
+    HEALTH_OUTBOX_MAX_WAITING = int(os.environ.get("HEALTH_OUTBOX_MAX_WAITING", "500"))
+    HEALTH_OUTBOX_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_OUTBOX_MAX_AGE_SECONDS", "600"))
+    HEALTH_WORKER_MAX_SILENCE_SECONDS = int(os.environ.get("HEALTH_WORKER_MAX_SILENCE_SECONDS", "90"))
+    HEALTH_BEAT_MAX_SILENCE_SECONDS = int(os.environ.get("HEALTH_BEAT_MAX_SILENCE_SECONDS", "90"))
+    HEALTH_RELAY_MAX_SILENCE_SECONDS = int(os.environ.get("HEALTH_RELAY_MAX_SILENCE_SECONDS", "90"))
+    HEALTH_REDIS_TIMEOUT_SECONDS = float(os.environ.get("HEALTH_REDIS_TIMEOUT_SECONDS", "1"))
+    HEARTBEAT_INTERVAL_SECONDS = float(os.environ.get("HEARTBEAT_INTERVAL_SECONDS", "15"))
+    # /metrics answers only a scraper with this bearer token, or from these networks (comma-separated CIDRs, the
+    # address as the app sees it after PROXY_FIX_X_FOR); with neither set it is off (404, like any unknown page).
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    METRICS_ALLOWED_NETWORKS = os.environ.get("METRICS_ALLOWED_NETWORKS", "")
+
     # Norms in working days (Algemene termijnenwet: weekends, public holidays, 5 May) plus the municipality's own
     # closing days as ISO dates. Each deadline is stored when its clock starts: a new norm only affects new clocks.
     TRIAGE_NORM_WORKING_DAYS = int(os.environ.get("TRIAGE_NORM_WORKING_DAYS", "3"))

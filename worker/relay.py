@@ -12,6 +12,7 @@ import click
 from flask.cli import with_appcontext
 
 from gdt.services.core import outbox
+from gdt.services.operations import heartbeats
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ def outbox_relay(once: bool, interval: float) -> None:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())  # finish the current batch, then exit
     log.info("outbox relay: a run every %g s; stop with Ctrl-C or SIGTERM", interval)
     with contextlib.suppress(KeyboardInterrupt):
-        outbox.relay_forever(interval, stop)
+        outbox.relay_forever(interval, stop, heartbeat=heartbeats.Heartbeat("relay").beat)
 
 
 def describe(result: outbox.RelayResult) -> str:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 CHANNELS = ("app", "webform", "phone", "partner")
 RESIDENT_CHANNELS = ("app", "webform", "phone")
+PARTNER_CHANNEL = sa.text("channel = 'partner'")
 REPORT_STATUSES = tuple(ReportLifecycle.states_map)  # the workflow is the one list of states
 
 
@@ -50,6 +51,9 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
         sa.Index("ix_reports_address", "postcode", "house_number"),
         # Covers the yearly statistics: an index-only scan per year range.
         sa.Index("ix_reports_statistics", "received_at", "channel", "triage_outcome", "referred_partner_id"),
+        # Partner registrations are not tallied (gdt.models.tallies): /metrics counts them along this index.
+        sa.Index("ix_reports_partner_registrations", "triage_outcome", postgresql_where=PARTNER_CHANNEL,
+                 sqlite_where=PARTNER_CHANNEL),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

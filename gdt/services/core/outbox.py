@@ -224,11 +224,17 @@ def relay_forever(
     *,
     limit: int = BATCH,
     max_backoff: float = MAX_BACKOFF,
+    heartbeat: Callable[[], object] | None = None,
 ) -> None:
-    """Relay until `stop_event` is set; back off exponentially (up to `max_backoff` s) while publishing fails."""
+    """Relay until `stop_event` is set; back off exponentially (up to `max_backoff` s) while publishing fails.
+
+    `heartbeat`, called before every run, tells that the relay is alive (it must not raise; the relay command
+    passes a throttled process heartbeat, README "Health and metrics")."""
     stop = stop_event or threading.Event()
     delay = interval
     while not stop.is_set():
+        if heartbeat is not None:
+            heartbeat()
         try:
             result = relay_once(limit)
         except Exception as error:  # keep the loop alive and try again

@@ -65,6 +65,22 @@ def _unknown_as_none(name: str) -> sa.ColumnElement:
     return sa.func.nullif(column, 0 if name.endswith("_id") else "").label(name)
 
 
+def totals(by: Sequence[str]) -> sa.Select:
+    """(*by, count) over every resident report ever received, grouped by funnel keys: the running totals /metrics
+    reports. A sum over the funnel's monthly tallies on PostgreSQL (a few thousand rows), a count of `reports` on
+    SQLite; None where a key is unknown (not triaged yet, not referred)."""
+    if not set(by) <= set(FACET_KEYS["funnel"]):
+        raise ValueError(f"cannot total by {by}")
+    if uses_tallies():
+        keys = [_unknown_as_none(name) for name in by]
+        total = sa.func.sum(ReportTally.count)
+        return (sa.select(*keys, total.label("count")).where(ReportTally.facet == "funnel")
+                .group_by(*keys).having(total != 0))
+    keys = [getattr(Report, name).label(name) for name in by]
+    return (sa.select(*keys, sa.func.count().label("count")).where(Report.channel.in_(RESIDENT_CHANNELS))
+            .group_by(*keys))
+
+
 def _from_reports(facet: str, first: int, last: int, by: Sequence[str], per: str) -> sa.Select:
     period = period_of(Report.received_at, first, last, per)
     expressions = {

@@ -6,6 +6,7 @@ from gdt.services.casework import worklist
 from gdt.services.core import pagination
 from gdt.services.core.access import STAFF_ROLES
 from gdt.web.access import public, role_required
+from gdt.web.health.views import live
 from gdt.web.home import bp
 
 START_PAGES = {"intake": "intake.queue", "coordinator": "home.start", "manager": "statistics.index",
@@ -21,7 +22,8 @@ def index():
 @bp.route("/health")
 @public
 def health():
-    return {"status": "ok"}
+    """The older address of /health/live, kept for monitors that use it."""
+    return live()
 
 
 @bp.route("/start")

@@ -1,0 +1,83 @@
+"""Process heartbeats: one row per process, written at most every interval, never a crash when the database is down."""
+import logging
+import os
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+import config
+from gdt import create_app
+from gdt.db import utcnow
+from gdt.models import ProcessHeartbeat
+from gdt.services.operations import heartbeats
+from tests.redis import _free_port
+
+
+def rows(db) -> list[ProcessHeartbeat]:
+    return db.session.scalars(sa.select(ProcessHeartbeat).order_by(ProcessHeartbeat.kind)).all()
+
+
+def test_a_heartbeat_is_one_row_per_process_stamped_again_on_each_write(db):
+    heartbeat = heartbeats.Heartbeat("worker")
+    assert heartbeat.write()
+    [first] = rows(db)
+    seen = first.last_seen_at
+    assert (first.kind, first.host, first.pid) == ("worker", os.uname().nodename, os.getpid())
+    assert first.started_at == heartbeat.started_at
+
+    assert heartbeat.write()
+    db.session.expire_all()
+    [again] = rows(db)
+    assert again.last_seen_at > seen and again.started_at == heartbeat.started_at
+
+
+def test_beat_writes_at_most_once_per_interval(app, db):
+    heartbeat = heartbeats.Heartbeat("relay")
+    assert heartbeat.beat() is True
+    assert heartbeat.beat() is False  # the relay calls it every few seconds; HEARTBEAT_INTERVAL_SECONDS is 15
+    assert app.config["HEARTBEAT_INTERVAL_SECONDS"] == 15
+    assert len(rows(db)) == 1
+
+
+def test_the_first_write_forgets_processes_of_its_kind_gone_for_a_day(db):
+    long_ago = utcnow() - timedelta(days=2)
+    db.session.add_all([ProcessHeartbeat(kind="worker", host="old-host", pid=7, started_at=long_ago,
+                                         last_seen_at=long_ago),
+                        ProcessHeartbeat(kind="worker", host="other-host", pid=8, started_at=long_ago,
+                                         last_seen_at=utcnow() - timedelta(hours=1)),
+                        ProcessHeartbeat(kind="beat", host="old-host", pid=9, started_at=long_ago,
+                                         last_seen_at=long_ago)])
+    db.session.commit()
+    heartbeats.Heartbeat("worker").write()
+    assert {(row.kind, row.host) for row in rows(db)} == {
+        ("worker", os.uname().nodename), ("worker", "other-host"), ("beat", "old-host")}
+
+
+def test_latest_tells_per_kind_the_newest_age_and_how_many_are_alive(db):
+    now = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    for pid, seconds in ((1, 5), (2, 30), (3, 600)):
+        at = now - timedelta(seconds=seconds)
+        db.session.add(ProcessHeartbeat(kind="worker", host="w", pid=pid, started_at=at, last_seen_at=at))
+    db.session.add(ProcessHeartbeat(kind="beat", host="b", pid=1, started_at=now, last_seen_at=now - timedelta(
+        seconds=200)))
+    db.session.commit()
+
+    seen = heartbeats.latest({"worker": 60, "beat": 90, "relay": 90}, now)
+    assert seen == {"worker": heartbeats.Seen(5.0, 2), "beat": heartbeats.Seen(200.0, 0),
+                    "relay": heartbeats.Seen(None, 0)}
+
+
+def test_the_thresholds_come_from_the_settings(app):
+    assert heartbeats.max_silence(app.config) == {"worker": 90.0, "beat": 90.0, "relay": 90.0}
+
+
+def test_a_heartbeat_while_the_database_is_down_is_missed_without_an_error(caplog):
+    class Unreachable(config.TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"postgresql+psycopg://gdt@127.0.0.1:{_free_port()}/gdt"  # nobody listens
+
+    app = create_app(Unreachable)
+    with app.app_context(), caplog.at_level(logging.WARNING, logger="gdt.services.operations.heartbeats"):
+        heartbeat = heartbeats.Heartbeat("relay")
+        assert heartbeat.write() is False
+        assert heartbeat.beat() is False  # not again before the interval: a down database is not hammered
+    assert "the relay heartbeat was not written (OperationalError)" in caplog.text
