@@ -15,8 +15,8 @@ MAX_PRINTED_PROBLEMS = 50  # the exception keeps them all; a terminal full of er
 
 
 def register(app: Flask) -> None:
-    for command in (users, api_clients, partners, referrals, reminders, attachments, import_reports, areas, stats,
-                    tallies, demo):
+    for command in (setup, config_group, users, api_clients, partners, referrals, reminders, attachments,
+                    import_reports, areas, stats, tallies, demo):
         app.cli.add_command(command)
 
 
@@ -36,6 +36,82 @@ def _show_secret(token: str, what: str) -> None:
     """The token alone on stdout (scripts can capture it); the warning on stderr."""
     click.echo(f"{what} (shown once; only a hash is stored, so keep it somewhere safe):", err=True)
     click.echo(token)
+
+
+REFERENCE_DATA_LABELS = {"categories": "Categories", "partners": "Partners", "case_results": "Case results"}
+
+
+@click.command()
+@click.option("--admin-email", help="E-mail address of the first admin (needed while there is no active admin).")
+@click.option("--admin-name", help="Name of the first admin (needed while there is no active admin).")
+def setup(admin_email: str | None, admin_name: str | None) -> None:
+    """Prepare a new installation after `db upgrade`; safe to run again.
+
+    Creates the default categories, partners and case results that are missing and, while there is no active
+    admin, the first admin: the password comes from GDT_PASSWORD or a prompt.
+    """
+    from gdt.services.admin import setup as setup_service
+    if setup_service.migrations_pending():
+        _fail("the database is not up to date: run `flask --app wsgi db upgrade` first")
+    admins = setup_service.active_admins()
+    if not admins:
+        admins = [_first_admin(admin_email, admin_name)]
+        admin_line = f"Active admins: 0 already present, 1 created ({admins[0].email})."
+    else:
+        admin_line = (f"Active admins: {len(admins)} already present, 0 created "
+                      f"({', '.join(admin.email for admin in admins)}).")
+        if admin_email and admin_email.strip().lower() not in {admin.email for admin in admins}:
+            admin_line += " --admin-email is ignored: further accounts are made by an admin."
+    for tally in setup_service.ensure_reference_data():
+        click.echo(f"{REFERENCE_DATA_LABELS.get(tally.kind, tally.kind)}: {tally.present} already present, "
+                   f"{tally.created} created.")
+    click.echo(admin_line)
+    _print_next_steps(admins[0].email)
+
+
+def _first_admin(email: str | None, name: str | None):
+    from gdt.services.admin import setup as setup_service
+    if not email or not name:
+        _fail("there is no active admin yet: give --admin-email and --admin-name")
+    password = os.environ.get("GDT_PASSWORD")
+    if not password:
+        if not _interactive():
+            _fail("no password for the first admin: set GDT_PASSWORD or run setup in a terminal to be asked")
+        password = click.prompt("Password for the first admin", hide_input=True, confirmation_prompt=True)
+    try:
+        return setup_service.create_first_admin(email, name, password)
+    except ServiceError as error:
+        _fail(_refused(error))
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _print_next_steps(admin_email: str) -> None:
+    from flask import current_app
+    base_url = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    click.echo("Next:")
+    click.echo("  1. Register the Woonoverlast-app and keep the token it prints:")
+    click.echo("     flask --app wsgi api-clients create woonoverlast-app --channel app")
+    click.echo(f"  2. Log in at {base_url}/login as {admin_email} and add the team at {base_url}/admin/users")
+    click.echo("     (or: flask --app wsgi users create --email … --name … --role intake|coordinator|manager).")
+    click.echo(f"  3. Residents report at {base_url}/melden. Check the settings with: flask --app wsgi config show")
+
+
+@click.group("config")
+def config_group() -> None:
+    """The settings the app runs with."""
+
+
+@config_group.command("show")
+def config_show() -> None:
+    """Print every setting from config.py as the app sees it, sorted; secrets and URL passwords as ****."""
+    from flask import current_app
+
+    from gdt import config_check
+    for name, value in config_check.effective_settings(current_app.config):
+        click.echo(f"{name} = {value}")
 
 
 @click.group()

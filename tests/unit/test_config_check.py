@@ -98,3 +98,49 @@ def test_create_app_starts_with_good_production_settings():
 def test_create_app_refuses_wrong_production_settings():
     with pytest.raises(config_check.ConfigurationError, match=r"SMTP_HOST.*MAIL_FROM"):
         create_app(production_config(SMTP_HOST=None, MAIL_FROM=None))
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("postgresql+psycopg://gdt:s3cr3t@db.gemeente.nl:5432/gdt", "postgresql+psycopg://gdt:****@db.gemeente.nl:5432/gdt"),
+    ("redis://:s3cr3t@redis:6379/0", "redis://:****@redis:6379/0"),
+    ("postgresql://gdt:p@ss/w0rd@db/gdt", "postgresql://gdt:****@db/gdt"),
+    ("postgresql://db/gdt?user=gdt&password=s3cr3t&sslmode=require", "postgresql://db/gdt?user=gdt&password=****&sslmode=require"),
+    ("redis://redis:6379/0", "redis://redis:6379/0"),
+    ("postgresql://gdt@db/gdt", "postgresql://gdt@db/gdt"),
+])
+def test_a_url_s_password_is_masked_and_nothing_else(url, shown):
+    assert config_check.mask_urls(url) == shown
+
+
+def test_secret_named_strings_and_nested_urls_are_masked():
+    assert config_check.masked("SECRET_KEY", "k" * 48) == "****"
+    assert config_check.masked("METRICS_TOKEN", "abc") == "****"
+    assert config_check.masked("SMTP_PASSWORD", "abc") == "****"
+    assert config_check.masked("METRICS_TOKEN", "") == ""  # unset stays visible as unset
+    assert config_check.masked("TOKEN_LIFETIME_DAYS", 90) == 90  # a number of days is no secret
+    celery = config_check.masked("CELERY", {"broker_url": "redis://:s3cr3t@redis/0", "task_time_limit": 300,
+                                            "broker_transport_options": {"sentinel_kwargs": {"password": "s3cr3t"}}})
+    assert "s3cr3t" not in repr(celery) and celery["broker_url"] == "redis://:****@redis/0"
+
+
+def test_config_show_prints_the_project_s_settings_sorted_with_every_secret_masked():
+    secret_urls = {
+        "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://gdt:db-pass-1234@db.gemeente.nl/gdt",
+        "REDIS_URL": "redis://:redis-pass-5678@redis:6379/0",
+        "RATELIMIT_STORAGE_URI": "redis://:redis-pass-5678@redis:6379/0",
+        "CELERY": config.TestConfig.CELERY | {"broker_url": "redis://:redis-pass-5678@redis:6379/0"},
+        "METRICS_TOKEN": "metrics-token-9012",
+    }
+    app = create_app(type("ShownConfig", (config.TestConfig,), secret_urls))
+    with app.app_context():  # as `flask` gives every command
+        result = app.test_cli_runner().invoke(args=["config", "show"])
+    assert result.exit_code == 0, result.output
+    for secret in ("db-pass-1234", "redis-pass-5678", "metrics-token-9012", config.TestConfig.SECRET_KEY):
+        assert secret not in result.output
+    lines = result.stdout.splitlines()
+    names = [line.split(" = ", 1)[0] for line in lines]
+    assert names == sorted(names) and set(names) <= config_check.project_keys()
+    assert {"SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "PUBLIC_BASE_URL", "SMTP_HOST", "CELERY"} <= set(names)
+    assert "SQLALCHEMY_DATABASE_URI = postgresql+psycopg://gdt:****@db.gemeente.nl/gdt" in lines
+    assert "SECRET_KEY = ****" in lines and "TOKEN_LIFETIME_DAYS = 90" in lines
+    assert "JSON_SORT_KEYS" not in names and "SERVER_NAME" not in names  # Flask's own settings are not listed
