@@ -27,6 +27,7 @@ MENU = (
     Destination("admin.users", _l("Gebruikers"), section=("admin.new_user", "admin.edit_user")),
     Destination("admin.partners", _l("Ketenpartners"), section=("admin.new_partner", "admin.edit_partner")),
     Destination("admin.case_results", _l("Resultaten"), section=("admin.new_case_result", "admin.edit_case_result")),
+    Destination("admin.categories", _l("Categorieën"), section=("admin.new_category", "admin.edit_category")),
     Destination("admin.teams_page", _l("Teams")),
     Destination("indicators.admin_list", _l("Indicatoren"),
                 section=("indicators.admin_new", "indicators.admin_edit", "indicators.admin_import")),

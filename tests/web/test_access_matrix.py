@@ -57,6 +57,7 @@ def world(make, client_as):
     make.session.commit()
     values["indicator"] = "meldingen"
     values["case_id"] = case.id
+    values["category_id"] = report.category_id  # /admin/categories/<category_id>
     values["list_name"] = "overdue-actions"  # a start-page section in full
     values["filename"] = "theme.css"  # the theme's files (/theme/<filename>)
     clients = {role: client_as(user=user) for role, user in users.items()}

@@ -83,7 +83,7 @@ def update_category(category: Category, *, label: str, help_text: str | None, is
         if fields.get("key", category.key) != category.key:
             _check_key_changeable(category, fields["key"])
         if category.is_active and category.is_public and not fields["is_public"]:
-            _keep_one_public(category)
+            _keep_one_public(category, field="is_public")
         before = _snapshot(category)
         changed = [field for field, value in fields.items() if getattr(category, field) != value]
         old_key = category.key
@@ -164,12 +164,12 @@ def _check_key_changeable(category: Category, key: str) -> None:
     _check_key_free(key, other_than=category)
 
 
-def _keep_one_public(category: Category) -> None:
+def _keep_one_public(category: Category, *, field: str | None = None) -> None:
     """Lock the active public rows, so two admins cannot each take away one of the last two at the same time."""
     still_public = db.session.scalars(
         sa.select(Category.id).where(Category.is_active, Category.is_public).with_for_update()).all()
     if set(still_public) <= {category.id}:
-        raise ServiceError(LAST_PUBLIC, code="last_public_category")
+        raise ServiceError(LAST_PUBLIC, field=field, code="last_public_category")
 
 
 def _named_in_corrections(key: str) -> bool:
