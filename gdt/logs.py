@@ -41,7 +41,9 @@ QUERY_MASK = "?[query]"
 # A query string after a path or a host: `?` right after a character of a word or a path, up to the next space or
 # quote, when it holds a `=`. A question in prose ("Klopt dit? Ja = nee") has a space after its mark and stays.
 _QUERY = re.compile(r"(?<=[^\s\"'<>?])\?(?=[^\s\"'<>]*=)[^\s\"'<>]*")
-_QUIET_IN_JSON = ("werkzeug",)  # its request lines hold the raw path and query: the app's own line replaces them
+# Left at WARNING in JSON: werkzeug's request lines hold the raw path and query (the app's own line replaces them);
+# alembic lists its plugins at every start of every process.
+_QUIET_IN_JSON = ("werkzeug", "alembic.runtime.plugins")
 
 request_id: ContextVar[str | None] = ContextVar("gdt.request_id", default=None)
 log = logging.getLogger("gdt.request")
@@ -134,7 +136,7 @@ def install_json_logging(level: str | int = "INFO") -> None:
     """Make the root logger write JSON (once per process: a second call keeps the handler it finds), and route
     warnings through it."""
     root = logging.getLogger()
-    if not any(isinstance(handler.formatter, JsonFormatter) for handler in root.handlers):
+    if not json_installed():
         for handler in list(root.handlers):
             if not _belongs_to_pytest(handler):
                 root.removeHandler(handler)
@@ -143,6 +145,11 @@ def install_json_logging(level: str | int = "INFO") -> None:
     logging.captureWarnings(True)
     for name in _QUIET_IN_JSON:
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def json_installed() -> bool:
+    """Whether this process writes JSON already (migrations/env.py then keeps it instead of alembic.ini's text)."""
+    return any(isinstance(handler.formatter, JsonFormatter) for handler in logging.getLogger().handlers)
 
 
 def _belongs_to_pytest(handler: logging.Handler) -> bool:

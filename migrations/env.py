@@ -4,13 +4,16 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from gdt import logs
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Interpret the config file for Python logging, unless the app writes JSON (production: gdt/logs.py), which the
+# migrations' own lines then follow too.
+if not logs.json_installed():
+    fileConfig(config.config_file_name)
 logger = logging.getLogger('alembic.env')
 
 

@@ -74,6 +74,12 @@ class CeleryWorker:
         self._wait_until_ready()
         return self
 
+    def stop(self) -> None:
+        """SIGTERM the group: a warm shutdown, as systemd or docker stop does it."""
+        if self._process is not None:
+            _end_group(self._process, signal.SIGTERM)
+            self._process = None
+
     def kill(self) -> None:
         """SIGKILL the whole group (the main process and its pool child): no warm shutdown, no acks."""
         if self._process is not None:
@@ -93,6 +99,37 @@ class CeleryWorker:
             time.sleep(0.1)
         self.kill()
         raise RuntimeError(f"the worker was not ready within {READY_TIMEOUT:g} s:\n{self.log()[-4000:]}")
+
+
+class Program:
+    """Any command (gunicorn, beat, the relay) in a process group of its own, with exactly the environment given
+    (nothing inherited but PATH, HOME and the locale), stdout and stderr to `log_path`."""
+
+    KEPT = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "USER")
+
+    def __init__(self, command: list[str], environment: dict[str, str], log_path: Path):
+        self.command, self.log_path = command, log_path
+        self.environment = {name: os.environ[name] for name in self.KEPT if name in os.environ} | environment
+        self._process: subprocess.Popen | None = None
+
+    def start(self) -> "Program":
+        with open(self.log_path, "ab") as log:
+            self._process = subprocess.Popen(self.command, cwd=config.BASE_DIR, env=self.environment, stdout=log,
+                                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                             start_new_session=True)
+        return self
+
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def stop(self) -> None:
+        """SIGTERM the group (a graceful stop), SIGKILL what is left after 10 s."""
+        if self._process is not None:
+            _end_group(self._process, signal.SIGTERM)
+            self._process = None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
 def _end_group(process: subprocess.Popen, sig: signal.Signals) -> None:

@@ -15,6 +15,7 @@ import logging
 import time
 
 from celery import Celery, signals
+from celery.apps import worker as worker_program
 from celery.apps.beat import Beat
 from celery.apps.worker import Worker
 
@@ -35,15 +36,23 @@ def connect(celery: Celery, *, json: bool) -> None:
     signals.task_postrun.connect(_task_finished, weak=False, dispatch_uid="gdt.logs.postrun")
     if json:
         signals.setup_logging.connect(_setup_logging, weak=False, dispatch_uid="gdt.logs.setup")
+        signals.worker_shutting_down.connect(_shutting_down, weak=False, dispatch_uid="gdt.logs.shutdown")
         celery.Worker = celery.subclass_with_self(QuietWorker)
         celery.Beat = celery.subclass_with_self(QuietBeat)
 
 
 class QuietWorker(Worker):
-    """`celery worker` without its banner (a block of text on stdout); "celery@host ready." is still logged."""
+    """`celery worker` without its banner (a block of text on stdout) and without printing "worker: Warm shutdown
+    (MainProcess)" on SIGTERM (or Cold on SIGQUIT): the same shutdown, announced by a log line instead.
+    "celery@host ready." is logged by Celery itself."""
 
     def on_before_init(self, quiet=False, **kwargs):
         super().on_before_init(quiet=True, **kwargs)
+
+    def install_platform_tweaks(self, worker):
+        super().install_platform_tweaks(worker)
+        worker_program.install_worker_term_handler(worker, verbose=False)
+        worker_program.install_worker_term_hard_handler(worker, verbose=False)
 
 
 class QuietBeat(Beat):
@@ -57,6 +66,10 @@ def _setup_logging(loglevel=None, **_ignored) -> None:
     logs.install_json_logging(loglevel or logging.INFO)
     for name in CELERY_TASK_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _shutting_down(how=None, sig=None, **_ignored) -> None:
+    logging.getLogger("gdt.worker").info("worker: %s shutdown on %s", how, sig)
 
 
 def _carry_request_id(headers=None, **_ignored) -> None:
