@@ -298,6 +298,27 @@ def prune_attachments() -> None:
     click.echo(f"Deleted {service.prune_orphans()} orphaned file(s).")
 
 
+@attachments.command("check")
+@click.option("--sizes-only", is_flag=True, help="Compare sizes only, without reading every file for its SHA-256.")
+def check_attachments(sizes_only: bool) -> None:
+    """Every row has its file (same size and SHA-256) and every stored file its row; exit 1 on a difference.
+
+    Run it after restoring a backup, against the restored database and attachment store."""
+    from gdt.services.intake import attachment_check
+    result = attachment_check.check_store(hashes=not sizes_only)
+    compared = "size" if sizes_only else "size and SHA-256"
+    click.echo(f"Rows: {result.rows}; files: {result.files}; thumbnails: {result.thumbnails} "
+               f"(each row's file compared by {compared}).")
+    for problem in result.problems[:MAX_PRINTED_PROBLEMS]:
+        click.echo(problem.describe(), err=True)
+    if len(result.problems) > MAX_PRINTED_PROBLEMS:
+        click.echo(f"… and {len(result.problems) - MAX_PRINTED_PROBLEMS} more", err=True)
+    if not result.clean:
+        _fail(f"{len(result.problems)} problem(s). A missing file comes back only from a backup; "
+              "`flask attachments prune` deletes files without a row once they are an hour old.")
+    click.echo("The attachment store and the database agree.")
+
+
 @click.command("import-reports")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and report what would be imported; change nothing.")

@@ -1,0 +1,96 @@
+"""Do the attachment store and the database agree? (`flask attachments check`, README "Backups and upgrades").
+
+A backup is the database and the attachment store together, and a restore brings back both: afterwards every row in
+`attachments` must find its file, with the size (and SHA-256) it was stored with, and every file in the store must
+belong to a row. `check_store` walks both sides and lists what does not match, by attachment id and stored file name
+only (generated names: nothing a resident typed or named). Thumbnails (`thumbnails/`, made on first view) are a
+cache: one whose photo has no row is listed, a missing one is not (it is made again).
+
+Read-only: nothing is changed, so nothing is audited. `flask attachments prune` removes files without a row once they
+are an hour old (an upload whose transaction rolled back); a missing file can only come back from a backup.
+"""
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from gdt.db import db
+from gdt.models import Attachment
+from gdt.services.intake import attachments
+
+CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # "missing", "size", "hash", "no_row"
+    attachment_id: int | None
+    path: str  # relative to the store
+
+    def describe(self) -> str:
+        what = {"missing": "file missing", "size": "size differs from the row",
+                "hash": "SHA-256 differs from the row", "no_row": "file without a row"}[self.kind]
+        return f"{what}: attachment {self.attachment_id} ({self.path})" if self.attachment_id is not None \
+            else f"{what}: {self.path}"
+
+
+@dataclass
+class StoreCheck:
+    rows: int = 0
+    files: int = 0
+    thumbnails: int = 0
+    hashed: bool = True
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not self.problems
+
+
+def check_store(*, hashes: bool = True, batch: int = 1000) -> StoreCheck:
+    """Compare every attachment row with its file (existence, size and, with `hashes`, SHA-256) and every file in
+    the store (thumbnails included) with the rows."""
+    folder = attachments.directory()
+    result = StoreCheck(hashed=hashes)
+    known: set[str] = set()
+    for attachment_id, name, size, sha256 in _rows(batch):
+        result.rows += 1
+        known.add(name)
+        path = folder / name
+        if not path.is_file():
+            result.problems.append(Problem("missing", attachment_id, name))
+        elif path.stat().st_size != size:
+            result.problems.append(Problem("size", attachment_id, name))
+        elif hashes and _sha256(path) != sha256:
+            result.problems.append(Problem("hash", attachment_id, name))
+    stems = {Path(name).stem for name in known}
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(folder)
+        if relative.parts[0] == attachments.THUMBNAIL_FOLDER and len(relative.parts) == 2:
+            result.thumbnails += 1
+            belongs = path.stem in stems
+        else:
+            result.files += 1
+            belongs = len(relative.parts) == 1 and path.name in known
+        if not belongs:
+            result.problems.append(Problem("no_row", None, relative.as_posix()))
+    return result
+
+
+def _rows(batch: int) -> Iterator[tuple[int, str, int, str]]:
+    query = sa.select(Attachment.id, Attachment.storage_name, Attachment.size_bytes, Attachment.sha256) \
+        .order_by(Attachment.id).execution_options(yield_per=batch)
+    for row in db.session.execute(query):
+        yield tuple(row)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while chunk := file.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
