@@ -1,4 +1,4 @@
-"""The Woonoverlast-app's API: POST /reports and the reporter's GET /reports/{reference}/status.
+"""The Woonoverlast-app's API: GET /categories, POST /reports and the reporter's GET /reports/{reference}/status.
 
 Only API clients of channel "app" may call it (bearer token from `api-clients create NAME
 --channel app`). Rate limits (Flask-Limiter, Redis when configured): a POST counts against the
@@ -12,10 +12,10 @@ from flask import current_app, request, url_for
 from gdt.api import blueprint, intake_schemas, strict_json
 from gdt.api.auth import api_client, bearer_principal, client
 from gdt.api.docs import problems
-from gdt.api.intake_schemas import AppReportCreatedSchema, AppReportStatusSchema
+from gdt.api.intake_schemas import AppCategorySchema, AppReportCreatedSchema, AppReportStatusSchema
 from gdt.extensions import limiter
 from gdt.models import ApiClient
-from gdt.services.core import idempotency
+from gdt.services.core import idempotency, reference_data
 from gdt.services.core.errors import ValidationFailed
 from gdt.services.intake import app_intake
 
@@ -67,6 +67,18 @@ def _ip_key() -> str:
 
 def _problems(*codes: int):
     return problems(blp, PROBLEM_TEXT, *codes)
+
+
+@blp.route("/categories")
+@blp.doc(summary="Categorieën voor bewoners")
+@blp.response(200, AppCategorySchema(many=True), description="De categorieën die een bewoner kan kiezen, in de "
+              "volgorde van de beheerder, elk met de uitleg voor bewoners (helpText, null: geen).")
+@_problems(401, 403, 429)
+@limiter.limit(_limit("APP_STATUS_IP_RATE_LIMIT"), key_func=_ip_key)
+@client("app")
+def list_categories():
+    """The active public categories: what POST /reports accepts as `category` (any other key is refused with 422)."""
+    return reference_data.public_categories(), 200, {"Cache-Control": "no-cache"}
 
 
 @blp.route("/reports", methods=["POST"])

@@ -99,10 +99,20 @@ class AppReporterSchema(StrictSchema):
 
 
 class AppReportSchema(StrictSchema):
-    category = _text("Sleutel van de categorie, zoals geluidsoverlast.", required=True, example="geluidsoverlast")
+    category = _text("Sleutel van een categorie uit GET /categories, zoals geluidsoverlast.", required=True,
+                     example="geluidsoverlast")
     description = _text("Beschrijving van de overlast.", required=True, maxLength=report_intake.DESCRIPTION_MAX)
     location = fields.Nested(AppLocationSchema, required=True, error_messages=_MESSAGES)
     reporter = fields.Nested(AppReporterSchema, required=True, error_messages=_MESSAGES)
+
+
+class AppCategorySchema(Schema):
+    key = fields.String(metadata={"description": "Wat POST /reports als category verwacht.",
+                                  "example": "geluidsoverlast"})
+    label = fields.String(metadata={"description": "De naam zoals bewoners hem zien.", "example": "Geluidsoverlast"})
+    helpText = fields.String(attribute="help_text", allow_none=True, metadata={
+        "description": "Uitleg voor bewoners: wanneer kiest u deze categorie? null: geen uitleg.",
+        "example": "Harde muziek, schreeuwen of bonken, vaak of 's nachts."})
 
 
 class AppReportCreatedSchema(Schema):

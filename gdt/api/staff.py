@@ -37,7 +37,7 @@ from gdt.api.staff_schemas import (
     problems,
 )
 from gdt.services.casework import cases
-from gdt.services.core import pagination
+from gdt.services.core import pagination, reference_data
 from gdt.services.triage import report_queries, report_triage
 
 blp = blueprint("staff", "Meldingen en casussen voor medewerkers, binnen hun need-to-know (persoonlijk token).")
@@ -58,6 +58,7 @@ class ReportDetail:
     def __init__(self, report, context: report_queries.AddressContext):
         self.report, self.address_signal = report, context.signal
         self.address_history, self.address_open_case = context.history, context.open_case
+        self.suggested_partner = reference_data.suggested_partner(report.category)
 
     def __getattr__(self, name: str):
         return getattr(self.report, name)

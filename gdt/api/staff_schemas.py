@@ -236,6 +236,9 @@ class ReportDetailSchema(ReportSummarySchema):
     address_signal = fields.Nested(AddressSignalSchema)
     address_history = fields.List(fields.Nested(EarlierReportSchema), allow_none=True)
     address_open_case = fields.Nested(OpenCaseSchema, allow_none=True)
+    suggested_partner = fields.Pluck(KeySchema, "key", allow_none=True, dump_only=True, metadata={
+        "description": "De ketenpartner die bij de categorie is voorgesteld voor een doorverwijzing (alleen een "
+                       "voorstel; null: geen voorstel)."})
 
 
 class TriageResultSchema(ma.Schema):

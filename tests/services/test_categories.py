@@ -125,7 +125,7 @@ def test_the_suggested_partner_must_be_active_unless_it_already_was_the_suggesti
     make.partner("politie", is_active=False)  # deactivated since: saving the page unchanged keeps it
     _update(category, admin, label="Burenruzie (algemeen)")
     assert category.suggested_partner.key == "politie"
-    assert categories.suggested_partner_of(category) is None  # but it is no longer suggested
+    assert reference_data.suggested_partner(category) is None  # but it is no longer suggested
     with pytest.raises(ValidationFailed):
         _update(category, admin, suggested_partner="ggz")
 

@@ -140,12 +140,6 @@ def deadline_words(category: Category) -> str:
     return str(_l("%(days)s (algemeen)", days=working_days_words(general_norm())))
 
 
-def suggested_partner_of(category: Category) -> Partner | None:
-    """The partner to suggest at triage: the category's suggestion while that partner is active."""
-    partner = category.suggested_partner
-    return partner if partner is not None and partner.is_active else None
-
-
 # Rules -------------------------------------------------------------------------------------------------------------
 
 

@@ -82,5 +82,11 @@ def category_by_key(key: str | None, *, public_only: bool = False) -> Category |
     return db.session.scalar(found.where(Category.is_public) if public_only else found)
 
 
+def suggested_partner(category: Category) -> Partner | None:
+    """The partner pre-selected when a report of `category` is referred: its suggestion while that partner is active."""
+    partner = category.suggested_partner
+    return partner if partner is not None and partner.is_active else None
+
+
 def partner_by_key(key: str | None) -> Partner | None:
     return db.session.scalar(sa.select(Partner).where(Partner.key == key)) if key else None

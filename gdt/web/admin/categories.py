@@ -108,7 +108,6 @@ def _edit_page(category: Category, *, form: CategoryEditForm | None = None, acti
                          category, fixed)
     return form_page("admin/edit_category.html", form=form, category=category, fixed=fixed,
                      active_form=active_form or ActiveForm(prefix="active", formdata=None),
-                     suggestion=category_service.suggested_partner_of(category),
                      history=category_service.history(category))
 
 

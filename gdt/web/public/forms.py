@@ -6,7 +6,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     MultipleFileField,
-    SelectField,
+    RadioField,
     StringField,
     TelField,
     TextAreaField,
@@ -17,7 +17,7 @@ from gdt.services.intake.report_intake import DESCRIPTION_MAX
 
 class PublicReportForm(FlaskForm):
     form_key = HiddenField()
-    category = SelectField(_l("Wat voor overlast is het?"), choices=[], validate_choice=False)  # the service says why
+    category = RadioField(_l("Wat voor overlast is het?"), choices=[], validate_choice=False)  # the service says why
     description = TextAreaField(_l("Beschrijf de overlast"),
                                 description=_l("Wat gebeurt er, sinds wanneer, hoe vaak en op welke tijden? "
                                                "Schrijf alleen op wat nodig is om de overlast te begrijpen. "

@@ -110,9 +110,11 @@ def _receive():
 
 
 def _form() -> PublicReportForm:
+    """The categories residents may choose (active and public), each with its help text."""
     form = PublicReportForm()
-    form.category.choices = choices([("", _("Kies wat het beste past"))] + [
-        (category.key, category.label) for category in reference_data.active_categories()])
+    offered = reference_data.public_categories()
+    form.category.choices = choices([(category.key, category.label) for category in offered])
+    form.category_help = {category.key: category.help_text for category in offered if category.help_text}
     return form
 
 
@@ -128,7 +130,7 @@ def _page(form: PublicReportForm, form_id: str):
     """The form; the browser may keep it for Back (bfcache, or a refused POST's answer from its own cache)."""
     photos_lost = request.method == "POST" and any(upload.filename for upload in request.files.getlist("photos"))
     return revisitable(form_page("public/report.html", form=form, form_id=form_id, photos_lost=photos_lost,
-                                 description_max=report_intake.DESCRIPTION_MAX))
+                                 description_max=report_intake.DESCRIPTION_MAX, category_help=form.category_help))
 
 
 def _browser() -> str:

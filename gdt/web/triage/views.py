@@ -20,8 +20,7 @@ from gdt.web.triage.forms import ClaimForm, EscalateForm, ReferForm
 @role_required("coordinator")
 def show(reference: str):
     report = report_triage.view_report(reference, actor=current_user)
-    return _render(report, ReferForm(version=report.version, prefix="refer"),
-                   EscalateForm(version=report.version, prefix="escalate"))
+    return _render(report, _refer_form(report), EscalateForm(version=report.version, prefix="escalate"))
 
 
 @bp.route("/reports/<reference>/refer", methods=["POST"])
@@ -58,7 +57,7 @@ def escalate(reference: str):
         success=lambda case: _("Casus %(reference)s is geopend.", reference=case.reference),
         next_url=lambda case: url_for("cases.show", reference=case.reference),
     )
-    return done or _render(report, ReferForm(version=report.version, prefix="refer"), form, 422)
+    return done or _render(report, _refer_form(report), form, 422)
 
 
 @bp.route("/reports/<reference>/claim", methods=["POST"])
@@ -89,16 +88,25 @@ def _claim_step(reference: str, perform, success):
     return redirect(url_for("triage.show", reference=reference))
 
 
-def _with_partners(form: ReferForm) -> ReferForm:
+def _refer_form(report) -> ReferForm:
+    """As first shown: the partner the report's category suggests is chosen already."""
+    suggested = reference_data.suggested_partner(report.category)
+    return ReferForm(version=report.version, prefix="refer", partner=suggested.key if suggested else None)
+
+
+def _with_partners(form: ReferForm, report=None) -> ReferForm:
     form.partner.choices = choices(
         [("", _("Kies een ketenpartner"))]
         + [(partner.key, partner.name) for partner in reference_data.active_partners()]
     )
+    suggested = reference_data.suggested_partner(report.category) if report is not None else None
+    if suggested is not None:  # a suggestion only: any partner may be chosen
+        form.partner.description = _("Voorgesteld bij deze categorie: %(partner)s", partner=suggested.name)
     return form
 
 
 def _render(report, refer_form, escalate_form, status: int = 200):
-    _with_partners(refer_form)
+    _with_partners(refer_form, report)
     return render_template(
         "triage/show.html",
         report=report,
