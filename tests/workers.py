@@ -74,12 +74,6 @@ class CeleryWorker:
         self._wait_until_ready()
         return self
 
-    def stop(self) -> None:
-        """SIGTERM the group: a warm shutdown, as systemd or docker stop does it."""
-        if self._process is not None:
-            _end_group(self._process, signal.SIGTERM)
-            self._process = None
-
     def kill(self) -> None:
         """SIGKILL the whole group (the main process and its pool child): no warm shutdown, no acks."""
         if self._process is not None:
