@@ -77,6 +77,25 @@ def on_starting(server):
     traceback from each worker (gdt/config_check.py)."""
     from gdt import config_check
     config_check.check_environment()  # a RuntimeError, which gunicorn prints as one line before it exits 1
+    _fresh_metrics_directory()
+
+
+def _fresh_metrics_directory():
+    """With PROMETHEUS_MULTIPROC_DIR set, each web process keeps its request metrics in a file there and /metrics
+    adds them up (README, "Health and metrics"): the folder is made if missing and emptied at start, so a
+    previous run's files are not counted again."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+        for leftover in Path(directory).glob("*.db"):
+            leftover.unlink()
+
+
+def child_exit(server, worker):
+    """A web process ended: prometheus-client forgets its live gauges; its counts stay in the sums."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+        multiprocess.mark_process_dead(worker.pid)
 
 
 # Where to listen: behind the HTTPS proxy on the same machine by default; `0.0.0.0:8000` in a container,
