@@ -30,7 +30,7 @@ def start(app: Flask, kind: str) -> threading.Event:
     """Stamp `kind`'s heartbeat now and then every interval, from a daemon thread; set the event to stop."""
     stop = threading.Event()
     heartbeat = Heartbeat(kind)
-    interval = app.config["HEARTBEAT_INTERVAL_SECONDS"]
+    interval = max(float(app.config["HEARTBEAT_INTERVAL_SECONDS"]), 0.5)  # 0 would spin
 
     def loop() -> None:
         while True:

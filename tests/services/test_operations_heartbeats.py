@@ -81,3 +81,20 @@ def test_a_heartbeat_while_the_database_is_down_is_missed_without_an_error(caplo
         assert heartbeat.write() is False
         assert heartbeat.beat() is False  # not again before the interval: a down database is not hammered
     assert "the relay heartbeat was not written (OperationalError)" in caplog.text
+
+
+def test_the_relay_loop_beats_before_each_run_once_per_interval(db):
+    import threading
+
+    from gdt.services.core import outbox
+
+    stop, beats, heartbeat = threading.Event(), [], heartbeats.Heartbeat("relay")
+
+    def beat():
+        beats.append(heartbeat.beat())
+        if len(beats) == 3:
+            stop.set()
+
+    outbox.relay_forever(0.01, stop, heartbeat=beat)
+    assert beats == [True, False, False]  # three runs, one write: the next is due after 15 s
+    assert [row.kind for row in rows(db)] == ["relay"]
