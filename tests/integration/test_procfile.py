@@ -2,14 +2,14 @@
 the partner's mailbox and into the year's statistics, and stop cleanly on SIGTERM.
 
 PostgreSQL only (`pytest --postgres`): a private cluster, a private Redis and an SMTP sink (aiosmtpd). The
-database is prepared as an operator would: `flask db upgrade`, reference data, the accounts and the app's API
-client from the command line. Then each Procfile line runs as its own process (web, worker, beat, relay), with
-the production settings (GDT_ENV=production, a long SECRET_KEY, an https PUBLIC_BASE_URL …) and the web process
-on a free loopback port (GDT_BIND, gunicorn.conf.py). The walk: the Woonoverlast-app sends a report through the
-API → a coordinator logs in and refers it to a partner whose referrals go by mail → the worker delivers the mail
-to the sink and the report's page says "Bezorgd" → a manager reads the year's statistics with that report in
-them. Finally every process gets SIGTERM and must exit by itself, its children with it, without a traceback in
-its output.
+database is prepared as an operator would: `flask db upgrade`, `flask setup` (reference data, first admin), the
+accounts and the app's API client from the command line. Then each Procfile line runs as its own process (web,
+worker, beat, relay), with the production settings (GDT_ENV=production, a long SECRET_KEY, an https
+PUBLIC_BASE_URL …) and the web process on a free loopback port (GDT_BIND, gunicorn.conf.py). The walk: the
+Woonoverlast-app sends a report through the API → a coordinator logs in and refers it to a partner whose
+referrals go by mail → the worker delivers the mail to the sink and the report's page says "Bezorgd" → a
+manager reads the year's statistics with that report in them. Finally every process gets SIGTERM and must exit
+by itself, its children with it, without a traceback in its output.
 
 HTTPS without a certificate: in production the session cookie is `__Host-gdt_session` and Secure, so a client
 sends it only to an https address. The test therefore plays what stands in front of gunicorn in production, the
@@ -203,21 +203,13 @@ def flask(*arguments: str) -> list[str]:
     return [str(Path(config.BASE_DIR, ".venv", "bin", "flask")), "--app", "wsgi", *arguments]
 
 
-def has_setup_command(environment: dict) -> bool:
-    return subprocess.run(flask("setup", "--help"), cwd=config.BASE_DIR, env=environment, capture_output=True,
-                          timeout=60).returncode == 0
-
-
 def prepare_installation(environment: dict, password: str) -> str:
-    """Schema, reference data, a coordinator, a manager, a partner reached by mail and the app's API client, all
-    from the command line in production mode; returns the app's bearer token."""
+    """Schema, reference data and the first admin (`flask setup`), a coordinator, a manager, a partner reached by
+    mail and the app's API client, all from the command line in production mode, as README "Installing for
+    production" says; returns the app's bearer token."""
     run(flask("db", "upgrade"), environment)
-    if has_setup_command(environment):
-        run(flask("setup"), environment | {"GDT_PASSWORD": password}, input="")
-    else:
-        run([str(Path(config.BASE_DIR, ".venv", "bin", "python")), "-c",
-             "from wsgi import app\nfrom gdt.services.core import reference_data\n"
-             "with app.app_context(): reference_data.ensure_defaults()"], environment)
+    run(flask("setup", "--admin-email", "beheer@gemeente.example.nl", "--admin-name", "Bea Beheer"),
+        environment | {"GDT_PASSWORD": password})
     for email, name, role in (("coordinator@gemeente.example.nl", "Cor de Coördinator", "coordinator"),
                               ("manager@gemeente.example.nl", "Mia Manager", "manager")):
         run(flask("users", "create", "--email", email, "--name", name, "--role", role),
