@@ -117,8 +117,9 @@ def test_compose_gives_every_process_the_production_settings_and_the_data_volume
             environment)
         assert "attachments:/var/lib/gdt/attachments" in services[name]["volumes"]
         assert "instance:/var/lib/gdt/instance" in services[name]["volumes"]
-    for name in ("postgres", "redis", "web"):
+    for name in ("postgres", "redis", "web", "worker"):
         assert services[name]["healthcheck"]["test"], name
+    assert "http://127.0.0.1:8000/health/live" in " ".join(services["web"]["healthcheck"]["test"])
     assert services["web"]["ports"] == ["127.0.0.1:8000:8000"]
 
 
