@@ -121,18 +121,62 @@ def users() -> None:
 
 @users.command("create")
 @click.option("--email", required=True)
-@click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--name", help="Required to create an account.")
+@click.option("--role", type=click.Choice(ROLES), help="Required to create an account.")
 @click.option("--partner", "partner_key", help="Key of the organisation (required with --role partner).")
-def create_user(email: str, name: str, role: str, partner_key: str | None) -> None:
-    """Create an account; the password comes from GDT_PASSWORD or a prompt."""
+@click.option("--update", is_flag=True,
+              help="If the account exists, change the given name, role or partner (never the password).")
+def create_user(email: str, name: str | None, role: str | None, partner_key: str | None, update: bool) -> None:
+    """Create an account; the password comes from GDT_PASSWORD or a prompt. An existing e-mail address is refused,
+    unless --update: then the given fields of that account change and its password stays as it is."""
     from gdt.services.admin import users as user_service
+    existing = user_service.user_by_email(email)
+    if existing is not None:
+        if not update:
+            _fail(f"user '{existing.email}' exists; use --update to change its name, role or partner")
+        _update_user(existing, name, role, partner_key)
+        return
+    if not name or not role:
+        _fail("--name and --role are required to create an account")
     password = os.environ.get("GDT_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         user = user_service.create_user(email, name, role, password, actor=None, partner_key=partner_key)
     except ServiceError as error:
         _fail(_refused(error))
     click.echo(f"Created {user.role} account {user.email}.")
+
+
+def _update_user(user, name: str | None, role: str | None, partner_key: str | None) -> None:
+    """--update: the given fields only; a role other than partner drops the organisation unless one is given."""
+    from gdt.services.admin import users as user_service
+
+    def values() -> dict:
+        return {"name": user.name, "role": user.role, "partner": user.partner.key if user.partner else None}
+
+    before = values()
+    role = role or user.role
+    if partner_key is None:
+        partner_key = before["partner"] if role == "partner" else None
+    try:
+        user_service.update_user(user, name=name or user.name, role=role, partner_key=partner_key, actor=None)
+    except ServiceError as error:
+        _fail(_refused(error))
+    changed = _changes(before, values())
+    if not changed:
+        click.echo(f"Account {user.email}: nothing changed; the password is unchanged.")
+        return
+    click.echo(f"Updated account {user.email}: {changed}; the password is unchanged (users set-password changes it).")
+    if before["role"] != user.role or before["partner"] != values()["partner"]:
+        click.echo("Its sessions have ended: the new role applies from the next login.")
+
+
+def _changes(before: dict, after: dict) -> str:
+    """What changed, as "name 'A' -> 'B'; partner 'politie' -> (none)" ("" when nothing did)."""
+    def shown(value) -> str:
+        return "(none)" if value in (None, "") else repr(value)
+
+    return "; ".join(f"{field} {shown(before.get(field))} -> {shown(value)}"
+                     for field, value in after.items() if before.get(field) != value)
 
 
 @users.command("deactivate")
@@ -188,8 +232,15 @@ def api_clients() -> None:
 @click.option("--channel", required=True, type=click.Choice(CLIENT_CHANNELS))
 @click.option("--partner", "partner_key", help="Key of an active chain partner (required with --channel partner).")
 def create_api_client(name: str, channel: str, partner_key: str | None) -> None:
-    """Register an API client called NAME and print its bearer token once."""
+    """Register an API client called NAME and print its bearer token once. An existing name (also a revoked
+    client's) is refused: a token is never shown again nor given other rights, so a change is a new client."""
     from gdt.services.core import tokens
+    existing = tokens.api_client_by_name(name.strip())
+    if existing is not None:
+        state = "active" if existing.is_active else "revoked"
+        _fail(f"API client '{existing.name}' exists ({state}); its token cannot be shown again or given another "
+              f"channel or partner. Create a client under a new name, move the calling system to its token, then "
+              f"revoke this one (api-clients revoke {existing.name}).")
     try:
         client, token = tokens.issue_api_client(name, channel, partner_key, actor=None)
     except ServiceError as error:
@@ -221,19 +272,63 @@ def partners() -> None:
     """Chain partners."""
 
 
+DELIVERY_OPTIONS = {"mail": "email", "webhook": "webhook"}
+
+
 @partners.command("create")
 @click.argument("key")
-@click.option("--name", required=True)
-@click.option("--email")
-@click.option("--kind", type=click.Choice(PARTNER_KINDS), default="other", show_default=True)
-def create_partner(key: str, name: str, email: str | None, kind: str) -> None:
-    """Create a chain partner identified by KEY (e.g. politie-oost)."""
+@click.option("--name", help="Required to create a partner.")
+@click.option("--email", help="Where referrals go by mail (required with delivery by mail); '' clears it.")
+@click.option("--kind", type=click.Choice(PARTNER_KINDS), help="Default for a new partner: other.")
+@click.option("--delivery", type=click.Choice(tuple(DELIVERY_OPTIONS)),
+              help="How referrals reach the partner. Default for a new partner: mail.")
+@click.option("--webhook-url", help="Where referrals are POSTed (https; required with --delivery webhook).")
+@click.option("--update", is_flag=True, help="If KEY exists, change the given fields instead of refusing.")
+def create_partner(key: str, name: str | None, email: str | None, kind: str | None, delivery: str | None,
+                   webhook_url: str | None, update: bool) -> None:
+    """Create a chain partner identified by KEY (e.g. politie-oost). An existing KEY is refused, unless --update:
+    then only the given fields change. A partner that gets its first (or, with webhook, a new) signing secret
+    has it printed once."""
     from gdt.services.admin import partners as partner_service
+    from gdt.services.core import reference_data
+    method = DELIVERY_OPTIONS[delivery] if delivery else None
+    existing = reference_data.partner_by_key(key.strip().lower())
+    if existing is not None:
+        if not update:
+            _fail(f"partner '{existing.key}' exists; use --update to change it")
+        _update_partner(existing, name=name, email=email, kind=kind, delivery_method=method, webhook_url=webhook_url)
+        return
+    if not name:
+        _fail("--name is required to create a partner")
     try:
-        partner = partner_service.create_partner(key, name, email=email, kind=kind, actor=None)
+        partner = partner_service.create_partner(key, name, email=email, kind=kind or "other",
+                                                 delivery_method=method or "email", webhook_url=webhook_url,
+                                                 actor=None)
     except ServiceError as error:
-        _fail(str(error.message))
+        _fail(_refused(error))
     click.echo(f"Created partner {partner.key}.")
+    if partner.delivery_method == "webhook":
+        _print_webhook_secret(partner_service.webhook_secret(partner))
+
+
+def _update_partner(partner, **given) -> None:
+    from gdt.services.admin import partners as partner_service
+    before, salt = partner_service.snapshot(partner), partner.webhook_secret_salt
+    values = {field: getattr(partner, field) if value is None else value for field, value in given.items()}
+    try:
+        partner_service.update_partner(partner, actor=None, **values)
+    except ServiceError as error:
+        _fail(_refused(error))
+    changed = _changes(before, partner_service.snapshot(partner))
+    click.echo(f"Updated partner {partner.key}: {changed}." if changed else f"Partner {partner.key}: nothing changed.")
+    if partner.webhook_secret_salt != salt:
+        _print_webhook_secret(partner_service.webhook_secret(partner))
+
+
+def _print_webhook_secret(secret: str) -> None:
+    click.echo("Signing secret for the partner (HMAC-SHA256; header GDT-Signature: t=<unix time>,v1=<hex>; "
+               "shown once, a new one with partners webhook):", err=True)
+    click.echo(secret)
 
 
 @partners.command("webhook")
@@ -245,12 +340,10 @@ def partner_webhook(key: str, url: str) -> None:
     partner = _partner_or_fail(key)
     try:
         partner_service.update_partner(partner, name=partner.name, email=partner.email, kind=partner.kind,
-                                       delivery_method="webhook", webhook_url=url, actor=None)
-        secret = partner_service.rotate_webhook_secret(partner, actor=None)
+                                       delivery_method="webhook", webhook_url=url, new_secret=True, actor=None)
     except ServiceError as error:
         _fail(_refused(error))
-    click.echo("Signing secret for the partner (HMAC-SHA256; header GDT-Signature: t=<unix time>,v1=<hex>):", err=True)
-    click.echo(secret)
+    _print_webhook_secret(partner_service.webhook_secret(partner))
 
 
 def _partner_or_fail(key: str):

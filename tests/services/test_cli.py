@@ -1,7 +1,9 @@
 """The thin commands: exit codes and messages."""
+import pytest
 import sqlalchemy as sa
 
 from gdt.models import ApiClient, Partner, User, UserToken
+from gdt.services.admin import partners
 from gdt.services.core import tokens
 
 
@@ -30,11 +32,125 @@ def test_users_deactivate(runner, make, db):
 
 
 def test_partners_create(runner, db):
-    result = runner.invoke(args=["partners", "create", "politie-oost", "--name", "Politie Oost", "--kind", "police"])
+    result = runner.invoke(args=["partners", "create", "politie-oost", "--name", "Politie Oost", "--kind", "police",
+                                 "--email", "oost@politie.nl"])
     assert result.exit_code == 0, result.output
-    assert db.session.scalar(sa.select(Partner.name).where(Partner.key == "politie-oost")) == "Politie Oost"
-    again = runner.invoke(args=["partners", "create", "politie-oost", "--name", "Dubbel"])
-    assert again.exit_code == 1 and "bestaat al" in again.output
+    partner = db.session.scalar(sa.select(Partner).where(Partner.key == "politie-oost"))
+    assert (partner.name, partner.kind, partner.email, partner.delivery_method) == (
+        "Politie Oost", "police", "oost@politie.nl", "email")
+    no_address = runner.invoke(args=["partners", "create", "ggz", "--name", "GGZ"])
+    assert no_address.exit_code == 1 and "email: Vul het e-mailadres in" in no_address.stderr
+    assert runner.invoke(args=["partners", "create", "ggz", "--email", "a@ggz.nl"]).exit_code == 1  # no --name
+
+
+def test_partners_create_refuses_an_existing_key_and_changes_nothing(runner, make, db):
+    partner = make.partner("politie", name="Politie", email="politie@example.nl", kind="police")
+    again = runner.invoke(args=["partners", "create", "Politie", "--name", "Dubbel", "--email", "x@example.nl"])
+    assert again.exit_code == 1
+    assert again.stderr.strip() == "Error: partner 'politie' exists; use --update to change it"
+    db.session.refresh(partner)
+    assert (partner.name, partner.email) == ("Politie", "politie@example.nl")
+
+
+def test_partners_create_update_changes_only_the_given_fields_and_says_what(runner, make, db):
+    partner = make.partner("politie", name="Politie", email="politie@example.nl", kind="police")
+    result = runner.invoke(args=["partners", "create", "politie", "--update", "--name", "Politie Eenheid Oost"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "Updated partner politie: name 'Politie' -> 'Politie Eenheid Oost'."
+    db.session.refresh(partner)
+    assert (partner.name, partner.email, partner.kind) == ("Politie Eenheid Oost", "politie@example.nl", "police")
+    same = runner.invoke(args=["partners", "create", "politie", "--update", "--kind", "police"])
+    assert same.exit_code == 0 and same.stdout.strip() == "Partner politie: nothing changed."
+    history = [line.what for line in partners.history(partner)]
+    assert history == ["Gewijzigd"]  # the partner was made by the test's builder; one change since
+
+
+def test_partners_create_update_switches_to_a_webhook_and_prints_its_first_secret_once(runner, make, db):
+    from gdt.services.referrals import delivery
+
+    partner = make.partner("politie", email="politie@example.nl")
+    refused = runner.invoke(args=["partners", "create", "politie", "--update", "--delivery", "webhook"])
+    assert refused.exit_code == 1 and "webhook_url: Vul het webhookadres in" in refused.stderr
+    switched = runner.invoke(args=["partners", "create", "politie", "--update", "--delivery", "webhook",
+                                   "--webhook-url", "https://politie.example/gdt"])
+    assert switched.exit_code == 0, switched.output
+    db.session.refresh(partner)
+    assert partner.delivery_method == "webhook" and partner.email == "politie@example.nl"
+    lines = switched.stdout.strip().splitlines()
+    assert lines == ["Updated partner politie: delivery_method 'email' -> 'webhook'; "
+                     "webhook_url (none) -> 'https://politie.example/gdt'.", delivery.webhook_secret(partner)]
+    assert "shown once" in switched.stderr
+    renamed = runner.invoke(args=["partners", "create", "politie", "--update", "--name", "Politie Oost"])
+    assert renamed.exit_code == 0 and delivery.webhook_secret(partner) not in renamed.output  # no new secret
+    back = runner.invoke(args=["partners", "create", "politie", "--update", "--delivery", "mail", "--email", ""])
+    assert back.exit_code == 1 and "email: Vul het e-mailadres in" in back.stderr
+
+
+def test_partners_create_a_webhook_partner_prints_its_secret(runner, db):
+    from gdt.services.referrals import delivery
+
+    result = runner.invoke(args=["partners", "create", "ggz-zuid", "--name", "GGZ Zuid", "--delivery", "webhook",
+                                 "--webhook-url", "https://ggz.example/gdt"])
+    assert result.exit_code == 0, result.output
+    partner = db.session.scalar(sa.select(Partner).where(Partner.key == "ggz-zuid"))
+    assert result.stdout.splitlines() == ["Created partner ggz-zuid.", delivery.webhook_secret(partner)]
+    internal = runner.invoke(args=["partners", "create", "intern", "--name", "Intern", "--delivery", "webhook",
+                                   "--webhook-url", "http://10.0.0.5/hook"])
+    assert internal.exit_code == 1 and "webhook_url:" in internal.stderr
+
+
+def test_users_create_refuses_an_existing_address_before_asking_a_password(runner, make, db):
+    user = make.user("intake", name="Ivo")
+    result = runner.invoke(args=["users", "create", "--email", user.email.upper(), "--name", "Iemand",
+                                 "--role", "coordinator"])
+    assert result.exit_code == 1 and "Password" not in result.output
+    assert result.stderr.strip() == (f"Error: user '{user.email}' exists; use --update to change its name, role or "
+                                     "partner")
+    db.session.refresh(user)
+    assert (user.name, user.role) == ("Ivo", "intake")
+
+
+def test_users_create_update_changes_name_role_and_partner_but_never_the_password(runner, make, db, monkeypatch):
+    from gdt.models import UserSession
+    from gdt.services.core import auth
+
+    monkeypatch.setenv("GDT_PASSWORD", "een heel ander wachtwoord")
+    make.partner("politie")
+    user = make.user("intake", name="Ivo")
+    password_hash = user.password_hash
+    auth.start_session(user)
+    renamed = runner.invoke(args=["users", "create", "--email", user.email, "--update", "--name", "Ivo de Vries"])
+    assert renamed.exit_code == 0, renamed.output
+    assert renamed.stdout.splitlines() == [f"Updated account {user.email}: name 'Ivo' -> 'Ivo de Vries'; the "
+                                           "password is unchanged (users set-password changes it)."]
+    moved = runner.invoke(args=["users", "create", "--email", user.email, "--update", "--role", "partner",
+                                "--partner", "politie"])
+    assert moved.exit_code == 0, moved.output
+    assert "role 'intake' -> 'partner'; partner (none) -> 'politie'" in moved.stdout
+    assert "sessions have ended" in moved.stdout
+    db.session.refresh(user)
+    assert (user.name, user.role, user.partner.key, user.password_hash) == (
+        "Ivo de Vries", "partner", "politie", password_hash)
+    open_sessions = sa.select(sa.func.count()).select_from(UserSession).where(
+        UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+    assert db.session.scalar(open_sessions) == 0
+    staff = runner.invoke(args=["users", "create", "--email", user.email, "--update", "--role", "coordinator"])
+    assert staff.exit_code == 0 and "partner 'politie' -> (none)" in staff.stdout
+    same = runner.invoke(args=["users", "create", "--email", user.email, "--update", "--role", "coordinator"])
+    assert "nothing changed; the password is unchanged" in same.stdout
+    bad = runner.invoke(args=["users", "create", "--email", user.email, "--update", "--role", "partner"])
+    assert bad.exit_code == 1 and "partner:" in bad.stderr
+    db.session.refresh(user)
+    assert (user.role, user.password_hash) == ("coordinator", password_hash)
+
+
+def test_users_create_with_update_creates_a_missing_account(runner, db, monkeypatch):
+    monkeypatch.setenv("GDT_PASSWORD", "een lang genoeg wachtwoord")
+    missing = runner.invoke(args=["users", "create", "--email", "nieuw@gemeente.nl", "--update", "--name", "Nieuw"])
+    assert missing.exit_code == 1 and "--name and --role are required" in missing.stderr
+    made = runner.invoke(args=["users", "create", "--email", "nieuw@gemeente.nl", "--update", "--name", "Nieuw",
+                               "--role", "intake"])
+    assert made.exit_code == 0 and "Created intake account nieuw@gemeente.nl." in made.stdout
 
 
 def test_demo_refuses_bad_arguments_without_a_traceback(runner, db):
@@ -93,10 +209,25 @@ def test_api_clients_create_for_a_partner_needs_an_active_partner(runner, make, 
 
 
 def test_api_clients_create_refuses_a_taken_name_and_an_unknown_channel(runner, db):
-    assert runner.invoke(args=["api-clients", "create", "app", "--channel", "app"]).exit_code == 0
-    again = runner.invoke(args=["api-clients", "create", "app", "--channel", "app"])
-    assert again.exit_code == 1 and "Traceback" not in again.output
+    raw = runner.invoke(args=["api-clients", "create", "app", "--channel", "app"]).stdout.strip()
+    again = runner.invoke(args=["api-clients", "create", "app", "--channel", "webform"])
+    assert again.exit_code == 1 and again.stdout == "" and "Traceback" not in again.output
+    assert "API client 'app' exists (active)" in again.stderr and "api-clients revoke app" in again.stderr
+    assert tokens.authenticate(raw).channel == "app"  # the old token still works, with its own channel
+    assert runner.invoke(args=["api-clients", "revoke", "app"]).exit_code == 0
+    revoked = runner.invoke(args=["api-clients", "create", "app", "--channel", "app"])
+    assert revoked.exit_code == 1 and "exists (revoked)" in revoked.stderr
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ApiClient)) == 1
     assert runner.invoke(args=["api-clients", "create", "fax", "--channel", "fax"]).exit_code == 2
+
+
+def test_issuing_an_api_client_under_a_taken_name_is_refused_by_the_service(db):
+    from gdt.services.core.errors import ServiceError
+
+    tokens.issue_api_client("app", "app", actor=None)
+    with pytest.raises(ServiceError) as refused:
+        tokens.issue_api_client("app", "webform", actor=None)
+    assert refused.value.field == "name" and "bestaat al" in str(refused.value.message)
 
 
 def test_api_clients_revoke_stops_the_token(runner, db):

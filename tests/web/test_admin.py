@@ -10,7 +10,8 @@ from gdt.services.core import tokens
 from tests.factories import PASSWORD
 
 NEW_USER = {"name": "Anna de Wit", "email": "Anna.de.Wit@gemeente.nl", "role": "intake", "password": PASSWORD}
-NEW_PARTNER = {"key": "politie-oost", "name": "Politie Oost", "kind": "police", "email": ""}
+NEW_PARTNER = {"key": "politie-oost", "name": "Politie Oost", "kind": "police", "delivery_method": "email",
+               "email": "meldingen@politie-oost.example"}
 
 
 def _count(db, model) -> int:

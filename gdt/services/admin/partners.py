@@ -1,5 +1,8 @@
 """Chain partners: create, edit, deactivate (admin only). Keys are stable: imports and the API use them.
 
+Every change goes into the partner's change history (reference_history), a new webhook secret as its own line
+without its value.
+
 Deactivating a partner offboards it at once (`deactivate_partner`): its users' sessions and tokens end, and its
 API clients and links are refused.
 """
@@ -10,55 +13,96 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from gdt.db import db, utcnow
+from gdt.labels import DELIVERY_METHOD_LABELS, PARTNER_KIND_LABELS
 from gdt.models import ApiClient, Case, CasePartner, LinkSession, Partner, Referral, User, UserSession, UserToken
 from gdt.models.partners import PARTNER_KINDS
 from gdt.models.referrals import DELIVERY_METHODS
-from gdt.services.admin import activation
+from gdt.services.admin import activation, reference_history
 from gdt.services.core import audit, auth, outbound, partner_links, tokens
 from gdt.services.core.errors import NotFound, ServiceError, ValidationFailed
-from gdt.services.core.transaction import unit_of_work
+from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 from gdt.services.referrals import delivery
 from gdt.validation import InvalidValue, clean_fields, name_line, normalise_email, one_of, required, slug_key
 
 KEY_MAX = 60
 RESERVED_KEYS = {"new"}  # /admin/partners/new is the page that creates one
+OBJECT_TYPE = "partner"
+# What the change history keeps and shows; never the webhook salt (a new secret is its own line, without a value).
+HISTORY_LABELS = {"name": _l("Naam"), "kind": _l("Soort"), "email": _l("E-mailadres"),
+                  "delivery_method": _l("Bezorging"), "webhook_url": _l("Webhookadres"), "is_active": _l("Actief")}
 
 
 def create_partner(key: str, name: str, *, email: str | None = None, kind: str = "other",
-                   actor: User | None) -> Partner:
-    fields = _clean_fields(key=key, name=name, email=email, kind=kind)
+                   delivery_method: str = "email", webhook_url: str | None = None, actor: User | None) -> Partner:
+    """A new partner, offered for referrals at once. By mail it needs an e-mail address, by webhook a URL (and it
+    gets its signing secret: `webhook_secret(partner)` right after, to show once)."""
+    fields = _clean_fields(key=key, name=name, email=email, kind=kind, delivery_method=delivery_method,
+                           webhook_url=webhook_url or None)
     with unit_of_work():
         if db.session.scalar(sa.select(Partner.id).where(Partner.key == fields["key"])) is not None:
             raise ServiceError(_l("Er bestaat al een ketenpartner met deze sleutel."), field="key")
-        partner = Partner(**fields)
+        partner = Partner(**fields, is_active=True)
         db.session.add(partner)
-        audit.record(actor, "create", "partner", partner.key)
+        reference_history.record_change(actor, OBJECT_TYPE, partner.key, "create", after=snapshot(partner))
+        if partner.delivery_method == "webhook":
+            _new_secret(partner, actor)
+        audit.record(actor, "create", OBJECT_TYPE, partner.key)
     return partner
 
 
 def update_partner(partner: Partner, *, name: str, email: str | None, kind: str, actor: User | None,
-                   delivery_method: str = "email", webhook_url: str | None = None) -> Partner:
-    """Edit a partner; referrals reach it by mail (to `email`) or by webhook (needs a URL)."""
+                   delivery_method: str = "email", webhook_url: str | None = None,
+                   new_secret: bool = False) -> Partner:
+    """Edit a partner; the key never changes. Referrals reach it by mail (to `email`, then required) or by webhook
+    (to `webhook_url`, then required and checked by the outbound rules). Switching to webhook for the first time
+    makes its signing secret; `new_secret` makes a new one in any case (the old one stops working at once)."""
     fields = _clean_fields(name=name, email=email, kind=kind, delivery_method=delivery_method,
                            webhook_url=webhook_url or None)
-    if fields["delivery_method"] == "webhook" and not fields["webhook_url"]:
-        raise ValidationFailed({"webhook_url": _l("Vul het webhookadres in.")})
     with unit_of_work():
         changed = [field for field, value in fields.items() if getattr(partner, field) != value]
+        before = snapshot(partner)
         for field, value in fields.items():
             setattr(partner, field, value)
-        if partner.delivery_method == "webhook" and not partner.webhook_secret_salt:
-            partner.webhook_secret_salt = delivery.new_webhook_salt()
-        audit.record(actor, "update", "partner", partner.key, detail={"fields": changed})
+        reference_history.record_change(actor, OBJECT_TYPE, partner.key, "update", before=before,
+                                        after=snapshot(partner))
+        if partner.delivery_method == "webhook" and (new_secret or not partner.webhook_secret_salt):
+            _new_secret(partner, actor)
+        audit.record(actor, "update", OBJECT_TYPE, partner.key, detail={"fields": changed})
     return partner
 
 
 def rotate_webhook_secret(partner: Partner, *, actor: User | None) -> str:
-    """A new signing key for the partner's webhook; the old one stops working at once."""
+    """A new signing key for the partner's webhook; the old one stops working at once. Returns it, to show once."""
+    if partner.delivery_method != "webhook":
+        raise ServiceError(_l("Deze ketenpartner krijgt doorverwijzingen per e-mail en heeft geen webhookgeheim."))
     with unit_of_work():
-        partner.webhook_secret_salt = delivery.new_webhook_salt()
-        audit.record(actor, "rotate_webhook_secret", "partner", partner.key)
+        _new_secret(partner, actor)
     return delivery.webhook_secret(partner)
+
+
+def webhook_secret(partner: Partner) -> str:
+    """The partner's current signing secret (derived, never stored), for the page or command that just made it."""
+    return delivery.webhook_secret(partner)
+
+
+def history(partner: Partner) -> list[reference_history.ChangeLine]:
+    """The partner's changes, newest first, in words."""
+    return reference_history.change_lines(OBJECT_TYPE, partner.key, labels=HISTORY_LABELS,
+                                          display={"kind": lambda kind: PARTNER_KIND_LABELS.get(kind, kind),
+                                                   "delivery_method": lambda method: DELIVERY_METHOD_LABELS.get(
+                                                       method, method)})
+
+
+@joins_unit_of_work
+def _new_secret(partner: Partner, actor: User | None) -> None:
+    partner.webhook_secret_salt = delivery.new_webhook_salt()
+    reference_history.record_change(actor, OBJECT_TYPE, partner.key, "rotate_webhook_secret")
+    audit.record(actor, "rotate_webhook_secret", OBJECT_TYPE, partner.key)
+
+
+def snapshot(partner: Partner) -> dict:
+    """The fields a reader may see change (HISTORY_LABELS), as stored."""
+    return reference_history.snapshot(partner, HISTORY_LABELS)
 
 
 @dataclass(frozen=True)
@@ -74,12 +118,13 @@ class Offboarding:
     cases: int  # cases the partner takes part in, whose case link is refused from now on
 
 
-def set_partner_active(partner: Partner, active: bool, *, actor: User) -> Partner:
+def set_partner_active(partner: Partner, active: bool, *, actor: User | None) -> Partner:
     """An inactive partner keeps its history but is no longer offered for referrals; deactivating cuts it off."""
     if not active:
         deactivate_partner(partner, actor=actor)
         return partner
-    return activation.set_active(partner, True, actor=actor, object_type="partner", object_ref=partner.key)
+    return activation.set_active(partner, True, actor=actor, object_type=OBJECT_TYPE, object_ref=partner.key,
+                                 keep_history=True)
 
 
 def deactivate_partner(partner: Partner, *, actor: User | None) -> Offboarding:
@@ -100,7 +145,8 @@ def deactivate_partner(partner: Partner, *, actor: User | None) -> Offboarding:
         done.append(summary)
         return asdict(summary)
 
-    activation.set_active(partner, False, actor=actor, object_type="partner", object_ref=partner.key, then=cut_off)
+    activation.set_active(partner, False, actor=actor, object_type=OBJECT_TYPE, object_ref=partner.key, then=cut_off,
+                          keep_history=True)
     return done[0]
 
 
@@ -139,7 +185,13 @@ def list_partners() -> sa.Select:
 
 
 def _clean_fields(**raw: str | None) -> dict:
+    """Every field's rule, and what the delivery method needs: all refusals at once."""
     fields, errors = clean_fields(RULES, raw)
+    method = fields.get("delivery_method")
+    if method == "email" and not fields.get("email") and "email" not in errors:
+        errors["email"] = _l("Vul het e-mailadres in: doorverwijzingen gaan per e-mail naar dit adres.")
+    if method == "webhook" and not fields.get("webhook_url") and "webhook_url" not in errors:
+        errors["webhook_url"] = _l("Vul het webhookadres in: doorverwijzingen gaan per webhook naar dit adres.")
     if errors:
         raise ValidationFailed(errors)
     return fields

@@ -28,9 +28,11 @@ def create_user(email: str, name: str, role: str, password: str, *, actor: User 
     return user
 
 
-def update_user(user: User, *, name: str, role: str, actor: User, partner_key: str | None = None) -> User:
+def update_user(user: User, *, name: str, role: str, actor: User | None, partner_key: str | None = None) -> User:
+    """Name, role and organisation; never the e-mail address or the password. `actor` None is the operator on the
+    command line. A new role or organisation ends the user's sessions: new rights start with a new login."""
     fields = _clean_fields(name=name, role=role, partner=partner_key)
-    if user.id == actor.id and role != user.role:
+    if actor is not None and user.id == actor.id and role != user.role:
         raise ServiceError(_l("U kunt uw eigen rol niet wijzigen."), field="role")
     with unit_of_work():
         changes = [field for field, value in fields.items() if getattr(user, field) != value]

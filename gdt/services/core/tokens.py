@@ -19,7 +19,7 @@ from gdt.db import db, utcnow
 from gdt.models import ApiClient, User, UserToken
 from gdt.models.api import CLIENT_CHANNELS
 from gdt.services.core import audit, reference_data
-from gdt.services.core.errors import Forbidden, NotFound, ValidationFailed
+from gdt.services.core.errors import Forbidden, NotFound, ServiceError, ValidationFailed
 from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 from gdt.validation import clean_fields, one_of, required, single_line
 
@@ -102,10 +102,17 @@ def issue_api_client(name: str, channel: str, partner_key: str | None = None, *,
         raise ValidationFailed(errors)
     raw = CLIENT_PREFIX + secrets.token_urlsafe(32)
     with unit_of_work():
+        if api_client_by_name(fields["name"]) is not None:  # also a revoked one: its name stays in the audit log
+            raise ServiceError(_l("Er bestaat al een API-client met deze naam."), field="name")
         client = ApiClient(**fields, partner=partner if channel == "partner" else None, token_hash=digest(raw))
         db.session.add(client)
         audit.record(actor, "create", "api_client", fields["name"], detail={"channel": channel})
     return client, raw
+
+
+def api_client_by_name(name: str) -> ApiClient | None:
+    """The client called `name`, active or revoked."""
+    return db.session.scalar(sa.select(ApiClient).where(ApiClient.name == name))
 
 
 def revoke_api_client(name: str, *, actor: User | None) -> ApiClient:

@@ -49,41 +49,54 @@ def _kind() -> SelectField:
 
 
 def _partner_email() -> EmailField:
-    return EmailField(_l("E-mailadres"), description=_l("Het algemene adres van de organisatie voor doorverwijzingen."),
+    return EmailField(_l("E-mailadres"),
+                      description=_l("Het algemene adres van de organisatie. Verplicht bij bezorging per e-mail: "
+                                     "doorverwijzingen gaan met een persoonlijke link naar dit adres."),
                       render_kw={"autocomplete": "off"})
 
 
+def _delivery_method() -> RadioField:
+    return RadioField(_l("Doorverwijzingen bezorgen per"), default="email", validate_choice=False,
+                      choices=choices([("email", _l("E-mail met een persoonlijke link")),
+                                       ("webhook", _l("Webhook naar het eigen systeem van de partner"))]))
+
+
+def _webhook_url() -> StringField:
+    return StringField(_l("Webhookadres"), render_kw={"autocomplete": "off", "spellcheck": "false",
+                                                      "inputmode": "url"},
+                       description=_l("Verplicht bij bezorging per webhook: een openbaar https-adres van het systeem "
+                                      "van de partner, zoals https://meldingen.politie.example/gdt. Na het opslaan "
+                                      "toont deze pagina één keer het geheim waarmee GDT elke doorverwijzing "
+                                      "ondertekent."))
+
+
+def _key() -> StringField:
+    return StringField(_l("Sleutel"), render_kw={"autocomplete": "off", "spellcheck": "false"},
+                       description=_l("Kleine letters, cijfers en streepjes, zoals politie-oost. Imports en de API "
+                                      "gebruiken de sleutel: hij kan later niet worden gewijzigd."))
+
+
 class PartnerCreateForm(FlaskForm):
-    key = StringField(_l("Sleutel"), render_kw={"autocomplete": "off", "spellcheck": "false"},
-                      description=_l("Kleine letters, cijfers en streepjes, zoals politie-oost. "
-                                     "De sleutel kan later niet worden gewijzigd."))
-    name = StringField(_l("Naam"))
+    key = _key()
+    name = StringField(_l("Naam"), render_kw={"autocomplete": "off"})
     kind = _kind()
+    delivery_method = _delivery_method()
     email = _partner_email()
+    webhook_url = _webhook_url()
 
 
 class PartnerEditForm(FlaskForm):
-    name = StringField(_l("Naam"))
+    """The same fields as PartnerCreateForm but the key, which is fixed."""
+
+    name = StringField(_l("Naam"), render_kw={"autocomplete": "off"})
     kind = _kind()
+    delivery_method = _delivery_method()
     email = _partner_email()
-    delivery_method = RadioField(
-        _l("Doorverwijzingen bezorgen per"),
-        default="email",
-        choices=choices(
-            [
-                ("email", _l("E-mail met een persoonlijke link")),
-                ("webhook", _l("Webhook naar het eigen systeem van de partner")),
-            ]
-        ),
-    )
-    webhook_url = StringField(
-        _l("Webhookadres"),
-        render_kw={"autocomplete": "off", "spellcheck": "false"},
-        description=_l(
-            "Alleen bij bezorging per webhook. Het ondertekeningsgeheim geeft "
-            "de beheerder met het commando partners webhook."
-        ),
-    )
+    webhook_url = _webhook_url()
+
+
+class WebhookSecretForm(FlaskForm):
+    """Make a new webhook secret for a partner (the partner is in the address): only the CSRF token."""
 
 
 def _result_label() -> StringField:

@@ -1,14 +1,12 @@
-"""Admin pages: staff accounts, chain partners and case results.
+"""Admin pages: staff accounts and case results (the chain partners: admin/partners.py).
 
-URLs carry user ids, partner keys and result keys, never e-mail addresses.
+URLs carry user ids and result keys, never e-mail addresses.
 """
 from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from gdt.services.admin import case_results as result_service
-from gdt.services.admin import partners as partner_service
 from gdt.services.admin import users as user_service
 from gdt.services.core import pagination, reference_data, tokens
 from gdt.web.access import role_required
@@ -16,8 +14,6 @@ from gdt.web.admin import bp
 from gdt.web.admin.forms import (
     CaseResultCreateForm,
     CaseResultEditForm,
-    PartnerCreateForm,
-    PartnerEditForm,
     RevokeTokenForm,
     UserCreateForm,
     UserEditForm,
@@ -103,99 +99,6 @@ def _user_page(user, *, form: UserEditForm | None = None, active_form: ActiveFor
                       tokens=tokens.tokens_of(user),
                       revoke_form=revoke_form or RevokeTokenForm(prefix="revoke", formdata=None),
                       revoke_url=lambda token: url_for("admin.revoke_user_token", user_id=user.id, token_id=token.id))
-
-
-@bp.route("/admin/partners")
-@role_required("admin")
-def partners():
-    page = pagination.page_of(partner_service.list_partners(), request.args, per_page=current_app.config["PER_PAGE"])
-    return render_template("admin/partners.html", page=page)
-
-
-@bp.route("/admin/partners/new", methods=["GET", "POST"])
-@role_required("admin")
-def new_partner():
-    form = PartnerCreateForm()
-    done = submit(
-        form,
-        lambda: partner_service.create_partner(
-            form.key.data, form.name.data, email=form.email.data, kind=form.kind.data, actor=current_user
-        ),
-        success=lambda partner: _("Ketenpartner %(name)s is toegevoegd.", name=partner.name),
-        next_url=url_for("admin.partners"),
-    )
-    return done or form_page("admin/new_partner.html", form=form)
-
-
-@bp.route("/admin/partners/<key>", methods=["GET", "POST"])
-@role_required("admin")
-def edit_partner(key: str):
-    partner = partner_service.get_partner(key)
-    form = PartnerEditForm(obj=partner)
-    done = submit(
-        form,
-        lambda: partner_service.update_partner(
-            partner,
-            name=form.name.data,
-            email=form.email.data,
-            kind=form.kind.data,
-            actor=current_user,
-            delivery_method=form.delivery_method.data,
-            webhook_url=form.webhook_url.data,
-        ),
-        success=_("De wijzigingen zijn opgeslagen."),
-        next_url=url_for("admin.partners"),
-    )
-    return done or _partner_page(partner, form=form)
-
-
-@bp.route("/admin/partners/<key>/deactivate", methods=["POST"])
-@role_required("admin")
-def deactivate_partner(key: str):
-    partner = partner_service.get_partner(key)
-    return switch_active(lambda: partner_service.deactivate_partner(partner, actor=current_user),
-                         success=lambda summary: offboarding_message(partner.name, summary),
-                         next_url=url_for("admin.edit_partner", key=key),
-                         page=lambda active_form: _partner_page(partner, active_form=active_form))
-
-
-@bp.route("/admin/partners/<key>/activate", methods=["POST"])
-@role_required("admin")
-def activate_partner(key: str):
-    partner = partner_service.get_partner(key)
-    return switch_active(lambda: partner_service.set_partner_active(partner, True, actor=current_user),
-                         success=_("De ketenpartner is weer actief: de gebruikers kunnen weer inloggen en de "
-                                   "API-clients werken weer. Eerder verstuurde links en ingetrokken API-tokens blijven "
-                                   "ongeldig; nieuwe bezorgingen en herinneringen krijgen een nieuwe link."),
-                         next_url=url_for("admin.edit_partner", key=key),
-                         page=lambda active_form: _partner_page(partner, active_form=active_form))
-
-
-def offboarding_message(name: str, summary: partner_service.Offboarding) -> str:
-    """What deactivating cut off, for the admin to read back: every count, also when it is zero."""
-    return _(
-        "Ketenpartner %(name)s is gedeactiveerd. %(users)s: %(sessions)s en %(tokens)s. %(clients)s. De links van "
-        "%(referrals)s en %(cases)s werken niet meer; %(visits)s.",
-        name=name,
-        users=ngettext("%(num)d gebruiker kan niet meer inloggen", "%(num)d gebruikers kunnen niet meer inloggen",
-                       summary.users),
-        sessions=ngettext("%(num)d sessie is beëindigd", "%(num)d sessies zijn beëindigd", summary.sessions_ended),
-        tokens=ngettext("%(num)d API-token is ingetrokken", "%(num)d API-tokens zijn ingetrokken",
-                        summary.tokens_revoked),
-        clients=ngettext("%(num)d API-client wordt geweigerd", "%(num)d API-clients worden geweigerd",
-                         summary.clients_refused),
-        referrals=ngettext("%(num)d open doorverwijzing", "%(num)d open doorverwijzingen", summary.open_referrals),
-        cases=ngettext("%(num)d casus", "%(num)d casussen", summary.cases),
-        visits=ngettext("%(num)d geopende link is direct gesloten", "%(num)d geopende links zijn direct gesloten",
-                        summary.link_sessions_ended),
-    )
-
-
-def _partner_page(partner, *, form: PartnerEditForm | None = None, active_form: ActiveForm | None = None):
-    if form is None:
-        form = PartnerEditForm(obj=partner, formdata=None)
-    return _edit_page("admin/edit_partner.html", form=form, active_form=active_form, partner=partner,
-                      offboarding=partner_service.offboarding_preview(partner))
 
 
 @bp.route("/admin/case-results")
