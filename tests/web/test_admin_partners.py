@@ -89,7 +89,8 @@ def test_a_new_webhook_partner_shows_its_secret_once_and_never_again(client, db)
     secret = _shown_secret(response)
     assert secret == delivery.webhook_secret(partner)
     assert "Ketenpartner GGZ Zuid is toegevoegd." in response.text and "maar één keer getoond" in response.text
-    assert "https://meldingen.ggz-zuid.example/gdt" in response.text and "GDT-Signature" in response.text
+    assert "https://meldingen.ggz-zuid.example/gdt" in response.text
+    assert "GDT-Signature: t=&lt;unix-tijd&gt;,v1=&lt;hex&gt;" in response.text
     assert secret not in response.headers.get("Set-Cookie", "")
     _no_secret_anywhere(client, partner, secret)
 

@@ -65,9 +65,8 @@ def _webhook_url() -> StringField:
     return StringField(_l("Webhookadres"), render_kw={"autocomplete": "off", "spellcheck": "false",
                                                       "inputmode": "url"},
                        description=_l("Verplicht bij bezorging per webhook: een openbaar https-adres van het systeem "
-                                      "van de partner, zoals https://meldingen.politie.example/gdt. Na het opslaan "
-                                      "toont deze pagina één keer het geheim waarmee GDT elke doorverwijzing "
-                                      "ondertekent."))
+                                      "van de partner. Na het opslaan staat het geheim waarmee GDT elke "
+                                      "doorverwijzing ondertekent één keer op de pagina."))
 
 
 def _key() -> StringField:
