@@ -38,7 +38,8 @@ def _show_secret(token: str, what: str) -> None:
     click.echo(token)
 
 
-REFERENCE_DATA_LABELS = {"categories": "Categories", "partners": "Partners", "case_results": "Case results"}
+REFERENCE_DATA_LABELS = {"categories": "Categories", "partners": "Partners", "case_results": "Case results",
+                         "closing_days": "Closing days (EXTRA_NON_WORKING_DAYS)"}
 
 
 @click.command()
@@ -47,8 +48,9 @@ REFERENCE_DATA_LABELS = {"categories": "Categories", "partners": "Partners", "ca
 def setup(admin_email: str | None, admin_name: str | None) -> None:
     """Prepare a new installation after `db upgrade`; safe to run again.
 
-    Creates the default categories, partners and case results that are missing and, while there is no active
-    admin, the first admin: the password comes from GDT_PASSWORD or a prompt.
+    Creates the default categories, partners and case results that are missing, copies the closing days of
+    EXTRA_NON_WORKING_DAYS into the table and, while there is no active admin, the first admin: the password comes
+    from GDT_PASSWORD or a prompt.
     """
     from gdt.services.admin import setup as setup_service
     if setup_service.migrations_pending():

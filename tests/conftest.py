@@ -133,3 +133,15 @@ def _shared_limiter_restored():
     enabled = limiter.enabled
     yield
     limiter.enabled = enabled
+
+
+@pytest.fixture(autouse=True)
+def _closing_days_forgotten(request):
+    """The working calendar keeps the closing days for a minute per app (gdt.services.core.closing_days): days a
+    test added and rolled back must not count in the next test."""
+    yield
+    if "app" in request.fixturenames:
+        from gdt.services.core import closing_days
+
+        with request.getfixturevalue("app").app_context():
+            closing_days.forget()

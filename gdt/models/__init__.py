@@ -12,7 +12,7 @@ from gdt.models.local_mail import LocalMail
 from gdt.models.login_throttle import LoginThrottle
 from gdt.models.outbox import OutboxMessage
 from gdt.models.partners import Partner
-from gdt.models.reference_data import Area, Category, ReferenceChange, ReferenceCounter
+from gdt.models.reference_data import Area, Category, ClosingDay, ReferenceChange, ReferenceCounter
 from gdt.models.referrals import Referral, ReminderRun, referral_reports
 from gdt.models.registrations import PartnerRegistration, registration_partners
 from gdt.models.reports import Report, ReportClaim, ReportEvent
@@ -23,6 +23,7 @@ from gdt.models.users import User, UserSession
 __all__ = [
     "AppSetting",
     "Area",
+    "ClosingDay",
     "Action",
     "CaseParty",
     "CaseResult",

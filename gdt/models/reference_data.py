@@ -1,5 +1,5 @@
 """Admin-configurable lists, their change history and the per-year reference counter."""
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -63,6 +63,18 @@ class Area(db.Model):
     @property
     def kind(self) -> str:
         return "wijk" if self.code.startswith("WK") else "buurt"
+
+
+class ClosingDay(db.Model):
+    """A day the municipality is closed on top of weekends and public holidays (a bridge day after Ascension Day):
+    deadlines skip it like a holiday (gdt/services/core/deadlines.py). Kept by the admin
+    (gdt/services/admin/closing_days.py); EXTRA_NON_WORKING_DAYS in the settings counts in addition."""
+
+    __tablename__ = "closing_days"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    day: so.Mapped[date] = so.mapped_column(sa.Date, unique=True)
+    description: so.Mapped[str] = so.mapped_column(sa.String(100))
 
 
 class ReferenceChange(db.Model):

@@ -63,31 +63,38 @@ def record_change(actor: User | None, object_type: str, object_key: str, action:
     return change
 
 
-def change_lines(object_type: str, object_key: str, *, labels: Mapping[str, Any],
+def change_lines(object_type: str, object_key: str | None, *, labels: Mapping[str, Any],
                  display: Mapping[str, Callable[[Any], str]] | None = None) -> list[ChangeLine]:
     """The newest changes first (at most HISTORY_LIMIT), in words: "Termijn: 3 werkdagen → 5 werkdagen".
 
-    `labels` names the fields a reader sees (fields without a label are left out: e.g. a webhook salt);
-    `display` turns a stored value into words for a field, otherwise yes/no, dates and "–" for empty are shown.
+    `object_key` None: the changes of every record of `object_type` (a list page's history; the records' own fields
+    then say which one). `labels` names the fields a reader sees (fields without a label are left out: e.g. a
+    webhook salt); `display` turns a stored value into words for a field, otherwise yes/no, dates and "–" for empty
+    are shown. A deleted record's fields show what they held.
     """
     display = display or {}
+    found = sa.select(ReferenceChange, User.name).outerjoin(User, User.id == ReferenceChange.actor_id).where(
+        ReferenceChange.object_type == object_type)
+    if object_key is not None:
+        found = found.where(ReferenceChange.object_key == object_key)
     rows = db.session.execute(
-        sa.select(ReferenceChange, User.name)
-        .outerjoin(User, User.id == ReferenceChange.actor_id)
-        .where(ReferenceChange.object_type == object_type, ReferenceChange.object_key == object_key)
-        .order_by(ReferenceChange.occurred_at.desc(), ReferenceChange.id.desc())
-        .limit(HISTORY_LIMIT)
-    ).all()
+        found.order_by(ReferenceChange.occurred_at.desc(), ReferenceChange.id.desc()).limit(HISTORY_LIMIT)).all()
     lines = []
     for change, actor_name in rows:
-        details = tuple(
-            f"{labels[field]}: {_words(old, display.get(field))} → {_words(new, display.get(field))}"
-            if change.action == "update" or old is not None else f"{labels[field]}: {_words(new, display.get(field))}"
-            for field, (old, new) in (change.changes or {}).items() if field in labels)
+        details = tuple(_detail(change.action, labels[field], old, new, display.get(field))
+                        for field, (old, new) in (change.changes or {}).items() if field in labels)
         lines.append(ChangeLine(occurred_at=change.occurred_at,
                                 who=actor_name or str(_l("beheerder via de opdrachtregel")),
                                 what=str(ACTION_LABELS.get(change.action, change.action)), details=details))
     return lines
+
+
+def _detail(action: str, label: Any, old: Any, new: Any, shown: Callable[[Any], str] | None) -> str:
+    if action == "delete" and new is None:
+        return f"{label}: {_words(old, shown)}"
+    if action == "update" or old is not None:
+        return f"{label}: {_words(old, shown)} → {_words(new, shown)}"
+    return f"{label}: {_words(new, shown)}"
 
 
 def _json_value(value: Any) -> Any:

@@ -9,13 +9,14 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from gdt.db import db
-from gdt.models import CaseResult, Category, Partner, User
+from gdt.models import CaseResult, Category, ClosingDay, Partner, User
 from gdt.services.admin import users as user_service
 from gdt.services.core import audit, reference_data
 from gdt.services.core.errors import ServiceError
 
 # What reference_data.ensure_defaults() fills, in the order it is reported.
-REFERENCE_TABLES = (("categories", Category), ("partners", Partner), ("case_results", CaseResult))
+REFERENCE_TABLES = (("categories", Category), ("partners", Partner), ("case_results", CaseResult),
+                    ("closing_days", ClosingDay))
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,9 @@ class Tally:
 
 
 def ensure_reference_data() -> list[Tally]:
-    """Create the default categories, partners and case results that are missing (never touching existing
-    rows) and count both; an audit event records what was created, if anything."""
+    """Create the default categories, partners and case results that are missing and the closing days of
+    EXTRA_NON_WORKING_DAYS not yet in the table (never touching existing rows) and count both; an audit event
+    records what was created, if anything."""
     before = _counts()
     reference_data.ensure_defaults()
     after = _counts()

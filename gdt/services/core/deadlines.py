@@ -3,6 +3,7 @@
 Each deadline is computed once, with the norm of that moment, and stored on its row; a later change
 of a norm or of the closing days changes only deadlines whose clock starts afterwards.
 """
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -11,16 +12,35 @@ from flask import current_app
 
 from gdt.db import utcnow
 from gdt.models import Action, Case, Category, Referral, Report
+from gdt.services.core import closing_days
 from gdt.services.core.working_days import AMSTERDAM, WorkingCalendar, start_of_day
 
-_CALENDARS: dict[tuple[str, ...], WorkingCalendar] = {}  # per list of extra days: a calendar caches its holidays
+# Per set of closing days: a calendar caches its holidays. A few sets at most (the days change a few times a year).
+_CALENDARS: dict[frozenset[date], WorkingCalendar] = {}
+_CALENDARS_KEPT = 8
 
 
 def calendar() -> WorkingCalendar:
-    extra = tuple(current_app.config["EXTRA_NON_WORKING_DAYS"])
-    if extra not in _CALENDARS:
-        _CALENDARS[extra] = WorkingCalendar(date.fromisoformat(day) for day in extra)
-    return _CALENDARS[extra]
+    """The working calendar with the municipality's closing days: those the admin keeps (the `closing_days` table,
+    cached per process, core/closing_days.py) and, in addition, EXTRA_NON_WORKING_DAYS from the settings."""
+    extra = closing_days.stored_days() | configured_closing_days()
+    found = _CALENDARS.get(extra)
+    if found is None:
+        found = WorkingCalendar(extra)
+        if len(_CALENDARS) >= _CALENDARS_KEPT:
+            _CALENDARS.clear()
+        _CALENDARS[extra] = found
+    return found
+
+
+def configured_closing_days() -> frozenset[date]:
+    """EXTRA_NON_WORKING_DAYS (ISO dates) as days."""
+    return _configured(tuple(current_app.config["EXTRA_NON_WORKING_DAYS"]))
+
+
+@functools.cache
+def _configured(days: tuple[str, ...]) -> frozenset[date]:
+    return frozenset(date.fromisoformat(day) for day in days)
 
 
 def triage_due(start: datetime, category: Category | None) -> datetime:

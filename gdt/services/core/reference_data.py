@@ -2,7 +2,8 @@
 import sqlalchemy as sa
 
 from gdt.db import db
-from gdt.models import CaseResult, Category, Partner
+from gdt.models import CaseResult, Category, ClosingDay, Partner
+from gdt.services.core import closing_days, deadlines
 from gdt.services.core.transaction import unit_of_work
 
 DEFAULT_CATEGORIES = (
@@ -31,11 +32,15 @@ DEFAULT_CASE_RESULTS = (
     ("de-escalated", "Gede-escaleerd", False), ("handled-by-partner", "Afgehandeld door ketenpartner", False),
     ("handed-over-zvh", "Overgedragen aan Zorg- en Veiligheidshuis", False), ("stopped", "Gestopt", True),
 )
+# The description of a closing day copied from EXTRA_NON_WORKING_DAYS (stored text, in the municipality's language).
+CONFIGURED_CLOSING_DAY = "Uit de instelling EXTRA_NON_WORKING_DAYS"
 
 
 def ensure_defaults() -> None:
-    """Create the default categories and partners that are missing; never touches existing rows."""
+    """Create the default categories and partners that are missing, and the closing days of EXTRA_NON_WORKING_DAYS
+    that are not in the table yet (so the admin's page lists them); never touches existing rows."""
     with unit_of_work():
+        _add_configured_closing_days()
         known = set(db.session.scalars(sa.select(Category.key)))
         for position, (key, label) in enumerate(DEFAULT_CATEGORIES):
             if key not in known:
@@ -48,6 +53,14 @@ def ensure_defaults() -> None:
         for position, (key, label, needs_reason) in enumerate(DEFAULT_CASE_RESULTS):
             if key not in known:
                 db.session.add(CaseResult(key=key, label=label, needs_reason=needs_reason, position=position))
+    closing_days.forget()
+
+
+def _add_configured_closing_days() -> None:
+    configured = deadlines.configured_closing_days()
+    known = set(db.session.scalars(sa.select(ClosingDay.day).where(ClosingDay.day.in_(configured))))
+    for day in sorted(configured - known):
+        db.session.add(ClosingDay(day=day, description=CONFIGURED_CLOSING_DAY))
 
 
 def active_categories() -> list[Category]:

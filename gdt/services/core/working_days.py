@@ -4,6 +4,7 @@ The holidays are those of the Algemene termijnenwet (art. 3), the law that exten
 the `holidays` package's Dutch list without Good Friday (a working day for the municipality), plus
 5 May every year. A municipality that closes on Good Friday lists it among its extra days.
 """
+import functools
 import zoneinfo
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,10 +24,7 @@ class WorkingCalendar:
     def _holidays(self, year: int) -> frozenset[date]:
         # One frozen set per year: built once, then read-only, so sharing it between threads is safe.
         if year not in self._by_year:
-            national = {day for day, name in holidays.Netherlands(years=year, language="en_US").items()
-                        if name != "Good Friday"}
-            # The library has Bevrijdingsdag only in lustrum years; the termijnenwet counts it every year.
-            self._by_year[year] = frozenset(national) | {date(year, 5, 5)}
+            self._by_year[year] = frozenset(_national_holidays(year, "en_US"))
         return self._by_year[year]
 
     def is_working_day(self, day: date) -> bool:
@@ -71,6 +69,23 @@ class WorkingCalendar:
             count += self.is_working_day(day)
             day += _ONE_DAY
         return count
+
+
+def holiday_name(day: date, language: str = "nl") -> str | None:
+    """The name of the public holiday on `day` that deadlines skip ("Tweede kerstdag", "Bevrijdingsdag"), or None:
+    the termijnenwet's list as the calendar counts it, so never Good Friday. `language`: "nl" or "en_US"."""
+    return _national_holidays(day.year, language).get(day)
+
+
+@functools.cache
+def _national_holidays(year: int, language: str) -> dict[date, str]:
+    named = holidays.Netherlands(years=year, language=language)
+    good_friday = {day for day, name in holidays.Netherlands(years=year, language="en_US").items()
+                   if name == "Good Friday"}
+    found = {day: name for day, name in named.items() if day not in good_friday}
+    # The library has Bevrijdingsdag only in lustrum years; the termijnenwet counts it every year.
+    found.setdefault(date(year, 5, 5), "Liberation Day" if language.startswith("en") else "Bevrijdingsdag")
+    return found
 
 
 def _local_date(moment: datetime) -> date:
