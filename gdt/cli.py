@@ -446,10 +446,11 @@ def import_areas(path: Path) -> None:
 
     Run it again with a new file to rename; codes not in the file keep their names.
     """
-    from gdt.services.core import areas as area_service
+    from gdt.services.admin import areas as area_service
+    from gdt.services.core.import_reader import ImportFailed
     try:
         summary = area_service.import_areas(path, actor=None)
-    except area_service.ImportFailed as failed:
+    except ImportFailed as failed:
         where = "line" if path.suffix.lower() == ".csv" else "row"
         for problem in failed.errors[:MAX_PRINTED_PROBLEMS]:
             click.echo(f"{where} {problem.row}, column {problem.column}: {problem.message}", err=True)

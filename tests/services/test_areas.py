@@ -1,8 +1,10 @@
-"""Names of CBS wijken and buurten: `flask areas import` (both separators, BOM, idempotent, every problem with its
-line, nothing changed on error) and the demo's names."""
+"""Names of CBS wijken and buurten: the import of `flask areas import` and the admin's page (both separators, BOM,
+idempotent, every problem with its line, nothing changed on error, one history row per changed code) and the demo's
+names."""
 import sqlalchemy as sa
 
 from gdt.models import Area, AuditEvent
+from gdt.services.admin import areas as admin_areas
 from gdt.services.core import areas
 from gdt.services.core.import_reader import ImportFailed
 
@@ -20,30 +22,30 @@ def write(tmp_path, text: str, *, name: str = "gebieden.csv", bom: bool = False)
 
 
 def test_a_semicolon_file_with_a_bom_is_read(db, tmp_path):
-    summary = areas.import_areas(write(tmp_path, GOOD, bom=True), actor=None)
+    summary = admin_areas.import_areas(write(tmp_path, GOOD, bom=True), actor=None)
     assert (summary.added, summary.renamed, summary.unchanged) == (3, 0, 0)
     assert stored(db) == {"WK077201": "Centrum", "BU07720110": "Witte Dame", "BU07720111": "Binnenstad"}
 
 
 def test_a_comma_file_without_a_bom_is_read_with_quoted_names(db, tmp_path):
     text = 'Code,Naam\r\nWK077202,"Stratum, Tuindorp"\r\nBU07720201,Schrijversbuurt\r\n'
-    areas.import_areas(write(tmp_path, text), actor=None)
+    admin_areas.import_areas(write(tmp_path, text), actor=None)
     assert stored(db) == {"WK077202": "Stratum, Tuindorp", "BU07720201": "Schrijversbuurt"}
 
 
 def test_importing_again_renames_and_counts_and_keeps_codes_not_in_the_file(db, tmp_path):
-    areas.import_areas(write(tmp_path, GOOD), actor=None)
+    admin_areas.import_areas(write(tmp_path, GOOD), actor=None)
     again = "code;naam\nWK077201;Centrum\nBU07720110;De Witte Dame\nWK077203;Tongelre\n"
-    summary = areas.import_areas(write(tmp_path, again), actor=None)
+    summary = admin_areas.import_areas(write(tmp_path, again), actor=None)
     assert (summary.added, summary.renamed, summary.unchanged, summary.total) == (1, 1, 1, 3)
     assert stored(db) == {"WK077201": "Centrum", "BU07720110": "De Witte Dame", "BU07720111": "Binnenstad",
                           "WK077203": "Tongelre"}
-    same = areas.import_areas(write(tmp_path, again), actor=None)
+    same = admin_areas.import_areas(write(tmp_path, again), actor=None)
     assert (same.added, same.renamed, same.unchanged) == (0, 0, 3)
 
 
 def test_every_problem_is_listed_with_its_line_and_nothing_changes(db, tmp_path):
-    areas.import_areas(write(tmp_path, "code;naam\nWK077201;Centrum\n"), actor=None)
+    admin_areas.import_areas(write(tmp_path, "code;naam\nWK077201;Centrum\n"), actor=None)
     text = ("code;naam\n"
             "WK077201;Nieuwe naam\n"  # would rename, but the file has problems
             "GM0772;Eindhoven\n"  # a municipality, not a wijk or buurt
@@ -55,7 +57,7 @@ def test_every_problem_is_listed_with_its_line_and_nothing_changes(db, tmp_path)
             f"WK077205;{'x' * 101}\n"
             "WK077206;Regel\x07met belletje\n")
     try:
-        areas.import_areas(write(tmp_path, text), actor=None)
+        admin_areas.import_areas(write(tmp_path, text), actor=None)
     except ImportFailed as failed:
         problems = [(problem.row, problem.column) for problem in failed.errors]
         messages = {(problem.row, problem.column): problem.message for problem in failed.errors}
@@ -74,7 +76,7 @@ def test_a_wrong_header_or_an_empty_file_is_refused(db, tmp_path):
                                   ("code\nWK077201\n", "naam", "ontbreekt"),
                                   ("code;naam\n", "(bestand)", "geen wijken of buurten")):
         try:
-            areas.import_areas(write(tmp_path, text), actor=None)
+            admin_areas.import_areas(write(tmp_path, text), actor=None)
         except ImportFailed as failed:
             assert any(problem.column == column and message in problem.message for problem in failed.errors), text
         else:
@@ -86,7 +88,7 @@ def test_a_file_that_is_not_utf8_is_refused(db, tmp_path):
     path = tmp_path / "latin1.csv"
     path.write_bytes("code;naam\nWK077201;Gestel-Zuid é\n".encode("latin-1"))
     try:
-        areas.import_areas(path, actor=None)
+        admin_areas.import_areas(path, actor=None)
     except ImportFailed as failed:
         assert "UTF-8" in failed.errors[0].message and failed.errors[0].row == 1
     else:
@@ -96,21 +98,21 @@ def test_a_file_that_is_not_utf8_is_refused(db, tmp_path):
 
 def test_the_import_is_audited_with_its_counts(db, make, tmp_path):
     admin = make.user("admin")
-    areas.import_areas(write(tmp_path, GOOD), actor=admin)
+    admin_areas.import_areas(write(tmp_path, GOOD), actor=admin)
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.object_type == "area"))
     assert (event.actor_id, event.action, event.detail) == (admin.id, "import", {"added": 3, "renamed": 0,
                                                                                  "unchanged": 0})
 
 
 def test_names_are_looked_up_for_the_codes_asked(db, tmp_path):
-    areas.import_areas(write(tmp_path, GOOD), actor=None)
+    admin_areas.import_areas(write(tmp_path, GOOD), actor=None)
     assert areas.area_names(["WK077201", "BU07720110", "WK077299", None]) == {
         "WK077201": "Centrum", "BU07720110": "Witte Dame"}
     assert areas.area_names([]) == {}
 
 
 def test_missing_names_are_added_and_stored_ones_kept(db, tmp_path):
-    areas.import_areas(write(tmp_path, "code;naam\nWK077201;Centrum (eigen naam)\n"), actor=None)
+    admin_areas.import_areas(write(tmp_path, "code;naam\nWK077201;Centrum (eigen naam)\n"), actor=None)
     added = areas.add_missing_names({"WK077201": "Centrum", "WK077202": "Stratum"}, actor=None)
     assert added == 1 and stored(db) == {"WK077201": "Centrum (eigen naam)", "WK077202": "Stratum"}
 
