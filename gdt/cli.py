@@ -289,8 +289,8 @@ DELIVERY_OPTIONS = {"mail": "email", "webhook": "webhook"}
 def create_partner(key: str, name: str | None, email: str | None, kind: str | None, delivery: str | None,
                    webhook_url: str | None, update: bool) -> None:
     """Create a chain partner identified by KEY (e.g. politie-oost). An existing KEY is refused, unless --update:
-    then only the given fields change. A partner that gets its first (or, with webhook, a new) signing secret
-    has it printed once."""
+    then only the given fields change. A new webhook partner, or one switched to webhook for the first time, has
+    its signing secret printed once (a new secret: partners webhook)."""
     from gdt.services.admin import partners as partner_service
     from gdt.services.core import reference_data
     method = DELIVERY_OPTIONS[delivery] if delivery else None
