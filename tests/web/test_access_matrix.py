@@ -3,11 +3,20 @@
 API routes only API clients may call (required_roles like ("client:app",)) answer a staff member's
 session with 401: a session is no credential there at all, whatever the role.
 """
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from gdt.models import Action, CasePartner, Indicator, Meeting, MeetingInvitee, PartnerRegistration
+from gdt.models import (
+    Action,
+    Area,
+    CasePartner,
+    ClosingDay,
+    Indicator,
+    Meeting,
+    MeetingInvitee,
+    PartnerRegistration,
+)
 from gdt.models.users import ROLES
 from gdt.services.core import partner_links, tokens
 from gdt.services.core.transaction import unit_of_work
@@ -60,6 +69,11 @@ def world(make, client_as):
     values["category_id"] = report.category_id  # /admin/categories/<category_id>
     values["list_name"] = "overdue-actions"  # a start-page section in full
     values["filename"] = "theme.css"  # the theme's files (/theme/<filename>)
+    make.session.add_all([Area(code="WK077201", name="Centrum"),
+                          ClosingDay(day=date.today() + timedelta(days=30), description="Brugdag")])
+    make.session.commit()
+    values["code"] = "WK077201"  # /admin/areas/<code>
+    values["day"] = (date.today() + timedelta(days=30)).isoformat()  # /admin/closing-days/<day>/remove
     clients = {role: client_as(user=user) for role, user in users.items()}
     for client in clients.values():  # opened once, as from the mail: the clean link addresses need the session
         client.get(f"/doorverwijzing/{values['token']}")

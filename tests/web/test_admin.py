@@ -137,7 +137,8 @@ def test_invalid_partner_edit_is_shown_again_with_422_and_changes_nothing(client
 def test_every_admin_page_is_forbidden_to_other_roles(app, client_as, make, db, role):
     target, partner = make.user("intake"), make.partner("politie")
     arguments = {"user_id": target.id, "key": partner.key, "category_id": make.category().id,
-                 "token_id": tokens.issue_user_token_with_expiry(target, actor=None)[0].id}
+                 "token_id": tokens.issue_user_token_with_expiry(target, actor=None)[0].id,
+                 "code": "WK077201", "day": "2030-01-02"}
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")]
     assert len(rules) >= 10
     client = client_as(role)

@@ -11,8 +11,8 @@ MENUS = {
     "coordinator": ["Mijn werk", "Te beoordelen", "Casussen", "Melding registreren", "Mijn meldingen", "Statistieken",
                     "Indicatoren"],
     "manager": ["Statistieken", "Indicatoren"],
-    "admin": ["Gebruikers", "Ketenpartners", "Resultaten", "Categorieën", "Teams", "Indicatoren", "Bezorging",
-              "Verzonden mail"],
+    "admin": ["Gebruikers", "Ketenpartners", "Resultaten", "Categorieën", "Wijken en buurten", "Sluitingsdagen",
+              "Teams", "Indicatoren", "Bezorging", "Verzonden mail"],
     "partner": ["Doorverwijzingen", "Casussen", "Aanmeldingen", "Casus aanmelden"],
 }
 START = {"intake": "/intake/queue", "coordinator": "/start", "manager": "/statistics/indicators",

@@ -130,9 +130,10 @@ def history() -> list[reference_history.ChangeLine]:
                                           display={"day": lambda value: day_words(date.fromisoformat(value))})
 
 
-def day_words(day: date) -> str:
-    """"vrijdag 15 mei 2026": the weekday helps to spot a typo."""
-    return format_date(day, "full")
+def day_words(day: date, *, sentence_start: bool = False) -> str:
+    """"vrijdag 15 mei 2026" ("Vrijdag …" at the start of a sentence): the weekday helps to spot a typo."""
+    words = format_date(day, "full")
+    return words[:1].upper() + words[1:] if sentence_start else words
 
 
 def parse_day(raw: date | str | None) -> date:

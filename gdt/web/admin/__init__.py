@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from gdt.web.admin import categories, local_mail, partners, teams, views  # noqa: E402,F401
+from gdt.web.admin import areas, categories, closing_days, local_mail, partners, teams, views  # noqa: E402,F401
