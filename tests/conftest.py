@@ -26,6 +26,10 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    import config as settings
+    # An app made in this process (a production one too, in the settings tests) leaves logging to pytest: JSON
+    # logs (gdt/logs.py) would take over the root logger of the whole test run. Processes the tests start keep them.
+    settings.Config.LOG_FORMAT = None
     if config.getoption("--postgres") and not os.environ.get("GDT_TEST_DATABASE_URL"):
         from tests.postgres import temporary_postgresql
         cluster = temporary_postgresql()
