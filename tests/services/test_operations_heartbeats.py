@@ -98,3 +98,53 @@ def test_the_relay_loop_beats_before_each_run_once_per_interval(db):
     outbox.relay_forever(0.01, stop, heartbeat=beat)
     assert beats == [True, False, False]  # three runs, one write: the next is due after 15 s
     assert [row.kind for row in rows(db)] == ["relay"]
+
+
+def test_the_worker_and_beat_beat_from_a_thread_until_stopped(tmp_path):
+    import threading
+    import time
+
+    from gdt.db import db as _db
+    from worker import heartbeats as process_heartbeats
+
+    class OwnDatabase(config.TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'heartbeats.sqlite'}"
+        HEARTBEAT_INTERVAL_SECONDS = 0.1
+
+    app = create_app(OwnDatabase)
+    with app.app_context():
+        _db.create_all()
+    stop = process_heartbeats.start(app, "beat")
+    try:
+        deadline, stamps = time.monotonic() + 10, set()
+        while len(stamps) < 3 and time.monotonic() < deadline:  # the row is stamped again and again
+            with app.app_context():
+                stamps.add(_db.session.scalar(sa.select(ProcessHeartbeat.last_seen_at)))
+                _db.session.remove()
+            time.sleep(0.05)
+        assert len(stamps - {None}) >= 2
+    finally:
+        process_heartbeats.stop_all()
+    assert stop.is_set()
+    deadline = time.monotonic() + 5
+    while any(thread.name == "gdt-heartbeat-beat" for thread in threading.enumerate()):
+        assert time.monotonic() < deadline, "the heartbeat thread did not stop"
+        time.sleep(0.05)
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def test_a_forked_pool_process_leaves_the_inherited_connections_to_its_parent(tmp_path):
+    from gdt.db import db as _db
+    from worker import heartbeats as process_heartbeats
+
+    class OwnDatabase(config.TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'pool.sqlite'}"
+
+    app = create_app(OwnDatabase)
+    with app.app_context():
+        before = _db.engine.pool
+    process_heartbeats.fresh_pool(app)
+    with app.app_context():
+        assert _db.engine.pool is not before  # a new, empty pool; the old connections were not closed
+        _db.engine.dispose()
