@@ -142,3 +142,10 @@ def test_a_spreadsheet_is_read_and_its_problems_are_by_row(client, db):
 def test_an_import_without_a_file_is_refused_at_the_field(client):
     response = client.post("/admin/areas/import", data={}, content_type="multipart/form-data")
     assert response.status_code == 422 and "Kies een bestand." in response.text
+
+
+def test_a_buurt_names_its_wijk_and_a_name_without_reports_says_so(client, named):
+    page = client.get("/admin/areas/BU07720101").text
+    assert '<a class="utrecht-link" href="/admin/areas/WK077201">Centrum</a> (WK077201)' in page
+    assert "WK077203 (geen naam)" in client.get("/admin/areas/BU07720301").text
+    assert "Geen melding heeft deze code." in client.get("/admin/areas/BU07720301/delete").text

@@ -55,7 +55,7 @@ def test_the_list_shows_coming_days_earlier_ones_per_year_and_the_settings_days(
     assert closing_days.day_words(coming_day) in upcoming and "Brugdag na Hemelvaart" in upcoming
     assert f'href="/admin/closing-days/{coming_day.isoformat()}/remove"' in upcoming
     assert closing_days.day_words(settings_day) in upcoming and "de instelling EXTRA_NON_WORKING_DAYS" in upcoming
-    assert "kan alleen in de instelling" in upcoming
+    assert "Verwijderen kan alleen in de instelling" in upcoming
     assert f"<summary>{past_day.year} (1 sluitingsdag)</summary>" in earlier and "Studiedag van vorig jaar" in earlier
     assert "/remove" not in earlier
     assert "alleen voor termijnen die daarna beginnen" in page

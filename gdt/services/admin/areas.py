@@ -85,6 +85,14 @@ def get_area(code: str) -> Area:
     return area
 
 
+def wijk_row(code: str) -> AreaRow | None:
+    """The wijk a buurt code belongs to, with its name if it has one (None for a wijk code)."""
+    if not code.startswith("BU"):
+        return None
+    wijk = areas.wijk_of(code)
+    return AreaRow(wijk, areas.area_names([wijk]).get(wijk), reports_with(wijk))
+
+
 def reports_with(code: str) -> int:
     """How many reports carry this wijk or buurt code."""
     column = Report.buurt_code if code.startswith("BU") else Report.wijk_code

@@ -78,7 +78,7 @@ def edit_area(code: str):
     done = submit(form, lambda: service.rename_area(area, form.name.data, actor=current_user),
                   success=_("De wijzigingen zijn opgeslagen."), next_url=url_for("admin.areas", q=area.code))
     return done or form_page("admin/edit_area.html", form=form, area=area, reports=service.reports_with(area.code),
-                             history=service.history(area.code))
+                             wijk=service.wijk_row(area.code), history=service.history(area.code))
 
 
 @bp.route("/admin/areas/<code>/delete", methods=["GET", "POST"])
