@@ -109,8 +109,9 @@ class Config:
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
     METRICS_ALLOWED_NETWORKS = os.environ.get("METRICS_ALLOWED_NETWORKS", "")
 
-    # Norms in working days (Algemene termijnenwet: weekends, public holidays, 5 May) plus the municipality's own
-    # closing days as ISO dates. Each deadline is stored when its clock starts: a new norm only affects new clocks.
+    # Norms in working days (Algemene termijnenwet: weekends, public holidays, 5 May) and the municipality's closing
+    # days: the admin's list (/admin/closing-days) and, in addition, EXTRA_NON_WORKING_DAYS as ISO dates. Each
+    # deadline is stored when its clock starts: a new norm or closing day only affects new clocks.
     TRIAGE_NORM_WORKING_DAYS = int(os.environ.get("TRIAGE_NORM_WORKING_DAYS", "3"))
     ACKNOWLEDGE_NORM_WORKING_DAYS = int(os.environ.get("ACKNOWLEDGE_NORM_WORKING_DAYS", "2"))
     CASE_REVIEW_WEEKS = int(os.environ.get("CASE_REVIEW_WEEKS", "6"))
