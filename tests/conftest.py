@@ -140,12 +140,17 @@ def _shared_limiter_restored():
 
 
 @pytest.fixture(autouse=True)
-def _closing_days_forgotten(request):
-    """The working calendar keeps the closing days for a minute per app (gdt.services.core.closing_days): days a
-    test added and rolled back must not count in the next test."""
+def _closing_days_copy(request):
+    """The working calendar reads the closing days once a minute per process (gdt.services.core.closing_days).
+    A test on the database starts with that copy read, as a running process has it, so a test counting a page's
+    queries counts the page's own; afterwards it is forgotten, so days a test added and rolled back never count in
+    the next test."""
+    from gdt.services.core import closing_days
+
+    if "db" in request.fixturenames:
+        request.getfixturevalue("db")
+        closing_days.stored_days()  # inside the db fixture's app context
     yield
     if "app" in request.fixturenames:
-        from gdt.services.core import closing_days
-
         with request.getfixturevalue("app").app_context():
             closing_days.forget()

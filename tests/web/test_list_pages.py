@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gdt.models import Action
+from gdt.models import Action, Area
 from gdt.services.casework import case_list, cases
 from gdt.services.core import pagination
 from gdt.services.intake import partner_registrations
@@ -44,9 +44,17 @@ LISTS = {
         delivery_status="failed", delivered_at=None, last_delivery_error="Mailserver weigert")),
     "admin.users": ("/admin/users", "admin", lambda make, user: make.user("intake")),
     "admin.partners": ("/admin/partners", "admin", lambda make, user: make.partner(f"partner-{make.user().id}")),
+    "admin.areas": ("/admin/areas", "admin", lambda make, user: _area(make)),  # a page of wijken, each with buurten
     "cases.index": ("/cases", "coordinator", lambda make, user: make.case()),
     "home.section": ("/start/overdue-actions", "coordinator", lambda make, user: _overdue_action(make, user)),
 }
+
+
+def _area(make):
+    number = make.user().id
+    make.session.add_all([Area(code=f"WK{number:06d}", name=f"Wijk {number}"),
+                          Area(code=f"BU{number:06d}01", name=f"Buurt {number}")])
+    make.session.commit()
 
 
 def _overdue_action(make, user):

@@ -55,9 +55,9 @@ class AreaImportSummary:
 
 
 def list_areas(search: str | None, args: Mapping[str, str], *, per_page: int = WIJKEN_PER_PAGE) -> Pagination:
-    """A page of wijken by code, each with its buurten (`page.items` are WijkGroups), and how many reports carry each
-    code. With `search` (part of a name or code), the wijken that match or have a buurt that matches; a matching
-    wijk shows all its buurten, otherwise only the buurten that match."""
+    """A page of `per_page` wijken by code, each with its buurten (`page.items` are WijkGroups), and how many
+    reports carry each code. With `search` (part of a name or code), the wijken that match or have a buurt that
+    matches; a matching wijk shows all its buurten, otherwise only the buurten that match."""
     search = clean_search(search)
     wijken = sa.select(_WIJK).group_by(_WIJK).order_by(_WIJK)
     if search:

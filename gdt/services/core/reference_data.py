@@ -40,7 +40,7 @@ def ensure_defaults() -> None:
     """Create the default categories and partners that are missing, and the closing days of EXTRA_NON_WORKING_DAYS
     that are not in the table yet (so the admin's page lists them); never touches existing rows."""
     with unit_of_work():
-        _add_configured_closing_days()
+        added_closing_days = _add_configured_closing_days()
         known = set(db.session.scalars(sa.select(Category.key)))
         for position, (key, label) in enumerate(DEFAULT_CATEGORIES):
             if key not in known:
@@ -53,14 +53,16 @@ def ensure_defaults() -> None:
         for position, (key, label, needs_reason) in enumerate(DEFAULT_CASE_RESULTS):
             if key not in known:
                 db.session.add(CaseResult(key=key, label=label, needs_reason=needs_reason, position=position))
-    closing_days.forget()
+    if added_closing_days:
+        closing_days.forget()
 
 
-def _add_configured_closing_days() -> None:
+def _add_configured_closing_days() -> int:
     configured = deadlines.configured_closing_days()
     known = set(db.session.scalars(sa.select(ClosingDay.day).where(ClosingDay.day.in_(configured))))
     for day in sorted(configured - known):
         db.session.add(ClosingDay(day=day, description=CONFIGURED_CLOSING_DAY))
+    return len(configured - known)
 
 
 def active_categories() -> list[Category]:

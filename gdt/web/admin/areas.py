@@ -7,7 +7,7 @@ gdt.services.core.areas); the forms only carry what was typed.
 import tempfile
 from pathlib import Path
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -56,8 +56,8 @@ class AreaImportForm(FlaskForm):
 @role_required("admin")
 def areas():
     search = service.clean_search(request.args.get("q"))
-    return render_template("admin/areas.html", page=service.list_areas(search, request.args), search=search,
-                           totals=service.totals())
+    page = service.list_areas(search, request.args, per_page=current_app.config["PER_PAGE"])
+    return render_template("admin/areas.html", page=page, search=search, totals=service.totals())
 
 
 @bp.route("/admin/areas/new", methods=["GET", "POST"])
