@@ -1,3 +1,4 @@
+import contextlib
 import logging
 from logging.config import fileConfig
 
@@ -105,8 +106,28 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        with _sqlite_foreign_keys_deferred(connection):
+            with context.begin_transaction():
+                context.run_migrations()
+
+
+@contextlib.contextmanager
+def _sqlite_foreign_keys_deferred(connection):
+    """SQLite's batch mode rebuilds a table (copy, drop, rename): with foreign keys enforced, dropping a table
+    other rows refer to fails. Enforcement is switched off around the migrations (it can only change outside a
+    transaction) and the whole database is checked before it is switched back on."""
+    if connection.dialect.name != 'sqlite':
+        yield
+        return
+    raw = connection.connection.driver_connection
+    raw.execute('PRAGMA foreign_keys = OFF')
+    try:
+        yield
+        broken = raw.execute('PRAGMA foreign_key_check').fetchall()
+        if broken:
+            raise RuntimeError(f'Migrations left rows whose references point nowhere: {broken[:5]}')
+    finally:
+        raw.execute('PRAGMA foreign_keys = ON')
 
 
 if context.is_offline_mode():
