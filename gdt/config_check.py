@@ -6,6 +6,7 @@ before they serve, work or change anything.
 """
 import re
 from collections.abc import Callable, Mapping
+from datetime import date
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
@@ -70,8 +71,29 @@ def _mail_from(settings: Mapping) -> str | None:
     return None
 
 
+def _metrics_token(settings: Mapping) -> str | None:
+    token = settings.get("METRICS_TOKEN") or ""
+    if token and len(token) < MIN_SECRET_KEY_LENGTH:
+        return (f"METRICS_TOKEN has {len(token)} characters, at least {MIN_SECRET_KEY_LENGTH} are needed "
+                "(or leave it empty and allow the scraper's network in METRICS_ALLOWED_NETWORKS)")
+    return None
+
+
+def _extra_non_working_days(settings: Mapping) -> str | None:
+    wrong = []
+    for day in settings.get("EXTRA_NON_WORKING_DAYS") or ():
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            wrong.append(day)
+    if wrong:
+        return ("EXTRA_NON_WORKING_DAYS must list dates as YYYY-MM-DD, comma-separated "
+                f"(not {', '.join(map(repr, wrong))})")
+    return None
+
+
 PRODUCTION_RULES: tuple[Callable[[Mapping], str | None], ...] = (
-    _secret_key, _database, _public_base_url, _smtp_host, _mail_from,
+    _secret_key, _database, _public_base_url, _smtp_host, _mail_from, _metrics_token, _extra_non_working_days,
 )
 
 

@@ -52,6 +52,19 @@ def test_no_smtp_host_is_refused(host):
     assert problems_with(SMTP_HOST=host) == ["SMTP_HOST is not set; production sends its mail over SMTP"]
 
 
+def test_a_short_metrics_token_is_refused_and_none_is_allowed():
+    (problem,) = problems_with(METRICS_TOKEN="t" * 31)
+    assert problem.startswith("METRICS_TOKEN has 31 characters, at least 32")
+    assert problems_with(METRICS_TOKEN="") == problems_with(METRICS_TOKEN="t" * 32) == []
+
+
+def test_closing_days_in_the_settings_must_be_iso_dates():
+    (problem,) = problems_with(EXTRA_NON_WORKING_DAYS=["2026-05-15", "15-05-2026", "2026-02-30"])
+    assert problem.startswith("EXTRA_NON_WORKING_DAYS") and "'15-05-2026', '2026-02-30'" in problem
+    assert "2026-05-15'" not in problem
+    assert problems_with(EXTRA_NON_WORKING_DAYS=["2026-05-15"]) == problems_with(EXTRA_NON_WORKING_DAYS=[]) == []
+
+
 @pytest.mark.parametrize(("sender", "expected"), [(None, "not set"), ("", "not set"), ("gdt", "not an e-mail")])
 def test_no_or_a_wrong_sender_is_refused(sender, expected):
     (problem,) = problems_with(MAIL_FROM=sender)
