@@ -20,6 +20,12 @@ def _env_list(name: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in os.environ.get(name, "").split(",") if item.strip())
 
 
+def _env_flag(name: str, default: bool) -> bool:
+    """A yes/no setting: 1, true, yes or on (any case) is yes; unset is the default."""
+    value = os.environ.get(name)
+    return default if value is None or not value.strip() else value.strip().lower() in ("1", "true", "yes", "on")
+
+
 def development_secret_key() -> str:
     """A random key generated once and kept in instance/, so dev sessions survive a restart."""
     path = INSTANCE_DIR / "secret_key"
@@ -154,8 +160,32 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
-    SESSION_IDLE_MINUTES = 30
-    SESSION_ABSOLUTE_HOURS = 10
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+    # Minutes before the idle end at which the page warns and offers to stay logged in (the typed form stays).
+    SESSION_IDLE_WARNING_MINUTES = int(os.environ.get("SESSION_IDLE_WARNING_MINUTES", "2"))
+
+    # Identity (README, "Logging in"). A password account must use a second factor (TOTP or a passkey) when
+    # MFA_REQUIRED is on; `make run`'s demo switches it off and every page then says so.
+    MFA_REQUIRED = _env_flag("MFA_REQUIRED", True)
+    MFA_RATE_LIMIT = os.environ.get("MFA_RATE_LIMIT", "10 per 5 minutes")
+    # Invitation and password-reset links: signed, stored as a hash, one use, then expired.
+    INVITATION_LINK_HOURS = int(os.environ.get("INVITATION_LINK_HOURS", "72"))
+    PASSWORD_RESET_LINK_MINUTES = int(os.environ.get("PASSWORD_RESET_LINK_MINUTES", "60"))
+    # Passkeys (WebAuthn): the relying party is the host of PUBLIC_BASE_URL unless set.
+    WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "")
+    WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "GDT")
+    # OpenID Connect single sign-on for staff: on when OIDC_ISSUER is set.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+    OIDC_ROLES_CLAIM = os.environ.get("OIDC_ROLES_CLAIM", "roles")
+    OIDC_ROLE_MAP = os.environ.get("OIDC_ROLE_MAP", "{}")  # JSON: claim value -> GDT role
+    OIDC_REQUIRE_MFA = _env_flag("OIDC_REQUIRE_MFA", True)
+    OIDC_LABEL = os.environ.get("OIDC_LABEL", "")  # the button's text; empty: "Inloggen met uw organisatie-account"
+    OIDC_CLOCK_SKEW_SECONDS = int(os.environ.get("OIDC_CLOCK_SKEW_SECONDS", "120"))
+    OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))
     REMEMBER_COOKIE_DURATION = 0
 
     WTF_CSRF_TIME_LIMIT = None  # bound to the session: a slow typist never loses a form
@@ -229,6 +259,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("GDT_TEST_DATABASE_URL", "sqlite://")
     SQLALCHEMY_ENGINE_OPTIONS = {}
     RATELIMIT_ENABLED = False
+    MFA_REQUIRED = False  # the tests of the second factor switch it on
     ADDRESS_SERVICE_URL = "fixture:"  # never the network, whatever the environment says
     CELERY = Config.CELERY | {"broker_url": "memory://", "task_always_eager": True}
 

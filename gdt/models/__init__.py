@@ -6,6 +6,7 @@ from gdt.models.cases import Case, CaseEvent, CaseNote, CasePartner
 from gdt.models.casework import Action, CaseParty, CaseResult, Meeting, MeetingInvitee
 from gdt.models.corrections import ReportCorrection
 from gdt.models.heartbeats import ProcessHeartbeat
+from gdt.models.identity import AccountLink, Passkey, RecoveryCode
 from gdt.models.indicators import Indicator, IndicatorTarget, IndicatorValue
 from gdt.models.links import LinkSession
 from gdt.models.local_mail import LocalMail
@@ -21,6 +22,9 @@ from gdt.models.tallies import ReportTally
 from gdt.models.users import User, UserSession
 
 __all__ = [
+    "AccountLink",
+    "Passkey",
+    "RecoveryCode",
     "AppSetting",
     "Area",
     "ClosingDay",

@@ -23,7 +23,15 @@ class User(TimestampMixin, db.Model):
     email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(120))
     role: so.Mapped[str] = so.mapped_column(enum_column(*ROLES, name="user_role"))
-    password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
+    # None: no password (a single sign-on account, or an invitation not yet accepted).
+    password_hash: so.Mapped[str | None] = so.mapped_column(sa.String(255))
+    # The identity provider's `sub` for a single sign-on account (OIDC_ISSUER); the role is re-read each login.
+    oidc_subject: so.Mapped[str | None] = so.mapped_column(sa.String(255), unique=True)
+    # TOTP second factor: the secret encrypted with a key derived from SECRET_KEY, and the last time step used
+    # (a code is accepted once: a step at or before it is a replay).
+    totp_secret: so.Mapped[str | None] = so.mapped_column(sa.String(255))
+    totp_last_step: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
+    totp_enabled_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
     partner_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("partners.id"), index=True)
     team: so.Mapped[str | None] = so.mapped_column(sa.String(60))  # a coordinator's team (see services.teams)
@@ -66,5 +74,17 @@ class UserSession(db.Model):
     started_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     ended_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    # What "Mijn sessies" shows: the browser as it named itself and the address it came from at login.
+    user_agent: so.Mapped[str | None] = so.mapped_column(sa.String(300))
+    ip_address: so.Mapped[str | None] = so.mapped_column(sa.String(45))
+    # How the login was made: "password" or "sso"; and the second factor ("totp", "passkey", "recovery_code",
+    # "provider" when the identity provider vouched for one), None without.
+    login_method: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    second_factor: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    # Single sign-on: the provider's session id (back-channel logout ends the sessions that carry it) and the ID
+    # token GDT's logout hands back to the provider (RP-initiated logout).
+    oidc_sid: so.Mapped[str | None] = so.mapped_column(sa.String(255), index=True)
+    oidc_id_token: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    end_reason: so.Mapped[str | None] = so.mapped_column(sa.String(30))
 
     user: so.Mapped[User] = so.relationship()

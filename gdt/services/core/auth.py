@@ -67,8 +67,9 @@ def authenticate(email: str, password: str) -> User | None:
 
 @joins_unit_of_work
 def _check(user: User | None, password: str, key: str, ref: str | None) -> User | None:
-    valid = _verify(user.password_hash if user else _DUMMY_HASH, password or "")
-    if user is None or not valid or not user.may_sign_in:
+    has_password = user is not None and user.password_hash is not None  # none: single sign-on or invited
+    valid = _verify(user.password_hash if has_password else _DUMMY_HASH, password or "")
+    if not has_password or not valid or not user.may_sign_in:
         failures, until = login_throttle.record_failure(key)
         audit.record(user, "login", "user", ref, outcome="denied")
         if until is not None:
@@ -92,11 +93,17 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def start_session(user: User) -> str:
-    """Open a login session and return its token; only a hash of it is stored."""
+def start_session(user: User, *, login_method: str = "password", second_factor: str | None = None,
+                  user_agent: str | None = None, ip_address: str | None = None, oidc_sid: str | None = None,
+                  oidc_id_token: str | None = None) -> str:
+    """Open a login session and return its token; only a hash of it is stored, with what "Mijn sessies" shows."""
     token = secrets.token_urlsafe(32)
     with unit_of_work():
-        db.session.add(UserSession(token_hash=_digest(token), user_id=user.id))
+        db.session.add(UserSession(
+            token_hash=_digest(token), user_id=user.id, login_method=login_method, second_factor=second_factor,
+            user_agent=(user_agent or "")[:300] or None, ip_address=ip_address, oidc_sid=oidc_sid,
+            oidc_id_token=oidc_id_token,
+        ))
     return token
 
 

@@ -1,14 +1,14 @@
 """Login, logout, the user's own account page (API tokens) and the language switch."""
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from gdt.extensions import limiter
 from gdt.models.users import ROLES
 from gdt.services.core import auth, tokens
 from gdt.services.core.errors import ServiceError
 from gdt.web.access import public, role_required
-from gdt.web.auth import bp
+from gdt.web.auth import bp, login_flow
 from gdt.web.auth.forms import LanguageForm, LoginForm, LogoutForm, RevokeTokenForm
 from gdt.web.forms import form_page, show_error, submit
 
@@ -31,10 +31,9 @@ def login():
             show_error(form, refused)
             return form_page("auth/login.html", form=form)[0], 429
         if user is not None:
-            session.clear()  # no session fixation: nothing from before the login survives
-            user.login_token = auth.start_session(user)
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            if login_flow.needs_second_factor(user):
+                return login_flow.begin_second_factor(user, request.args.get("next"))
+            return login_flow.finish_login(user, login_method="password", next_url=request.args.get("next"))
         show_error(form, ServiceError(_("Deze combinatie van e-mailadres en wachtwoord kennen we niet, "
                                         "of het account is niet actief.")))
     return form_page("auth/login.html", form=form)
@@ -78,12 +77,4 @@ def language():
     form = LanguageForm()
     if form.validate_on_submit():
         session["locale"] = form.locale.data
-    return redirect(_safe_next(request.form.get("next")))
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: '//evil.example', backslashes and schemes fall back to the start page."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
-            and all(ord(char) > 31 for char in target):
-        return target
-    return url_for("home.index")
+    return redirect(login_flow.safe_next(request.form.get("next")))
