@@ -15,6 +15,7 @@ from gdt.models import (
     Indicator,
     Meeting,
     MeetingInvitee,
+    Passkey,
     PartnerRegistration,
 )
 from gdt.models.users import ROLES
@@ -74,6 +75,10 @@ def world(make, client_as):
     make.session.commit()
     values["code"] = "WK077201"  # /admin/areas/<code>
     values["day"] = (date.today() + timedelta(days=30)).isoformat()  # /admin/closing-days/<day>/remove
+    passkey = Passkey(user_id=users["admin"].id, credential_id=b"matrix", public_key=b"key", name="Sleutel")
+    make.session.add(passkey)
+    make.session.commit()
+    values["passkey_id"] = passkey.id  # /account/passkeys/<passkey_id>/remove
     clients = {role: client_as(user=user) for role, user in users.items()}
     for client in clients.values():  # opened once, as from the mail: the clean link addresses need the session
         client.get(f"/doorverwijzing/{values['token']}")
