@@ -92,8 +92,30 @@ def _extra_non_working_days(settings: Mapping) -> str | None:
     return None
 
 
+def _single_sign_on(settings: Mapping) -> str | None:
+    """With OIDC_ISSUER set: an https issuer, the client's id and secret, and a role map of staff roles."""
+    issuer = settings.get("OIDC_ISSUER") or ""
+    if not issuer:
+        return None
+    from gdt.services.identity.sso_accounts import parse_role_map  # the role names live with the models
+
+    problems = []
+    if urlsplit(issuer).scheme != "https" or not urlsplit(issuer).hostname:
+        problems.append(f"OIDC_ISSUER must be an https:// address (is {mask_urls(issuer)!r})")
+    problems += [f"{name} is not set; single sign-on needs the client registered at the identity provider"
+                 for name in ("OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET") if not settings.get(name)]
+    try:
+        if not parse_role_map(settings.get("OIDC_ROLE_MAP")):
+            problems.append('OIDC_ROLE_MAP is empty; nobody could log in with single sign-on '
+                            '(e.g. {"gdt-coordinator": "coordinator"})')
+    except ValueError as wrong:
+        problems.append(str(wrong))
+    return "; ".join(problems) or None
+
+
 PRODUCTION_RULES: tuple[Callable[[Mapping], str | None], ...] = (
     _secret_key, _database, _public_base_url, _smtp_host, _mail_from, _metrics_token, _extra_non_working_days,
+    _single_sign_on,
 )
 
 

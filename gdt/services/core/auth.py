@@ -124,6 +124,12 @@ def load_session(token: str, *, idle: timedelta, absolute: timedelta) -> User | 
     return session.user
 
 
+def live_session(token: str | None) -> UserSession | None:
+    """The session behind `token` while it has not ended (how it was made: login_method, oidc_id_token), or None."""
+    return db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == _digest(token or ""),
+                                                          UserSession.ended_at.is_(None)))
+
+
 def end_session(token: str | None, *, actor: User | None) -> None:
     with unit_of_work():
         db.session.execute(

@@ -8,7 +8,7 @@ from gdt.models.users import ROLES
 from gdt.services.core import auth, tokens
 from gdt.services.core.errors import ServiceError
 from gdt.web.access import public, role_required
-from gdt.web.auth import bp, login_flow
+from gdt.web.auth import bp, login_flow, sso
 from gdt.web.auth.forms import LanguageForm, LoginForm, LogoutForm, RevokeTokenForm
 from gdt.web.forms import form_page, show_error, submit
 
@@ -43,10 +43,15 @@ def login():
 @role_required(*ROLES)
 def logout():
     if LogoutForm().validate_on_submit():
+        ended = auth.live_session(current_user.login_token)
+        provider_logout = sso.provider_logout_url(ended.oidc_id_token) \
+            if ended is not None and ended.login_method == "sso" else None
         auth.end_session(current_user.login_token, actor=current_user)
         logout_user()
         session.clear()
         flash(_("U bent uitgelogd."), "success")
+        if provider_logout:  # RP-initiated logout: the provider ends its session too and sends the user back here
+            return redirect(provider_logout)
     return redirect(url_for("auth.login"))
 
 
