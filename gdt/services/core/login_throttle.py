@@ -37,7 +37,7 @@ def record_failure(key: str, now: datetime | None = None) -> tuple[int, datetime
     now = now or utcnow()
     # Forgotten counts go (most are addresses without an account); the index on last_failure_at keeps this cheap.
     db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.last_failure_at < now - FORGET_AFTER))
-    _insert_if_missing(key)
+    insert_if_missing(key)
     # One atomic increment, so concurrent failures from several processes all count.
     failures = db.session.execute(
         sa.update(LoginThrottle).where(LoginThrottle.account_key == key)
@@ -60,7 +60,9 @@ def reset(key: str) -> None:
     db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.account_key == key))
 
 
-def _insert_if_missing(key: str) -> None:
+@joins_unit_of_work
+def insert_if_missing(key: str) -> None:
+    """A row for `key` with no failures, unless one exists (also used for the second factor's count)."""
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
