@@ -169,8 +169,30 @@
     };
   }
 
+  /* Go where the server says: a POST (with the fresh CSRF token it sends) when what comes next must be the answer
+   * to a POST, such as the recovery codes page; otherwise a plain navigation. */
   function follow(answer) {
-    window.location.assign(answer.redirect);
+    var target = new URL(answer.redirect, window.location.href);
+    if (answer.method === "post") {
+      var form = document.createElement("form");
+      var token = document.createElement("input");
+      form.method = "post";
+      form.action = target.href;
+      form.hidden = true;
+      token.type = "hidden";
+      token.name = "csrf_token";
+      token.value = answer.csrfToken || "";
+      form.appendChild(token);
+      document.body.appendChild(form);
+      form.submit();
+      return;
+    }
+    if (target.pathname === window.location.pathname && target.search === window.location.search) {
+      window.location.hash = target.hash;  // the same page (the account page): load it again for its message
+      window.location.reload();
+    } else {
+      window.location.assign(target.href);
+    }
   }
 
   function register(form) {

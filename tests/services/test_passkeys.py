@@ -233,3 +233,14 @@ def test_the_last_factor_stays_while_mfa_is_required_unless_an_authenticator_app
     db.session.commit()
     passkeys.remove_passkey(user, second.id, actor=user)
     assert passkeys.passkeys_of(user) == []
+
+
+def test_recovery_codes_are_due_after_a_passkey_only_when_none_are_left(db, make):
+    user = make.user()
+    _register(user)
+    assert passkeys.recovery_codes_due(user)
+    codes = passkeys.issue_recovery_codes(user, actor=user)
+    assert len(codes) == 10 and not passkeys.recovery_codes_due(user)
+    assert passkeys.issue_recovery_codes(user, actor=user) is None  # the saved ones stay valid
+    event, = _events(db, "issue_recovery_codes")
+    assert event.detail == {"count": 10, "after": "register_passkey"}

@@ -15,8 +15,8 @@ from gdt.models import (
     Indicator,
     Meeting,
     MeetingInvitee,
-    Passkey,
     PartnerRegistration,
+    Passkey,
 )
 from gdt.models.users import ROLES
 from gdt.services.core import partner_links, tokens

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 from flask import render_template
 
-from gdt.models import AuditEvent, Passkey, UserSession
+from gdt.models import AuditEvent, Passkey, RecoveryCode, UserSession
 from gdt.services.identity import passkeys
 from gdt.web.auth import login_flow
 from tests.apps import own_app
@@ -154,10 +154,23 @@ def test_a_pending_user_without_a_factor_registers_a_passkey_and_is_logged_in(ap
     assert options.status_code == 200 and options.json["user"]["name"] == user.email
     response = client.post("/passkeys/register", json={"name": "Telefoon",
                                                        "credential": authenticator.create(options.json, ORIGIN)})
-    assert response.status_code == 200 and response.json == {"redirect": "/cases"}
+    assert response.status_code == 200
+    assert (response.json["redirect"], response.json["method"]) == ("/passkeys/recovery-codes", "post")
+    assert response.json["csrfToken"]  # the login started a new session: the old page's token is void
     assert [passkey.name for passkey in passkeys.passkeys_of(user)] == ["Telefoon"]
     session = db.session.scalar(sa.select(UserSession).where(UserSession.user_id == user.id))
     assert session.second_factor == "passkey"
+
+    # The recovery codes: made and shown once, as the answer to the POST passkeys.js sends, then on to /cases.
+    page = client.post("/passkeys/recovery-codes")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    codes = re.findall(r'<code translate="no">([a-z0-9]{5}-[a-z0-9]{5})</code>', page.text)
+    assert len(codes) == 10 and 'href="/cases"' in page.text
+    assert "De passkey Telefoon is toegevoegd." in page.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RecoveryCode)
+                             .where(RecoveryCode.user_id == user.id)) == 10
+    again = client.post("/passkeys/recovery-codes")
+    assert again.status_code == 302 and again.location == "/account"
 
 
 def test_a_pending_user_who_has_a_factor_cannot_add_one_with_the_password_alone(app, db, make):
@@ -182,9 +195,10 @@ def test_a_logged_in_user_adds_a_passkey_and_sees_it_on_the_account_page(app, db
     assert options["excludeCredentials"] == []
     credential = SoftAuthenticator().create(options, ORIGIN)
     response = client.post("/passkeys/register", json={"name": "Sleutel", "credential": credential})
-    assert response.json == {"redirect": "/account#passkeys"}
+    assert response.json["redirect"] == "/passkeys/recovery-codes"  # no recovery codes yet
+    codes_page = client.post("/passkeys/recovery-codes").text
+    assert 'href="/account"' in codes_page and "De passkey Sleutel is toegevoegd." in codes_page
     page = client.get("/account").text
-    assert "De passkey Sleutel is toegevoegd." in page
     assert re.search(r'<h3 class="utrecht-heading-3" id="passkey-\d+">Sleutel</h3>', page)
     assert "Nog nooit" in page and "passkeys.js" in page
     # The same answer again: its challenge is gone.
@@ -281,3 +295,22 @@ def test_the_account_page_says_when_the_maximum_is_reached(app, db, make, client
         registered(user, name=f"Sleutel {number}")
     page = client_as(user=user).get("/account").text
     assert "U heeft het maximum van 10 passkeys." in page and "data-passkey-register" not in page
+
+
+def test_a_user_who_still_has_recovery_codes_goes_straight_on(app, db, make, client_as):
+    from gdt.services.identity import recovery_codes
+    user = make.user()
+    recovery_codes.replace(user)
+    db.session.commit()
+    client = client_as(user=user)
+    options = client.post("/passkeys/register/options", json={"name": "Sleutel"}).json
+    response = client.post("/passkeys/register", json={"name": "Sleutel",
+                                                       "credential": SoftAuthenticator().create(options, ORIGIN)})
+    assert response.json == {"redirect": "/account"}
+
+
+def test_recovery_codes_are_not_made_without_a_passkey_just_registered(app, db, make, client_as):
+    user = make.user()
+    response = client_as(user=user).post("/passkeys/recovery-codes")
+    assert response.status_code == 302 and response.location == "/account"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RecoveryCode)) == 0

@@ -42,6 +42,7 @@ from gdt.models import Passkey, User
 from gdt.services.core import audit
 from gdt.services.core.errors import Forbidden, NotFound, ServiceError
 from gdt.services.core.transaction import unit_of_work
+from gdt.services.identity import recovery_codes
 from gdt.validation import InvalidValue, clean_name
 
 MAX_PER_USER = 10
@@ -132,6 +133,23 @@ def finish_registration(user: User, credential: dict, state: Mapping | None, nam
         db.session.flush()
         audit.record(actor, "register_passkey", "user", str(user.id), detail={"passkey": passkey.id})
     return passkey
+
+
+def recovery_codes_due(user: User) -> bool:
+    """Whether registering a passkey should end with recovery codes: as with an authenticator app, when the user
+    has no unused ones (the first factor, or all spent)."""
+    return recovery_codes.unused_count(user) == 0
+
+
+def issue_recovery_codes(user: User, *, actor: User) -> list[str] | None:
+    """New recovery codes after a passkey was registered, when the user has none left; None when they still do."""
+    with unit_of_work():
+        if recovery_codes.unused_count(user):
+            return None
+        codes = recovery_codes.replace(user)
+        audit.record(actor, "issue_recovery_codes", "user", str(user.id),
+                     detail={"count": len(codes), "after": "register_passkey"})
+    return codes
 
 
 def clean_passkey_name(raw: str | None) -> str:

@@ -5,6 +5,10 @@ The JSON steps are POSTs with CSRF in the X-CSRFToken header. Each ceremony's op
 challenge) in the session; the finishing call takes it out again, so a challenge serves one attempt only. Refusals
 are problem+json with a Dutch `detail` that passkeys.js shows as it is.
 
+A passkey registered by a user without unused recovery codes (the first factor, or all spent) ends, as an
+authenticator app does, on the recovery codes page (gdt.web.auth.mfa.recovery_codes_page): the register answer
+asks passkeys.js to POST /passkeys/recovery-codes, which makes and shows them once.
+
 Who may register: the logged-in user (account page), or a user whose password was right and who has no second
 factor yet (the enrolment page, `auth.mfa_setup`) — never a pending user who already has one, or a password alone
 would be enough to add a factor. Logging in with a passkey is for the pending user of `auth.second_factor`.
@@ -17,6 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from wtforms import StringField
 
 from gdt.extensions import limiter
@@ -28,12 +33,17 @@ from gdt.web.access import public, role_required
 from gdt.web.auth import bp, login_flow
 
 CEREMONY_KEY = "passkey_ceremony"
+CODES_DUE_KEY = "passkey_recovery_codes_due"
 NAME_HINT = _l("Zodat u hem later herkent, bijvoorbeeld Telefoon of Beveiligingssleutel.")
 
 
 class PasskeyNameForm(FlaskForm):
     name = StringField(_l("Naam van de passkey"), description=NAME_HINT,
                        render_kw={"autocomplete": "off", "maxlength": passkeys.NAME_MAX})
+
+
+class PasskeyRenameForm(FlaskForm):
+    name = StringField(_l("Nieuwe naam"), render_kw={"autocomplete": "off", "maxlength": passkeys.NAME_MAX})
 
 
 class PasskeyRemoveForm(FlaskForm):
@@ -68,10 +78,32 @@ def register():
                                                _relying_party(), actor=user)
     except ServiceError as refused:
         return _problem(refused.status, refused.message, code=refused.code, field=refused.field)
+    codes_due = passkeys.recovery_codes_due(user)
     if current_user.is_authenticated:
-        flash(_("De passkey %(name)s is toegevoegd.", name=passkey.name), "success")
-        return jsonify(redirect=url_for("auth.account", _anchor="passkeys"))
-    return jsonify(redirect=_after_first_factor(user).location)
+        continue_url = url_for("auth.account")
+    else:  # the first factor of a pending user: the login goes on
+        continue_url = login_flow.finish_login(user, login_method="password", second_factor="passkey",
+                                               next_url=login_flow.pending_next()).location
+    flash(_("De passkey %(name)s is toegevoegd.", name=passkey.name), "success")
+    if not codes_due:
+        return jsonify(redirect=continue_url)
+    # Recovery codes are shown only as the answer to the POST that makes them: passkeys.js posts this form.
+    session[CODES_DUE_KEY] = {"user_id": user.id, "continue": continue_url}
+    return jsonify(redirect=url_for("auth.passkey_recovery_codes"), method="post", csrfToken=generate_csrf())
+
+
+@bp.route("/passkeys/recovery-codes", methods=["POST"])
+@role_required(*ROLES)
+def passkey_recovery_codes():
+    """The recovery codes after a passkey was registered, once: only right after `register` said they are due."""
+    from gdt.web.auth.mfa import recovery_codes_page
+
+    due = session.pop(CODES_DUE_KEY, None)
+    if not isinstance(due, dict) or due.get("user_id") != current_user.id:
+        return redirect(url_for("auth.account"))
+    continue_url = login_flow.safe_next(due.get("continue"))
+    codes = passkeys.issue_recovery_codes(current_user, actor=current_user)
+    return recovery_codes_page(codes, continue_url=continue_url) if codes else redirect(continue_url)
 
 
 @bp.route("/passkeys/login/options", methods=["POST"])
@@ -111,12 +143,6 @@ def _registering_user() -> User | None:
     return pending if pending is not None and not login_flow.has_second_factor(pending) else None
 
 
-def _after_first_factor(user: User):
-    """A pending user's first factor is in place: the login goes on (the enrolment page may add a step first)."""
-    return login_flow.finish_login(user, login_method="password", second_factor="passkey",
-                                   next_url=login_flow.pending_next())
-
-
 def _relying_party() -> passkeys.RelyingParty:
     return passkeys.relying_party(current_app.config, request.host_url)
 
@@ -143,15 +169,15 @@ def _problem(status: int, detail, *, code: str | None = None, field: str | None 
 
 class ListedPasskey(NamedTuple):
     passkey: Passkey
-    name_form: PasskeyNameForm
+    name_form: PasskeyRenameForm
     remove_form: PasskeyRemoveForm
 
 
 @bp.app_template_global()
 def passkey_section() -> dict:
     """What the account page's "Passkeys" section shows for the logged-in user: each passkey with its forms."""
-    listed = [ListedPasskey(passkey, PasskeyNameForm(prefix=f"passkey-{passkey.id}", formdata=None,
-                                                     data={"name": passkey.name}),
+    listed = [ListedPasskey(passkey, PasskeyRenameForm(prefix=f"passkey-{passkey.id}", formdata=None,
+                                                       data={"name": passkey.name}),
                             PasskeyRemoveForm(prefix=f"remove-passkey-{passkey.id}", formdata=None))
               for passkey in passkeys.passkeys_of(current_user)]
     return {"passkeys": listed, "add_form": PasskeyNameForm(prefix="passkey", formdata=None),
@@ -173,12 +199,12 @@ def passkey_enrolment_form() -> PasskeyNameForm:
 @bp.route("/account/passkeys/<int:passkey_id>/name", methods=["POST"])
 @role_required(*ROLES)
 def rename_passkey(passkey_id: int):
-    form = PasskeyNameForm(prefix=f"passkey-{passkey_id}")
+    form = PasskeyRenameForm(prefix=f"passkey-{passkey_id}")
     if form.validate_on_submit():
         _flash_outcome(lambda: passkeys.rename_passkey(current_user, passkey_id, form.name.data,
                                                        actor=current_user),
                        _("De naam van de passkey is gewijzigd."))
-    return redirect(url_for("auth.account", _anchor="passkeys"))
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/account/passkeys/<int:passkey_id>/remove", methods=["POST"])
@@ -187,7 +213,7 @@ def remove_passkey(passkey_id: int):
     if PasskeyRemoveForm(prefix=f"remove-passkey-{passkey_id}").validate_on_submit():
         _flash_outcome(lambda: passkeys.remove_passkey(current_user, passkey_id, actor=current_user),
                        _("De passkey is verwijderd."))
-    return redirect(url_for("auth.account", _anchor="passkeys"))
+    return redirect(url_for("auth.account"))
 
 
 def _flash_outcome(perform, success: str) -> None:
