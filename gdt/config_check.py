@@ -113,9 +113,22 @@ def _single_sign_on(settings: Mapping) -> str | None:
     return "; ".join(problems) or None
 
 
+def _webauthn_rp_id(settings: Mapping) -> str | None:
+    """A WEBAUTHN_RP_ID set by hand is a bare domain name: PUBLIC_BASE_URL's host or a domain that host is part of
+    (browsers refuse passkeys for any other); unset, the host itself is used."""
+    rp_id = settings.get("WEBAUTHN_RP_ID") or ""
+    host = (urlsplit(settings.get("PUBLIC_BASE_URL") or "").hostname or "").lower()
+    if not rp_id or not host:
+        return None
+    if rp_id.lower() != host and not host.endswith(f".{rp_id.lower()}"):
+        return (f"WEBAUTHN_RP_ID must be the host of PUBLIC_BASE_URL ({host}) or a domain it belongs to, a bare name "
+                f"without https:// or port (is {rp_id!r}); browsers refuse passkeys for any other")
+    return None
+
+
 PRODUCTION_RULES: tuple[Callable[[Mapping], str | None], ...] = (
     _secret_key, _database, _public_base_url, _smtp_host, _mail_from, _metrics_token, _extra_non_working_days,
-    _single_sign_on,
+    _single_sign_on, _webauthn_rp_id,
 )
 
 
