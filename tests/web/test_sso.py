@@ -402,3 +402,26 @@ def test_an_unreachable_provider_gives_a_page_not_an_error(app, db, provider):
     provider.stop()
     response = app.test_client().get("/login/sso")
     assert response.status_code == 502 and "niet bereikbaar" in response.text
+
+
+def test_front_channel_logout_ends_the_sessions_of_the_provider_session(app, db, provider):
+    client, _ = _sso_login(app, provider, sid="entra-session")
+    other, _ = _sso_login(app, provider, sub="subject-2", email="ander@gemeente.test", sid="other-session")
+    frame = app.test_client()  # the provider's logout page loads the URL in a frame: no GDT cookie comes along
+    query = urllib.parse.urlencode({"iss": provider.issuer, "sid": "entra-session"})
+    response = frame.get(f"/oidc/frontchannel-logout?{query}")
+    assert response.status_code == 200
+    assert f"frame-ancestors {provider.issuer}" in response.headers["Content-Security-Policy"]
+    _assert_anonymous(client)
+    assert other.get("/account").status_code == 200
+    ended = db.session.scalar(sa.select(UserSession).where(UserSession.oidc_sid == "entra-session"))
+    assert ended.end_reason == "provider_logout"
+    assert db.session.scalar(sa.select(AuditEvent.detail).where(AuditEvent.action == "sso_frontchannel_logout")) == \
+        {"sessions": 1, "by": "sid"}
+
+
+def test_front_channel_logout_from_another_issuer_ends_nothing(app, db, provider):
+    client, _ = _sso_login(app, provider, sid="entra-session")
+    query = urllib.parse.urlencode({"iss": "https://evil.example", "sid": "entra-session"})
+    assert app.test_client().get(f"/oidc/frontchannel-logout?{query}").status_code == 200
+    assert client.get("/account").status_code == 200

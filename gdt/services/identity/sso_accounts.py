@@ -156,9 +156,11 @@ def audit_backchannel_refusal(reason: str | None) -> None:
     audit.record_now(None, "sso_backchannel_logout", "user", None, outcome="denied", detail={"reason": reason})
 
 
-def end_provider_sessions(claims: dict) -> int:
-    """Back-channel logout: end the live sessions of the provider's session `sid`, or, with `sub` only, every
-    session of the subject's user. Returns how many ended; audited as `sso_backchannel_logout`."""
+def end_provider_sessions(claims: dict, *, channel: str = "back") -> int:
+    """The provider's logout: end the live sessions of the provider's session `sid`, or, with `sub` only, every
+    session of the subject's user. `channel` "back" (a verified logout token) or "front" (the provider's page
+    loaded GDT's front-channel URL with iss and sid). Returns how many ended; audited as
+    `sso_backchannel_logout` or `sso_frontchannel_logout`."""
     sid, sub = claims.get("sid"), claims.get("sub")
     with unit_of_work():
         user = db.session.scalar(sa.select(User).where(User.oidc_subject == sub)) if sub else None
@@ -167,7 +169,8 @@ def end_provider_sessions(claims: dict) -> int:
             query = query.where(UserSession.oidc_sid == sid)
         if sub:
             query = query.where(UserSession.user_id == (user.id if user else -1))
-        ended = db.session.execute(query.values(ended_at=utcnow(), end_reason="backchannel_logout")).rowcount
-        audit.record(user, "sso_backchannel_logout", "user", str(user.id) if user else None,
+        reason = "backchannel_logout" if channel == "back" else "provider_logout"
+        ended = db.session.execute(query.values(ended_at=utcnow(), end_reason=reason)).rowcount
+        audit.record(user, f"sso_{channel}channel_logout", "user", str(user.id) if user else None,
                      detail={"sessions": ended, "by": "sid" if sid else "sub"})
     return ended

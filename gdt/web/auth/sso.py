@@ -6,6 +6,7 @@ start and the callback; the callback takes it out, so it serves one answer only.
 factor: the provider vouches for it ("provider" when its token shows one, see oidc.MFA_AMR_VALUES).
 """
 import json
+import urllib.parse
 
 from flask import Response, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -95,6 +96,20 @@ def sso_backchannel_logout():
         return _problem(400, "invalid_request", "the provider's keys could not be fetched")
     sso_accounts.end_provider_sessions(claims)
     return Response(status=200, headers={"Cache-Control": "no-store"})
+
+
+@bp.route("/oidc/frontchannel-logout")
+@public
+def sso_frontchannel_logout():
+    """Front-channel logout (Entra ID): the provider's logout page loads this in a frame with its issuer and the
+    session id; the GDT sessions of that provider session end. The cookie is not needed (nor sent, in a frame)."""
+    provider = _provider()
+    iss, sid = request.args.get("iss", ""), request.args.get("sid", "")
+    if sid and iss.rstrip("/") == provider.issuer:
+        sso_accounts.end_provider_sessions({"sid": sid}, channel="front")
+    origin = "{0.scheme}://{0.netloc}".format(urllib.parse.urlsplit(provider.issuer))
+    policy = f"default-src 'none'; frame-ancestors {origin}"  # only the provider's page may frame it
+    return Response("", status=200, headers={"Cache-Control": "no-store", "Content-Security-Policy": policy})
 
 
 def provider_logout_url(id_token: str | None) -> str | None:
