@@ -14,7 +14,7 @@ COMPILE = $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --no-
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
-	GDT_IN_PROCESS_SCHEDULER=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	MFA_REQUIRED=0 GDT_IN_PROCESS_SCHEDULER=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install-test
 	$(VENV)/bin/python -m tests.system_packages

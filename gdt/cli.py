@@ -16,7 +16,7 @@ MAX_PRINTED_PROBLEMS = 50  # the exception keeps them all; a terminal full of er
 
 def register(app: Flask) -> None:
     for command in (setup, config_group, users, api_clients, partners, referrals, reminders, attachments,
-                    import_reports, areas, stats, tallies, demo):
+                    import_reports, areas, stats, tallies, demo, second_factor_group):
         app.cli.add_command(command)
 
 
@@ -527,3 +527,21 @@ def demo(year: int | None, count: int, if_empty: bool) -> None:
     except ServiceError as error:
         _fail(str(error.message))
     click.echo(summary.describe())
+
+@click.group("second-factor")
+def second_factor_group() -> None:
+    """Second factors of password accounts (README, "Second factor")."""
+
+
+@second_factor_group.command("reencrypt")
+def reencrypt_second_factors() -> None:
+    """Encrypt every TOTP secret with the current SECRET_KEY; run it after a rotation, with the old key still in
+    SECRET_KEY_FALLBACKS, then remove the old key."""
+    from gdt.services.identity import second_factor
+
+    done, unreadable = second_factor.reencrypt_secrets()
+    click.echo(f"{done} TOTP secret(s) re-encrypted with the current SECRET_KEY.")
+    if unreadable:
+        click.echo(f"{unreadable} secret(s) could not be read with SECRET_KEY or SECRET_KEY_FALLBACKS: those users "
+                   "log in with a recovery code or a passkey, or an administrator resets their second factor.",
+                   err=True)
