@@ -1,5 +1,6 @@
 """HTML side of the app: login, locale, security headers and the blueprints (error pages: gdt.error_pages)."""
 from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
@@ -64,7 +65,7 @@ def _security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy",
                        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+                       f"frame-ancestors 'none'; form-action {_form_action()}; base-uri 'none'")
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
@@ -73,6 +74,14 @@ def _security_headers(response):
     if not request.path.startswith(ASSET_PATHS) and current_user.is_authenticated:
         headers["Cache-Control"] = "no-store"  # staff pages hold personal data
     return response
+
+
+def _form_action() -> str:
+    """'self', and with single sign-on the provider too: GDT's logout form of an SSO session ends at the provider's
+    end-session page (README, "Single sign-on (OpenID Connect)"), and browsers hold redirects to form-action."""
+    issuer = urlsplit(current_app.config.get("OIDC_ISSUER") or "")
+    return f"'self' {issuer.scheme}://{issuer.netloc}" if issuer.scheme in ("https", "http") and issuer.netloc \
+        else "'self'"
 
 
 FILE_SIZE_UNITS = ("kB", "MB", "GB", "TB")
