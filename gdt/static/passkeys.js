@@ -157,14 +157,16 @@
     region.appendChild(paragraph);
   }
 
-  function failed(container, button, nameField) {
+  /* A refusal of one field (the name, the password) marks that field and puts the focus there. */
+  function failed(container, button) {
     return function (error) {
       button.disabled = false;
       var isRefusal = error && typeof error.refusal === "string";
       say(container, isRefusal ? error.refusal : browserMessage(container, error), true);
-      if (nameField && isRefusal && error.field === "name") {
-        nameField.setAttribute("aria-invalid", "true");
-        nameField.focus();
+      var field = isRefusal && error.field ? container.querySelector("input[name$='-" + error.field + "']") : null;
+      if (field) {
+        field.setAttribute("aria-invalid", "true");
+        field.focus();
       }
     };
   }
@@ -196,20 +198,26 @@
   }
 
   function register(form) {
-    var nameField = form.querySelector("input[name$='name']");
+    var nameField = form.querySelector("input[name$='-name']");
+    var passwordField = form.querySelector("input[name$='-password']");  /* on the account page only */
     var button = form.querySelector("button[type='submit']");
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var name = nameField.value.trim();
+      var asked = {name: name};
+      if (passwordField) {
+        asked.password = passwordField.value;
+        passwordField.removeAttribute("aria-invalid");
+      }
       button.disabled = true;
       nameField.removeAttribute("aria-invalid");
       say(form, text(form, "waiting"), false);
-      post(form, form.getAttribute("data-options-url"), {name: name}).then(function (options) {
+      post(form, form.getAttribute("data-options-url"), asked).then(function (options) {
         return navigator.credentials.create({publicKey: creationOptions(options)});
       }).then(function (credential) {
         say(form, text(form, "checking"), false);
         return post(form, form.getAttribute("action"), {name: name, credential: registrationJSON(credential)});
-      }).then(follow, failed(form, button, nameField));
+      }).then(follow, failed(form, button));
     });
   }
 
@@ -223,7 +231,7 @@
       }).then(function (credential) {
         say(section, text(section, "checking"), false);
         return post(section, section.getAttribute("data-finish-url"), {credential: assertionJSON(credential)});
-      }).then(follow, failed(section, button, null));
+      }).then(follow, failed(section, button));
     });
   }
 

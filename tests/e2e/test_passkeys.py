@@ -85,6 +85,7 @@ def test_register_a_passkey_then_log_in_with_it(browser, localhost_url, axe, liv
     _check(axe, page, width, "account-passkeys-empty")
 
     page.get_by_label("Naam van de passkey").fill("Telefoon")
+    page.locator("#passkey-password").fill(PASSWORD)  # a logged-in user confirms the password first
     page.get_by_role("button", name="Passkey toevoegen").click()
     # The first factor: the recovery codes are shown once, then back to the account page.
     page.get_by_text("De passkey Telefoon is toegevoegd.").wait_for()
@@ -102,6 +103,7 @@ def test_register_a_passkey_then_log_in_with_it(browser, localhost_url, axe, liv
     message.get_by_text("Geef de passkey een naam").wait_for()
     assert page.locator("#passkey-name").get_attribute("aria-invalid") == "true"
     page.locator("#passkey-name").fill("Nog eens")
+    page.locator("#passkey-password").fill(PASSWORD)
     page.get_by_role("button", name="Passkey toevoegen").click()
     message.get_by_text("Deze passkey is al geregistreerd voor uw account.").wait_for()
     _check(axe, page, width, "account-passkey-refused")

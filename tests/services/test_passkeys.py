@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from gdt.models import AuditEvent, Passkey
 from gdt.services.core.errors import Forbidden, NotFound, ServiceError
 from gdt.services.identity import passkeys
+from tests.factories import PASSWORD
 from tests.support.webauthn_authenticator import SoftAuthenticator, b64url
 
 CONFIG = {"ENVIRONMENT": "development", "PUBLIC_BASE_URL": "http://127.0.0.1:5000", "WEBAUTHN_RP_ID": "",
@@ -209,11 +210,12 @@ def test_rename_and_remove_are_audited_and_only_for_the_owner(app, db, make):
     with pytest.raises(NotFound):
         passkeys.rename_passkey(other, passkey.id, "Van mij", actor=other)
     with pytest.raises(NotFound):
-        passkeys.remove_passkey(other, passkey.id, actor=other)
-    passkeys.remove_passkey(user, passkey.id, actor=user)
+        passkeys.remove_passkey(other, passkey.id, PASSWORD, actor=other)
+    passkeys.remove_passkey(user, passkey.id, PASSWORD, actor=user)
     assert passkeys.passkeys_of(user) == []
     assert [event.detail for event in _events(db, "rename_passkey")] == [{"passkey": passkey.id}]
-    assert [event.detail for event in _events(db, "remove_passkey")] == [{"passkey": passkey.id}]
+    assert [event.detail for event in _events(db, "remove_passkey")] == [
+        {"passkey": passkey.id, "recovery_codes_removed": True}]  # no factor left
 
 
 def test_the_last_factor_stays_while_mfa_is_required_unless_an_authenticator_app_is_on(app, db, make, monkeypatch):
@@ -221,9 +223,9 @@ def test_the_last_factor_stays_while_mfa_is_required_unless_an_authenticator_app
     user = make.user()
     _, first = _register(user)
     _, second = _register(user, name="Sleutel")
-    passkeys.remove_passkey(user, first.id, actor=user)
+    passkeys.remove_passkey(user, first.id, PASSWORD, actor=user)
     with pytest.raises(ServiceError) as refused:
-        passkeys.remove_passkey(user, second.id, actor=user)
+        passkeys.remove_passkey(user, second.id, PASSWORD, actor=user)
     assert refused.value.code == "last_factor"
     assert [passkey.id for passkey in passkeys.passkeys_of(user)] == [second.id]
     denied, = [event for event in _events(db, "remove_passkey") if event.outcome == "denied"]
@@ -231,7 +233,7 @@ def test_the_last_factor_stays_while_mfa_is_required_unless_an_authenticator_app
 
     user.totp_enabled_at = datetime.now(UTC)
     db.session.commit()
-    passkeys.remove_passkey(user, second.id, actor=user)
+    passkeys.remove_passkey(user, second.id, PASSWORD, actor=user)
     assert passkeys.passkeys_of(user) == []
 
 
@@ -244,3 +246,35 @@ def test_recovery_codes_are_due_after_a_passkey_only_when_none_are_left(db, make
     assert passkeys.issue_recovery_codes(user, actor=user) is None  # the saved ones stay valid
     event, = _events(db, "issue_recovery_codes")
     assert event.detail == {"count": 10, "after": "register_passkey"}
+
+
+def test_removing_needs_the_current_password(db, make):
+    user = make.user()
+    _, passkey = _register(user)
+    with pytest.raises(ServiceError) as refused:
+        passkeys.remove_passkey(user, passkey.id, "niet mijn wachtwoord", actor=user)
+    assert refused.value.field == "password"
+    assert len(passkeys.passkeys_of(user)) == 1
+    event, = _events(db, "reauthenticate")
+    assert (event.outcome, event.detail) == ("denied", {"purpose": "remove_passkey"})
+
+
+def test_adding_confirms_the_current_password(db, make):
+    user = make.user()
+    passkeys.confirm_password(user, PASSWORD)
+    with pytest.raises(ServiceError) as refused:
+        passkeys.confirm_password(user, "fout")
+    assert refused.value.field == "password"
+
+
+def test_the_recovery_codes_go_with_the_last_factor(db, make):
+    from gdt.services.identity import recovery_codes
+    user = make.user()
+    _, first = _register(user)
+    _, second = _register(user, name="Sleutel")
+    passkeys.issue_recovery_codes(user, actor=user)
+    passkeys.remove_passkey(user, first.id, PASSWORD, actor=user)
+    assert recovery_codes.unused_count(user) == 10  # another passkey is left
+    passkeys.remove_passkey(user, second.id, PASSWORD, actor=user)
+    assert recovery_codes.unused_count(user) == 0
+    assert _events(db, "remove_passkey")[-1].detail == {"passkey": second.id, "recovery_codes_removed": True}

@@ -10,6 +10,7 @@ from gdt.models import AuditEvent, Passkey, RecoveryCode, UserSession
 from gdt.services.identity import passkeys
 from gdt.web.auth import login_flow
 from tests.apps import own_app
+from tests.factories import PASSWORD
 from tests.support.webauthn_authenticator import SoftAuthenticator, b64url
 
 ORIGIN = "http://localhost"  # the test client's host: the relying party outside production
@@ -183,7 +184,7 @@ def test_a_pending_user_who_has_a_factor_cannot_add_one_with_the_password_alone(
 
 def test_registration_needs_a_name_before_the_browser_is_asked(app, db, make, client_as):
     client = client_as("coordinator")
-    response = client.post("/passkeys/register/options", json={"name": "  "})
+    response = client.post("/passkeys/register/options", json={"name": "  ", "password": PASSWORD})
     assert response.status_code == 422
     assert response.json["invalidParams"][0]["name"] == "name"
 
@@ -191,7 +192,7 @@ def test_registration_needs_a_name_before_the_browser_is_asked(app, db, make, cl
 def test_a_logged_in_user_adds_a_passkey_and_sees_it_on_the_account_page(app, db, make, client_as):
     user = make.user()
     client = client_as(user=user)
-    options = client.post("/passkeys/register/options", json={"name": "Sleutel"}).json
+    options = client.post("/passkeys/register/options", json={"name": "Sleutel", "password": PASSWORD}).json
     assert options["excludeCredentials"] == []
     credential = SoftAuthenticator().create(options, ORIGIN)
     response = client.post("/passkeys/register", json={"name": "Sleutel", "credential": credential})
@@ -209,7 +210,7 @@ def test_a_logged_in_user_adds_a_passkey_and_sees_it_on_the_account_page(app, db
 def test_a_registration_from_another_origin_is_refused(app, db, make, client_as):
     user = make.user()
     client = client_as(user=user)
-    options = client.post("/passkeys/register/options", json={"name": "Sleutel"}).json
+    options = client.post("/passkeys/register/options", json={"name": "Sleutel", "password": PASSWORD}).json
     credential = SoftAuthenticator().create(options, "http://phishing.example")
     assert_problem(client.post("/passkeys/register", json={"name": "Sleutel", "credential": credential}),
                    422, "not_verified")
@@ -227,7 +228,11 @@ def test_the_account_page_renames_and_removes_a_passkey(app, db, make, client_as
     refused = client.post(f"/account/passkeys/{passkey.id}/name", data={f"passkey-{passkey.id}-name": ""},
                           follow_redirects=True)
     assert "Geef de passkey een naam" in refused.text
-    response = client.post(f"/account/passkeys/{passkey.id}/remove", follow_redirects=True)
+    refused = client.post(f"/account/passkeys/{passkey.id}/remove",
+                          data={f"remove-passkey-{passkey.id}-password": "fout"}, follow_redirects=True)
+    assert "wachtwoord" in refused.text and len(passkeys.passkeys_of(user)) == 1
+    response = client.post(f"/account/passkeys/{passkey.id}/remove",
+                           data={f"remove-passkey-{passkey.id}-password": PASSWORD}, follow_redirects=True)
     assert "De passkey is verwijderd." in response.text and "U heeft nog geen passkey." in response.text
     assert passkeys.passkeys_of(user) == []
 
@@ -248,7 +253,9 @@ def test_the_last_factor_is_kept_while_mfa_is_required(app, db, make, client_as,
     user = make.user()
     registered(user)
     passkey, = passkeys.passkeys_of(user)
-    response = client_as(user=user).post(f"/account/passkeys/{passkey.id}/remove", follow_redirects=True)
+    response = client_as(user=user).post(f"/account/passkeys/{passkey.id}/remove",
+                                         data={f"remove-passkey-{passkey.id}-password": PASSWORD},
+                                         follow_redirects=True)
     assert "Dit is uw enige tweede factor" in response.text and 'role="alert"' in response.text
     assert len(passkeys.passkeys_of(user)) == 1
     assert denied_reasons(db, "remove_passkey") == ["last_factor"]
@@ -303,7 +310,7 @@ def test_a_user_who_still_has_recovery_codes_goes_straight_on(app, db, make, cli
     recovery_codes.replace(user)
     db.session.commit()
     client = client_as(user=user)
-    options = client.post("/passkeys/register/options", json={"name": "Sleutel"}).json
+    options = client.post("/passkeys/register/options", json={"name": "Sleutel", "password": PASSWORD}).json
     response = client.post("/passkeys/register", json={"name": "Sleutel",
                                                        "credential": SoftAuthenticator().create(options, ORIGIN)})
     assert response.json == {"redirect": "/account"}
@@ -314,3 +321,17 @@ def test_recovery_codes_are_not_made_without_a_passkey_just_registered(app, db, 
     response = client_as(user=user).post("/passkeys/recovery-codes")
     assert response.status_code == 302 and response.location == "/account"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RecoveryCode)) == 0
+
+
+def test_a_logged_in_user_confirms_the_password_before_the_browser_is_asked(app, db, make, client_as):
+    client = client_as("coordinator")
+    for typed in (None, "fout"):
+        response = client.post("/passkeys/register/options", json={"name": "Sleutel", "password": typed})
+        assert response.status_code == 422
+        assert response.json["invalidParams"][0]["name"] == "password"
+    assert client.post("/passkeys/register", json={"name": "Sleutel", "credential": {}}).json["code"] == "no_challenge"
+
+
+def test_an_account_without_a_password_is_told_passkeys_are_for_password_logins(app, db, make, client_as):
+    page = client_as(user=make.user(password_hash=None, oidc_subject="sub-1")).get("/account").text
+    assert "U logt in via de inlogdienst van uw organisatie" in page and "data-passkey-register" not in page

@@ -42,7 +42,7 @@ from gdt.models import Passkey, User
 from gdt.services.core import audit
 from gdt.services.core.errors import Forbidden, NotFound, ServiceError
 from gdt.services.core.transaction import unit_of_work
-from gdt.services.identity import recovery_codes
+from gdt.services.identity import recovery_codes, second_factor
 from gdt.validation import InvalidValue, clean_name
 
 MAX_PER_USER = 10
@@ -242,8 +242,18 @@ def rename_passkey(user: User, passkey_id: int, name: str | None, *, actor: User
     return passkey
 
 
-def remove_passkey(user: User, passkey_id: int, *, actor: User) -> None:
-    """Remove one passkey; not the last factor while MFA_REQUIRED is on (an authenticator app counts as one)."""
+def confirm_password(user: User, password: str | None) -> None:
+    """The current password again before a logged-in user adds a passkey (a screen left unlocked); wrong ones count
+    towards the login delay, as at the login page."""
+    second_factor.reauthenticate(user, password, purpose="register_passkey")
+
+
+def remove_passkey(user: User, passkey_id: int, password: str | None, *, actor: User) -> None:
+    """Remove one passkey after the current password; not the last factor while MFA_REQUIRED is on (an
+    authenticator app counts as one). With no factor left, the recovery codes go too: nothing for them to stand in
+    for."""
+    _owned(user, passkey_id)
+    second_factor.reauthenticate(user, password, purpose="remove_passkey")
     with unit_of_work():
         passkey = _owned(user, passkey_id)
         others = db.session.scalar(sa.select(sa.func.count()).select_from(Passkey).where(
@@ -255,7 +265,11 @@ def remove_passkey(user: User, passkey_id: int, *, actor: User) -> None:
         else:
             refused = None
             db.session.delete(passkey)
-            audit.record(actor, "remove_passkey", "user", str(user.id), detail={"passkey": passkey.id})
+            last = not others and user.totp_enabled_at is None
+            if last:
+                recovery_codes.remove_all(user)
+            audit.record(actor, "remove_passkey", "user", str(user.id),
+                         detail={"passkey": passkey.id} | ({"recovery_codes_removed": True} if last else {}))
     if refused is not None:
         audit.record_now(actor, "remove_passkey", "user", str(user.id), outcome="denied",
                          detail={"passkey": passkey_id, "reason": "last_factor"})

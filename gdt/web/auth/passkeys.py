@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
-from wtforms import StringField
+from wtforms import PasswordField, StringField
 
 from gdt.extensions import limiter
 from gdt.models import Passkey, User
@@ -42,12 +42,18 @@ class PasskeyNameForm(FlaskForm):
                        render_kw={"autocomplete": "off", "maxlength": passkeys.NAME_MAX})
 
 
+class PasskeyAddForm(PasskeyNameForm):
+    password = PasswordField(_l("Uw huidige wachtwoord"), description=_l("Ter bevestiging dat u het zelf bent."),
+                             render_kw={"autocomplete": "current-password"})
+
+
 class PasskeyRenameForm(FlaskForm):
     name = StringField(_l("Nieuwe naam"), render_kw={"autocomplete": "off", "maxlength": passkeys.NAME_MAX})
 
 
 class PasskeyRemoveForm(FlaskForm):
-    pass
+    password = PasswordField(_l("Uw huidige wachtwoord"), description=_l("Ter bevestiging dat u het zelf bent."),
+                             render_kw={"autocomplete": "current-password"})
 
 
 # --- the JSON steps ----------------------------------------------------------------------------------------------
@@ -58,8 +64,11 @@ def register_options():
     user = _registering_user()
     if user is None:
         return _no_login()
+    body = _body()
     try:
-        passkeys.clean_passkey_name(_body().get("name"))  # a missing name is said before the browser asks anything
+        passkeys.clean_passkey_name(body.get("name"))  # a missing name is said before the browser asks anything
+        if current_user.is_authenticated:  # a pending user typed the password a minute ago
+            passkeys.confirm_password(user, body.get("password"))
         options, session[CEREMONY_KEY] = passkeys.registration_options(user, _relying_party())
     except ServiceError as refused:
         return _problem(refused.status, refused.message, code=refused.code, field=refused.field)
@@ -180,8 +189,9 @@ def passkey_section() -> dict:
                                                        data={"name": passkey.name}),
                             PasskeyRemoveForm(prefix=f"remove-passkey-{passkey.id}", formdata=None))
               for passkey in passkeys.passkeys_of(current_user)]
-    return {"passkeys": listed, "add_form": PasskeyNameForm(prefix="passkey", formdata=None),
-            "room": len(listed) < passkeys.MAX_PER_USER, "max": passkeys.MAX_PER_USER}
+    return {"passkeys": listed, "add_form": PasskeyAddForm(prefix="passkey", formdata=None),
+            "room": len(listed) < passkeys.MAX_PER_USER, "max": passkeys.MAX_PER_USER,
+            "has_password": current_user.password_hash is not None}
 
 
 @bp.app_template_global()
@@ -210,8 +220,10 @@ def rename_passkey(passkey_id: int):
 @bp.route("/account/passkeys/<int:passkey_id>/remove", methods=["POST"])
 @role_required(*ROLES)
 def remove_passkey(passkey_id: int):
-    if PasskeyRemoveForm(prefix=f"remove-passkey-{passkey_id}").validate_on_submit():
-        _flash_outcome(lambda: passkeys.remove_passkey(current_user, passkey_id, actor=current_user),
+    form = PasskeyRemoveForm(prefix=f"remove-passkey-{passkey_id}")
+    if form.validate_on_submit():
+        _flash_outcome(lambda: passkeys.remove_passkey(current_user, passkey_id, form.password.data,
+                                                       actor=current_user),
                        _("De passkey is verwijderd."))
     return redirect(url_for("auth.account"))
 
