@@ -425,3 +425,10 @@ def test_front_channel_logout_from_another_issuer_ends_nothing(app, db, provider
     query = urllib.parse.urlencode({"iss": "https://evil.example", "sid": "entra-session"})
     assert app.test_client().get(f"/oidc/frontchannel-logout?{query}").status_code == 200
     assert client.get("/account").status_code == 200
+
+
+def test_pages_let_the_logout_form_end_at_the_provider_only_when_configured(app, db, provider):
+    policy = app.test_client().get("/login").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {provider.issuer};" in policy
+    app.config["OIDC_ISSUER"] = ""
+    assert "form-action 'self';" in app.test_client().get("/login").headers["Content-Security-Policy"]
