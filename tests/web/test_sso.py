@@ -432,3 +432,14 @@ def test_pages_let_the_logout_form_end_at_the_provider_only_when_configured(app,
     assert f"form-action 'self' {provider.issuer};" in policy
     app.config["OIDC_ISSUER"] = ""
     assert "form-action 'self';" in app.test_client().get("/login").headers["Content-Security-Policy"]
+
+
+def test_without_an_email_claim_the_account_takes_preferred_username_but_links_nothing(app, db, make, provider):
+    _, response = _sso_login(app, provider, email=None, preferred_username="Nieuw.Lid@Gemeente.test")
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(User.email).where(User.oidc_subject == "subject-1")) == "nieuw.lid@gemeente.test"
+    make.user("intake", email="bestaand@gemeente.test")
+    _, response = _sso_login(app, provider, sub="subject-2", email=None, preferred_username="bestaand@gemeente.test")
+    assert response.status_code == 403 and _denials(db)[-1] == {"reason": "email_not_matched"}
+    _, response = _sso_login(app, provider, sub="subject-3", email=None, preferred_username=None)
+    assert response.status_code == 403 and _denials(db)[-1] == {"reason": "no_email"}
