@@ -1,9 +1,10 @@
 """Passkeys in Chromium with the browser's own virtual authenticator (DevTools' WebAuthn domain), at 1280 and 320 px
-with axe: a user adds a passkey on the account page, logs out, and logs in with the password and then the passkey.
+with axe: a user adds a passkey on the account page, logs out, and logs in with the password and then the passkey;
+a user who must have a second factor registers a passkey as the first right after the password; a browser without
+WebAuthn is told passkeys are not available there.
 
 WebAuthn refuses an IP address as relying party, so these pages are opened at http://localhost:<port> (the same
-server as `base_url`). Until the second-factor page exists, the app gets a minimal one that includes the passkey
-partial, as that page does.
+server as `base_url`).
 """
 import itertools
 import os
@@ -11,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import render_template_string
 
 from gdt.db import db
 from gdt.models import Passkey, UserSession
@@ -21,17 +21,11 @@ from tests.e2e.conftest import PASSWORD, assert_accessible
 pytestmark = pytest.mark.e2e
 SCREENSHOTS = os.environ.get("GDT_E2E_SCREENSHOTS")  # a folder: keep a screenshot of each page for review
 MEMBERS = itertools.count(1)
-STAND_IN_PAGE = """{% extends "base.html" %}{% block title %}Tweede factor{% endblock %}{% block content %}
-<h1 class="utrecht-heading-1">Tweede factor</h1>{% include "auth/_passkey_verify.html" %}{% endblock %}"""
 
 
 @pytest.fixture(scope="module")
-def localhost_url(live_app, base_url):
+def localhost_url(base_url):
     """The served app under the name localhost: a valid WebAuthn relying party, unlike 127.0.0.1."""
-    if "auth.second_factor" not in live_app.view_functions:
-        live_app.add_url_rule("/second-factor", endpoint="auth.second_factor",
-                              view_func=lambda: render_template_string(STAND_IN_PAGE))
-        live_app.view_functions["auth.second_factor"].required_roles = ()
     return base_url.replace("127.0.0.1", "localhost")
 
 
