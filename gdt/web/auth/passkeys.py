@@ -31,6 +31,7 @@ from gdt.services.core.errors import ServiceError
 from gdt.services.identity import passkeys
 from gdt.web.access import public, role_required
 from gdt.web.auth import bp, login_flow
+from gdt.web.auth.mfa import recovery_codes_page
 
 CEREMONY_KEY = "passkey_ceremony"
 CODES_DUE_KEY = "passkey_recovery_codes_due"
@@ -105,8 +106,6 @@ def register():
 @role_required(*ROLES)
 def passkey_recovery_codes():
     """The recovery codes after a passkey was registered, once: only right after `register` said they are due."""
-    from gdt.web.auth.mfa import recovery_codes_page
-
     due = session.pop(CODES_DUE_KEY, None)
     if not isinstance(due, dict) or due.get("user_id") != current_user.id:
         return redirect(url_for("auth.account"))
