@@ -26,6 +26,8 @@ class ApiClient(db.Model):
     partner_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("partners.id"))
     token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    # Written at most every tokens.SEEN_INTERVAL, together with a "use_token" audit event.
+    last_used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
 
     partner: so.Mapped[Partner | None] = so.relationship()

@@ -1,5 +1,5 @@
 """HTML side of the app: login, locale, security headers and the blueprints (error pages: gdt.error_pages)."""
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, request, session
@@ -47,9 +47,8 @@ def configure_web(app: Flask) -> None:
 
 
 def _load_user(token: str):
-    config = current_app.config
-    return auth_service.load_session(token, idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
-                             absolute=timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]))
+    # The idle warning's status check reads the session without counting as activity (gdt/web/auth/sessions.py).
+    return auth_service.load_session(token, **auth_service.limits(), touch=request.endpoint != "auth.session_status")
 
 
 def _select_locale() -> str:

@@ -37,6 +37,7 @@ MENU = (
                 section=("indicators.admin_new", "indicators.admin_edit", "indicators.admin_import")),
     Destination("referrals.deliveries", _l("Bezorging")),
     Destination("admin.local_mailbox", _l("Verzonden mail")),
+    Destination("admin.api_access", _l("API-toegang"), section=("admin.revoke_api_client",)),
     Destination("referrals.partner_index", _l("Doorverwijzingen"), section=("referrals.partner_show",)),
     Destination("partner.cases", _l("Casussen"), section=("partner.case",)),
     Destination("partner.index", _l("Aanmeldingen"), section=("partner.show",)),

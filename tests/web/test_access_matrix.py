@@ -6,6 +6,7 @@ session with 401: a session is no credential there at all, whatever the role.
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from gdt.models import (
     Action,
@@ -17,6 +18,7 @@ from gdt.models import (
     MeetingInvitee,
     PartnerRegistration,
     Passkey,
+    UserSession,
 )
 from gdt.models.users import ROLES
 from gdt.services.core import partner_links, tokens
@@ -81,6 +83,8 @@ def world(make, client_as):
     make.session.add(passkey)
     make.session.commit()
     values["passkey_id"] = passkey.id  # /account/passkeys/<passkey_id>/remove
+    values["client_id"] = tokens.issue_api_client("matrix-app", "app", actor=None)[0].id  # /admin/api-access/…
+    values["session_id"] = make.session.scalar(sa.select(UserSession.id).limit(1)) or 1  # /account/sessions/<id>
     clients = {role: client_as(user=user) for role, user in users.items()}
     for client in clients.values():  # opened once, as from the mail: the clean link addresses need the session
         client.get(f"/doorverwijzing/{values['token']}")

@@ -138,7 +138,7 @@ def deactivate_partner(partner: Partner, *, actor: User | None) -> Offboarding:
         preview = offboarding_preview(partner)
         users = list(db.session.scalars(sa.select(User).where(User.partner_id == partner.id)))
         for user in users:
-            auth.end_all_sessions(user, now)
+            auth.end_all_sessions(user, now, reason="deactivated", actor=actor)
         partner_links.revoke_links(partner, now)
         summary = replace(preview, tokens_revoked=tokens.revoke_tokens_of([user.id for user in users], now),
                           link_sessions_ended=partner_links.end_sessions(partner.id, now=now))

@@ -37,7 +37,7 @@ def update_user(user: User, *, name: str, role: str, actor: User | None, partner
     with unit_of_work():
         changes = [field for field, value in fields.items() if getattr(user, field) != value]
         if "role" in changes or "partner" in changes:
-            end_all_sessions(user)  # new rights start with a new login
+            end_all_sessions(user, reason="role_changed", actor=actor)  # new rights start with a new login
             audit.record(actor, "change_role", "user", str(user.id), detail={
                 "from": user.role, "to": role, "partner": fields["partner"].key if fields["partner"] else None})
         user.name, user.role, user.partner = fields["name"], fields["role"], fields["partner"]
@@ -50,7 +50,7 @@ def set_user_active(user: User, active: bool, *, actor: User | None) -> User:
     if actor is not None and user.id == actor.id and not active:
         raise ServiceError(_l("U kunt uw eigen account niet deactiveren."))
     return activation.set_active(user, active, actor=actor, object_type="user", object_ref=str(user.id),
-                                 then=None if active else lambda: _cut_off(user))
+                                 then=None if active else lambda: _cut_off(user, reason="deactivated", actor=actor))
 
 
 def set_password(user: User, password: str, *, actor: User | None) -> User:
@@ -59,15 +59,15 @@ def set_password(user: User, password: str, *, actor: User | None) -> User:
     password_hash = hash_password(password)  # before the transaction: argon2 is slow on purpose
     with unit_of_work():
         user.password_hash = password_hash
-        detail = _cut_off(user)
+        detail = _cut_off(user, reason="password_changed", actor=actor)
         audit.record(actor, "set_password", "user", str(user.id), detail=detail)
     return user
 
 
-def _cut_off(user: User) -> dict:
+def _cut_off(user: User, *, reason: str, actor: User | None) -> dict:
     """Inside the caller's unit of work: the user's sessions end and their tokens are revoked (not just unusable
     while deactivated, so reactivating brings none back)."""
-    end_all_sessions(user)
+    end_all_sessions(user, reason=reason, actor=actor)
     return {"tokens_revoked": tokens.revoke_tokens_of([user.id])}
 
 

@@ -6,10 +6,12 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from gdt.db import db, utcnow
 from gdt.models import User, UserSession
+from gdt.models.users import SESSION_END_REASONS
 from gdt.services.core import audit, login_throttle
 from gdt.services.core.errors import ServiceError
 from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
@@ -107,21 +109,58 @@ def start_session(user: User, *, login_method: str = "password", second_factor: 
     return token
 
 
-def load_session(token: str, *, idle: timedelta, absolute: timedelta) -> User | None:
-    """The user behind a live session token, or None when ended, expired or deactivated."""
-    session = db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == _digest(token)))
+def load_session(token: str, *, idle: timedelta, absolute: timedelta, touch: bool = True) -> User | None:
+    """The user behind a live session token, or None when ended, expired or deactivated.
+
+    A session past its idle or absolute limit is ended here, with end_reason "idle" or "expired" and the moment
+    the limit passed, and audited. `last_seen_at` is written at most once per `seen_interval(idle)`, so the idle
+    deadline the pages show (`deadlines`) is the stored one, up to that interval before "now + idle". `touch`
+    False reads without counting as activity (the idle warning's status check). The row is kept on the user as
+    `login_session`.
+    """
+    session = _session_by_token(token)
     now = utcnow()
     if session is None or session.ended_at is not None or not session.user.may_sign_in:
         return None
-    if now - session.last_seen_at > idle or now - session.started_at > absolute:
+    idle_end, absolute_end = deadlines(session, idle=idle, absolute=absolute)
+    if now >= idle_end or now >= absolute_end:
+        reason = "expired" if absolute_end <= idle_end else "idle"
         with unit_of_work():
-            session.ended_at = now
+            _end(session, reason, min(idle_end, absolute_end), actor=None)
         return None
-    if now - session.last_seen_at > SEEN_INTERVAL:
+    if touch and now - session.last_seen_at > seen_interval(idle):
         with unit_of_work():
             session.last_seen_at = now
     session.user.login_token = token
+    session.user.login_session = session
     return session.user
+
+
+def limits() -> dict[str, timedelta]:
+    """SESSION_IDLE_MINUTES and SESSION_ABSOLUTE_HOURS (fractions allowed) as load_session's idle and absolute."""
+    config = current_app.config
+    return {"idle": timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+            "absolute": timedelta(hours=config["SESSION_ABSOLUTE_HOURS"])}
+
+
+def seen_interval(idle: timedelta) -> timedelta:
+    """How often a request writes last_seen_at: once a minute, more often only for idle limits under ten minutes
+    (tests), so the throttle never costs more than a tenth of the idle time."""
+    return min(SEEN_INTERVAL, idle / 10)
+
+
+def deadlines(session: UserSession, *, idle: timedelta, absolute: timedelta) -> tuple[datetime, datetime]:
+    """When the session ends without another request (idle), and when it ends anyway (absolute)."""
+    return session.last_seen_at + idle, session.started_at + absolute
+
+
+def keep_alive(token: str | None) -> UserSession | None:
+    """"Ingelogd blijven": the live session counts as active now, whatever the throttle of load_session."""
+    with unit_of_work():
+        session = live_session(token)
+        if session is not None:
+            session.last_seen_at = utcnow()
+    return session
 
 
 def live_session(token: str | None) -> UserSession | None:
@@ -130,25 +169,61 @@ def live_session(token: str | None) -> UserSession | None:
                                                           UserSession.ended_at.is_(None)))
 
 
-def end_session(token: str | None, *, actor: User | None) -> None:
+def ended_reason(token: str | None) -> str | None:
+    """Why the session behind `token` ended (SESSION_END_REASONS), or None while live or unknown: the login page
+    says so after an idle or absolute end."""
+    session = _session_by_token(token) if token else None
+    return session.end_reason if session is not None and session.ended_at is not None else None
+
+
+def end_session(token: str | None, *, actor: User | None, reason: str = "logout") -> None:
     with unit_of_work():
-        db.session.execute(
-            sa.update(UserSession)
-            .where(UserSession.token_hash == _digest(token or ""), UserSession.ended_at.is_(None))
-            .values(ended_at=utcnow())
-        )
-        if actor is not None:
-            audit.record(actor, "logout", "user", str(actor.id))
+        session = live_session(token)
+        if session is not None:
+            _end(session, reason, utcnow(), actor=actor)
 
 
 @joins_unit_of_work
-def end_all_sessions(user: User, now: datetime | None = None) -> None:
-    """Inside the caller's unit of work: every session of `user` stops working."""
-    db.session.execute(
-        sa.update(UserSession)
-        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
-        .values(ended_at=now or utcnow())
-    )
+def end_all_sessions(user: User, now: datetime | None = None, *, reason: str | None = None,
+                     actor: User | None = None, keep_token: str | None = None) -> int:
+    """Inside the caller's unit of work: every session of `user` stops working (but the one of `keep_token`, the
+    session making the request). `reason` from SESSION_END_REASONS. Audited when one ended; returns how many."""
+    assert reason is None or reason in SESSION_END_REASONS, reason
+    query = sa.update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+    if keep_token is not None:
+        query = query.where(UserSession.token_hash != _digest(keep_token))
+    ended = db.session.execute(query.values(ended_at=now or utcnow(), end_reason=reason)).rowcount
+    if ended:
+        audit.record(actor, "end_sessions", "user", str(user.id), detail={"reason": reason, "count": ended})
+    return ended
+
+
+@joins_unit_of_work
+def end_one(session: UserSession, reason: str, *, actor: User | None) -> None:
+    """Inside the caller's unit of work: end this session now, with `reason` (SESSION_END_REASONS), audited."""
+    _end(session, reason, utcnow(), actor=actor)
+
+
+@joins_unit_of_work
+def _end(session: UserSession, reason: str, at: datetime, *, actor: User | None) -> None:
+    """End one session; audited as "logout" for a logout, "end_session" otherwise (never the token)."""
+    assert reason in SESSION_END_REASONS, reason
+    session.ended_at, session.end_reason = max(at, session.started_at), reason
+    if reason == "logout":
+        if actor is not None:
+            audit.record(actor, "logout", "user", str(actor.id))
+        return
+    audit.record(actor, "end_session", "user", str(session.user_id),
+                 detail={"session": session.id, "reason": reason})
+
+
+def _session_by_token(token: str) -> UserSession | None:
+    return db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == _digest(token)))
+
+
+def token_digest(token: str) -> str:
+    """The stored form of a session token (UserSession.token_hash)."""
+    return _digest(token)
 
 
 def _digest(token: str) -> str:

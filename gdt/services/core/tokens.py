@@ -126,7 +126,12 @@ def revoke_api_client(name: str, *, actor: User | None) -> ApiClient:
 
 
 def authenticate(raw: str | None) -> User | ApiClient | None:
-    """The active user or client behind a bearer token, or None."""
+    """The active user or client behind a bearer token, or None.
+
+    A personal token stops at once when its user, or its user's partner organisation, is deactivated (and
+    deactivation revokes it too); a partner's client stops with its partner. Use is recorded as last_used_at and
+    audited as "use_token", both at most once per token per SEEN_INTERVAL (README, "API access").
+    """
     if not raw or len(raw) > 200:
         return None
     if raw.startswith(USER_PREFIX):
@@ -135,20 +140,26 @@ def authenticate(raw: str | None) -> User | ApiClient | None:
                                                              UserToken.expires_at > utcnow()))
         if token is None or not token.user.may_sign_in:
             return None
-        _touch(token)
+        _touch(token, token.user, "user", str(token.user_id), {"token": token.id})
         return token.user
     if raw.startswith(CLIENT_PREFIX):
-        return db.session.scalar(sa.select(ApiClient).where(ApiClient.token_hash == digest(raw),
-                                                            ApiClient.revoked_at.is_(None),
-                                                            ~ApiClient.partner.has(is_active=False)))
+        client = db.session.scalar(sa.select(ApiClient).where(ApiClient.token_hash == digest(raw),
+                                                              ApiClient.revoked_at.is_(None),
+                                                              ~ApiClient.partner.has(is_active=False)))
+        if client is not None:
+            _touch(client, None, "api_client", client.name, {"client": client.id, "channel": client.channel})
+        return client
     return None
 
 
-def _touch(token: UserToken) -> None:
+def _touch(holder: UserToken | ApiClient, actor: User | None, object_type: str, object_ref: str, detail: dict) -> None:
+    """The first use of a token in SEEN_INTERVAL: stamp last_used_at and audit it (the token's id, never its value).
+    Later uses in the interval cost no write; every change they make is audited by its own service anyway."""
     now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > SEEN_INTERVAL:
+    if holder.last_used_at is None or now - holder.last_used_at > SEEN_INTERVAL:
         with unit_of_work():
-            token.last_used_at = now
+            holder.last_used_at = now
+            audit.record(actor, "use_token", object_type, object_ref, detail=detail)
 
 
 def digest(raw: str) -> str:

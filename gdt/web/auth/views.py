@@ -8,7 +8,7 @@ from gdt.models.users import ROLES
 from gdt.services.core import auth, tokens
 from gdt.services.core.errors import ServiceError
 from gdt.web.access import public, role_required
-from gdt.web.auth import bp, login_flow, sso
+from gdt.web.auth import bp, login_flow, sessions, sso
 from gdt.web.auth.forms import LanguageForm, LoginForm, LogoutForm, RevokeTokenForm
 from gdt.web.forms import form_page, show_error, submit
 
@@ -23,6 +23,7 @@ def _login_limit() -> str:
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
+    sessions.explain_ended_session()  # "U bent automatisch uitgelogd …" after an idle or absolute end
     form = LoginForm()
     if form.validate_on_submit():
         try:
