@@ -34,7 +34,7 @@ class CodeForm(FlaskForm):
     code = StringField(_l("Code uit uw authenticator-app"),
                        description=_l("De zes cijfers die uw app nu voor GDT toont."),
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8,
-                                  "maxlength": 9, "spellcheck": "false", "class": "gdt-code-input"})
+                                  "maxlength": 9, "spellcheck": "false"})
 
 
 class RecoveryCodeForm(FlaskForm):
@@ -142,10 +142,10 @@ def mfa_setup():
         if refused is None:
             return _enrolled(user, pending, codes[0])
     issuer = f"GDT – {current_app.config['MUNICIPALITY_NAME']}"
-    qr = totp.qr_svg(totp.provisioning_uri(secret, account=user.email, issuer=issuer),
-                     title=_("QR-code voor uw authenticator-app"))
+    uri = totp.provisioning_uri(secret, account=user.email, issuer=issuer)
     page = render_template("auth/mfa_setup.html", form=form, pending=pending, issuer=issuer, account=user.email,
-                           secret=totp.grouped(secret), qr=qr)
+                           secret=totp.grouped(secret), uri=uri,
+                           qr=totp.qr_svg(uri, title=_("QR-code voor uw authenticator-app")))
     return private(page, hide_referrer=True), refused or (422 if form.errors else 200)
 
 
