@@ -527,6 +527,13 @@ def demo(year: int | None, count: int, if_empty: bool) -> None:
     except ServiceError as error:
         _fail(str(error.message))
     click.echo(summary.describe())
+    from flask import current_app
+    if current_app.config["MFA_REQUIRED"]:
+        click.echo("Second factor required (MFA_REQUIRED=1): each demo login sets up an authenticator app or a "
+                   "passkey at its first login.")
+    else:
+        click.echo("Second factor off (MFA_REQUIRED=0, as under make run): the demo logins need only their password.")
+
 
 @click.group("second-factor")
 def second_factor_group() -> None:

@@ -3,7 +3,7 @@ two endpoints: /session/status (how long the session has left, read without coun
 /session/keep-alive ("Ingelogd blijven"). The warning itself is templates/_layout/_session_warning.html with
 gdt/static/session.js; the login page says when a session ended because of inactivity or its maximum length.
 """
-from flask import current_app, flash, jsonify, render_template, session, url_for
+from flask import abort, current_app, flash, jsonify, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from gdt.db import utcnow
 from gdt.models.users import ROLES
 from gdt.services.core import auth
+from gdt.services.core.errors import NotFound
 from gdt.services.identity import sessions as session_service
 from gdt.web.access import public, role_required
 from gdt.web.auth import bp
@@ -32,8 +33,8 @@ def sessions():
 @role_required(*ROLES)
 def end_session(session_id: int):
     form = EndSessionForm()
-    done = submit(form, lambda: session_service.end_own_session(current_user, session_id,
-                                                                current_token=current_user.login_token),
+    done = submit(form, lambda: _or_404(session_service.end_own_session, current_user, session_id,
+                                        current_token=current_user.login_token),
                   success=_("De sessie is beëindigd: wie die gebruikte, is uitgelogd."),
                   next_url=url_for("auth.sessions"))
     return done or _page(form)
@@ -50,6 +51,14 @@ def end_other_sessions():
                   if ended else _("Er waren geen andere sessies."),
                   next_url=url_for("auth.sessions"))
     return done or _page(form)
+
+
+def _or_404(perform, *args, **kwargs):
+    """Another user's session, or one already ended, is a 404 page (audited by the service), not a form error."""
+    try:
+        return perform(*args, **kwargs)
+    except NotFound as missing:
+        abort(404, description=str(missing.message))
 
 
 def _page(form: EndSessionForm | None = None):
