@@ -173,9 +173,11 @@ class Config:
     # Former SECRET_KEYs, comma-separated, newest first: sessions signed and TOTP secrets encrypted with one still
     # work, until `flask second-factor reencrypt` has moved the secrets to the current key (decision 0020).
     SECRET_KEY_FALLBACKS = list(_env_list("SECRET_KEY_FALLBACKS"))
-    # Invitation and password-reset links: signed, stored as a hash, one use, then expired.
+    # Invitation and password-reset links: random, stored as a hash, one use, then expired.
     INVITATION_LINK_HOURS = int(os.environ.get("INVITATION_LINK_HOURS", "72"))
     PASSWORD_RESET_LINK_MINUTES = int(os.environ.get("PASSWORD_RESET_LINK_MINUTES", "60"))
+    # "Wachtwoord vergeten?" requests per client address (each account also gets at most 3 reset mails an hour).
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "10 per 15 minutes;50 per day")
     # Passkeys (WebAuthn): the relying party is the host of PUBLIC_BASE_URL unless set.
     WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "")
     WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "GDT")

@@ -49,15 +49,18 @@ def setup(admin_email: str | None, admin_name: str | None) -> None:
     """Prepare a new installation after `db upgrade`; safe to run again.
 
     Creates the default categories, partners and case results that are missing, copies the closing days of
-    EXTRA_NON_WORKING_DAYS into the table and, while there is no active admin, the first admin: the password comes
-    from GDT_PASSWORD or a prompt.
+    EXTRA_NON_WORKING_DAYS into the table and, while there is no active admin, the first admin, who gets an
+    invitation link (printed here, for the operator to open) to choose a password and a second factor. Outside
+    production GDT_PASSWORD may give the first admin a password instead (development, tests).
     """
     from gdt.services.admin import setup as setup_service
     if setup_service.migrations_pending():
         _fail("the database is not up to date: run `flask --app wsgi db upgrade` first")
     admins = setup_service.active_admins()
+    invitation = None
     if not admins:
-        admins = [_first_admin(admin_email, admin_name)]
+        first, invitation = _first_admin(admin_email, admin_name)
+        admins = [first]
         admin_line = f"Active admins: 0 already present, 1 created ({admins[0].email})."
     else:
         admin_line = (f"Active admins: {len(admins)} already present, 0 created "
@@ -68,36 +71,42 @@ def setup(admin_email: str | None, admin_name: str | None) -> None:
         click.echo(f"{REFERENCE_DATA_LABELS.get(tally.kind, tally.kind)}: {tally.present} already present, "
                    f"{tally.created} created.")
     click.echo(admin_line)
-    _print_next_steps(admins[0].email)
+    if invitation:
+        _show_invitation(invitation, admins[0].email)
+    _print_next_steps(admins[0].email, invited=invitation is not None)
 
 
 def _first_admin(email: str | None, name: str | None):
+    """The first admin and their invitation link; with GDT_PASSWORD (not in production) a password instead."""
     from gdt.services.admin import setup as setup_service
     if not email or not name:
         _fail("there is no active admin yet: give --admin-email and --admin-name")
-    password = os.environ.get("GDT_PASSWORD")
-    if not password:
-        if not _interactive():
-            _fail("no password for the first admin: set GDT_PASSWORD or run setup in a terminal to be asked")
-        password = click.prompt("Password for the first admin", hide_input=True, confirmation_prompt=True)
     try:
-        return setup_service.create_first_admin(email, name, password)
+        return setup_service.create_first_admin(email, name, os.environ.get("GDT_PASSWORD") or None)
     except ServiceError as error:
-        _fail(_refused(error))
+        _fail("GDT_PASSWORD is refused in production: run setup without it and open the invitation link it "
+              "prints" if error.code == "password_in_production" else _refused(error))
 
 
-def _interactive() -> bool:
-    return sys.stdin.isatty()
+def _show_invitation(link: str, email: str) -> None:
+    """The link alone on stdout (a script can capture it); what to do with it on stderr."""
+    from flask import current_app
+    hours = current_app.config["INVITATION_LINK_HOURS"]
+    click.echo(f"Invitation link for {email} (works once, for {hours} hours; only a hash is stored). Open it in a "
+               "browser to choose the password and the second factor:", err=True)
+    click.echo(link)
 
 
-def _print_next_steps(admin_email: str) -> None:
+def _print_next_steps(admin_email: str, *, invited: bool = False) -> None:
     from flask import current_app
     base_url = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
     click.echo("Next:")
     click.echo("  1. Register the Woonoverlast-app and keep the token it prints:")
     click.echo("     flask --app wsgi api-clients create woonoverlast-app --channel app")
-    click.echo(f"  2. Log in at {base_url}/login as {admin_email} and add the team at {base_url}/admin/users")
-    click.echo("     (or: flask --app wsgi users create --email … --name … --role intake|coordinator|manager).")
+    first = "Open the invitation link above, then log" if invited else "Log"
+    click.echo(f"  2. {first} in at {base_url}/login as {admin_email} and add the team at {base_url}/admin/users")
+    click.echo("     (each gets an invitation mail; or: flask --app wsgi users create --email … --name … "
+               "--role intake|coordinator|manager).")
     click.echo(f"  3. Residents report at {base_url}/melden. Check the settings with: flask --app wsgi config show")
 
 
@@ -128,9 +137,13 @@ def users() -> None:
 @click.option("--partner", "partner_key", help="Key of the organisation (required with --role partner).")
 @click.option("--update", is_flag=True,
               help="If the account exists, change the given name, role or partner (never the password).")
-def create_user(email: str, name: str | None, role: str | None, partner_key: str | None, update: bool) -> None:
-    """Create an account; the password comes from GDT_PASSWORD or a prompt. An existing e-mail address is refused,
-    unless --update: then the given fields of that account change and its password stays as it is."""
+@click.option("--print-link", is_flag=True,
+              help="Print the invitation link instead of mailing it, for an operator without mail to hand over.")
+def create_user(email: str, name: str | None, role: str | None, partner_key: str | None, update: bool,
+                print_link: bool) -> None:
+    """Create an account without a password and mail it an invitation to choose one (INVITATION_LINK_HOURS);
+    with --print-link the link is printed instead of mailed. An existing e-mail address is refused, unless
+    --update: then the given fields of that account change and its password stays as it is."""
     from gdt.services.admin import users as user_service
     existing = user_service.user_by_email(email)
     if existing is not None:
@@ -140,12 +153,16 @@ def create_user(email: str, name: str | None, role: str | None, partner_key: str
         return
     if not name or not role:
         _fail("--name and --role are required to create an account")
-    password = os.environ.get("GDT_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = user_service.create_user(email, name, role, password, actor=None, partner_key=partner_key)
+        user, link = user_service.invite_user(email, name, role, actor=None, partner_key=partner_key,
+                                              send_mail=not print_link)
     except ServiceError as error:
         _fail(_refused(error))
-    click.echo(f"Created {user.role} account {user.email}.")
+    if link:
+        click.echo(f"Created {user.role} account {user.email}.", err=True)
+        _show_invitation(link, user.email)
+    else:
+        click.echo(f"Created {user.role} account {user.email}; an invitation to choose a password is mailed.")
 
 
 def _update_user(user, name: str | None, role: str | None, partner_key: str | None) -> None:
@@ -196,7 +213,9 @@ def deactivate_user(email: str) -> None:
 @users.command("set-password")
 @click.argument("email")
 def set_password(email: str) -> None:
-    """Give EMAIL a new password (from GDT_PASSWORD or a prompt); its sessions and API tokens end."""
+    """Give EMAIL a new password (from GDT_PASSWORD or a prompt), for recovery by the operator; the password rules
+    apply as everywhere, and its sessions, API tokens and unused links end. Users normally reset their own
+    password with "Wachtwoord vergeten?" on the login page."""
     from gdt.services.admin import users as user_service
     user = user_service.user_by_email(email)
     if user is None:

@@ -16,8 +16,15 @@ _LINK_PATH = re.compile(r"(/(?:doorverwijzing|casus)/)([^/?#\s\"'<>]+)")
 LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")  # and the app's own logger (install)
 
 
+# Invitation and password-reset links carry their token in the query string (`/invitation?token=…`), which the
+# access log and the JSON logs leave out; this masks it in the development server's request log and the error log.
+_TOKEN_QUERY = re.compile(r"([?&]token=)[^&#\s\"'<>]+")
+
+
 def mask_link_tokens(text: str) -> str:
     """`text` with the token of every partner link path masked; numeric (clean) addresses are left alone."""
+    if "token=" in text:
+        text = _TOKEN_QUERY.sub(lambda found: found.group(1) + MASK, text)
     if "/doorverwijzing/" not in text and "/casus/" not in text:
         return text
     return _LINK_PATH.sub(lambda found: found.group(0) if found.group(2).isdigit() else found.group(1) + MASK, text)

@@ -7,20 +7,24 @@ from gdt.services.admin import partners
 from gdt.services.core import tokens
 
 
-def test_users_create_reads_the_password_from_the_environment(runner, db, monkeypatch):
-    monkeypatch.setenv("GDT_PASSWORD", "een lang genoeg wachtwoord")
+def test_users_create_ignores_gdt_password(runner, db, monkeypatch):
+    monkeypatch.setenv("GDT_PASSWORD", "een lang genoeg wachtwoord")  # an administrator chooses no password
     result = runner.invoke(
         args=["users", "create", "--email", "Nieuw@Gemeente.nl", "--name", "Nieuw", "--role", "intake"]
     )
     assert result.exit_code == 0, result.output
     assert db.session.scalar(sa.select(User.role).where(User.email == "nieuw@gemeente.nl")) == "intake"
+    assert db.session.scalar(sa.select(User.password_hash).where(User.email == "nieuw@gemeente.nl")) is None
 
 
-def test_users_create_refuses_a_short_password(runner, db, monkeypatch):
+def test_users_set_password_refuses_a_short_password(runner, make, db, monkeypatch):
+    user = make.user("intake")
+    before = user.password_hash
     monkeypatch.setenv("GDT_PASSWORD", "kort")
-    result = runner.invoke(args=["users", "create", "--email", "a@b.nl", "--name", "A", "--role", "intake"])
+    result = runner.invoke(args=["users", "set-password", user.email])
     assert result.exit_code == 1 and "minstens 12" in result.output
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+    db.session.expire_all()
+    assert user.password_hash == before
 
 
 def test_users_deactivate(runner, make, db):
@@ -144,13 +148,12 @@ def test_users_create_update_changes_name_role_and_partner_but_never_the_passwor
     assert (user.role, user.password_hash) == ("coordinator", password_hash)
 
 
-def test_users_create_with_update_creates_a_missing_account(runner, db, monkeypatch):
-    monkeypatch.setenv("GDT_PASSWORD", "een lang genoeg wachtwoord")
+def test_users_create_with_update_creates_a_missing_account(runner, db):
     missing = runner.invoke(args=["users", "create", "--email", "nieuw@gemeente.nl", "--update", "--name", "Nieuw"])
     assert missing.exit_code == 1 and "--name and --role are required" in missing.stderr
     made = runner.invoke(args=["users", "create", "--email", "nieuw@gemeente.nl", "--update", "--name", "Nieuw",
                                "--role", "intake"])
-    assert made.exit_code == 0 and "Created intake account nieuw@gemeente.nl." in made.stdout
+    assert made.exit_code == 0 and "Created intake account nieuw@gemeente.nl; an invitation" in made.stdout
 
 
 def test_demo_refuses_bad_arguments_without_a_traceback(runner, db):
@@ -313,3 +316,34 @@ def test_tallies_check_compact_and_rebuild(runner, make, db):
     assert broken.exit_code == 1 and "202603 funnel: tallied 3, counted 1" in broken.output
     assert "Rebuilt" in runner.invoke(args=["tallies", "rebuild"]).output
     assert runner.invoke(args=["tallies", "check"]).exit_code == 0
+
+
+def test_users_create_mails_an_invitation_and_sets_no_password(runner, db, inbox):
+    result = runner.invoke(args=["users", "create", "--email", "Nieuw@Gemeente.nl", "--name", "Nieuw", "--role",
+                                 "coordinator"])
+    assert result.exit_code == 0, result.output
+    assert "token=" not in result.output
+    user = db.session.scalar(sa.select(User).where(User.email == "nieuw@gemeente.nl"))
+    assert user.password_hash is None
+    [(recipients, mail)] = inbox.wait_for(1)
+    assert recipients == ["nieuw@gemeente.nl"] and "/invitation?token=" in mail.get_content()
+
+
+def test_users_create_print_link_prints_the_invitation_instead_of_mailing_it(runner, db, inbox):
+    from gdt.services.identity import account_links
+    result = runner.invoke(args=["users", "create", "--email", "zonder-mail@gemeente.nl", "--name", "Zonder Mail",
+                                 "--role", "intake", "--print-link"])
+    assert result.exit_code == 0, result.output
+    link = result.stdout.strip()
+    assert link.startswith("http://127.0.0.1:5000/invitation?token=") and "works once" in result.stderr
+    assert account_links.check(link.partition("token=")[2], "invitation")
+    assert inbox.received == []
+
+
+def test_users_set_password_applies_the_password_rules(runner, make, db, monkeypatch):
+    user = make.user("intake")
+    monkeypatch.setenv("GDT_PASSWORD", "qwertyuiop123")
+    refused = runner.invoke(args=["users", "set-password", user.email])
+    assert refused.exit_code == 1 and "gelekte" in refused.output
+    monkeypatch.setenv("GDT_PASSWORD", "een nieuwe lange zin")
+    assert runner.invoke(args=["users", "set-password", user.email]).exit_code == 0

@@ -3,10 +3,11 @@ import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 
-from gdt.models import AuditEvent, CaseResult, Category, Partner, User
+from gdt.models import AccountLink, AuditEvent, CaseResult, Category, Partner, User
 from gdt.services.admin import setup
 from gdt.services.core.errors import ServiceError
 from gdt.services.core.reference_data import DEFAULT_CATEGORIES, DEFAULT_PARTNERS
+from gdt.services.identity import account_links
 
 PASSWORD = "een lang genoeg wachtwoord"
 FIRST = ["setup", "--admin-email", "Beheer@Gemeente.nl", "--admin-name", "Bea Beheer"]
@@ -74,21 +75,27 @@ def test_setup_refuses_a_weak_password_and_changes_nothing(runner, db, monkeypat
     assert everything(db) == dict.fromkeys(("Category", "Partner", "CaseResult", "User", "AuditEvent"), 0)
 
 
-def test_setup_without_a_password_or_a_terminal_refuses_and_changes_nothing(runner, db, monkeypatch):
+def test_setup_without_a_password_prints_an_invitation_link_for_the_first_admin(runner, db, monkeypatch):
     monkeypatch.delenv("GDT_PASSWORD", raising=False)
-    result = runner.invoke(args=FIRST, input=f"{PASSWORD}\n{PASSWORD}\n")  # piped in: not a terminal
-    assert result.exit_code == 1
-    assert "set GDT_PASSWORD or run setup in a terminal" in result.stderr and "Password" not in result.output
-    assert count(db, User) == count(db, Category) == 0
-
-
-def test_setup_in_a_terminal_asks_for_the_password_twice(runner, db, monkeypatch):
-    monkeypatch.delenv("GDT_PASSWORD", raising=False)
-    monkeypatch.setattr("gdt.cli._interactive", lambda: True)
-    result = runner.invoke(args=FIRST, input=f"{PASSWORD}\n{PASSWORD}\n")
+    result = runner.invoke(args=FIRST)
     assert result.exit_code == 0, result.output
-    assert result.output.count("Password for the first admin") == 1 and "Repeat for confirmation" in result.output
-    assert verify_password(db.session.scalar(sa.select(User.password_hash)), PASSWORD)
+    admin = db.session.scalar(sa.select(User))
+    assert admin.role == "admin" and admin.password_hash is None
+    link = next(line for line in result.stdout.splitlines() if "/invitation?token=" in line)
+    assert link.startswith("http://127.0.0.1:5000/invitation?token=") and "Password" not in result.output
+    token = link.partition("token=")[2]
+    assert len(token) >= 43 and token not in str(db.session.scalar(sa.select(AccountLink.token_hash)))
+    assert "Invitation link for beheer@gemeente.nl" in result.stderr
+    assert "Open the invitation link above, then log in" in result.stdout
+    assert account_links.check(token, "invitation").user_id == admin.id
+
+
+def test_production_refuses_gdt_password_for_the_first_admin(runner, app, db, monkeypatch):
+    monkeypatch.setenv("GDT_PASSWORD", PASSWORD)
+    monkeypatch.setitem(app.config, "ENVIRONMENT", "production")
+    result = runner.invoke(args=FIRST)
+    assert result.exit_code == 1 and "GDT_PASSWORD is refused in production" in result.stderr
+    assert count(db, User) == 0
 
 
 def test_setup_needs_the_admin_s_address_and_name_while_there_is_no_active_admin(runner, db, make, monkeypatch):

@@ -30,8 +30,10 @@ PUBLIC_ENDPOINTS = {"static"}
 # Public routes that answer otherwise on purpose: /metrics hides itself (404) from all but its configured scraper,
 # and /health/ready says 503 while a check fails (the tests' database has no alembic_version).
 # Single sign-on is off in the tests' settings (no OIDC_ISSUER): its pages answer 404 (tests/web/test_sso.py has it on).
+# An invitation or reset page without its link answers 410 (gone), for every role.
 OWN_ANSWERS = {"metrics.scrape": {404}, "health.ready": {200, 503}, "auth.sso_start": {404},
-               "auth.sso_callback": {404}, "auth.sso_frontchannel_logout": {404}}
+               "auth.sso_callback": {404}, "auth.sso_frontchannel_logout": {404}, "auth.invitation": {410},
+               "auth.password_reset": {410}}
 
 
 def test_every_view_declares_who_may_use_it(app):

@@ -7,9 +7,8 @@ from flask import url_for
 
 from gdt.models import Partner, User
 from gdt.services.core import tokens
-from tests.factories import PASSWORD
 
-NEW_USER = {"name": "Anna de Wit", "email": "Anna.de.Wit@gemeente.nl", "role": "intake", "password": PASSWORD}
+NEW_USER = {"name": "Anna de Wit", "email": "Anna.de.Wit@gemeente.nl", "role": "intake"}
 NEW_PARTNER = {"key": "politie-oost", "name": "Politie Oost", "kind": "police", "delivery_method": "email",
                "email": "meldingen@politie-oost.example"}
 
@@ -22,26 +21,29 @@ def _redirects_to_login(response) -> bool:
     return response.status_code == 302 and response.headers["Location"].startswith("/login")
 
 
-def test_admin_creates_a_user(client_as, db):
+def test_admin_creates_a_user_without_a_password_and_invites_them(client_as, db, inbox):
     client = client_as("admin")
-    assert 'autocomplete="new-password"' in client.get("/admin/users/new").text
+    form = client.get("/admin/users/new").text
+    assert 'type="password"' not in form and "uitnodiging" in form
     response = client.post("/admin/users/new", data=NEW_USER)
-    assert response.status_code == 302 and response.headers["Location"] == "/admin/users"
     user = db.session.scalar(sa.select(User).where(User.email == "anna.de.wit@gemeente.nl"))
-    assert (user.name, user.role, user.is_active) == ("Anna de Wit", "intake", True)
+    assert response.status_code == 302 and response.headers["Location"] == f"/admin/users/{user.id}"
+    assert (user.name, user.role, user.is_active, user.password_hash) == ("Anna de Wit", "intake", True, None)
+    page = client.get(f"/admin/users/{user.id}")
+    assert "Uitnodiging verstuurd naar anna.de.wit@gemeente.nl." in page.text
+    assert "Uitnodiging opnieuw versturen" in page.text
+    [(recipients, mail)] = inbox.wait_for(1)
+    assert recipients == ["anna.de.wit@gemeente.nl"] and "/invitation?token=" in mail.get_content()
     page = client.get("/admin/users")
-    assert "Het account is aangemaakt." in page.text and f"/admin/users/{user.id}" in page.text
-    assert "anna.de.wit@gemeente.nl" in page.text and "Intake" in page.text
+    assert f"/admin/users/{user.id}" in page.text and "anna.de.wit@gemeente.nl" in page.text and "Intake" in page.text
 
 
 def test_invalid_new_user_is_shown_again_with_422_and_nothing_is_stored(client_as, db):
     client = client_as("admin")
     before = _count(db, User)
-    response = client.post("/admin/users/new", data=NEW_USER | {"password": "te kort", "email": "geen-adres"})
+    response = client.post("/admin/users/new", data=NEW_USER | {"email": "geen-adres"})
     assert response.status_code == 422
-    assert "Kies een wachtwoord van minstens 12 tekens." in response.text
     assert "Vul een geldig e-mailadres in" in response.text
-    assert 'value="te kort"' not in response.text  # a password is never sent back
     assert _count(db, User) == before
 
 

@@ -61,12 +61,22 @@ def active_admins() -> list[User]:
     ))
 
 
-def create_first_admin(email: str, name: str, password: str) -> User:
+def create_first_admin(email: str, name: str, password: str | None = None) -> tuple[User, str | None]:
     """The installation's first admin (by the operator on the command line), with the rules of any new account;
-    refused while an active admin exists: further accounts are made by an admin."""
+    refused while an active admin exists: further accounts are made by an admin.
+
+    Without `password`: the account has none yet and the returned invitation link (INVITATION_LINK_HOURS) is for
+    the operator to open, so nobody but the admin ever knows the password. A `password` (GDT_PASSWORD) is for
+    development and tests only: production refuses it.
+    """
     if active_admins():
         raise ServiceError(_l("Er is al een actieve beheerder."))
-    return user_service.create_user(email, name, "admin", password, actor=None)
+    if password is None:
+        return user_service.invite_user(email, name, "admin", actor=None, send_mail=False)
+    if current_app.config["ENVIRONMENT"] == "production":
+        raise ServiceError(_l("In productie krijgt de eerste beheerder een uitnodigingslink in plaats van een "
+                              "wachtwoord van de operator: laat GDT_PASSWORD weg."), code="password_in_production")
+    return user_service.create_user(email, name, "admin", password, actor=None), None
 
 
 def _counts() -> dict[str, int]:

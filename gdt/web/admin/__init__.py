@@ -7,6 +7,7 @@ from gdt.web.admin import (  # noqa: E402,F401
     areas,
     categories,
     closing_days,
+    invitations,
     local_mail,
     partners,
     second_factor,

@@ -1,10 +1,9 @@
 """Admin forms. Field rules live in services.users, services.partners and services.case_results, shared with the CLI."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField
 
 from gdt.labels import PARTNER_KIND_LABELS, ROLE_LABELS
-from gdt.services.core.auth import MIN_PASSWORD_LENGTH
 from gdt.web.forms import choices
 
 
@@ -32,10 +31,6 @@ class UserCreateForm(FlaskForm):
     email = EmailField(_l("E-mailadres"), render_kw={"autocomplete": "off"})
     role = _role()
     partner = _partner()
-    password = PasswordField(
-        _l("Eerste wachtwoord"), render_kw={"autocomplete": "new-password"},
-        description=_l("Minstens %(n)d tekens. Geef het wachtwoord persoonlijk door, niet per e-mail.",
-                       n=MIN_PASSWORD_LENGTH))
 
 
 class UserEditForm(FlaskForm):

@@ -32,10 +32,11 @@ def users():
 @role_required("admin")
 def new_user():
     form = _with_partners(UserCreateForm())
-    done = submit(form, lambda: user_service.create_user(form.email.data, form.name.data, form.role.data,
-                                                         form.password.data, actor=current_user,
-                                                         partner_key=form.partner.data or None),
-                  success=_("Het account is aangemaakt."), next_url=url_for("admin.users"))
+    done = submit(form, lambda: user_service.invite_user(form.email.data, form.name.data, form.role.data,
+                                                         actor=current_user, partner_key=form.partner.data or None),
+                  success=lambda made: _("Het account is aangemaakt. Uitnodiging verstuurd naar %(email)s.",
+                                         email=made[0].email),
+                  next_url=lambda made: url_for("admin.edit_user", user_id=made[0].id))
     return done or form_page("admin/new_user.html", form=form)
 
 

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from gdt.web.auth import mfa, passkeys, sessions, sso, views  # noqa: E402,F401
+from gdt.web.auth import mfa, passkeys, passwords, sessions, sso, views  # noqa: E402,F401
