@@ -13,7 +13,7 @@ COMPILE = $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --no-
 
 run: install
 	$(FLASK) db upgrade
-	$(FLASK) demo --if-empty
+	MFA_REQUIRED=0 $(FLASK) demo --if-empty
 	MFA_REQUIRED=0 GDT_IN_PROCESS_SCHEDULER=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install-test

@@ -14,3 +14,12 @@ def test_reencrypt_moves_the_secrets_to_the_current_key(app, make, runner, monke
     assert "1 TOTP secret(s) re-encrypted" in result.stdout
     assert "1 secret(s) could not be read" in result.stderr
     assert totp.decrypt(readable.totp_secret, [new_key]) == secret
+
+
+def test_the_demo_says_whether_its_logins_need_a_second_factor(app, runner, monkeypatch):
+    result = runner.invoke(args=["demo", "--reports", "0", "--year", "2025"])
+    assert result.exit_code == 0, result.output
+    assert "Second factor off (MFA_REQUIRED=0, as under make run)" in result.stdout
+    monkeypatch.setitem(app.config, "MFA_REQUIRED", True)
+    again = runner.invoke(args=["demo", "--reports", "0", "--year", "2025"])
+    assert "each demo login sets up an authenticator app or a passkey at its first login" in again.stdout
