@@ -1,6 +1,6 @@
-"""A new installation from an empty database, without demo data: `db upgrade`, `flask setup`, an intake user and
-the app's API client, and at once a report comes in through each channel: the app, the public webform and the
-phone (an intake user at the page), each stored with its reference."""
+"""A new installation from an empty database, without demo data: `db upgrade`, `flask setup`, an intake user who
+chooses a password through the invitation link and the app's API client, and at once a report comes in through each
+channel: the app, the public webform and the phone (an intake user at the page), each stored with its reference."""
 import json
 import os
 import re
@@ -68,8 +68,9 @@ def test_upgrade_setup_and_every_channel_takes_a_report(installation, fresh_data
                 password=ADMIN_PASSWORD)
     assert "Categories: 0 already present, 9 created." in setup.stdout
     assert "Active admins: 0 already present, 1 created (beheer@gemeente.nl)." in setup.stdout
-    cli(app, "users", "create", "--email", "intake@gemeente.nl", "--name", "Ivo Intake", "--role", "intake",
-        password=INTAKE_PASSWORD)
+    invitation = cli(app, "users", "create", "--email", "intake@gemeente.nl", "--name", "Ivo Intake", "--role",
+                     "intake", "--print-link").stdout.strip()
+    invitation = invitation[invitation.index("/invitation?token="):]  # the printed link's path on this test host
     app_token = cli(app, "api-clients", "create", "woonoverlast-app", "--channel", "app").stdout.strip()
 
     from_app = app.test_client().post("/api/v1/reports", data=json.dumps(APP_REPORT), content_type="application/json",
@@ -83,6 +84,11 @@ def test_upgrade_setup_and_every_channel_takes_a_report(installation, fresh_data
                                                                    "csrf_token": CSRF.search(page).group(1)})
     assert from_webform.status_code in (302, 303), from_webform.get_data(as_text=True)
     assert "/melden/ontvangen" in from_webform.headers["Location"]
+
+    invited = app.test_client()
+    accepted = invited.post("/invitation", data={"password": INTAKE_PASSWORD, "password_again": INTAKE_PASSWORD,
+                                                 "csrf_token": csrf_token(invited, invitation)})
+    assert accepted.status_code == 302, accepted.get_data(as_text=True)
 
     intake = app.test_client()
     login = intake.post("/login", data={"email": "intake@gemeente.nl", "password": INTAKE_PASSWORD,

@@ -203,20 +203,32 @@ def flask(*arguments: str) -> list[str]:
     return [str(Path(config.BASE_DIR, ".venv", "bin", "flask")), "--app", "wsgi", *arguments]
 
 
-def prepare_installation(environment: dict, password: str) -> str:
+def prepare_installation(environment: dict) -> tuple[str, list[str]]:
     """Schema, reference data and the first admin (`flask setup`), a coordinator, a manager, a partner reached by
     mail and the app's API client, all from the command line in production mode, as README "Installing for
-    production" says; returns the app's bearer token."""
+    production" says; returns the app's bearer token and the invitation links printed for the coordinator and the
+    manager (nobody but they choose their passwords)."""
     run(flask("db", "upgrade"), environment)
-    run(flask("setup", "--admin-email", "beheer@gemeente.example.nl", "--admin-name", "Bea Beheer"),
-        environment | {"GDT_PASSWORD": password})
-    for email, name, role in (("coordinator@gemeente.example.nl", "Cor de Coördinator", "coordinator"),
-                              ("manager@gemeente.example.nl", "Mia Manager", "manager")):
-        run(flask("users", "create", "--email", email, "--name", name, "--role", role),
-            environment | {"GDT_PASSWORD": password})
+    setup = run(flask("setup", "--admin-email", "beheer@gemeente.example.nl", "--admin-name", "Bea Beheer"),
+                environment)
+    assert f"{BASE}/invitation?token=" in setup.stdout
+    links = [run(flask("users", "create", "--email", email, "--name", name, "--role", role, "--print-link"),
+                 environment).stdout.strip()
+             for email, name, role in (("coordinator@gemeente.example.nl", "Cor de Coördinator", "coordinator"),
+                                       ("manager@gemeente.example.nl", "Mia Manager", "manager"))]
     run(flask("partners", "create", "buurtbemiddeling", "--name", "Buurtbemiddeling", "--email", PARTNER_EMAIL,
               "--kind", "social"), environment)
-    return run(flask("api-clients", "create", "woonoverlast-app", "--channel", "app"), environment).stdout.strip()
+    token = run(flask("api-clients", "create", "woonoverlast-app", "--channel", "app"), environment).stdout.strip()
+    return token, links
+
+
+def accept_invitation(port: int, link: str, password: str) -> None:
+    """Open the printed link, as the invited person does, and choose the password."""
+    browser = Browser(port)
+    page = browser.get(link)
+    assert urllib.parse.urlsplit(browser.url).path == "/invitation" and "token" not in browser.url, page[:3000]
+    page = browser.submit(page, "/invitation", password=password, password_again=password)
+    assert urllib.parse.urlsplit(browser.url).path != "/invitation", page[:3000]
 
 
 def wait_until_serving(port: int, web: ProcfileProcess) -> None:
@@ -276,13 +288,16 @@ def test_the_procfiles_processes_carry_a_report_from_the_app_to_the_partner_and_
             "SMTP_PORT": str(inbox.port), "MAIL_FROM": "gdt@gemeente.example.nl", "GDT_BIND": f"127.0.0.1:{port}",
             "WEB_CONCURRENCY": "2", "PROXY_FIX_X_FOR": "1", "GDT_INSTANCE_DIR": str(tmp_path / "instance"),
             "ATTACHMENT_DIR": str(tmp_path / "attachments"), "ADDRESS_SERVICE_URL": "fixture:",
-            "PYTHONUNBUFFERED": "1"}
-        token = prepare_installation(environment, password)
+            "PYTHONUNBUFFERED": "1",
+            "MFA_REQUIRED": "0"}  # the second factor has its own tests (tests/e2e/test_second_factor.py)
+        token, invitations = prepare_installation(environment)
         try:
             for name, command in commands.items():
                 processes.append(ProcfileProcess(name, command, environment, tmp_path / f"{name}.log"))
             web = processes[list(commands).index("web")]
             wait_until_serving(port, web)
+            for link in invitations:
+                accept_invitation(port, link, password)
 
             # The Woonoverlast-app sends a report.
             reference = send_report(port, token)["reference"]
