@@ -25,11 +25,15 @@ _DUMMY_HASH = _hasher.hash("timing equaliser for unknown accounts")
 
 
 def hash_password(password: str) -> str:
+    """The argon2 hash, after the length rule only. A new password is hashed through
+    `gdt.services.identity.passwords.hash_new_password`, which adds the breached-list and personal rules (core cannot
+    import identity; tests/unit/test_password_paths.py keeps every other caller away)."""
     check_password_policy(password)
     return _hasher.hash(password)
 
 
 def check_password_policy(password: str | None) -> None:
+    """The length rule: MIN_PASSWORD_LENGTH to MAX_PASSWORD_LENGTH characters (identity.passwords adds the rest)."""
     if not password or len(password) < MIN_PASSWORD_LENGTH:
         raise ServiceError(
             _l("Kies een wachtwoord van minstens %(n)d tekens.", n=MIN_PASSWORD_LENGTH), field="password"
