@@ -13,10 +13,12 @@ ROLES = ("intake", "coordinator", "manager", "admin", "partner")
 # Why a login session ended (UserSession.end_reason): the one list, read by the services that end sessions and by
 # the tests. "logout": the user logged out; "ended_by_user": from "Mijn sessies" (one, or all others);
 # "ended_by_admin": an administrator ended them; "idle": SESSION_IDLE_MINUTES without a request; "expired":
-# SESSION_ABSOLUTE_HOURS after the login; "password_changed", "role_changed", "deactivated" (the user or their
-# partner organisation); "provider_logout" / "backchannel_logout": the identity provider ended its session.
+# SESSION_ABSOLUTE_HOURS after the login; "password_changed", "role_changed", "second_factor_reset",
+# "deactivated" (the user or their partner organisation); "provider_logout" (front-channel) / "backchannel_logout":
+# the identity provider ended its session.
 SESSION_END_REASONS = ("logout", "ended_by_user", "ended_by_admin", "idle", "expired", "password_changed",
-                       "role_changed", "deactivated", "provider_logout", "backchannel_logout")
+                       "role_changed", "second_factor_reset", "deactivated", "provider_logout",
+                       "backchannel_logout")
 
 
 class User(TimestampMixin, db.Model):
