@@ -132,3 +132,18 @@ def test_an_admin_resets_a_second_factor(browser, base_url, axe, live_app, requi
     assert person.url.startswith(f"{base_url}/login")  # logged out by the reset
     page.context.close()
     person.context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_demo_banner_on_staff_pages(browser, base_url, axe, width):
+    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    page.set_default_timeout(10_000)
+    _password_step(page, base_url, "coordinator@gdt.test")  # MFA_REQUIRED is off, as under make run
+    for path in ("/start", "/cases", "/account"):
+        page.goto(f"{base_url}{path}")
+        banner = page.locator(".gdt-mfa-notice")
+        assert banner.inner_text().strip() == ("Demo: inloggen zonder tweede factor. In productie is een tweede "
+                                               "factor verplicht.")
+        assert banner.is_visible()
+    _check(axe, page, width, "mfa-demo-banner")
+    page.context.close()
