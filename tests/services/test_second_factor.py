@@ -213,6 +213,8 @@ def test_an_administrators_reset_removes_every_factor_ends_sessions_and_queues_a
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Passkey).where(Passkey.user_id == person.id)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(UserSession).where(
         UserSession.user_id == person.id, UserSession.ended_at.is_(None))) == 0
+    assert db.session.scalar(sa.select(UserSession.end_reason).where(UserSession.user_id == person.id)) \
+        == "second_factor_reset"
     event = _actions(db, "reset_second_factor")[0]
     assert event.actor_id == admin.id and event.detail == {"totp": True, "passkeys": 1, "recovery_codes": 10}
     message = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.topic == second_factor.RESET_TOPIC))

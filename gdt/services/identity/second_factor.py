@@ -198,7 +198,7 @@ def reset_second_factor(user: User, *, actor: User) -> None:
         _clear_totp(user)
         recovery_codes.remove_all(user)
         db.session.execute(sa.delete(Passkey).where(Passkey.user_id == user.id))
-        auth.end_all_sessions(user)
+        auth.end_all_sessions(user, reason="second_factor_reset", actor=actor)
         audit.record(actor, "reset_second_factor", "user", str(user.id),
                      detail={"totp": had_totp, "passkeys": passkeys, "recovery_codes": codes})
         outbox.enqueue(RESET_TOPIC, {"user_id": user.id})
