@@ -30,6 +30,7 @@ from gdt.models import AccountLink, User
 from gdt.services.core import audit, auth, mail, outbox
 from gdt.services.core.errors import ServiceError
 from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
+from gdt.services.core.working_days import AMSTERDAM
 from gdt.services.identity import passwords
 
 TOPIC = "account_link.mail"
@@ -273,8 +274,7 @@ def _mail_text(purpose: str, name: str, link: str, expires_at: datetime) -> tupl
 
 
 def _amsterdam(moment: datetime) -> str:
-    from zoneinfo import ZoneInfo
-    return moment.astimezone(ZoneInfo("Europe/Amsterdam")).strftime("%d-%m-%Y %H:%M")
+    return moment.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
 
 
 # --- helpers -------------------------------------------------------------------------------------------------------
