@@ -343,7 +343,8 @@ def test_every_line_of_every_process_is_json_with_request_ids_and_nothing_person
             "REDIS_URL": redis_server.url, "PUBLIC_BASE_URL": "https://gdt.example.test", "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(inbox.port), "MAIL_FROM": "gdt@example.test", "ADDRESS_SERVICE_URL": "fixture:",
             "GDT_INSTANCE_DIR": str(tmp_path / "instance"), "ATTACHMENT_DIR": str(tmp_path / "attachments"),
-            "PYTHONUNBUFFERED": "1"}
+            "PYTHONUNBUFFERED": "1",
+            "MFA_REQUIRED": "0"}  # the second factor has its own tests (tests/e2e/test_second_factor.py)
         programs = {
             "web": Program([str(VENV_BIN / "gunicorn"), "--config", "gunicorn.conf.py", "-w", "2", "-b",
                             f"127.0.0.1:{port}", "wsgi:app"], environment, tmp_path / "web.log"),
