@@ -17,7 +17,8 @@ TYPED = "Harde muziek tot diep in de nacht, sinds drie weken."
 def short_sessions(live_app):
     """Idle limit and warning in seconds instead of minutes, for this test only."""
     def shorten(idle_seconds: float, warning_seconds: float):
-        live_app.config.update(SESSION_IDLE_MINUTES=idle_seconds / 60, SESSION_IDLE_WARNING_MINUTES=warning_seconds / 60)
+        live_app.config.update(SESSION_IDLE_MINUTES=idle_seconds / 60,
+                               SESSION_IDLE_WARNING_MINUTES=warning_seconds / 60)
 
     saved = {key: live_app.config[key] for key in ("SESSION_IDLE_MINUTES", "SESSION_IDLE_WARNING_MINUTES")}
     yield shorten
