@@ -109,7 +109,7 @@ def resend_invitation(user: User, *, actor: User | None) -> None:
 
 def awaits_invitation(user: User) -> bool:
     """An active account without a password and not linked to the identity provider: it needs an invitation."""
-    return user.is_active and user.password_hash is None and user.oidc_subject is None
+    return user.may_sign_in and user.password_hash is None and user.oidc_subject is None
 
 
 def pending_invitation(user: User) -> AccountLink | None:
@@ -133,7 +133,7 @@ def request_password_reset(email: str | None) -> None:
     with unit_of_work():
         user = db.session.scalar(sa.select(User).where(User.email == address)) if address else None
         ref = str(user.id) if user is not None else None
-        if user is None or not user.is_active:
+        if user is None or not user.may_sign_in:  # a partner user of an offboarded partner counts as inactive
             audit.record(None, "request_password_reset", "user", ref, outcome="denied",
                          detail={"reason": "unknown" if user is None else "inactive"})
             return
