@@ -57,8 +57,8 @@ def _log_in(page, base_url, email, password):
     page.goto(f"{base_url}/login")
     page.fill("#email", email)
     page.fill("#password", password)
-    page.press("#password", "Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.press("#password", "Enter")
 
 
 @pytest.mark.parametrize("width", [1280, 320])
@@ -71,8 +71,8 @@ def test_an_invited_colleague_chooses_a_password_and_later_resets_it(browser, ba
     page.fill("#name", "Nina Nieuw")
     page.fill("#email", colleague)
     page.select_option("#role", "intake")
-    page.get_by_role("button", name="Gebruiker aanmaken en uitnodigen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the next page, not the one still shown
+        page.get_by_role("button", name="Gebruiker aanmaken en uitnodigen").click()
     assert f"Uitnodiging verstuurd naar {colleague}." in page.content()
     assert page.get_by_role("button", name="Uitnodiging opnieuw versturen").is_visible()
     _check(axe, page, width, "admin-user-invited")
@@ -84,30 +84,30 @@ def test_an_invited_colleague_chooses_a_password_and_later_resets_it(browser, ba
     _check(axe, invited, width, "invitation")
     invited.fill("#password", "qwertyuiop123")
     invited.fill("#password_again", "qwertyuiop123")
-    invited.get_by_role("button", name="Wachtwoord opslaan").click()
-    invited.wait_for_load_state()
+    with invited.expect_navigation():  # the next page, not the one still shown
+        invited.get_by_role("button", name="Wachtwoord opslaan").click()
     assert "gelekte of veelgebruikte wachtwoorden" in invited.content()
     _check(axe, invited, width, "invitation-refused")
     invited.fill("#password", CHOSEN)
     invited.fill("#password_again", CHOSEN)
-    invited.get_by_role("button", name="Wachtwoord opslaan").click()
-    invited.wait_for_load_state()
+    with invited.expect_navigation():  # the next page, not the one still shown
+        invited.get_by_role("button", name="Wachtwoord opslaan").click()
     assert "Uw wachtwoord is ingesteld." in invited.content()
     assert invited.get_by_role("button", name="Uitloggen").count() == 1
     invited.goto(f"{base_url}/account")
-    invited.get_by_role("link", name="Wachtwoord wijzigen").click()
-    invited.wait_for_load_state()
+    with invited.expect_navigation():  # the next page, not the one still shown
+        invited.get_by_role("link", name="Wachtwoord wijzigen").click()
     assert invited.get_by_role("heading", name="Wachtwoord wijzigen").is_visible()
     _check(axe, invited, width, "change-password")
 
     forgetful = _new_page(browser, width)
     forgetful.goto(f"{base_url}/login")
-    forgetful.get_by_role("link", name="Wachtwoord vergeten?").click()
-    forgetful.wait_for_load_state()
+    with forgetful.expect_navigation():  # the next page, not the one still shown
+        forgetful.get_by_role("link", name="Wachtwoord vergeten?").click()
     _check(axe, forgetful, width, "forgot-password")
     forgetful.fill("#email", colleague)
-    forgetful.get_by_role("button", name="Link aanvragen").click()
-    forgetful.wait_for_load_state()
+    with forgetful.expect_navigation():  # the next page, not the one still shown
+        forgetful.get_by_role("button", name="Link aanvragen").click()
     assert "Als er een account met dit adres is" in forgetful.content()
     _check(axe, forgetful, width, "reset-requested")
     forgetful.goto(_link_in_mail(mailbox, colleague, "/password/reset"))
@@ -115,8 +115,8 @@ def test_an_invited_colleague_chooses_a_password_and_later_resets_it(browser, ba
     _check(axe, forgetful, width, "password-reset")
     forgetful.fill("#password", RESET)
     forgetful.fill("#password_again", RESET)
-    forgetful.get_by_role("button", name="Wachtwoord opslaan").click()
-    forgetful.wait_for_load_state()
+    with forgetful.expect_navigation():  # the next page, not the one still shown
+        forgetful.get_by_role("button", name="Wachtwoord opslaan").click()
     assert "Uw nieuwe wachtwoord is ingesteld." in forgetful.content()
 
     invited.reload()  # the reset ended the session of the invitation
@@ -136,8 +136,8 @@ def test_a_used_link_says_what_to_do(browser, base_url, axe, mailbox, admin, liv
     page.goto(link)
     page.fill("#password", CHOSEN)
     page.fill("#password_again", CHOSEN)
-    page.get_by_role("button", name="Wachtwoord opslaan").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the next page, not the one still shown
+        page.get_by_role("button", name="Wachtwoord opslaan").click()
     again = _new_page(browser, width)
     again.goto(link)
     assert again.get_by_role("heading", name="Deze link werkt niet meer").is_visible()

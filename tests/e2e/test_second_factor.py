@@ -47,8 +47,8 @@ def _password_step(page, base_url, email):
     page.goto(f"{base_url}/login")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
-    page.press("#password", "Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.press("#password", "Enter")
 
 
 @pytest.mark.parametrize("width", [1280, 320])
@@ -63,23 +63,23 @@ def test_enrolment_then_a_login_with_a_code(browser, base_url, axe, required, ne
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     app = pyotp.TOTP(secret)
     page.fill("#totp-code", "000000" if app.now() != "000000" else "111111")
-    page.get_by_role("button", name="App koppelen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the next page, not the one still shown
+        page.get_by_role("button", name="App koppelen").click()
     assert "Deze code klopt niet" in page.content()
     _check(axe, page, width, "mfa-setup-wrong-code")
 
     page.fill("#totp-code", app.now())
-    page.get_by_role("button", name="App koppelen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the next page, not the one still shown
+        page.get_by_role("button", name="App koppelen").click()
     assert page.get_by_role("heading", name="Uw herstelcodes").is_visible()
     assert page.locator(".gdt-recovery-codes li").count() == 10
     _check(axe, page, width, "mfa-recovery-codes")
-    page.get_by_role("link", name="Ik heb de codes bewaard: verder").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the next page, not the one still shown
+        page.get_by_role("link", name="Ik heb de codes bewaard: verder").click()
     assert page.get_by_role("button", name="Uitloggen").count() == 1
 
-    page.get_by_role("button", name="Uitloggen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the next page, not the one still shown
+        page.get_by_role("button", name="Uitloggen").click()
     _password_step(page, base_url, newcomer)
     assert page.url.endswith("/login/second-factor")
     assert "Mila Factor" not in page.content() and newcomer not in page.content()
@@ -88,8 +88,8 @@ def test_enrolment_then_a_login_with_a_code(browser, base_url, axe, required, ne
     _check(axe, page, width, "mfa-verify-recovery")
 
     page.fill("#totp-code", app.at(time.time() + pyotp.TOTP(secret).interval))  # the next step: never a replay
-    page.press("#totp-code", "Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.press("#totp-code", "Enter")
     assert page.url == f"{base_url}/start"
     assert page.get_by_role("button", name="Uitloggen").count() == 1
     page.goto(f"{base_url}/account")
@@ -111,8 +111,8 @@ def test_an_admin_resets_a_second_factor(browser, base_url, axe, live_app, requi
     person = browser.new_context(viewport={"width": width, "height": 900}).new_page()
     _password_step(person, base_url, newcomer)
     person.fill("#totp-code", pyotp.TOTP(person.locator("#totp-secret").inner_text().replace(" ", "")).now())
-    person.get_by_role("button", name="App koppelen").click()
-    person.wait_for_load_state()
+    with person.expect_navigation():  # the next page, not the one still shown
+        person.get_by_role("button", name="App koppelen").click()
     # The admin logs in without a factor of their own: the demo setting is off for this step.
     live_app.config["MFA_REQUIRED"] = False
     page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
@@ -121,11 +121,11 @@ def test_an_admin_resets_a_second_factor(browser, base_url, axe, live_app, requi
     live_app.config["MFA_REQUIRED"] = True
     page.goto(f"{base_url}/admin/users/{user_id}")
     _check(axe, page, width, "mfa-admin-user")
-    page.get_by_role("link", name="Tweede factor resetten").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the next page, not the one still shown
+        page.get_by_role("link", name="Tweede factor resetten").click()
     _check(axe, page, width, "mfa-admin-reset")
-    page.get_by_role("button", name="Tweede factor resetten").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the next page, not the one still shown
+        page.get_by_role("button", name="Tweede factor resetten").click()
     assert "is teruggezet" in page.content()
     assert "Deze medewerker heeft geen tweede factor ingesteld." in page.content()
     person.goto(f"{base_url}/account")
