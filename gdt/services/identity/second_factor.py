@@ -134,7 +134,7 @@ def enrol_totp(user: User, secret: str, typed: str | None, *, actor: User) -> li
 def new_recovery_codes(user: User, password: str | None, *, actor: User) -> list[str]:
     """A new set of recovery codes after the current password; the old ones stop working."""
     reauthenticate(user, password, purpose="regenerate_recovery_codes")
-    if not _has_any_factor(user):
+    if not has_second_factor(user):
         raise ServiceError(_l("Stel eerst een authenticator-app of passkey in; herstelcodes horen daarbij."))
     with unit_of_work():
         codes = recovery_codes.replace(user)
@@ -285,8 +285,16 @@ def _passkey_count(user: User) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Passkey).where(Passkey.user_id == user.id))
 
 
-def _has_any_factor(user: User) -> bool:
-    return user.totp_enabled_at is not None or _passkey_count(user) > 0
+def has_second_factor(user: User) -> bool:
+    """An authenticator app or at least one passkey."""
+    if user.totp_enabled_at is not None:
+        return True
+    return db.session.scalar(sa.select(sa.exists().where(Passkey.user_id == user.id)))
+
+
+def needs_second_factor(user: User) -> bool:
+    """A password login needs a second factor when the user has one, or must have one (MFA_REQUIRED)."""
+    return current_app.config["MFA_REQUIRED"] or has_second_factor(user)
 
 
 _password_hasher = PasswordHasher()

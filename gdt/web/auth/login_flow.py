@@ -8,12 +8,13 @@ PENDING_MINUTES, no session token yet), and the second-factor pages (`auth.secon
 """
 import time
 
-from flask import current_app, redirect, request, session, url_for
+from flask import redirect, request, session, url_for
 from flask_login import login_user
 
 from gdt.db import db
 from gdt.models import User
 from gdt.services.core import auth
+from gdt.services.identity import second_factor
 
 PENDING_KEY = "pending_login"
 PENDING_MINUTES = 10
@@ -31,22 +32,11 @@ def finish_login(user: User, *, login_method: str, second_factor: str | None = N
     return redirect(safe_next(next_url))
 
 
-def needs_second_factor(user: User) -> bool:
-    """A password login needs a second factor when the user has one, or must have one (MFA_REQUIRED)."""
-    return current_app.config["MFA_REQUIRED"] or has_second_factor(user)
-
-
-def has_second_factor(user: User) -> bool:
-    from gdt.models import Passkey
-    return user.totp_enabled_at is not None or db.session.query(
-        db.session.query(Passkey).filter_by(user_id=user.id).exists()).scalar()
-
-
 def begin_second_factor(user: User, next_url: str | None):
     """The password was right: remember the user as pending and ask for (or enrol) the second factor."""
     session.clear()
     session[PENDING_KEY] = {"user_id": user.id, "at": int(time.time()), "next": safe_next(next_url)}
-    return redirect(url_for("auth.second_factor" if has_second_factor(user) else "auth.mfa_setup"))
+    return redirect(url_for("auth.second_factor" if second_factor.has_second_factor(user) else "auth.mfa_setup"))
 
 
 def pending_user() -> User | None:

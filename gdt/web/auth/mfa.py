@@ -67,7 +67,7 @@ def second_factor_step():
     user = login_flow.pending_user()
     if user is None:
         return _login_again()
-    if not login_flow.has_second_factor(user):
+    if not second_factor.has_second_factor(user):
         return redirect(url_for("auth.mfa_setup"))
     totp_form, recovery_form = CodeForm(prefix="totp"), RecoveryCodeForm(prefix="recovery")
     if "totp-code" in request.form and totp_form.validate_on_submit():
@@ -130,7 +130,7 @@ def mfa_setup():
         user, pending = login_flow.pending_user(), True
         if user is None:
             return _login_again()
-        if login_flow.has_second_factor(user):
+        if second_factor.has_second_factor(user):
             return redirect(url_for("auth.second_factor"))
         secret = _kept_secret(user) or _keep_secret(user, second_factor.new_secret())
     form = CodeForm(prefix="totp")

@@ -28,7 +28,7 @@ from gdt.extensions import limiter
 from gdt.models import Passkey, User
 from gdt.models.users import ROLES
 from gdt.services.core.errors import ServiceError
-from gdt.services.identity import passkeys
+from gdt.services.identity import passkeys, second_factor
 from gdt.web.access import public, role_required
 from gdt.web.auth import bp, login_flow
 from gdt.web.auth.mfa import recovery_codes_page
@@ -148,7 +148,7 @@ def _registering_user() -> User | None:
     if current_user.is_authenticated:
         return current_user._get_current_object()
     pending = login_flow.pending_user()
-    return pending if pending is not None and not login_flow.has_second_factor(pending) else None
+    return pending if pending is not None and not second_factor.has_second_factor(pending) else None
 
 
 def _relying_party() -> passkeys.RelyingParty:

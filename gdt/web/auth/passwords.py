@@ -21,7 +21,7 @@ from gdt.extensions import limiter
 from gdt.models.users import ROLES
 from gdt.services.core import auth
 from gdt.services.core.errors import ServiceError
-from gdt.services.identity import account_links, password_change, passwords
+from gdt.services.identity import account_links, password_change, passwords, second_factor
 from gdt.web.access import public, role_required
 from gdt.web.auth import bp, login_flow
 from gdt.web.forms import form_page, show_error
@@ -131,7 +131,7 @@ def _continue_login(user, purpose: str):
     flash(_("Uw wachtwoord is ingesteld.") if purpose == "invitation" else _("Uw nieuwe wachtwoord is ingesteld."),
           "success")
     messages = session.get("_flashes")
-    if login_flow.needs_second_factor(user):
+    if second_factor.needs_second_factor(user):
         response = login_flow.begin_second_factor(user, None)
     else:
         response = login_flow.finish_login(user, login_method="password")

@@ -7,6 +7,7 @@ from gdt.extensions import limiter
 from gdt.models.users import ROLES
 from gdt.services.core import auth, tokens
 from gdt.services.core.errors import ServiceError
+from gdt.services.identity import second_factor
 from gdt.web.access import public, role_required
 from gdt.web.auth import bp, login_flow, sessions, sso
 from gdt.web.auth.forms import LanguageForm, LoginForm, LogoutForm, RevokeTokenForm
@@ -32,7 +33,7 @@ def login():
             show_error(form, refused)
             return form_page("auth/login.html", form=form)[0], 429
         if user is not None:
-            if login_flow.needs_second_factor(user):
+            if second_factor.needs_second_factor(user):
                 return login_flow.begin_second_factor(user, request.args.get("next"))
             return login_flow.finish_login(user, login_method="password", next_url=request.args.get("next"))
         show_error(form, ServiceError(_("Deze combinatie van e-mailadres en wachtwoord kennen we niet, "
