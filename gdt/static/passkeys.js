@@ -77,33 +77,32 @@
     return credential.getClientExtensionResults ? credential.getClientExtensionResults() : {};
   }
 
-  function registrationJSON(credential) {
-    var response = credential.response;
+  /* The credential as the server's webauthn library reads it: binary fields base64url, plus the response's own. */
+  function credentialJSON(credential, response) {
+    response.clientDataJSON = toBase64url(credential.response.clientDataJSON);
     return {
       id: credential.id, rawId: toBase64url(credential.rawId), type: credential.type,
       authenticatorAttachment: credential.authenticatorAttachment || null,
       clientExtensionResults: extensions(credential),
-      response: {
-        clientDataJSON: toBase64url(response.clientDataJSON),
-        attestationObject: toBase64url(response.attestationObject),
-        transports: response.getTransports ? response.getTransports() : []
-      }
+      response: response
     };
+  }
+
+  function registrationJSON(credential) {
+    var response = credential.response;
+    return credentialJSON(credential, {
+      attestationObject: toBase64url(response.attestationObject),
+      transports: response.getTransports ? response.getTransports() : []
+    });
   }
 
   function assertionJSON(credential) {
     var response = credential.response;
-    return {
-      id: credential.id, rawId: toBase64url(credential.rawId), type: credential.type,
-      authenticatorAttachment: credential.authenticatorAttachment || null,
-      clientExtensionResults: extensions(credential),
-      response: {
-        clientDataJSON: toBase64url(response.clientDataJSON),
-        authenticatorData: toBase64url(response.authenticatorData),
-        signature: toBase64url(response.signature),
-        userHandle: response.userHandle ? toBase64url(response.userHandle) : null
-      }
-    };
+    return credentialJSON(credential, {
+      authenticatorData: toBase64url(response.authenticatorData),
+      signature: toBase64url(response.signature),
+      userHandle: response.userHandle ? toBase64url(response.userHandle) : null
+    });
   }
 
   /* A refusal by the server: rejected with {refusal: message, field: name or null}. */
