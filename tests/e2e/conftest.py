@@ -1,6 +1,8 @@
 """End-to-end: the real app served on loopback with real commits and CSRF on, driven by headless Chromium."""
+import os
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -103,3 +105,15 @@ def assert_accessible(axe, page) -> None:
         (item["id"], [node["target"] for node in item["nodes"]][:3]) for item in results.response["violations"]
     ]
     assert violations == [], violations
+
+
+SCREENSHOTS = os.environ.get("GDT_E2E_SCREENSHOTS")  # a folder: keep a screenshot of each page for review
+
+
+def check_page(axe, page, width: int, name: str) -> None:
+    """axe finds nothing, nothing scrolls sideways at this width, and with GDT_E2E_SCREENSHOTS the page is kept."""
+    assert_accessible(axe, page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}-{width}.png"), full_page=True)

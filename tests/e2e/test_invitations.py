@@ -1,19 +1,16 @@
 """Invitations and password resets in a real browser at 1280 and 320 px, with axe: an admin invites a new colleague,
 the link in the mail is opened, the password chosen (a common one is refused first) and the colleague is logged in
 (MFA_REQUIRED off here); then "Wachtwoord vergeten?" from the login page, the mail's reset link and a new password."""
-import os
 import re
 import time
-from pathlib import Path
 
 import pytest
 
 from gdt.db import db
 from gdt.services.admin import users
-from tests.e2e.conftest import PASSWORD, assert_accessible
+from tests.e2e.conftest import PASSWORD, check_page
 
 pytestmark = pytest.mark.e2e
-SCREENSHOTS = os.environ.get("GDT_E2E_SCREENSHOTS")  # a folder: keep a screenshot of each page for review
 CHOSEN = "mijn eigen lange zin voor gdt"
 RESET = "daarna een andere lange zin"
 
@@ -24,14 +21,6 @@ def admin(live_app):
         users.create_user("admin@gdt.test", "Admin Test", "admin", PASSWORD, actor=None)
         db.session.remove()
     return "admin@gdt.test"
-
-
-def _check(axe, page, width, name):
-    assert_accessible(axe, page)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, name
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}-{width}.png"), full_page=True)
 
 
 def _new_page(browser, width):
@@ -75,19 +64,19 @@ def test_an_invited_colleague_chooses_a_password_and_later_resets_it(browser, ba
         page.get_by_role("button", name="Gebruiker aanmaken en uitnodigen").click()
     assert f"Uitnodiging verstuurd naar {colleague}." in page.content()
     assert page.get_by_role("button", name="Uitnodiging opnieuw versturen").is_visible()
-    _check(axe, page, width, "admin-user-invited")
+    check_page(axe, page, width, "admin-user-invited")
 
     invited = _new_page(browser, width)
     invited.goto(_link_in_mail(mailbox, colleague, "/invitation"))
     assert invited.url == f"{base_url}/invitation"  # the token left the address bar at once
     assert invited.get_by_role("heading", name="Wachtwoord kiezen").is_visible()
-    _check(axe, invited, width, "invitation")
+    check_page(axe, invited, width, "invitation")
     invited.fill("#password", "qwertyuiop123")
     invited.fill("#password_again", "qwertyuiop123")
     with invited.expect_navigation():  # the next page, not the one still shown
         invited.get_by_role("button", name="Wachtwoord opslaan").click()
     assert "gelekte of veelgebruikte wachtwoorden" in invited.content()
-    _check(axe, invited, width, "invitation-refused")
+    check_page(axe, invited, width, "invitation-refused")
     invited.fill("#password", CHOSEN)
     invited.fill("#password_again", CHOSEN)
     with invited.expect_navigation():  # the next page, not the one still shown
@@ -98,21 +87,21 @@ def test_an_invited_colleague_chooses_a_password_and_later_resets_it(browser, ba
     with invited.expect_navigation():  # the next page, not the one still shown
         invited.get_by_role("link", name="Wachtwoord wijzigen").click()
     assert invited.get_by_role("heading", name="Wachtwoord wijzigen").is_visible()
-    _check(axe, invited, width, "change-password")
+    check_page(axe, invited, width, "change-password")
 
     forgetful = _new_page(browser, width)
     forgetful.goto(f"{base_url}/login")
     with forgetful.expect_navigation():  # the next page, not the one still shown
         forgetful.get_by_role("link", name="Wachtwoord vergeten?").click()
-    _check(axe, forgetful, width, "forgot-password")
+    check_page(axe, forgetful, width, "forgot-password")
     forgetful.fill("#email", colleague)
     with forgetful.expect_navigation():  # the next page, not the one still shown
         forgetful.get_by_role("button", name="Link aanvragen").click()
     assert "Als er een account met dit adres is" in forgetful.content()
-    _check(axe, forgetful, width, "reset-requested")
+    check_page(axe, forgetful, width, "reset-requested")
     forgetful.goto(_link_in_mail(mailbox, colleague, "/password/reset"))
     assert forgetful.url == f"{base_url}/password/reset"
-    _check(axe, forgetful, width, "password-reset")
+    check_page(axe, forgetful, width, "password-reset")
     forgetful.fill("#password", RESET)
     forgetful.fill("#password_again", RESET)
     with forgetful.expect_navigation():  # the next page, not the one still shown
@@ -142,6 +131,6 @@ def test_a_used_link_says_what_to_do(browser, base_url, axe, mailbox, admin, liv
     again.goto(link)
     assert again.get_by_role("heading", name="Deze link werkt niet meer").is_visible()
     assert "Wachtwoord vergeten?" in again.content()
-    _check(axe, again, width, "link-refused")
+    check_page(axe, again, width, "link-refused")
     page.context.close()
     again.context.close()

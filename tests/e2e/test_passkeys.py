@@ -7,8 +7,6 @@ WebAuthn refuses an IP address as relying party, so these pages are opened at ht
 server as `base_url`).
 """
 import itertools
-import os
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -16,10 +14,9 @@ import sqlalchemy as sa
 from gdt.db import db
 from gdt.models import Passkey, UserSession
 from gdt.services.admin import users
-from tests.e2e.conftest import PASSWORD, assert_accessible
+from tests.e2e.conftest import PASSWORD, check_page
 
 pytestmark = pytest.mark.e2e
-SCREENSHOTS = os.environ.get("GDT_E2E_SCREENSHOTS")  # a folder: keep a screenshot of each page for review
 MEMBERS = itertools.count(1)
 
 
@@ -61,14 +58,6 @@ def _password_step(page, url, email):
     page.wait_for_load_state()
 
 
-def _check(axe, page, width, name):
-    assert_accessible(axe, page)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, name
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}-{width}.png"), full_page=True)
-
-
 @pytest.mark.parametrize("width", [1280, 320])
 def test_register_a_passkey_then_log_in_with_it(browser, localhost_url, axe, live_app, member, width):
     page = _page(browser, width)
@@ -76,7 +65,7 @@ def test_register_a_passkey_then_log_in_with_it(browser, localhost_url, axe, liv
     _password_step(page, localhost_url, member["email"])  # no factor yet and MFA not required: logged in
     page.goto(f"{localhost_url}/account")
     assert page.get_by_text("U heeft nog geen passkey.").is_visible()
-    _check(axe, page, width, "account-passkeys-empty")
+    check_page(axe, page, width, "account-passkeys-empty")
 
     page.get_by_label("Naam van de passkey").fill("Telefoon")
     page.locator("#passkey-password").fill(PASSWORD)  # a logged-in user confirms the password first
@@ -85,11 +74,11 @@ def test_register_a_passkey_then_log_in_with_it(browser, localhost_url, axe, liv
     page.get_by_text("De passkey Telefoon is toegevoegd.").wait_for()
     assert page.get_by_role("heading", name="Uw herstelcodes", level=1).is_visible()
     assert page.locator(".gdt-recovery-codes li").count() == 10
-    _check(axe, page, width, "passkey-recovery-codes")
+    check_page(axe, page, width, "passkey-recovery-codes")
     page.get_by_role("link", name="Ik heb de codes bewaard: verder").click()
     page.wait_for_url(f"{localhost_url}/account")
     assert page.get_by_role("heading", name="Telefoon", level=3).is_visible()
-    _check(axe, page, width, "account-passkey-added")
+    check_page(axe, page, width, "account-passkey-added")
 
     # Refusals land in the live region: no name (the server's), and the same authenticator again (the browser's).
     message = page.locator("form[data-passkey-register] [aria-live]")
@@ -100,7 +89,7 @@ def test_register_a_passkey_then_log_in_with_it(browser, localhost_url, axe, liv
     page.locator("#passkey-password").fill(PASSWORD)
     page.get_by_role("button", name="Passkey toevoegen").click()
     message.get_by_text("Deze passkey is al geregistreerd voor uw account.").wait_for()
-    _check(axe, page, width, "account-passkey-refused")
+    check_page(axe, page, width, "account-passkey-refused")
 
     page.get_by_role("button", name="Uitloggen").click()
     page.wait_for_load_state()
@@ -108,7 +97,7 @@ def test_register_a_passkey_then_log_in_with_it(browser, localhost_url, axe, liv
     assert "/second-factor" in page.url
     login_button = page.get_by_role("button", name="Inloggen met een passkey")
     login_button.wait_for()  # shown by passkeys.js once it knows the browser has WebAuthn
-    _check(axe, page, width, "second-factor-passkey")
+    check_page(axe, page, width, "second-factor-passkey")
 
     login_button.click()
     page.wait_for_url(f"{localhost_url}/start")  # the start page, by way of /
@@ -136,7 +125,7 @@ def test_without_webauthn_the_account_page_says_passkeys_are_not_available(brows
     assert page.get_by_text("Passkeys zijn in deze browser niet beschikbaar.", exact=False).is_visible()
     assert not page.get_by_role("button", name="Passkey toevoegen").is_visible()
     assert not page.get_by_text("JavaScript", exact=False).is_visible()
-    _check(axe, page, width, "account-passkeys-unsupported")
+    check_page(axe, page, width, "account-passkeys-unsupported")
     page.context.close()
 
 
@@ -150,7 +139,7 @@ def test_a_passkey_as_the_first_factor_when_one_is_required(browser, localhost_u
         assert "/second-factor/setup" in page.url
         page.get_by_role("heading", name="Een passkey gebruiken").wait_for()
         page.get_by_label("Naam van de passkey").fill("Laptop")
-        _check(axe, page, width, "enrolment-passkey")
+        check_page(axe, page, width, "enrolment-passkey")
 
         page.get_by_role("button", name="Passkey registreren").click()
         page.get_by_role("heading", name="Uw herstelcodes", level=1).wait_for()

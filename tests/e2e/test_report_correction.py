@@ -2,8 +2,6 @@
 intake clerk corrects the category, the address (looked up by intake.js) and the description; the coordinator sees
 the thumbnails and the history in words, and is refused once the report is triaged. No page scrolls sideways."""
 import io
-import os
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -15,10 +13,9 @@ from gdt.models import User
 from gdt.services.core.transaction import unit_of_work
 from gdt.services.intake import attachments, report_intake
 from gdt.services.triage import report_triage
-from tests.e2e.conftest import PASSWORD, assert_accessible
+from tests.e2e.conftest import PASSWORD, check_page
 
 pytestmark = pytest.mark.e2e
-SCREENSHOTS = os.environ.get("GDT_E2E_SCREENSHOTS")  # a folder: keep a screenshot of each page for review
 
 
 def _photo(colour: str) -> bytes:
@@ -56,14 +53,6 @@ def _login(browser, base_url, width, role):
     return page
 
 
-def _check(axe, page, width, name):
-    assert_accessible(axe, page)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, name
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}-{width}.png"), full_page=True)
-
-
 def _thumbnails_loaded(page) -> list[int]:
     """The natural widths of the thumbnails once every one has loaded (0 for one that failed)."""
     images = page.locator("#photos img")
@@ -79,19 +68,19 @@ def test_the_clerk_corrects_and_the_coordinator_sees_it_until_triage(browser, ba
     clerk = _login(browser, base_url, width, "intake")
     clerk.goto(f"{base_url}/intake/reports/{reference}")
     assert _thumbnails_loaded(clerk) == [320, 320]
-    _check(axe, clerk, width, "report-with-thumbnails-intake")
+    check_page(axe, clerk, width, "report-with-thumbnails-intake")
 
     clerk.get_by_role("link", name="Corrigeren").click()
     clerk.wait_for_load_state()
     assert clerk.url.endswith(f"/intake/reports/{reference}/correct")
     assert clerk.input_value("#street") == "Stationsplein"
-    _check(axe, clerk, width, "correction-form")
+    check_page(axe, clerk, width, "correction-form")
 
     clerk.select_option("#category", "vervuiling")
     clerk.get_by_role("button", name="Correctie opslaan").click()  # no reason given
     clerk.wait_for_selector("#error-summary")
     assert "Geef de reden van de correctie." in clerk.inner_text("#error-summary")
-    _check(axe, clerk, width, "correction-errors")
+    check_page(axe, clerk, width, "correction-errors")
 
     clerk.fill("#postcode", "5612 HC")
     clerk.fill("#house_number", "4")
@@ -107,7 +96,7 @@ def test_the_clerk_corrects_and_the_coordinator_sees_it_until_triage(browser, ba
     details = clerk.inner_text("main")
     assert "Woenselse Markt 4, 5612 HC Eindhoven" in details and "Vervuiling" in details
     assert "Beschrijving zoals gemeld" in details and "Buren draaien elke nacht harde muziek." in details
-    _check(axe, clerk, width, "report-corrected-intake")
+    check_page(axe, clerk, width, "report-corrected-intake")
 
     coordinator = _login(browser, base_url, width, "coordinator")
     coordinator.goto(f"{base_url}/reports/{reference}")
@@ -116,10 +105,10 @@ def test_the_clerk_corrects_and_the_coordinator_sees_it_until_triage(browser, ba
     assert ("Categorie gewijzigd van Geluidsoverlast naar Vervuiling — reden: Adres en categorie verkeerd genoteerd "
             "aan de telefoon.") in history
     assert "Adres gewijzigd van Stationsplein 1, 5611 AB Eindhoven naar Woenselse Markt 4, 5612 HC Eindhoven" in history
-    _check(axe, coordinator, width, "triage-with-corrections")
+    check_page(axe, coordinator, width, "triage-with-corrections")
     coordinator.get_by_role("link", name="Corrigeren").click()
     coordinator.wait_for_load_state()
-    _check(axe, coordinator, width, "correction-form-coordinator")
+    check_page(axe, coordinator, width, "correction-form-coordinator")
 
     with live_app.app_context():
         from gdt.models import Report
@@ -132,7 +121,7 @@ def test_the_clerk_corrects_and_the_coordinator_sees_it_until_triage(browser, ba
     coordinator.get_by_role("button", name="Correctie opslaan").click()  # a form opened before the triage
     coordinator.wait_for_selector("#correction-refused")
     assert "Deze melding is al beoordeeld (in behandeling GDT)" in coordinator.inner_text("#correction-refused")
-    _check(axe, coordinator, width, "correction-refused")
+    check_page(axe, coordinator, width, "correction-refused")
     coordinator.get_by_role("link", name="Terug naar de melding").click()
     coordinator.wait_for_load_state()
     assert coordinator.url.endswith(f"/reports/{reference}")

@@ -1,9 +1,7 @@
 """The second factor in a real browser at 1280 and 320 px, with axe: a new account is made to set up an
 authenticator app (the test reads the secret from the page as a person would type it, and computes the code), sees
 its recovery codes once, and needs a code at the next login; a wrong code is refused next to the field."""
-import os
 import time
-from pathlib import Path
 
 import pyotp
 import pytest
@@ -11,10 +9,9 @@ from argon2 import PasswordHasher
 
 from gdt.db import db
 from gdt.models import User
-from tests.e2e.conftest import PASSWORD, assert_accessible
+from tests.e2e.conftest import PASSWORD, check_page
 
 pytestmark = pytest.mark.e2e
-SCREENSHOTS = os.environ.get("GDT_E2E_SCREENSHOTS")  # a folder: keep a screenshot of each page for review
 
 
 @pytest.fixture
@@ -35,14 +32,6 @@ def newcomer(live_app, request):
     return email
 
 
-def _check(axe, page, width, name):
-    assert_accessible(axe, page)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, name
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}-{width}.png"), full_page=True)
-
-
 def _password_step(page, base_url, email):
     page.goto(f"{base_url}/login")
     page.fill("#email", email)
@@ -58,7 +47,7 @@ def test_enrolment_then_a_login_with_a_code(browser, base_url, axe, required, ne
     _password_step(page, base_url, newcomer)
     assert page.url.endswith("/login/second-factor/setup")
     assert page.locator("svg.gdt-qr").is_visible()
-    _check(axe, page, width, "mfa-setup")
+    check_page(axe, page, width, "mfa-setup")
 
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     app = pyotp.TOTP(secret)
@@ -66,14 +55,14 @@ def test_enrolment_then_a_login_with_a_code(browser, base_url, axe, required, ne
     with page.expect_navigation():  # the next page, not the one still shown
         page.get_by_role("button", name="App koppelen").click()
     assert "Deze code klopt niet" in page.content()
-    _check(axe, page, width, "mfa-setup-wrong-code")
+    check_page(axe, page, width, "mfa-setup-wrong-code")
 
     page.fill("#totp-code", app.now())
     with page.expect_navigation():  # the next page, not the one still shown
         page.get_by_role("button", name="App koppelen").click()
     assert page.get_by_role("heading", name="Uw herstelcodes").is_visible()
     assert page.locator(".gdt-recovery-codes li").count() == 10
-    _check(axe, page, width, "mfa-recovery-codes")
+    check_page(axe, page, width, "mfa-recovery-codes")
     with page.expect_navigation():  # the next page, not the one still shown
         page.get_by_role("link", name="Ik heb de codes bewaard: verder").click()
     assert page.get_by_role("button", name="Uitloggen").count() == 1
@@ -83,9 +72,9 @@ def test_enrolment_then_a_login_with_a_code(browser, base_url, axe, required, ne
     _password_step(page, base_url, newcomer)
     assert page.url.endswith("/login/second-factor")
     assert "Mila Factor" not in page.content() and newcomer not in page.content()
-    _check(axe, page, width, "mfa-verify")
+    check_page(axe, page, width, "mfa-verify")
     page.get_by_text("Een herstelcode gebruiken").click()
-    _check(axe, page, width, "mfa-verify-recovery")
+    check_page(axe, page, width, "mfa-verify-recovery")
 
     page.fill("#totp-code", app.at(time.time() + pyotp.TOTP(secret).interval))  # the next step: never a replay
     with page.expect_navigation():
@@ -94,7 +83,7 @@ def test_enrolment_then_a_login_with_a_code(browser, base_url, axe, required, ne
     assert page.get_by_role("button", name="Uitloggen").count() == 1
     page.goto(f"{base_url}/account")
     assert "10 ongebruikte codes" in page.content()
-    _check(axe, page, width, "mfa-account")
+    check_page(axe, page, width, "mfa-account")
     page.context.close()
 
 
@@ -120,10 +109,10 @@ def test_an_admin_resets_a_second_factor(browser, base_url, axe, live_app, requi
     _password_step(page, base_url, f"mfa-admin-{width}@gdt.test")
     live_app.config["MFA_REQUIRED"] = True
     page.goto(f"{base_url}/admin/users/{user_id}")
-    _check(axe, page, width, "mfa-admin-user")
+    check_page(axe, page, width, "mfa-admin-user")
     with page.expect_navigation():  # the next page, not the one still shown
         page.get_by_role("link", name="Tweede factor resetten").click()
-    _check(axe, page, width, "mfa-admin-reset")
+    check_page(axe, page, width, "mfa-admin-reset")
     with page.expect_navigation():  # the next page, not the one still shown
         page.get_by_role("button", name="Tweede factor resetten").click()
     assert "is teruggezet" in page.content()
@@ -145,5 +134,5 @@ def test_the_demo_banner_on_staff_pages(browser, base_url, axe, width):
         assert banner.inner_text().strip() == ("Demo: inloggen zonder tweede factor. In productie is een tweede "
                                                "factor verplicht.")
         assert banner.is_visible()
-    _check(axe, page, width, "mfa-demo-banner")
+    check_page(axe, page, width, "mfa-demo-banner")
     page.context.close()

@@ -1,15 +1,12 @@
 """Sessions in a real browser: "Mijn sessies" at 1280 and 320 px with axe, ending another browser's session; the
 idle warning (with SESSION_IDLE_MINUTES made short on the served app) opening as an accessible dialog, keeping the
 typed text after "Ingelogd blijven", and after an idle end the typed text coming back after logging in again."""
-import os
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import PASSWORD, assert_accessible
+from tests.e2e.conftest import PASSWORD, check_page
 
 pytestmark = pytest.mark.e2e
-SCREENSHOTS = os.environ.get("GDT_E2E_SCREENSHOTS")  # a folder: keep a screenshot of each page for review
 TYPED = "Harde muziek tot diep in de nacht, sinds drie weken."
 
 
@@ -37,14 +34,6 @@ def _login(browser, base_url, width, email, user_agent=None):
     return page
 
 
-def _check(axe, page, width, name):
-    assert_accessible(axe, page)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, name
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}-{width}.png"), full_page=True)
-
-
 @pytest.mark.parametrize("width", [1280, 320])
 def test_mijn_sessies_ends_another_browsers_session(browser, base_url, axe, width):
     phone = _login(browser, base_url, width, "manager@gdt.test",
@@ -57,13 +46,13 @@ def test_mijn_sessies_ends_another_browsers_session(browser, base_url, axe, widt
     assert laptop.get_by_role("heading", name="Mijn sessies").is_visible()
     assert laptop.get_by_text("Safari op iPhone").count() == 1
     assert laptop.get_by_text("(deze sessie)").count() == 1
-    _check(axe, laptop, width, "sessions")
+    check_page(axe, laptop, width, "sessions")
 
     laptop.get_by_role("button", name="Alle andere sessies beëindigen").click()
     laptop.wait_for_load_state()
     assert laptop.get_by_role("status").filter(has_text="andere sessie").count() >= 1
     assert laptop.get_by_text("Safari op iPhone").count() == 0
-    _check(axe, laptop, width, "sessions-ended")
+    check_page(axe, laptop, width, "sessions-ended")
 
     phone.goto(f"{base_url}/account")
     assert "/login" in phone.url
@@ -85,7 +74,7 @@ def test_the_idle_warning_keeps_the_typed_text_when_staying_logged_in(browser, b
     assert "Wat u hebt ingevuld blijft staan" in dialog.inner_text()
     stay = dialog.get_by_role("button", name="Ingelogd blijven")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Ingelogd blijven"
-    _check(axe, page, width, "idle-warning")
+    check_page(axe, page, width, "idle-warning")
 
     stay.click()
     dialog.wait_for(state="hidden")
@@ -105,7 +94,7 @@ def test_after_an_idle_end_logging_in_again_brings_the_typed_text_back(browser, 
     ended.wait_for(state="visible", timeout=15_000)
     relogin = ended.get_by_role("button", name="Opnieuw inloggen")
     assert relogin.is_visible() and ended.get_by_role("button", name="Ingelogd blijven").is_hidden()
-    _check(axe, page, 1280, "idle-ended")
+    check_page(axe, page, 1280, "idle-ended")
 
     relogin.click()
     page.wait_for_url("**/login?next=*")
@@ -118,7 +107,7 @@ def test_after_an_idle_end_logging_in_again_brings_the_typed_text_back(browser, 
     assert page.input_value("#description") == TYPED
     assert page.get_by_role("status").filter(has_text="staat weer in het formulier").is_visible()
     assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('gdt-saved-forms'))") == []
-    _check(axe, page, 1280, "form-restored")
+    check_page(axe, page, 1280, "form-restored")
     page.reload()
     assert page.input_value("#description") == ""  # restored once, then forgotten
     page.context.close()
@@ -165,10 +154,10 @@ def test_the_administrator_ends_a_users_sessions_and_sees_api_access(browser, ba
     admin = _login(browser, base_url, width, "admin@gdt.test")
     admin.goto(f"{base_url}/admin/users/{admin_world['coordinator_id']}")
     assert admin.get_by_role("heading", name="Sessies").is_visible()
-    _check(axe, admin, width, "admin-user-sessions")
+    check_page(axe, admin, width, "admin-user-sessions")
     admin.get_by_role("link", name="Alle sessies beëindigen").click()
     admin.wait_for_load_state()
-    _check(axe, admin, width, "admin-end-sessions")
+    check_page(axe, admin, width, "admin-end-sessions")
     admin.get_by_role("button", name="Alle sessies beëindigen").click()
     admin.wait_for_load_state()
     assert admin.get_by_text("Alle sessies van Coordinator Test zijn beëindigd").count() == 1
@@ -183,6 +172,6 @@ def test_the_administrator_ends_a_users_sessions_and_sees_api_access(browser, ba
     admin.wait_for_load_state()
     assert admin.get_by_role("heading", name="API-toegang").is_visible()
     assert admin.get_by_text("woonoverlast-app", exact=True).count() == 1
-    _check(axe, admin, width, "api-access")
+    check_page(axe, admin, width, "api-access")
     for page in (member, admin):
         page.context.close()

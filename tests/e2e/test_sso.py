@@ -2,17 +2,14 @@
 the button, a login made just in time, a refused login's page, and logout through the provider's end-session page."""
 import itertools
 import json
-import os
-from pathlib import Path
 
 import pytest
 
 from gdt.services.identity import oidc
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import check_page
 from tests.support.oidc_provider import CLIENT_ID, CLIENT_SECRET, OidcProvider
 
 pytestmark = pytest.mark.e2e
-SCREENSHOTS = os.environ.get("GDT_E2E_SCREENSHOTS")  # a folder: keep a screenshot of each page for review
 SUBJECTS = itertools.count(1)
 
 
@@ -30,14 +27,6 @@ def provider(live_app, base_url):
     server.stop()
 
 
-def _check(axe, page, width, name):
-    assert_accessible(axe, page)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, name
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}-{width}.png"), full_page=True)
-
-
 @pytest.mark.parametrize("width", [1280, 320])
 def test_log_in_with_the_municipality_account_and_out_again(browser, base_url, axe, provider, width):
     page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
@@ -45,11 +34,11 @@ def test_log_in_with_the_municipality_account_and_out_again(browser, base_url, a
     number = next(SUBJECTS)
     provider.next_login(sub=f"e2e-{number}", email=f"sso-{number}@gemeente.test", name="Sanne SSO")
     page.goto(f"{base_url}/login")
-    _check(axe, page, width, "login-with-sso")
+    check_page(axe, page, width, "login-with-sso")
     page.get_by_role("link", name="Inloggen met je gemeente-account").click()
     page.wait_for_url(f"{base_url}/start")  # the start page of a coordinator
     assert "Sanne SSO" in page.content()
-    _check(axe, page, width, "after-sso-login")
+    check_page(axe, page, width, "after-sso-login")
 
     page.get_by_role("button", name="Uitloggen").click()
     page.wait_for_url(f"{base_url}/login")
@@ -60,5 +49,5 @@ def test_log_in_with_the_municipality_account_and_out_again(browser, base_url, a
     page.get_by_role("link", name="Inloggen met je gemeente-account").click()
     page.wait_for_load_state()
     assert "Inloggen niet gelukt" in page.content() and "geen rol in GDT" in page.content()
-    _check(axe, page, width, "sso-refused")
+    check_page(axe, page, width, "sso-refused")
     page.context.close()

@@ -2,17 +2,15 @@
 year with data, the table of contents leads to each section, charts sit beside their tables at 1280 px and below
 them at 320 px, wijken and buurten have names, nothing scrolls sideways; an empty year and a year outside the
 data are told apart."""
-import os
 from pathlib import Path
 
 import pytest
 
 from gdt.db import AMSTERDAM, db, utcnow
 from gdt.services.demo import demo_data
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import check_page
 
 pytestmark = pytest.mark.e2e
-SCREENSHOTS = os.environ.get("GDT_E2E_SCREENSHOTS")  # a folder: keep a screenshot of each page for review
 MANAGER = next((email, password) for role, email, _name, password in demo_data.DEMO_LOGINS if role == "manager")
 
 
@@ -36,14 +34,6 @@ def _login(browser, base_url, width):
     return page
 
 
-def _check(axe, page, width, name):
-    assert_accessible(axe, page)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, name
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}-{width}.png"), full_page=True)
-
-
 def _box(page, selector):
     return page.locator(selector).first.bounding_box()
 
@@ -55,7 +45,7 @@ def test_the_manager_reads_the_statistics_page(browser, base_url, axe, demo, wid
     page.goto(f"{base_url}/statistics")
     page.wait_for_load_state()
     assert page.url.endswith(f"/statistics/{this_year}")  # the latest year with data
-    _check(axe, page, width, "statistics")
+    check_page(axe, page, width, "statistics")
 
     contents = page.locator("nav.gdt-toc a")
     assert contents.count() == 9
@@ -101,7 +91,7 @@ def test_an_empty_year_and_a_year_outside_the_data(browser, base_url, axe, gap, 
     page.goto(f"{base_url}/statistics/{gap + 1}")
     assert "Geen gegevens voor dit jaar." in page.content() and page.locator("table").count() == 0
     assert page.locator("#year option:checked").inner_text() == str(gap + 1)
-    _check(axe, page, width, "statistics-empty")
+    check_page(axe, page, width, "statistics-empty")
     response = page.goto(f"{base_url}/statistics/{gap - 1}")
     assert response.status == 404 and f"Kies een jaar van {gap} tot en met" in page.content()
-    _check(axe, page, width, "statistics-outside")
+    check_page(axe, page, width, "statistics-outside")

@@ -1,17 +1,14 @@
 """API tokens in a real browser at 1280 and 320 px, with axe: a user sees and revokes an own token on the account
 page, the admin sees and revokes the rest on the user's page; the page never sideways-scrolls."""
-import os
-from pathlib import Path
 
 import pytest
 
 from gdt.db import db
 from gdt.services.admin import users
 from gdt.services.core import tokens
-from tests.e2e.conftest import PASSWORD, assert_accessible
+from tests.e2e.conftest import PASSWORD, check_page
 
 pytestmark = pytest.mark.e2e
-SCREENSHOTS = os.environ.get("GDT_E2E_SCREENSHOTS")  # a folder: keep a screenshot of each page for review
 
 
 @pytest.fixture(scope="module")
@@ -44,14 +41,6 @@ def _login(browser, base_url, width, email):
     return page
 
 
-def _check(axe, page, width, name):
-    assert_accessible(axe, page)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, name
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}-{width}.png"), full_page=True)
-
-
 def _revoke_buttons(page):
     return page.locator(".gdt-token button", has_text="Intrekken")
 
@@ -64,22 +53,22 @@ def test_user_and_admin_revoke_tokens(browser, base_url, axe, live_app, holder, 
     assert member.url.endswith("/account")
     assert _revoke_buttons(member).count() == 2
     assert all(raw not in member.content() for raw in holder["raws"])
-    _check(axe, member, width, "account-tokens")
+    check_page(axe, member, width, "account-tokens")
 
     _revoke_buttons(member).first.click()
     member.wait_for_load_state()
     assert "Het API-token is ingetrokken." in member.content()
     assert _revoke_buttons(member).count() == 1
-    _check(axe, member, width, "account-token-revoked")
+    check_page(axe, member, width, "account-token-revoked")
 
     admin = _login(browser, base_url, width, "admin@gdt.test")
     admin.goto(f"{base_url}/admin/users/{holder['id']}")
     assert _revoke_buttons(admin).count() == 1
-    _check(axe, admin, width, "admin-user-tokens")
+    check_page(axe, admin, width, "admin-user-tokens")
     _revoke_buttons(admin).first.click()
     admin.wait_for_load_state()
     assert "Het API-token is ingetrokken." in admin.content() and "Geen werkende API-tokens." in admin.content()
-    _check(axe, admin, width, "admin-user-tokens-revoked")
+    check_page(axe, admin, width, "admin-user-tokens-revoked")
 
     with live_app.app_context():
         assert [tokens.authenticate(raw) for raw in holder["raws"]] == [None, None]
