@@ -30,7 +30,7 @@ ACTION_OUTCOME_LABELS = {"update": _l("Voortgang doorgeven"), "complete": _l("Ge
                          "drop": _l("Vervalt (met reden)")}
 ROLE_LABELS = {
     "intake": _l("Intake"), "coordinator": _l("Regisseur"), "manager": _l("Manager"), "admin": _l("Beheerder"),
-    "partner": _l("Ketenpartner"),
+    "partner": _l("Ketenpartner"), "archivist": _l("Archivaris"), "privacy": _l("Privacyfunctionaris"),
 }
 PARTNER_KIND_LABELS = {
     "municipal": _l("Gemeente"), "police": _l("Politie"), "care": _l("Zorg (GGZ)"), "housing": _l("Woningcorporatie"),

@@ -1,7 +1,7 @@
 """Every model module, imported so the metadata is complete for Alembic."""
 from gdt.models.api import ApiClient, IdempotencyRecord, UserToken
 from gdt.models.attachments import Attachment
-from gdt.models.audit import AuditEvent
+from gdt.models.audit import AuditChainHead, AuditEvent
 from gdt.models.cases import Case, CaseEvent, CaseNote, CasePartner
 from gdt.models.casework import Action, CaseParty, CaseResult, Meeting, MeetingInvitee
 from gdt.models.corrections import ReportCorrection
@@ -13,10 +13,12 @@ from gdt.models.local_mail import LocalMail
 from gdt.models.login_throttle import LoginThrottle
 from gdt.models.outbox import OutboxMessage
 from gdt.models.partners import Partner
+from gdt.models.privacy import SubjectRequest
 from gdt.models.reference_data import Area, Category, ClosingDay, ReferenceChange, ReferenceCounter
 from gdt.models.referrals import Referral, ReminderRun, referral_reports
 from gdt.models.registrations import PartnerRegistration, registration_partners
 from gdt.models.reports import Report, ReportClaim, ReportEvent
+from gdt.models.retention import DestructionItem, DestructionList, LegalHold, RetentionRule
 from gdt.models.settings import AppSetting
 from gdt.models.tallies import ReportTally
 from gdt.models.users import User, UserSession
@@ -35,7 +37,13 @@ __all__ = [
     "MeetingInvitee",
     "ApiClient",
     "Attachment",
+    "AuditChainHead",
     "AuditEvent",
+    "DestructionItem",
+    "DestructionList",
+    "LegalHold",
+    "RetentionRule",
+    "SubjectRequest",
     "IdempotencyRecord",
     "OutboxMessage",
     "UserToken",

@@ -1,5 +1,5 @@
 """A GDT case (casus): bundles reports, has a coordinator, a mode, partners, a journal and a history."""
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Optional
 
 import sqlalchemy as sa
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 CASE_SOURCES = ("report", "partner")
 CASE_STATUSES = tuple(CaseLifecycle.states_map)
+NOT_DESTROYED = sa.text("destroyed_at IS NULL")
 
 
 class Case(TimestampMixin, VersionedMixin, db.Model):
@@ -32,6 +33,8 @@ class Case(TimestampMixin, VersionedMixin, db.Model):
         # A case counts in the year its first report or registration was received (docs/domain.md, "Statistics").
         sa.Index("ix_cases_statistics", "received_at", "source", "mode", "status"),
         sa.Index("ix_cases_status_opened_at", "status", "opened_at"),
+        sa.Index("ix_cases_destruction_due_on", "destruction_due_on", postgresql_where=NOT_DESTROYED,
+                 sqlite_where=NOT_DESTROYED),
         # The case list (gdt.services.casework.case_list, bench/cases.py): its order, newest first, walked
         # backwards for a page (the other filters are checked on the way) and as a range for the opening period.
         sa.Index("ix_cases_opened_at_id", "opened_at", "id"),
@@ -51,6 +54,13 @@ class Case(TimestampMixin, VersionedMixin, db.Model):
     result: so.Mapped[str | None] = so.mapped_column(sa.String(40))
     result_note: so.Mapped[str | None] = so.mapped_column(sa.Text)
     review_due_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())  # fixed at opening / last review
+    # Retention (gdt.services.retention), fixed when the case closes or is merged, cleared when it reopens: the
+    # archive nomination and the day it is due for destruction (None with "keep"); once destroyed, when and under
+    # which list (the row stays, content-free, so the statistics stay the same).
+    archive_nomination: so.Mapped[str | None] = so.mapped_column(sa.String(10))
+    destruction_due_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
+    destroyed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    destruction_list_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("destruction_lists.id"))
 
     coordinator: so.Mapped[User | None] = so.relationship()
     reports: so.Mapped[list["Report"]] = so.relationship(back_populates="case", order_by="Report.received_at")

@@ -1,5 +1,5 @@
 """A report (melding) from any channel, its triage decision and its history."""
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Optional
 
 import sqlalchemy as sa
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 CHANNELS = ("app", "webform", "phone", "partner")
 RESIDENT_CHANNELS = ("app", "webform", "phone")
 PARTNER_CHANNEL = sa.text("channel = 'partner'")
+NOT_DESTROYED = sa.text("destroyed_at IS NULL")
+CONTACT_HELD = sa.text("contact_removed_at IS NULL AND destroyed_at IS NULL")
 REPORT_STATUSES = tuple(ReportLifecycle.states_map)  # the workflow is the one list of states
 
 
@@ -47,7 +49,15 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
             "AND NOT reporter_may_contact)",
             name="anonymous_has_no_details",
         ),
+        # Destruction keeps the row with its keys and removes the address (docs/domain.md, "Retention").
+        sa.CheckConstraint("destroyed_at IS NOT NULL OR (postcode IS NOT NULL AND house_number IS NOT NULL)",
+                           name="address_unless_destroyed"),
         sa.Index("ix_reports_queue", "status", "received_at"),
+        # What the nightly retention run looks for: reports past their date, contact details still held.
+        sa.Index("ix_reports_destruction_due_on", "destruction_due_on", postgresql_where=NOT_DESTROYED,
+                 sqlite_where=NOT_DESTROYED),
+        sa.Index("ix_reports_contact_pending", "triaged_at", postgresql_where=CONTACT_HELD,
+                 sqlite_where=CONTACT_HELD),
         sa.Index("ix_reports_address", "postcode", "house_number"),
         # Covers the yearly statistics: an index-only scan per year range.
         sa.Index("ix_reports_statistics", "received_at", "channel", "triage_outcome", "referred_partner_id"),
@@ -66,8 +76,8 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
     # The team's correction of the description before triage (intake.report_corrections); None: none in force.
     description_corrected: so.Mapped[str | None] = so.mapped_column(sa.Text)
 
-    postcode: so.Mapped[str] = so.mapped_column(sa.String(6))
-    house_number: so.Mapped[int]
+    postcode: so.Mapped[str | None] = so.mapped_column(sa.String(6))  # None only once destroyed
+    house_number: so.Mapped[int | None]
     house_number_addition: so.Mapped[str | None] = so.mapped_column(sa.String(6))
     street: so.Mapped[str | None] = so.mapped_column(sa.String(120))
     city: so.Mapped[str | None] = so.mapped_column(sa.String(80))
@@ -91,7 +101,14 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
     registered_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
     api_client_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("api_clients.id"))
     reporter_token_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)  # public status
-    redacted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    # Retention (gdt.services.retention): the reporter's contact details and the files removed on their own
+    # schedule; the day the report is due for destruction (None: not yet handled, or it goes with its case); and
+    # once destroyed, when and under which list (the row stays, content-free, so the statistics stay the same).
+    contact_removed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    attachments_removed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    destruction_due_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
+    destroyed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    destruction_list_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("destruction_lists.id"))
     # Deadline fixed when the clock starts (receipt, or a partner's return): a later norm change rewrites nothing.
     triage_due_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     reporter_notified_status: so.Mapped[str | None] = so.mapped_column(sa.String(20))  # last public status mailed

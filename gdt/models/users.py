@@ -8,7 +8,9 @@ from gdt.db import UTCDateTime, db, enum_column, utcnow
 from gdt.models.mixins import TimestampMixin
 from gdt.models.partners import Partner
 
-ROLES = ("intake", "coordinator", "manager", "admin", "partner")
+# archivist: retention rules and destruction lists (references, dates, results: never case content);
+# privacy: the privacy officer (FG): the audit trail, requests from the people concerned, the processing register.
+ROLES = ("intake", "coordinator", "manager", "admin", "partner", "archivist", "privacy")
 
 # Why a login session ended (UserSession.end_reason): the one list, read by the services that end sessions and by
 # the tests. "logout": the user logged out; "ended_by_user": from "Mijn sessies" (one, or all others);

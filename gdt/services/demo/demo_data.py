@@ -54,6 +54,8 @@ DEMO_LOGINS = (
     ("manager", "manager@gdt.example", "Marieke Manager", "demo-manager-2026!"),
     ("admin", "admin@gdt.example", "Bram Beheerder", "demo-admin-2026!"),
     ("partner", "partner@gdt.example", "Wendy Wijkagent", "demo-partner-2026!"),
+    ("archivist", "archivist@gdt.example", "Anouk Archivaris", "demo-archivist-2026!"),
+    ("privacy", "privacy@gdt.example", "Pieter Privacy", "demo-privacy-2026!"),
 )
 DEMO_PARTNER = "politie"  # the organisation of the partner demo login
 PARTNER_MAIL_DOMAIN = "example.org"  # reserved (RFC 2606): referral mails never reach a real organisation

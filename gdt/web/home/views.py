@@ -4,17 +4,17 @@ from flask_login import current_user
 
 from gdt.services.casework import worklist
 from gdt.services.core import pagination
-from gdt.services.core.access import STAFF_ROLES
 from gdt.web.access import public, role_required
 from gdt.web.health.views import live
 from gdt.web.home import bp
 
 START_PAGES = {"intake": "intake.queue", "coordinator": "home.start", "manager": "statistics.index",
-               "admin": "admin.users", "partner": "referrals.partner_index"}
+               "admin": "admin.users", "partner": "referrals.partner_index",
+               "archivist": "retention.lists", "privacy": "privacy.audit_trail"}
 
 
 @bp.route("/")
-@role_required(*STAFF_ROLES, "partner")
+@role_required(*START_PAGES)
 def index():
     return redirect(url_for(START_PAGES[current_user.role]))
 
