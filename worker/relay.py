@@ -1,7 +1,7 @@
 """`flask outbox-relay`: hands outbox messages to the worker queue.
 
 A command and not a beat task on purpose: beat needs Redis, and the relay must keep running (and
-keep counting how long messages wait) exactly while Redis is down. Registered in gdt/cli.py.
+keep counting how long messages wait) exactly while Redis is down. Registered in gdt/cli/__init__.py.
 """
 import contextlib
 import logging

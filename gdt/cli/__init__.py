@@ -15,6 +15,7 @@ MAX_PRINTED_PROBLEMS = 50  # the exception keeps them all; a terminal full of er
 
 
 def register(app: Flask) -> None:
+    """The commands of this module, then the command groups that have a module of their own in this package."""
     for command in (setup, config_group, users, api_clients, partners, referrals, reminders, attachments,
                     import_reports, areas, stats, tallies, demo, second_factor_group):
         app.cli.add_command(command)
