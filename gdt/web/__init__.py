@@ -16,7 +16,8 @@ from gdt.web import navigation
 from gdt.web.theme import settings as theme_settings
 
 BLUEPRINTS = ("auth", "home", "intake", "triage", "cases", "statistics", "admin", "attachments", "public", "partner",
-              "referrals", "casework", "exports", "indicators", "theme", "health", "metrics")
+              "referrals", "casework", "exports", "indicators", "theme", "health", "metrics",
+              "retention", "privacy")
 # Files any visitor's browser fetches; cached like /static, never "no-store".
 ASSET_PATHS = ("/static/", "/theme/")
 
