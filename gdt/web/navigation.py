@@ -42,6 +42,10 @@ MENU = (
     Destination("partner.cases", _l("Casussen"), section=("partner.case",)),
     Destination("partner.index", _l("Aanmeldingen"), section=("partner.show",)),
     Destination("partner.new", _l("Casus aanmelden")),
+    Destination("privacy.requests", _l("Verzoeken"), section=("privacy.new_request", "privacy.request_page",
+                                                              "privacy.rectify", "privacy.decide", "privacy.refuse",
+                                                              "privacy.erase")),
+    Destination("privacy.register", _l("Verwerkingsregister")),
 )
 
 

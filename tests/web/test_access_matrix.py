@@ -18,6 +18,7 @@ from gdt.models import (
     MeetingInvitee,
     PartnerRegistration,
     Passkey,
+    SubjectRequest,
     UserSession,
 )
 from gdt.models.users import ROLES
@@ -87,6 +88,11 @@ def world(make, client_as):
     values["passkey_id"] = passkey.id  # /account/passkeys/<passkey_id>/remove
     values["client_id"] = tokens.issue_api_client("matrix-app", "app", actor=None)[0].id  # /admin/api-access/…
     values["session_id"] = make.session.scalar(sa.select(UserSession.id).limit(1)) or 1  # /account/sessions/<id>
+    make.session.add(SubjectRequest(reference="AVG-2026-0001", kind="inspection", received_on=date.today(),
+                                    subject_name="Verzoeker", references=[report.reference],
+                                    created_by_id=users["privacy"].id))
+    make.session.commit()
+    values["request_ref"] = "AVG-2026-0001"  # /privacy/verzoeken/<request_ref>
     clients = {role: client_as(user=user) for role, user in users.items()}
     for client in clients.values():  # opened once, as from the mail: the clean link addresses need the session
         client.get(f"/doorverwijzing/{values['token']}")

@@ -12,7 +12,7 @@ MENUS = {
                     "Indicatoren"],
     "manager": ["Statistieken", "Indicatoren"],
     "admin": ["Gebruikers", "Ketenpartners", "Resultaten", "Categorieën", "Wijken en buurten", "Sluitingsdagen",
-              "Teams", "Indicatoren", "Bezorging", "Verzonden mail", "API-toegang"],
+              "Teams", "Indicatoren", "Bezorging", "Verzonden mail", "API-toegang", "Verwerkingsregister"],
     "partner": ["Doorverwijzingen", "Casussen", "Aanmeldingen", "Casus aanmelden"],
 }
 START = {"intake": "/intake/queue", "coordinator": "/start", "manager": "/statistics/indicators",

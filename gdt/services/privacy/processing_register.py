@@ -165,7 +165,7 @@ def recipients() -> list[Recipient]:
 def retention() -> list[RetentionLine]:
     """The archivist's rules, in a fixed order of kinds, with Dutch labels."""
     rules = db.session.scalars(sa.select(RetentionRule)).all()
-    results = dict(db.session.execute(sa.select(CaseResult.key, CaseResult.label)).tuples().all())
+    results = dict(db.session.execute(sa.select(CaseResult.key, CaseResult.label)).all())
     ordered = sorted(rules, key=lambda rule: (KIND_ORDER.index(rule.kind), rule.key == "*", rule.key))
     return [RetentionLine(what=_what(rule, results), months=rule.months, period=_period(rule.months),
                           starts=str(STARTS[rule.kind]), nomination=str(NOMINATION_LABELS[rule.nomination]),
