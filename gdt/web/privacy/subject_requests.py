@@ -29,7 +29,7 @@ class CheckboxesField(SelectMultipleField):
 
 
 class NewRequestForm(FlaskForm):
-    kind = RadioField(_l("Soort verzoek"), choices=[(kind, service.KIND_LABELS[kind]) for kind in REQUEST_KINDS],
+    kind = RadioField(_l("Soort verzoek"), choices=choices((kind, service.KIND_LABELS[kind]) for kind in REQUEST_KINDS),
                       validate_choice=False)
     received_on = StringField(_l("Ontvangen op"), render_kw={"type": "date", "autocomplete": "off"},
                               description=_l("De dag waarop het verzoek binnenkwam; de termijn van een maand telt "
@@ -44,13 +44,14 @@ class NewRequestForm(FlaskForm):
 
 class GroundFields:
     ground = SelectField(_l("Grond"), validate_choice=False,
-                         choices=[("", _l("Kies een grond"))] + list(service.REFUSAL_GROUNDS.items()))
+                         choices=choices([("", _l("Kies een grond")), *service.REFUSAL_GROUNDS.items()]))
     explanation = TextAreaField(_l("Toelichting"), render_kw={"maxlength": service.GROUND_MAX},
                                 description=_l("Nodig bij 'Andere grond'; anders optioneel."))
 
 
 class DecideForm(GroundFields, FlaskForm):
-    decision = RadioField(_l("Beslissing"), choices=list(service.DECISION_LABELS.items()), validate_choice=False)
+    decision = RadioField(_l("Beslissing"), choices=choices(service.DECISION_LABELS.items()),
+                          validate_choice=False)
 
 
 class RefuseForm(GroundFields, FlaskForm):
@@ -64,7 +65,8 @@ class EraseForm(GroundFields, FlaskForm):
 class RectifyForm(FlaskForm):
     reference = SelectField(_l("Melding"), choices=[], validate_choice=False)
     field = SelectField(_l("Gegeven"), validate_choice=False,
-                        choices=[("", _l("Kies wat wordt gerectificeerd"))] + list(service.RECTIFIABLE_FIELDS.items()))
+                        choices=choices([("", _l("Kies wat wordt gerectificeerd")),
+                                         *service.RECTIFIABLE_FIELDS.items()]))
     value = TextAreaField(_l("Juiste waarde"), description=_l("Bij de beschrijving: de gecorrigeerde tekst. De tekst "
                                                              "zoals gemeld blijft ernaast bewaard."))
     reason = TextAreaField(_l("Reden"), render_kw={"maxlength": service.REASON_MAX})
@@ -176,7 +178,7 @@ def _rectify_form(found, **kwargs) -> RectifyForm:
 
 def _erase_form(found, **kwargs) -> EraseForm:
     form = EraseForm(prefix="erase", **kwargs)
-    form.references.choices = [(reference, reference) for reference in found.references or []]
+    form.references.choices = choices((reference, reference) for reference in found.references or [])
     return form
 
 
