@@ -123,6 +123,8 @@ class Config:
     CASE_REVIEW_WEEKS = int(os.environ.get("CASE_REVIEW_WEEKS", "6"))
     EXTRA_NON_WORKING_DAYS = _env_list("EXTRA_NON_WORKING_DAYS")
     REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", "7"))  # the daily reminder mails, Amsterdam time
+    # The nightly retention run (anonymisation, destruction lists, audit checkpoint), Amsterdam time.
+    RETENTION_HOUR = int(os.environ.get("RETENTION_HOUR", "2"))
     # A coordinator's claim on a report ("Ik pak deze op") lapses after this many minutes unless renewed or
     # released (gdt/services/triage/claims.py); meanwhile only that coordinator may triage the report.
     CLAIM_MINUTES = int(os.environ.get("CLAIM_MINUTES", "30"))

@@ -3,7 +3,8 @@
 Without Redis there is no worker and no beat, yet retries must be retried and reminders sent. Every
 interval this thread relays unprocessed outbox messages (which then run in-process), queues due
 delivery retries and, once a day after REMINDER_HOUR, the reminders; on PostgreSQL it merges the report
-tallies' deltas too. Production runs the relay,
+tallies' deltas too. Once a day after RETENTION_HOUR it starts the nightly retention run, and every interval it
+goes on with approved destruction lists for a slice of time. Production runs the relay,
 the worker and beat as their own processes instead.
 """
 import logging
@@ -16,6 +17,7 @@ from gdt.services.casework import reminders
 from gdt.services.core import outbox
 from gdt.services.referrals import routing
 from gdt.services.reporting import report_tallies
+from gdt.services.retention import destruction
 
 log = logging.getLogger(__name__)
 INTERVAL = 30.0
@@ -35,13 +37,20 @@ def run_once(app: Flask) -> None:
     """One round of periodic work; each step in its own try so one failure does not stop the others."""
     with app.app_context():
         for step in (routing.queue_due_retries, lambda: reminders.due_now() and reminders.queue_daily(),
-                     outbox.relay_once, report_tallies.compact_now):
+                     outbox.relay_once, report_tallies.compact_now,
+                     lambda: destruction.nightly_due() and destruction.run_nightly(), _resume_destruction):
             try:
                 step()
             except Exception:
                 log.exception("in-process scheduler: a periodic step failed")
                 db.session.rollback()
         db.session.remove()
+
+
+def _resume_destruction() -> int:
+    """An approved list runs here a slice at a time (the approving request did the first), so no web request waits
+    for a long list."""
+    return destruction.resume_unfinished(seconds=destruction.IN_PROCESS_SECONDS)
 
 
 def _loop(app: Flask, interval: float) -> None:

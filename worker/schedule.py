@@ -12,4 +12,6 @@ def beat_schedule(config) -> dict:
                                        "schedule": float(COMPACT_TALLIES_SECONDS)},
         "reminders-daily": {"task": "gdt.reminders.queue_daily",
                             "schedule": crontab(hour=config["REMINDER_HOUR"], minute=0)},
+        "retention-nightly": {"task": "gdt.retention.run_nightly",
+                              "schedule": crontab(hour=config["RETENTION_HOUR"], minute=0)},
     }

@@ -19,6 +19,8 @@ def register(app: Flask) -> None:
     for command in (setup, config_group, users, api_clients, partners, referrals, reminders, attachments,
                     import_reports, areas, stats, tallies, demo, second_factor_group):
         app.cli.add_command(command)
+    from gdt.cli.retention import retention
+    app.cli.add_command(retention)
 
 
 def _fail(message: str) -> None:

@@ -38,6 +38,8 @@ MENU = (
     Destination("referrals.deliveries", _l("Bezorging")),
     Destination("admin.local_mailbox", _l("Verzonden mail")),
     Destination("admin.api_access", _l("API-toegang"), section=("admin.revoke_api_client",)),
+    Destination("retention.lists", _l("Vernietigingslijsten"),
+                section=("retention.show_list", "retention.exclude_item", "retention.approve_list")),
     Destination("referrals.partner_index", _l("Doorverwijzingen"), section=("referrals.partner_show",)),
     Destination("partner.cases", _l("Casussen"), section=("partner.case",)),
     Destination("partner.index", _l("Aanmeldingen"), section=("partner.show",)),

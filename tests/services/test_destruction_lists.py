@@ -1,0 +1,275 @@
+"""Destruction lists: what is proposed, taking items off, approval, execution (once, resumable), the commands."""
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from gdt.models import AuditEvent, Case
+from gdt.models.retention import DestructionItem, DestructionList, LegalHold
+from gdt.services.core.errors import Forbidden, NotFound, ServiceError
+from gdt.services.retention import destruction
+
+AS_OF = date(2026, 6, 1)
+DUE = date(2026, 5, 1)
+
+
+@pytest.fixture
+def archivist(make):
+    return make.user(role="archivist")
+
+
+def closed_case(make, due=DUE, nomination="destroy", **overrides):
+    case = make.case("closed", destruction_due_on=due, archive_nomination=nomination, **overrides)
+    make.report("escalated", case=case, wijk_code="WK077201", buurt_code="BU07720101")
+    return case
+
+
+def referred_report(make, due=DUE, **overrides):
+    return make.report("referred", destruction_due_on=due, **overrides)
+
+
+def items(lst):
+    return {item.reference: item for item in lst.items}
+
+
+def test_nothing_due_proposes_no_list(db, make):
+    closed_case(make, due=date(2026, 7, 1))
+    assert destruction.propose(AS_OF) is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DestructionList)) == 0
+
+
+def test_propose_lists_due_cases_and_reports_with_their_content_free_record(db, make):
+    case = closed_case(make)
+    report = referred_report(make, wijk_code="WK077202")
+    lst = destruction.propose(AS_OF)
+    assert lst.status == "proposed" and lst.kind == "records" and lst.as_of == AS_OF
+    listed = items(lst)
+    assert set(listed) == {case.reference, report.reference}
+    on_case = listed[case.reference]
+    assert (on_case.object_type, on_case.object_id, on_case.due_on, on_case.result, on_case.report_count) == (
+        "case", case.id, DUE, "de-escalated", 1)
+    assert (on_case.channel, on_case.wijk_code, on_case.buurt_code) == ("phone", "WK077201", "BU07720101")
+    assert on_case.received_on == date(2026, 3, 1) and on_case.closed_on == date(2026, 3, 1)
+    on_report = listed[report.reference]
+    assert (on_report.object_type, on_report.outcome, on_report.category_id, on_report.wijk_code) == (
+        "report", "referred", report.category_id, "WK077202")
+
+
+def test_not_due_kept_destroyed_held_or_escalated_are_left_out(db, make, archivist):
+    closed_case(make, due=date(2026, 6, 2))
+    closed_case(make, due=None, nomination="keep")
+    closed_case(make, destroyed_at=datetime(2026, 5, 2, tzinfo=UTC))
+    held = closed_case(make)
+    db.session.add(LegalHold(case_id=held.id, reason="Klacht", placed_by_id=archivist.id))
+    make.report("escalated")  # goes with its case, which is open
+    lifted = closed_case(make)
+    db.session.add(LegalHold(case_id=lifted.id, reason="Oud", placed_by_id=archivist.id, until=date(2026, 5, 31)))
+    db.session.commit()
+    lst = destruction.propose(AS_OF)
+    assert set(items(lst)) == {lifted.reference}
+
+
+def test_a_second_proposal_adds_only_what_is_new_to_the_open_list(db, make):
+    first = closed_case(make)
+    lst = destruction.propose(AS_OF)
+    assert destruction.propose(AS_OF) is None
+    later = referred_report(make, due=date(2026, 6, 5))
+    again = destruction.propose(date(2026, 6, 10))
+    assert again.id == lst.id and again.as_of == date(2026, 6, 10)
+    assert set(items(again)) == {first.reference, later.reference}
+
+
+def test_taking_off_needs_a_reason_and_can_be_undone(db, make, archivist):
+    case = closed_case(make)
+    lst = destruction.propose(AS_OF)
+    item = items(lst)[case.reference]
+    with pytest.raises(ServiceError) as refused:
+        destruction.exclude(item, reason="  ", actor=archivist)
+    assert refused.value.field == "reason" and item.excluded_at is None
+    destruction.exclude(item, reason="Lopende klachtprocedure", actor=archivist)
+    assert item.exclusion_reason == "Lopende klachtprocedure" and item.excluded_by_id == archivist.id
+    with pytest.raises(ServiceError):
+        destruction.approve(lst, actor=archivist)  # nothing left to destroy
+    destruction.restore(item, actor=archivist)
+    assert item.excluded_at is None and item.exclusion_reason is None
+
+
+def test_only_an_active_archivist_approves(db, make):
+    closed_case(make)
+    lst = destruction.propose(AS_OF)
+    for user in (make.user(role="admin"), make.user(role="archivist", is_active=False), None):
+        with pytest.raises(Forbidden):
+            destruction.approve(lst, actor=user)
+    assert lst.status == "proposed"
+
+
+def test_approval_executes_the_list_and_keeps_the_rows(db, make, archivist):
+    case = closed_case(make)
+    report = referred_report(make)
+    kept = referred_report(make)
+    lst = destruction.propose(AS_OF)
+    destruction.exclude(items(lst)[kept.reference], reason="Nog nodig voor bezwaar", actor=archivist)
+    destruction.approve(lst, actor=archivist)  # the outbox message runs at once (eager in the tests)
+    db.session.expire_all()
+    assert lst.status == "executed" and lst.executed_at is not None and lst.approved_by_id == archivist.id
+    assert case.destroyed_at is not None and report.destroyed_at is not None and kept.destroyed_at is None
+    assert report.description is None and kept.description is not None
+    assert all(item.destroyed_at is not None for item in lst.items if item.excluded_at is None)
+    assert db.session.get(Case, case.id).reference == case.reference  # the row stays
+
+
+def test_executing_again_changes_nothing(db, make, archivist):
+    closed_case(make)
+    lst = destruction.propose(AS_OF)
+    destruction.approve(lst, actor=archivist)
+    before = [(item.id, item.destroyed_at) for item in db.session.scalars(destruction.items_of(lst))]
+    result = destruction.execute(lst)
+    assert result.finished and result.destroyed == 0
+    db.session.expire_all()
+    assert [(item.id, item.destroyed_at) for item in db.session.scalars(destruction.items_of(lst))] == before
+
+
+def test_only_an_approved_list_is_executed(db, make):
+    closed_case(make)
+    lst = destruction.propose(AS_OF)
+    with pytest.raises(ServiceError):
+        destruction.execute(lst)
+
+
+def test_a_hold_placed_after_approval_takes_the_case_off_and_the_list_still_finishes(
+        db, make, archivist, monkeypatch):
+    monkeypatch.setattr(destruction, "IN_PROCESS_SECONDS", 0.0)  # approval starts nothing: the hold comes between
+    held, other = closed_case(make), closed_case(make)
+    lst = destruction.propose(AS_OF)
+    destruction.approve(lst, actor=archivist)
+    assert db.session.scalar(sa.select(sa.func.count()).where(
+        DestructionItem.list_id == lst.id, DestructionItem.destroyed_at.is_not(None))) == 0
+    db.session.add(LegalHold(case_id=held.id, reason="Rechtszaak", placed_by_id=archivist.id))
+    db.session.commit()
+    result = destruction.execute(lst)
+    assert result.finished and result.destroyed == 1 and result.taken_off == [held.reference]
+    db.session.expire_all()
+    taken_off = items(lst)[held.reference]
+    assert taken_off.excluded_at is not None and taken_off.excluded_by_id is None
+    assert "blokkade" in taken_off.exclusion_reason
+    assert held.destroyed_at is None and other.destroyed_at is not None and lst.status == "executed"
+
+
+def test_a_case_reopened_after_approval_is_not_destroyed(db, make, archivist, monkeypatch):
+    monkeypatch.setattr(destruction, "IN_PROCESS_SECONDS", 0.0)
+    case = closed_case(make)
+    lst = destruction.propose(AS_OF)
+    destruction.approve(lst, actor=archivist)
+    case.destruction_due_on = case.archive_nomination = None
+    db.session.commit()
+    result = destruction.execute(lst)
+    assert result.taken_off == [case.reference] and case.destroyed_at is None
+
+
+def test_a_list_can_be_executed_in_slices(db, make, archivist, monkeypatch):
+    monkeypatch.setattr(destruction, "IN_PROCESS_SECONDS", 0.0)
+    for _ in range(3):
+        closed_case(make)
+    lst = destruction.propose(AS_OF)
+    destruction.approve(lst, actor=archivist)
+    assert destruction.unfinished_lists() == [lst.id]
+    assert destruction.resume_unfinished() == 3
+    assert destruction.unfinished_lists() == [] and lst.status == "executed"
+
+
+def test_every_step_is_audited_without_content(db, make, archivist):
+    closed_case(make)
+    kept = referred_report(make, description="Geheime inhoud")
+    lst = destruction.propose(AS_OF, actor=archivist)
+    destruction.exclude(items(lst)[kept.reference], reason="Privé reden", actor=archivist)
+    destruction.approve(lst, actor=archivist)
+    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.object_type == "destruction_list")
+                                .order_by(AuditEvent.id)).all()
+    assert [event.action for event in events] == [
+        "destruction_propose", "destruction_exclude", "destruction_approve", "destruction_execute"]
+    assert all(event.object_ref == lst.reference for event in events)
+    assert events[2].detail == {"list_id": lst.id, "items": 1, "excluded": 1}
+    assert events[3].detail["destroyed"] == 1 and events[3].detail["finished"] is True
+    text = repr([event.detail for event in events])
+    assert "Geheime" not in text and "Privé" not in text
+
+
+def test_a_list_is_found_by_id_or_reference(db, make):
+    closed_case(make)
+    lst = destruction.propose(AS_OF)
+    assert destruction.find_list(lst.reference) is lst
+    assert destruction.find_list(str(lst.id)) is lst
+    assert destruction.find_list(lst.reference.lower()) is lst
+    for wrong in (f"VL-2025-{lst.id:04d}", "VL-2026-9999", "abc", "99999999999999"):
+        with pytest.raises(NotFound):
+            destruction.find_list(wrong)
+
+
+def test_audit_days_past_their_rule_are_listed_and_destroyed_whole(db, make, archivist):
+    old_day = datetime(2019, 3, 4, 10, tzinfo=UTC)
+    for _ in range(3):
+        db.session.add(AuditEvent(action="view", object_type="report", object_ref="GDT-X", occurred_at=old_day))
+    db.session.commit()
+    lst = destruction.propose(AS_OF, kind="audit")
+    item = items(lst)["Audit 2019-03-04"]
+    assert (item.object_type, item.object_id, item.report_count) == ("audit_day", 20190304, 3)
+    destruction.approve(lst, actor=archivist)
+    assert db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.occurred_at == old_day)) == 0
+    assert lst.status == "executed"
+
+
+def test_the_statement_holds_the_records_and_the_reasons(app, db, make, archivist):
+    from gdt.services.retention import statement_pdf
+    case = closed_case(make)
+    kept = referred_report(make)
+    lst = destruction.propose(AS_OF)
+    destruction.exclude(items(lst)[kept.reference], reason="Bezwaarprocedure", actor=archivist)
+    destruction.approve(lst, actor=archivist)
+    with app.test_request_context():
+        from flask_babel import force_locale
+        with force_locale("nl"):
+            statement = statement_pdf.summarise(lst)
+    assert [row.reference for row in statement.rows] == [case.reference]
+    assert statement.excluded[0].reference == kept.reference and "Bezwaarprocedure" in statement.excluded[0].excluded
+    assert statement.per_type == [("Casussen", 1)] and statement.per_year == [("2026", 1)]
+    assert statement.executed is not None and archivist.name in statement.approved
+
+
+def test_the_statement_is_a_pdf(db, make, archivist, runner, tmp_path):
+    closed_case(make)
+    lst = destruction.propose(AS_OF)
+    output = tmp_path / "verklaring.pdf"
+    result = runner.invoke(args=["retention", "statement", lst.reference, "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    assert output.read_bytes().startswith(b"%PDF")
+
+
+def test_the_commands_propose_review_approve_and_execute(db, make, archivist, runner, monkeypatch):
+    monkeypatch.setattr(destruction, "IN_PROCESS_SECONDS", 0.0)
+    case = closed_case(make)
+    kept = referred_report(make)
+    result = runner.invoke(args=["retention", "propose", "--as-of", AS_OF.isoformat()])
+    assert result.exit_code == 0 and "2 item(s) proposed" in result.output
+    reference = db.session.scalars(destruction.list_lists()).first().reference
+    listed = runner.invoke(args=["retention", "list"])
+    assert reference in listed.output and "proposed" in listed.output
+    refused = runner.invoke(args=["retention", "exclude", reference, kept.reference, "--reason", "x",
+                                  "--by", make.user(role="coordinator").email])
+    assert refused.exit_code == 1 and "not an active archivist" in refused.output
+    excluded = runner.invoke(args=["retention", "exclude", reference, kept.reference, "--reason", "Bezwaar",
+                                   "--by", archivist.email])
+    assert excluded.exit_code == 0, excluded.output
+    approved = runner.invoke(args=["retention", "approve", reference, "--by", archivist.email])
+    assert approved.exit_code == 0 and "approved" in approved.output
+    executed = runner.invoke(args=["retention", "execute", reference])
+    assert executed.exit_code == 0 and "1 destroyed" in executed.output and "executed" in executed.output
+    shown = runner.invoke(args=["retention", "show", reference])
+    assert f"{case.reference}" in shown.output and "Bezwaar" in shown.output
+    again = runner.invoke(args=["retention", "approve", reference, "--by", archivist.email])
+    assert again.exit_code == 1 and "goedgekeurd" in again.output
+
+
+def test_the_commands_refuse_unknown_lists_and_bad_dates(db, runner):
+    assert runner.invoke(args=["retention", "show", "VL-2026-0042"]).exit_code == 1
+    assert runner.invoke(args=["retention", "propose", "--as-of", "1-6-2026"]).exit_code == 1
+    assert "Nothing new" in runner.invoke(args=["retention", "propose"]).output
