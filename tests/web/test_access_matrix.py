@@ -21,6 +21,7 @@ from gdt.models import (
     SubjectRequest,
     UserSession,
 )
+from gdt.models.retention import DestructionItem, DestructionList
 from gdt.models.users import ROLES
 from gdt.services.core import partner_links, tokens
 from gdt.services.core.transaction import unit_of_work
@@ -93,6 +94,14 @@ def world(make, client_as):
                                     created_by_id=users["privacy"].id))
     make.session.commit()
     values["request_ref"] = "AVG-2026-0001"  # /privacy/verzoeken/<request_ref>
+    destruction_list = DestructionList(kind="records", as_of=date.today())
+    make.session.add(destruction_list)
+    make.session.flush()
+    item = DestructionItem(list_id=destruction_list.id, object_type="report", object_id=report.id,
+                           reference=report.reference, due_on=date.today())
+    make.session.add(item)
+    make.session.commit()
+    values["list_ref"], values["item_id"] = destruction_list.reference, item.id  # /archief/vernietiging/<reference>
     clients = {role: client_as(user=user) for role, user in users.items()}
     for client in clients.values():  # opened once, as from the mail: the clean link addresses need the session
         client.get(f"/doorverwijzing/{values['token']}")
@@ -111,6 +120,8 @@ def _url(rule, values, case):
     arguments = {name: values[name] for name in rule.arguments if name != "id"}
     if "/cases/" in rule.rule or "/casussen/" in rule.rule:  # the pages' and the API's case routes
         arguments["reference"] = case.reference
+    if rule.rule.startswith("/archief/vernietiging/"):  # a destruction list's reference, not a report's
+        arguments["reference"] = values["list_ref"]
     if rule.rule.startswith("/casus/"):
         arguments["token"] = values["case_token"]
     if rule.rule.startswith("/admin/case-results/"):  # a result key, not a partner key
