@@ -175,6 +175,12 @@ class Config:
     # Former SECRET_KEYs, comma-separated, newest first: sessions signed and TOTP secrets encrypted with one still
     # work, until `flask second-factor reencrypt` has moved the secrets to the current key (decision 0020).
     SECRET_KEY_FALLBACKS = list(_env_list("SECRET_KEY_FALLBACKS"))
+    # The audit trail's chains (README, "The audit trail"; decision 0024): chains per day on PostgreSQL (concurrent
+    # writers each take a free one), and the HMAC key: derived from AUDIT_CHAIN_KEY when set, else from SECRET_KEY.
+    # Former keys (comma-separated) still verify the links they made until those days are destroyed.
+    AUDIT_CHAIN_SHARDS = int(os.environ.get("AUDIT_CHAIN_SHARDS", "8"))
+    AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
+    AUDIT_CHAIN_KEY_FALLBACKS = list(_env_list("AUDIT_CHAIN_KEY_FALLBACKS"))
     # Invitation and password-reset links: random, stored as a hash, one use, then expired.
     INVITATION_LINK_HOURS = int(os.environ.get("INVITATION_LINK_HOURS", "72"))
     PASSWORD_RESET_LINK_MINUTES = int(os.environ.get("PASSWORD_RESET_LINK_MINUTES", "60"))

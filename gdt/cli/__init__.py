@@ -21,6 +21,8 @@ def register(app: Flask) -> None:
         app.cli.add_command(command)
     from gdt.cli.retention import retention
     app.cli.add_command(retention)
+    from gdt.cli.audit import audit
+    app.cli.add_command(audit)
 
 
 def _fail(message: str) -> None:

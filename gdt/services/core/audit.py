@@ -5,6 +5,7 @@ from typing import Any, TypeVar
 
 from gdt.db import append_row
 from gdt.models import AuditEvent, User
+from gdt.services.core import audit_chain
 from gdt.services.core.errors import Forbidden, NotFound
 from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 
@@ -28,6 +29,7 @@ def record(actor: User | None, action: str, object_type: str, object_ref: str | 
         origin=request_origin.get(),
         detail=detail,
     )
+    audit_chain.link(event)  # the next link of a chain of its day: tamper-evident (decision 0024)
     append_row(event)
     return event
 
