@@ -273,3 +273,139 @@ def test_the_commands_refuse_unknown_lists_and_bad_dates(db, runner):
     assert runner.invoke(args=["retention", "show", "VL-2026-0042"]).exit_code == 1
     assert runner.invoke(args=["retention", "propose", "--as-of", "1-6-2026"]).exit_code == 1
     assert "Nothing new" in runner.invoke(args=["retention", "propose"]).output
+
+
+# --- the whole scenario: nothing of the content is left anywhere, except in what was taken off ----------------------
+
+DESTROYED_MARK = "Zebrapad"  # in every text of what is destroyed
+KEPT_MARK = "Giraffenhals"  # in every text of the item taken off the list
+DESTROYED_CONTACT = ("quirijn.zebrapad@example.net", "0687650001")
+
+
+def build_scenario(make, mark: str = DESTROYED_MARK, *, email: str = DESTROYED_CONTACT[0],
+                   phone: str = DESTROYED_CONTACT[1], audio_seconds: float = 0.1) -> dict:
+    """A closed case with everything a case can hold (reports, attachment, registration, referral with feedback,
+    parties, journal, meeting, actions, kept mail, an idempotency record) and a referred report with a partner's
+    answer; every text carries `mark`. Returns the case and report."""
+    from gdt.models import (
+        Action,
+        ApiClient,
+        CaseNote,
+        CasePartner,
+        IdempotencyRecord,
+        LocalMail,
+        Meeting,
+        MeetingInvitee,
+        PartnerRegistration,
+    )
+    from gdt.models.casework import CaseParty
+    from gdt.services.core.transaction import unit_of_work
+    from gdt.services.intake import attachments
+    from tests import attachment_files as files
+
+    police = make.partner("politie")
+    contact = {"reporter_name": f"Melder {mark}", "reporter_email": email, "reporter_phone": phone,
+               "street": f"{mark}straat", "city": f"{mark}stad"}
+    case = make.case("closed", destruction_due_on=DUE, archive_nomination="destroy", mode="regie",
+                     result_note=f"Resultaat {mark}")
+    escalated = make.report("escalated", case=case, description=f"Beschrijving {mark}",
+                            description_corrected=f"Correctie {mark}", triage_reason=f"Triage {mark}", **contact)
+    registered = make.report("escalated", case=case, channel="partner", description=f"Aanmelding {mark}")
+    session = make.session
+    session.add_all([
+        PartnerRegistration(report_id=registered.id, partner_id=police.id, registrant_name=f"Registrant {mark}",
+                            registrant_email=f"registrant.{mark.lower()}@example.org", concerned_name=f"Zorg {mark}",
+                            reason=f"Reden {mark}", already_tried=f"Geprobeerd {mark}"),
+        CaseNote(case_id=case.id, author_id=make.user().id, body=f"Journaal {mark}"),
+        CaseParty(case_id=case.id, name=f"Betrokkene {mark}", role="subject", note=f"Partij {mark}"),
+        CasePartner(case_id=case.id, partner_id=police.id, role=f"Rol {mark}", contact_name=f"Contact {mark}",
+                    contact_email=f"contact.{mark.lower()}@example.org"),
+        LocalMail(recipient=email, subject=f"Uw melding {escalated.reference}",
+                  body=f"Mail over {escalated.reference}: {mark}"),
+    ])
+    meeting = Meeting(case=case, starts_at=datetime(2026, 3, 5, 9, tzinfo=UTC), location=f"Zaal {mark}",
+                      status="held", minutes=f"Notulen {mark}", invitees=[MeetingInvitee(name=f"Genodigde {mark}")])
+    done = {"status": "done", "finished_at": datetime(2026, 3, 19, tzinfo=UTC)}
+    session.add_all([meeting, Action(case=case, meeting=meeting, description=f"Actie {mark}", owner_partner=police,
+                                     due_at=datetime(2026, 3, 20, tzinfo=UTC), progress=f"Voortgang {mark}", **done)])
+    client = session.scalar(sa.select(ApiClient).limit(1)) or ApiClient(name=f"app-{mark}", channel="app",
+                                                                       token_hash=f"{mark:0<64}"[:64])
+    session.add(client)
+    session.flush()
+    session.add(IdempotencyRecord(client_id=client.id, key=f"key-{mark}", request_hash="0" * 64, status_code=201,
+                                  response_body={"description": f"Beschrijving {mark}"}, report_id=escalated.id))
+    session.commit()
+    make.referral(report=None, case=case, partner=police, message=f"Advies {mark}",
+                  feedback_note=f"Terugkoppeling case {mark}", status="handled", outcome="resolved",
+                  finished_at=datetime(2026, 3, 10, tzinfo=UTC))
+    referred = make.report("referred", destruction_due_on=DUE, description=f"Doorverwezen {mark}",
+                           referred_partner=police, **contact)
+    make.referral(report=referred, partner=police, question=f"Vraag {mark}", feedback_note=f"Antwoord {mark}",
+                  status="handled", outcome="resolved", finished_at=datetime(2026, 3, 10, tzinfo=UTC))
+    with unit_of_work():
+        stored = [attachments.store(report, attachments.prepare("opname.wav", files.wav(audio_seconds)))
+                  for report in (escalated, referred)]
+    return {"case": case, "report": referred, "files": [attachment.sha256 for attachment in stored]}
+
+
+def text_columns():
+    for table in DestructionItem.metadata.sorted_tables:
+        for column in table.columns:
+            kind = column.type
+            if isinstance(kind, (sa.String, sa.Text, sa.JSON)) or isinstance(
+                    getattr(kind, "impl", None), (sa.String, sa.Text, sa.JSON)):
+                yield table, column
+
+
+def database_texts(session) -> str:
+    """Every text and JSON value of every table, as one string (lower case)."""
+    found = []
+    for _table, column in text_columns():
+        for (value,) in session.execute(sa.select(column).where(column.is_not(None))):
+            found.append(repr(value))
+    return "\n".join(found).lower()
+
+
+def stored_hashes(directory) -> set[str]:
+    import hashlib
+    from pathlib import Path
+    return {hashlib.sha256(path.read_bytes()).hexdigest() for path in Path(directory).rglob("*") if path.is_file()}
+
+
+def test_a_full_destruction_leaves_no_content_anywhere_but_in_what_was_taken_off(app, db, make, archivist):
+    destroyed = build_scenario(make)
+    kept = build_scenario(make, KEPT_MARK, email="gerda.giraffenhals@example.net", phone="0687650002",
+                          audio_seconds=0.2)
+    kept["case"].destruction_due_on = date(2030, 1, 1)  # only its report is due (and taken off)
+    db.session.commit()
+    texts = database_texts(db.session)
+    assert DESTROYED_MARK.lower() in texts and DESTROYED_CONTACT[0] in texts
+    assert set(destroyed["files"]) <= stored_hashes(app.config["ATTACHMENT_DIR"])
+
+    lst = destruction.propose(AS_OF)
+    assert set(items(lst)) == {destroyed["case"].reference, destroyed["report"].reference,
+                               kept["report"].reference}
+    destruction.exclude(items(lst)[kept["report"].reference], reason="Bezwaarprocedure loopt", actor=archivist)
+    destruction.approve(lst, actor=archivist)
+    destruction.execute(lst)
+    db.session.expire_all()
+
+    texts = database_texts(db.session)
+    for secret in (DESTROYED_MARK.lower(), *DESTROYED_CONTACT):
+        assert secret not in texts, secret
+    assert KEPT_MARK.lower() in texts and "gerda.giraffenhals@example.net" in texts
+    on_disk = stored_hashes(app.config["ATTACHMENT_DIR"])
+    assert not set(destroyed["files"]) & on_disk and set(kept["files"]) <= on_disk
+    # The content-free rows and records stay.
+    case, report = db.session.get(Case, destroyed["case"].id), destroyed["report"]
+    assert (case.reference, case.status, case.mode, case.result) == (
+        destroyed["case"].reference, "closed", "regie", "de-escalated")
+    assert case.destroyed_at is not None and case.destruction_list_id == lst.id
+    assert (report.channel, report.triage_outcome, report.destruction_list_id) == ("phone", "referred", lst.id)
+    assert all(item.destroyed_at is not None and not item.pending_files
+               for item in lst.items if item.excluded_at is None)
+
+    before = (database_texts(db.session), stored_hashes(app.config["ATTACHMENT_DIR"]))
+    assert destruction.execute(lst).destroyed == 0
+    db.session.expire_all()
+    assert (database_texts(db.session), stored_hashes(app.config["ATTACHMENT_DIR"])) == before
