@@ -409,3 +409,43 @@ def test_a_full_destruction_leaves_no_content_anywhere_but_in_what_was_taken_off
     assert destruction.execute(lst).destroyed == 0
     db.session.expire_all()
     assert (database_texts(db.session), stored_hashes(app.config["ATTACHMENT_DIR"])) == before
+
+
+def test_the_nightly_run_proposes_both_kinds_and_resumes_approved_lists(db, make, archivist, monkeypatch):
+    monkeypatch.setattr(destruction, "IN_PROCESS_SECONDS", 0.0)
+    waiting = closed_case(make)
+    earlier = destruction.propose(AS_OF)
+    destruction.approve(earlier, actor=archivist)  # approved, not yet run
+    due = referred_report(make)
+    summary = destruction.run_nightly(AS_OF)
+    db.session.expire_all()
+    assert earlier.status == "executed" and waiting.destroyed_at is not None and summary["destroyed"] == 1
+    proposed = destruction.find_list(summary["proposed_records"])
+    assert proposed.status == "proposed" and set(items(proposed)) == {due.reference}
+    assert "anonymised" in summary
+    assert db.session.scalar(sa.select(sa.func.count()).where(
+        AuditEvent.action == destruction.NIGHTLY_ACTION)) == 1
+
+
+def test_the_nightly_run_is_due_once_a_day_after_its_hour(app, db, monkeypatch):
+    monkeypatch.setitem(app.config, "RETENTION_HOUR", 0)
+    assert destruction.nightly_due()
+    from gdt.services.core import audit
+    audit.record_now(None, destruction.NIGHTLY_ACTION, "retention", "vandaag")
+    assert not destruction.nightly_due()
+    monkeypatch.setitem(app.config, "RETENTION_HOUR", 24)  # never reached today
+    db.session.rollback()
+    assert not destruction.nightly_due()
+
+
+def test_the_in_process_scheduler_goes_on_with_an_approved_list(app, db, make, archivist, monkeypatch):
+    from worker import embedded
+    monkeypatch.setattr(destruction, "IN_PROCESS_SECONDS", 0.0)
+    monkeypatch.setitem(app.config, "RETENTION_HOUR", 24)  # only the resumption here, not the nightly run
+    case = closed_case(make)
+    lst = destruction.propose(AS_OF)
+    destruction.approve(lst, actor=archivist)
+    monkeypatch.setattr(destruction, "IN_PROCESS_SECONDS", 20.0)
+    embedded.run_once(app)
+    db.session.expire_all()
+    assert lst.status == "executed" and case.destroyed_at is not None
