@@ -449,3 +449,19 @@ def test_the_in_process_scheduler_goes_on_with_an_approved_list(app, db, make, a
     embedded.run_once(app)
     db.session.expire_all()
     assert lst.status == "executed" and case.destroyed_at is not None
+
+
+def test_on_a_worker_an_unfinished_list_queues_its_next_slice(app, db, make, archivist, monkeypatch):
+    monkeypatch.setattr(destruction, "IN_PROCESS_SECONDS", 0.0)
+    closed_case(make)
+    lst = destruction.propose(AS_OF)
+    destruction.approve(lst, actor=archivist)
+    queued = []
+    monkeypatch.setitem(app.config, "CELERY", app.config["CELERY"] | {"task_always_eager": False})
+    monkeypatch.setattr(destruction, "WORKER_SECONDS", 0.0)
+    monkeypatch.setattr(destruction.outbox, "enqueue", lambda topic, payload: queued.append((topic, payload)))
+    destruction._execute_message({"list_id": lst.id})
+    assert queued == [(destruction.EXECUTE_TOPIC, {"list_id": lst.id})] and lst.status == "approved"
+    monkeypatch.setattr(destruction, "WORKER_SECONDS", 60.0)
+    destruction._execute_message({"list_id": lst.id})
+    assert len(queued) == 1 and db.session.get(DestructionList, lst.id).status == "executed"

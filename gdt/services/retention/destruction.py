@@ -41,6 +41,7 @@ NIGHTLY_ACTION = "retention_nightly"
 BATCH = 1000  # rows per query and per insert while proposing
 REASON_MAX = 500
 IN_PROCESS_SECONDS = 20.0  # without a worker, execution runs in the web process: a slice at a time
+WORKER_SECONDS = 240.0  # a worker's slice: well within OUTBOX_CLAIM_SECONDS, so no second worker starts meanwhile
 _REFERENCE = "VL-"
 
 # Why the run itself took an item off (stored as the item's exclusion reason, so it is data, in Dutch).
@@ -477,13 +478,17 @@ def resume_unfinished(*, seconds: float | None = None) -> int:
 
 @outbox.handler(EXECUTE_TOPIC)
 def _execute_message(payload: dict) -> None:
-    """Right after approval. Without a worker (embedded default) this runs in the approving request: a slice of
-    IN_PROCESS_SECONDS, and the in-process scheduler goes on with the rest."""
+    """Right after approval, a slice at a time. On a worker a slice stays within the outbox claim and an unfinished
+    list queues its next slice. Without a worker (embedded default) this runs in the approving request: a slice of
+    IN_PROCESS_SECONDS, and the in-process scheduler goes on with the rest (queueing here would run it at once)."""
     lst = db.session.get(DestructionList, payload["list_id"])
     if lst is None or lst.status != "approved":
         return
     eager = current_app.config["CELERY"].get("task_always_eager")
-    execute(lst, seconds=IN_PROCESS_SECONDS if eager else None)
+    result = execute(lst, seconds=IN_PROCESS_SECONDS if eager else WORKER_SECONDS)
+    if not result.finished and not eager:
+        with unit_of_work():
+            outbox.enqueue(EXECUTE_TOPIC, {"list_id": payload["list_id"]})
 
 
 # --- the nightly run ---------------------------------------------------------------------------------------------
