@@ -465,3 +465,12 @@ def test_on_a_worker_an_unfinished_list_queues_its_next_slice(app, db, make, arc
     monkeypatch.setattr(destruction, "WORKER_SECONDS", 60.0)
     destruction._execute_message({"list_id": lst.id})
     assert len(queued) == 1 and db.session.get(DestructionList, lst.id).status == "executed"
+
+
+def test_a_new_year_starts_a_new_list_so_references_never_change(db, make):
+    closed_case(make)
+    december = destruction.propose(date(2026, 12, 31))
+    referred_report(make, due=date(2027, 1, 1))
+    january = destruction.propose(date(2027, 1, 1))
+    assert january.id != december.id and december.reference.startswith("VL-2026-")
+    assert january.reference.startswith("VL-2027-") and len(january.items) == 1

@@ -131,8 +131,8 @@ def view_list(lst: DestructionList, *, actor: User) -> None:
 def propose(as_of: date, *, kind: str = "records", actor: User | None = None) -> DestructionList | None:
     """Put what is past its date on `as_of` on a list of `kind`; None when nothing new is due.
 
-    A proposed list of that kind still open gets the new items; otherwise a new list is made. What is on an
-    open list already, held, kept for the archive or destroyed is left out.
+    A proposed list of that kind and year still open gets the new items; otherwise a new list is made. What is on
+    an open list already, held, kept for the archive or destroyed is left out.
     """
     if kind not in LIST_KINDS:
         raise ServiceError(_l("Onbekende soort lijst."), field="kind")
@@ -141,8 +141,10 @@ def propose(as_of: date, *, kind: str = "records", actor: User | None = None) ->
         first = next(rows, None)
         if first is None:
             return None
+        # Only a list of the same year grows: its reference (VL-<year>-<id>) must never change.
         lst = session.scalars(sa.select(DestructionList).where(
-            DestructionList.kind == kind, DestructionList.status == "proposed")
+            DestructionList.kind == kind, DestructionList.status == "proposed",
+            DestructionList.as_of.between(date(as_of.year, 1, 1), date(as_of.year, 12, 31)))
             .order_by(DestructionList.id).limit(1).with_for_update()).first()
         if lst is None:
             lst = DestructionList(kind=kind, as_of=as_of, proposed_by_id=actor.id if actor else None)
