@@ -32,6 +32,7 @@ from pillow_heif import register_heif_opener
 from gdt.db import db
 from gdt.models import ApiClient, Attachment, Report, User
 from gdt.services.core import access, audit
+from gdt.services.core.attachment_store import THUMBNAIL_FOLDER, directory
 from gdt.services.core.errors import Forbidden, NotFound, ValidationFailed
 from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 from gdt.services.intake import image_slots, sound_fragments
@@ -50,7 +51,6 @@ WIDEST_PIXEL = 8  # a mode not listed above (16-bit RGBA from a HEIF decoder …
 MAX_SIDE = 4096  # stored photos are scaled down to this: enough to see, less to keep
 JPEG_QUALITY = 85
 ORPHAN_AGE_SECONDS = 3600
-THUMBNAIL_FOLDER = "thumbnails"  # inside ATTACHMENT_DIR: one small JPEG per photo, made on first view (thumbnails.py)
 FIELD = "file"
 
 PHOTO_EXTENSIONS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "heic": "HEIF", "heif": "HEIF"}
@@ -199,13 +199,6 @@ def prune_orphans(older_than: float = ORPHAN_AGE_SECONDS) -> int:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
-
-
-def directory() -> Path:
-    """ATTACHMENT_DIR, default `instance/attachments`: outside the web root, created on demand."""
-    folder = Path(current_app.config.get("ATTACHMENT_DIR") or Path(current_app.instance_path) / "attachments")
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
 
 
 def display_name(filename: str | None) -> str | None:

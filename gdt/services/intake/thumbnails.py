@@ -16,7 +16,7 @@ from pathlib import Path
 from PIL import Image
 
 from gdt.models import Attachment, User
-from gdt.services.core import audit
+from gdt.services.core import attachment_store, audit
 from gdt.services.core.errors import NotFound
 from gdt.services.intake import attachments
 
@@ -38,7 +38,7 @@ def open_thumbnail(reference: str, attachment_id: int, *, actor: User) -> tuple[
 def path_for(attachment: Attachment) -> Path:
     folder = attachments.directory() / attachments.THUMBNAIL_FOLDER
     folder.mkdir(exist_ok=True, mode=0o700)
-    return folder / f"{Path(attachment.storage_name).stem}.jpg"
+    return folder / attachment_store.thumbnail_name(attachment.storage_name)
 
 
 def make(photo: Path) -> bytes:
