@@ -22,6 +22,7 @@ CHANNELS = ("app", "webform", "phone", "partner")
 RESIDENT_CHANNELS = ("app", "webform", "phone")
 PARTNER_CHANNEL = sa.text("channel = 'partner'")
 NOT_DESTROYED = sa.text("destroyed_at IS NULL")
+DESTROYED_TEXT = "—"  # shown where a destroyed report's address was (lists keep their rows)
 CONTACT_HELD = sa.text("contact_removed_at IS NULL AND destroyed_at IS NULL")
 REPORT_STATUSES = tuple(ReportLifecycle.states_map)  # the workflow is the one list of states
 
@@ -130,14 +131,18 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
 
     @property
     def display_postcode(self) -> str:
-        return f"{self.postcode[:4]} {self.postcode[4:]}"
+        return f"{self.postcode[:4]} {self.postcode[4:]}" if self.postcode else DESTROYED_TEXT
 
     @property
     def display_house_number(self) -> str:
+        if self.house_number is None:
+            return DESTROYED_TEXT
         return f"{self.house_number}{('-' + self.house_number_addition) if self.house_number_addition else ''}"
 
     @property
     def display_address(self) -> str:
+        if self.destroyed_at is not None:
+            return DESTROYED_TEXT
         street = f"{self.street} " if self.street else ""
         city = f" {self.city}" if self.city else ""
         return f"{street}{self.display_house_number}, {self.display_postcode}{city}"
