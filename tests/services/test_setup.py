@@ -8,6 +8,7 @@ from gdt.services.admin import setup
 from gdt.services.core.errors import ServiceError
 from gdt.services.core.reference_data import DEFAULT_CATEGORIES, DEFAULT_PARTNERS
 from gdt.services.identity import account_links
+from gdt.services.retention import rules as retention_rules
 
 PASSWORD = "een lang genoeg wachtwoord"
 FIRST = ["setup", "--admin-email", "Beheer@Gemeente.nl", "--admin-name", "Bea Beheer"]
@@ -59,6 +60,7 @@ def test_setup_again_changes_nothing_and_says_what_was_there(runner, db, monkeyp
 def test_existing_reference_data_is_counted_and_left_alone(runner, db, make, monkeypatch):
     monkeypatch.setenv("GDT_PASSWORD", PASSWORD)
     make.defaults()
+    retention_rules.ensure_defaults()
     renamed = db.session.scalar(sa.select(Category).where(Category.key == "overig"))
     renamed.label = "Iets anders"
     db.session.commit()

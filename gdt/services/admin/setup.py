@@ -10,13 +10,15 @@ from flask_babel import lazy_gettext as _l
 
 from gdt.db import db
 from gdt.models import CaseResult, Category, ClosingDay, Partner, User
+from gdt.models.retention import RetentionRule
 from gdt.services.admin import users as user_service
 from gdt.services.core import audit, reference_data
 from gdt.services.core.errors import ServiceError
+from gdt.services.retention import rules as retention_rules
 
 # What reference_data.ensure_defaults() fills, in the order it is reported.
 REFERENCE_TABLES = (("categories", Category), ("partners", Partner), ("case_results", CaseResult),
-                    ("closing_days", ClosingDay))
+                    ("closing_days", ClosingDay), ("retention_rules", RetentionRule))
 
 
 @dataclass(frozen=True)
@@ -27,11 +29,12 @@ class Tally:
 
 
 def ensure_reference_data() -> list[Tally]:
-    """Create the default categories, partners and case results that are missing and the closing days of
-    EXTRA_NON_WORKING_DAYS not yet in the table (never touching existing rows) and count both; an audit event
+    """Create the default categories, partners, case results and retention rules that are missing and the closing
+    days of EXTRA_NON_WORKING_DAYS not yet in the table (never touching existing rows) and count both; an audit event
     records what was created, if anything."""
     before = _counts()
     reference_data.ensure_defaults()
+    retention_rules.ensure_defaults()  # the Selectielijst defaults (gdt.services.retention.rules)
     after = _counts()
     tallies = [Tally(kind, before[kind], after[kind] - before[kind]) for kind, _ in REFERENCE_TABLES]
     created = {tally.kind: tally.created for tally in tallies if tally.created}

@@ -18,6 +18,7 @@ from gdt.services.core.errors import Forbidden, NotFound, ServiceError
 from gdt.services.core.lifecycle import allows, record_report_event, transition_case, transition_report
 from gdt.services.core.transaction import check_version, joins_unit_of_work, unit_of_work
 from gdt.services.intake.report_intake import same_address
+from gdt.services.retention import rules as retention_rules
 from gdt.services.triage import claims
 
 
@@ -133,6 +134,7 @@ def merge(source: Case, target_reference: str | None, *, actor: User, seen_versi
                 record_report_event(report, "merge", actor, {"case": target.reference, "from": source.reference})
         target.received_at = min(target.received_at, source.received_at)
         target.updated_at = utcnow()
+        retention_rules.case_merged(source, target.updated_at)
         audit.record(actor, "merge", "case", source.reference, detail={"into": target.reference})
     return target
 

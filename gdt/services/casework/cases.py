@@ -29,6 +29,7 @@ from gdt.services.core.lifecycle import transition_case
 from gdt.services.core.transaction import check_version, unit_of_work
 from gdt.services.intake import reporter_updates
 from gdt.services.intake.report_intake import same_address
+from gdt.services.retention import rules as retention_rules
 from gdt.services.triage.report_triage import year_before
 from gdt.validation import InvalidValue, clean_name, clean_text, normalise_email, normalise_phone
 
@@ -189,6 +190,7 @@ def close_case(case: Case, result: str | None, note: str | None, *, actor: User,
                         detail={"result": result, "carried_over": len(still_open) if carry_over else 0})
         for action in still_open:
             action.carried_over = True
+        retention_rules.case_closed(case)  # its destruction date, fixed now (decision 0022)
         if notify_reporters:
             for report in case.reports:
                 reporter_updates.queue_status_notice(report)
@@ -251,6 +253,7 @@ def reopen_case(case: Case, reason: str | None, *, actor: User, seen_version: in
         case.review_due_at = deadlines.review_due(utcnow())
         for action in case.actions:
             action.carried_over = False
+        retention_rules.case_reopened(case)
         audit.record(actor, "reopen", "case", case.reference)
     return case
 

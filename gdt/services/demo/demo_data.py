@@ -46,6 +46,7 @@ from gdt.services.demo.demo_plan import (
     year_sizes,
 )
 from gdt.services.reporting import indicators
+from gdt.services.retention import rules as retention_rules
 
 # One account per role; documented in the README. Never use these outside a demo.
 DEMO_LOGINS = (
@@ -107,6 +108,7 @@ def load_demo(*, year: int | None, reports: int, if_empty: bool, now: datetime |
         raise ServiceError("Kies een aantal meldingen van 0 of meer en een jaar dat niet in de toekomst ligt.")
     years = [year] if year else list(range(this_year - DEMO_YEARS + 1, this_year + 1))
     reference_data.ensure_defaults()
+    retention_rules.ensure_defaults()
     _partner_addresses()
     logins = _ensure_logins()
     name_demo_areas()
@@ -119,6 +121,7 @@ def load_demo(*, year: int | None, reports: int, if_empty: bool, now: datetime |
     planner.reviews(plans, current_app.config["CASE_REVIEW_WEEKS"])
     with unit_of_work():
         _write(plans + recent, now)
+        retention_rules.fill_missing_dates()  # the closed cases and referred reports get the dates closing gives
         audit.record(None, "demo", "report", None, detail={"years": years, "reports": len(plans) + len(recent)})
     _indicators(years)
     from_reports = [plan for plan in plans if plan.channel != "partner"]

@@ -21,6 +21,7 @@ from gdt.services.core.errors import Forbidden, NotFound, ServiceError
 from gdt.services.core.lifecycle import record_case_event, record_report_event, transition_referral, transition_report
 from gdt.services.core.transaction import check_version, joins_unit_of_work, unit_of_work
 from gdt.services.intake import reporter_updates
+from gdt.services.retention import rules as retention_rules
 from gdt.validation import InvalidValue, clean_text
 from workflows import ReferralLifecycle
 
@@ -176,12 +177,14 @@ def _apply_to_subject(referral: Referral, action: str, actor: User | None, detai
     if action == "handle":
         transition_report(report, "close", actor, detail=detail | {"event": event})
         reporter_updates.queue_status_notice(report)
+        retention_rules.report_handled(report)  # counted from the partner's final answer
     elif action == "return_to_team":
         due = deadlines.triage_due(now, report.category)  # before the changes: loading the category autoflushes
         report.triage_outcome = report.triage_reason = report.triaged_at = report.triaged_by_id = None
         report.referred_partner_id = None
         report.triage_due_at = due  # a new clock: the team decides again
         transition_report(report, "reopen", actor, detail=detail | {"event": event})
+        retention_rules.report_handled(report)  # untriaged again: no date until it is handled
     else:
         record_report_event(report, event, actor, detail)
 

@@ -15,6 +15,7 @@ from gdt.services.core.transaction import check_version, unit_of_work
 from gdt.services.intake import reporter_updates
 from gdt.services.intake.report_intake import same_address
 from gdt.services.referrals import routing
+from gdt.services.retention import rules as retention_rules
 from gdt.services.triage import claims
 from gdt.validation import InvalidValue, clean_text
 
@@ -90,6 +91,7 @@ def refer_report(report: Report, partner_key: str | None, reason: str | None, *,
         _decide(report, "referred", clean_reason, actor)
         transition_report(report, "refer", actor, partner=partner, detail={"partner": partner_key})
         routing.create(partner, actor=actor, report=report, question=clean_ask)
+        retention_rules.report_handled(report)  # from the referral until the partner's final answer
         reporter_updates.queue_status_notice(report)
         audit.record(actor, "refer", "report", report.reference, detail={"partner": partner_key})
     return report
@@ -114,6 +116,7 @@ def escalate_report(report: Report, reason: str | None, *, actor: User, seen_ver
         report.case = case
         _decide(report, "escalated", clean_reason, actor)
         transition_report(report, "escalate", actor, detail={"case": case.reference})
+        retention_rules.report_handled(report)  # none of its own: it goes with its case
         if notify_reporter:
             reporter_updates.queue_status_notice(report)
         audit.record(actor, "escalate", "report", report.reference, detail={"case": case.reference})
