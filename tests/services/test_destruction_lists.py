@@ -328,8 +328,8 @@ def build_scenario(make, mark: str = DESTROYED_MARK, *, email: str = DESTROYED_C
     done = {"status": "done", "finished_at": datetime(2026, 3, 19, tzinfo=UTC)}
     session.add_all([meeting, Action(case=case, meeting=meeting, description=f"Actie {mark}", owner_partner=police,
                                      due_at=datetime(2026, 3, 20, tzinfo=UTC), progress=f"Voortgang {mark}", **done)])
-    client = session.scalar(sa.select(ApiClient).limit(1)) or ApiClient(name=f"app-{mark}", channel="app",
-                                                                       token_hash=f"{mark:0<64}"[:64])
+    client = session.scalar(sa.select(ApiClient).limit(1)) or ApiClient(name="app", channel="app",
+                                                                       token_hash="0" * 64)
     session.add(client)
     session.flush()
     session.add(IdempotencyRecord(client_id=client.id, key=f"key-{mark}", request_hash="0" * 64, status_code=201,
