@@ -154,3 +154,102 @@ def test_an_erasure_refused_names_its_ground(make, db):
     service.decide(request, "refused", "art-17-3-e", "Lopende procedure bij de rechter.", actor=officer)
     assert request.decision == "refused" and "art. 17 lid 3 onder e" in request.legal_ground
     assert report.description == "Harde muziek tot diep in de nacht."
+
+
+MARK = "xqz"  # in every text entered for the report below, and nowhere else
+PHONE = "0611122233"
+
+
+def _report_full_of_text(make, db, status="referred", **overrides):
+    from gdt.services.core.transaction import unit_of_work
+    from gdt.services.intake import attachments
+    from tests import attachment_files as files
+
+    report = make.report(status, description="Xqz-buren draaien elke nacht harde muziek.", reporter_name="Xqz Melder",
+                         reporter_email="xqz@voorbeeld.nl", reporter_phone=PHONE, street="Xqzstraat", city="Xqzstad",
+                         triage_reason="Xqz-afweging: geen escalatie.", description_corrected="Xqz-correctie.",
+                         **overrides)
+    event = ReportEvent(report=report, event="correct", from_status=report.status, to_status=report.status,
+                        detail={"field": "description"})
+    db.session.add(ReportCorrection(report=report, event=event, field="description", before=None,
+                                    after="Xqz-correctie.", reason="Xqz-reden van de correctie."))
+    db.session.commit()
+    with unit_of_work():
+        stored = attachments.store(report, attachments.prepare("xqz-foto.jpg", files.jpeg_with_gps()))
+    return report, stored.storage_name
+
+
+def _texts_holding(db, *needles) -> list[str]:
+    """Every table.column (text or JSON) in which one of `needles` still occurs."""
+    found = []
+    for table in db.metadata.sorted_tables:
+        for column in table.columns:
+            if not isinstance(column.type, (sa.String, sa.Text, sa.JSON)):
+                continue
+            text = sa.func.lower(sa.cast(column, sa.Text))
+            hit = sa.or_(*[text.contains(needle.lower()) for needle in needles])
+            if db.session.scalar(sa.select(sa.func.count()).select_from(table).where(hit)):
+                found.append(f"{table.name}.{column.name}")
+    return found
+
+
+def test_erasure_removes_every_text_of_the_report_and_keeps_the_statistics(app, make, db):
+    from gdt.services.intake import attachments
+
+    officer = make.user("privacy")
+    report, stored = _report_full_of_text(make, db)
+    assert "reports.description" in _texts_holding(db, MARK, PHONE)
+    before = statistics.yearly_statistics(2026)
+    request = _request(make, officer, "erasure", [report.reference])
+    assert service.erase(request, [report.reference], None, None, actor=officer, now_day=TODAY) == [
+        report.reference]
+    db.session.expire_all()
+    assert _texts_holding(db, MARK, PHONE) == []
+    assert not (attachments.directory() / stored).exists()
+    assert statistics.yearly_statistics(2026) == before
+    assert (request.decision, request.detail["erased"]) == ("granted", [report.reference])
+    assert _audited(db, "report", report.reference) == ["erase"]
+    assert _audited(db, "subject_request", request.reference) == ["create", "erase"]
+
+
+def test_erasing_a_case_takes_its_reports_with_it(make, db):
+    officer = make.user("privacy")
+    report, _stored = _report_full_of_text(make, db, status="escalated")
+    before = statistics.yearly_statistics(2026)
+    request = _request(make, officer, "erasure", [report.case.reference, report.reference])
+    service.erase(request, [report.case.reference, report.reference], None, None, actor=officer, now_day=TODAY)
+    db.session.expire_all()
+    assert _texts_holding(db, MARK, PHONE) == []
+    assert statistics.yearly_statistics(2026) == before
+    assert _audited(db, "case", report.case.reference) == ["erase"]
+
+
+def test_a_partial_erasure_needs_the_ground_for_what_stays(make, db):
+    officer = make.user("privacy")
+    kept, erased = make.report(), make.report()
+    request = _request(make, officer, "erasure", [kept.reference, erased.reference])
+    with pytest.raises(ValidationFailed) as refused:
+        service.erase(request, [erased.reference], None, None, actor=officer, now_day=TODAY)
+    assert set(refused.value.errors) == {"ground"}
+    with pytest.raises(ServiceError, match="ten minste één"):
+        service.erase(request, [], "art-17-3-b", None, actor=officer, now_day=TODAY)
+    service.erase(request, [erased.reference], "art-17-3-b", "Nog in behandeling bij de partner.", actor=officer,
+                  now_day=TODAY)
+    db.session.expire_all()
+    assert request.decision == "partly_granted" and "art. 17 lid 3 onder b" in request.legal_ground
+    assert kept.description == "Harde muziek tot diep in de nacht." and erased.description is None
+
+
+def test_erasure_is_refused_under_a_legal_hold_and_changes_nothing(make, db):
+    officer = make.user("privacy")
+    report = make.report("escalated")
+    db.session.add(LegalHold(case_id=report.case_id, reason="Klacht bij de Nationale ombudsman",
+                             placed_by_id=make.user("archivist").id, placed_at=datetime(2026, 11, 1, tzinfo=UTC)))
+    db.session.commit()
+    request = _request(make, officer, "erasure", [report.reference])
+    with pytest.raises(ServiceError) as refused:
+        service.erase(request, [report.reference], None, None, actor=officer, now_day=TODAY)
+    assert refused.value.code == "legal_hold" and report.reference in refused.value.message
+    db.session.expire_all()
+    assert request.decision is None and report.description == "Harde muziek tot diep in de nacht."
+    assert _audited(db, "report", report.reference) == []

@@ -1,5 +1,6 @@
 """The privacy officer's request pages and the processing register page: forms, refusals in words, read-only once
 decided, who may open them."""
+import re
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -96,3 +97,26 @@ def test_the_register_page_and_pdf_for_privacy_admin_and_archivist(make, client_
     assert "attachment" in pdf.headers["Content-Disposition"]
     for role in ("coordinator", "intake", "manager", "partner"):
         assert client_as(role).get("/privacy/verwerkingsregister").status_code == 403, role
+
+
+def test_a_reference_under_a_legal_hold_is_marked_and_not_ticked(make, client_as, db):
+    from datetime import UTC, datetime
+
+    from gdt.models import LegalHold
+
+    report, free = make.report("escalated"), make.report()
+    db.session.add(LegalHold(case_id=report.case_id, reason="Klacht", placed_by_id=make.user("archivist").id,
+                             placed_at=datetime(2026, 11, 1, tzinfo=UTC)))
+    db.session.commit()
+    client = client_as("privacy")
+    _new(client, kind="erasure", references=f"{report.reference} {free.reference}")
+    reference = db.session.scalar(sa.select(SubjectRequest.reference))
+    page = client.get(f"/privacy/verzoeken/{reference}").text
+    assert "bewaarplicht: kan nu niet worden gewist" in page
+    boxes = {box[1]: "checked" in box[0] for box in re.findall(r'(<input[^>]*value="([^"]+)"[^>]*>)', page)
+             if 'name="erase-references"' in box[0]}
+    assert boxes == {report.reference: False, free.reference: True}
+    refused = client.post(f"/privacy/verzoeken/{reference}/wissen", data={"erase-references": [report.reference]})
+    assert refused.status_code == 422 and "bewaarplicht" in refused.text
+    db.session.expire_all()
+    assert report.description is not None and db.session.scalar(sa.select(SubjectRequest.decision)) is None

@@ -3,7 +3,8 @@
 The fixed parts describe what the software does (purposes, the kinds of people and data, how it secures them);
 the rest is read at the moment of asking: the controller's name from MUNICIPALITY_NAME, the recipients from the
 active chain partners and how referrals reach each (a mail with a signed, expiring link; a signed webhook; the
-partner's own accounts), the retention periods from the archivist's rules, and the security measures from the
+partner's own accounts), the retention periods in force (the archivist's rules, and the built-in defaults where a
+kind has no rule yet: gdt.services.retention.rules), and the security measures from the
 settings in force (second factor, session limits, throttling, link lifetimes). Nothing here is personal data: the
 page and the PDF are not audited. The PDF follows gdt.services.casework.meeting_pdf: Dutch whatever the reader's
 language, self-contained HTML, tagged (PDF/UA-1).
@@ -17,8 +18,9 @@ from flask_babel import lazy_gettext as _l
 
 from gdt import labels
 from gdt.db import db, utcnow
-from gdt.models import CaseResult, Partner, RetentionRule, User
+from gdt.models import Partner, User
 from gdt.services.core.auth import _hasher as password_hasher  # the one hasher every password goes through
+from gdt.services.retention import rules
 
 TEMPLATE = "privacy/register_pdf.html"
 MOMENT_FORMAT = "d MMMM y 'om' HH:mm"
@@ -42,7 +44,6 @@ STARTS = {
     "audit": _l("na de dag van de gebeurtenis"),
 }
 NOMINATION_LABELS = {"destroy": _l("Vernietigen"), "keep": _l("Blijvend bewaren")}
-KIND_ORDER = ("case_result", "case_merged", "report", "contact", "attachments", "audit")
 
 PURPOSES = (
     (_l("Intake"), _l("Meldingen van woonoverlast ontvangen via de app, het webformulier, de telefoon (14040) en "
@@ -163,13 +164,17 @@ def recipients() -> list[Recipient]:
 
 
 def retention() -> list[RetentionLine]:
-    """The archivist's rules, in a fixed order of kinds, with Dutch labels."""
-    rules = db.session.scalars(sa.select(RetentionRule)).all()
-    results = dict(db.session.execute(sa.select(CaseResult.key, CaseResult.label)).all())
-    ordered = sorted(rules, key=lambda rule: (KIND_ORDER.index(rule.kind), rule.key == "*", rule.key))
-    return [RetentionLine(what=_what(rule, results), months=rule.months, period=_period(rule.months),
-                          starts=str(STARTS[rule.kind]), nomination=str(NOMINATION_LABELS[rule.nomination]),
-                          source=rule.source) for rule in ordered]
+    """The rules in force, in the archivist's order: each rule of the table, and the built-in default where a kind
+    has no row yet. A case result without a rule of its own falls under "every other result" and is not repeated."""
+    lines = []
+    for row in rules.rules_overview():
+        if row.kind == "case_result" and row.key != rules.FALLBACK and row.rule is None:
+            continue
+        terms = row.terms
+        lines.append(RetentionLine(what=_what(row.kind, row.key, row.label), months=terms.months,
+                                   period=_period(terms.months), starts=str(STARTS[row.kind]),
+                                   nomination=str(NOMINATION_LABELS[terms.nomination]), source=terms.source))
+    return lines
 
 
 def security_measures(config) -> list[tuple[str, str]]:
@@ -210,15 +215,12 @@ def security_measures(config) -> list[tuple[str, str]]:
     return [(str(title), str(text)) for title, text in measures]
 
 
-def _what(rule: RetentionRule, results: dict[str, str]) -> str:
-    kind = str(KIND_LABELS[rule.kind])
-    if rule.kind == "case_result":
-        key = str(_l("elk ander resultaat")) if rule.key == "*" else results.get(
-            rule.key, str(labels.CASE_RESULT_LABELS.get(rule.key, rule.key)))
-        return f"{kind}: {key}"
-    if rule.kind == "report":
-        return f"{kind}: {REPORT_KEY_LABELS.get(rule.key, rule.key)}"
-    return kind
+def _what(kind: str, key: str, label: str) -> str:
+    if kind == "case_result":
+        return f"{KIND_LABELS[kind]}: {str(_l('elk ander resultaat')) if key == rules.FALLBACK else label}"
+    if kind == "report":
+        return f"{KIND_LABELS[kind]}: {REPORT_KEY_LABELS.get(key, key)}"
+    return str(KIND_LABELS[kind])
 
 
 def _period(months: int) -> str:

@@ -437,12 +437,22 @@ def _erasable(chosen: list[str]) -> tuple[list[Case], list[Report]]:
     return cases, reports
 
 
-def _check_holds(cases: list[Case], reports: list[Report], now_day: date) -> None:
+def held_references(request: SubjectRequest, *, now_day: date | None = None) -> set[str]:
+    """The request's references that a legal hold in force keeps from erasure (the page says so at each)."""
+    cases, reports = _erasable(list(request.references or []))
+    return set(_held(cases, reports, now_day or today()))
+
+
+def _held(cases: list[Case], reports: list[Report], now_day: date) -> list[str]:
     from gdt.services.retention import holds
 
-    held = sorted({case.reference for case in cases if holds.in_force(case.id, now_day)}
+    return sorted({case.reference for case in cases if holds.in_force(case.id, now_day)}
                   | {report.reference for report in reports
                      if report.case_id is not None and holds.in_force(report.case_id, now_day)})
+
+
+def _check_holds(cases: list[Case], reports: list[Report], now_day: date) -> None:
+    held = _held(cases, reports, now_day)
     if held:
         raise ServiceError(_l("Wissen kan niet: op %(references)s rust een bewaarplicht (juridische blokkade) zolang "
                               "die geldt. Haal ze uit de selectie, of wijs het verzoek af met een grond (bijvoorbeeld "

@@ -160,13 +160,14 @@ def _page(found, **forms):
         "erase_form": forms.get("erase_form") or _erase_form(found, formdata=None),
         "rectify_form": forms.get("rectify_form") or _rectify_form(found, formdata=None),
     }
+    held = service.held_references(found) if found.kind == "erasure" and open_request else set()
     if found.kind == "erasure" and "erase_form" not in forms:
-        context["erase_form"].references.data = list(found.references or [])
+        context["erase_form"].references.data = [ref for ref in found.references or [] if ref not in held]
     return form_page("privacy/requests_show.html", item=found, row=service.row(found), is_open=open_request,
                      rectifications=service.rectifications(found), inspection_url=_inspection_url(found),
                      labels_kind=service.KIND_LABELS, labels_decision=service.DECISION_LABELS,
-                     field_labels=service.RECTIFIABLE_FIELDS, refused=any(form.errors for form in forms.values()),
-                     **context)
+                     field_labels=service.RECTIFIABLE_FIELDS, held=held,
+                     refused=any(form.errors for form in forms.values()), **context)
 
 
 def _rectify_form(found, **kwargs) -> RectifyForm:
