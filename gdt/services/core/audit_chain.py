@@ -116,6 +116,17 @@ def link_hash(secret: bytes, key: str, seq: int, prev_hash: str | None, fields: 
 
 # --- linking an event -----------------------------------------------------------------------------------------------
 
+# Core statements built once: this runs on every audited view, and building a statement costs more than running it.
+_heads = AuditChainHead.__table__
+_FREE = sa.select(_heads.c.chain_key, _heads.c.last_seq, _heads.c.last_hash).where(
+    _heads.c.day == sa.bindparam("day"), _heads.c.destroyed_list_id.is_(None))
+_FREE_SQLITE = _FREE.where(_heads.c.shard == 0)
+_FREE_PG = _FREE.order_by(sa.func.random()).limit(1).with_for_update(skip_locked=True)
+_WAIT_PG = _FREE.order_by(sa.func.random()).limit(1).with_for_update()
+_MOVE_HEAD = sa.update(_heads).where(_heads.c.chain_key == sa.bindparam("head_key")).values(
+    last_seq=sa.bindparam("head_seq"), last_hash=sa.bindparam("head_hash"))
+
+
 def link(event: AuditEvent) -> None:
     """Make `event` (not yet inserted) the next link of a chain of its day, and move that chain's head on.
 
@@ -132,8 +143,7 @@ def link(event: AuditEvent) -> None:
     fields = {name: getattr(event, name) for name in HASHED_FIELDS}
     head.hash = link_hash(signing_key(), head.key, head.seq, previous, fields)
     event.chain_key, event.chain_seq, event.chain_hash = head.key, head.seq, head.hash
-    db.session.execute(sa.update(AuditChainHead).where(AuditChainHead.chain_key == head.key)
-                       .values(last_seq=head.seq, last_hash=head.hash))
+    db.session.connection().execute(_MOVE_HEAD, {"head_key": head.key, "head_seq": head.seq, "head_hash": head.hash})
 
 
 def _held_head(day: date) -> _Head:
@@ -157,18 +167,14 @@ def _take_chain(day: date) -> _Head:
 
 
 def _free_head(day: date, postgres: bool, *, wait: bool = False):
-    query = sa.select(AuditChainHead.chain_key, AuditChainHead.last_seq, AuditChainHead.last_hash).where(
-        AuditChainHead.day == day, AuditChainHead.destroyed_list_id.is_(None))
-    if not postgres:
-        return db.session.execute(query.where(AuditChainHead.shard == 0)).first()
-    query = query.order_by(sa.func.random()).limit(1).with_for_update(skip_locked=not wait)
-    return db.session.execute(query).first()
+    query = (_WAIT_PG if wait else _FREE_PG) if postgres else _FREE_SQLITE
+    return db.session.connection().execute(query, {"day": day}).first()
 
 
 def _create_heads(day: date, postgres: bool) -> None:
     """The day's heads, and the next day's: at midnight they are there already, so the day's first writers need not
     wait for the transaction that inserts them."""
-    shards = range(current_app.config["AUDIT_CHAIN_SHARDS"]) if postgres else (0,)
+    shards = range(max(1, current_app.config["AUDIT_CHAIN_SHARDS"])) if postgres else (0,)
     rows = [{"chain_key": chain_key(each, shard), "day": each, "shard": shard, "last_seq": 0}
             for each in (day, day + timedelta(days=1)) for shard in shards]
     insert = (postgresql if postgres else sqlite).insert(AuditChainHead)
