@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 
-from gdt.web.privacy import audit_trail, processing_register, subject_requests  # noqa: E402,F401
+from gdt.web.privacy import audit_trail, people, processing_register, subject_requests  # noqa: E402,F401
