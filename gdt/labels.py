@@ -28,6 +28,9 @@ MEETING_STATUS_LABELS = {"planned": _l("Gepland"), "held": _l("Gehouden"), "canc
 ACTION_STATUS_LABELS = {"open": _l("Open"), "done": _l("Gedaan"), "dropped": _l("Vervallen")}
 ACTION_OUTCOME_LABELS = {"update": _l("Voortgang doorgeven"), "complete": _l("Gedaan"),
                          "drop": _l("Vervalt (met reden)")}
+# What a rectification (AVG art. 16) may change, as a report's history names it.
+RECTIFIED_FIELD_LABELS = {"reporter_name": _l("naam van de melder"), "reporter_email": _l("e-mailadres van de melder"),
+                          "reporter_phone": _l("telefoonnummer van de melder"), "description": _l("beschrijving")}
 ROLE_LABELS = {
     "intake": _l("Intake"), "coordinator": _l("Regisseur"), "manager": _l("Manager"), "admin": _l("Beheerder"),
     "partner": _l("Ketenpartner"), "archivist": _l("Archivaris"), "privacy": _l("Privacyfunctionaris"),
@@ -64,6 +67,7 @@ FEEDBACK_ACTION_LABELS = {
 EVENT_LABELS = {
     "register": _l("Geregistreerd"),
     "correct": _l("Gecorrigeerd"),
+    "rectify": _l("Gerectificeerd (AVG art. 16)"),
     "import": _l("Geïmporteerd"),
     "refer": _l("Doorverwezen"),
     "escalate": _l("Geëscaleerd naar GDT"),

@@ -29,3 +29,15 @@ def test_a_way_of_working_is_named_as_precisely_as_it_is_known():
     assert history.mode_label("regie", "casus") == "Casusregie"
     assert history.mode_label("regie", None) == "Casus-/procesregie"
     assert history.mode_label(None) == "Nog niet bepaald"
+
+
+def test_a_rectification_names_the_field_and_the_request_not_their_keys(db, make):
+    from gdt.services.core import lifecycle
+
+    report = make.report("referred", referred_partner=make.partner("politie"))
+    lifecycle.record_report_event(report, "rectify", make.user("privacy"),
+                                  detail={"field": "reporter_phone", "request": "AVG-2026-0001"})
+    db.session.commit()
+    [line] = history.report_lines(report)
+    assert line.what == "Gerectificeerd (AVG art. 16)"
+    assert line.details == ("Gewijzigd: telefoonnummer van de melder", "Op verzoek AVG-2026-0001")

@@ -279,6 +279,13 @@ def _report_what(event, names: _Names) -> tuple[str, list[str]]:
     detail = event.detail or {}
     if event.event == "correct" and event.correction is not None:
         return _corrected(event.correction)
+    if event.event == "rectify":  # on a request of the person concerned (privacy.subject_requests)
+        request = _l("Op verzoek %(reference)s", reference=detail.get("request"))
+        if event.correction is not None:
+            what, lines = _corrected(event.correction)
+            return what, [*lines, request]
+        field = labels.RECTIFIED_FIELD_LABELS.get(detail.get("field"), detail.get("field"))
+        return labels.EVENT_LABELS["rectify"], [_l("Gewijzigd: %(field)s", field=field), request]
     if event.event == "refer":
         return labels.EVENT_LABELS["refer"], [_l("Naar %(partner)s", partner=names.partner(detail.get("partner")))]
     if event.event == "escalate":
