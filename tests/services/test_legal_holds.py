@@ -92,5 +92,5 @@ def test_a_lifted_hold_lets_the_case_on_the_next_list(db, make):
 def test_the_hold_list_names_references_only(db, make):
     case = closed_case(make)
     holds.place(case, reason="Rechtszaak", until=None, actor=make.user("privacy", name="Functionaris"))
-    [line] = holds.lines(db.session.execute(holds.all_in_force()).all())
+    [line] = holds.lines(db.session.scalars(holds.all_in_force()).all())
     assert (line.case_reference, line.placed_by, line.hold.reason) == (case.reference, "Functionaris", "Rechtszaak")

@@ -21,7 +21,7 @@ from gdt.models import (
     SubjectRequest,
     UserSession,
 )
-from gdt.models.retention import DestructionItem, DestructionList
+from gdt.models.retention import DestructionItem, DestructionList, LegalHold, RetentionRule
 from gdt.models.users import ROLES
 from gdt.services.core import partner_links, tokens
 from gdt.services.core.transaction import unit_of_work
@@ -102,6 +102,14 @@ def world(make, client_as):
     make.session.add(item)
     make.session.commit()
     values["list_ref"], values["item_id"] = destruction_list.reference, item.id  # /archief/vernietiging/<reference>
+    from gdt.services.retention import rules as retention_rules
+    retention_rules.ensure_defaults()
+    values["rule_id"] = make.session.scalar(sa.select(RetentionRule.id).limit(1))  # /archief/bewaartermijnen/<id>
+    values["result_key"] = "de-escalated"  # /archief/bewaartermijnen/resultaat/<result_key>
+    hold = LegalHold(case_id=case.id, reason="Rechtszaak", placed_by_id=users["archivist"].id)
+    make.session.add(hold)
+    make.session.commit()
+    values["hold_id"] = hold.id  # /archief/bewaarplichten/<hold_id>/opheffen
     clients = {role: client_as(user=user) for role, user in users.items()}
     for client in clients.values():  # opened once, as from the mail: the clean link addresses need the session
         client.get(f"/doorverwijzing/{values['token']}")

@@ -59,14 +59,22 @@ class HoldLine:
 
 
 def all_in_force(on: date | None = None) -> sa.Select:
-    """Every hold in force, with its case's reference and who placed it, longest-standing first."""
-    return (sa.select(LegalHold, Case.reference, User.name).join(Case, Case.id == LegalHold.case_id)
-            .join(User, User.id == LegalHold.placed_by_id).where(in_force_condition(on or today()))
-            .order_by(LegalHold.placed_at, LegalHold.id))
+    """Every hold in force, longest-standing first (for a page of them: `lines`)."""
+    return sa.select(LegalHold).where(in_force_condition(on or today())).order_by(LegalHold.placed_at, LegalHold.id)
 
 
-def lines(rows) -> list[HoldLine]:
-    return [HoldLine(hold, reference, name) for hold, reference, name in rows]
+def lines(found: list[LegalHold]) -> list[HoldLine]:
+    """The holds with their case's reference and who placed them: two queries for the lot."""
+    references = dict(db.session.execute(sa.select(Case.id, Case.reference).where(
+        Case.id.in_({hold.case_id for hold in found}))).all())
+    names = dict(db.session.execute(sa.select(User.id, User.name).where(
+        User.id.in_({hold.placed_by_id for hold in found}))).all())
+    return [HoldLine(hold, references[hold.case_id], names[hold.placed_by_id]) for hold in found]
+
+
+def view_list(*, actor: User) -> None:
+    """Record that `actor` looked at the holds in force (references and reasons: still audited)."""
+    audit.record_now(actor, "view", "legal_holds")
 
 
 def may_manage(actor: User, case: Case) -> bool:

@@ -45,6 +45,7 @@ from gdt.web.cases.forms import (
 )
 from gdt.web.forms import choices, form_page, show_error, submit
 from gdt.web.referrals.forms import RetryForm
+from gdt.web.retention.rules import case_retention
 
 
 @dataclass(frozen=True)
@@ -255,7 +256,8 @@ def _case_page(case: Case, status: int = 200, action_forms: dict | None = None):
         action_forms.setdefault(action.id, ActionProgressForm(formdata=None, prefix=f"action-{action.id}",
                                                               version=action.version))
     return render_template("cases/show.html", case=case, about=about, forms=forms, steps=ALL_STEPS,
-                           referrals=case.referrals, retry_form=RetryForm(), action_forms=action_forms), status
+                           referrals=case.referrals, retry_form=RetryForm(), action_forms=action_forms,
+                           retention=case_retention(case)), status
 
 
 def _prepare(name: str, form: FlaskForm, case: Case) -> FlaskForm:
