@@ -137,3 +137,29 @@ def test_a_writer_waits_for_a_chain_when_every_one_is_busy(live_app):
     with app.app_context():
         assert audit_verify.verify() == []
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditChainHead)) == 4  # today, tomorrow
+
+
+def test_verify_while_events_are_written_finds_nothing_wrong(live_app):
+    app = live_app(4)
+    with app.app_context():
+        audit.record_now(None, "view", "report", "GDT-FIRST")
+    results, stop = [], threading.Event()
+
+    def verifier():
+        with app.app_context():
+            while not stop.is_set():
+                results.append(audit_verify.check(batch_size=7))
+                db.session.rollback()
+            db.session.remove()
+
+    watching = threading.Thread(target=verifier)
+    watching.start()
+    try:
+        errors = _run_writers(app, _write)
+    finally:
+        stop.set()
+        watching.join(timeout=120)
+    assert errors == []
+    assert len(results) > 1 and [result.problems for result in results if result.problems] == []
+    with app.app_context():
+        assert audit_verify.check().events == _expected_events() + 1
