@@ -41,7 +41,7 @@ def fill(count: int) -> None:
     db.session.add(author)
     moment = datetime(2025, 2, 3, 10, tzinfo=UTC)
     for number in range(count):
-        case = Case(reference=f"GDT-C-{number:05d}", source="report", status="closed", mode="advice",
+        case = Case(reference=f"GDT-K-{number:05d}", source="report", status="closed", mode="advice",
                     received_at=moment, opened_at=moment, closed_at=moment, result="de-escalated",
                     result_note=f"{MARK} {number}", archive_nomination="destroy",
                     destruction_due_on=date(2026, 1, 1))
@@ -106,7 +106,7 @@ def check_whole(app) -> tuple[int, int]:
     with app.app_context():
         items = dict(db.session.execute(sa.select(DestructionItem.object_id, DestructionItem.destroyed_at)
                                         .where(DestructionItem.object_type == "case")).all())
-        for case in db.session.scalars(sa.select(Case).where(Case.reference.like("GDT-C-0%"))):
+        for case in db.session.scalars(sa.select(Case).where(Case.reference.like("GDT-K-%"))):
             texts = [case.result_note, *(report.description for report in case.reports),
                      *(report.reporter_name for report in case.reports), *(note.body for note in case.notes)]
             if items[case.id] is not None:
@@ -130,7 +130,7 @@ def test_a_killed_run_leaves_whole_cases_and_the_next_run_finishes(prepared, tmp
         assert time.monotonic() < deadline, "the run did not start"
         time.sleep(0.02)
     os.kill(first.pid, signal.SIGKILL)
-    first.wait(timeout=30)
+    first.communicate(timeout=30)  # reaps it and closes its pipes
     assert first.returncode == -signal.SIGKILL
 
     removed, untouched = check_whole(app)
