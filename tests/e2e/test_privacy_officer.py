@@ -1,0 +1,101 @@
+"""The privacy officer in a real browser at 1280 and 320 px with axe: lands on the audit trail, filters it by
+reference (in the address) and by person (never in the address), exports it as CSV, finds the person and downloads
+the inspection export as PDF and JSON. No page scrolls sideways."""
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from gdt.db import db
+from gdt.models import AuditEvent, User
+from gdt.services.admin import users
+from gdt.services.intake import report_intake
+from tests.e2e.conftest import PASSWORD, check_page
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def reference(live_app):
+    """A phone report by Piet de Vries, and the privacy officer's account."""
+    with live_app.app_context():
+        if db.session.scalar(sa.select(User).where(User.email == "privacy@gdt.test")) is None:
+            users.create_user("privacy@gdt.test", "Fenna Gegevens", "privacy", PASSWORD, actor=None)
+        clerk = db.session.scalar(sa.select(User).where(User.email == "intake@gdt.test"))
+        report = report_intake.register_phone_report(report_intake.ReportInput(
+            category="geluidsoverlast", description="Buren draaien elke nacht harde muziek.", postcode="5611AB",
+            house_number="1", reporter_name="Piet de Vries", reporter_phone="0612345678"), actor=clerk)
+        reference = report.reference
+        db.session.remove()
+    return reference
+
+
+def _login(browser, base_url, width):
+    page = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True).new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{base_url}/login")
+    page.fill("#email", "privacy@gdt.test")
+    page.fill("#password", PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_load_state()
+    return page
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_privacy_officer_searches_the_trail_finds_a_person_and_exports(browser, base_url, axe, live_app,
+                                                                         reference, width):
+    page = _login(browser, base_url, width)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Audittrail")  # the role's start page
+    check_page(axe, page, width, "privacy-audit-trail")
+
+    page.fill("#reference", reference)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Zoeken", exact=True).click()
+    assert f"reference={reference}" in page.url
+    expect(page.locator("table")).to_contain_text(reference)
+    expect(page.locator("table")).to_contain_text("Aangemaakt")
+
+    page.fill("#reference", "")
+    page.fill("#person_phone", "+31 6 1234 5678")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Zoeken", exact=True).click()
+    assert "1234" not in page.url and "person" not in page.url
+    expect(page.locator("table")).to_contain_text(reference)
+    check_page(axe, page, width, "privacy-audit-trail-person")
+
+    with page.expect_download() as csv_download:
+        page.get_by_role("button", name="Exporteren als CSV").click()
+    text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
+    assert text.startswith("Wanneer;Medewerker;") and reference in text
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Een persoon zoeken voor een inzageverzoek").click()
+    check_page(axe, page, width, "privacy-people")
+    page.get_by_label("Naam").fill("de vries")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Zoeken").click()
+    assert "vries" not in page.url.lower()
+    expect(page.locator("table")).to_contain_text(reference)
+    expect(page.locator("table")).to_contain_text("Melder")
+    expect(page.get_by_label(f"{reference} kiezen voor de inzage")).to_be_checked()
+    check_page(axe, page, width, "privacy-people-found")
+
+    with page.expect_download() as pdf_download:
+        page.get_by_role("button", name="Inzage-export als PDF").click()
+    assert Path(pdf_download.value.path()).read_bytes()[:4] == b"%PDF"
+    with page.expect_download() as json_download:
+        page.get_by_role("button", name="Inzage-export als JSON").click()
+    document = json.loads(Path(json_download.value.path()).read_text(encoding="utf-8"))
+    assert reference in [part["reference"] for part in document["reports"]]
+    assert {part["contact"]["name"] for part in document["reports"]} == {"Piet de Vries"}
+
+    with live_app.app_context():
+        searched = db.session.scalars(sa.select(AuditEvent.detail).where(AuditEvent.action == "search",
+                                                                         AuditEvent.object_type == "person")).all()
+        exported = db.session.scalars(sa.select(AuditEvent.detail).where(AuditEvent.object_type == "inspection",
+                                                                         AuditEvent.object_ref == reference)).all()
+        db.session.remove()
+    assert any(detail["fields"] == ["name"] for detail in searched) and "Vries" not in json.dumps(searched)
+    assert {"format": "pdf", "fields": ["name"]} in exported and {"format": "json", "fields": ["name"]} in exported
