@@ -115,3 +115,19 @@ def test_the_filter_keeps_only_non_personal_values_for_the_address():
     found = service.parse({"reference": "gdt-1", "date_from": "2026-01-01", "person_name": "Petra"},
                           with_person=True)
     assert found.as_args() == {"reference": "GDT-1", "date_from": date(2026, 1, 1).isoformat()}
+
+
+@pytest.mark.parametrize("filters, index", [
+    ({"reference": "GDT-2026-000001"}, "ix_audit_events_object"),
+    ({"person_name": "Petra"}, "ix_audit_events_object"),
+    ({"user": "carla@gdt.test"}, "ix_audit_events_actor"),
+])
+def test_the_filters_run_along_an_index(trail, db, filters, index):
+    statement = service.query(service.parse(filters, with_person=True))
+    sql = str(statement.compile(db.session.get_bind(), compile_kwargs={"literal_binds": True}))
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))  # tiny tables: ask whether an index *can* serve
+        plan = "\n".join(db.session.scalars(sa.text(f"EXPLAIN {sql}")))
+    else:
+        plan = "\n".join(str(row[-1]) for row in db.session.execute(sa.text(f"EXPLAIN QUERY PLAN {sql}")))
+    assert index in plan, plan

@@ -152,3 +152,11 @@ def test_an_inspection_request_links_to_the_export_with_its_references(client_as
     assert "Petra" not in link
     form = client.get(link.replace("&amp;", "&"))
     assert form.status_code == 200 and f"{report.reference}</textarea>" in form.text
+
+
+def test_a_person_in_the_address_is_neither_searched_nor_shown_back(client_as, petra, db):
+    report, other = petra
+    page = client_as("privacy").get("/privacy/audittrail?person_name=Petra")
+    assert page.status_code == 200 and other.reference in page.text  # no person filter applied
+    assert 'value="Petra"' not in page.text
+    assert _searches(db, "audit") == [{"filters": []}]

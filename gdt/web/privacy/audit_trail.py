@@ -58,7 +58,10 @@ class AuditSearchForm(PersonFields, FlaskForm):
 @role_required("privacy")
 def audit_trail():
     if request.method == "GET":
-        return _results(AuditSearchForm(formdata=request.args), person=False)  # never validated: no token asked
+        form = AuditSearchForm(formdata=request.args)  # never validated: no token asked
+        for name in service.PERSON_FILTERS:  # a person in an address is not taken up, nor shown back
+            form[name].data = ""
+        return _results(form, person=False)
     form = AuditSearchForm()
     if not form.validate_on_submit():
         return _page(form, None)
