@@ -125,3 +125,12 @@ def test_many_reports_go_in_batches(db, make, monkeypatch):
     assert anonymisation.run(today=TODAY)["contact"] == 7
     db.session.expire_all()
     assert all(report.contact_removed_at for report in reports)
+
+
+def test_the_command_anonymises_for_a_given_day(db, make, runner):
+    report = make.report("escalated", received_at=LONG_AGO)
+    result = runner.invoke(args=["retention", "anonymise", "--as-of", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "contact: 1" in result.output
+    db.session.expire_all()
+    assert contact(report) == (None, None, None)

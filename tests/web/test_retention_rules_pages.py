@@ -141,3 +141,12 @@ def test_the_case_page_shows_the_date_and_the_holds(client_as, make, db):
     lifted = client.post(f"/archief/bewaarplichten/{hold.id}/opheffen")
     assert lifted.status_code == 302 and lifted.location.endswith(f"/cases/{case.reference}#bewaren")
     assert not holds.in_force(case.id)
+
+
+def test_a_date_that_is_no_date_is_refused_in_dutch(client_as, make, db):
+    coordinator = make.user("coordinator")
+    case = make.case("closed", coordinator=coordinator)
+    refused = client_as(user=coordinator).post(f"/archief/casussen/{case.reference}/bewaarplicht",
+                                               data={"reason": "Klacht", "until": "31-02-2027"})
+    assert refused.status_code == 422 and "Not a valid" not in refused.text
+    assert not holds.in_force(case.id)
