@@ -91,6 +91,14 @@ def test_the_privacy_officer_searches_the_trail_finds_a_person_and_exports(brows
     assert reference in [part["reference"] for part in document["reports"]]
     assert {part["contact"]["name"] for part in document["reports"]} == {"Piet de Vries"}
 
+    page.goto(f"{base_url}/privacy/inzage?references={reference}")  # as from an inspection request's page
+    expect(page.get_by_label("Kenmerken van meldingen en casussen")).to_have_value(reference)
+    check_page(axe, page, width, "privacy-inspection")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Inzage-export als PDF").click()  # who the person is, is missing
+    expect(page.locator("#error-summary")).to_contain_text("ten minste één zoekgegeven")
+    check_page(axe, page, width, "privacy-inspection-refused")
+
     with live_app.app_context():
         searched = db.session.scalars(sa.select(AuditEvent.detail).where(AuditEvent.action == "search",
                                                                          AuditEvent.object_type == "person")).all()
