@@ -130,7 +130,14 @@ def main() -> None:
             list_id = lst.id
             archivist = db.session.scalar(db.select(User).where(User.role == "archivist"))
             timed("approve", lambda: destruction.approve(lst, actor=archivist))
-            done = timed("execute", lambda: destruction.execute(db.session.get(DestructionList, list_id)))
+            started = time.perf_counter()
+
+            def progress(count: int) -> None:
+                if count % 5000 == 0:
+                    print(f"  … {count} items in {time.perf_counter() - started:.0f} s", flush=True)
+
+            done = timed("execute", lambda: destruction.execute(db.session.get(DestructionList, list_id),
+                                                               progress=progress))
             print(f"  destroyed {done.destroyed}, taken off {len(done.taken_off)}, files {done.files}, "
                   f"finished {done.finished}")
             again = timed("execute again", lambda: destruction.execute(db.session.get(DestructionList, list_id)))

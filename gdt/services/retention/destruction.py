@@ -352,6 +352,7 @@ def execute(lst: DestructionList, *, actor: User | None = None, seconds: float |
             return ExecutionResult(finished=True)
         if lst.status != "approved":
             raise ServiceError(_l("Alleen een goedgekeurde lijst kan worden uitgevoerd."), code="not_approved")
+        approved = _ApprovedList(list_id, lst.reference, lst.as_of)  # fixed once approved: read once
         todo = session.scalars(sa.select(DestructionItem.id).where(
             DestructionItem.list_id == list_id, DestructionItem.destroyed_at.is_(None),
             DestructionItem.excluded_at.is_(None)).order_by(DestructionItem.id)).all()
@@ -360,7 +361,7 @@ def execute(lst: DestructionList, *, actor: User | None = None, seconds: float |
     for item_id in todo:
         if deadline is not None and time.monotonic() > deadline:
             break
-        outcome = _execute_item(item_id)
+        outcome = _execute_item(item_id, approved)
         if outcome == "destroyed":
             result.destroyed += 1
         elif outcome:
@@ -372,13 +373,12 @@ def execute(lst: DestructionList, *, actor: User | None = None, seconds: float |
     return result
 
 
-def _execute_item(item_id: int) -> str | None:
+def _execute_item(item_id: int, lst: "_ApprovedList") -> str | None:
     """One item in one transaction: "destroyed", the reference when taken off, None when already done."""
     with unit_of_work() as session:
         item = session.get(DestructionItem, item_id, with_for_update=True, populate_existing=True)
         if item.destroyed_at is not None or item.excluded_at is not None:
             return None
-        lst = item.destruction_list
         target = _target(item)
         reason = _not_due(item, target, lst.as_of)
         if reason is not None:
@@ -391,6 +391,13 @@ def _execute_item(item_id: int) -> str | None:
         item.pending_files = _remove(item, target, lst.id) or sa.null()
         item.destroyed_at = utcnow()
     return "destroyed"
+
+
+@dataclass(frozen=True)
+class _ApprovedList:
+    id: int
+    reference: str
+    as_of: date
 
 
 def _target(item: DestructionItem):
