@@ -184,7 +184,7 @@ def rule_label(kind: str, key: str) -> str:
         if key == FALLBACK:
             return str(FALLBACK_LABEL)
         label = db.session.scalar(sa.select(CaseResult.label).where(CaseResult.key == key))
-        return f"{KIND_LABELS[kind]}: {label or key}"
+        return str(_l("Casus met resultaat ‘%(result)s’", result=label or key))
     if kind == "report":
         return str(REPORT_KEY_LABELS.get(key, key))
     return str(KIND_LABELS[kind])
