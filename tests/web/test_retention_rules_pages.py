@@ -150,3 +150,16 @@ def test_a_date_that_is_no_date_is_refused_in_dutch(client_as, make, db):
                                                data={"reason": "Klacht", "until": "31-02-2027"})
     assert refused.status_code == 422 and "Not a valid" not in refused.text
     assert not holds.in_force(case.id)
+
+
+def test_a_coordinator_outside_the_cases_team_may_not_place_or_lift(client_as, make, db, monkeypatch):
+    from gdt.services.core import access
+    case = make.case("closed")
+    hold = holds.place(case, reason="Rechtszaak", until=None, actor=make.user("archivist"))
+    client = client_as("coordinator")
+    monkeypatch.setattr(access, "can_view_case", lambda user, case: False)
+    assert client.get(f"/archief/casussen/{case.reference}/bewaarplicht").status_code == 403
+    assert client.post(f"/archief/casussen/{case.reference}/bewaarplicht", data={"reason": "x"}).status_code == 403
+    assert client.post(f"/archief/bewaarplichten/{hold.id}/opheffen").status_code == 403
+    db.session.expire_all()
+    assert hold.lifted_at is None and len(holds.holds_of(case)) == 1

@@ -17,6 +17,7 @@ from gdt.db import db
 from gdt.models import Case
 from gdt.models.retention import LegalHold
 from gdt.services.admin import reference_history
+from gdt.services.core.errors import Forbidden
 from gdt.services.core.pagination import page_of
 from gdt.services.retention import holds, rules
 from gdt.web.access import role_required
@@ -127,6 +128,8 @@ def new_hold():
 def place_hold(reference: str):
     """From the case page: the form sits there; this page shows it again when something was wrong."""
     case = holds.find_case(reference)
+    if not holds.may_manage(current_user, case):
+        raise Forbidden(_l("U heeft geen toegang tot deze casus."))
     form = HoldForm()
     done = submit(form, lambda: holds.place(case, reason=form.reason.data, until=form.until.data,
                                             actor=current_user),
@@ -138,7 +141,10 @@ def place_hold(reference: str):
 @role_required(*HOLD_ROLES)
 def lift_hold(hold_id: int):
     hold = holds.find(hold_id)
-    reference = db.session.get(Case, hold.case_id).reference
+    case = db.session.get(Case, hold.case_id)
+    if not holds.may_manage(current_user, case):
+        raise Forbidden(_l("U mag deze bewaarplicht niet opheffen."))
+    reference = case.reference
     back = (url_for("cases.show", reference=reference, _anchor="bewaren") if current_user.role == "coordinator"
             else url_for("retention.holds_page"))
     done = submit(ButtonForm(), lambda: holds.lift(hold, actor=current_user),
