@@ -111,7 +111,7 @@ def test_demo_creates_one_login_per_role_once_and_leaves_existing_accounts_alone
     accounts = db.session.scalars(sa.select(User).where(User.email.in_(DEMO_EMAILS))).all()
     assert {user.email: user.role for user in accounts} == DEMO_EMAILS
     assert (admin.name, admin.password_hash) == ("Echte Beheerder", admin_hash)
-    assert [login.created for login in first.logins] == [True, True, True, False, True]
+    assert [login.created for login in first.logins] == [True, True, True, False, True, True, True]
     assert not any(login.created for login in second.logins)
     role, email, _name, password = demo_data.DEMO_LOGINS[1]
     assert auth.authenticate(email, password).role == role == "coordinator"
