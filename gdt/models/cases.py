@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from gdt.models.casework import Action, CaseParty, Meeting
     from gdt.models.referrals import Referral
     from gdt.models.reports import Report
+    from gdt.models.retention import DestructionList
 
 CASE_SOURCES = ("report", "partner")
 CASE_STATUSES = tuple(CaseLifecycle.states_map)
@@ -78,6 +79,7 @@ class Case(TimestampMixin, VersionedMixin, db.Model):
     meetings: so.Mapped[list["Meeting"]] = so.relationship(back_populates="case", order_by="Meeting.starts_at")
     actions: so.Mapped[list["Action"]] = so.relationship(back_populates="case", order_by="Action.due_at")
     merged_into: so.Mapped[Optional["Case"]] = so.relationship(remote_side=[id])
+    destruction_list: so.Mapped[Optional["DestructionList"]] = so.relationship()  # None: erased on request
 
     def __repr__(self) -> str:
         return f"<Case {self.reference} {self.status}>"

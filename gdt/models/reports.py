@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from gdt.models.cases import Case
     from gdt.models.referrals import Referral
     from gdt.models.registrations import PartnerRegistration
+    from gdt.models.retention import DestructionList
 
 CHANNELS = ("app", "webform", "phone", "partner")
 RESIDENT_CHANNELS = ("app", "webform", "phone")
@@ -128,6 +129,7 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
     # Read only: claims are written as rows of their own (gdt/services/triage/claims.py), never through the
     # report, so taking or releasing a claim changes neither the report's version nor its updated_at.
     claim: so.Mapped[Optional["ReportClaim"]] = so.relationship(viewonly=True, uselist=False)
+    destruction_list: so.Mapped[Optional["DestructionList"]] = so.relationship()  # None: erased on request
 
     @property
     def display_postcode(self) -> str:

@@ -42,6 +42,12 @@ NOT_ALLOWED = {
 }
 
 
+# A destroyed report or case keeps its row for the statistics (docs/domain.md, "Retention and destruction"); it
+# takes no step any more.
+DESTROYED = {"report": _l("Deze melding is vernietigd: er kan niets meer mee worden gedaan."),
+             "case": _l("Deze casus is vernietigd: er kan niets meer mee worden gedaan.")}
+
+
 LIFECYCLES = {Report: ReportLifecycle, Case: CaseLifecycle, Referral: ReferralLifecycle, Meeting: MeetingLifecycle,
               Action: ActionLifecycle}
 
@@ -49,11 +55,14 @@ LIFECYCLES = {Report: ReportLifecycle, Case: CaseLifecycle, Referral: ReferralLi
 def allows(record, event: str) -> bool:
     """Whether the record's lifecycle allows `event` in its current state (guards with data aside): what pages
     ask before offering a form, instead of comparing states themselves."""
+    if getattr(record, "destroyed_at", None) is not None:
+        return False
     state = LIFECYCLES[type(record)].states_map.get(record.status)
     return state is not None and any(event in transition.events for transition in state.transitions)
 
 
 def transition_report(report: Report, event: str, actor: User | None, *, detail: dict | None = None, **context) -> None:
+    _refuse_destroyed(report, "report")
     before = report.status
     _send(ReportLifecycle(report, state_field="status"), event, "report", context)
     report.events.append(ReportEvent(event=event, from_status=before, to_status=report.status,
@@ -61,6 +70,7 @@ def transition_report(report: Report, event: str, actor: User | None, *, detail:
 
 
 def transition_case(case: Case, event: str, actor: User | None, *, detail: dict | None = None, **context) -> None:
+    _refuse_destroyed(case, "case")
     before = case.status
     _send(CaseLifecycle(case, state_field="status"), event, "case", context)
     case.events.append(CaseEvent(event=event, from_status=before, to_status=case.status,
@@ -101,6 +111,11 @@ def open_case(case: Case, actor: User | None, *, detail: dict | None = None) -> 
     CaseLifecycle(case, state_field="status")
     case.events.append(CaseEvent(event="open", from_status=None, to_status=case.status,
                                  actor_id=actor.id if actor else None, occurred_at=utcnow(), detail=detail))
+
+
+def _refuse_destroyed(record, kind: str) -> None:
+    if record.destroyed_at is not None:
+        raise Conflict(DESTROYED[kind], code="destroyed")
 
 
 def _send(machine, event: str, kind: str, context: dict) -> None:

@@ -45,6 +45,7 @@ from gdt.web.cases.forms import (
 )
 from gdt.web.forms import choices, form_page, show_error, submit
 from gdt.web.referrals.forms import RetryForm
+from gdt.web.retention import destroyed
 from gdt.web.retention.rules import case_retention
 
 
@@ -123,7 +124,8 @@ OUTLOOKS = {"close": cases.close_outlook, "reopen": cases.reopen_outlook,
 @bp.route("/cases/<reference>")
 @role_required("coordinator")
 def show(reference: str):
-    return _case_page(cases.view_case(reference, actor=current_user))
+    case = cases.view_case(reference, actor=current_user)
+    return destroyed.case_page(case) if case.destroyed_at else _case_page(case)
 
 
 def _step_view(name: str, step: Step):

@@ -12,6 +12,7 @@ from gdt.services.triage import claims, report_triage
 from gdt.web.access import role_required
 from gdt.web.forms import choices, submit
 from gdt.web.referrals.forms import RetryForm
+from gdt.web.retention import destroyed
 from gdt.web.triage import bp
 from gdt.web.triage.forms import ClaimForm, EscalateForm, ReferForm
 
@@ -106,6 +107,8 @@ def _with_partners(form: ReferForm, report=None) -> ReferForm:
 
 
 def _render(report, refer_form, escalate_form, status: int = 200):
+    if report.destroyed_at:
+        return destroyed.report_page(report), status
     _with_partners(refer_form, report)
     return render_template(
         "triage/show.html",
