@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app, render_template
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale, format_datetime, ngettext
 from flask_babel import lazy_gettext as _l
 
 from gdt import labels
@@ -226,8 +226,8 @@ def _what(kind: str, key: str, label: str) -> str:
 def _period(months: int) -> str:
     if months % 12 == 0:
         years = months // 12
-        return str(_l("%(num)d jaar", num=years))
-    return str(_l("%(num)d maanden", num=months)) if months != 1 else str(_l("1 maand"))
+        return ngettext("%(num)d jaar", "%(num)d jaar", years)
+    return ngettext("%(num)d maand", "%(num)d maanden", months)
 
 
 def _number(value: float) -> str:
