@@ -125,6 +125,8 @@ class Config:
     REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", "7"))  # the daily reminder mails, Amsterdam time
     # The nightly retention run (anonymisation, destruction lists, audit checkpoint), Amsterdam time.
     RETENTION_HOUR = int(os.environ.get("RETENTION_HOUR", "2"))
+    # Items of a destruction list destroyed per transaction: whole cases each, so a stopped run leaves none half done.
+    RETENTION_EXECUTE_BATCH = int(os.environ.get("RETENTION_EXECUTE_BATCH", "100"))
     # A coordinator's claim on a report ("Ik pak deze op") lapses after this many minutes unless renewed or
     # released (gdt/services/triage/claims.py); meanwhile only that coordinator may triage the report.
     CLAIM_MINUTES = int(os.environ.get("CLAIM_MINUTES", "30"))

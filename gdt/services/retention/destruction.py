@@ -27,7 +27,7 @@ from gdt.db import AMSTERDAM, db, utcnow
 from gdt.models import AuditEvent, Case, Category, Report, User
 from gdt.models.casework import CaseResult
 from gdt.models.referrals import Referral
-from gdt.models.retention import LIST_KINDS, DestructionItem, DestructionList
+from gdt.models.retention import ITEM_TYPES, LIST_KINDS, DestructionItem, DestructionList
 from gdt.services.core import audit, outbox
 from gdt.services.core.errors import Forbidden, NotFound, ServiceError
 from gdt.services.core.transaction import unit_of_work
@@ -212,9 +212,9 @@ def _due_records(as_of: date) -> Iterator[dict]:
         yield from _report_records(chunk)
 
 
-def _chunks(ids: list[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), BATCH):
-        yield ids[start:start + BATCH]
+def _chunks(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
 
 
 def _case_records(ids: list[int]) -> Iterator[dict]:
@@ -340,10 +340,12 @@ def _locked_proposed(list_id: int) -> DestructionList:
 
 def execute(lst: DestructionList, *, actor: User | None = None, seconds: float | None = None,
             progress=None) -> ExecutionResult:
-    """Destroy what is on an approved list, item by item; resumes where a stopped run left off.
+    """Destroy what is on an approved list, RETENTION_EXECUTE_BATCH items per transaction; resumes where a stopped
+    run left off.
 
-    With `seconds`, stops after about that long and leaves the rest (the list stays approved) for the next call.
-    `progress(done)` is called after each item. An executed list is left alone.
+    A transaction holds whole items (a case with all its reports), so a run killed at any moment leaves no case half
+    removed. With `seconds`, stops after about that long and leaves the rest (the list stays approved) for the next
+    call. `progress(done)` is called after each batch. An executed list is left alone.
     """
     list_id = lst.id
     with unit_of_work() as session:
@@ -358,14 +360,12 @@ def execute(lst: DestructionList, *, actor: User | None = None, seconds: float |
             DestructionItem.excluded_at.is_(None)).order_by(DestructionItem.id)).all()
     result = ExecutionResult(files=_delete_pending(list_id))
     deadline = None if seconds is None else time.monotonic() + seconds
-    for item_id in todo:
+    for batch in _chunks(list(todo), current_app.config.get("RETENTION_EXECUTE_BATCH", 100)):
         if deadline is not None and time.monotonic() > deadline:
             break
-        outcome = _execute_item(item_id, approved)
-        if outcome == "destroyed":
-            result.destroyed += 1
-        elif outcome:
-            result.taken_off.append(outcome)
+        destroyed, taken_off = _execute_items(batch, approved)
+        result.destroyed += destroyed
+        result.taken_off += taken_off
         if progress is not None:
             progress(result.destroyed + len(result.taken_off))
     result.files += _delete_pending(list_id)
@@ -373,24 +373,36 @@ def execute(lst: DestructionList, *, actor: User | None = None, seconds: float |
     return result
 
 
-def _execute_item(item_id: int, lst: "_ApprovedList") -> str | None:
-    """One item in one transaction: "destroyed", the reference when taken off, None when already done."""
+def _execute_items(item_ids: list[int], lst: "_ApprovedList") -> tuple[int, list[str]]:
+    """Whole items in one transaction: how many were destroyed, and the references taken off (not due any more).
+    Items already done (a resumed run) are skipped."""
     with unit_of_work() as session:
-        item = session.get(DestructionItem, item_id, with_for_update=True, populate_existing=True)
-        if item.destroyed_at is not None or item.excluded_at is not None:
-            return None
-        target = _target(item)
-        reason = _not_due(item, target, lst.as_of)
-        if reason is not None:
+        items = session.scalars(sa.select(DestructionItem).where(
+            DestructionItem.id.in_(item_ids), DestructionItem.destroyed_at.is_(None),
+            DestructionItem.excluded_at.is_(None)).order_by(DestructionItem.id)
+            .with_for_update().execution_options(populate_existing=True)).all()
+        targets = _targets(items)
+        held = set(session.scalars(_held(current_day())))
+        doomed: list[DestructionItem] = []
+        taken_off: list[str] = []
+        for item in items:
+            reason = _not_due(item, targets.get((item.object_type, item.object_id)), lst.as_of, held)
+            if reason is None:
+                doomed.append(item)
+                continue
             item.excluded_at, item.exclusion_reason = utcnow(), NOT_DUE_REASONS[reason]
             audit.record(None, "destruction_take_off", "destruction_list", lst.reference,
                          detail={"list_id": lst.id, "item_id": item.id, "object_type": item.object_type,
                                  "why": reason})
-            return item.reference
-        # sa.null(): a Python None would be stored as JSON null, which IS NOT NULL
-        item.pending_files = _remove(item, target, lst.id) or sa.null()
-        item.destroyed_at = utcnow()
-    return "destroyed"
+            taken_off.append(item.reference)
+        now = utcnow()
+        for item in doomed:
+            item.destroyed_at = now
+        names = _remove(doomed, lst.id)  # flushes the marks first: item and content in one commit
+        if doomed:
+            # The batch's files, deleted after this commit; sa.null(): a None would be stored as JSON null
+            doomed[0].pending_files = names or sa.null()
+    return len(doomed), taken_off
 
 
 @dataclass(frozen=True)
@@ -400,15 +412,19 @@ class _ApprovedList:
     as_of: date
 
 
-def _target(item: DestructionItem):
-    if item.object_type == "case":
-        return db.session.get(Case, item.object_id, with_for_update=True, populate_existing=True)
-    if item.object_type == "report":
-        return db.session.get(Report, item.object_id, with_for_update=True, populate_existing=True)
-    return None
+def _targets(items: list[DestructionItem]) -> dict[tuple[str, int], Case | Report]:
+    """The batch's cases and reports, locked, by (object type, id)."""
+    found: dict[tuple[str, int], Case | Report] = {}
+    for object_type, model in (("case", Case), ("report", Report)):
+        ids = [item.object_id for item in items if item.object_type == object_type]
+        if ids:
+            rows = db.session.scalars(sa.select(model).where(model.id.in_(ids)).with_for_update()
+                                      .execution_options(populate_existing=True))
+            found.update(((object_type, row.id), row) for row in rows)
+    return found
 
 
-def _not_due(item: DestructionItem, target, as_of: date) -> str | None:
+def _not_due(item: DestructionItem, target, as_of: date, held: set[int]) -> str | None:
     """Why the item may not be destroyed any more, or None (audit days are always still due)."""
     if item.object_type == "audit_day":
         return None
@@ -418,23 +434,20 @@ def _not_due(item: DestructionItem, target, as_of: date) -> str | None:
             item.object_type == "case" and target.archive_nomination != "destroy"):
         return "changed"
     case_id = target.id if item.object_type == "case" else target.case_id
-    if case_id is not None:
-        held = _held(current_day()).subquery()
-        if db.session.scalar(sa.select(sa.exists().where(list(held.c)[0] == case_id))):
-            return "held"
-    return None
+    return "held" if case_id in held else None
 
 
-def _remove(item: DestructionItem, target, list_id: int) -> list[str]:
-    from gdt.services.retention import content_removal
-    if item.object_type == "case":
-        return content_removal.remove_case(target, list_id=list_id)
-    if item.object_type == "report":
-        return content_removal.remove_report(target, list_id=list_id)
+def _remove(items: list[DestructionItem], list_id: int) -> list[str]:
     from gdt.services.core import audit_chain
-    day = date(item.object_id // 10000, item.object_id // 100 % 100, item.object_id % 100)
-    audit_chain.destroy_day(day, list_id)
-    return []
+    from gdt.services.retention import content_removal
+    ids = {kind: [item.object_id for item in items if item.object_type == kind] for kind in ITEM_TYPES}
+    names = content_removal.remove_cases(ids["case"], list_id=list_id) if ids["case"] else []
+    if ids["report"]:
+        names += content_removal.remove_reports(ids["report"], list_id=list_id)
+    for day in ids["audit_day"]:
+        audit_chain.destroy_day(date(day // 10000, day // 100 % 100, day % 100), list_id)
+    db.session.expire_all()  # the Core statements changed rows this session holds
+    return names
 
 
 def _delete_pending(list_id: int) -> int:
