@@ -474,3 +474,16 @@ def test_a_new_year_starts_a_new_list_so_references_never_change(db, make):
     january = destruction.propose(date(2027, 1, 1))
     assert january.id != december.id and december.reference.startswith("VL-2026-")
     assert january.reference.startswith("VL-2027-") and len(january.items) == 1
+
+
+def test_the_nightly_run_dates_what_was_closed_before_the_rules_and_proposes_it_when_due(db, make):
+    long_ago = datetime(AS_OF.year - 6, 3, 1, tzinfo=UTC)  # past every default case rule (at most 20 years: keep)
+    undated = make.case("closed", opened_at=long_ago, received_at=long_ago, closed_at=long_ago, result="stopped")
+    recent = make.case("closed", result="stopped")
+    assert undated.destruction_due_on is None and undated.archive_nomination is None
+    summary = destruction.run_nightly(AS_OF)
+    db.session.expire_all()
+    assert summary["dated"]["cases"] == 2
+    assert undated.destruction_due_on < AS_OF and recent.destruction_due_on > AS_OF
+    assert set(items(destruction.find_list(summary["proposed_records"]))) == {undated.reference}
+    assert destruction.run_nightly(AS_OF)["dated"] == {"cases": 0, "reports": 0}
