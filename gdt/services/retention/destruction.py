@@ -12,7 +12,6 @@ An item that is no longer due when its turn comes (a legal hold placed after app
 already erased on a request) is taken off the list by the run itself, with that reason and no actor, and the list
 still finishes: it comes back on a later list once it is due again.
 """
-import calendar
 import logging
 import time
 from collections.abc import Iterable, Iterator
@@ -28,9 +27,10 @@ from gdt.models import AuditEvent, Case, Category, Report, User
 from gdt.models.casework import CaseResult
 from gdt.models.referrals import Referral
 from gdt.models.retention import ITEM_TYPES, LIST_KINDS, DestructionItem, DestructionList
-from gdt.services.core import audit, outbox
+from gdt.services.core import audit, audit_chain, outbox
 from gdt.services.core.errors import Forbidden, NotFound, ServiceError
 from gdt.services.core.transaction import unit_of_work
+from gdt.services.retention import anonymisation, content_removal, holds, rules
 from gdt.validation import InvalidValue, clean_text
 
 log = logging.getLogger(__name__)
@@ -184,7 +184,6 @@ def _on_open_list(object_type: str) -> sa.Select:
 
 
 def _held(as_of: date) -> sa.Select:
-    from gdt.services.retention import holds
     return holds.held_case_ids(as_of)
 
 
@@ -255,7 +254,6 @@ def _report_records(ids: list[int]) -> Iterator[dict]:
 
 
 def _due_audit_days(as_of: date) -> Iterator[dict]:
-    from gdt.services.core import audit_chain
     months = audit_chain.retention_months()
     listed = set(db.session.scalars(_on_open_list("audit_day")))
     for day, events in audit_chain.expired_days(as_of):
@@ -263,13 +261,7 @@ def _due_audit_days(as_of: date) -> Iterator[dict]:
         if number in listed:
             continue
         yield {"object_type": "audit_day", "object_id": number, "reference": f"Audit {day.isoformat()}",
-               "received_on": day, "closed_on": day, "due_on": _months_after(day, months), "report_count": events}
-
-
-def _months_after(day: date, months: int) -> date:
-    """The same day `months` months later (the month's last day when that month is shorter)."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+               "received_on": day, "closed_on": day, "due_on": rules.months_after(day, months), "report_count": events}
 
 
 def _day(moment: datetime | None) -> date | None:
@@ -438,8 +430,6 @@ def _not_due(item: DestructionItem, target, as_of: date, held: set[int]) -> str 
 
 
 def _remove(items: list[DestructionItem], list_id: int) -> list[str]:
-    from gdt.services.core import audit_chain
-    from gdt.services.retention import content_removal
     ids = {kind: [item.object_id for item in items if item.object_type == kind] for kind in ITEM_TYPES}
     names = content_removal.remove_cases(ids["case"], list_id=list_id) if ids["case"] else []
     if ids["report"]:
@@ -452,7 +442,6 @@ def _remove(items: list[DestructionItem], list_id: int) -> list[str]:
 
 def _delete_pending(list_id: int) -> int:
     """Delete the files of destroyed items (after their commit) and forget them; what a stopped run left too."""
-    from gdt.services.retention import content_removal
     deleted = 0
     with unit_of_work() as session:  # a short read: no transaction stays open while files are deleted
         pending = session.execute(sa.select(DestructionItem.id, DestructionItem.pending_files).where(
@@ -522,8 +511,6 @@ def current_day() -> date:
 def run_nightly(today: date | None = None) -> dict:
     """Date what has none yet, anonymise, propose both kinds of list, checkpoint yesterday's audit chains, resume
     approved lists."""
-    from gdt.services.core import audit_chain
-    from gdt.services.retention import anonymisation, rules
     today = today or current_day()
     audit.record_now(None, NIGHTLY_ACTION, "retention", today.isoformat())  # also: today's run has started
     # Cases closed and reports handled before the rules existed, or loaded in bulk (the historic import), get the
