@@ -34,7 +34,7 @@ class AuditEvent(db.Model):
     outcome: so.Mapped[str] = so.mapped_column(enum_column(*AUDIT_OUTCOMES, name="audit_outcome"), default="ok")
     origin: so.Mapped[str | None] = so.mapped_column(sa.String(45))
     detail: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
-    # Tamper evidence (gdt.services.privacy.audit_chain): each event is the next link of one of a day's chains
+    # Tamper evidence (gdt.services.core.audit_chain): each event is the next link of one of a day's chains
     # (several per day, so concurrent writers each take a free one), `chain_hash` an HMAC over the event and the
     # previous link's hash. None only for events written before the chain existed.
     chain_key: so.Mapped[str | None] = so.mapped_column(sa.String(20))
