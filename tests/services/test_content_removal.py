@@ -15,7 +15,7 @@ from tests.services.test_destruction_lists import (
     DESTROYED_MARK,
     build_scenario,
     database_texts,
-    stored_hashes,
+    stored_files,
 )
 
 YEAR = 2026
@@ -31,13 +31,13 @@ def test_removing_a_case_and_a_report_leaves_no_entered_text_or_file_and_the_sam
     before = figures()
     with unit_of_work():
         names = content_removal.remove_case(scenario["case"]) + content_removal.remove_report(scenario["report"])
-    assert len(names) == 2 and set(scenario["files"]) <= stored_hashes(app.config["ATTACHMENT_DIR"])
+    assert len(names) == 2 and set(scenario["files"]) <= stored_files(app.config["ATTACHMENT_DIR"])
     content_removal.delete_files(names)
 
     texts = database_texts(db.session)
     for secret in (DESTROYED_MARK.lower(), *DESTROYED_CONTACT):
         assert secret not in texts, secret
-    assert not set(scenario["files"]) & stored_hashes(app.config["ATTACHMENT_DIR"])
+    assert not set(scenario["files"]) & stored_files(app.config["ATTACHMENT_DIR"])
     assert figures() == before
     report = db.session.get(Report, scenario["report"].id)
     assert report.destroyed_at is not None and report.postcode is None and report.triage_outcome == "referred"

@@ -345,7 +345,7 @@ def build_scenario(make, mark: str = DESTROYED_MARK, *, email: str = DESTROYED_C
     with unit_of_work():
         stored = [attachments.store(report, attachments.prepare("opname.wav", files.wav(audio_seconds)))
                   for report in (escalated, referred)]
-    return {"case": case, "report": referred, "files": [attachment.sha256 for attachment in stored]}
+    return {"case": case, "report": referred, "files": [attachment.storage_name for attachment in stored]}
 
 
 def text_columns():
@@ -366,10 +366,11 @@ def database_texts(session) -> str:
     return "\n".join(found).lower()
 
 
-def stored_hashes(directory) -> set[str]:
-    import hashlib
+def stored_files(directory) -> set[str]:
+    """The names of the files in the attachment store (shared by the tests: generated names never repeat, the same
+    bytes stored by another test would)."""
     from pathlib import Path
-    return {hashlib.sha256(path.read_bytes()).hexdigest() for path in Path(directory).rglob("*") if path.is_file()}
+    return {path.name for path in Path(directory).rglob("*") if path.is_file()}
 
 
 def test_a_full_destruction_leaves_no_content_anywhere_but_in_what_was_taken_off(app, db, make, archivist):
@@ -380,7 +381,7 @@ def test_a_full_destruction_leaves_no_content_anywhere_but_in_what_was_taken_off
     db.session.commit()
     texts = database_texts(db.session)
     assert DESTROYED_MARK.lower() in texts and DESTROYED_CONTACT[0] in texts
-    assert set(destroyed["files"]) <= stored_hashes(app.config["ATTACHMENT_DIR"])
+    assert set(destroyed["files"]) <= stored_files(app.config["ATTACHMENT_DIR"])
 
     lst = destruction.propose(AS_OF)
     assert set(items(lst)) == {destroyed["case"].reference, destroyed["report"].reference,
@@ -394,7 +395,7 @@ def test_a_full_destruction_leaves_no_content_anywhere_but_in_what_was_taken_off
     for secret in (DESTROYED_MARK.lower(), *DESTROYED_CONTACT):
         assert secret not in texts, secret
     assert KEPT_MARK.lower() in texts and "gerda.giraffenhals@example.net" in texts
-    on_disk = stored_hashes(app.config["ATTACHMENT_DIR"])
+    on_disk = stored_files(app.config["ATTACHMENT_DIR"])
     assert not set(destroyed["files"]) & on_disk and set(kept["files"]) <= on_disk
     # The content-free rows and records stay.
     case, report = db.session.get(Case, destroyed["case"].id), destroyed["report"]
@@ -405,10 +406,10 @@ def test_a_full_destruction_leaves_no_content_anywhere_but_in_what_was_taken_off
     assert all(item.destroyed_at is not None and not item.pending_files
                for item in lst.items if item.excluded_at is None)
 
-    before = (database_texts(db.session), stored_hashes(app.config["ATTACHMENT_DIR"]))
+    before = (database_texts(db.session), stored_files(app.config["ATTACHMENT_DIR"]))
     assert destruction.execute(lst).destroyed == 0
     db.session.expire_all()
-    assert (database_texts(db.session), stored_hashes(app.config["ATTACHMENT_DIR"])) == before
+    assert (database_texts(db.session), stored_files(app.config["ATTACHMENT_DIR"])) == before
 
 
 def test_the_nightly_run_proposes_both_kinds_and_resumes_approved_lists(db, make, archivist, monkeypatch):
