@@ -5,12 +5,12 @@ The lists are found in the templates (every call of the pagination macro), so a 
 test the day it is added, or the test fails and says which list to add.
 """
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-from gdt.models import Action, Area
+from gdt.models import Action, Area, DestructionList, LegalHold, SubjectRequest
 from gdt.services.casework import case_list, cases
 from gdt.services.core import pagination
 from gdt.services.intake import partner_registrations
@@ -47,7 +47,31 @@ LISTS = {
     "admin.areas": ("/admin/areas", "admin", lambda make, user: _area(make)),  # a page of wijken, each with buurten
     "cases.index": ("/cases", "coordinator", lambda make, user: make.case()),
     "home.section": ("/start/overdue-actions", "coordinator", lambda make, user: _overdue_action(make, user)),
+    "retention.holds_page": ("/archief/bewaarplichten", "archivist", lambda make, user: _hold(make, user)),
+    "retention.lists": ("/archief/vernietiging", "archivist", lambda make, user: _destruction_list(make)),
+    "privacy.requests": ("/privacy/verzoeken", "privacy", lambda make, user: _request(make, user)),
 }
+# Every look at the audit trail is itself an event, so its length changes with each request: its paging is tested
+# on a fixed period in tests/web/test_privacy_audit_pages.py.
+GROWING = {"privacy.audit_trail"}
+
+
+def _hold(make, user):
+    make.session.add(LegalHold(case_id=make.case("closed", result="de-escalated").id, reason="Klachtprocedure",
+                               placed_by_id=user.id))
+    make.session.commit()
+
+
+def _destruction_list(make):
+    make.session.add(DestructionList(kind="records", as_of=date(2026, 6, 1)))
+    make.session.commit()
+
+
+def _request(make, user):
+    number = make.user().id
+    make.session.add(SubjectRequest(reference=f"AVG-2026-{number:04d}", kind="inspection", received_on=date(2026, 6, 1),
+                                    subject_name="Verzoeker", created_by_id=user.id))
+    make.session.commit()
 
 
 def _area(make):
@@ -68,7 +92,7 @@ def test_every_paged_list_is_in_this_test():
     used = set()
     for template in Path("templates").rglob("*.html"):
         used |= set(re.findall(r"""pagination\(page, ["']([\w.]+)["']""", template.read_text()))
-    assert used == set(LISTS)
+    assert used == set(LISTS) | GROWING
 
 
 def test_no_list_reads_the_page_another_way():

@@ -160,3 +160,18 @@ def test_a_person_in_the_address_is_neither_searched_nor_shown_back(client_as, p
     assert page.status_code == 200 and other.reference in page.text  # no person filter applied
     assert 'value="Petra"' not in page.text
     assert _searches(db, "audit") == [{"filters": []}]
+
+
+def test_a_period_of_the_trail_pages_like_every_list(app, client_as, db, monkeypatch):
+    """The whole trail grows with every look at it (a search is an event); a past period does not, so its pages hold
+    still: a page past the end shows the last, what is no page number the first."""
+    db.session.add_all([AuditEvent(occurred_at=datetime(2020, 1, 15, hour, tzinfo=UTC), action="view",
+                                   object_type="report", object_ref=f"GDT-2020-{hour:06d}") for hour in (9, 10, 11)])
+    db.session.commit()
+    monkeypatch.setitem(app.config, "PER_PAGE", 1)
+    client = client_as("privacy")
+    period = {"date_from": "2020-01-01", "date_to": "2020-01-31"}
+    for page, shown in (("2", 2), ("4" * 40, 3), ("abc", 1), ("-1", 1)):
+        answer = client.get("/privacy/audittrail", query_string=period | {"page": page})
+        assert answer.status_code == 200
+        assert re.search(r"Pagina (\d+) van (\d+)", answer.get_data(as_text=True)).groups() == (str(shown), "3"), page

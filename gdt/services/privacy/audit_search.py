@@ -57,7 +57,7 @@ OBJECT_TYPE_LABELS = {
     "statistics": _l("Statistieken"), "indicator": _l("Indicator"), "indicators": _l("Indicatoren"),
     "indicator_value": _l("Indicatorwaarde"), "area": _l("Wijk of buurt"), "closing_day": _l("Sluitingsdag"),
     "case_result": _l("Resultaat"), "setting": _l("Instelling"), "local_mail": _l("Verzonden mail"),
-    "reference_data": _l("Referentiegegevens"), "retention": _l("Bewaartermijnen"),
+    "reference_data": _l("Basisgegevens"), "retention": _l("Bewaartermijnen"),
     "audit": _l("Audittrail"), "person": _l("Persoon"), "inspection": _l("Inzage-export"),
 }
 OUTCOME_LABELS = {"ok": _l("Gelukt"), "denied": _l("Geweigerd"), "error": _l("Fout")}
