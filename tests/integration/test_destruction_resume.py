@@ -88,7 +88,7 @@ def execute(url: str, store: Path, tmp_path: Path, reference: str) -> subprocess
     environment = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ} | {
         "DATABASE_URL": url, "ATTACHMENT_DIR": str(store), "GDT_INSTANCE_DIR": str(tmp_path / "instance"),
         "SECRET_KEY": "destruction-resume-test-secret-key-0123456789", "ADDRESS_SERVICE_URL": "fixture:",
-        "RETENTION_EXECUTE_BATCH": "2"}  # many transactions, so the kill lands between two
+        "RETENTION_EXECUTE_BATCH": "1"}  # a transaction per item: the kill lands mid-run
     return subprocess.Popen([FLASK, "--app", "wsgi", "retention", "execute", reference], cwd=config.BASE_DIR,
                             env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
