@@ -1,0 +1,1 @@
+"""Where reports are: their coordinates, nearby reports and the map pages' data."""

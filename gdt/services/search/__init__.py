@@ -1,0 +1,1 @@
+"""Finding a report, case, person or address from one search box, within the viewer's need-to-know."""
