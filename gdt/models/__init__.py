@@ -13,6 +13,7 @@ from gdt.models.local_mail import LocalMail
 from gdt.models.login_throttle import LoginThrottle
 from gdt.models.outbox import OutboxMessage
 from gdt.models.partners import Partner
+from gdt.models.people import Person, PersonAddress, PersonEvent, PersonLink
 from gdt.models.privacy import SubjectRequest
 from gdt.models.reference_data import Area, Category, ClosingDay, ReferenceChange, ReferenceCounter
 from gdt.models.referrals import Referral, ReminderRun, referral_reports
@@ -44,6 +45,10 @@ __all__ = [
     "LegalHold",
     "RetentionRule",
     "SubjectRequest",
+    "Person",
+    "PersonAddress",
+    "PersonEvent",
+    "PersonLink",
     "IdempotencyRecord",
     "OutboxMessage",
     "UserToken",
