@@ -61,6 +61,8 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
         sa.Index("ix_reports_contact_pending", "triaged_at", postgresql_where=CONTACT_HELD,
                  sqlite_where=CONTACT_HELD),
         sa.Index("ix_reports_address", "postcode", "house_number"),
+        # "In de buurt" and the map's view: a range on RD metres first, the exact distance after (no PostGIS).
+        sa.Index("ix_reports_location", "rd_x", "rd_y"),
         # Covers the yearly statistics: an index-only scan per year range.
         sa.Index("ix_reports_statistics", "received_at", "channel", "triage_outcome", "referred_partner_id"),
         # Partner registrations are not tallied (gdt.models.tallies): /metrics counts them along this index.
@@ -87,6 +89,12 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
     bag_id: so.Mapped[str | None] = so.mapped_column(sa.String(16), index=True)
     wijk_code: so.Mapped[str | None] = so.mapped_column(sa.String(10))
     buurt_code: so.Mapped[str | None] = so.mapped_column(sa.String(10))
+    # Where the address is, from the same answer (gdt.services.geo): WGS84 degrees for the map, RD New (EPSG:28992)
+    # metres for distances. None when typed by hand or not yet located; cleared with the address on destruction.
+    lat: so.Mapped[float | None] = so.mapped_column(sa.Float)
+    lon: so.Mapped[float | None] = so.mapped_column(sa.Float)
+    rd_x: so.Mapped[float | None] = so.mapped_column(sa.Float)
+    rd_y: so.Mapped[float | None] = so.mapped_column(sa.Float)
 
     reporter_is_anonymous: so.Mapped[bool] = so.mapped_column(default=False)
     reporter_name: so.Mapped[str | None] = so.mapped_column(sa.String(120))

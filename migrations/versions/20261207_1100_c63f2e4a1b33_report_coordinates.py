@@ -18,9 +18,16 @@ branch_labels = None
 depends_on = None
 
 
+COLUMNS = ("lat", "lon", "rd_x", "rd_y")
+
+
 def upgrade():
-    pass
+    for name in COLUMNS:
+        op.add_column('reports', sa.Column(name, sa.Float(), nullable=True))
+    op.create_index('ix_reports_location', 'reports', ['rd_x', 'rd_y'])
 
 
 def downgrade():
-    pass
+    op.drop_index('ix_reports_location', table_name='reports')
+    for name in reversed(COLUMNS):  # ALTER TABLE … DROP COLUMN (SQLite 3.35+): keeps the tallies' triggers
+        op.drop_column('reports', name)
