@@ -130,6 +130,12 @@ class Config:
     # A coordinator's claim on a report ("Ik pak deze op") lapses after this many minutes unless renewed or
     # released (gdt/services/triage/claims.py); meanwhile only that coordinator may triage the report.
     CLAIM_MINUTES = int(os.environ.get("CLAIM_MINUTES", "30"))
+    # Notifications ("Meldingen voor mij", gdt/services/notifications): the daily digest's hour (Amsterdam time), how
+    # many hours before its triage deadline a claimed report is called to its holder's attention, and how many days
+    # a read notification is kept.
+    NOTIFY_DIGEST_HOUR = int(os.environ.get("NOTIFY_DIGEST_HOUR", "7"))
+    NOTIFY_TRIAGE_WARNING_HOURS = int(os.environ.get("NOTIFY_TRIAGE_WARNING_HOURS", "4"))
+    NOTIFY_KEEP_DAYS = int(os.environ.get("NOTIFY_KEEP_DAYS", "90"))
 
     # Referral delivery: the partner's link lives this long; a failing mail or webhook is tried again after 1, 2,
     # 4 … minutes and counts as failed (visible, retried by hand) after the last attempt.

@@ -11,6 +11,7 @@ from gdt.models.indicators import Indicator, IndicatorTarget, IndicatorValue
 from gdt.models.links import LinkSession
 from gdt.models.local_mail import LocalMail
 from gdt.models.login_throttle import LoginThrottle
+from gdt.models.notifications import Notification, NotificationPreference
 from gdt.models.outbox import OutboxMessage
 from gdt.models.partners import Partner
 from gdt.models.people import Person, PersonAddress, PersonEvent, PersonLink
@@ -23,6 +24,7 @@ from gdt.models.retention import DestructionItem, DestructionList, LegalHold, Re
 from gdt.models.settings import AppSetting
 from gdt.models.tallies import ReportTally
 from gdt.models.users import User, UserSession
+from gdt.models.worklists import SavedList, SavedListPin
 
 __all__ = [
     "AccountLink",
@@ -68,6 +70,8 @@ __all__ = [
     "LinkSession",
     "LocalMail",
     "LoginThrottle",
+    "Notification",
+    "NotificationPreference",
     "Referral",
     "ReminderRun",
     "Report",
@@ -75,6 +79,8 @@ __all__ = [
     "ReportCorrection",
     "ReportEvent",
     "ReportTally",
+    "SavedList",
+    "SavedListPin",
     "User",
     "UserSession",
     "referral_reports",
