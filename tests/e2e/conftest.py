@@ -72,22 +72,44 @@ def browser():
 
 @pytest.fixture
 def login(browser, base_url):
-    pages = []
+    """`login(role)` opens a logged-in page; with `width`, in a window that wide that accepts downloads."""
+    contexts = []
 
-    def open_as(role: str):
-        page = browser.new_page()
+    def open_as(role: str, width: int | None = None):
+        context = browser.new_context(viewport={"width": width or 1280, "height": 900}, accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
         page.set_default_timeout(10_000)
         page.goto(f"{base_url}/login")
         page.fill("#email", f"{role}@gdt.test")
         page.fill("#password", PASSWORD)
         page.press("#password", "Enter")
         page.wait_for_load_state()
-        pages.append(page)
         return page
 
     yield open_as
-    for page in pages:
-        page.close()
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def privacy_report(live_app):
+    """A phone report by Piet de Vries with the reporter's words in it, and the privacy officer's account."""
+    import sqlalchemy as sa
+
+    from gdt.models import User
+    from gdt.services.intake import report_intake
+
+    with live_app.app_context():
+        if db.session.scalar(sa.select(User).where(User.email == "privacy@gdt.test")) is None:
+            users.create_user("privacy@gdt.test", "Fenna Gegevens", "privacy", PASSWORD, actor=None)
+        clerk = db.session.scalar(sa.select(User).where(User.email == "intake@gdt.test"))
+        report = report_intake.register_phone_report(report_intake.ReportInput(
+            category="geluidsoverlast", description="Buren draaien elke nacht harde muziek.", postcode="5611AB",
+            house_number="1", reporter_name="Piet de Vries", reporter_phone="0612345678"), actor=clerk)
+        reference = report.reference
+        db.session.remove()
+    return reference
 
 
 @pytest.fixture(scope="session")

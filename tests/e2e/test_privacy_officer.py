@@ -9,44 +9,17 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from gdt.db import db
-from gdt.models import AuditEvent, User
-from gdt.services.admin import users
-from gdt.services.intake import report_intake
-from tests.e2e.conftest import PASSWORD, check_page
+from gdt.models import AuditEvent
+from tests.e2e.conftest import check_page
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def reference(live_app):
-    """A phone report by Piet de Vries, and the privacy officer's account."""
-    with live_app.app_context():
-        if db.session.scalar(sa.select(User).where(User.email == "privacy@gdt.test")) is None:
-            users.create_user("privacy@gdt.test", "Fenna Gegevens", "privacy", PASSWORD, actor=None)
-        clerk = db.session.scalar(sa.select(User).where(User.email == "intake@gdt.test"))
-        report = report_intake.register_phone_report(report_intake.ReportInput(
-            category="geluidsoverlast", description="Buren draaien elke nacht harde muziek.", postcode="5611AB",
-            house_number="1", reporter_name="Piet de Vries", reporter_phone="0612345678"), actor=clerk)
-        reference = report.reference
-        db.session.remove()
-    return reference
-
-
-def _login(browser, base_url, width):
-    page = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True).new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{base_url}/login")
-    page.fill("#email", "privacy@gdt.test")
-    page.fill("#password", PASSWORD)
-    page.press("#password", "Enter")
-    page.wait_for_load_state()
-    return page
-
-
 @pytest.mark.parametrize("width", [1280, 320])
-def test_the_privacy_officer_searches_the_trail_finds_a_person_and_exports(browser, base_url, axe, live_app,
-                                                                         reference, width):
-    page = _login(browser, base_url, width)
+def test_the_privacy_officer_searches_the_trail_finds_a_person_and_exports(login, base_url, axe, live_app,
+                                                                         privacy_report, width):
+    reference = privacy_report
+    page = login("privacy", width)
     expect(page.get_by_role("heading", level=1)).to_have_text("Audittrail")  # the role's start page
     check_page(axe, page, width, "privacy-audit-trail")
 
