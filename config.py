@@ -251,6 +251,14 @@ class Config:
     ADDRESS_SERVICE_URL = os.environ.get("ADDRESS_SERVICE_URL", "fixture:")
     ADDRESS_SERVICE_TIMEOUT = float(os.environ.get("ADDRESS_SERVICE_TIMEOUT", "2"))
 
+    # The map (gdt.services.geo, README "Map"): base map tiles in the browser from this URL template (its host is
+    # allowed in the Content-Security-Policy's img-src; empty: no base map, the markers and the table remain), and
+    # the radius of "In de buurt" on the triage page, in metres.
+    MAP_TILE_URL = os.environ.get(
+        "MAP_TILE_URL", "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png")
+    MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "Kaartgegevens © Kadaster (BRT Achtergrondkaart)")
+    MAP_NEARBY_METRES = float(os.environ.get("MAP_NEARBY_METRES", "50"))
+
 
 class DevelopmentConfig(Config):
     SECRET_KEY = Config.SECRET_KEY or development_secret_key()
@@ -283,6 +291,7 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     MFA_REQUIRED = False  # the tests of the second factor switch it on
     ADDRESS_SERVICE_URL = "fixture:"  # never the network, whatever the environment says
+    MAP_TILE_URL = ""  # never the network: the map tests serve their own tiles (tests/support/tiles.py)
     CELERY = Config.CELERY | {"broker_url": "memory://", "task_always_eager": True}
 
 

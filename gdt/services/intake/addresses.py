@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 BUNDLED_FIXTURE = Path(__file__).resolve().parents[2] / "data" / "addresses.json"
 PDOK_FIELDS = ("weergavenaam", "straatnaam", "huisnummer", "huisletter", "huisnummertoevoeging", "postcode",
-               "woonplaatsnaam", "nummeraanduiding_id", "wijkcode", "buurtcode")
+               "woonplaatsnaam", "nummeraanduiding_id", "wijkcode", "buurtcode", "centroide_ll", "centroide_rd")
 MAX_MATCHES = 20
 MAX_RESPONSE_BYTES = 1_000_000
 BAG_ID = re.compile(r"[0-9]{16}")
@@ -31,6 +31,10 @@ WIJK_CODE = re.compile(r"WK[0-9]{4}[0-9A-Z]{2}")
 BUURT_CODE = re.compile(r"BU[0-9]{4}[0-9A-Z]{4}")
 HOUSE_LETTER = re.compile(r"[A-Za-z]")
 TOEVOEGING = re.compile(r"[A-Za-z0-9]{1,4}")
+POINT = re.compile(r"POINT\((-?[0-9]+(?:\.[0-9]+)?) (-?[0-9]+(?:\.[0-9]+)?)\)")
+# The Netherlands, generously, in both systems: a centroid outside is a broken answer, not an address.
+LON_RANGE, LAT_RANGE = (3.0, 7.5), (50.5, 53.8)
+RD_X_RANGE, RD_Y_RANGE = (-7000.0, 300000.0), (289000.0, 630000.0)
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,16 @@ class AddressMatch:
     wijk_code: str | None
     buurt_code: str | None
     display: str
+    # The address's centroid (PDOK centroide_ll / centroide_rd): WGS84 degrees and RD New metres; None if absent.
+    lat: float | None = None
+    lon: float | None = None
+    rd_x: float | None = None
+    rd_y: float | None = None
+
+    @property
+    def coordinates(self) -> dict:
+        """Report's coordinate columns, all four or none (a report is either located or not)."""
+        return {"lat": self.lat, "lon": self.lon, "rd_x": self.rd_x, "rd_y": self.rd_y}
 
 
 class AddressServiceUnavailable(Exception):
@@ -186,11 +200,27 @@ def _match(doc: dict) -> AddressMatch | None:
     if letter is False or toevoeging is False or not street or not city:
         return None
     house = f"{number}{letter or ''}{'-' + toevoeging if toevoeging else ''}"
+    lon, lat = _point(doc.get("centroide_ll"), LON_RANGE, LAT_RANGE)
+    rd_x, rd_y = _point(doc.get("centroide_rd"), RD_X_RANGE, RD_Y_RANGE)
+    if None in (lat, rd_x):
+        lat = lon = rd_x = rd_y = None
     return AddressMatch(postcode=postcode, house_number=number, addition=addition, street=street, city=city,
                         bag_id=_code(doc.get("nummeraanduiding_id"), BAG_ID),
                         wijk_code=_code(doc.get("wijkcode"), WIJK_CODE),
                         buurt_code=_code(doc.get("buurtcode"), BUURT_CODE),
-                        display=shown or f"{street} {house}, {postcode[:4]} {postcode[4:]} {city}")
+                        display=shown or f"{street} {house}, {postcode[:4]} {postcode[4:]} {city}",
+                        lat=lat, lon=lon, rd_x=rd_x, rd_y=rd_y)
+
+
+def _point(value, first_range: tuple, second_range: tuple) -> tuple[float | None, float | None]:
+    """A WKT "POINT(a b)" with both numbers in range, else (None, None)."""
+    found = POINT.fullmatch(value.strip()) if isinstance(value, str) else None
+    if found is None:
+        return None, None
+    first, second = float(found.group(1)), float(found.group(2))
+    if not (first_range[0] <= first <= first_range[1] and second_range[0] <= second <= second_range[1]):
+        return None, None
+    return first, second
 
 
 def _text(value) -> str | None:

@@ -26,7 +26,7 @@ from gdt.validation import InvalidValue, clean_fields, clean_text, required
 
 REASON_MAX = 2000
 ADDRESS_COLUMNS = ("postcode", "house_number", "house_number_addition", "street", "city", "bag_id", "wijk_code",
-                   "buurt_code")
+                   "buurt_code", "lat", "lon", "rd_x", "rd_y")
 
 NOT_ALLOWED = _l("U mag deze melding niet corrigeren.")
 ALREADY_TRIAGED = _l("Deze melding is al beoordeeld (%(status)s). Corrigeren kan alleen zolang een melding nog niet "
@@ -130,7 +130,8 @@ def _address_ids(fields: dict, chosen: str | None) -> dict:
     """The BAG's answer for the new address, or None for every code: the old address's wijk must not stay."""
     address = {name: fields[name] for name in ("postcode", "house_number", "house_number_addition", "street", "city")}
     found = report_intake.with_address_ids(address, chosen=chosen or None, bag_wins=True)
-    return found | {name: found.get(name) for name in ("bag_id", "wijk_code", "buurt_code")}
+    return found | {name: found.get(name) for name in ("bag_id", "wijk_code", "buurt_code", "lat", "lon", "rd_x",
+                                                       "rd_y")}
 
 
 @dataclass(frozen=True)

@@ -216,7 +216,7 @@ def with_address_ids(fields: dict, *, chosen: str | None, bag_wins: bool = False
     typed = {} if bag_wins else fields
     return fields | {"house_number_addition": match.addition, "street": typed.get("street") or match.street,
                      "city": typed.get("city") or match.city, "bag_id": match.bag_id,
-                     "wijk_code": match.wijk_code, "buurt_code": match.buurt_code}
+                     "wijk_code": match.wijk_code, "buurt_code": match.buurt_code} | match.coordinates
 
 
 def same_address(other, this) -> sa.ColumnElement[bool]:
