@@ -30,6 +30,8 @@ class CaseParty(db.Model):
     role: so.Mapped[str] = so.mapped_column(enum_column(*PARTY_ROLES, name="party_role"))
     note: so.Mapped[str | None] = so.mapped_column(sa.String(500))
     added_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    # The person across cases (gdt.services.people); None until a coordinator links the party to one.
+    person_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("people.id"), index=True)
 
     case: so.Mapped["Case"] = so.relationship(back_populates="parties")
 

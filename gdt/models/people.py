@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 ONE_OWNER = sa.text("(case_id IS NULL) <> (report_id IS NULL)")
 NOT_MERGED = sa.text("merged_into_id IS NULL")
+IN_CASE = sa.text("case_id IS NOT NULL")
+IN_REPORT = sa.text("report_id IS NOT NULL")
 
 
 class Person(TimestampMixin, VersionedMixin, db.Model):
@@ -27,10 +29,13 @@ class Person(TimestampMixin, VersionedMixin, db.Model):
         sa.Index("ix_people_phone", "phone", postgresql_where=NOT_MERGED, sqlite_where=NOT_MERGED),
         sa.Index("ix_people_email", sa.func.lower(sa.column("email")), postgresql_where=NOT_MERGED,
                  sqlite_where=NOT_MERGED),
+        # Possible duplicates: the same name, ignoring case and accents (gdt.services.people.names.name_key).
+        sa.Index("ix_people_name_key", "name_key", postgresql_where=NOT_MERGED, sqlite_where=NOT_MERGED),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     name: so.Mapped[str | None] = so.mapped_column(sa.String(120))  # None only once removed (retention)
+    name_key: so.Mapped[str | None] = so.mapped_column(sa.String(120))  # the name folded: lower case, no accents
     date_of_birth: so.Mapped[date | None] = so.mapped_column(sa.Date)
     phone: so.Mapped[str | None] = so.mapped_column(sa.String(30))  # digits as typed, normalised by the service
     email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
@@ -74,7 +79,11 @@ class PersonLink(db.Model):
     __tablename__ = "person_links"
     __table_args__ = (
         sa.CheckConstraint(ONE_OWNER, name="person_link_one_owner"),
-        sa.UniqueConstraint("person_id", "case_id", "report_id", "role", name="uq_person_link"),
+        # Once per role in a case or a report (a plain unique constraint would let NULLs repeat).
+        sa.Index("uq_person_links_case", "person_id", "case_id", "role", unique=True,
+                 postgresql_where=IN_CASE, sqlite_where=IN_CASE),
+        sa.Index("uq_person_links_report", "person_id", "report_id", "role", unique=True,
+                 postgresql_where=IN_REPORT, sqlite_where=IN_REPORT),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
