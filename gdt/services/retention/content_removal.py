@@ -9,6 +9,7 @@ buurt, outcome, referred partner, mode, status, result): the report tallies' tri
 statistic of every year stays the same. Removed (set to NULL or an empty text, or the row deleted):
 
 * reports: description, description_corrected, triage_reason, street, city, postcode, house number and addition, BAG id,
+  the coordinates (lat, lon, rd_x, rd_y: a house on the map),
   the reporter's name, e-mail and phone (and their consent), the public status token; report_corrections (the
   values before and after and the reason), report_events.detail, report_claims, attachments (rows and files),
   idempotency_records of the report (their stored answer)
@@ -109,7 +110,8 @@ def remove_reports(report_ids: Sequence[int], *, list_id: int | None = None) -> 
         now = utcnow()
         db.session.execute(sa.update(Report).where(Report.id.in_(ids)).values(
             description=None, description_corrected=None, triage_reason=None, street=None, city=None, postcode=None,
-            house_number=None, house_number_addition=None, bag_id=None, reporter_name=None, reporter_email=None,
+            house_number=None, house_number_addition=None, bag_id=None, lat=None, lon=None, rd_x=None, rd_y=None,
+            reporter_name=None, reporter_email=None,
             reporter_phone=None, reporter_may_contact=False, reporter_token_hash=None,
             contact_removed_at=sa.func.coalesce(Report.contact_removed_at, now),
             attachments_removed_at=sa.func.coalesce(Report.attachments_removed_at, now),
