@@ -23,6 +23,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(retention)
     from gdt.cli.audit import audit
     app.cli.add_command(audit)
+    from gdt.cli.addresses import addresses
+    app.cli.add_command(addresses)
 
 
 def _fail(message: str) -> None:
