@@ -3,7 +3,9 @@
 Without Redis there is no worker and no beat, yet retries must be retried and reminders sent. Every
 interval this thread relays unprocessed outbox messages (which then run in-process), queues due
 delivery retries and, once a day after REMINDER_HOUR, the reminders; on PostgreSQL it merges the report
-tallies' deltas too. Once a day after RETENTION_HOUR it starts the nightly retention run, and every interval it
+tallies' deltas too. Every interval it scans for notifications to give (actions due, claimed reports near their
+triage deadline) and, once NOTIFY_DIGEST_HOUR has passed, queues the notification digest. Once a day after
+RETENTION_HOUR it starts the nightly retention run, and every interval it
 goes on with approved destruction lists for a slice of time. Production runs the relay,
 the worker and beat as their own processes instead.
 """
@@ -15,6 +17,8 @@ from flask import Flask
 from gdt.db import db
 from gdt.services.casework import reminders
 from gdt.services.core import outbox
+from gdt.services.notifications import mails as notification_mails
+from gdt.services.notifications import scans as notification_scans
 from gdt.services.referrals import routing
 from gdt.services.reporting import report_tallies
 from gdt.services.retention import destruction
@@ -38,7 +42,8 @@ def run_once(app: Flask) -> None:
     with app.app_context():
         for step in (routing.queue_due_retries, lambda: reminders.due_now() and reminders.queue_daily(),
                      outbox.relay_once, report_tallies.compact_now,
-                     lambda: destruction.nightly_due() and destruction.run_nightly(), _resume_destruction):
+                     lambda: destruction.nightly_due() and destruction.run_nightly(), _resume_destruction,
+                     notification_scans.scan, _notification_digest):
             try:
                 step()
             except Exception:
@@ -51,6 +56,10 @@ def _resume_destruction() -> int:
     """An approved list runs here a slice at a time (the approving request did the first), so no web request waits
     for a long list."""
     return destruction.resume_unfinished(seconds=destruction.IN_PROCESS_SECONDS)
+
+
+def _notification_digest() -> int:
+    return notification_mails.digest_due() and notification_mails.queue_digest()
 
 
 def _loop(app: Flask, interval: float) -> None:

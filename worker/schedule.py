@@ -3,6 +3,7 @@ from celery.schedules import crontab
 
 RETRY_SWEEP_SECONDS = 60
 COMPACT_TALLIES_SECONDS = 300  # deltas of five minutes of work: a few hundred rows to merge
+NOTIFICATION_SCAN_SECONDS = 300  # a claim lasts CLAIM_MINUTES: warn its holder while it still holds
 
 
 def beat_schedule(config) -> dict:
@@ -14,4 +15,7 @@ def beat_schedule(config) -> dict:
                             "schedule": crontab(hour=config["REMINDER_HOUR"], minute=0)},
         "retention-nightly": {"task": "gdt.retention.run_nightly",
                               "schedule": crontab(hour=config["RETENTION_HOUR"], minute=0)},
+        "notifications-scan": {"task": "gdt.notifications.scan", "schedule": float(NOTIFICATION_SCAN_SECONDS)},
+        "notifications-digest": {"task": "gdt.notifications.queue_digest",
+                                 "schedule": crontab(hour=config["NOTIFY_DIGEST_HOUR"], minute=0)},
     }

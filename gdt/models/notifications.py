@@ -4,11 +4,15 @@ A notification holds no content: its kind and what it points at (a case, a repor
 meeting). Pages and mails are made from those at the moment they are shown, so nothing personal is copied here.
 """
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from gdt.db import UTCDateTime, db, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from gdt.models import Action, Case, Meeting, Referral, Report
 
 NOTIFICATION_KINDS = ("assigned", "partner_answered", "action_due", "meeting_planned", "triage_deadline")
 DELIVERIES = ("now", "digest", "app")  # a mail at once, in the daily digest, only in the app
@@ -43,6 +47,13 @@ class Notification(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     read_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     mailed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())  # handed to the outbox (now or digest)
+
+    # Read only: what the notification points at, loaded with the list (selectinload) to name and link it.
+    case: so.Mapped["Case | None"] = so.relationship(viewonly=True)
+    report: so.Mapped["Report | None"] = so.relationship(viewonly=True)
+    referral: so.Mapped["Referral | None"] = so.relationship(viewonly=True)
+    action: so.Mapped["Action | None"] = so.relationship(viewonly=True)
+    meeting: so.Mapped["Meeting | None"] = so.relationship(viewonly=True)
 
 
 class NotificationPreference(db.Model):

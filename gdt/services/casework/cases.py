@@ -29,6 +29,7 @@ from gdt.services.core.lifecycle import transition_case
 from gdt.services.core.transaction import check_version, unit_of_work
 from gdt.services.intake import reporter_updates
 from gdt.services.intake.report_intake import same_address
+from gdt.services.notifications.notify import notify
 from gdt.services.retention import rules as retention_rules
 from gdt.services.triage.report_triage import year_before
 from gdt.validation import InvalidValue, clean_name, clean_text, normalise_email, normalise_phone
@@ -72,6 +73,7 @@ def assign_coordinator(case: Case, coordinator_id: int | None, *, actor: User, s
         transition_case(case, "assign_coordinator", actor, coordinator=coordinator,
                         detail={"from": before, "to": coordinator_id})
         case.coordinator = coordinator
+        notify(coordinator, "assigned", actor=actor, case=case)  # not when they take it on themselves
         audit.record(actor, "assign_coordinator", "case", case.reference, detail={"fields": ["coordinator"]})
     return case
 

@@ -25,6 +25,7 @@ from gdt.services.core.lifecycle import (
     transition_meeting,
 )
 from gdt.services.core.transaction import check_version, unit_of_work
+from gdt.services.notifications.notify import notify
 from gdt.validation import InvalidValue, clean_name, clean_text
 from workflows import MeetingLifecycle
 
@@ -91,6 +92,7 @@ def plan(case: Case, starts_at: datetime | None, location: str | None, partner_k
                                                        "invited": [partner.key for partner in partners]})
         for partner in partners:
             outbox.enqueue(INVITATION_TOPIC, {"meeting_id": meeting.id, "partner_id": partner.id})
+        notify(case.coordinator, "meeting_planned", actor=actor, meeting=meeting)  # invitees are no users
         audit.record(actor, "plan_meeting", "case", case.reference, detail={"meeting": meeting.id})
     return meeting
 

@@ -21,6 +21,7 @@ from gdt.services.core.errors import Forbidden, NotFound, ServiceError
 from gdt.services.core.lifecycle import record_case_event, record_report_event, transition_referral, transition_report
 from gdt.services.core.transaction import check_version, joins_unit_of_work, unit_of_work
 from gdt.services.intake import reporter_updates
+from gdt.services.notifications.notify import notify
 from gdt.services.retention import rules as retention_rules
 from gdt.validation import InvalidValue, clean_text
 from workflows import ReferralLifecycle
@@ -154,6 +155,7 @@ def record(referral: Referral, feedback: Feedback, *, actor: User | None = None,
         if feedback.outcome and feedback.action == "handle":
             detail["outcome"] = feedback.outcome
         _apply_to_subject(referral, feedback.action, actor, detail, now)
+        _tell_coordinator(referral, actor)
         audit.record(
             actor,
             ACTIONS[feedback.action],
@@ -187,6 +189,14 @@ def _apply_to_subject(referral: Referral, action: str, actor: User | None, detai
         retention_rules.report_handled(report)  # untriaged again: no date until it is handled
     else:
         record_report_event(report, event, actor, detail)
+
+
+@joins_unit_of_work
+def _tell_coordinator(referral: Referral, actor: User | None) -> None:
+    """The coordinator who made the referral or asked the advice hears of the answer; else the case's coordinator."""
+    case = referral.case or (referral.report.case if referral.report is not None else None)
+    coordinator = referral.created_by or (case.coordinator if case is not None else None)
+    notify(coordinator, "partner_answered", actor=actor, referral=referral)
 
 
 def _load(referral_id: int) -> Referral | None:
