@@ -1,4 +1,5 @@
 """Every model module, imported so the metadata is complete for Alembic."""
+from gdt.models import search as search_indexes  # noqa: F401  (its DDL hooks: the search indexes)
 from gdt.models.api import ApiClient, IdempotencyRecord, UserToken
 from gdt.models.attachments import Attachment
 from gdt.models.audit import AuditChainHead, AuditEvent

@@ -1,0 +1,66 @@
+"""What was typed in the search box, read once: a reference, an address, an e-mail address, a phone number, a date
+of birth, or words (names, streets, partners, descriptions, notes)."""
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from gdt.services.core.errors import ServiceError
+from gdt.services.core.reference_numbers import REFERENCE_PATTERN
+from gdt.services.privacy.people import phone_forms
+from gdt.validation import InvalidValue, clean_name
+
+MIN_LENGTH, MAX_LENGTH = 2, 200
+MAX_WORDS = 8
+_POSTCODE = re.compile(r"([1-9][0-9]{3}) ?([A-Z]{2})(?:[ ,]*([0-9]{1,5})(?:[ -]?([A-Z0-9]{1,6}))?)?")
+_PHONE = re.compile(r"\+?[0-9][0-9 \-().]{7,22}")
+_DATE = re.compile(r"([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})")
+_WORD = re.compile(r"\w+")
+TOO_SHORT = _l("Vul ten minste %(min)d tekens in om te zoeken.", min=MIN_LENGTH)
+
+
+@dataclass(frozen=True)
+class Terms:
+    text: str  # as typed, cleaned: for the audit trail and the page
+    kind: str  # "reference", "address", "email", "phone", "birth_date", "words"
+    reference: str | None = None
+    postcode: str | None = None
+    house_number: int | None = None
+    email: str | None = None
+    phones: tuple[str, ...] = ()
+    birth_date: date | None = None
+    words: tuple[str, ...] = ()  # every kind has its words: what the page highlights
+
+
+def read(raw: str | None) -> Terms:
+    """The terms of one search; ServiceError (field "q") when there is too little to search for."""
+    try:
+        text = clean_name(raw, max_length=MAX_LENGTH) or ""
+    except InvalidValue as invalid:
+        raise ServiceError(invalid.message, field="q") from invalid
+    if len((raw or "").strip()) > MAX_LENGTH:
+        raise ServiceError(_l("Zoek met ten hoogste %(max)d tekens.", max=MAX_LENGTH), field="q")
+    words = tuple(word for word in _WORD.findall(text))[:MAX_WORDS]
+    if len(text) < MIN_LENGTH or not words:
+        raise ServiceError(TOO_SHORT, field="q")
+    upper = text.upper()
+    if REFERENCE_PATTERN.fullmatch(upper):
+        return Terms(text, "reference", reference=upper, words=(upper,))
+    if found := _POSTCODE.fullmatch(upper):
+        number = int(found[3]) if found[3] and int(found[3]) > 0 else None
+        return Terms(text, "address", postcode=found[1] + found[2], house_number=number, words=words)
+    if "@" in text and " " not in text:
+        return Terms(text, "email", email=text.lower(), words=(text,))
+    if _PHONE.fullmatch(text):
+        try:
+            return Terms(text, "phone", phones=phone_forms(text), words=words)
+        except InvalidValue:
+            pass  # not a phone number after all: digits as words
+    if found := _DATE.fullmatch(text):
+        try:
+            return Terms(text, "birth_date", birth_date=date(int(found[3]), int(found[2]), int(found[1])),
+                         words=words)
+        except ValueError:
+            pass
+    return Terms(text, "words", words=words)
