@@ -56,6 +56,7 @@
     }).then(function (answer) {
       if (request === latest) {
         show(answer);
+        earlier(address, request);
       }
     }).catch(function () {
       if (request === latest) {
@@ -71,6 +72,28 @@
     if (found) {
       fill(found, false);
     }
+  }
+
+  // Eerder in beeld (phone intake only): how often the address was in view before, and when; no content.
+  var earlierRegion = document.getElementById("earlier-in-view");
+  function earlier(address, request) {
+    if (!earlierRegion) {
+      return;
+    }
+    fetch(earlierRegion.getAttribute("data-earlier-url"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "Accept": "application/json",
+                "X-CSRFToken": token ? token.value : ""},
+      body: JSON.stringify({postcode: address.postcode, house_number: address.house_number})
+    }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (answer) {
+      if (answer && request === latest) {
+        earlierRegion.innerHTML = answer.html;  // rendered and escaped by the server (people/_earlier_count.html)
+        earlierRegion.hidden = false;
+      }
+    }).catch(function () { earlierRegion.hidden = true; });
   }
 
   function fill(source, chosen) {

@@ -110,6 +110,13 @@ def world(make, client_as):
     make.session.add(hold)
     make.session.commit()
     values["hold_id"] = hold.id  # /archief/bewaarplichten/<hold_id>/opheffen
+    from gdt.models import CaseParty, Person
+    people = [Person(name="Anna Bakker", name_key="anna bakker"), Person(name="Anna Bakker", name_key="anna bakker")]
+    party = CaseParty(case=case, name="Anna Bakker", role="subject")
+    make.session.add_all([*people, party])
+    make.session.commit()
+    values["person_id"], values["other_id"] = people[0].id, people[1].id  # /personen/<person_id>/merge/<other_id>
+    values["party_id"] = party.id  # /personen/parties/<party_id>/link
     clients = {role: client_as(user=user) for role, user in users.items()}
     for client in clients.values():  # opened once, as from the mail: the clean link addresses need the session
         client.get(f"/doorverwijzing/{values['token']}")
