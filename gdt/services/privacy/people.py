@@ -7,7 +7,9 @@ Where a person can appear:
   ("adres van de overlast");
 * a partner registration (its report): the registrant ("aanmelder") and the person it concerns ("betrokkene");
 * a case: a party ("betrokkene", with the party's role), a case partner's contact person ("contactpersoon
-  ketenpartner"), a person invited to a case meeting ("genodigde casusoverleg").
+  ketenpartner"), a person invited to a case meeting ("genodigde casusoverleg");
+* a person the team keeps across cases (gdt.services.people): each case and report the person is linked to, in
+  the link's role ("persoon: …"), or the person alone while not linked to any.
 
 Names match in part and regardless of case; e-mail addresses in full, regardless of case; phone numbers by their
 digits, with +31, 0031 and 0 alike; an address by postcode and house number (the report index). Destroyed or
@@ -23,13 +25,25 @@ from flask_babel import lazy_gettext as _l
 
 from gdt.db import db
 from gdt.labels import PARTY_ROLE_LABELS
-from gdt.models import Case, CasePartner, CaseParty, Meeting, MeetingInvitee, PartnerRegistration, Report, User
+from gdt.models import (
+    Case,
+    CasePartner,
+    CaseParty,
+    Meeting,
+    MeetingInvitee,
+    PartnerRegistration,
+    Person,
+    PersonAddress,
+    Report,
+    User,
+)
 from gdt.services.core import audit
 from gdt.services.core.errors import ServiceError, ValidationFailed
 from gdt.validation import InvalidValue, clean_name, normalise_postcode, parse_house_number
 
 NAME_MIN = 2  # a single letter would match nearly everyone
-WHERE_LABELS = {"report": _l("Melding"), "registration": _l("Aanmelding ketenpartner"), "case": _l("Casus")}
+WHERE_LABELS = {"report": _l("Melding"), "registration": _l("Aanmelding ketenpartner"), "case": _l("Casus"),
+                "person": _l("Persoon")}
 ROLE_LABELS = {
     "melder": _l("Melder"),
     "adres": _l("Adres van de overlast"),
@@ -38,6 +52,8 @@ ROLE_LABELS = {
     "contactpersoon": _l("Contactpersoon ketenpartner"),
     "genodigde": _l("Genodigde casusoverleg"),
     **{f"partij-{key}": label for key, label in PARTY_ROLE_LABELS.items()},
+    "persoon": _l("Vastgelegde persoon, nergens gekoppeld"),
+    **{f"persoon-{key}": _l("Vastgelegde persoon: %(role)s", role=label) for key, label in PARTY_ROLE_LABELS.items()},
 }
 FIELDS = ("name", "email", "phone", "address")  # the audit detail names these, never the values
 _PHONE_NOISE = re.compile(r"[^0-9+]")
@@ -129,7 +145,7 @@ def search(wanted: Criteria, *, actor: User) -> list[PersonMatch]:
 
 def matches(wanted: Criteria) -> list[PersonMatch]:
     merged: dict[tuple[str, str, str], PersonMatch] = {}
-    for match in [*_reports(wanted), *_registrations(wanted), *_cases(wanted)]:
+    for match in [*_reports(wanted), *_registrations(wanted), *_cases(wanted), *_people(wanted)]:
         key = (match.where, match.reference, match.role)
         earlier = merged.get(key)
         seen = earlier.matched if earlier else ()
@@ -263,3 +279,30 @@ def _cases(wanted: Criteria) -> list[PersonMatch]:
                       lambda row, criterion: PersonMatch("case", row.reference, "genodigde", row.opened_at,
                                                          (criterion,)))
     return parties + contacts + invitees
+
+
+def _people(wanted: Criteria) -> list[PersonMatch]:
+    """People kept across cases (merged ones too: they still hold their details), as the cases and reports they are
+    linked to; a person without links by a reference of its own (P-<id>)."""
+    tests = _person(wanted, Person.name, Person.email, Person.phone)
+    if wanted.postcode and wanted.house_number:
+        tests.append(("address", Person.id.in_(sa.select(PersonAddress.person_id).where(
+            PersonAddress.postcode == wanted.postcode, PersonAddress.house_number == wanted.house_number))))
+    found = []
+    for criterion, condition in tests:
+        for person in db.session.scalars(sa.select(Person).where(Person.removed_at.is_(None), condition)):
+            found += _person_places(person, criterion)
+    return found
+
+
+def _person_places(person: Person, criterion: str) -> list[PersonMatch]:
+    places = []
+    for link in person.links:
+        if link.case is not None and link.case.destroyed_at is None:
+            places.append(PersonMatch("case", link.case.reference, f"persoon-{link.role}", link.case.opened_at,
+                                      (criterion,)))
+        elif link.report is not None and link.report.destroyed_at is None:
+            where = "registration" if link.report.channel == "partner" else "report"
+            places.append(PersonMatch(where, link.report.reference, f"persoon-{link.role}", link.report.received_at,
+                                      (criterion,)))
+    return places or [PersonMatch("person", f"P-{person.id}", "persoon", person.created_at, (criterion,))]

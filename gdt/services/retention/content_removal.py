@@ -19,6 +19,8 @@ statistic of every year stays the same. Removed (set to NULL or an empty text, o
 * cases: result_note; case_notes, case_parties; case_partners' contact person and role text; meetings' minutes,
   location and cancel reason, invitees named as persons; actions' description, progress and drop reason;
   case_events.detail; the case's link_sessions
+* person_links of the reports and cases (gdt.services.people); a person left without any link (and anyone merged
+  into them) loses name, date of birth, phone, e-mail and addresses, and is stamped removed_at
 * outbox_messages about them: payload emptied, and marked processed when still waiting (no mail goes out for
   what no longer exists); local_mail (the kept copies of sent mail) that names their reference or went to the
   reporter
@@ -45,6 +47,10 @@ from gdt.models import (
     MeetingInvitee,
     OutboxMessage,
     PartnerRegistration,
+    Person,
+    PersonAddress,
+    PersonEvent,
+    PersonLink,
     Referral,
     Report,
     ReportClaim,
@@ -106,6 +112,7 @@ def remove_reports(report_ids: Sequence[int], *, list_id: int | None = None) -> 
         referral_ids = list(db.session.scalars(sa.select(Referral.id).where(Referral.report_id.in_(ids))))
         _clear_referrals(referral_ids)
         _clear_outbox("report_id", ids)
+        _forget_people(PersonLink.report_id, ids)
         _forget_mail(references, recipients)
         now = utcnow()
         db.session.execute(sa.update(Report).where(Report.id.in_(ids)).values(
@@ -144,6 +151,7 @@ def remove_cases(case_ids: Sequence[int], *, list_id: int | None = None) -> list
         db.session.execute(sa.update(CaseEvent).where(CaseEvent.case_id.in_(ids)).values(detail=None))
         _clear_referrals(list(db.session.scalars(sa.select(Referral.id).where(Referral.case_id.in_(ids)))))
         db.session.execute(sa.delete(LinkSession).where(LinkSession.case_id.in_(ids)))
+        _forget_people(PersonLink.case_id, ids)
         _forget_mail(references, [])
         now = utcnow()
         db.session.execute(sa.update(Case).where(Case.id.in_(ids)).values(
@@ -189,6 +197,31 @@ def _clear_outbox(key: str, ids: list[int]) -> None:
     about = OutboxMessage.payload[key].as_integer().in_(ids)
     db.session.execute(sa.update(OutboxMessage).where(about).values(
         payload={}, processed_at=sa.func.coalesce(OutboxMessage.processed_at, utcnow())))
+
+
+def _forget_people(owner_column, ids: list[int]) -> None:
+    """The person links of what is removed go; a person left with none (and whoever was merged into them) loses
+    their content. The rows stay, with their history (ids and field names only), so merges still point on."""
+    linked = list(db.session.scalars(sa.select(PersonLink.person_id).where(owner_column.in_(ids)).distinct()))
+    if not linked:
+        return
+    db.session.execute(sa.delete(PersonLink).where(owner_column.in_(ids)))
+    still_linked = sa.select(PersonLink.person_id).where(PersonLink.person_id.in_(linked))
+    orphans = set(db.session.scalars(sa.select(Person.id).where(Person.id.in_(linked), Person.id.not_in(still_linked))))
+    merged = orphans
+    while merged:
+        merged = set(db.session.scalars(sa.select(Person.id).where(Person.merged_into_id.in_(merged)))) - orphans
+        orphans |= merged
+    orphans = set(db.session.scalars(sa.select(Person.id).where(Person.id.in_(orphans), Person.removed_at.is_(None))))
+    if not orphans:
+        return
+    now = utcnow()
+    db.session.execute(sa.delete(PersonAddress).where(PersonAddress.person_id.in_(orphans)))
+    db.session.execute(sa.update(Person).where(Person.id.in_(orphans)).values(
+        name=None, name_key=None, date_of_birth=None, phone=None, email=None, removed_at=now,
+        version=Person.version + 1, updated_at=now))
+    db.session.add_all(PersonEvent(person_id=person_id, event="removed", from_status="active", to_status="removed",
+                                   occurred_at=now) for person_id in sorted(orphans))
 
 
 def _reporter_addresses(report_ids: list[int]) -> list[str]:
