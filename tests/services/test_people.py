@@ -181,3 +181,15 @@ def test_merge_moves_links_addresses_and_parties_and_keeps_history(db, make):
     with pytest.raises(ServiceError):
         registry.update_person(gone, "X", None, None, None, actor=coordinator, seen_version=gone.version)
     assert audit_actions(db, "merge_person")[0].detail == {"merged": gone.id}
+
+
+def test_demo_has_one_person_in_two_cases_and_a_duplicate_pair(db):
+    from gdt.services.demo import demo_data
+    demo_data.load_demo(year=2025, reports=500, if_empty=False)
+    people = {person.name: person for person in db.session.scalars(sa.select(Person))}
+    resident = people["Ruud de Vries"]
+    assert len({link.case_id for link in resident.links}) == 2
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CaseParty).where(
+        CaseParty.person_id == resident.id)) == 2
+    assert [{pair.first.name, pair.second.name} for pair in duplicates.possible_duplicates()] == [
+        {"Fatima el Amrani", "Fátima El Amrani"}]
