@@ -20,6 +20,8 @@ MENU = (
     Destination("intake.queue", _l("Intakewachtrij"), {"coordinator": _l("Te beoordelen")},
                 section=("triage.show",)),
     Destination("cases.index", _l("Casussen"), section=("cases.show", "cases.remove_partner", "casework.meeting")),
+    Destination("worklists.index", _l("Werklijsten"),
+                section=("worklists.save", "worklists.rename", "worklists.remove")),
     Destination("intake.new_report", _l("Melding registreren")),
     Destination("intake.mine", _l("Mijn meldingen")),
     Destination("statistics.index", _l("Statistieken"), section=("statistics.year",)),
