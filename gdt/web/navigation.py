@@ -22,6 +22,7 @@ MENU = (
     Destination("cases.index", _l("Casussen"), section=("cases.show", "cases.remove_partner", "casework.meeting")),
     Destination("worklists.index", _l("Werklijsten"),
                 section=("worklists.save", "worklists.rename", "worklists.remove")),
+    Destination("notifications.index", _l("Meldingen voor mij"), section=("notifications.settings",)),
     Destination("intake.new_report", _l("Melding registreren")),
     Destination("intake.mine", _l("Mijn meldingen")),
     Destination("statistics.index", _l("Statistieken"), section=("statistics.year",)),

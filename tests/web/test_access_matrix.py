@@ -123,6 +123,9 @@ def world(make, client_as):
     make.session.commit()
     values["person_id"], values["other_id"] = people[0].id, people[1].id  # /personen/<person_id>/merge/<other_id>
     values["party_id"] = party.id  # /personen/parties/<party_id>/link
+    from gdt.services.notifications.notify import notify
+    with unit_of_work():  # /voor-mij/<notification_id>: the coordinator's own
+        values["notification_id"] = notify(users["coordinator"], "meeting_planned", case=case).id
     clients = {role: client_as(user=user) for role, user in users.items()}
     for client in clients.values():  # opened once, as from the mail: the clean link addresses need the session
         client.get(f"/doorverwijzing/{values['token']}")

@@ -50,6 +50,7 @@ LISTS = {
     "retention.holds_page": ("/archief/bewaarplichten", "archivist", lambda make, user: _hold(make, user)),
     "retention.lists": ("/archief/vernietiging", "archivist", lambda make, user: _destruction_list(make)),
     "privacy.requests": ("/privacy/verzoeken", "privacy", lambda make, user: _request(make, user)),
+    "notifications.index": ("/voor-mij", "coordinator", lambda make, user: _notification(make, user)),
 }
 # Every look at the audit trail is itself an event, so its length changes with each request: its paging is tested
 # on a fixed period in tests/web/test_privacy_audit_pages.py.
@@ -79,6 +80,14 @@ def _area(make):
     make.session.add_all([Area(code=f"WK{number:06d}", name=f"Wijk {number}"),
                           Area(code=f"BU{number:06d}01", name=f"Buurt {number}")])
     make.session.commit()
+
+
+def _notification(make, user):
+    from gdt.services.core.transaction import unit_of_work
+    from gdt.services.notifications.notify import notify
+    case = make.case()
+    with unit_of_work():
+        notify(user, "meeting_planned", case=case)  # the digest: no mail in this test
 
 
 def _overdue_action(make, user):
