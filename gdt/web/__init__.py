@@ -17,7 +17,7 @@ from gdt.web.theme import settings as theme_settings
 
 BLUEPRINTS = ("auth", "home", "intake", "triage", "cases", "statistics", "admin", "attachments", "public", "partner",
               "referrals", "casework", "exports", "indicators", "theme", "health", "metrics",
-              "retention", "privacy", "notifications", "worklists", "people")
+              "retention", "privacy", "notifications", "worklists", "people", "map")
 # Files any visitor's browser fetches; cached like /static, never "no-store".
 ASSET_PATHS = ("/static/", "/theme/")
 
@@ -64,7 +64,8 @@ def _remember_origin() -> None:
 def _security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy",
-                       "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                       f"default-src 'self'; img-src 'self' data:{_tile_source()}; style-src 'self'; "
+                       "script-src 'self'; "
                        f"frame-ancestors 'none'; form-action {_form_action()}; base-uri 'none'")
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
@@ -74,6 +75,13 @@ def _security_headers(response):
     if not request.path.startswith(ASSET_PATHS) and current_user.is_authenticated:
         headers["Cache-Control"] = "no-store"  # staff pages hold personal data
     return response
+
+
+def _tile_source() -> str:
+    """The base map's tile host (MAP_TILE_URL, README "Map"), so the maps' tiles may load; nothing without tiles."""
+    from gdt.web.map.tiles import tile_origin
+    origin = tile_origin()
+    return f" {origin}" if origin else ""
 
 
 def _form_action() -> str:

@@ -51,6 +51,7 @@ LISTS = {
     "retention.lists": ("/archief/vernietiging", "archivist", lambda make, user: _destruction_list(make)),
     "privacy.requests": ("/privacy/verzoeken", "privacy", lambda make, user: _request(make, user)),
     "notifications.index": ("/voor-mij", "coordinator", lambda make, user: _notification(make, user)),
+    "map.index": ("/kaart", "coordinator", lambda make, user: make.report()),
 }
 # Every look at the audit trail is itself an event, so its length changes with each request: its paging is tested
 # on a fixed period in tests/web/test_privacy_audit_pages.py.

@@ -5,9 +5,9 @@ in WGS84 and RD New; distances are computed in RD metres in plain SQL, so SQLite
 (docs/decisions/0026-coordinates-without-postgis.md).
 """
 from gdt.services.geo.buurten import BuurtCount, HeatMap, heat_map
-from gdt.services.geo.clusters import Cluster, MapData, map_data, reports_in_view
-from gdt.services.geo.nearby import nearby
+from gdt.services.geo.clusters import Cluster, MapData, focus_of, map_data, reports_in_view
+from gdt.services.geo.nearby import nearby, nearby_radius
 from gdt.services.geo.view import OPEN_STATUSES, BBox
 
-__all__ = ["BBox", "BuurtCount", "Cluster", "HeatMap", "MapData", "OPEN_STATUSES", "heat_map", "map_data", "nearby",
-           "reports_in_view"]
+__all__ = ["BBox", "BuurtCount", "Cluster", "HeatMap", "MapData", "OPEN_STATUSES", "focus_of", "heat_map", "map_data",
+           "nearby", "nearby_radius", "reports_in_view"]

@@ -82,3 +82,13 @@ def reports_in_view(viewer: User, *, categories=(), statuses=(), period: tuple[d
     given), newest first."""
     where = conditions(categories=categories, statuses=statuses, period=period, bbox=bbox)
     return access.visible_reports(viewer).where(*where).order_by(Report.received_at.desc(), Report.id.desc())
+
+
+def focus_of(viewer: User, reference: str | None) -> dict | None:
+    """Where the map opens for "Bekijk op de kaart": the report's point, if `viewer` may open it and it is located."""
+    if not reference or len(reference) > 40:
+        return None
+    report = db.session.scalar(access.visible_reports(viewer).where(Report.reference == reference))
+    if report is None or report.lat is None:
+        return None
+    return {"lat": report.lat, "lon": report.lon, "reference": report.reference}

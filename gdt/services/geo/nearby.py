@@ -8,7 +8,7 @@ from gdt.services.core import access
 MAX_NEARBY = 20
 
 
-def radius() -> float:
+def nearby_radius() -> float:
     return float(current_app.config["MAP_NEARBY_METRES"])
 
 
@@ -20,7 +20,7 @@ def nearby(viewer: User, report: Report, *, metres: float | None = None, limit: 
     """
     if report.rd_x is None or report.rd_y is None:
         return []
-    metres = radius() if metres is None else metres
+    metres = nearby_radius() if metres is None else metres
     dx, dy = Report.rd_x - report.rd_x, Report.rd_y - report.rd_y
     squared = (dx * dx + dy * dy).label("squared")
     query = (access.visible_reports(viewer).add_columns(squared)
