@@ -19,12 +19,17 @@ LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")  # and the app's own
 # Invitation and password-reset links carry their token in the query string (`/invitation?token=…`), which the
 # access log and the JSON logs leave out; this masks it in the development server's request log and the error log.
 _TOKEN_QUERY = re.compile(r"([?&]token=)[^&#\s\"'<>]+")
+# The search API takes its terms in the query string (`/api/v1/search?q=…`: names, phone numbers): masked whole.
+_SEARCH_QUERY = re.compile(r"(/api/v1/search\?)[^#\s\"'<>]+")
+SEARCH_MASK = "[zoekterm]"
 
 
 def mask_link_tokens(text: str) -> str:
     """`text` with the token of every partner link path masked; numeric (clean) addresses are left alone."""
     if "token=" in text:
         text = _TOKEN_QUERY.sub(lambda found: found.group(1) + MASK, text)
+    if "/search?" in text:
+        text = _SEARCH_QUERY.sub(lambda found: found.group(1) + SEARCH_MASK, text)
     if "/doorverwijzing/" not in text and "/casus/" not in text:
         return text
     return _LINK_PATH.sub(lambda found: found.group(0) if found.group(2).isdigit() else found.group(1) + MASK, text)

@@ -96,6 +96,7 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("include_name", _not_search_index)
 
     connectable = get_engine()
 
@@ -108,6 +109,16 @@ def run_migrations_online():
 
         with _sqlite_foreign_keys_deferred(connection), context.begin_transaction():
             context.run_migrations()
+
+
+def _not_search_index(name, type_, parent_names):
+    """The search indexes are DDL the models cannot express (gdt/models/search.py: expression indexes, FTS5 tables
+    and their shadow tables): the comparison with the models leaves them alone."""
+    if type_ == 'table':
+        return not (name or '').startswith('search_')
+    if type_ == 'index':
+        return not (name or '').startswith('ix_search_')
+    return True
 
 
 @contextlib.contextmanager

@@ -7,8 +7,8 @@ misspellings; e-mail addresses by their lower case (btree); phone numbers as sto
 gdt.validation.normalise_phone), references and addresses by the tables' own btree indexes.
 
 SQLite (development): FTS5 tables, one per indexed text, their rowid the row's id, written by triggers:
-`unicode61` with accents removed for words, `trigram` for names and streets (substrings; misspellings only as far
-as shared trigrams go, see gdt.services.search.sqlite). Destroyed reports leave their FTS rows (content removed).
+`unicode61` with accents removed for words, `trigram` for a report's street and reporter (substrings; misspellings
+only as far as shared trigrams go, see gdt.services.search.matching). A destroyed report loses its FTS rows.
 
 `db.create_all()` gets all of this through the `after_create` hooks below; the migration a41f0c2d9e11 runs the
 same statements. Alembic's comparison skips them (migrations/env.py: names starting with `search_`/`ix_search_`).
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from gdt.models.cases import CaseNote
 from gdt.models.casework import CaseParty
-from gdt.models.people import Person, PersonAddress
+from gdt.models.people import Person
 from gdt.models.reports import Report
 
 CONFIGURATION = "gdt_dutch"
@@ -66,8 +66,6 @@ POSTGRESQL_INDEXES = {
                      "(gdt_search_fold(name) gin_trgm_ops)"],
     "people": ["CREATE INDEX IF NOT EXISTS ix_search_people_name ON people USING gin "
                "(gdt_search_fold(name) gin_trgm_ops)"],
-    "person_addresses": ["CREATE INDEX IF NOT EXISTS ix_search_person_addresses_street ON person_addresses "
-                         "USING gin (gdt_search_fold(street) gin_trgm_ops)"],
 }
 
 POSTGRESQL_DROP = [
@@ -77,7 +75,9 @@ POSTGRESQL_DROP = [
     f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIGURATION}",
 ]
 
-# SQLite: (FTS table, tokenizer, source table, indexed expression over `new`, condition on `new`).
+# SQLite: (FTS table, tokenizer, source table, indexed expression over `new`, condition on `new`). Only tables
+# that later migrations never rebuild (a batch rebuild on SQLite drops a table's triggers): case parties and people
+# are matched there by LIKE on their trigrams instead (gdt.services.search.matching), fine at a single office's size.
 WORDS = "unicode61 remove_diacritics 2"
 SQLITE_INDEXES = [
     ("search_report_text", WORDS, "reports",
@@ -85,9 +85,6 @@ SQLITE_INDEXES = [
     ("search_report_names", "trigram", "reports",
      "coalesce(new.street, '') || ' | ' || coalesce(new.reporter_name, '')", "new.destroyed_at IS NULL"),
     ("search_note_text", WORDS, "case_notes", "new.body", "1"),
-    ("search_party_names", "trigram", "case_parties", "new.name", "1"),
-    ("search_people_names", "trigram", "people", "new.name", "new.name IS NOT NULL"),
-    ("search_address_streets", "trigram", "person_addresses", "new.street", "new.street IS NOT NULL"),
 ]
 
 
@@ -136,5 +133,5 @@ def _indexed(model) -> None:
                 connection.execute(sa.text(statement))
 
 
-for _model in (Report, CaseNote, CaseParty, Person, PersonAddress):
+for _model in (Report, CaseNote, CaseParty, Person):
     _indexed(_model)

@@ -124,7 +124,7 @@ def _report_hit(report: Report, terms: Terms, reason: str, score: float) -> Hit:
                "phone": report.reporter_phone, "partner": _report_partner(report)}.get(reason)
     return Hit("report", report.reference, mark(report.reference, terms.words), str(MATCHED_ON[reason]),
                snippet=mark(snippet, terms.words, excerpt=True),
-               context=((str(_l("Adres")), report.display_address), (str(_l("Categorie")), report.category.label),
+               context=((str(_l("Categorie")), report.category.label),
                         (str(_l("Status")), str(labels.REPORT_STATUS_LABELS[report.status]))),
                when=report.received_at, when_label=str(_l("Ontvangen")), score=score,
                address_parts=mark(report.display_address, terms.words if reason in ("street", "address") else ()))
@@ -181,7 +181,7 @@ def _case_hit(case: Case, terms: Terms, reason: str, score: float, matched_text:
     address = first.display_address if first is not None else "—"
     return Hit("case", case.reference, mark(case.reference, terms.words), str(MATCHED_ON[reason]),
                snippet=mark(matched_text, terms.words, excerpt=True),
-               context=((str(_l("Adres")), address), (str(_l("Status")), str(labels.CASE_STATUS_LABELS[case.status])),
+               context=((str(_l("Status")), str(labels.CASE_STATUS_LABELS[case.status])),
                         (str(_l("Werkwijze")), str(labels.MODE_LABELS.get(case.mode, "—")))),
                when=case.opened_at, when_label=str(_l("Geopend")), score=score,
                address_parts=mark(address, terms.words if reason == "address" else ()))
@@ -234,7 +234,7 @@ def _person_matches(terms: Terms) -> Iterable[tuple]:
 def _person_hit(person: Person, terms: Terms, reason: str, score: float) -> Hit:
     address = person.addresses[-1] if person.addresses else None
     shown = _address_text(address) if address is not None else "—"
-    context = [(str(_l("Adres")), shown)]
+    context = []
     if person.date_of_birth is not None:
         context.append((str(_l("Geboortedatum")), person.date_of_birth.strftime("%d-%m-%Y")))
     return Hit("person", str(person.id), mark(person.name, terms.words), str(MATCHED_ON[reason]),

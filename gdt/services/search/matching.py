@@ -13,8 +13,7 @@ from gdt.services.search.results import fold
 
 TEXT = {"report": indexes.REPORT_TEXT, "note": indexes.NOTE_TEXT}
 SQLITE_TEXT = {"report": "search_report_text", "note": "search_note_text"}
-SQLITE_NAMES = {"report": "search_report_names", "party": "search_party_names", "person": "search_people_names",
-                "address": "search_address_streets"}
+SQLITE_NAMES = {"report": "search_report_names"}  # others: LIKE on each trigram (gdt.models.search)
 CANDIDATES = 200  # SQLite: the best rows by FTS rank that are scored in Python
 
 
@@ -45,6 +44,8 @@ def names(source: str, id_column, column, text: str):
     grams = sorted({fold(word)[index:index + 3] for word in _fts_words(text) for index in range(len(word) - 2)})
     if not grams:
         return column.ilike(f"%{_escape_like(text)}%", escape="\\"), None
+    if source not in SQLITE_NAMES:
+        return sa.or_(*(column.ilike(f"%{_escape_like(gram)}%", escape="\\") for gram in grams)), None
     table = SQLITE_NAMES[source]
     expression = " OR ".join(f'"{gram}"' for gram in grams)
     candidates = (sa.select(sa.literal_column("rowid")).select_from(sa.table(table))

@@ -24,10 +24,10 @@ class Hit:
     title: tuple[Part, ...]
     matched_on: str  # which content matched (a label)
     snippet: tuple[Part, ...] = ()
-    context: tuple[tuple[str, str], ...] = ()  # (label, value): address, category, status
+    context: tuple[tuple[str, str], ...] = ()  # (label, value): category, status, date of birth
     when: datetime | date | None = None  # received, opened, registered
     when_label: str = ""
-    address_parts: tuple[Part, ...] = ()  # the address, marked where the search matched it
+    address_parts: tuple[Part, ...] = ()  # the address (if any), marked where the search matched it
     score: float = 0.0
     count: int | None = None  # an address or a person only known (intake): how often, never where
     linked: bool = True  # False: the viewer may know that it exists, not open it

@@ -1,0 +1,65 @@
+"""The search page: the header's box posts here; the results are the service's (gdt.services.search), every hit
+one the viewer may open, and each links to the page that opens it for this role."""
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.routing import BuildError
+from wtforms import SearchField
+
+from gdt.services import search as service
+from gdt.services.core.errors import ServiceError
+from gdt.web.access import role_required
+from gdt.web.forms import form_page, show_error
+from gdt.web.responses import private
+from gdt.web.search import bp
+
+GROUP_LABELS = {"reports": _l("Meldingen"), "cases": _l("Casussen"), "people": _l("Personen"),
+                "addresses": _l("Adressen")}
+# The page that opens a hit, per role: the same pages the lists link to.
+OPENS = {
+    ("report", "coordinator"): "triage.show", ("report", "intake"): "intake.show",
+    ("report", "partner"): "partner.show", ("case", "coordinator"): "cases.show", ("case", "partner"): "partner.case",
+}
+PERSON_PAGE = "people.show"  # the people pages, when they are there
+
+
+class SearchForm(FlaskForm):
+    q = SearchField(_l("Zoeken"), render_kw={"autocomplete": "off", "maxlength": service.terms.MAX_LENGTH,
+                                             "spellcheck": "false"},
+                    description=_l("Kenmerk, postcode met huisnummer, straat, naam, telefoonnummer, e-mailadres, "
+                                   "ketenpartner of woorden uit een omschrijving of notitie."))
+
+
+@bp.app_context_processor
+def _search_box():
+    """The header's box, for the roles that search (base.html)."""
+    return {"may_search": service.can_search(current_user) if current_user.is_authenticated else False,
+            "search_form": SearchForm}
+
+
+@bp.route("/zoeken", methods=["GET", "POST"])
+@role_required(*service.SEARCH_ROLES)
+def page():
+    form = SearchForm()
+    found = None
+    if form.validate_on_submit():
+        try:
+            found = service.run_search(current_user, form.q.data or "")
+        except ServiceError as error:
+            show_error(form, error)
+    return private(form_page("search/page.html", form=form, found=found, group_labels=GROUP_LABELS,
+                             opens=_opens))
+
+
+def _opens(hit: service.Hit) -> str | None:
+    """The page that opens `hit` for the current user; None for what may only be known (or has no page)."""
+    if not hit.linked:
+        return None
+    if hit.kind == "person":
+        try:
+            return url_for(PERSON_PAGE, person_id=int(hit.key))
+        except BuildError:
+            return None
+    endpoint = OPENS.get((hit.kind, current_user.role))
+    return url_for(endpoint, reference=hit.key) if endpoint else None
