@@ -55,7 +55,7 @@ def data():
 def summary(located: int, groups: int, unlocated: int) -> str:
     """The map in words (its text alternative), updated by map.js after every move."""
     text = ngettext("De kaart toont %(num)d melding", "De kaart toont %(num)d meldingen", located)
-    text += " " + ngettext("in %(num)d groep.", "in %(num)d groepen.", groups)
+    text += " " + ngettext("op %(num)d plek.", "op %(num)d plekken.", groups)
     if unlocated:
         text += " " + ngettext("%(num)d melding heeft geen bekende locatie en staat alleen in de tabel.",
                                "%(num)d meldingen hebben geen bekende locatie en staan alleen in de tabel.", unlocated)
