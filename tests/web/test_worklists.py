@@ -124,8 +124,21 @@ def test_a_saved_search_is_posted_and_its_text_never_in_an_address(client_as, ma
     assert saved.status_code == 302 and "Jansen" not in saved.headers["Location"]
     opened = client.get(saved.headers["Location"])
     assert opened.status_code == 200
+    page = opened.get_data(as_text=True)
+    assert "Gevonden voor" in page and 'value="Piet Jansen"' in page
     assert make.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
                                .where(AuditEvent.action == "create_saved_search")) == 1
+    assert make.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
+                               .where(AuditEvent.object_type == "search")) >= 1
+
+
+def test_a_saved_search_runs_under_the_viewers_own_need_to_know(client_as, make):
+    clerk = make.user("intake")
+    mine = make.report(registered_by_id=clerk.id, street="Dorpsstraat")
+    other = make.report(street="Dorpsstraat")
+    saved = saved_lists.create(clerk, name="Dorpsstraat", kind="search", search_text="Dorpsstraat")
+    page = client_as(user=clerk).get(f"/werklijsten/{saved.id}").get_data(as_text=True)
+    assert mine.reference in page and other.reference not in page
 
 
 def test_partners_and_managers_have_no_work_lists(client_as):

@@ -1,7 +1,8 @@
 """Saved work lists (/werklijsten): save from a list page, open, rename, share, delete, pin to the start page.
 
 A report or case list opens as its own page with the saved filter in the address (only filter keys, never
-personal data); a saved search runs here, server-side by the list's id, so its text never enters a URL.
+personal data); a saved search runs here, server-side by the list's id, so its text never enters a URL, and shows
+as the search page (gdt.web.search) with the text in its box.
 """
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,7 +11,9 @@ from flask_login import current_user
 from gdt.services.core.errors import ServiceError
 from gdt.services.worklists import counts, filters, saved_lists, searches
 from gdt.web.access import role_required
-from gdt.web.forms import form_page, submit
+from gdt.web.forms import form_page, show_error, submit
+from gdt.web.responses import private
+from gdt.web.search import views as search_page
 from gdt.web.worklists import bp
 from gdt.web.worklists.forms import (
     FILTER_PREFIX,
@@ -70,8 +73,19 @@ def open_list(worklist_id: int):
     saved = saved_lists.get(current_user, worklist_id)
     if saved.kind in LIST_PAGES:
         return redirect(url_for(LIST_PAGES[saved.kind], **filters.clean(saved.kind, saved.filters)))
-    return render_template("worklists/search.html", saved=saved, available=searches.available(),
-                           results=searches.run(current_user, saved.search_text))
+    return _saved_search(saved)
+
+
+def _saved_search(saved):
+    """The search page with the saved text in its box and its results, as if the viewer had searched it now."""
+    form = search_page.SearchForm(formdata=None, data={"q": saved.search_text})
+    found = None
+    try:
+        found = searches.run(current_user, saved.search_text)
+    except ServiceError as refused:
+        show_error(form, refused)
+    return private(form_page("search/page.html", form=form, found=found, group_labels=search_page.GROUP_LABELS,
+                             opens=search_page._opens))  # the page that opens each hit, as on /zoeken
 
 
 @bp.route("/werklijsten/<int:worklist_id>/naam", methods=["GET", "POST"])
