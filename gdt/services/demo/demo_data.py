@@ -22,6 +22,7 @@ from gdt.models import (
     Category,
     Meeting,
     MeetingInvitee,
+    Notification,
     Partner,
     Referral,
     Report,
@@ -204,6 +205,7 @@ def _write(plans: list[PlannedReport], now: datetime) -> None:
     db.session.execute(sa.insert(referral_reports).from_select(["referral_id", "report_id", "shared_at"], shared))
     _casework(cases, partners, coordinator_id, now)
     demo_people.add(now)  # one person in two cases, a possible duplicate pair
+    _notifications(cases, coordinator_id, now)
 
 
 # The open regie cases get what a coordinator runs them with: a held meeting with decisions, the next meeting
@@ -237,6 +239,14 @@ def _casework(cases: list[PlannedCase], partners: dict, coordinator_id: int, now
         parties = [CaseParty(case_id=case.id, name=name, role=role, added_at=held_at)
                    for name, role in (("Bewoner nummer 12", "subject"), ("Buren nummer 14", "reporter"))]
         db.session.add_all([held, upcoming, *decisions, *parties])
+
+
+def _notifications(cases: list[PlannedCase], coordinator_id: int, now: datetime) -> None:
+    """What the demo coordinator finds under Meldingen voor mij: the newest open cases, as if just assigned to them
+    (only in the app: loading the demo sends no mail)."""
+    newest = [case for case in cases if not case.closed_at][-3:]
+    db.session.add_all([Notification(user_id=coordinator_id, kind="assigned", delivery="app", case_id=case.id,
+                                     created_at=now - timedelta(hours=hours)) for hours, case in enumerate(newest)])
 
 
 def _ten_oclock(day: datetime) -> datetime:
