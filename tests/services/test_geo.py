@@ -166,3 +166,11 @@ def test_a_destroyed_report_keeps_no_coordinates_and_leaves_the_map(make, db):
     assert (report.lat, report.lon, report.rd_x, report.rd_y) == (None, None, None, None)
     assert report.buurt_code == "BU07721111"  # the counts stay
     assert geo.map_data(make.user("coordinator")).located == 0
+
+
+def test_demo_points_lie_in_eindhoven_and_typed_addresses_have_none():
+    from gdt.services.geo.demo_points import demo_point
+    point = demo_point("5612AB", 14)
+    assert 51.38 < point["lat"] < 51.50 and 5.38 < point["lon"] < 5.56
+    assert rd.to_rd(point["lat"], point["lon"]) == pytest.approx((point["rd_x"], point["rd_y"]), abs=1.5)
+    assert demo_point("5612AB", 20, located=False) == {"lat": None, "lon": None, "rd_x": None, "rd_y": None}

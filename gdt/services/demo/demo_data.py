@@ -47,6 +47,7 @@ from gdt.services.demo.demo_plan import (
     Planner,
     year_sizes,
 )
+from gdt.services.geo.demo_points import demo_point
 from gdt.services.reporting import indicators
 from gdt.services.retention import rules as retention_rules
 
@@ -313,6 +314,7 @@ def _report_values(plan: PlannedReport, categories: dict, partners: dict, coordi
         category_id=categories[plan.category].id, description=plan.description, postcode=postcode,
         house_number=house_number, house_number_addition=addition, street=street, city="Eindhoven",
         **demo_area(postcode, house_number), **plan.reporter,
+        **demo_point(postcode, house_number, located=house_number % 10 != 0),  # as demo_area: one in ten typed
         triage_outcome=plan.outcome, triaged_at=plan.triaged_at, triaged_by_id=coordinator_id if plan.outcome else None,
         triage_reason=_triage_reason(plan),
         referred_partner_id=partners[plan.partner] if plan.partner else None,
