@@ -117,6 +117,10 @@ def test_the_start_page_shows_pinned_lists_with_their_counts(client_as, make):
     assert "Alle open casussen" in page and "2 casussen" in page
 
 
+def test_without_pinned_lists_the_start_page_has_no_work_list_section(client_as):
+    assert "Mijn werklijsten" not in client_as("coordinator").get("/start").get_data(as_text=True)
+
+
 def test_a_saved_search_is_posted_and_its_text_never_in_an_address(client_as, make):
     owner = make.user("coordinator")
     client = client_as(user=owner)
