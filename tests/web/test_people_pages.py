@@ -149,4 +149,6 @@ def test_duplicates_list_and_merge(db, make, client_as):
     db.session.refresh(first)
     assert second.merged_into_id == first.id and first.phone == "0612345678"
     assert "Er zijn geen mogelijk dubbele personen." in client.get("/personen/duplicates").get_data(as_text=True)
+    assert [event.detail for event in db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.object_type == "people_duplicates"))] == [{"pairs": 1}, {"pairs": 0}]
     assert "samengevoegd met" in client.get(f"/personen/{second.id}").get_data(as_text=True)

@@ -29,6 +29,16 @@ class Pair:
     reasons: list[str]  # keys of REASON_LABELS: what they share besides the name
 
 
+def view_duplicates(*, actor: User) -> list[Pair]:
+    """The duplicates page: coordinators only, the view audited (how many pairs, no names)."""
+    if not can_view_people(actor):
+        audit.record_now(actor, "view", "people_duplicates", outcome="denied")
+        raise Forbidden(REFUSED)
+    pairs = possible_duplicates()
+    audit.record_now(actor, "view", "people_duplicates", detail={"pairs": len(pairs)})
+    return pairs
+
+
 def possible_duplicates() -> list[Pair]:
     names = (sa.select(Person.name_key).where(ACTIVE, Person.name_key.is_not(None)).group_by(Person.name_key)
              .having(sa.func.count() > 1).order_by(Person.name_key).limit(GROUPS_SHOWN))

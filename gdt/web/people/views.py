@@ -48,7 +48,7 @@ def add_address(person_id: int):
 @bp.route("/duplicates")
 @role_required("coordinator")
 def duplicate_list():
-    return render_template("people/duplicates.html", pairs=duplicates.possible_duplicates(),
+    return render_template("people/duplicates.html", pairs=duplicates.view_duplicates(actor=current_user),
                            reasons=duplicates.REASON_LABELS, limit=duplicates.GROUPS_SHOWN)
 
 
