@@ -174,3 +174,24 @@ def test_demo_points_lie_in_eindhoven_and_typed_addresses_have_none():
     assert 51.38 < point["lat"] < 51.50 and 5.38 < point["lon"] < 5.56
     assert rd.to_rd(point["lat"], point["lon"]) == pytest.approx((point["rd_x"], point["rd_y"]), abs=1.5)
     assert demo_point("5612AB", 20, located=False) == {"lat": None, "lon": None, "rd_x": None, "rd_y": None}
+
+
+def test_a_corrected_address_moves_the_report_or_takes_it_off_the_map(make):
+    from gdt.services.intake import report_corrections
+    make.defaults()
+    clerk = make.user("intake")
+    report = report_intake.register_phone_report(report_intake.ReportInput(
+        category="geluidsoverlast", description="Muziek", postcode="5611AB", house_number="3",
+        reporter_is_anonymous=True), actor=clerk)
+    before = report.rd_x
+
+    def correct(postcode, number):
+        report_corrections.correct_report(report, report_corrections.CorrectionInput(
+            category="geluidsoverlast", postcode=postcode, house_number=number, house_number_addition=None,
+            street=None, city=None, description="Muziek", reason="Verkeerd adres genoteerd"),
+            actor=clerk, seen_version=report.version)
+
+    correct("5611EN", "20")  # Stratumseind, in the BAG
+    assert report.rd_x is not None and abs(report.rd_x - before) > 50 and report.buurt_code == "BU07721112"
+    correct("1234AB", "5")  # not in the BAG: typed, so no place on the map
+    assert (report.lat, report.lon, report.rd_x, report.rd_y) == (None, None, None, None)
