@@ -148,3 +148,16 @@ def test_a_saved_search_runs_under_the_viewers_own_need_to_know(client_as, make)
 def test_partners_and_managers_have_no_work_lists(client_as):
     for role in ("partner", "manager"):
         assert client_as(role).get("/werklijsten").status_code == 403
+
+
+def test_the_search_page_partial_posts_the_text_and_keeps_it_out_of_the_address(app, make):
+    from flask import render_template_string
+    from flask_login import login_user
+
+    coordinator = make.user("coordinator")
+    with app.test_request_context("/zoeken", method="POST"):
+        login_user(coordinator)
+        html = render_template_string('{% with worklist_kind="search", worklist_search=text %}'
+                                      '{% include "worklists/_save.html" %}{% endwith %}', text="Piet Jansen")
+    assert 'method="post" action="/werklijsten/nieuw"' in html
+    assert 'name="search_text" value="Piet Jansen"' in html and 'name="kind" value="search"' in html

@@ -27,6 +27,8 @@ from gdt.models import (
     Referral,
     Report,
     ReportEvent,
+    SavedList,
+    SavedListPin,
     referral_reports,
 )
 from gdt.services.admin import partners as partner_service
@@ -207,6 +209,7 @@ def _write(plans: list[PlannedReport], now: datetime) -> None:
     _casework(cases, partners, coordinator_id, now)
     demo_people.add(now)  # one person in two cases, a possible duplicate pair
     _notifications(cases, coordinator_id, now)
+    _work_lists(coordinator_id)
 
 
 # The open regie cases get what a coordinator runs them with: a held meeting with decisions, the next meeting
@@ -248,6 +251,19 @@ def _notifications(cases: list[PlannedCase], coordinator_id: int, now: datetime)
     newest = [case for case in cases if not case.closed_at][-3:]
     db.session.add_all([Notification(user_id=coordinator_id, kind="assigned", delivery="app", case_id=case.id,
                                      created_at=now - timedelta(hours=hours)) for hours, case in enumerate(newest)])
+
+
+def _work_lists(coordinator_id: int) -> None:
+    """Two work lists the demo coordinator shares with the team and has on the start page (README "Saved work
+    lists"): filters only, no personal data."""
+    present = set(db.session.scalars(sa.select(SavedList.name).where(SavedList.owner_id == coordinator_id)))
+    lists = [SavedList(owner_id=coordinator_id, name=name, kind=kind, filters=filters, shared_with_team=True)
+             for name, kind, filters in (("Open regiecasussen", "cases", {"status": "open", "mode": "regie"}),
+                                         ("Triage te laat", "reports", {"age": "overdue"}))
+             if name not in present]  # a second load (another year) adds none again
+    db.session.add_all(lists)
+    db.session.flush()
+    db.session.add_all([SavedListPin(user_id=coordinator_id, list_id=saved.id) for saved in lists])
 
 
 def _ten_oclock(day: datetime) -> datetime:
