@@ -25,6 +25,7 @@ PARTNER_CHANNEL = sa.text("channel = 'partner'")
 NOT_DESTROYED = sa.text("destroyed_at IS NULL")
 DESTROYED_TEXT = "—"  # shown where a destroyed report's address was (lists keep their rows)
 CONTACT_HELD = sa.text("contact_removed_at IS NULL AND destroyed_at IS NULL")
+LOCATED = sa.text("rd_x IS NOT NULL")
 REPORT_STATUSES = tuple(ReportLifecycle.states_map)  # the workflow is the one list of states
 
 
@@ -63,6 +64,11 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
         sa.Index("ix_reports_address", "postcode", "house_number"),
         # "In de buurt" and the map's view: a range on RD metres first, the exact distance after (no PostGIS).
         sa.Index("ix_reports_location", "rd_x", "rd_y"),
+        # The map's grouping (gdt.services.geo.map_data, bench/map.py): the open reports with a place, read from the
+        # index alone on PostgreSQL (the filters' and the team rule's columns included).
+        sa.Index("ix_reports_map", "status", "rd_x", "rd_y",
+                 postgresql_include=["lat", "lon", "category_id", "received_at", "case_id"],
+                 postgresql_where=LOCATED, sqlite_where=LOCATED),
         # Covers the yearly statistics: an index-only scan per year range.
         sa.Index("ix_reports_statistics", "received_at", "channel", "triage_outcome", "referred_partner_id"),
         # Partner registrations are not tallied (gdt.models.tallies): /metrics counts them along this index.

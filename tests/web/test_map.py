@@ -57,7 +57,7 @@ def test_the_map_and_its_table_hold_the_same_reports(client_as, make, db):
     assert "3 meldingen" in data["summary"] and "1 melding heeft geen bekende locatie" in data["summary"]
     # Zoomed in on Stratumseind: one marker, named, linking to the report.
     zoomed = client.get("/kaart/gegevens?gebied=5.4795,51.4360,5.4815,51.4372").get_json()
-    assert [(m["count"], m["reference"], m["url"]) for m in zoomed["markers"]] == [
+    assert [(m["count"], m.get("reference"), m.get("url")) for m in zoomed["markers"]] == [
         (1, far.reference, f"/reports/{far.reference}")]
     # The table for that part of the map only.
     part = client.get("/kaart?gebied=5.4795,51.4360,5.4815,51.4372").get_data(as_text=True)

@@ -13,7 +13,7 @@ from gdt.models import Category, Report, User
 from gdt.services.core import access
 from gdt.services.geo.view import BBox, conditions
 
-CELLS_ACROSS = 48  # groups across the width in view: a marker every ~25 px on a 1280 px map
+CELLS_ACROSS = 32  # groups across the width in view: a marker every ~40 px on a 1280 px map (markercluster's radius)
 MIN_CELL_METRES = 5.0  # closer than this, reports are the same building: they stay one group
 DEFAULT_CELL_METRES = 250.0  # without a view (a first look at the whole town)
 

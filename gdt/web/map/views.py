@@ -43,13 +43,18 @@ def data():
     found = geo.map_data(current_user, bbox=map_filter.bbox, **map_filter.query())
     audit.record_now(current_user, "view", "map",
                      detail={"filter": map_filter.as_args(), "groups": len(found.clusters)})
-    markers = [{"lat": cluster.lat, "lon": cluster.lon, "count": cluster.count, "reference": cluster.reference,
-                "url": url_for("triage.show", reference=cluster.reference) if cluster.reference else None,
-                "category": cluster.category,
-                "status": str(labels.REPORT_STATUS_LABELS[cluster.status]) if cluster.status else None}
-               for cluster in found.clusters]
+    markers = [_marker(cluster) for cluster in found.clusters]
     return jsonify(markers=markers, located=found.located, unlocated=found.unlocated,
                    summary=summary(found.located, len(found.clusters), found.unlocated))
+
+
+def _marker(cluster: geo.Cluster) -> dict:
+    """A group: its centre and number; a single report also its reference, link, category and status."""
+    marker = {"lat": round(cluster.lat, 6), "lon": round(cluster.lon, 6), "count": cluster.count}
+    if cluster.reference is not None:
+        marker |= {"reference": cluster.reference, "url": url_for("triage.show", reference=cluster.reference),
+                   "category": cluster.category, "status": str(labels.REPORT_STATUS_LABELS[cluster.status])}
+    return marker
 
 
 def summary(located: int, groups: int, unlocated: int) -> str:
