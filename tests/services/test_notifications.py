@@ -176,3 +176,18 @@ def test_the_scan_removes_read_notifications_after_the_keeping_days(app, db, mak
     db.session.commit()
     assert scans.scan(NOON).removed == 1
     assert [n.id for n in told(db, anna)] == [unread.id]
+
+
+def test_beat_and_the_in_process_scheduler_run_the_scan_and_the_digest(app, db, make, anna, monkeypatch):
+    from worker import embedded
+    from worker.schedule import beat_schedule
+    schedule = beat_schedule(app.config)
+    assert schedule["notifications-scan"]["task"] == "gdt.notifications.scan"
+    assert schedule["notifications-digest"]["task"] == "gdt.notifications.queue_digest"
+    assert {"gdt.notifications.scan", "gdt.notifications.queue_digest"} <= set(app.extensions["celery"].tasks)
+    ran = []
+    monkeypatch.setattr(scans, "scan", lambda: ran.append("scan"))
+    monkeypatch.setattr(mails, "digest_due", lambda: True)
+    monkeypatch.setattr(mails, "queue_digest", lambda: ran.append("digest"))
+    embedded.run_once(app)
+    assert ran == ["scan", "digest"]
