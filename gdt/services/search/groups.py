@@ -7,6 +7,7 @@ by condition too. Intake learns of an address or a person only THAT it is known 
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from gdt import labels
@@ -54,15 +55,22 @@ class Found:
         return sorted(self.hits.values(), key=lambda hit: -hit.score)[:limit]
 
 
+def _loading(model) -> tuple:
+    """What a hit shows of its row, loaded with it (one statement per match, not one per hit)."""
+    return {Report: (so.joinedload(Report.category),), CaseNote: (so.joinedload(CaseNote.case),),
+            CaseParty: (so.joinedload(CaseParty.case),), Person: (so.selectinload(Person.addresses),)}.get(model, ())
+
+
 def _ranked(query: sa.Select, model, condition, score, *, recency, text: str | None = None, value=None,
             limit: int) -> list[tuple]:
     """(row, score) for the best rows of `query` (already limited by access) that meet `condition`."""
     candidates = query.where(condition).with_only_columns(model.id).order_by(recency.desc()).limit(CANDIDATES)
     if score is not None:
-        rows = db.session.execute(sa.select(model, score).where(model.id.in_(candidates))
-                                  .order_by(score.desc(), recency.desc()).limit(limit)).all()
+        rows = db.session.execute(sa.select(model, score).where(model.id.in_(candidates)).options(*_loading(model))
+                                  .order_by(score.desc(), recency.desc()).limit(limit)).unique().all()
         return [(row, float(rank or 0)) for row, rank in rows]
-    rows = db.session.scalars(sa.select(model).where(model.id.in_(candidates)).order_by(recency.desc())).all()
+    rows = db.session.scalars(sa.select(model).where(model.id.in_(candidates)).options(*_loading(model))
+                              .order_by(recency.desc())).unique().all()
     if text is None:
         return [(row, 0.5) for row in rows[:limit]]
     scored = [(row, max((similarity(text, word) for word in _words(value(row))), default=0.0)) for row in rows]
@@ -119,9 +127,10 @@ def _address_condition(model, terms: Terms):
 
 
 def _report_hit(report: Report, terms: Terms, reason: str, score: float) -> Hit:
-    description = report.description_corrected or report.description
-    snippet = {"description": description, "reporter": report.reporter_name, "email": report.reporter_email,
-               "phone": report.reporter_phone, "partner": _report_partner(report)}.get(reason)
+    snippet = {"description": lambda: report.description_corrected or report.description,
+               "reporter": lambda: report.reporter_name, "email": lambda: report.reporter_email,
+               "phone": lambda: report.reporter_phone, "partner": lambda: _report_partner(report)}.get(
+        reason, lambda: None)()
     return Hit("report", report.reference, mark(report.reference, terms.words), str(MATCHED_ON[reason]),
                snippet=mark(snippet, terms.words, excerpt=True),
                context=((str(_l("Categorie")), report.category.label),
@@ -142,14 +151,27 @@ def cases(viewer: User, terms: Terms, limit: int) -> list[Hit]:
     if viewer.role not in ("coordinator", "partner"):
         return []
     visible = access.visible_cases(viewer).where(Case.destroyed_at.is_(None))
-    found = Found()
+    matches: list[tuple] = []
     for reason, model, query, condition, score, text, value in _case_matches(viewer, visible, terms):
         recency = {Case: Case.opened_at, CaseNote: CaseNote.created_at, CaseParty: CaseParty.added_at}[model]
         for row, rank in _ranked(query, model, condition, score, recency=recency, text=text, value=value,
                                  limit=limit):
-            found.add(_case_hit(row if model is Case else row.case, terms, reason, rank,
-                                None if model is Case else (row.body if model is CaseNote else row.name)))
+            matches.append((row if model is Case else row.case, reason, rank,
+                            None if model is Case else (row.body if model is CaseNote else row.name)))
+    addresses = _case_addresses({case.id for case, *_rest in matches})
+    found = Found()
+    for case, reason, rank, matched_text in matches:
+        found.add(_case_hit(case, terms, reason, rank, matched_text, addresses.get(case.id, "—")))
     return found.best(limit)
+
+
+def _case_addresses(case_ids: set[int]) -> dict[int, str]:
+    """Each case's address: that of its first report (one statement for all hits)."""
+    if not case_ids:
+        return {}
+    first = (sa.select(Report).where(Report.case_id.in_(case_ids))
+             .order_by(Report.case_id, Report.received_at.desc()))
+    return {report.case_id: report.display_address for report in db.session.scalars(first)}
 
 
 def _case_matches(viewer: User, visible: sa.Select, terms: Terms) -> Iterable[tuple]:
@@ -174,11 +196,9 @@ def _case_matches(viewer: User, visible: sa.Select, terms: Terms) -> Iterable[tu
             yield "partner", Case, visible, Case.id.in_(involved), sa.literal(0.4), None, None
 
 
-def _case_hit(case: Case, terms: Terms, reason: str, score: float, matched_text: str | None) -> Hit:
+def _case_hit(case: Case, terms: Terms, reason: str, score: float, matched_text: str | None, address: str) -> Hit:
     if reason == "partner":
         matched_text = ", ".join(link.partner.name for link in case.partners)
-    first = case.reports[0] if case.reports else None
-    address = first.display_address if first is not None else "—"
     return Hit("case", case.reference, mark(case.reference, terms.words), str(MATCHED_ON[reason]),
                snippet=mark(matched_text, terms.words, excerpt=True),
                context=((str(_l("Status")), str(labels.CASE_STATUS_LABELS[case.status])),

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 SNIPPET = 160  # characters of context around the first match
 _TOKEN = re.compile(r"\w+")
@@ -54,17 +55,19 @@ class SearchResults:
 
 def fold(text: str) -> str:
     """Lower case without accents, one character for one (so positions stay those of the original text)."""
-    return "".join(_fold_char(char) for char in text)
+    return "".join(map(_fold_char, text))
 
 
+@lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     plain = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)).lower()
     return plain if len(plain) == 1 else char.lower()[:1] or char
 
 
-def trigrams(word: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def trigrams(word: str) -> frozenset[str]:
     padded = f"  {fold(word)} "
-    return {padded[index:index + 3] for index in range(len(padded) - 2)}
+    return frozenset(padded[index:index + 3] for index in range(len(padded) - 2))
 
 
 def similarity(query: str, word: str) -> float:
@@ -73,6 +76,7 @@ def similarity(query: str, word: str) -> float:
     return len(wanted & trigrams(word)) / len(wanted) if wanted else 0.0
 
 
+@lru_cache(maxsize=16384)
 def is_match(word: str, wanted: str) -> bool:
     """A word of the text answers a word of the query: the same start (a stemmed form), or nearly the same."""
     word, wanted = fold(word), fold(wanted)
