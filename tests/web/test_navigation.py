@@ -8,8 +8,8 @@ from gdt.web import navigation
 
 MENUS = {
     "intake": ["Intakewachtrij", "Melding registreren", "Mijn meldingen"],
-    "coordinator": ["Mijn werk", "Te beoordelen", "Casussen", "Kaart", "Melding registreren", "Mijn meldingen",
-                    "Statistieken", "Indicatoren"],
+    "coordinator": ["Mijn werk", "Te beoordelen", "Casussen", "Meldingen voor mij", "Kaart", "Melding registreren",
+                    "Mijn meldingen", "Statistieken", "Indicatoren"],
     "manager": ["Statistieken", "Indicatoren", "Kaart per buurt"],
     "admin": ["Gebruikers", "Ketenpartners", "Resultaten", "Categorieën", "Wijken en buurten", "Sluitingsdagen",
               "Teams", "Indicatoren", "Bezorging", "Verzonden mail", "API-toegang", "Verwerkingsregister"],
