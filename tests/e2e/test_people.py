@@ -61,6 +61,7 @@ def test_people_across_cases(login, base_url, axe, known):
     check_page(axe, page, 1280, "people-link-report")
     page.get_by_role("button", name="Koppelen").click()
     expect(page.locator("#report-people")).to_contain_text("Overlastgever: Kees Klaassen")
+    check_page(axe, page, 1280, "people-triage")
 
     page.goto(f"{base_url}/cases/{known['case']}#betrokkenen")
     page.get_by_role("link", name="Kees Klaassen aan een persoon koppelen").click()
