@@ -5,6 +5,8 @@
 (gdt.services.search.groups) and records the search with its terms in the audit trail, the one place they belong
 (never in a log). Managers, admins, archivists and the privacy officer do not search here: Forbidden.
 """
+from dataclasses import replace
+
 from flask_babel import lazy_gettext as _l
 
 from gdt.models import User
@@ -29,6 +31,8 @@ def run_search(viewer: User, text: str, *, per_group: int = 10, audit: bool = Tr
     if not can_search(viewer):
         raise Forbidden(_l("Zoeken hoort niet bij uw rol."))
     terms = read(text)
+    if terms.kind == "words":
+        terms = replace(terms, partner_ids=groups.partner_ids(terms.text))
     results = SearchResults(terms.text, terms.kind,
                             reports=groups.reports(viewer, terms, per_group),
                             cases=groups.cases(viewer, terms, per_group),

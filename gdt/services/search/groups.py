@@ -82,10 +82,10 @@ def _words(text: str | None) -> list[str]:
     return [*words, " ".join(words)] if words else []
 
 
-def _partner_ids(text: str) -> list[int]:
-    """Partners by (part of) their name: a short list, read whole (no personal data)."""
+def partner_ids(text: str) -> tuple[int, ...]:
+    """Partners by (part of) their name (a short list, no personal data): read once per search (run_search)."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return list(db.session.scalars(sa.select(Partner.id).where(Partner.name.ilike(f"%{escaped}%", escape="\\"))))
+    return tuple(db.session.scalars(sa.select(Partner.id).where(Partner.name.ilike(f"%{escaped}%", escape="\\"))))
 
 
 # Reports ---------------------------------------------------------------------------------------------------------
@@ -112,10 +112,15 @@ def _report_matches(terms: Terms) -> Iterable[tuple]:
         yield "phone", Report.reporter_phone.in_(terms.phones), sa.literal(1.5), None, None
     elif terms.kind == "words":
         yield "description", *matching.words("report", Report.id, terms.text), None, None
-        for reason, column in (("street", Report.street), ("reporter", Report.reporter_name)):
-            condition, score = matching.names("report", Report.id, column, terms.text)
-            yield reason, condition, score, terms.text, lambda report, column=column: getattr(report, column.key)
-        if partners := _partner_ids(terms.text):
+        # The street and the reporter in one statement (two trigram indexes, OR-ed); which one matched is the
+        # better alike of the two (_report_hit).
+        (street, street_score), (reporter, reporter_score) = (
+            matching.names("report", Report.id, column, terms.text) for column in (Report.street, Report.reporter_name))
+        score = None if street_score is None else sa.func.greatest(street_score, reporter_score)
+        condition = sa.or_(street, reporter) if matching.postgresql() else street  # SQLite: one FTS table for both
+        yield ("name", condition, score, terms.text,
+               lambda report: f"{report.street or ''} {report.reporter_name or ''}")
+        if partners := terms.partner_ids:
             registered = sa.select(PartnerRegistration.report_id).where(PartnerRegistration.partner_id.in_(partners))
             yield ("partner", sa.or_(Report.referred_partner_id.in_(partners), Report.id.in_(registered)),
                    sa.literal(0.4), None, None)
@@ -127,6 +132,10 @@ def _address_condition(model, terms: Terms):
 
 
 def _report_hit(report: Report, terms: Terms, reason: str, score: float) -> Hit:
+    if reason == "name":
+        alike = {field: max((similarity(terms.text, word) for word in _words(getattr(report, column))), default=0)
+                 for field, column in (("street", "street"), ("reporter", "reporter_name"))}
+        reason = "reporter" if alike["reporter"] > alike["street"] else "street"
     snippet = {"description": lambda: report.description_corrected or report.description,
                "reporter": lambda: report.reporter_name, "email": lambda: report.reporter_email,
                "phone": lambda: report.reporter_phone, "partner": lambda: _report_partner(report)}.get(
@@ -191,7 +200,7 @@ def _case_matches(viewer: User, visible: sa.Select, terms: Terms) -> Iterable[tu
         condition, score = matching.names("party", CaseParty.id, CaseParty.name, terms.text)
         yield ("party", CaseParty, visible.join(CaseParty, CaseParty.case_id == Case.id), condition, score,
                terms.text, lambda party: party.name)
-        if partners := _partner_ids(terms.text):
+        if partners := terms.partner_ids:
             involved = sa.select(CasePartner.case_id).where(CasePartner.partner_id.in_(partners))
             yield "partner", Case, visible, Case.id.in_(involved), sa.literal(0.4), None, None
 

@@ -31,6 +31,7 @@ class Terms:
     phones: tuple[str, ...] = ()
     birth_date: date | None = None
     words: tuple[str, ...] = ()  # every kind has its words: what the page highlights
+    partner_ids: tuple[int, ...] = ()  # words: the partners whose name holds them (filled by run_search)
 
 
 def read(raw: str | None) -> Terms:
