@@ -63,8 +63,17 @@ def _loading(model) -> tuple:
 
 def _ranked(query: sa.Select, model, condition, score, *, recency, text: str | None = None, value=None,
             limit: int) -> list[tuple]:
-    """(row, score) for the best rows of `query` (already limited by access) that meet `condition`."""
-    candidates = query.where(condition).with_only_columns(model.id).order_by(recency.desc()).limit(CANDIDATES)
+    """(row, score) for the best rows of `query` (already limited by access) that meet `condition`.
+
+    `text`: a name match (trigrams). Its few matches are gathered first through the trigram index (a materialised
+    CTE): asked for the newest ones directly, PostgreSQL would walk the date index and try every row's trigrams."""
+    matching_rows = query.where(condition)
+    if text is not None and matching.postgresql():
+        found = (matching_rows.with_only_columns(model.id.label("id"), recency.label("recency"))
+                 .cte(f"{model.__tablename__}_matches").prefix_with("MATERIALIZED"))
+        candidates = sa.select(found.c.id).order_by(found.c.recency.desc()).limit(CANDIDATES)
+    else:
+        candidates = matching_rows.with_only_columns(model.id).order_by(recency.desc()).limit(CANDIDATES)
     if score is not None:
         rows = db.session.execute(sa.select(model, score).where(model.id.in_(candidates)).options(*_loading(model))
                                   .order_by(score.desc(), recency.desc()).limit(limit)).unique().all()
