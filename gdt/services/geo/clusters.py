@@ -32,7 +32,7 @@ class Cluster:
 class MapData:
     clusters: list[Cluster]
     located: int  # reports on the map
-    unlocated: int  # reports that match but have no coordinates: only in the table
+    unlocated: int  # reports that match the filters but have no coordinates (in any view): only in the table
     cell_metres: float
 
     @property
@@ -61,8 +61,10 @@ def map_data(viewer: User, *, categories=(), statuses=(), period: tuple[date, da
     rows = db.session.execute(groups).all()
     singles = _singles([row[5] for row in rows if row[2] == 1])
     clusters = [Cluster(lat=row[3], lon=row[4], count=row[2], **singles.get(row[5], {})) for row in rows]
-    unlocated = 0 if bbox is not None else db.session.scalar(
-        visible.with_only_columns(sa.func.count(), maintain_column_froms=True).where(Report.rd_x.is_(None)))
+    # Those without a place belong to no part of the map: counted whatever is in view, so the summary stays true.
+    unlocated = db.session.scalar(
+        access.visible_reports(viewer).where(*conditions(categories=categories, statuses=statuses, period=period))
+        .with_only_columns(sa.func.count(), maintain_column_froms=True).where(Report.rd_x.is_(None)))
     return MapData(clusters=clusters, located=sum(row[2] for row in rows), unlocated=unlocated or 0,
                    cell_metres=cell)
 
