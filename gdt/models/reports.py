@@ -65,9 +65,9 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
         # "In de buurt" and the map's view: a range on RD metres first, the exact distance after (no PostGIS).
         sa.Index("ix_reports_location", "rd_x", "rd_y"),
         # The map's grouping (gdt.services.geo.map_data, bench/map.py): the open reports with a place, read from the
-        # index alone on PostgreSQL (the filters' and the team rule's columns included).
+        # index alone on PostgreSQL (the id of a single report, the filters' and the team rule's columns included).
         sa.Index("ix_reports_map", "status", "rd_x", "rd_y",
-                 postgresql_include=["lat", "lon", "category_id", "received_at", "case_id"],
+                 postgresql_include=["id", "lat", "lon", "category_id", "received_at", "case_id"],
                  postgresql_where=LOCATED, sqlite_where=LOCATED),
         # Covers the yearly statistics: an index-only scan per year range.
         sa.Index("ix_reports_statistics", "received_at", "channel", "triage_outcome", "referred_partner_id"),

@@ -27,7 +27,7 @@ def upgrade():
         op.add_column('reports', sa.Column(name, sa.Float(), nullable=True))
     op.create_index('ix_reports_location', 'reports', ['rd_x', 'rd_y'])
     op.create_index('ix_reports_map', 'reports', ['status', 'rd_x', 'rd_y'],
-                    postgresql_include=['lat', 'lon', 'category_id', 'received_at', 'case_id'],
+                    postgresql_include=['id', 'lat', 'lon', 'category_id', 'received_at', 'case_id'],
                     postgresql_where=LOCATED, sqlite_where=LOCATED)
 
 
