@@ -33,11 +33,12 @@ def run_search(viewer: User, text: str, *, per_group: int = 10, audit: bool = Tr
     terms = read(text)
     if terms.kind == "words":
         terms = replace(terms, partner_ids=groups.partner_ids(terms.text))
+    scope = groups.Scope(viewer)
     results = SearchResults(terms.text, terms.kind,
-                            reports=groups.reports(viewer, terms, per_group),
-                            cases=groups.cases(viewer, terms, per_group),
-                            people=groups.people(viewer, terms, per_group),
-                            addresses=groups.addresses(viewer, terms, per_group))
+                            reports=groups.reports(scope, terms, per_group),
+                            cases=groups.cases(scope, terms, per_group),
+                            people=groups.people(scope, terms, per_group),
+                            addresses=groups.addresses(scope, terms, per_group))
     if audit:
         _record(viewer, terms.text, terms.kind, results)
     return results

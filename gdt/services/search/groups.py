@@ -40,6 +40,15 @@ MATCHED_ON = {
 }
 
 
+class Scope:
+    """The viewer and what they may open, as queries (gdt.services.core.access), built once per search."""
+
+    def __init__(self, viewer: User):
+        self.viewer = viewer
+        self.reports = access.visible_reports(viewer)
+        self.cases = access.visible_cases(viewer)
+
+
 class Found:
     """The hits of one group by key: a row matched twice keeps its best score and its first reason."""
 
@@ -99,8 +108,8 @@ def partner_ids(text: str) -> tuple[int, ...]:
 
 # Reports ---------------------------------------------------------------------------------------------------------
 
-def reports(viewer: User, terms: Terms, limit: int) -> list[Hit]:
-    query = access.visible_reports(viewer).where(Report.destroyed_at.is_(None))
+def reports(scope: "Scope", terms: Terms, limit: int) -> list[Hit]:
+    query = scope.reports.where(Report.destroyed_at.is_(None))
     found = Found()
     for reason, condition, score, text, value in _report_matches(terms):
         for report, rank in _ranked(query, Report, condition, score, recency=Report.received_at, text=text,
@@ -165,10 +174,11 @@ def _report_partner(report: Report) -> str | None:
 
 # Cases -------------------------------------------------------------------------------------------------------------
 
-def cases(viewer: User, terms: Terms, limit: int) -> list[Hit]:
+def cases(scope: "Scope", terms: Terms, limit: int) -> list[Hit]:
+    viewer = scope.viewer
     if viewer.role not in ("coordinator", "partner"):
         return []
-    visible = access.visible_cases(viewer).where(Case.destroyed_at.is_(None))
+    visible = scope.cases.where(Case.destroyed_at.is_(None))
     matches: list[tuple] = []
     for reason, model, query, condition, score, text, value in _case_matches(viewer, visible, terms):
         recency = {Case: Case.opened_at, CaseNote: CaseNote.created_at, CaseParty: CaseParty.added_at}[model]
@@ -227,12 +237,13 @@ def _case_hit(case: Case, terms: Terms, reason: str, score: float, matched_text:
 
 # People ------------------------------------------------------------------------------------------------------------
 
-def people(viewer: User, terms: Terms, limit: int) -> list[Hit]:
+def people(scope: "Scope", terms: Terms, limit: int) -> list[Hit]:
+    viewer = scope.viewer
     if viewer.role == "intake":
         return _known_people(terms)
     if not can_view_people(viewer):
         return []
-    query = sa.select(Person).where(_live_person(), _person_visible(viewer))
+    query = sa.select(Person).where(_live_person(), _person_visible(scope))
     found = Found()
     for reason, condition, score, text in _person_matches(terms):
         for person, rank in _ranked(query, Person, condition, score, recency=Person.created_at, text=text,
@@ -245,12 +256,12 @@ def _live_person():
     return sa.and_(Person.merged_into_id.is_(None), Person.removed_at.is_(None))
 
 
-def _person_visible(viewer: User):
+def _person_visible(scope: "Scope"):
     """A person in a case or a report the viewer may open (gdt.services.people.visibility)."""
     one = sa.literal(1)
-    in_case = (access.visible_cases(viewer).join(PersonLink, PersonLink.case_id == Case.id)
+    in_case = (scope.cases.join(PersonLink, PersonLink.case_id == Case.id)
                .where(PersonLink.person_id == Person.id, Case.destroyed_at.is_(None)).with_only_columns(one))
-    in_report = (access.visible_reports(viewer).join(PersonLink, PersonLink.report_id == Report.id)
+    in_report = (scope.reports.join(PersonLink, PersonLink.report_id == Report.id)
                  .where(PersonLink.person_id == Person.id, Report.destroyed_at.is_(None)).with_only_columns(one))
     return sa.or_(in_case.exists(), in_report.exists())
 
@@ -299,7 +310,8 @@ def _known_people(terms: Terms) -> list[Hit]:
 
 # Addresses ---------------------------------------------------------------------------------------------------------
 
-def addresses(viewer: User, terms: Terms, limit: int) -> list[Hit]:
+def addresses(scope: "Scope", terms: Terms, limit: int) -> list[Hit]:
+    viewer = scope.viewer
     if viewer.role == "intake":
         return _known_address(terms)
     if viewer.role != "coordinator":
@@ -310,7 +322,7 @@ def addresses(viewer: User, terms: Terms, limit: int) -> list[Hit]:
         condition, _score = matching.names("report", Report.id, Report.street, terms.text)
     else:
         return []
-    visible = access.visible_reports(viewer).where(Report.destroyed_at.is_(None), condition)
+    visible = scope.reports.where(Report.destroyed_at.is_(None), condition)
     key = (Report.postcode, Report.house_number, Report.house_number_addition)
     rows = db.session.execute(
         visible.with_only_columns(*key, sa.func.max(Report.street), sa.func.max(Report.city), sa.func.count(),
