@@ -1,4 +1,4 @@
-"""Case meetings (casusoverleg): plan, invite partners by signed link, hold (attendance, minutes, decisions).
+"""Case meetings (casusoverleg): plan, move, invite partners by signed link, hold (attendance, minutes, decisions).
 
 The invitation mail holds the date, the place and the link, never names or the case's content; the
 link opens the partner's view of the case (gdt.services.referrals.partner_view), where the agenda and later the
@@ -53,6 +53,30 @@ Met vriendelijke groet,
 
 De-escalatieteam van de gemeente
 """
+MOVED_SUBJECT = "Casusoverleg {reference} verplaatst"
+MOVED_BODY = """\
+Geachte collega van {partner},
+
+Het casusoverleg waarvoor het De-escalatieteam van de gemeente uw organisatie heeft uitgenodigd, is verplaatst.
+
+Casus: {reference}
+Nieuw moment: {moment}
+Nieuwe plaats: {location}
+
+De agenda, de betrokken organisaties en na afloop het verslag en de afspraken vindt u via deze
+persoonlijke link (geldig tot en met {expires}):
+
+{link}
+
+Stuur deze link niet door buiten uw organisatie.
+
+Dit bericht is automatisch verstuurd. U kunt er niet op antwoorden.
+
+Met vriendelijke groet,
+
+De-escalatieteam van de gemeente
+"""
+UNCHANGED = _l("Kies een ander moment of een andere plaats: het overleg staat al op dit moment op deze plaats.")
 
 
 @dataclass(frozen=True)
@@ -65,14 +89,7 @@ class Decision:
 def plan(case: Case, starts_at: datetime | None, location: str | None, partner_keys: list[str],
          people: list[str], *, actor: User) -> Meeting:
     """A meeting on an open case; the invited partners get a mail with their link once it is committed."""
-    place = _text(location, "location", 200, single=True)
-    errors = {}
-    if starts_at is None:
-        errors["starts_at"] = _l("Vul datum en tijd in.")
-    elif starts_at < utcnow():
-        errors["starts_at"] = _l("Kies een moment in de toekomst.")
-    if not place:
-        errors["location"] = _l("Vul een plaats in, of ‘online’ met de link naar het overleg.")
+    place, errors = _when_and_where(starts_at, location)
     partners = [reference_data.partner_by_key(key) for key in partner_keys]
     if any(partner is None or not partner.is_active or not access.is_case_member(partner.id, case)
            for partner in partners):  # only a partner in the case can open the link the invitation carries
@@ -97,6 +114,35 @@ def plan(case: Case, starts_at: datetime | None, location: str | None, partner_k
     return meeting
 
 
+def move(meeting: Meeting, starts_at: datetime | None, location: str | None, *, actor: User,
+         seen_version: int | None) -> Meeting:
+    """Another moment and/or place for a planned meeting, by the rules of planning; the invited partners get a mail
+    saying it moved (with their link) once it is committed, and the case's coordinator is told."""
+    if not allows(meeting, "reschedule"):  # held or cancelled already: say that, not what is wrong with the input
+        raise Conflict(NOT_ALLOWED["meeting"], code="transition_not_allowed")
+    place, errors = _when_and_where(starts_at, location)
+    if not errors and starts_at == meeting.starts_at and place == meeting.location:
+        errors["starts_at"] = UNCHANGED
+    if errors:
+        raise ValidationFailed(errors)
+    with unit_of_work():
+        _check(meeting.case, actor)
+        check_version(meeting, seen_version)
+        before = {"starts_at": meeting.starts_at.isoformat(), "location": meeting.location}
+        meeting.starts_at, meeting.location = starts_at, place
+        transition_meeting(meeting, "reschedule", starts_at=starts_at)
+        transition_case(meeting.case, "change", actor, detail={
+            "meeting": "moved", "meeting_id": meeting.id, "from": before,
+            "to": {"starts_at": starts_at.isoformat(), "location": place}})
+        for invitee in meeting.invitees:
+            if invitee.partner_id is not None:
+                outbox.enqueue(INVITATION_TOPIC, {"meeting_id": meeting.id, "partner_id": invitee.partner_id,
+                                                  "moved": True})
+        notify(meeting.case.coordinator, "meeting_planned", actor=actor, meeting=meeting)  # "gepland of verzet"
+        audit.record(actor, "move_meeting", "case", meeting.case.reference, detail={"meeting": meeting.id})
+    return meeting
+
+
 def default_invitees(case: Case) -> list[Partner]:
     """Who a new meeting invites unless the coordinator unticks them: every active partner in the case."""
     return [link.partner for link in case.partners if link.partner.is_active]
@@ -104,18 +150,33 @@ def default_invitees(case: Case) -> list[Partner]:
 
 def planned_message(meeting: Meeting) -> str:
     """What planning did, in words: who gets an invitation by mail, who must be invited some other way."""
+    moment = format_datetime(meeting.starts_at, "dd-MM-yyyy HH:mm")
+    return _told(meeting, _l("Het overleg is gepland op %(moment)s.", moment=moment), moved=False)
+
+
+def moved_message(meeting: Meeting) -> str:
+    """What moving did, in words: who is told by mail, who must be told some other way."""
+    moment = format_datetime(meeting.starts_at, "dd-MM-yyyy HH:mm")
+    return _told(meeting, _l("Het overleg is verplaatst naar %(moment)s, %(location)s.", moment=moment,
+                             location=meeting.location), moved=True)
+
+
+def _told(meeting: Meeting, first, *, moved: bool) -> str:
     partners = [invitee.partner for invitee in meeting.invitees if invitee.partner is not None]
     people = [invitee.name for invitee in meeting.invitees if invitee.partner is None]
-    moment = format_datetime(meeting.starts_at, "dd-MM-yyyy HH:mm")
-    sentences = [_l("Het overleg is gepland op %(moment)s.", moment=moment)]
+    sentences = [first]
     mailed = [partner.name for partner in partners if partner.email]
     unmailed = [partner.name for partner in partners if not partner.email]
     if mailed:
-        sentences.append(_l("Een uitnodiging met hun casuslink gaat per e-mail naar: %(partners)s.",
+        sentences.append(_l("Bericht van de verplaatsing met hun casuslink gaat per e-mail naar: %(partners)s.",
+                            partners=", ".join(mailed)) if moved else
+                         _l("Een uitnodiging met hun casuslink gaat per e-mail naar: %(partners)s.",
                             partners=", ".join(mailed)))
     if unmailed:
-        sentences.append(_l("Geen e-mailadres bekend, nodig zelf uit: %(partners)s.", partners=", ".join(unmailed)))
-    if not partners:
+        sentences.append(_l("Geen e-mailadres bekend, laat het zelf weten aan: %(partners)s.",
+                            partners=", ".join(unmailed)) if moved else
+                         _l("Geen e-mailadres bekend, nodig zelf uit: %(partners)s.", partners=", ".join(unmailed)))
+    if not partners and not moved:
         sentences.append(_l("Er is geen ketenpartner uitgenodigd."))
     if people:
         sentences.append(_l("Andere genodigden krijgen geen bericht van GDT: %(people)s.", people=", ".join(people)))
@@ -231,9 +292,18 @@ def _may_view(actor: User, meeting: Meeting) -> bool:
 
 
 def permitted_steps(meeting: Meeting, actor: User) -> dict[str, bool]:
-    """What the coordinator may do with this meeting now: hold or cancel it while it is planned on an open case."""
-    editable = access.can_edit_case(actor, meeting.case) and allows(meeting.case, "change")
-    return {"hold": editable and allows(meeting, "hold"), "cancel": may_cancel(meeting, actor)}
+    """What the coordinator may do with this meeting now: hold, move or cancel it while it is planned (hold and
+    move on an open case)."""
+    return {"hold": may_change(meeting, actor) and allows(meeting, "hold"), "move": may_move(meeting, actor),
+            "cancel": may_cancel(meeting, actor)}
+
+
+def may_change(meeting: Meeting, actor: User) -> bool:
+    return access.can_edit_case(actor, meeting.case) and allows(meeting.case, "change")
+
+
+def may_move(meeting: Meeting, actor: User) -> bool:
+    return may_change(meeting, actor) and allows(meeting, "reschedule")
 
 
 def may_cancel(meeting: Meeting, actor: User) -> bool:
@@ -255,11 +325,26 @@ def send_invitation(payload: dict) -> None:
         with force_locale("nl"):
             moment = format_datetime(meeting.starts_at, "EEEE d MMMM y 'om' HH:mm")
             expires = format_datetime(partner_links.expires_at(), "d MMMM y")
-        body = BODY.format(partner=partner.name, reference=meeting.case.reference, moment=moment,
-                           location=meeting.location, expires=expires,
-                           link=partner_links.case_url(meeting.case_id, partner.id))
-        address, subject = partner.email, SUBJECT.format(reference=meeting.case.reference)
+        moved = payload.get("moved", False)  # the same link and wording, saying the meeting moved
+        body = (MOVED_BODY if moved else BODY).format(
+            partner=partner.name, reference=meeting.case.reference, moment=moment, location=meeting.location,
+            expires=expires, link=partner_links.case_url(meeting.case_id, partner.id))
+        address, subject = partner.email, (MOVED_SUBJECT if moved else SUBJECT).format(
+            reference=meeting.case.reference)
     mail.send_mail(address, subject, body)  # outside any transaction
+
+
+def _when_and_where(starts_at: datetime | None, location: str | None) -> tuple[str | None, dict]:
+    """The rules for a meeting's moment and place, shared by planning and moving: the clean place and the errors."""
+    place = _text(location, "location", 200, single=True)
+    errors = {}
+    if starts_at is None:
+        errors["starts_at"] = _l("Vul datum en tijd in.")
+    elif starts_at < utcnow():
+        errors["starts_at"] = _l("Kies een moment in de toekomst.")
+    if not place:
+        errors["location"] = _l("Vul een plaats in, of ‘online’ met de link naar het overleg.")
+    return place, errors
 
 
 def _day(value: date) -> str:

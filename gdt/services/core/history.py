@@ -199,7 +199,7 @@ def _case_change(detail: dict, names: _Names) -> tuple[str, list[str]]:
 
 
 _MEETING_TITLES = {"planned": _l("Overleg gepland"), "held": _l("Overleg gehouden"),
-                   "cancelled": _l("Overleg afgezegd")}
+                   "cancelled": _l("Overleg afgezegd"), "moved": _l("Overleg verplaatst")}
 _ACTION_TITLES = {"agreed": _l("Afspraak gemaakt"), "update": _l("Voortgang van een afspraak"),
                   "complete": _l("Afspraak gedaan"), "drop": _l("Afspraak vervallen")}
 _PARTNER_FIELDS = {"role": _l("rol"), "contact_name": _l("contactpersoon"), "contact_phone": _l("telefoon"),
@@ -208,6 +208,11 @@ _PARTNER_FIELDS = {"role": _l("rol"), "contact_name": _l("contactpersoon"), "con
 
 def _meeting_change(detail: dict, names: _Names) -> tuple[str, list[str]]:
     title = _MEETING_TITLES.get(detail["meeting"], labels.EVENT_LABELS["change"])
+    if detail["meeting"] == "moved":  # the moment and place before and after, as they were then
+        was, now = detail["from"], detail["to"]
+        return title, [_l("Van %(old)s · %(old_location)s naar %(new)s · %(new_location)s",
+                          old=_moment(datetime.fromisoformat(was["starts_at"])), old_location=was["location"],
+                          new=_moment(datetime.fromisoformat(now["starts_at"])), new_location=now["location"])]
     meeting = names.meetings.get(detail.get("meeting_id"))
     details = []
     if meeting is not None:

@@ -1,6 +1,6 @@
-"""Holding and cancelling a case meeting."""
+"""Holding, moving and cancelling a case meeting."""
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, Form, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, Form, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import InputRequired, Optional
 
@@ -30,3 +30,15 @@ class HoldForm(VersionedForm):
 class CancelForm(VersionedForm):
     reason = TextAreaField(_l("Waarom gaat het overleg niet door?"),
                            validators=[InputRequired(message=_l("Schrijf waarom het overleg niet doorgaat."))])
+
+
+class MoveForm(VersionedForm):
+    """The new day, time and place, prefilled with the current ones (Amsterdam time)."""
+
+    day = DateField(_l("Datum"), validators=[InputRequired(message=_l("Vul de nieuwe datum in."))])
+    time = TimeField(_l("Tijd"), validators=[InputRequired(message=_l("Vul de nieuwe tijd in."))])
+    location = StringField(
+        _l("Plaats"),
+        description=_l("Een zaal, of ‘online’ met de link naar het overleg."),
+        validators=[InputRequired(message=_l("Vul een plaats in."))],
+    )

@@ -1,14 +1,18 @@
-"""A case meeting for the coordinator: the agenda, holding it (attendance, minutes, decisions), cancelling, PDF."""
+"""A case meeting for the coordinator: the agenda, holding it (attendance, minutes, decisions), moving, cancelling,
+PDF."""
+from datetime import UTC, datetime
+
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from gdt.db import AMSTERDAM
 from gdt.services.admin import users
 from gdt.services.casework import actions, meeting_pdf, meetings
 from gdt.services.core.errors import ValidationFailed
 from gdt.web.access import role_required
 from gdt.web.casework import bp
-from gdt.web.casework.forms import CancelForm, HoldForm
+from gdt.web.casework.forms import CancelForm, HoldForm, MoveForm
 from gdt.web.forms import choices, form_page, show_error, submit
 from gdt.web.responses import download
 
@@ -78,6 +82,29 @@ def cancel(meeting_id: int):
     return done or form_page("casework/cancel.html", meeting=found, form=form)
 
 
+@bp.route("/meetings/<int:meeting_id>/move", methods=["GET", "POST"])
+@role_required("coordinator")
+def move(meeting_id: int):
+    """Another day, time or place for a planned meeting; the invited partners with an address get a mail."""
+    found = meetings.get(meeting_id, actor=current_user)
+    form = MoveForm(prefix="move")
+    if not form.is_submitted():
+        if not meetings.may_move(found, current_user):
+            flash(_("Dit kan niet meer: het overleg is al gehouden of afgezegd."), "info")
+            return redirect(url_for("casework.meeting", meeting_id=meeting_id))
+        local = found.starts_at.astimezone(AMSTERDAM)
+        form.day.data, form.time.data, form.location.data = local.date(), local.time(), found.location
+        form.version.data = found.version
+    done = submit(
+        form,
+        lambda: meetings.move(found, _moment(form.day.data, form.time.data), form.location.data,
+                              actor=current_user, seen_version=form.version.data),
+        success=meetings.moved_message,
+        next_url=url_for("casework.meeting", meeting_id=meeting_id),
+    )
+    return done or form_page("casework/move.html", meeting=found, form=form)
+
+
 @bp.route("/meetings/<int:meeting_id>/verslag.pdf")
 @role_required("coordinator")
 def summary_pdf(meeting_id: int):
@@ -86,6 +113,11 @@ def summary_pdf(meeting_id: int):
 
 def meeting_pdf_download(data: bytes, meeting_id: int):
     return download(data, f"verslag-overleg-{meeting_id}.pdf", "application/pdf")
+
+
+def _moment(day, time) -> datetime | None:
+    """The form's Amsterdam day and time as an aware UTC moment."""
+    return datetime.combine(day, time, tzinfo=AMSTERDAM).astimezone(UTC) if day and time else None
 
 
 def _with_choices(form: HoldForm, found) -> HoldForm:
