@@ -32,6 +32,7 @@ from gdt.services.search.results import Hit, Part, mark, similarity
 from gdt.services.search.terms import Terms
 
 CANDIDATES = 100  # rows per match, newest first, that are ranked for the best `per_group`
+WORD_MATCHES = 2000  # PostgreSQL: text matches read from the index, of which the newest are candidates
 SQLITE_ALIKE = 0.5  # SQLite: a name's share of the query's trigrams to count as a match (PostgreSQL: pg_trgm's)
 MATCHED_ON = {
     "reference": _l("Kenmerk"), "address": _l("Adres"), "street": _l("Straat"), "description": _l("Omschrijving"),
@@ -71,18 +72,24 @@ def _loading(model) -> tuple:
 
 
 def _ranked(query: sa.Select, model, condition, score, *, recency, text: str | None = None, value=None,
-            limit: int) -> list[tuple]:
+            words: bool = False, limit: int) -> list[tuple]:
     """(row, score) for the best rows of `query` (already limited by access) that meet `condition`.
 
-    `text`: a name match (trigrams). Its few matches are gathered first through the trigram index (a materialised
-    CTE): asked for the newest ones directly, PostgreSQL would walk the date index and try every row's trigrams."""
-    matching_rows = query.where(condition)
-    if text is not None and matching.postgresql():
-        found = (matching_rows.with_only_columns(model.id.label("id"), recency.label("recency"))
+    On PostgreSQL the text matches are gathered through their index first (a materialised CTE): asked for the
+    newest matching rows directly, the planner may walk the date index and test every row's trigrams or tsvector
+    (seconds at a million reports when few rows match). `text` (a name, trigrams): all matches, few, and the
+    viewer's access checked on those only. `words` (full text): at most WORD_MATCHES of them, access included."""
+    if matching.postgresql() and text is not None:
+        found = (sa.select(model.id.label("id"), recency.label("recency")).where(condition)
                  .cte(f"{model.__tablename__}_matches").prefix_with("MATERIALIZED"))
+        candidates = (query.where(model.id.in_(sa.select(found.c.id))).with_only_columns(model.id)
+                      .order_by(recency.desc()).limit(CANDIDATES))
+    elif matching.postgresql() and words:
+        found = (query.where(condition).with_only_columns(model.id.label("id"), recency.label("recency"))
+                 .limit(WORD_MATCHES).cte(f"{model.__tablename__}_matches").prefix_with("MATERIALIZED"))
         candidates = sa.select(found.c.id).order_by(found.c.recency.desc()).limit(CANDIDATES)
     else:
-        candidates = matching_rows.with_only_columns(model.id).order_by(recency.desc()).limit(CANDIDATES)
+        candidates = query.where(condition).with_only_columns(model.id).order_by(recency.desc()).limit(CANDIDATES)
     if score is not None:
         rows = db.session.execute(sa.select(model, score).where(model.id.in_(candidates)).options(*_loading(model))
                                   .order_by(score.desc(), recency.desc()).limit(limit)).unique().all()
@@ -113,6 +120,7 @@ def reports(scope: "Scope", terms: Terms, limit: int) -> list[Hit]:
     found = Found()
     for reason, condition, score, text, value in _report_matches(terms):
         for report, rank in _ranked(query, Report, condition, score, recency=Report.received_at, text=text,
+                                    words=reason == "description",
                                     value=value, limit=limit):
             found.add(_report_hit(report, terms, reason, rank))
     return found.best(limit)
@@ -183,6 +191,7 @@ def cases(scope: "Scope", terms: Terms, limit: int) -> list[Hit]:
     for reason, model, query, condition, score, text, value in _case_matches(viewer, visible, terms):
         recency = {Case: Case.opened_at, CaseNote: CaseNote.created_at, CaseParty: CaseParty.added_at}[model]
         for row, rank in _ranked(query, model, condition, score, recency=recency, text=text, value=value,
+                                 words=reason == "note",
                                  limit=limit):
             matches.append((row if model is Case else row.case, reason, rank,
                             None if model is Case else (row.body if model is CaseNote else row.name)))
