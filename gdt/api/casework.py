@@ -1,13 +1,13 @@
 """The staff API for running a case: case meetings (casusoverleg) and the plan of action.
 
-Personal bearer tokens only, with the pages' role rule: only a coordinator plans, holds and cancels
+Personal bearer tokens only, with the pages' role rule: only a coordinator plans, holds, moves and cancels
 meetings and agrees and updates actions. Like gdt.api.staff, every view loads through an audited
 service (`cases.view_case`, `meetings.get`), calls one service of gdt.services.casework.meetings or
 gdt.services.casework.actions and serialises (gdt.api.casework_schemas); refusals come back as the services'
 errors, which gdt.web answers as problem+json.
 
 Names as in the rest of the API: JSON members snake_case (`starts_at`, `working_days`), paths kebab-case.
-Optimistic locking is by body: hold, cancel and update name the `version` of the meeting or action
+Optimistic locking is by body: hold, move, cancel and update name the `version` of the meeting or action
 they were made on, and the services refuse a stale one with 409 (nothing changes). Planning and
 agreeing add a record, so they need no version; they answer 201 with a Location.
 """
@@ -21,6 +21,7 @@ from gdt.api.casework_schemas import (
     CancelMeetingSchema,
     HoldMeetingSchema,
     MeetingSchema,
+    MoveMeetingSchema,
     PlanMeetingSchema,
     UpdateActionSchema,
     problems,
@@ -92,6 +93,21 @@ def hold_meeting(held: dict, id: int):
     meetings.hold(meeting, attended=set(held["attended"]), minutes=held.get("minutes"), decisions=decisions,
                   actor=user, seen_version=held["version"], held_on=held["held_on"],
                   earlier_than_planned=held["earlier_than_planned"])
+    return meeting, PRIVATE
+
+
+@blp.route(f"/meetings/<{ID}:id>/move", methods=["POST"])
+@staff(*COORDINATORS)
+@blp.arguments(MoveMeetingSchema)
+@blp.response(200, MeetingSchema, headers=HEADERS)
+@problems(blp, 400, 401, 403, 404, 409, 413, 415, 422)
+@blp.doc(summary="Overleg verplaatsen", description="Verplaatst een gepland overleg van een open casus naar een "
+         "ander moment en/of een andere plaats, met dezelfde regels als plannen; de uitgenodigde ketenpartners "
+         "krijgen een mail dat het overleg is verplaatst, met hun persoonlijke link.")
+def move_meeting(moved: dict, id: int):
+    user = api_user()
+    meeting = meetings.get(id, actor=user)
+    meetings.move(meeting, moved["starts_at"], moved["location"], actor=user, seen_version=moved["version"])
     return meeting, PRIVATE
 
 

@@ -6,7 +6,7 @@ The schemas check only the shape; whether a moment lies in the future, a partner
 owner exists is decided by gdt.services.casework.meetings and gdt.services.casework.actions, the same
 rules the pages use.
 
-Optimistic locking: every meeting and action carries its `version`; a write on one (hold, cancel,
+Optimistic locking: every meeting and action carries its `version`; a write on one (hold, move, cancel,
 update) must send back the version it read, and a stale one is refused with 409 without changes.
 """
 
@@ -139,6 +139,13 @@ class HoldMeetingSchema(StrictSchema):
 
 class CancelMeetingSchema(StrictSchema):
     reason = Text(required=True, metadata={"description": "Waarom het overleg niet doorgaat (max. 500 tekens)."})
+    version = _version()
+
+
+class MoveMeetingSchema(StrictSchema):
+    starts_at = Moment(required=True, metadata={"description": "De nieuwe datum en tijd, in de toekomst."})
+    location = Text(required=True, metadata={"description": "De (nieuwe) plaats: zaal, of ‘online’ met de link "
+                                                            "(max. 200 tekens)."})
     version = _version()
 
 
