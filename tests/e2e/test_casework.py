@@ -7,7 +7,7 @@ import pytest
 from gdt.db import AMSTERDAM, db
 from gdt.services.admin import partners
 from gdt.services.intake import report_intake
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, check_page
 
 pytestmark = pytest.mark.e2e
 
@@ -64,6 +64,14 @@ def test_a_coordinator_runs_a_case_and_the_partner_does_its_part(base_url, login
     page.click("#overleg ul a")
     assert "Casusoverleg" in page.inner_text("h1")
     assert_accessible(axe, page)
+    page.click("a:has-text('Overleg verplaatsen')")  # another place, the same day and time (prefilled)
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        check_page(axe, page, width, "meeting-move")
+    page.fill("#move-location", "Wijkcentrum De Kroon")
+    page.click("button:has-text('Overleg verplaatsen')")
+    page.wait_for_selector("text=Het overleg is verplaatst naar")
+    assert "verplaatst" in mailbox.wait_for(2)[1][1]["Subject"]
     page.check("#hold-earlier_than_planned")  # it is held today, before its planned day
     page.check("#hold-attended-0")
     page.fill("#hold-minutes", "Situatie besproken. Politie legt een huisbezoek af.")
