@@ -61,6 +61,8 @@ def test_the_meeting_page_leads_to_a_prefilled_form_that_moves_the_meeting(db, m
         ({"time": "25:00"}, "Ongeldige waarde voor tijd."),
         ({"location": " "}, "Vul een plaats in"),
         ({"version": "0"}, "intussen"),
+        ({"version": ""}, "intussen"),
+        ({"version": "x1"}, "intussen"),
     ],
 )
 def test_bad_input_keeps_everything_unchanged_with_a_message(db, meeting, coordinator, client_as, values, message):

@@ -98,7 +98,7 @@ def move(meeting_id: int):
     done = submit(
         form,
         lambda: meetings.move(found, _moment(form.day.data, form.time.data), form.location.data,
-                              actor=current_user, seen_version=form.version.data),
+                              actor=current_user, seen_version=_seen_version(form)),
         success=meetings.moved_message,
         next_url=url_for("casework.meeting", meeting_id=meeting_id),
     )
@@ -118,6 +118,14 @@ def meeting_pdf_download(data: bytes, meeting_id: int):
 def _moment(day, time) -> datetime | None:
     """The form's Amsterdam day and time as an aware UTC moment."""
     return datetime.combine(day, time, tzinfo=AMSTERDAM).astimezone(UTC) if day and time else None
+
+
+def _seen_version(form) -> int | None:
+    """The version the form was filled in on; a missing or altered one is refused as stale, never a crash."""
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        return None
 
 
 def _with_choices(form: HoldForm, found) -> HoldForm:
