@@ -11,6 +11,7 @@ from gdt.services.core import audit, auth, bulk, idempotency, outbox, reference_
 from gdt.services.core.errors import Conflict, ServiceError
 from gdt.services.core.transaction import (
     NestedUnitOfWork,
+    check_version,
     in_unit_of_work,
     joins_unit_of_work,
     unit_of_work,
@@ -178,3 +179,10 @@ def test_a_helper_that_joins_runs_outside_a_unit_of_work_too(db):
 ], ids=lambda helper: f"{helper.__module__}.{helper.__name__}")
 def test_the_helpers_that_write_in_their_callers_unit_of_work_say_so(helper):
     assert getattr(helper, "joins_unit_of_work", False) is True
+
+
+@pytest.mark.parametrize("seen", ["", "drie", None])
+def test_an_emptied_or_altered_version_is_a_stale_edit_not_an_error(make, seen):
+    case = make.case()
+    with pytest.raises(Conflict):
+        check_version(case, seen)

@@ -73,7 +73,11 @@ def unit_of_work():
 
 def check_version(record, seen_version: int | None) -> None:
     """Refuse an edit made on an older copy than the one in the database (optimistic locking)."""
-    if seen_version is None or int(seen_version) != record.version:
+    try:
+        seen = int(seen_version) if seen_version is not None else None
+    except (TypeError, ValueError):  # a form's hidden field emptied or altered: no copy the user can have seen
+        seen = None
+    if seen is None or seen != record.version:
         raise Conflict(STALE_MESSAGE, code="stale")
 
 
