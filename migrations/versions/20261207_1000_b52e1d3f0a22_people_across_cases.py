@@ -51,6 +51,11 @@ def upgrade():
         batch_op.create_index('ix_people_name_key', ['name_key'], unique=False,
                               postgresql_where=NOT_MERGED, sqlite_where=NOT_MERGED)
 
+    # The search index on names (gdt.models.search), whose migration ran before this table existed.
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("CREATE INDEX IF NOT EXISTS ix_search_people_name ON people USING gin "
+                   "(gdt_search_fold(name) gin_trgm_ops)")
+
     op.create_table('person_addresses',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
