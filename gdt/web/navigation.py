@@ -24,7 +24,6 @@ MENU = (
                                                         "people.duplicate_list", "people.merge", "people.link_party")),
     Destination("worklists.index", _l("Werklijsten"),
                 section=("worklists.save", "worklists.rename", "worklists.remove")),
-    Destination("notifications.index", _l("Meldingen voor mij"), section=("notifications.settings",)),
     Destination("map.index", _l("Kaart")),
     Destination("intake.new_report", _l("Melding registreren")),
     Destination("intake.mine", _l("Mijn meldingen")),

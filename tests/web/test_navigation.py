@@ -7,8 +7,8 @@ import pytest
 from gdt.web import navigation
 
 MENUS = {
-    "intake": ["Intakewachtrij", "Melding registreren", "Mijn meldingen"],
-    "coordinator": ["Mijn werk", "Te beoordelen", "Casussen", "Meldingen voor mij", "Kaart", "Melding registreren",
+    "intake": ["Intakewachtrij", "Werklijsten", "Melding registreren", "Mijn meldingen"],
+    "coordinator": ["Mijn werk", "Te beoordelen", "Casussen", "Werklijsten", "Kaart", "Melding registreren",
                     "Mijn meldingen", "Statistieken", "Indicatoren"],
     "manager": ["Statistieken", "Indicatoren", "Kaart per buurt"],
     "admin": ["Gebruikers", "Ketenpartners", "Resultaten", "Categorieën", "Wijken en buurten", "Sluitingsdagen",
@@ -82,7 +82,7 @@ def test_the_menu_follows_the_views_declared_roles(app, client_as, monkeypatch):
     view = app.view_functions["statistics.index"]
     monkeypatch.setattr(view, "required_roles", (*view.required_roles, "intake"))
     labels = [label for _, _, label in read_menu(client_as("intake").get("/intake/queue").text).bar]
-    assert labels == ["Intakewachtrij", "Melding registreren", "Mijn meldingen", "Statistieken"]
+    assert labels == ["Intakewachtrij", "Werklijsten", "Melding registreren", "Mijn meldingen", "Statistieken"]
 
 
 def test_the_current_page_is_marked_and_a_page_below_it_too(make, client_as):
