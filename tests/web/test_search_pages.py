@@ -68,3 +68,12 @@ def test_the_terms_are_never_in_the_address(client_as, world):
     page = client.get("/zoeken").get_data(as_text=True)
     assert 'method="post"' in page and "Gevonden voor" not in page
     assert "Gevonden voor" not in client.get("/zoeken?q=vuurwerk").get_data(as_text=True)  # a GET does not search
+
+
+def test_what_was_searched_can_be_kept_as_a_work_list_its_text_posted_not_in_a_url(client_as, world, make):
+    page = client_as("coordinator").post("/zoeken", data={"q": "vuurwerk"}).get_data(as_text=True)
+    assert 'action="/werklijsten/nieuw"' in page and "Bewaar als werklijst" in page
+    assert '<input type="hidden" name="search_text" value="vuurwerk">' in page
+    officer = make.user("partner", partner=world["police"])
+    page = client_as(user=officer).post("/zoeken", data={"q": "vuurwerk"}).get_data(as_text=True)
+    assert "Bewaar als werklijst" not in page  # partners keep no work lists

@@ -4,7 +4,6 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from werkzeug.routing import BuildError
 from wtforms import SearchField
 
 from gdt.services import search as service
@@ -21,7 +20,6 @@ OPENS = {
     ("report", "coordinator"): "triage.show", ("report", "intake"): "intake.show",
     ("report", "partner"): "partner.show", ("case", "coordinator"): "cases.show", ("case", "partner"): "partner.case",
 }
-PERSON_PAGE = "people.show"  # the people pages, when they are there
 
 
 class SearchForm(FlaskForm):
@@ -48,18 +46,20 @@ def page():
             found = service.run_search(current_user, form.q.data or "")
         except ServiceError as error:
             show_error(form, error)
+    return results_page(form, found)
+
+
+def results_page(form: SearchForm, found: service.SearchResults | None):
+    """The page with the box and what was found (a saved search opens the same way, gdt.web.worklists)."""
     return private(form_page("search/page.html", form=form, found=found, group_labels=GROUP_LABELS,
-                             opens=_opens))
+                             opens=hit_page))
 
 
-def _opens(hit: service.Hit) -> str | None:
+def hit_page(hit: service.Hit) -> str | None:
     """The page that opens `hit` for the current user; None for what may only be known (or has no page)."""
     if not hit.linked:
         return None
     if hit.kind == "person":
-        try:
-            return url_for(PERSON_PAGE, person_id=int(hit.key))
-        except BuildError:
-            return None
+        return url_for("people.show", person_id=int(hit.key))
     endpoint = OPENS.get((hit.kind, current_user.role))
     return url_for(endpoint, reference=hit.key) if endpoint else None

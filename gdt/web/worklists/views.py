@@ -12,7 +12,6 @@ from gdt.services.core.errors import ServiceError
 from gdt.services.worklists import counts, filters, saved_lists, searches
 from gdt.web.access import role_required
 from gdt.web.forms import form_page, show_error, submit
-from gdt.web.responses import private
 from gdt.web.search import views as search_page
 from gdt.web.worklists import bp
 from gdt.web.worklists.forms import (
@@ -84,8 +83,7 @@ def _saved_search(saved):
         found = searches.run(current_user, saved.search_text)
     except ServiceError as refused:
         show_error(form, refused)
-    return private(form_page("search/page.html", form=form, found=found, group_labels=search_page.GROUP_LABELS,
-                             opens=search_page._opens))  # the page that opens each hit, as on /zoeken
+    return search_page.results_page(form, found)
 
 
 @bp.route("/werklijsten/<int:worklist_id>/naam", methods=["GET", "POST"])
