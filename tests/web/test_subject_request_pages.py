@@ -1,15 +1,16 @@
 """The privacy officer's request pages and the processing register page: forms, refusals in words, read-only once
 decided, who may open them."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from gdt.models import AuditEvent, SubjectRequest
+from gdt.services.privacy import subject_requests
 
 
 def _new(client, **overrides):
-    data = {"kind": "rectification", "received_on": (date.today() - timedelta(days=40)).isoformat(),
+    data = {"kind": "rectification", "received_on": (subject_requests.today() - timedelta(days=40)).isoformat(),
             "subject_name": "Petra de Vries", "note": "Per e-mail", "references": ""} | overrides
     return client.post("/privacy/verzoeken/nieuw", data=data)
 

@@ -31,9 +31,10 @@ class SearchForm(FlaskForm):
 
 @bp.app_context_processor
 def _search_box():
-    """The header's box, for the roles that search (base.html)."""
-    return {"may_search": service.can_search(current_user) if current_user.is_authenticated else False,
-            "search_form": SearchForm}
+    """The header's box, for the roles that search (base.html). No user at all when a template is rendered outside
+    a request (the PDFs)."""
+    signed_in = getattr(current_user, "is_authenticated", False)
+    return {"may_search": service.can_search(current_user) if signed_in else False, "search_form": SearchForm}
 
 
 @bp.route("/zoeken", methods=["GET", "POST"])
