@@ -33,8 +33,8 @@ def folded(column: str) -> str:
 
 
 POSTGRESQL_FUNCTIONS = [
-    "CREATE EXTENSION IF NOT EXISTS unaccent",
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public",
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public",
     f"""DO $$ BEGIN
         IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{CONFIGURATION}') THEN
             CREATE TEXT SEARCH CONFIGURATION {CONFIGURATION} (COPY = pg_catalog.dutch);
@@ -43,10 +43,10 @@ POSTGRESQL_FUNCTIONS = [
         END IF;
     END $$""",
     # unaccent() is only STABLE (its dictionary could change): an index needs an IMMUTABLE wrapper that names
-    # the dictionary itself.
+    # the dictionary itself, schema and all, because pg_restore builds the indexes with an empty search_path.
     """CREATE OR REPLACE FUNCTION gdt_search_fold(value text) RETURNS text
         LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-        AS $$ SELECT lower(unaccent('unaccent'::regdictionary, value)) $$""",
+        AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, value)) $$""",
 ]
 
 POSTGRESQL_INDEXES = {

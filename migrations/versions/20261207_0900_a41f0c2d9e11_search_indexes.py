@@ -22,8 +22,8 @@ depends_on = None
 REPORT_TEXT = ("to_tsvector('gdt_dutch'::regconfig, coalesce(description, '') || ' ' || "
                "coalesce(description_corrected, ''))")
 POSTGRESQL_UP = [
-    "CREATE EXTENSION IF NOT EXISTS unaccent",
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public",
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public",
     """DO $$ BEGIN
         IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'gdt_dutch') THEN
             CREATE TEXT SEARCH CONFIGURATION gdt_dutch (COPY = pg_catalog.dutch);
@@ -33,7 +33,7 @@ POSTGRESQL_UP = [
     END $$""",
     """CREATE OR REPLACE FUNCTION gdt_search_fold(value text) RETURNS text
         LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-        AS $$ SELECT lower(unaccent('unaccent'::regdictionary, value)) $$""",
+        AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, value)) $$""",
     f"CREATE INDEX IF NOT EXISTS ix_search_reports_text ON reports USING gin (({REPORT_TEXT}))",
     "CREATE INDEX IF NOT EXISTS ix_search_reports_street ON reports USING gin (gdt_search_fold(street) gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS ix_search_reports_reporter ON reports USING gin "
