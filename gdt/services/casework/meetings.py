@@ -31,6 +31,22 @@ from workflows import MeetingLifecycle
 
 INVITATION_TOPIC = "meeting.invitation"
 SUBJECT = "Uitnodiging casusoverleg {reference}"
+MOVED_SUBJECT = "Casusoverleg {reference} verplaatst"
+# Both mails end alike: the partner's personal link to the meeting, and who sent it.
+LINK_AND_SIGNATURE = """\
+De agenda, de betrokken organisaties en na afloop het verslag en de afspraken vindt u via deze
+persoonlijke link (geldig tot en met {expires}):
+
+{link}
+
+Stuur deze link niet door buiten uw organisatie.
+
+Dit bericht is automatisch verstuurd. U kunt er niet op antwoorden.
+
+Met vriendelijke groet,
+
+De-escalatieteam van de gemeente
+"""
 BODY = """\
 Geachte collega van {partner},
 
@@ -40,20 +56,7 @@ Casus: {reference}
 Wanneer: {moment}
 Waar: {location}
 
-De agenda, de betrokken organisaties en na afloop het verslag en de afspraken vindt u via deze
-persoonlijke link (geldig tot en met {expires}):
-
-{link}
-
-Stuur deze link niet door buiten uw organisatie.
-
-Dit bericht is automatisch verstuurd. U kunt er niet op antwoorden.
-
-Met vriendelijke groet,
-
-De-escalatieteam van de gemeente
-"""
-MOVED_SUBJECT = "Casusoverleg {reference} verplaatst"
+""" + LINK_AND_SIGNATURE
 MOVED_BODY = """\
 Geachte collega van {partner},
 
@@ -63,19 +66,7 @@ Casus: {reference}
 Nieuw moment: {moment}
 Nieuwe plaats: {location}
 
-De agenda, de betrokken organisaties en na afloop het verslag en de afspraken vindt u via deze
-persoonlijke link (geldig tot en met {expires}):
-
-{link}
-
-Stuur deze link niet door buiten uw organisatie.
-
-Dit bericht is automatisch verstuurd. U kunt er niet op antwoorden.
-
-Met vriendelijke groet,
-
-De-escalatieteam van de gemeente
-"""
+""" + LINK_AND_SIGNATURE
 UNCHANGED = _l("Kies een ander moment of een andere plaats: het overleg staat al op dit moment op deze plaats.")
 
 
