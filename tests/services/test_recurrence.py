@@ -5,6 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from gdt.models import Report
+from gdt.services.core import teams
 from gdt.services.intake import report_intake
 from gdt.services.triage import report_triage
 
@@ -23,7 +24,7 @@ def test_history_covers_the_12_months_before_the_report_newest_first(make):
     make.report(received_at=NOW - timedelta(days=370))            # more than a year before
     make.report(received_at=NOW + timedelta(days=1))              # after it: not "earlier"
     make.report(received_at=NOW - timedelta(days=3), house_number=2)
-    assert _ids(report_triage.address_history(report)) == [recent.id, eleven_months.id]
+    assert _ids(report_triage.address_history(report, viewer=make.user("coordinator"))) == [recent.id, eleven_months.id]
 
 
 def test_the_window_starts_on_the_same_day_a_year_before():
@@ -35,14 +36,14 @@ def test_bag_ids_link_reports_even_when_the_postcode_differs(make):
     report = make.report(received_at=NOW, bag_id=BAG_12A, house_number=12, house_number_addition="A")
     renumbered = make.report(received_at=NOW - timedelta(days=5), bag_id=BAG_12A, postcode="5611AC",
                              house_number=12, house_number_addition="A")
-    assert _ids(report_triage.address_history(report)) == [renumbered.id]
+    assert _ids(report_triage.address_history(report, viewer=make.user("coordinator"))) == [renumbered.id]
 
 
 def test_different_bag_ids_at_one_number_are_different_addresses(make):
     report = make.report(received_at=NOW, bag_id=BAG_12A, house_number=12, house_number_addition="A")
     make.report(received_at=NOW - timedelta(days=5), bag_id=BAG_12B, house_number=12, house_number_addition="B")
     make.report(received_at=NOW - timedelta(days=6), bag_id=BAG_12B, house_number=12)  # B, addition not typed
-    assert report_triage.address_history(report) == []
+    assert report_triage.address_history(report, viewer=make.user("coordinator")) == []
 
 
 def test_without_a_bag_id_on_one_side_the_address_decides(make):
@@ -50,31 +51,44 @@ def test_without_a_bag_id_on_one_side_the_address_decides(make):
     typed_a = make.report(received_at=NOW - timedelta(days=1), house_number=12, house_number_addition="A")
     typed_plain = make.report(received_at=NOW - timedelta(days=2), house_number=12)
     make.report(received_at=NOW - timedelta(days=3), house_number=12, house_number_addition="B")
-    assert _ids(report_triage.address_history(report)) == [typed_a.id, typed_plain.id]
+    assert _ids(report_triage.address_history(report, viewer=make.user("coordinator"))) == [typed_a.id, typed_plain.id]
 
 
 def test_a_report_without_addition_matches_every_addition_at_the_number(make):
     report = make.report(received_at=NOW, house_number=12)
     others = [make.report(received_at=NOW - timedelta(days=day), house_number=12, house_number_addition=addition)
               for day, addition in ((1, "A"), (2, "B"), (3, None))]
-    assert _ids(report_triage.address_history(report)) == _ids(others)
+    assert _ids(report_triage.address_history(report, viewer=make.user("coordinator"))) == _ids(others)
 
 
 def test_open_case_at_the_address_is_found_and_closed_ones_are_not(make):
+    viewer = make.user("coordinator")
     report = make.report(received_at=NOW)
-    assert report_triage.open_case_at_address(report) is None
+    assert report_triage.open_case_at_address(report, viewer=viewer) is None
     closed = make.case(status="closed")
     make.report(status="escalated", case=closed, received_at=NOW - timedelta(days=400))
-    assert report_triage.open_case_at_address(report) is None
+    assert report_triage.open_case_at_address(report, viewer=viewer) is None
     old_case = make.report(status="escalated", received_at=NOW - timedelta(days=400)).case  # older than 12 months
-    history = report_triage.address_history(report)
-    assert history == [] and history.open_case == old_case == report_triage.open_case_at_address(report)
+    history = report_triage.address_history(report, viewer=viewer)
+    assert history == [] and history.open_case == old_case == report_triage.open_case_at_address(report, viewer=viewer)
+
+
+def test_another_teams_case_and_its_reports_stay_out_of_the_history_under_the_team_limit(make):
+    own, other = make.user("coordinator", team="Noord"), make.user("coordinator", team="Zuid")
+    teams.set_restricted(True, actor=make.user("admin"))
+    report = make.report(received_at=NOW)
+    theirs = make.case(coordinator=other)
+    make.report(status="escalated", case=theirs, received_at=NOW - timedelta(days=3))
+    history = report_triage.address_history(report, viewer=own)
+    assert history == [] and history.open_case is None
+    seen = report_triage.address_history(report, viewer=other)
+    assert len(seen) == 1 and seen.open_case == theirs
 
 
 def test_a_reports_own_case_is_not_a_signal_about_itself(make):
     escalated = make.report(status="escalated", received_at=NOW)
     make.report(case=escalated.case, received_at=NOW - timedelta(days=1), status="escalated")
-    assert report_triage.open_case_at_address(escalated) is None
+    assert report_triage.open_case_at_address(escalated, viewer=make.user("coordinator")) is None
 
 
 def test_address_signal_uses_the_same_rule(make):

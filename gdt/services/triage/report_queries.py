@@ -46,7 +46,7 @@ def address_context(report: Report, *, actor: User) -> AddressContext:
                                    report.bag_id, excluding=report)
     if not access.can_triage(actor):
         return AddressContext(signal, None, None)
-    history = report_triage.address_history(report)
+    history = report_triage.address_history(report, viewer=actor)
     return AddressContext(signal, list(history), history.open_case)
 
 

@@ -46,22 +46,24 @@ class AddressHistory(list):
         self.open_case = open_case
 
 
-def address_history(report: Report) -> AddressHistory:
+def address_history(report: Report, *, viewer: User) -> AddressHistory:
     """Earlier reports at the same address (see intake.same_address) in the 12 months before this one, newest
-    first, plus any open case there: repeat reports and a running case are escalation signals."""
+    first, plus any open case there: repeat reports and a running case are escalation signals. Only what `viewer`
+    may open (a case of another team, when the team limit is on, is left out with its reports)."""
     earlier = db.session.scalars(
-        sa.select(Report)
+        access.visible_reports(viewer)
         .where(same_address(Report, report), Report.id != report.id,
                Report.received_at >= year_before(report.received_at), Report.received_at <= report.received_at)
         .order_by(Report.received_at.desc(), Report.id.desc()).limit(50)
         .options(selectinload(Report.category), selectinload(Report.case))
     )
-    return AddressHistory(earlier, open_case_at_address(report))
+    return AddressHistory(earlier, open_case_at_address(report, viewer=viewer))
 
 
-def open_case_at_address(report: Report) -> Case | None:
-    """An open case of another report at this address (not the report's own case), the newest first."""
-    query = (sa.select(Case).join(Report, Report.case_id == Case.id)
+def open_case_at_address(report: Report, *, viewer: User) -> Case | None:
+    """An open case of another report at this address (not the report's own case) that `viewer` may open, the
+    newest first."""
+    query = (access.visible_cases(viewer).join(Report, Report.case_id == Case.id)
              .where(same_address(Report, report), Report.id != report.id, Case.status == "open"))
     if report.case_id is not None:
         query = query.where(Case.id != report.case_id)

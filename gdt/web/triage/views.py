@@ -113,7 +113,7 @@ def _render(report, refer_form, escalate_form, status: int = 200):
     return render_template(
         "triage/show.html",
         report=report,
-        history=report_triage.address_history(report),
+        history=report_triage.address_history(report, viewer=current_user),
         can_correct=report_corrections.may_correct(current_user, report),
         event_lines=report_history.report_lines(report),
         claim=claims.current(report),
