@@ -53,15 +53,28 @@ def read(raw: str | None) -> Terms:
         return Terms(text, "address", postcode=found[1] + found[2], house_number=number, words=words)
     if "@" in text and " " not in text:
         return Terms(text, "email", email=text.lower(), words=(text,))
-    if _PHONE.fullmatch(text):
-        try:
-            return Terms(text, "phone", phones=phone_forms(text), words=words)
-        except InvalidValue:
-            pass  # not a phone number after all: digits as words
-    if found := _DATE.fullmatch(text):
-        try:
-            return Terms(text, "birth_date", birth_date=date(int(found[3]), int(found[2]), int(found[1])),
-                         words=words)
-        except ValueError:
-            pass
+    if phones := _phones(text):
+        return Terms(text, "phone", phones=phones, words=words)
+    if birth_date := _birth_date(text):
+        return Terms(text, "birth_date", birth_date=birth_date, words=words)
     return Terms(text, "words", words=words)
+
+
+def _phones(text: str) -> tuple[str, ...]:
+    """The notations of the phone number `text` is; none when it only looks like one (then its digits are words)."""
+    if not _PHONE.fullmatch(text):
+        return ()
+    try:
+        return phone_forms(text)
+    except InvalidValue:
+        return ()
+
+
+def _birth_date(text: str) -> date | None:
+    """The date `text` is (dd-mm-yyyy); None when it is no date, or no day of the calendar (31-02-1980)."""
+    if not (found := _DATE.fullmatch(text)):
+        return None
+    try:
+        return date(int(found[3]), int(found[2]), int(found[1]))
+    except ValueError:
+        return None

@@ -34,7 +34,8 @@ def _search_box():
     """The header's box, for the roles that search (base.html). No user at all when a template is rendered outside
     a request (the PDFs)."""
     signed_in = getattr(current_user, "is_authenticated", False)
-    return {"may_search": service.can_search(current_user) if signed_in else False, "search_form": SearchForm}
+    return {"may_search": service.can_search(current_user) if signed_in else False,
+            "search_max_length": service.terms.MAX_LENGTH}
 
 
 @bp.route("/zoeken", methods=["GET", "POST"])
