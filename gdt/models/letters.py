@@ -1,0 +1,1 @@
+"""Letter templates the administrator manages (sandboxed Jinja), rendered to PDF on a case."""

@@ -1,0 +1,1 @@
+"""Interventions on the escalation ladder (gesprek … sluiting) recorded on a case."""

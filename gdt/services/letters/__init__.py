@@ -1,0 +1,1 @@
+"""Letters from admin-managed templates, rendered to PDF and kept as case documents."""

@@ -1,0 +1,1 @@
+"""Mijn melding: the resident's signed link, their logbook, questions to them and the satisfaction survey."""
