@@ -19,6 +19,8 @@ statistic of every year stays the same. Removed (set to NULL or an empty text, o
 * cases: result_note; case_notes, case_parties; case_partners' contact person and role text; meetings' minutes,
   location and cancel reason, invitees named as persons; actions' description, progress and drop reason;
   case_events.detail; the case's link_sessions
+* the case's dossier and the resident's contact on its reports (`dossier_removal`: documents and their files,
+  questions and answers, satisfaction comments; interventions keep only what the statistics count)
 * person_links of the reports and cases (gdt.services.people); a person left without any link (and anyone merged
   into them) loses name, date of birth, phone, e-mail and addresses, and is stamped removed_at
 * outbox_messages about them: payload emptied, and marked processed when still waiting (no mail goes out for
@@ -58,6 +60,7 @@ from gdt.models import (
     ReportEvent,
 )
 from gdt.services.core import attachment_store
+from gdt.services.retention import dossier_removal
 
 BATCH = 500  # ids per statement: well under SQLite's parameter limit
 MAIL_MATCHES = 50  # references per search of the kept mail
@@ -102,6 +105,7 @@ def remove_reports(report_ids: Sequence[int], *, list_id: int | None = None) -> 
         references = list(db.session.scalars(sa.select(Report.reference).where(Report.id.in_(ids))))
         recipients = _reporter_addresses(ids)
         names += remove_attachments_of(ids)
+        names += dossier_removal.remove_of_reports(ids)
         db.session.execute(sa.delete(ReportCorrection).where(ReportCorrection.report_id.in_(ids)))
         db.session.execute(sa.update(ReportEvent).where(ReportEvent.report_id.in_(ids)).values(detail=None))
         db.session.execute(sa.delete(ReportClaim).where(ReportClaim.report_id.in_(ids)))
@@ -133,6 +137,7 @@ def remove_cases(case_ids: Sequence[int], *, list_id: int | None = None) -> list
         report_ids = list(db.session.scalars(sa.select(Report.id).where(Report.case_id.in_(ids))))
         names += remove_reports(report_ids, list_id=list_id)
         references = list(db.session.scalars(sa.select(Case.reference).where(Case.id.in_(ids))))
+        names += dossier_removal.remove_of_cases(ids)
         db.session.execute(sa.delete(CaseNote).where(CaseNote.case_id.in_(ids)))
         db.session.execute(sa.delete(CaseParty).where(CaseParty.case_id.in_(ids)))
         db.session.execute(sa.update(CasePartner).where(CasePartner.case_id.in_(ids)).values(
