@@ -136,6 +136,11 @@ class Config:
     NOTIFY_DIGEST_HOUR = int(os.environ.get("NOTIFY_DIGEST_HOUR", "7"))
     NOTIFY_TRIAGE_WARNING_HOURS = int(os.environ.get("NOTIFY_TRIAGE_WARNING_HOURS", "4"))
     NOTIFY_KEEP_DAYS = int(os.environ.get("NOTIFY_KEEP_DAYS", "90"))
+    # Questions to the resident (gdt/services/resident/questions.py): one reminder mail after this many working days
+    # without an answer. The satisfaction survey on the resident's page after closing: off unless switched on here
+    # (the development and demo configuration switches it on).
+    RESIDENT_QUESTION_REMINDER_DAYS = int(os.environ.get("RESIDENT_QUESTION_REMINDER_DAYS", "5"))
+    SATISFACTION_SURVEY = _env_flag("SATISFACTION_SURVEY", False)
 
     # Referral delivery: the partner's link lives this long; a failing mail or webhook is tried again after 1, 2,
     # 4 … minutes and counts as failed (visible, retried by hand) after the last attempt.
@@ -262,6 +267,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     SECRET_KEY = Config.SECRET_KEY or development_secret_key()
+    SATISFACTION_SURVEY = _env_flag("SATISFACTION_SURVEY", True)
     MAIL_TRANSPORT = "smtp" if os.environ.get("SMTP_HOST") else "local"  # `make run` works without a mail server
 
 

@@ -14,7 +14,8 @@ from gdt.db import UTCDateTime, db, enum_column, utcnow
 if TYPE_CHECKING:
     from gdt.models import Action, Case, Meeting, Referral, Report
 
-NOTIFICATION_KINDS = ("assigned", "partner_answered", "action_due", "meeting_planned", "triage_deadline")
+NOTIFICATION_KINDS = ("assigned", "partner_answered", "action_due", "meeting_planned", "triage_deadline",
+                      "resident_answered", "low_satisfaction")
 DELIVERIES = ("now", "digest", "app")  # a mail at once, in the daily digest, only in the app
 
 

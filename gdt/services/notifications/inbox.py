@@ -19,6 +19,9 @@ SENTENCES = {
     "action_due": _l("Een afspraak van u in casus %(reference)s moet vandaag af."),
     "meeting_planned": _l("Er is een casusoverleg gepland of verzet in casus %(reference)s."),
     "triage_deadline": _l("Melding %(reference)s, die u heeft opgepakt, is bijna over de triagetermijn."),
+    "resident_answered": _l("De melder heeft uw vraag bij melding %(reference)s beantwoord."),
+    "low_satisfaction": _l("Een melder gaf een lage tevredenheidsscore bij %(reference)s: bekijk of er iets moet "
+                           "gebeuren (als gelezen gemarkeerd is de taak afgehandeld)."),
 }
 NOT_FOUND = _l("Deze melding voor u bestaat niet (meer).")
 START_PAGE_ROWS = 5

@@ -17,7 +17,8 @@ RECEIVING_ROLES = ("coordinator",)  # every kind points at cases and reports onl
 # Without a choice of their own: at once what asks for work now (a case of one's own, a partner's answer, a claimed
 # report whose triage deadline is a few hours away: a digest the next morning would be too late); the rest daily.
 DEFAULTS = {"assigned": "now", "partner_answered": "now", "triage_deadline": "now",
-            "action_due": "digest", "meeting_planned": "digest"}
+            "action_due": "digest", "meeting_planned": "digest",
+            "resident_answered": "now", "low_satisfaction": "now"}
 assert set(DEFAULTS) == set(NOTIFICATION_KINDS)
 
 KIND_LABELS = {
@@ -26,6 +27,8 @@ KIND_LABELS = {
     "action_due": _l("Mijn afspraak moet vandaag af"),
     "meeting_planned": _l("Casusoverleg gepland of verzet"),
     "triage_deadline": _l("Opgepakte melding bijna over de triagetermijn"),
+    "resident_answered": _l("Melder heeft mijn vraag beantwoord"),
+    "low_satisfaction": _l("Melder is ontevreden over de afhandeling"),
 }
 DELIVERY_LABELS = {"now": _l("Meteen een e-mail"), "digest": _l("Eén e-mail per dag (overzicht)"),
                    "app": _l("Alleen hier in GDT")}
