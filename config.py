@@ -230,6 +230,8 @@ class Config:
     # Photos decoded at once per process; an upload waits this long for a turn, then "try again" (503 in the API).
     ATTACHMENT_IMAGE_SLOTS = int(os.environ.get("ATTACHMENT_IMAGE_SLOTS", "1"))
     ATTACHMENT_IMAGE_WAIT_SECONDS = float(os.environ.get("ATTACHMENT_IMAGE_WAIT_SECONDS", "5"))
+    # Case documents (PDF, Office, photos, sound) are stored beside the attachments; the largest file accepted.
+    DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 
     # Statistics exports for BI tools: aggregate counts from 1 to this minus one are written as "< N"
     # (small cells, docs/decisions/0007-small-cell-suppression.md).

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from gdt.db import db
 from gdt.models import Attachment
+from gdt.models.documents import DocumentVersion
 from gdt.services.intake import attachments
 
 CHUNK = 1024 * 1024
@@ -66,6 +67,7 @@ def check_store(*, hashes: bool = True, batch: int = 1000) -> StoreCheck:
         elif hashes and _sha256(path) != sha256:
             result.problems.append(Problem("hash", attachment_id, name))
     stems = {Path(name).stem for name in known}
+    documents = set(db.session.scalars(sa.select(DocumentVersion.storage_name)))  # case documents share the store
     for path in sorted(folder.rglob("*")):
         if not path.is_file():
             continue
@@ -75,7 +77,7 @@ def check_store(*, hashes: bool = True, batch: int = 1000) -> StoreCheck:
             belongs = path.stem in stems
         else:
             result.files += 1
-            belongs = len(relative.parts) == 1 and path.name in known
+            belongs = len(relative.parts) == 1 and (path.name in known or path.name in documents)
         if not belongs:
             result.problems.append(Problem("no_row", None, relative.as_posix()))
     return result

@@ -31,6 +31,7 @@ from pillow_heif import register_heif_opener
 
 from gdt.db import db
 from gdt.models import ApiClient, Attachment, Report, User
+from gdt.models.documents import DocumentVersion
 from gdt.services.core import access, audit
 from gdt.services.core.attachment_store import THUMBNAIL_FOLDER, directory
 from gdt.services.core.errors import Forbidden, NotFound, ValidationFailed
@@ -186,7 +187,7 @@ def prune_orphans(older_than: float = ORPHAN_AGE_SECONDS) -> int:
     """Delete stored files no row refers to (their transaction rolled back), older than `older_than` s, and the
     thumbnails of files that are gone."""
     folder = directory()
-    known = set(db.session.scalars(sa.select(Attachment.storage_name)))
+    known = stored_names()
     cutoff, removed = time.time() - older_than, 0
     for path in folder.iterdir():
         if path.is_file() and path.name not in known and path.stat().st_mtime < cutoff:
@@ -199,6 +200,11 @@ def prune_orphans(older_than: float = ORPHAN_AGE_SECONDS) -> int:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def stored_names() -> set[str]:
+    """Every file name the store should hold: the attachments' and the case documents' (kept in the same store)."""
+    return set(db.session.scalars(sa.select(Attachment.storage_name).union(sa.select(DocumentVersion.storage_name))))
 
 
 def display_name(filename: str | None) -> str | None:
