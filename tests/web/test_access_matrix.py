@@ -128,6 +128,12 @@ def world(make, client_as):
     from gdt.services.notifications.notify import notify
     with unit_of_work():  # /voor-mij/<notification_id>: the coordinator's own
         values["notification_id"] = notify(users["coordinator"], "meeting_planned", case=case).id
+    from gdt.services.documents import store as document_store
+    from tests import document_files  # /documents/<document_id>/versions/<number>: shared with the case's partners
+    values["document_id"] = document_store.add_document(
+        case, document_type="besluit", title="Besluit", document_date=date.today(), visible_to_partners=True,
+        data=document_files.pdf(), filename="besluit.pdf", actor=users["coordinator"]).id
+    values["number"] = 1
     clients = {role: client_as(user=user) for role, user in users.items()}
     for client in clients.values():  # opened once, as from the mail: the clean link addresses need the session
         client.get(f"/doorverwijzing/{values['token']}")
