@@ -16,6 +16,8 @@ def beat_schedule(config) -> dict:
         "retention-nightly": {"task": "gdt.retention.run_nightly",
                               "schedule": crontab(hour=config["RETENTION_HOUR"], minute=0)},
         "notifications-scan": {"task": "gdt.notifications.scan", "schedule": float(NOTIFICATION_SCAN_SECONDS)},
+        "resident-questions-remind": {"task": "gdt.resident_questions.remind_due",
+                                      "schedule": float(NOTIFICATION_SCAN_SECONDS)},
         "notifications-digest": {"task": "gdt.notifications.queue_digest",
                                  "schedule": crontab(hour=config["NOTIFY_DIGEST_HOUR"], minute=0)},
     }
