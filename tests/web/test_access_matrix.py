@@ -134,6 +134,11 @@ def world(make, client_as):
         case, document_type="besluit", title="Besluit", document_date=date.today(), visible_to_partners=True,
         data=document_files.pdf(), filename="besluit.pdf", actor=users["coordinator"]).id
     values["number"] = 1
+    from gdt.models.resident_contact import ResidentQuestion  # /questions/<question_id>/withdraw
+    question = ResidentQuestion(report_id=report.id, text="Wanneer hoort u het?", asked_by_id=users["coordinator"].id)
+    make.session.add(question)
+    make.session.commit()
+    values["question_id"] = question.id
     clients = {role: client_as(user=user) for role, user in users.items()}
     for client in clients.values():  # opened once, as from the mail: the clean link addresses need the session
         client.get(f"/doorverwijzing/{values['token']}")
