@@ -16,7 +16,8 @@ from gdt.services.core.errors import ServiceError, ValidationFailed
 
 API_VERSION = "1.0.0"
 URL_PREFIX = "/api/v1"
-MODULES = ("statistics", "staff", "casework", "intake", "attachments", "partner", "search")
+MODULES = ("statistics", "staff", "casework", "intake", "attachments", "partner", "search",
+           "resident_questions")
 
 
 class Api(flask_smorest.Api):
