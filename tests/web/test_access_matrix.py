@@ -165,8 +165,9 @@ def _url(rule, values, case):
         arguments["key"] = "de-escalated"
     if rule.rule.startswith("/admin/indicators/"):  # an indicator key, not a partner key
         arguments["key"] = values["indicator"]
-    if "id" in rule.arguments:  # the API's /meetings/<id> and /actions/<id>
-        arguments["id"] = values["action_id"] if "/actions/" in rule.rule else values["meeting_id"]
+    if "id" in rule.arguments:  # the API's /meetings/<id>, /actions/<id> and /documents/<id>
+        arguments["id"] = values["action_id"] if "/actions/" in rule.rule else \
+            values["document_id"] if "/documents/" in rule.rule else values["meeting_id"]
     return rule.build(arguments)[1]
 
 

@@ -34,6 +34,9 @@ OFFICE_TYPES = {
              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
 }
 ODT_TYPE = "application/vnd.oasis.opendocument.text"
+# Every content type a stored version can have (photos are kept as JPEG whatever they came as).
+CONTENT_TYPES = ("application/pdf", *(types[0] for types in OFFICE_TYPES.values()), ODT_TYPE, "image/jpeg",
+                 *sorted({attachments.AUDIO_TYPES[extension] for extension in SOUND_EXTENSIONS}))
 ALLOWED = frozenset({"pdf", "docx", "xlsx", "odt"} | PHOTO_EXTENSIONS | SOUND_EXTENSIONS)
 # PDF names that run or carry something when the file is opened; pypdf undoes #xx escapes in names.
 ACTIVE_PDF_NAMES = ("/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/XFA",
