@@ -227,3 +227,22 @@ def test_a_stale_edit_is_refused_and_changes_nothing(db, make):
     detail = db.session.scalar(sa.select(AuditEvent.detail).where(AuditEvent.action == "update_document"))
     assert detail == {"document": document.id, "fields": ["document_type", "title", "visible_to_partners"]}
     assert db.session.scalar(sa.select(sa.func.count()).select_from(DocumentVersion)) == 1
+
+
+def test_the_demo_puts_readable_pdfs_on_running_cases(db, make):
+    from pypdf import PdfReader
+
+    from gdt.db import utcnow
+    from gdt.models import CaseParty
+    from gdt.services.demo import demo_documents
+    case = make.case()
+    make.session.add(CaseParty(case_id=case.id, name="Bewoner", role="subject"))
+    make.session.flush()
+    with unit_of_work():
+        assert demo_documents.add(utcnow()) == 3
+    documents_of_case = db.session.scalars(sa.select(CaseDocument).where(CaseDocument.case_id == case.id)).all()
+    letter = next(document for document in documents_of_case if document.document_type == "brief")
+    assert [version.number for version in letter.versions] == [1, 2] and letter.visible_to_partners
+    text = PdfReader(attachment_store.directory() / letter.current.storage_name).pages[0].extract_text()
+    assert "Waarschuwingsbrief" in text and case.reference in text
+

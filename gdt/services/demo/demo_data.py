@@ -38,7 +38,7 @@ from gdt.services.core.bulk import bulk_insert
 from gdt.services.core.errors import ServiceError
 from gdt.services.core.reference_numbers import REFERENCE_PATTERN, format_reference, next_reference, raise_counter_to
 from gdt.services.core.transaction import unit_of_work
-from gdt.services.demo import demo_people
+from gdt.services.demo import demo_contact, demo_documents, demo_people
 from gdt.services.demo.demo_areas import demo_area, name_demo_areas
 from gdt.services.demo.demo_plan import (
     CASE_PARTNER_ROLES,
@@ -208,6 +208,8 @@ def _write(plans: list[PlannedReport], now: datetime) -> None:
     db.session.execute(sa.insert(referral_reports).from_select(["referral_id", "report_id", "shared_at"], shared))
     _casework(cases, partners, coordinator_id, now)
     demo_people.add(now)  # one person in two cases, a possible duplicate pair
+    demo_documents.add(now)  # documents on the running cases, some shared with their partners
+    demo_contact.add(now)  # questions to a resident (one answered, one open), a satisfaction answer
     _notifications(cases, coordinator_id, now)
     _work_lists(coordinator_id)
 
