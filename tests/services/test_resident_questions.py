@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 
-from gdt.models import AuditEvent, ClosingDay, Notification
+from gdt.models import AuditEvent, ClosingDay, Notification, Report
 from gdt.models.resident_contact import ResidentQuestion
 from gdt.services.core import closing_days
 from gdt.services.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -144,3 +144,14 @@ def test_no_reminder_for_an_answered_or_withdrawn_question(db, make, report, coo
     db.session.commit()
     assert question_mails.remind_due(datetime(2027, 2, 1, tzinfo=UTC)) == 0
 
+
+
+def test_the_demo_has_an_answered_and_an_open_question_and_a_satisfaction_answer(db):
+    from gdt.models.resident_contact import SatisfactionResponse
+    from gdt.services.demo import demo_data
+    demo_data.load_demo(year=2025, reports=500, if_empty=False)
+    asked = db.session.scalars(sa.select(ResidentQuestion).order_by(ResidentQuestion.id)).all()
+    assert [questions.status_of(question) for question in asked] == ["answered", "open"]
+    assert questions.can_reach(asked[0].report) and asked[0].report.status in ("received", "escalated")
+    [response] = db.session.scalars(sa.select(SatisfactionResponse)).all()
+    assert db.session.get(Report, response.report_id).case.status == "closed"
