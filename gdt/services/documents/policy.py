@@ -5,6 +5,7 @@ documents flagged "zichtbaar voor ketenpartners" of the cases its organisation t
 (intake, managers, admins) sees any document. Lists and single documents use the same rule.
 """
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from gdt.models import Case, CasePartner, User
 from gdt.models.documents import CaseDocument
@@ -30,6 +31,7 @@ def can_manage_documents(user: User | None, case: Case) -> bool:
 def visible_documents(user: User, case: Case) -> sa.Select:
     """The documents of `case` that `user` may see, newest date first."""
     query = sa.select(CaseDocument).where(CaseDocument.case_id == case.id) \
+        .options(so.selectinload(CaseDocument.versions)) \
         .order_by(CaseDocument.document_date.desc(), CaseDocument.id.desc())
     if not can_view_case_documents(user, case):
         return query.where(sa.false())
