@@ -51,7 +51,7 @@ def add_document(case: Case, *, document_type: str, title: str, document_date: d
     fields = clean_details(document_type=document_type, title=title, document_date=document_date)
     prepared = _prepare(filename, data, source, letter_template_name)
     with _writing(prepared) as name:
-        document = CaseDocument(case_id=case.id, case=case, visible_to_partners=bool(visible_to_partners),
+        document = CaseDocument(case=case, visible_to_partners=bool(visible_to_partners),
                                 created_by_id=actor.id if actor else None, **fields)
         db.session.add(document)
         version = _version(document, prepared, name, number=1, actor=actor, source=source,
