@@ -90,3 +90,83 @@ def test_the_ask_page_is_audited_as_a_view_of_the_report(db, client_as, report, 
     client_as(user=coordinator).get(f"/reports/{report.reference}/questions/new")
     assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.object_ref == report.reference,
                                                          AuditEvent.action == "view")) is not None
+
+
+# The resident's side: answering and the survey through their own link ------------------------------------------
+
+
+def link(report) -> str:
+    from gdt.services.core.resident_links import link_token
+    return link_token(report)
+
+
+def test_the_resident_answers_through_their_own_link(app, db, report, coordinator):
+    question = questions.ask(report, QUESTION, actor=coordinator)
+    token = link(report)
+    resident = app.test_client()
+    page = resident.get(f"/mijn-melding/{token}")
+    assert QUESTION in page.text and "Antwoord versturen" in page.text
+    done = resident.post(f"/mijn-melding/{token}/vraag/{question.id}",
+                         data={f"vraag-{question.id}-text": "Elke vrijdagnacht."})
+    assert done.status_code == 303
+    db.session.refresh(question)
+    assert question.answer == "Elke vrijdagnacht."
+    again = resident.post(f"/mijn-melding/{token}/vraag/{question.id}",
+                          data={f"vraag-{question.id}-text": "Nog iets."})
+    assert again.status_code in (404, 409, 422)
+    db.session.refresh(question)
+    assert question.answer == "Elke vrijdagnacht."
+    assert "Elke vrijdagnacht." in resident.get(f"/mijn-melding/{token}").text
+
+
+def test_an_empty_answer_is_refused_with_the_reason(app, db, report, coordinator):
+    question = questions.ask(report, QUESTION, actor=coordinator)
+    refused = app.test_client().post(f"/mijn-melding/{link(report)}/vraag/{question.id}",
+                                     data={f"vraag-{question.id}-text": "  "})
+    assert refused.status_code == 422 and "Schrijf uw antwoord." in refused.text
+    assert questions.status_of(question) == "open"
+
+
+def test_a_link_of_another_report_cannot_answer(app, db, make, report, coordinator):
+    question = questions.ask(report, QUESTION, actor=coordinator)
+    other = make.report(reporter_email="ander@example.nl", reporter_may_contact=True)
+    refused = app.test_client().post(f"/mijn-melding/{link(other)}/vraag/{question.id}",
+                                     data={f"vraag-{question.id}-text": "Ik weet het niet."})
+    assert refused.status_code == 404
+    assert QUESTION not in app.test_client().get(f"/mijn-melding/{link(other)}").text
+    db.session.refresh(question)
+    assert question.answer is None
+
+
+def test_a_tampered_link_cannot_answer(app, db, report, coordinator):
+    question = questions.ask(report, QUESTION, actor=coordinator)
+    token = link(report)
+    tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    refused = app.test_client().post(f"/mijn-melding/{tampered}/vraag/{question.id}",
+                                     data={f"vraag-{question.id}-text": "Hallo"})
+    assert refused.status_code in (403, 404, 410)
+    db.session.refresh(question)
+    assert question.answer is None
+
+
+def test_the_survey_once_on_a_handled_report_and_not_when_switched_off(app, db, make, coordinator):
+    closed = make.report("escalated", reporter_email=EMAIL, case=make.case("closed", coordinator=coordinator))
+    token, resident = link(closed), app.test_client()
+    app.config["SATISFACTION_SURVEY"] = False
+    assert "Hoe tevreden bent u?" not in resident.get(f"/mijn-melding/{token}").text
+    app.config["SATISFACTION_SURVEY"] = True
+    try:
+        page = resident.get(f"/mijn-melding/{token}")
+        assert "Hoe tevreden bent u?" in page.text and "Zeer ontevreden" in page.text
+        refused = resident.post(f"/mijn-melding/{token}/tevredenheid", data={"survey-comment": "Matig"})
+        assert refused.status_code == 422 and "Kies hoe tevreden u bent." in refused.text
+        done = resident.post(f"/mijn-melding/{token}/tevredenheid",
+                             data={"survey-score": "2", "survey-comment": "Niemand belde terug."})
+        assert done.status_code == 303
+        assert "Hoe tevreden bent u?" not in resident.get(f"/mijn-melding/{token}").text
+        assert resident.post(f"/mijn-melding/{token}/tevredenheid", data={"survey-score": "5"}).status_code == 422
+    finally:
+        app.config["SATISFACTION_SURVEY"] = False
+    from gdt.models import Notification
+    [task] = db.session.scalars(sa.select(Notification)).all()
+    assert (task.user_id, task.kind) == (coordinator.id, "low_satisfaction")

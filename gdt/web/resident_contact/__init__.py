@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("resident_contact", __name__)
 
-from gdt.web.resident_contact import partials, staff  # noqa: E402,F401
+from gdt.web.resident_contact import partials, resident, staff  # noqa: E402,F401
