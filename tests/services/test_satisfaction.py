@@ -47,7 +47,7 @@ def test_a_good_score_is_stored_once_and_tells_nobody(db, closed):
     with pytest.raises(Conflict):
         survey.respond(closed, 5, None)
     assert count(db) == 1 and count(db, Notification) == 0
-    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.object_type == "satisfaction_response")).one()
+    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.object_type == "satisfaction")).one()
     assert event.actor_id is None and event.action == "answer"
 
 

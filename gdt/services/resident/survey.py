@@ -65,7 +65,7 @@ def respond(report: Report, score, comment: str | None) -> SatisfactionResponse:
                                         answered_at=utcnow())
         db.session.add(response)
         db.session.flush()
-        audit.record(None, "answer", "satisfaction_response", str(response.id),
+        audit.record(None, "answer", "satisfaction", str(response.id),
                      detail={"report": report.reference, "low": score <= LOW_SCORE})
         if score <= LOW_SCORE:
             _task_for_coordinators(report)
