@@ -5,6 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from gdt.models import AppSetting, Notification, NotificationPreference
+from gdt.models.notifications import NOTIFICATION_KINDS
 from gdt.services.core.transaction import unit_of_work
 from gdt.services.notifications.notify import notify
 
@@ -87,9 +88,10 @@ def test_the_start_page_shows_whats_new_only_when_there_is_something(db, make, c
 def test_the_choices_are_saved_and_a_bad_one_is_refused_with_nothing_changed(db, client_as, anna):
     client = client_as(user=anna)
     page = client.get("/voor-mij/instellingen").get_data(as_text=True)
-    assert page.count('type="radio"') == 15 and re.search(r'<input checked[^>]*id="choice-assigned-0"', page)
+    assert page.count('type="radio"') == 3 * len(NOTIFICATION_KINDS)
+    assert re.search(r'<input checked[^>]*id="choice-assigned-0"', page)
     wanted = {"assigned": "app", "partner_answered": "digest", "action_due": "now", "meeting_planned": "app",
-              "triage_deadline": "now"}
+              "triage_deadline": "now", "resident_answered": "digest", "low_satisfaction": "now"}
     bad = client.post("/voor-mij/instellingen", data=wanted | {"assigned": "fax"})
     assert bad.status_code == 422 and "Kies hoe u hiervan hoort." in bad.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(NotificationPreference)) == 0
