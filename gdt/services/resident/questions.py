@@ -59,19 +59,6 @@ def questions_of(report: Report) -> list[ResidentQuestion]:
                                    .order_by(ResidentQuestion.id)))
 
 
-def open_question_reports(report_ids: list[int]) -> set[int]:
-    """Of these reports, those waiting for the resident's reply (one query for a list page)."""
-    if not report_ids:
-        return set()
-    return set(db.session.scalars(sa.select(ResidentQuestion.report_id).distinct().where(
-        ResidentQuestion.report_id.in_(report_ids), *_open_clauses())))
-
-
-def awaiting_reply() -> sa.Select:
-    """Ids of reports with an open question, for a list's filter "reactie gevraagd"."""
-    return sa.select(ResidentQuestion.report_id).where(*_open_clauses())
-
-
 def ask(report: Report, text: str | None, *, actor: User) -> ResidentQuestion:
     """Ask the reporter `text`; the mail with the link leaves when the question is stored."""
     if not may_ask(actor, report):
@@ -145,6 +132,3 @@ def _clean(text: str | None, max_length: int, empty: str) -> str:
         raise ValidationFailed({"text": empty})
     return cleaned
 
-
-def _open_clauses() -> tuple:
-    return ResidentQuestion.answered_at.is_(None), ResidentQuestion.withdrawn_at.is_(None)

@@ -15,6 +15,11 @@ def question_helpers() -> dict:
         shown = [report for report in case.reports if access.can_view_report(current_user, report)]
         return [(report, asked) for report in shown if (asked := questions.questions_of(report))]
 
+    def awaiting_reply(asked) -> bool:
+        """"Reactie gevraagd": a question still open."""
+        return any(questions.is_open(question) for question in asked)
+
     return {"resident_questions": questions.questions_of, "resident_case_questions": case_questions,
-            "resident_question_status": questions.status_of, "resident_may_ask": questions.may_ask,
-            "resident_can_reach": questions.can_reach, "resident_withdraw_form": WithdrawForm}
+            "resident_question_status": questions.status_of, "resident_awaiting_reply": awaiting_reply,
+            "resident_may_ask": questions.may_ask, "resident_can_reach": questions.can_reach,
+            "resident_withdraw_form": WithdrawForm}
