@@ -4,6 +4,10 @@ It says only what the reporter needs: that we have the report, its reference, it
 and what happens next. Never the description, the address, a partner or a case: mail leaves our
 control, and an inbox someone else reads must not reveal what was reported or about whom. No
 name either: the e-mail address is enough to reach the reporter.
+
+"Wat gebeurt er nu?" is the admin's standard text for the moment "receipt" (the category's own, else the general
+one, else the built-in default; gdt/services/texts). Its placeholders never include the category or a partner
+(gdt/services/texts/placeholders.py), so the same rule holds for whatever the admin writes.
 """
 import logging
 import smtplib
@@ -12,6 +16,7 @@ from gdt.db import db
 from gdt.models import OutboxMessage, Report
 from gdt.services.core import mail, outbox
 from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
+from gdt.services.texts import lookup, placeholders
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +31,7 @@ Kenmerk: {reference}
 Status: ontvangen
 
 Wat gebeurt er nu?
-Een medewerker van het De-escalatieteam van de gemeente beoordeelt uw melding. Wij zorgen
-dat de organisatie die er iets aan kan doen de melding oppakt, of het team gaat er zelf mee
-aan de slag. Als wij meer informatie van u nodig hebben, nemen wij contact met u op.
+{next_steps}
 
 Heeft u een vraag over uw melding? Bel 14 040 en noem uw kenmerk.
 Is er direct gevaar? Bel 112.
@@ -64,8 +67,11 @@ def send_receipt(payload: dict) -> None:
         if report is None or not may_receive_receipt(report) or report.reporter_notified_status == "received":
             return  # consent withdrawn, data removed, or the receipt went (its message's own record did not)
         address, reference = report.reporter_email, report.reference
+        next_steps = placeholders.fill(lookup.body_for("receipt", report.category_id),
+                                       lookup.fields_for(report, with_category=False))
     # outside any transaction: no database lock waits for the mail server
-    if mail_reporter(address, SUBJECT.format(reference=reference), BODY.format(reference=reference),
+    if mail_reporter(address, SUBJECT.format(reference=reference),
+                     BODY.format(reference=reference, next_steps=next_steps),
                      what="receipt", report_id=payload["report_id"]):
         outbox.record(lambda: _mark_told(payload["report_id"]))  # kept trying while the database restarts
 
