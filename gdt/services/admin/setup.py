@@ -11,14 +11,17 @@ from flask_babel import lazy_gettext as _l
 from gdt.db import db
 from gdt.models import CaseResult, Category, ClosingDay, Partner, User
 from gdt.models.retention import RetentionRule
+from gdt.models.standard_texts import StandardText
 from gdt.services.admin import users as user_service
 from gdt.services.core import audit, reference_data
 from gdt.services.core.errors import ServiceError
 from gdt.services.retention import rules as retention_rules
+from gdt.services.texts import admin as standard_texts
 
 # What reference_data.ensure_defaults() fills, in the order it is reported.
 REFERENCE_TABLES = (("categories", Category), ("partners", Partner), ("case_results", CaseResult),
-                    ("closing_days", ClosingDay), ("retention_rules", RetentionRule))
+                    ("closing_days", ClosingDay), ("retention_rules", RetentionRule),
+                    ("standard_texts", StandardText))
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ def ensure_reference_data() -> list[Tally]:
     before = _counts()
     reference_data.ensure_defaults()
     retention_rules.ensure_defaults()  # the Selectielijst defaults (gdt.services.retention.rules)
+    standard_texts.ensure_defaults()  # a text per moment that has none (gdt.services.texts.defaults)
     after = _counts()
     tallies = [Tally(kind, before[kind], after[kind] - before[kind]) for kind, _ in REFERENCE_TABLES]
     created = {tally.kind: tally.created for tally in tallies if tally.created}

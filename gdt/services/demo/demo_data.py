@@ -52,6 +52,7 @@ from gdt.services.demo.demo_plan import (
 from gdt.services.geo.demo_points import demo_point
 from gdt.services.reporting import indicators
 from gdt.services.retention import rules as retention_rules
+from gdt.services.texts import admin as standard_texts
 
 # One account per role; documented in the README. Never use these outside a demo.
 DEMO_LOGINS = (
@@ -114,6 +115,7 @@ def load_demo(*, year: int | None, reports: int, if_empty: bool, now: datetime |
     years = [year] if year else list(range(this_year - DEMO_YEARS + 1, this_year + 1))
     reference_data.ensure_defaults()
     retention_rules.ensure_defaults()
+    standard_texts.ensure_defaults()
     _partner_addresses()
     logins = _ensure_logins()
     name_demo_areas()
