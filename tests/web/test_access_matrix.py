@@ -139,6 +139,9 @@ def world(make, client_as):
     make.session.add(question)
     make.session.commit()
     values["question_id"] = question.id
+    from gdt.services.texts import admin as standard_texts  # /admin/standaardteksten/<text_id>
+    values["text_id"] = standard_texts.create_text(title="Vraag", moment="question", category_id=None,
+                                                   body="Over melding {kenmerk}:", actor=None).id
     clients = {role: client_as(user=user) for role, user in users.items()}
     for client in clients.values():  # opened once, as from the mail: the clean link addresses need the session
         client.get(f"/doorverwijzing/{values['token']}")
