@@ -136,6 +136,8 @@ class Config:
     NOTIFY_DIGEST_HOUR = int(os.environ.get("NOTIFY_DIGEST_HOUR", "7"))
     NOTIFY_TRIAGE_WARNING_HOURS = int(os.environ.get("NOTIFY_TRIAGE_WARNING_HOURS", "4"))
     NOTIFY_KEEP_DAYS = int(os.environ.get("NOTIFY_KEEP_DAYS", "90"))
+    # The resident's own link ("Mijn melding") is valid this many days after it was made; each mail has a new one.
+    RESIDENT_LINK_DAYS = int(os.environ.get("RESIDENT_LINK_DAYS", "180"))
     # Questions to the resident (gdt/services/resident/questions.py): one reminder mail after this many working days
     # without an answer. The satisfaction survey on the resident's page after closing: off unless switched on here
     # (the development and demo configuration switches it on).

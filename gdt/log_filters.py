@@ -1,6 +1,7 @@
-"""Keep partner link tokens out of every log (docs/decisions/0012-link-sessions.md).
+"""Keep partner and resident link tokens out of every log (docs/decisions/0012-link-sessions.md).
 
-A mailed link (`/doorverwijzing/<token>`, `/casus/<token>`) is a bearer key for 14 days. The app exchanges it on
+A mailed link (`/doorverwijzing/<token>`, `/casus/<token>`) is a bearer key for 14 days; the resident's
+`/mijn-melding/<token>` one for RESIDENT_LINK_DAYS. The app exchanges it on
 first use and moves on to a clean address, but that first request's path still reaches the access log, the
 development server's request log and any error logged for it. `mask_link_tokens` replaces the token part of such a
 path; `MaskLinkTokens` does it for every record of a logger it is added to. Clean addresses (`/doorverwijzing/42`)
@@ -12,7 +13,7 @@ import logging
 import re
 
 MASK = "[link-token]"
-_LINK_PATH = re.compile(r"(/(?:doorverwijzing|casus)/)([^/?#\s\"'<>]+)")
+_LINK_PATH = re.compile(r"(/(?:doorverwijzing|casus|mijn-melding)/)([^/?#\s\"'<>]+)")
 LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")  # and the app's own logger (install)
 
 
@@ -30,7 +31,7 @@ def mask_link_tokens(text: str) -> str:
         text = _TOKEN_QUERY.sub(lambda found: found.group(1) + MASK, text)
     if "/search?" in text:
         text = _SEARCH_QUERY.sub(lambda found: found.group(1) + SEARCH_MASK, text)
-    if "/doorverwijzing/" not in text and "/casus/" not in text:
+    if not any(part in text for part in ("/doorverwijzing/", "/casus/", "/mijn-melding/")):
         return text
     return _LINK_PATH.sub(lambda found: found.group(0) if found.group(2).isdigit() else found.group(1) + MASK, text)
 

@@ -73,6 +73,10 @@ ACTION_LABELS = {
     "destruction_take_off": _l("Van vernietigingslijst gehaald"), "setup": _l("Installatie ingericht"),
     "reencrypt_totp_secrets": _l("Geheimen tweede factor opnieuw versleuteld"),
     "sso_backchannel_logout": _l("Uitgelogd via SSO"), "use_account_link": _l("Accountkoppeling gebruikt"),
+    "upload_document": _l("Document toegevoegd"), "update_document": _l("Documentgegevens gewijzigd"),
+    "view_document": _l("Document bekeken"), "download_document": _l("Document gedownload"),
+    "ask": _l("Vraag aan melder gesteld"), "withdraw": _l("Vraag aan melder ingetrokken"),
+    "answer": _l("Beantwoord door melder"), "view_resident_page": _l("Mijn melding bekeken"),
 }
 OBJECT_TYPE_LABELS = {
     "report": _l("Melding"), "case": _l("Casus"), "attachment": _l("Bijlage"), "referral": _l("Doorverwijzing"),
@@ -85,7 +89,8 @@ OBJECT_TYPE_LABELS = {
     "audit": _l("Audittrail"), "person": _l("Persoon"), "inspection": _l("Inzage-export"),
     "address": _l("Adres"), "legal_holds": _l("Bewaarplichten"), "map": _l("Kaart"),
     "map_buurten": _l("Kaart per buurt"), "people_duplicates": _l("Mogelijk dubbele personen"),
-    "saved_list": _l("Werklijst"),
+    "saved_list": _l("Werklijst"), "resident_question": _l("Vraag aan melder"),
+    "satisfaction": _l("Tevredenheidsantwoord"), "standard_text": _l("Standaardtekst"),
 }
 OUTCOME_LABELS = {"ok": _l("Gelukt"), "denied": _l("Geweigerd"), "error": _l("Fout")}
 # The object types whose events carry a reference someone types (a report's, case's, request's, list's).

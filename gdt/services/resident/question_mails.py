@@ -4,7 +4,6 @@ RESIDENT_QUESTION_REMINDER_DAYS working days without an answer (the periodic sca
 Each mail says only that there is a question about the report with this kenmerk and where to answer it: the
 question text and anything about the case stay behind the resident's signed link.
 """
-import importlib
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -13,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from gdt.db import db, utcnow
 from gdt.models.resident_contact import ResidentQuestion
-from gdt.services.core import outbox
+from gdt.services.core import outbox, resident_links
 from gdt.services.core.deadlines import calendar
 from gdt.services.core.transaction import unit_of_work
 from gdt.services.intake.receipts import mail_reporter, may_receive_receipt
@@ -47,8 +46,7 @@ REMINDER_OPENING = ("Enkele dagen geleden stelden wij u een vraag over uw meldin
 
 def page_url(report) -> str:
     """The resident's own page ("Mijn melding") for `report`."""
-    link_token = importlib.import_module("gdt.services.core.resident_links").link_token  # TODO: plain import
-    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/mijn-melding/{link_token(report)}"
+    return resident_links.page_url(report)
 
 
 def remind_due(now: datetime | None = None) -> int:

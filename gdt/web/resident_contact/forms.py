@@ -5,6 +5,7 @@ from wtforms import RadioField, TextAreaField
 
 from gdt.services.resident.questions import ANSWER_MAX, QUESTION_MAX
 from gdt.services.resident.survey import COMMENT_MAX, SCORE_LABELS
+from gdt.web.forms import choices
 
 
 class AskForm(FlaskForm):
@@ -24,7 +25,7 @@ class AnswerForm(FlaskForm):
 
 class SurveyForm(FlaskForm):
     score = RadioField(_l("Hoe tevreden bent u over de afhandeling van uw melding?"),
-                       choices=[(str(score), label) for score, label in SCORE_LABELS.items()],
+                       choices=choices((str(score), label) for score, label in SCORE_LABELS.items()),
                        validate_choice=False)  # the service says why
     comment = TextAreaField(_l("Wilt u nog iets toelichten? (niet verplicht)"),
                             description=_l("Hoogstens %(max)d tekens.", max=COMMENT_MAX))

@@ -1,9 +1,8 @@
 """The resident's link as these views need it: the report it names, and the way back to the resident's page."""
-import importlib
-
 from flask_babel import lazy_gettext as _l
 
 from gdt.models import Report
+from gdt.services.core import resident_links
 from gdt.services.core.errors import NotFound
 
 NO_LINK = _l("Deze link is ongeldig of verlopen.")
@@ -11,8 +10,10 @@ NO_LINK = _l("Deze link is ongeldig of verlopen.")
 
 def report_of(token: str) -> Report:
     """The report the signed link names; an invalid or expired link is as good as none."""
-    links = importlib.import_module("gdt.services.core.resident_links")  # TODO: plain import once it is in
-    report = links.read_link_token(token)
+    try:
+        report = resident_links.read_link_token(token)
+    except resident_links.LinkExpired:
+        report = None
     if report is None:
         raise NotFound(NO_LINK)
     return report
