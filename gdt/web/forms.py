@@ -1,5 +1,5 @@
 """Shared form helpers: submit through one service, put its refusal next to its field, show the page again."""
-from flask import flash, redirect, render_template
+from flask import flash, redirect, render_template, request
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, ValidationError
 from wtforms.fields.choices import SelectChoice
@@ -52,8 +52,8 @@ def submit(form: FlaskForm, perform, *, success, next_url):
     next to its field). `success` and `next_url` may be callables of the service's result; `success`
     None flashes nothing (the next page says it).
     """
-    if not form.validate_on_submit():
-        return None
+    if request.form.get("fill_text") or not form.validate_on_submit():
+        return None  # "Tekst invullen" without JavaScript (templates/texts/_picker.html): shown again, filled
     try:
         result = perform()
     except ServiceError as error:

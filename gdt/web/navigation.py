@@ -34,6 +34,8 @@ MENU = (
     Destination("admin.partners", _l("Ketenpartners"), section=("admin.new_partner", "admin.edit_partner")),
     Destination("admin.case_results", _l("Resultaten"), section=("admin.new_case_result", "admin.edit_case_result")),
     Destination("admin.categories", _l("Categorieën"), section=("admin.new_category", "admin.edit_category")),
+    Destination("admin.standard_texts", _l("Standaardteksten"),
+                section=("admin.new_standard_text", "admin.edit_standard_text")),
     Destination("admin.areas", _l("Wijken en buurten"),
                 section=("admin.new_area", "admin.edit_area", "admin.delete_area", "admin.import_areas")),
     Destination("admin.closing_days", _l("Sluitingsdagen"),

@@ -4,7 +4,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from gdt.db import AMSTERDAM, db
-from gdt.models import Partner, Report
+from gdt.models import Case, Partner, Report
 from gdt.models.standard_texts import StandardText
 from gdt.services.core import deadlines
 from gdt.services.texts import placeholders
@@ -53,9 +53,18 @@ def fields_for(report: Report, *, partner: Partner | None = None, with_category:
     return fields
 
 
-def filled(text: StandardText, report: Report | None, *, partner: Partner | None = None) -> str:
-    """`text` filled for `report` (staff writing: every value they may see); without a report, as written."""
-    return placeholders.fill(text.body, fields_for(report, partner=partner) if report is not None else {})
+def offered(moment: str, *, report: Report | None = None, case: Case | None = None) -> list[tuple[StandardText, str]]:
+    """The texts a member of staff may pick when writing about `report` (or `case`), each with its body filled as
+    far as the values are known: a case gives its own kenmerk and its first report's other values. Staff see the
+    report or case they write about, so every placeholder is filled, {partner} with the partner it was referred to.
+    """
+    if report is None and case is not None and case.reports:
+        report = case.reports[0]
+    fields = fields_for(report, partner=report.referred_partner) if report is not None else {}
+    if case is not None:
+        fields["kenmerk"] = case.reference
+    return [(text, placeholders.fill(text.body, fields))
+            for text in choices(moment, report.category_id if report is not None else None)]
 
 
 def _working_days(days: int) -> str:

@@ -20,7 +20,7 @@ class Placeholder:
 
 
 # The automatic mails (receipt, referred, closed) never name what was reported or about whom, so {categorie} is for
-# texts a member of staff reads before sending; {partner} only in a "referred" text (and the partner's own).
+# texts a member of staff reads before sending; {partner} only in a "referred" text.
 _WRITTEN_BY_STAFF = frozenset({"taken_on", "question", "partner"})
 PLACEHOLDERS = {placeholder.name: placeholder for placeholder in (
     Placeholder("kenmerk", _l("Het kenmerk van de melding"), "GDT-2026-000123"),
@@ -30,7 +30,7 @@ PLACEHOLDERS = {placeholder.name: placeholder for placeholder in (
     Placeholder("categorie", _l("De categorie van de melding (niet in de automatische e-mails)"), "Geluidsoverlast",
                 _WRITTEN_BY_STAFF),
     Placeholder("partner", _l("De ketenpartner naar wie de melding is doorgezet (alleen bij \"doorgezet\")"),
-                "Woningcorporatie", frozenset({"referred", "partner"})),
+                "Woningcorporatie", frozenset({"referred"})),
 )}
 DEMO_FIELDS = {name: placeholder.demo for name, placeholder in PLACEHOLDERS.items()}
 

@@ -13,5 +13,6 @@ from gdt.web.admin import (  # noqa: E402,F401
     second_factor,
     sessions,
     teams,
+    texts,
     views,
 )
