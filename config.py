@@ -250,6 +250,10 @@ class Config:
     # THEME_CLASS: class(es) put on <html> for a token file scoped to its own class (e.g. "utrecht-theme").
     MUNICIPALITY_NAME = os.environ.get("MUNICIPALITY_NAME", "Gemeente Voorbeeld")
     MUNICIPALITY_LOGO = os.environ.get("MUNICIPALITY_LOGO", "")
+    # The sender block of letters from templates (gdt.services.letters): the municipality's postal address, its
+    # lines separated by "|", and how residents reach the team (a phone number or web address; empty: left out).
+    MUNICIPALITY_ADDRESS = os.environ.get("MUNICIPALITY_ADDRESS", "Postbus 1000|1000 AA Voorbeeld")
+    LETTER_CONTACT = os.environ.get("LETTER_CONTACT", "14 020")
     THEME = os.environ.get("THEME", "neutral")
     THEME_CLASS = os.environ.get("THEME_CLASS", "")
 
