@@ -38,6 +38,9 @@ def test_a_reporter_with_email_and_consent_gets_one_receipt_without_details(app,
     for private in (DESCRIPTION, "Stationsweg", "Eindhoven", "5611 AB", "5611AB", report.reporter_name,
                     report.reporter_phone):
         assert private not in text and private not in sent["Subject"]
+    link = next(line.strip() for line in text.splitlines() if "/mijn-melding/" in line)
+    page = app.test_client().get(link[link.index("/mijn-melding/"):])
+    assert page.status_code == 200 and report.reference in page.get_data(as_text=True)  # the resident's own page
 
 
 @pytest.mark.parametrize("reporter", [

@@ -81,6 +81,8 @@ def test_a_report_is_stored_with_channel_webform_and_a_queued_receipt(visitor, d
     assert report.reference in page.get_data(as_text=True) and "112" in page.get_data(as_text=True)
     assert page.headers["Cache-Control"] == "no-store"
     assert report.reference not in response.headers["Location"]
+    own_page = re.search(r'href="(/mijn-melding/[^"]+)"', page.get_data(as_text=True)).group(1)
+    assert report.reference in visitor.get(own_page).get_data(as_text=True)  # the resident's page, from the receipt
 
 
 def test_double_submission_makes_one_report(visitor, db):

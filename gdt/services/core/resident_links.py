@@ -5,6 +5,7 @@ moment it was made: it names no person and opens one report only. It is valid fo
 made; every mail to the resident carries a fresh one. Once the report's contact details or content are removed
 (anonymisation, an erasure, destruction) no link opens it any more. In core because intake's mails make it.
 """
+import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -24,6 +25,12 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def link_token(report: Report) -> str:
     return _serializer().dumps(report.id)
+
+
+def token_for_reference(reference: str) -> str | None:
+    """For the receipt page, shown only to the browser that sent the report."""
+    report = db.session.scalar(sa.select(Report).where(Report.reference == reference))
+    return link_token(report) if report is not None else None
 
 
 def page_url(report: Report) -> str:

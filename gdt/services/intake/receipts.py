@@ -12,9 +12,11 @@ one, else the built-in default; gdt/services/texts). Its placeholders never incl
 import logging
 import smtplib
 
+from flask import current_app
+
 from gdt.db import db
 from gdt.models import OutboxMessage, Report
-from gdt.services.core import mail, outbox
+from gdt.services.core import mail, outbox, resident_links
 from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 from gdt.services.texts import lookup, placeholders
 
@@ -32,6 +34,9 @@ Status: ontvangen
 
 Wat gebeurt er nu?
 {next_steps}
+
+Op uw eigen pagina ziet u hoe het met uw melding staat (de link werkt {days} dagen):
+{page_url}
 
 Heeft u een vraag over uw melding? Bel 14 040 en noem uw kenmerk.
 Is er direct gevaar? Bel 112.
@@ -66,12 +71,13 @@ def send_receipt(payload: dict) -> None:
         report = db.session.get(Report, payload["report_id"])
         if report is None or not may_receive_receipt(report) or report.reporter_notified_status == "received":
             return  # consent withdrawn, data removed, or the receipt went (its message's own record did not)
-        address, reference = report.reporter_email, report.reference
+        address, reference, page_url = report.reporter_email, report.reference, resident_links.page_url(report)
         next_steps = placeholders.fill(lookup.body_for("receipt", report.category_id),
                                        lookup.fields_for(report, with_category=False))
     # outside any transaction: no database lock waits for the mail server
     if mail_reporter(address, SUBJECT.format(reference=reference),
-                     BODY.format(reference=reference, next_steps=next_steps),
+                     BODY.format(reference=reference, next_steps=next_steps, page_url=page_url,
+                                 days=current_app.config["RESIDENT_LINK_DAYS"]),
                      what="receipt", report_id=payload["report_id"]):
         outbox.record(lambda: _mark_told(payload["report_id"]))  # kept trying while the database restarts
 

@@ -9,9 +9,11 @@ after a referral, "taken_on" for in progress after an escalation, "closed" for h
 the partner": a "referred" text in which the admin put {partner} names the partner the report went to, a choice
 the admin makes knowingly (the placeholder list says so); no other text can hold {partner} or {categorie}.
 """
+from flask import current_app
+
 from gdt.db import db
 from gdt.models import OutboxMessage, Report
-from gdt.services.core import outbox
+from gdt.services.core import outbox, resident_links
 from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 from gdt.services.intake.app_intake import public_status_of
 from gdt.services.intake.receipts import mail_reporter, may_receive_receipt
@@ -27,6 +29,9 @@ Geachte heer/mevrouw,
 
 Kenmerk: {reference}
 Status: {status}
+
+Op uw eigen pagina ziet u hoe het met uw melding staat (de link werkt {days} dagen):
+{page_url}
 
 Heeft u een vraag over uw melding? Bel 14 040 en noem uw kenmerk.
 Is er direct gevaar? Bel 112.
@@ -56,10 +61,11 @@ def send_status_notice(payload: dict) -> None:
         if report is None or not may_receive_receipt(report) or report.reporter_notified_status == status:
             return  # consent withdrawn, data removed, or this status was already told
         address, reference = report.reporter_email, report.reference
-        text = _text(report, status)
+        text, page_url = _text(report, status), resident_links.page_url(report)
     label = STATUS_LABELS[status]
     if mail_reporter(address, SUBJECT.format(reference=reference, status=label),  # outside any transaction
-                     BODY.format(text=text, reference=reference, status=label),
+                     BODY.format(text=text, reference=reference, status=label, page_url=page_url,
+                                 days=current_app.config["RESIDENT_LINK_DAYS"]),
                      what="status notice", report_id=payload["report_id"]):
         outbox.record(lambda: setattr(db.session.get(Report, payload["report_id"]), "reporter_notified_status",
                                       status))

@@ -13,7 +13,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 
 from gdt.extensions import limiter
-from gdt.services.core import reference_data
+from gdt.services.core import reference_data, resident_links
 from gdt.services.core.errors import ServiceError
 from gdt.services.intake import report_intake, webform_intake
 from gdt.web.access import public
@@ -48,8 +48,10 @@ def received():
     reference = _sent_reference(form_id)
     if reference is None:
         return redirect(url_for("public.report"))
+    token = resident_links.token_for_reference(reference)
+    resident_url = url_for("resident.page", token=token) if token else None
     return private(render_template("public/received.html", reference=reference, form_id=form_id,
-                                   repeated=request.args.get("herhaald") == "1"))
+                                   repeated=request.args.get("herhaald") == "1", resident_url=resident_url))
 
 
 @bp.errorhandler(429)
