@@ -17,9 +17,10 @@ def test_manager_sees_the_funnel_tables_and_the_year_selector(client_as, make):
     page = client_as("manager").get("/statistics/2026")
     assert page.status_code == 200
     html = page.text
-    # the document's six tables, the paragraph's figures, last year, months, categories, wijken, buurten, durations
-    assert html.count('<table class="utrecht-table') == 13
-    assert html.count("<caption") == 13
+    # the document's six tables, the paragraph's figures, last year, months, categories, wijken, buurten, durations,
+    # and the five of "Werkt het?" (tests/web/test_statistics_outcomes.py)
+    assert html.count('<table class="utrecht-table') == 18
+    assert html.count("<caption") == 18
     # beside the document's tables, the months and the categories
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="gdt-chart" role="img"') == 8
     assert "/statistics/2026/export.xlsx" in html and "/statistics/indicators" in html
@@ -124,7 +125,7 @@ def test_the_table_of_contents_links_to_every_section(client_as, make):
     anchors = re.findall(r'<a class="utrecht-link" href="#([a-z-]+)">([^<]+)</a>', toc)
     assert [title for _, title in anchors] == [
         "Downloads", "Tekst voor het jaarverslag", "Meldingen van bewoners", "Triage", "GDT-casussen",
-        "Vergelijking met 2025", "Verloop per maand", "Per categorie, wijk en buurt", "Doorlooptijden"]
+        "Vergelijking met 2025", "Verloop per maand", "Per categorie, wijk en buurt", "Doorlooptijden", "Werkt het?"]
     for anchor, title in anchors:
         section = re.search(rf'<section class="gdt-section" id="{anchor}" aria-labelledby="{anchor}-heading">\s*'
                             rf'<h2 class="utrecht-heading-2" id="{anchor}-heading">([^<]+)</h2>', html)
