@@ -25,7 +25,7 @@ _WRITTEN_BY_STAFF = frozenset({"taken_on", "question", "partner"})
 PLACEHOLDERS = {placeholder.name: placeholder for placeholder in (
     Placeholder("kenmerk", _l("Het kenmerk van de melding"), "GDT-2026-000123"),
     Placeholder("datum_ontvangen", _l("De datum waarop de melding binnenkwam"), "01-12-2026"),
-    Placeholder("gemeente", _l("De naam van de gemeente (instelling MUNICIPALITY_NAME)"), "Gemeente Voorbeeld"),
+    Placeholder("gemeente", _l("De naam van de gemeente, uit de instellingen"), "Gemeente Voorbeeld"),
     Placeholder("termijn", _l("De termijn voor de beoordeling, bijvoorbeeld \"5 werkdagen\""), "5 werkdagen"),
     Placeholder("categorie", _l("De categorie van de melding (niet in de automatische e-mails)"), "Geluidsoverlast",
                 _WRITTEN_BY_STAFF),
