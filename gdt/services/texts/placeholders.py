@@ -19,17 +19,17 @@ class Placeholder:
     moments: frozenset[str] | None = None  # None: allowed in every moment's texts
 
 
-# The automatic mails (receipt, referred, closed) never name what was reported or about whom, so {categorie} is for
-# texts a member of staff reads before sending; {partner} only in a "referred" text.
-_WRITTEN_BY_STAFF = frozenset({"taken_on", "question", "partner"})
+# The automatic mails (receipt, referred, taken_on, closed) never name what was reported or about whom, so
+# {categorie} is for texts a member of staff reads before sending; {partner} only in a "referred" text.
+_WRITTEN_BY_STAFF = frozenset({"question", "partner"})
 PLACEHOLDERS = {placeholder.name: placeholder for placeholder in (
-    Placeholder("kenmerk", _l("Het kenmerk van de melding"), "GDT-2026-000123"),
-    Placeholder("datum_ontvangen", _l("De datum waarop de melding binnenkwam"), "01-12-2026"),
-    Placeholder("gemeente", _l("De naam van de gemeente, uit de instellingen"), "Gemeente Voorbeeld"),
-    Placeholder("termijn", _l("De termijn voor de beoordeling, bijvoorbeeld \"5 werkdagen\""), "5 werkdagen"),
-    Placeholder("categorie", _l("De categorie van de melding (niet in de automatische e-mails)"), "Geluidsoverlast",
+    Placeholder("kenmerk", _l("Het kenmerk van de melding (bij een casus: van de casus)."), "GDT-2026-000123"),
+    Placeholder("datum_ontvangen", _l("De datum waarop de melding binnenkwam."), "01-12-2026"),
+    Placeholder("gemeente", _l("De naam van de gemeente, uit de instellingen."), "Gemeente Voorbeeld"),
+    Placeholder("termijn", _l("De termijn voor de beoordeling, bijvoorbeeld \"5 werkdagen\"."), "5 werkdagen"),
+    Placeholder("categorie", _l("De categorie van de melding; niet in de automatische e-mails."), "Geluidsoverlast",
                 _WRITTEN_BY_STAFF),
-    Placeholder("partner", _l("De ketenpartner naar wie de melding is doorgezet (alleen bij \"doorgezet\")"),
+    Placeholder("partner", _l("De ketenpartner naar wie de melding is doorgezet."),
                 "Woningcorporatie", frozenset({"referred"})),
 )}
 DEMO_FIELDS = {name: placeholder.demo for name, placeholder in PLACEHOLDERS.items()}
