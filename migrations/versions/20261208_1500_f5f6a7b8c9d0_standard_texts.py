@@ -5,6 +5,8 @@ Revises: f4e5f6a7b8c9
 Create Date: 2026-12-08 15:00:00.000000
 
 """
+from datetime import datetime, timezone
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -45,7 +47,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_standard_texts_moment_category_id_is_active'),
                               ['moment', 'category_id', 'is_active'], unique=False)
 
-    now = sa.func.current_timestamp()
+    now = datetime.now(timezone.utc).replace(tzinfo=None)  # stored as naive UTC (gdt.db.UTCDateTime)
     table = sa.table('standard_texts', sa.column('moment'), sa.column('title'), sa.column('body'),
                      sa.column('is_active'), sa.column('version'), sa.column('updated_at'))
     for moment, title, body in DEFAULT_TEXTS:  # for every category (category_id NULL)
