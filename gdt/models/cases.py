@@ -39,6 +39,8 @@ class Case(TimestampMixin, VersionedMixin, db.Model):
         # The case list (gdt.services.casework.case_list, bench/cases.py): its order, newest first, walked
         # backwards for a page (the other filters are checked on the way) and as a range for the opening period.
         sa.Index("ix_cases_opened_at_id", "opened_at", "id"),
+        # "Werkt het?" (gdt.services.reporting.outcomes, recurrence): the cases closed in a year.
+        sa.Index("ix_cases_status_closed_at", "status", "closed_at"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

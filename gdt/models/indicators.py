@@ -14,7 +14,10 @@ import sqlalchemy.orm as so
 from gdt.db import UTCDateTime, db, enum_column, utcnow
 from gdt.models.mixins import TimestampMixin
 
-COMPUTED_SOURCES = ("reports_total", "share_escalated", "cases_total", "median_days_to_triage")
+COMPUTED_SOURCES = ("reports_total", "share_escalated", "cases_total", "median_days_to_triage",
+                    # "Werkt het?" (gdt.services.reporting.outcomes): per year of closing, or of the answer
+                    "recurrence_6_months", "recurrence_12_months", "median_days_advice", "median_days_regie",
+                    "share_satisfied")
 INDICATOR_SOURCES = (*COMPUTED_SOURCES, "manual")
 INDICATOR_UNITS = ("count", "percent", "days")
 COMPARATORS = ("lt", "le", "gt", "ge", "eq")

@@ -1,12 +1,15 @@
 """outcome statistics
 
+The cases closed in a year ("Werkt het?" on the statistics page) and the computed indicators of recurrence,
+durations per mode and satisfaction.
+
 Revision ID: f6a7b8c9d0e1
 Revises: f5f6a7b8c9d0
 Create Date: 2026-12-08 16:00:00.000000
 
 """
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+from alembic import op
+import sqlalchemy as sa
 
 import gdt.db  # noqa: F401
 
@@ -17,10 +20,30 @@ down_revision = 'f5f6a7b8c9d0'
 branch_labels = None
 depends_on = None
 
+SOURCES_BEFORE = ('reports_total', 'share_escalated', 'cases_total', 'median_days_to_triage', 'manual')
+SOURCES_NOW = ('reports_total', 'share_escalated', 'cases_total', 'median_days_to_triage', 'recurrence_6_months',
+               'recurrence_12_months', 'median_days_advice', 'median_days_regie', 'share_satisfied', 'manual')
+
 
 def upgrade():
-    pass
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.create_index('ix_cases_status_closed_at', ['status', 'closed_at'], unique=False)
+    _sources(SOURCES_NOW)
 
 
 def downgrade():
-    pass
+    op.execute(sa.text(f"DELETE FROM indicators WHERE source NOT IN ({_listed(SOURCES_BEFORE)})"))
+    _sources(SOURCES_BEFORE)
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_status_closed_at')
+
+
+def _sources(sources):
+    with op.batch_alter_table('indicators', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_indicators_indicator_source'), type_='check')
+        batch_op.create_check_constraint(batch_op.f('ck_indicators_indicator_source'),
+                                         f"source IN ({_listed(sources)})")
+
+
+def _listed(values):
+    return ", ".join(f"'{value}'" for value in values)

@@ -71,6 +71,10 @@ def test_computed_sources_give_exact_figures_per_amsterdam_year(make):
         "share_escalated": {2024: Decimal("33.3"), 2025: Decimal("25.0")},
         "cases_total": {2024: Decimal(2), 2025: Decimal(1)},
         "median_days_to_triage": {2024: Decimal("2.0"), 2025: Decimal("1.4")},
+        # no case closed, no satisfaction answer: the outcome sources have nothing to show
+        # (tests/services/test_outcome_statistics.py)
+        "recurrence_6_months": {}, "recurrence_12_months": {}, "median_days_advice": {}, "median_days_regie": {},
+        "share_satisfied": {},
     }
 
 

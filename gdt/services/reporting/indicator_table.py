@@ -20,7 +20,7 @@ from gdt.db import AMSTERDAM, db, utcnow
 from gdt.models import Case, Indicator, IndicatorTarget, IndicatorValue, Report, User
 from gdt.models.indicators import COMPARATOR_SYMBOLS, COMPUTED_SOURCES
 from gdt.services.core import audit
-from gdt.services.reporting import funnel, report_tallies
+from gdt.services.reporting import funnel, outcomes, report_tallies
 from gdt.services.reporting.periods import in_years, period_of
 from gdt.services.reporting.statistics import percent
 
@@ -150,6 +150,7 @@ def computed_values(sources: Iterable[str], years: Iterable[int]) -> dict[str, d
         result["median_days_to_triage"] = {year: duration.median_days
                                            for year, duration in funnel.time_to_triage(years).items()
                                            if duration.median_days is not None}
+    result |= outcomes.indicator_values(sources, years)
     return result
 
 

@@ -33,10 +33,16 @@ SOURCE_LABELS = {
     "share_escalated": _l("Aandeel beoordeelde meldingen in behandeling bij het GDT"),
     "cases_total": _l("GDT-casussen (uit meldingen en aanmeldingen van ketenpartners)"),
     "median_days_to_triage": _l("Mediaan aantal dagen van ontvangst tot triage"),
+    "recurrence_6_months": _l("Herhaling binnen 6 maanden: aandeel gesloten casussen met een nieuwe melding"),
+    "recurrence_12_months": _l("Herhaling binnen 12 maanden: aandeel gesloten casussen met een nieuwe melding"),
+    "median_days_advice": _l("Mediane doorlooptijd advies: dagen van opening tot sluiten"),
+    "median_days_regie": _l("Mediane doorlooptijd regie: dagen van opening tot sluiten"),
+    "share_satisfied": _l("Aandeel tevreden melders (score 4 of 5)"),
     "manual": _l("Handmatig ingevoerd (cijfers van elders)"),
 }
 SOURCE_UNITS = {"reports_total": "count", "share_escalated": "percent", "cases_total": "count",
-                "median_days_to_triage": "days"}
+                "median_days_to_triage": "days", "recurrence_6_months": "percent", "recurrence_12_months": "percent",
+                "median_days_advice": "days", "median_days_regie": "days", "share_satisfied": "percent"}
 UNIT_LABELS = {"count": _l("aantal"), "percent": _l("%"), "days": _l("dagen")}
 COMPARATOR_LABELS = {
     "lt": _l("< (kleiner dan)"), "le": _l("≤ (kleiner dan of gelijk aan)"), "gt": _l("> (groter dan)"),

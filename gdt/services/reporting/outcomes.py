@@ -23,6 +23,7 @@ from gdt.services.reporting.outcome_counts import UNDECIDED
 from workflows import CASE_MODES
 
 SCORES = (1, 2, 3, 4, 5)
+SATISFIED = (4, 5)
 SCORE_LABELS = {1: _l("1 (zeer ontevreden)"), 2: "2", 3: "3", 4: "4", 5: _l("5 (zeer tevreden)")}
 
 
@@ -106,3 +107,46 @@ def mean_score(found: dict[int, int]) -> float | None:
 
 def _float(days: Decimal | None) -> float | None:
     return None if days is None else float(days)
+
+
+# --- Computed indicators (gdt.services.reporting.indicator_table) ---------------------------------------------------
+
+RECURRENCE_SOURCES = {"recurrence_6_months": 6, "recurrence_12_months": 12}
+DURATION_SOURCES = {"median_days_advice": "advice", "median_days_regie": "regie"}
+
+
+def indicator_values(sources: set[str], years: list[int]) -> dict[str, dict[int, Decimal]]:
+    """{source: {year: value}} for the outcome sources asked for, one grouped query per kind for all years; a year
+    whose figure the page would not show (nothing to measure, or too few) has none."""
+    threshold = current_app.config["EXPORT_SMALL_CELL_THRESHOLD"]
+    result: dict[str, dict[int, Decimal]] = {}
+    if sources & RECURRENCE_SOURCES.keys():
+        found = recurrence.recurrence(years)
+        for source, months in RECURRENCE_SOURCES.items():
+            if source in sources:
+                shares = {year: next(window["percent"] for window in recurrence_section(found[year], threshold)
+                                     ["windows"] if window["months"] == months) for year in years}
+                result[source] = _present(shares)
+    if sources & DURATION_SOURCES.keys():
+        found = outcome_counts.durations_per_mode(years)
+        for source, mode in DURATION_SOURCES.items():
+            if source in sources:
+                medians = {year: next(item["median_days"] for item in durations_section(found[year], threshold)
+                                      ["by_mode"] if item["key"] == mode) for year in years}
+                result[source] = _present(medians)
+    if "share_satisfied" in sources:
+        found = outcome_counts.satisfaction_per_score(years)
+        result["share_satisfied"] = _present({year: _satisfied_share(found[year], threshold) for year in years})
+    return result
+
+
+def _satisfied_share(found: dict[int, int], threshold: int) -> float | None:
+    """The share of answers with score 4 or 5; none when the answers or the satisfied ones are too few."""
+    total, satisfied = sum(found.values()), sum(found.get(score, 0) for score in SATISFIED)
+    if total < threshold or statistics.is_small_cell(satisfied, threshold):
+        return None
+    return statistics.percent(satisfied, total)
+
+
+def _present(values: dict[int, float | None]) -> dict[int, Decimal]:
+    return {year: Decimal(str(value)) for year, value in values.items() if value is not None}
