@@ -3,20 +3,7 @@ import re
 
 import pytest
 
-from tests.services.test_outcome_statistics import (
-    build_durations_2025,
-    build_interventions_2025,
-    build_recurrence_2025,
-    build_satisfaction_2025,
-)
-
-
-def build_outcomes_2025(make) -> None:
-    make.defaults()
-    build_recurrence_2025(make)
-    build_interventions_2025(make)
-    build_durations_2025(make)
-    build_satisfaction_2025(make)
+from tests.services.test_outcome_statistics import build_outcomes_2025
 
 
 def row(label: str, *cells: str) -> str:

@@ -7,8 +7,9 @@ percentages, days with one decimal). The machine-readable CSV for BI tools (`,`,
 gdt.services.reporting.exports.machine_csv_bytes and stays as it is.
 
 Rows, in page order: the six tables of the statistics document for this year and the year before, the annual-report
-paragraph and its exact figures, months, categories, wijken, buurten (counts below the threshold as "< 5") and the
-durations. Text cells go through gdt.services.reporting.spreadsheet_text, so no label can become a formula.
+paragraph and its exact figures, months, categories, wijken, buurten (counts below the threshold as "< 5"), the
+durations and "Werkt het?" (gdt.services.reporting.outcome_rows). Text cells go through
+gdt.services.reporting.spreadsheet_text, so no label can become a formula.
 """
 import csv
 import io
@@ -16,7 +17,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from gdt.services.reporting import statistics
+from gdt.services.reporting import outcome_rows, statistics
 from gdt.services.reporting.spreadsheet_text import safe_text, text_cell
 
 COLUMNS = ("Onderdeel", "Omschrijving", "Aantal", "Aandeel (%)", "Mediaan (dagen)", "90e percentiel (dagen)")
@@ -58,6 +59,7 @@ def dutch_rows(page: dict) -> list[Row]:
                      page["buurten"], threshold),
         *[Row(f"Doorlooptijden in dagen, {year}", label, page[key].count, None, page[key].median_days,
               page[key].p90_days) for key, label in DURATIONS],
+        *[Row(*row) for row in outcome_rows.dutch_rows(page["outcomes"])],  # "Werkt het?"
     ]
 
 

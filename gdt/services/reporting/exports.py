@@ -2,7 +2,8 @@
 
 * `csv_bytes`, `xlsx_bytes`, `pdf_bytes`: the statistics page as a file for people, built from
   `funnel.yearly_funnel(year)`: the statistics document (docs/domain.md, "Statistics"), then last year's, the
-  annual-report paragraph, the months, categories, wijken, buurten (small counts as "< 5") and durations. The CSV
+  annual-report paragraph, the months, categories, wijken, buurten (small counts as "< 5"), durations and "Werkt
+  het?" (gdt.services.reporting.outcome_rows). The CSV
   and XLSX are Dutch (`;`, decimal comma, BOM, Dutch headers; gdt.services.reporting.dutch_tables), the PDF shows
   the same figures as tables, with charts.
 * `machine_csv_bytes`: the same figures for BI tools, beginning with exactly the rows of
@@ -28,7 +29,7 @@ from flask_babel import lazy_gettext as _l
 from gdt.db import utcnow
 from gdt.models import User
 from gdt.services.core import audit
-from gdt.services.reporting import anonymous_exports, charts, dutch_tables, funnel, statistics
+from gdt.services.reporting import anonymous_exports, charts, dutch_tables, funnel, outcome_rows, statistics
 from gdt.services.reporting.durations import Duration
 from gdt.services.reporting.spreadsheet_text import safe_text
 
@@ -153,6 +154,7 @@ def _statistics_rows(page: dict) -> list[list[str]]:
             *_share_rows("wijken", page["wijken"]),
             *_buurt_rows(page["buurten"], page["small_cell_threshold"]),
             *_duration_rows(page),
+            *outcome_rows.machine_rows(page["outcomes"]),
         ]
     return _cli_rows(document) + _single_line(extra)
 
@@ -230,6 +232,7 @@ def _pdf_context(page: dict) -> dict:
         "wijken": _shown(page["wijken"]),
         "buurten": _shown(page["buurten"], threshold),
         "durations": [_duration_shown(DURATION_LABELS[section], page[section]) for section in DURATIONS],
+        "outcomes": outcome_rows.pdf_context(page["outcomes"]),
     }
 
 

@@ -14,7 +14,7 @@ from flask_babel import force_locale
 from gdt.db import db
 from gdt.models import Case, Category, User
 from gdt.services.core import areas
-from gdt.services.reporting import durations, report_tallies, statistics
+from gdt.services.reporting import durations, outcomes, report_tallies, statistics
 from gdt.services.reporting.durations import Duration
 from gdt.services.reporting.periods import in_years
 
@@ -45,6 +45,7 @@ def yearly_funnel(year: int, document: dict | None = None) -> dict:
             "time_to_triage": time_to_triage([year])[year],
             "time_to_close": _time_to_close(year),
             "paragraph": paragraph(document),
+            "outcomes": outcomes.yearly_outcomes(year),  # "Werkt het?"
         }
 
 

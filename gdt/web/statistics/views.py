@@ -3,7 +3,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from gdt.services.core.access import STATISTICS_ROLES
-from gdt.services.reporting import charts, funnel, outcomes, statistics
+from gdt.services.reporting import charts, funnel, statistics
 from gdt.web.access import role_required
 from gdt.web.statistics import bp
 
@@ -26,7 +26,7 @@ def year(year: int):
     has_data = statistics.has_data(page["document"])
     return render_template("statistics/index.html", document=page["document"], funnel=page, years=_selectable(),
                            year=year, has_data=has_data, charts=charts.page_charts(page) if has_data else {},
-                           outcomes=outcomes.yearly_outcomes(year) if has_data else None)
+                           outcomes=page["outcomes"])
 
 
 def _latest_year() -> int | None:
