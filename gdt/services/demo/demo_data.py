@@ -50,6 +50,7 @@ from gdt.services.demo.demo_plan import (
     year_sizes,
 )
 from gdt.services.geo.demo_points import demo_point
+from gdt.services.letters import admin as letter_templates
 from gdt.services.reporting import indicators
 from gdt.services.retention import rules as retention_rules
 from gdt.services.texts import admin as standard_texts
@@ -116,6 +117,7 @@ def load_demo(*, year: int | None, reports: int, if_empty: bool, now: datetime |
     reference_data.ensure_defaults()
     retention_rules.ensure_defaults()
     standard_texts.ensure_defaults()
+    letter_templates.ensure_defaults()
     _partner_addresses()
     logins = _ensure_logins()
     name_demo_areas()
