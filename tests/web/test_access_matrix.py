@@ -44,6 +44,8 @@ OWN_ANSWERS |= {endpoint: {200, 302, 404} for endpoint in ("worklists.open_list"
                                                               "worklists.remove")}
 # The search API without its terms (no ?q=) is bad input, for every role that may search.
 OWN_ANSWERS |= {"api_search.search": {422}}
+# "Werkt het?" in the API without its year (no ?year=) is bad input too, for managers and coordinators.
+OWN_ANSWERS |= {"api_statistics.yearly_outcomes": {422}}
 
 
 def test_every_view_declares_who_may_use_it(app):
