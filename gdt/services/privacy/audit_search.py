@@ -77,7 +77,7 @@ ACTION_LABELS = {
     "view_document": _l("Document bekeken"), "download_document": _l("Document gedownload"),
     "ask": _l("Vraag aan melder gesteld"), "withdraw": _l("Vraag aan melder ingetrokken"),
     "answer": _l("Beantwoord door melder"), "view_resident_page": _l("Mijn melding bekeken"),
-    "preview_letter": _l("Brief bekeken (voorbeeld)"), "generate_letter": _l("Brief gemaakt"),
+    "preview": _l("Voorbeeld bekeken"), "preview_letter": _l("Brief bekeken (voorbeeld)"), "generate_letter": _l("Brief gemaakt"),
 }
 OBJECT_TYPE_LABELS = {
     "report": _l("Melding"), "case": _l("Casus"), "attachment": _l("Bijlage"), "referral": _l("Doorverwijzing"),
@@ -92,6 +92,7 @@ OBJECT_TYPE_LABELS = {
     "map_buurten": _l("Kaart per buurt"), "people_duplicates": _l("Mogelijk dubbele personen"),
     "saved_list": _l("Werklijst"), "resident_question": _l("Vraag aan melder"),
     "satisfaction": _l("Tevredenheidsantwoord"), "standard_text": _l("Standaardtekst"),
+    "letter_template": _l("Briefsjabloon"),
 }
 OUTCOME_LABELS = {"ok": _l("Gelukt"), "denied": _l("Geweigerd"), "error": _l("Fout")}
 # The object types whose events carry a reference someone types (a report's, case's, request's, list's).
