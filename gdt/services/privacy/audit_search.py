@@ -77,7 +77,8 @@ ACTION_LABELS = {
     "view_document": _l("Document bekeken"), "download_document": _l("Document gedownload"),
     "ask": _l("Vraag aan melder gesteld"), "withdraw": _l("Vraag aan melder ingetrokken"),
     "answer": _l("Beantwoord door melder"), "view_resident_page": _l("Mijn melding bekeken"),
-    "preview": _l("Voorbeeld bekeken"), "preview_letter": _l("Brief bekeken (voorbeeld)"), "generate_letter": _l("Brief gemaakt"),
+    "preview": _l("Voorbeeld bekeken"), "preview_letter": _l("Brief bekeken (voorbeeld)"),
+    "generate_letter": _l("Brief gemaakt"),
 }
 OBJECT_TYPE_LABELS = {
     "report": _l("Melding"), "case": _l("Casus"), "attachment": _l("Bijlage"), "referral": _l("Doorverwijzing"),
