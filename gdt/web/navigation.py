@@ -36,6 +36,8 @@ MENU = (
     Destination("admin.categories", _l("Categorieën"), section=("admin.new_category", "admin.edit_category")),
     Destination("admin.standard_texts", _l("Standaardteksten"),
                 section=("admin.new_standard_text", "admin.edit_standard_text")),
+    Destination("admin.letter_templates", _l("Briefsjablonen"),
+                section=("admin.new_letter_template", "admin.edit_letter_template")),
     Destination("admin.areas", _l("Wijken en buurten"),
                 section=("admin.new_area", "admin.edit_area", "admin.delete_area", "admin.import_areas")),
     Destination("admin.closing_days", _l("Sluitingsdagen"),

@@ -147,6 +147,9 @@ def world(make, client_as):
     from gdt.services.texts import admin as standard_texts  # /admin/standaardteksten/<text_id>
     values["text_id"] = standard_texts.create_text(title="Vraag", moment="question", category_id=None,
                                                    body="Over melding {kenmerk}:", actor=None).id
+    from gdt.services.letters import admin as letter_templates  # /admin/brieven/<template_id>
+    values["template_id"] = letter_templates.create_template(name="Brief", is_decision=False, subject="Onderwerp",
+                                                             body="Beste {{ geadresseerde }},", actor=None).id
     clients = {role: client_as(user=user) for role, user in users.items()}
     for client in clients.values():  # opened once, as from the mail: the clean link addresses need the session
         client.get(f"/doorverwijzing/{values['token']}")

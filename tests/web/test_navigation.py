@@ -11,9 +11,9 @@ MENUS = {
     "coordinator": ["Mijn werk", "Te beoordelen", "Casussen", "Werklijsten", "Kaart", "Melding registreren",
                     "Mijn meldingen", "Statistieken", "Indicatoren"],
     "manager": ["Statistieken", "Indicatoren", "Kaart per buurt"],
-    "admin": ["Gebruikers", "Ketenpartners", "Resultaten", "Categorieën", "Standaardteksten", "Wijken en buurten",
-              "Sluitingsdagen", "Teams", "Indicatoren", "Bezorging", "Verzonden mail", "API-toegang",
-              "Verwerkingsregister"],
+    "admin": ["Gebruikers", "Ketenpartners", "Resultaten", "Categorieën", "Standaardteksten", "Briefsjablonen",
+              "Wijken en buurten", "Sluitingsdagen", "Teams", "Indicatoren", "Bezorging", "Verzonden mail",
+              "API-toegang", "Verwerkingsregister"],
     "partner": ["Doorverwijzingen", "Casussen", "Aanmeldingen", "Casus aanmelden"],
 }
 START = {"intake": "/intake/queue", "coordinator": "/start", "manager": "/statistics/indicators",

@@ -8,6 +8,7 @@ from gdt.web.admin import (  # noqa: E402,F401
     categories,
     closing_days,
     invitations,
+    letters,
     local_mail,
     partners,
     second_factor,
