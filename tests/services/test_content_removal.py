@@ -38,7 +38,13 @@ def test_removing_a_case_and_a_report_leaves_no_entered_text_or_file_and_the_sam
     for secret in (DESTROYED_MARK.lower(), *DESTROYED_CONTACT):
         assert secret not in texts, secret
     assert not set(scenario["files"]) & stored_files(app.config["ATTACHMENT_DIR"])
-    assert figures() == before
+    after = figures()
+    # Recurrence needs the address, which destruction removes: the destroyed case counts as untraceable from then
+    # on (README, "Did it work"); every other figure stays the same.
+    recurrence_before = before[1]["outcomes"].pop("recurrence")
+    recurrence_after = after[1]["outcomes"].pop("recurrence")
+    assert after == before
+    assert recurrence_after["untraceable"] == recurrence_before["untraceable"] + 1
     report = db.session.get(Report, scenario["report"].id)
     assert report.destroyed_at is not None and report.postcode is None and report.triage_outcome == "referred"
     assert content_removal.delete_files(names) == 0  # a resumed run may delete again
