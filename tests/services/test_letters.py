@@ -105,6 +105,9 @@ def test_field_values_are_escaped(app, db):
     ("{{ 'x' * 1000000000 }}", "geen herhalingen"),
     ("{{ kenmerk|center(1000000000) }}", "Fout in het sjabloon"),
     ("{% macro m() %}x{% endmacro %}", "geen herhalingen"),
+    ("{% set a = toelichting ~ toelichting %}{{ a }}", "variabelen (set, with)"),
+    ('{{ kenmerk|replace("", "xxxxxxxxxx")|replace("", "xxxxxxxxxx") }}', "Fout in het sjabloon"),
+    ("{% with a = kenmerk %}{{ a }}{% endwith %}", "variabelen (set, with)"),
 ])
 def test_a_template_reaching_outside_the_sandbox_is_refused_with_a_message(app, db, body, says):
     with pytest.raises(ValidationFailed) as refused:

@@ -24,11 +24,13 @@ from gdt.services.letters.fields import DEMO_FIELDS, FIELDS
 
 OUTPUT_MAX = 100_000  # characters a body may render to: a loop must not make a letter of a thousand pages
 _REFUSED_NODES = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
-# What could keep a render busy or make it huge: loops, macros and multiplying ("x" * 10**9). A letter needs fields,
-# {% if %} and a few filters, nothing more.
-_COSTLY_NODES = (nodes.For, nodes.Macro, nodes.CallBlock, nodes.FilterBlock, nodes.Mul, nodes.Pow)
+# What could keep a render busy or make it huge: loops, macros, multiplying ("x" * 10**9) and variables (each
+# {% set a = b ~ b %} doubles). Without them the output grows only with the template's own length; a letter needs
+# fields, {% if %} and a few filters, nothing more.
+_COSTLY_NODES = (nodes.For, nodes.Macro, nodes.CallBlock, nodes.FilterBlock, nodes.Mul, nodes.Pow, nodes.Assign,
+                 nodes.AssignBlock, nodes.With)
 SAFE_FILTERS = ("upper", "lower", "capitalize", "title", "trim", "default", "d", "e", "escape", "length", "first",
-                "last", "replace", "striptags")
+                "last", "striptags")  # none that widens a text (center, indent, replace)
 _BLOCK_START = re.compile(r"^\s*<(p|ul|ol|h[1-6]|table|div|blockquote)\b", re.IGNORECASE)
 
 
@@ -53,8 +55,8 @@ _TEXT = _environment(False)  # the subject: one line of text, escaped where the 
 NO_TEMPLATES = _l("Een briefsjabloon kan geen andere sjablonen gebruiken (include, import, extends).")
 FORBIDDEN = _l("Dit kan niet in een briefsjabloon: alleen de velden uit de lijst zijn beschikbaar, zonder "
                "eigenschappen of functies daarvan.")
-COSTLY = _l("Een briefsjabloon kent velden, {%% if %%} … {%% endif %%} en eenvoudige filters (zoals upper), maar "
-             "geen herhalingen (for), macro's of vermenigvuldigen.")
+COSTLY = _l("Een briefsjabloon kent velden, {% if %} … {% endif %} en eenvoudige filters (zoals upper), maar geen "
+             "herhalingen (for), variabelen (set, with), macro's of vermenigvuldigen.")
 TOO_LONG = _l("De brief wordt te lang. Kijk of een herhaling in het sjabloon klopt.")
 
 
@@ -121,9 +123,7 @@ def _render(environment: ImmutableSandboxedEnvironment, source: str, values: dic
 
 
 def _unknown_names(parsed: nodes.Template) -> list[str]:
-    stored = {name.name for name in parsed.find_all(nodes.Name) if name.ctx != "load"}  # {% set x = … %}
-    return [name.name for name in parsed.find_all(nodes.Name)
-            if name.ctx == "load" and name.name not in FIELDS and name.name not in stored]
+    return [name.name for name in parsed.find_all(nodes.Name) if name.name not in FIELDS]
 
 
 def _unknown(error: UndefinedError) -> str:
