@@ -61,7 +61,11 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
                  sqlite_where=NOT_DESTROYED),
         sa.Index("ix_reports_contact_pending", "triaged_at", postgresql_where=CONTACT_HELD,
                  sqlite_where=CONTACT_HELD),
-        sa.Index("ix_reports_address", "postcode", "house_number"),
+        # Reports at an address (the triage page's history, bundling) and, with the time of receipt and what the rule
+        # needs, "a new report at this address within a year" (gdt.services.reporting.recurrence) from the index alone.
+        sa.Index("ix_reports_address_received", "postcode", "house_number", "received_at",
+                 postgresql_include=["case_id", "bag_id", "house_number_addition"]),
+        sa.Index("ix_reports_bag_id_received", "bag_id", "received_at", postgresql_include=["case_id"]),
         # "In de buurt" and the map's view: a range on RD metres first, the exact distance after (no PostGIS).
         sa.Index("ix_reports_location", "rd_x", "rd_y"),
         # The map's grouping (gdt.services.geo.map_data, bench/map.py): the open reports with a place, read from the
@@ -92,7 +96,7 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
     street: so.Mapped[str | None] = so.mapped_column(sa.String(120))
     city: so.Mapped[str | None] = so.mapped_column(sa.String(80))
     # From the address service when it answered (BAG nummeraanduiding id, CBS wijk/buurt); None when typed by hand.
-    bag_id: so.Mapped[str | None] = so.mapped_column(sa.String(16), index=True)
+    bag_id: so.Mapped[str | None] = so.mapped_column(sa.String(16))  # indexed with received_at (table args)
     wijk_code: so.Mapped[str | None] = so.mapped_column(sa.String(10))
     buurt_code: so.Mapped[str | None] = so.mapped_column(sa.String(10))
     # Where the address is, from the same answer (gdt.services.geo): WGS84 degrees for the map, RD New (EPSG:28992)

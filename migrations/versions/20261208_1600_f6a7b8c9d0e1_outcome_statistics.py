@@ -1,7 +1,8 @@
 """outcome statistics
 
-The cases closed in a year ("Werkt het?" on the statistics page) and the computed indicators of recurrence,
-durations per mode and satisfaction.
+The cases closed in a year ("Werkt het?" on the statistics page); the reports at an address and with a BAG id
+indexed with their time of receipt (recurrence after closing; each new index replaces the one it starts with); the
+computed indicators of recurrence, durations per mode and satisfaction.
 
 Revision ID: f6a7b8c9d0e1
 Revises: f5f6a7b8c9d0
@@ -28,12 +29,24 @@ SOURCES_NOW = ('reports_total', 'share_escalated', 'cases_total', 'median_days_t
 def upgrade():
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.create_index('ix_cases_status_closed_at', ['status', 'closed_at'], unique=False)
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.create_index('ix_reports_address_received', ['postcode', 'house_number', 'received_at'], unique=False,
+                              postgresql_include=['case_id', 'bag_id', 'house_number_addition'])
+        batch_op.create_index('ix_reports_bag_id_received', ['bag_id', 'received_at'], unique=False,
+                              postgresql_include=['case_id'])
+        batch_op.drop_index('ix_reports_address')
+        batch_op.drop_index('ix_reports_bag_id')
     _sources(SOURCES_NOW)
 
 
 def downgrade():
     op.execute(sa.text(f"DELETE FROM indicators WHERE source NOT IN ({_listed(SOURCES_BEFORE)})"))
     _sources(SOURCES_BEFORE)
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.create_index('ix_reports_bag_id', ['bag_id'], unique=False)
+        batch_op.create_index('ix_reports_address', ['postcode', 'house_number'], unique=False)
+        batch_op.drop_index('ix_reports_bag_id_received')
+        batch_op.drop_index('ix_reports_address_received')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index('ix_cases_status_closed_at')
 

@@ -308,3 +308,38 @@ def build_outcomes_2025(make) -> None:
     build_interventions_2025(make)
     build_durations_2025(make)
     build_satisfaction_2025(make)
+
+
+ADDRESS_PAIRS = [  # (the case's report, the new report): the new one is at the same address exactly when the rule says
+    ({"bag_id": "0772200000000011"}, {"bag_id": "0772200000000011", "postcode": "5699ZZ"}),  # the id decides
+    ({"bag_id": "0772200000000012"}, {"bag_id": "0772200000000013"}),  # another id at the same number
+    ({"bag_id": "0772200000000014"}, {}),  # typed by hand: postcode and number
+    ({}, {"bag_id": "0772200000000015"}),
+    ({"house_number_addition": "A"}, {"house_number_addition": "B"}),
+    ({"house_number_addition": "A"}, {}),  # without an addition: any address at the number
+    ({}, {"house_number": 99}),
+]
+
+
+def test_the_address_halves_are_the_triage_rule(make, db):
+    """recurrence splits same_address into two joins for the indexes; each pair gets a year of its own."""
+    import sqlalchemy as sa
+    import sqlalchemy.orm as so
+
+    from gdt.models import Report
+    from gdt.services.intake.report_intake import same_address
+
+    expected = {}
+    for offset, (own_fields, new_fields) in enumerate(ADDRESS_PAIRS):
+        year = 2011 + offset
+        closed = datetime(year, 6, 1, tzinfo=UTC)
+        address = {"postcode": f"56{offset:02d}AA", "house_number": 7}
+        case = make.case("closed", received_at=closed - timedelta(days=30), closed_at=closed)
+        own = make.report(case=case, received_at=closed - timedelta(days=30), **address | own_fields)
+        new = make.report(received_at=closed + timedelta(days=30), **address | new_fields)
+        this, other = so.aliased(Report), so.aliased(Report)
+        expected[year] = int(db.session.scalar(sa.select(same_address(other, this))
+                                               .join_from(this, other, other.id == new.id).where(this.id == own.id)))
+    found = recurrence.recurrence(list(expected), now=NOW)
+    assert {year: found[year].windows[0].recurred for year in expected} == expected
+    assert expected == {2011: 1, 2012: 0, 2013: 1, 2014: 1, 2015: 0, 2016: 1, 2017: 0}

@@ -72,7 +72,7 @@ def _counts(first: int, last: int, now: datetime) -> sa.Select:
                         period_of(Case.closed_at, first, last).label("year"))
               .where(Case.status == "closed", in_years(Case.closed_at, first, last))
               .cte("closed_cases"))
-    hits = sa.union_all(_address_hits(closed), _person_hits(closed)).subquery("hits")
+    hits = sa.union_all(*_address_hits(closed), *_person_hits(closed)).subquery("hits")
     first_new = (sa.select(hits.c.case_id, sa.func.min(hits.c.received_at).label("first_at"))
                  .group_by(hits.c.case_id).subquery("first_new"))
     kept = closed.c.destroyed_at.is_(None)
@@ -97,18 +97,29 @@ def _in_window(closed, new) -> sa.ColumnElement[bool]:
                    sa.or_(new.case_id.is_(None), new.case_id != closed.c.id))
 
 
-def _address_hits(closed) -> sa.Select:
-    """Per case, the first new report at the address of one of its reports (a destroyed report has no address)."""
+def _address_hits(closed) -> list[sa.Select]:
+    """Per case, the first new report at the address of one of its reports (a destroyed report has no address).
+
+    The address rule (same_address) is an OR of two joins, which no index answers at once: each half is its own
+    join here — the BAG ids when both reports have one, else postcode and house number — so that each walks its
+    index (`ix_reports_bag_id_received`, `ix_reports_address_received`) by address and time of receipt. The halves
+    exclude each other; tests/services/test_outcome_statistics.py checks them against same_address.
+    """
     own, new = so.aliased(Report), so.aliased(Report)
-    return (sa.select(closed.c.id.label("case_id"), sa.func.min(new.received_at).label("received_at"))
+    both_ids = sa.and_(own.bag_id.is_not(None), new.bag_id.is_not(None))
+    halves = (sa.and_(own.bag_id.is_not(None), new.bag_id == own.bag_id),
+              sa.and_(new.postcode == own.postcode, new.house_number == own.house_number, ~both_ids,
+                      same_address(new, own)))
+    return [sa.select(closed.c.id.label("case_id"), sa.func.min(new.received_at).label("received_at"))
             .join_from(closed, own, own.case_id == closed.c.id)
-            .join(new, sa.and_(same_address(new, own), _in_window(closed, new)))
-            .group_by(closed.c.id))
+            .join(new, sa.and_(half, _in_window(closed, new)))
+            .group_by(closed.c.id) for half in halves]
 
 
-def _person_hits(closed) -> sa.Select:
-    """Per case, the first new report of a person linked to the case or to one of its reports."""
-    own, new = so.aliased(Report), so.aliased(Report)
+def _person_hits(closed) -> list[sa.Select]:
+    """Per case, the first new report of a person linked to the case or to one of its reports: a report linked to
+    that person itself, or a report of a case the person is linked to (two joins, each on its own index)."""
+    own = so.aliased(Report)
     linked, theirs = so.aliased(PersonLink), so.aliased(PersonLink)
     in_case = (sa.select(closed.c.id.label("case_id"), linked.person_id)
                .join_from(closed, linked, linked.case_id == closed.c.id))
@@ -116,13 +127,15 @@ def _person_hits(closed) -> sa.Select:
                   .join_from(closed, own, own.case_id == closed.c.id)
                   .join(linked, linked.report_id == own.id))
     people = sa.union(in_case, in_reports).subquery("case_people")
-    their_report = sa.or_(new.id == theirs.report_id, sa.and_(theirs.case_id.is_not(None),
-                                                               new.case_id == theirs.case_id))
-    return (sa.select(people.c.case_id, sa.func.min(new.received_at).label("received_at"))
-            .join_from(people, closed, closed.c.id == people.c.case_id)
-            .join(theirs, theirs.person_id == people.c.person_id)
-            .join(new, sa.and_(their_report, _in_window(closed, new)))
-            .group_by(people.c.case_id))
+    hits = []
+    for their_report in (lambda new: new.id == theirs.report_id, lambda new: new.case_id == theirs.case_id):
+        new = so.aliased(Report)
+        hits.append(sa.select(people.c.case_id, sa.func.min(new.received_at).label("received_at"))
+                    .join_from(people, closed, closed.c.id == people.c.case_id)
+                    .join(theirs, theirs.person_id == people.c.person_id)
+                    .join(new, sa.and_(their_report(new), _in_window(closed, new)))
+                    .group_by(people.c.case_id))
+    return hits
 
 
 def _sum(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
