@@ -45,7 +45,7 @@ def test_the_document_has_the_json_body_operations_this_test_knows(document):
         ("POST", "/api/v1/meetings/{id}/hold"), ("POST", "/api/v1/meetings/{id}/cancel"),
         ("POST", "/api/v1/meetings/{id}/move"),
         ("POST", "/api/v1/cases/{reference}/actions"), ("POST", "/api/v1/actions/{id}"),
-        ("POST", "/api/v1/cases/{reference}/letters"),
+        ("POST", "/api/v1/cases/{reference}/letters"), ("POST", "/api/v1/reports/{reference}/questions"),
     }
 
 

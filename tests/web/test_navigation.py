@@ -11,8 +11,8 @@ MENUS = {
     "coordinator": ["Mijn werk", "Te beoordelen", "Casussen", "Werklijsten", "Kaart", "Melding registreren",
                     "Mijn meldingen", "Statistieken", "Indicatoren"],
     "manager": ["Statistieken", "Indicatoren", "Kaart per buurt"],
-    "admin": ["Gebruikers", "Ketenpartners", "Resultaten", "Categorieën", "Standaardteksten", "Briefsjablonen",
-              "Wijken en buurten", "Sluitingsdagen", "Teams", "Indicatoren", "Bezorging", "Verzonden mail",
+    "admin": ["Gebruikers", "Ketenpartners", "Resultaten", "Categorieën", "Wijken en buurten", "Sluitingsdagen",
+              "Standaardteksten", "Briefsjablonen", "Teams", "Indicatoren", "Bezorging", "Verzonden mail",
               "API-toegang", "Verwerkingsregister"],
     "partner": ["Doorverwijzingen", "Casussen", "Aanmeldingen", "Casus aanmelden"],
 }
