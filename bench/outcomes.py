@@ -181,7 +181,8 @@ def _statements(run) -> list[tuple[str, dict]]:
 
 
 def _explain(connection: psycopg.Connection, statements: list[tuple[str, dict]]) -> None:
-    print("\nEXPLAIN (ANALYZE, BUFFERS) of the recurrence statement:")
+    print("\nEXPLAIN (ANALYZE, BUFFERS) of the recurrence statement (JIT off, as the service sets it):")
+    connection.execute("SET jit = off")
     for statement, parameters in statements:
         for (line,) in connection.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters).fetchall():
             print("  " + line)

@@ -12,8 +12,8 @@ Only cases whose window has fully passed count (closed at least 6 or 12 months b
 recent to say". A destroyed case has lost its addresses and person links (docs/decisions/0023), so whether it recurred
 can no longer be told: it is counted apart and left out of the shares.
 
-All of it is one statement: the earliest new report per case (a join on the address and person indexes, grouped
-per case), then counts per year of closing. Nothing per case reaches Python.
+All of it is one statement: per report and per linked person of each closed case, the earliest new report (index
+lookups), the earliest of those per case, then counts per year of closing. Nothing per case reaches Python.
 """
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,8 +49,17 @@ class Recurrence:
 def recurrence(years: list[int], *, now: datetime | None = None) -> dict[int, Recurrence]:
     """Per year of closing (Amsterdam time), every year given (zeros without closed cases)."""
     now = now or utcnow()
+    _without_jit()
     found = {row.year: row for row in db.session.execute(_counts(min(years), max(years), now))}
     return {year: _shaped(year, found.get(year)) for year in years}
+
+
+def _without_jit() -> None:
+    """PostgreSQL cannot estimate the correlated lookups and guesses a cost that makes it compile the statement with
+    JIT first: over a second and a half, for a statement that then runs in milliseconds (bench/README.md, "Outcome
+    statistics"). Off for the rest of this transaction only, which holds nothing but reporting reads."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL jit = off"))
 
 
 def add_months(moment: sa.ColumnElement, months: int) -> sa.ColumnElement:
@@ -98,44 +107,44 @@ def _in_window(closed, new) -> sa.ColumnElement[bool]:
 
 
 def _address_hits(closed) -> list[sa.Select]:
-    """Per case, the first new report at the address of one of its reports (a destroyed report has no address).
+    """Per report of each case, the first new report at its address (a destroyed report has no address).
 
-    The address rule (same_address) is an OR of two joins, which no index answers at once: each half is its own
-    join here — the BAG ids when both reports have one, else postcode and house number — so that each walks its
-    index (`ix_reports_bag_id_received`, `ix_reports_address_received`) by address and time of receipt. The halves
-    exclude each other; tests/services/test_outcome_statistics.py checks them against same_address.
+    The address rule (same_address) is an OR that no index answers at once, so each half is a subquery of its own,
+    run per report of the case: the BAG ids when both reports have one (`ix_reports_bag_id_received`), else postcode
+    and house number (`ix_reports_address_received`) — each the first entry after the closing moment in its index.
+    The halves exclude each other; tests/services/test_outcome_statistics.py checks them against same_address.
     """
-    own, new = so.aliased(Report), so.aliased(Report)
-    both_ids = sa.and_(own.bag_id.is_not(None), new.bag_id.is_not(None))
-    halves = (sa.and_(own.bag_id.is_not(None), new.bag_id == own.bag_id),
-              sa.and_(new.postcode == own.postcode, new.house_number == own.house_number, ~both_ids,
-                      same_address(new, own)))
-    return [sa.select(closed.c.id.label("case_id"), sa.func.min(new.received_at).label("received_at"))
-            .join_from(closed, own, own.case_id == closed.c.id)
-            .join(new, sa.and_(half, _in_window(closed, new)))
-            .group_by(closed.c.id) for half in halves]
+    own = so.aliased(Report)
+    halves = [lambda new: sa.and_(own.bag_id.is_not(None), new.bag_id == own.bag_id),
+              lambda new: sa.and_(new.postcode == own.postcode, new.house_number == own.house_number,
+                                  ~sa.and_(own.bag_id.is_not(None), new.bag_id.is_not(None)), same_address(new, own))]
+    return [sa.select(closed.c.id.label("case_id"), _first_new(closed, half).label("received_at"))
+            .join_from(closed, own, own.case_id == closed.c.id) for half in halves]
 
 
 def _person_hits(closed) -> list[sa.Select]:
-    """Per case, the first new report of a person linked to the case or to one of its reports: a report linked to
-    that person itself, or a report of a case the person is linked to (two joins, each on its own index)."""
-    own = so.aliased(Report)
-    linked, theirs = so.aliased(PersonLink), so.aliased(PersonLink)
-    in_case = (sa.select(closed.c.id.label("case_id"), linked.person_id)
+    """Per person linked to each case or to one of its reports, their first new report: a report linked to that
+    person, or a report of a case the person is linked to (each a subquery on its own index)."""
+    own, linked = so.aliased(Report), so.aliased(PersonLink)
+    in_case = (sa.select(linked.case_id.label("case_id"), linked.person_id)
                .join_from(closed, linked, linked.case_id == closed.c.id))
-    in_reports = (sa.select(closed.c.id.label("case_id"), linked.person_id)
+    in_reports = (sa.select(own.case_id.label("case_id"), linked.person_id)
                   .join_from(closed, own, own.case_id == closed.c.id)
                   .join(linked, linked.report_id == own.id))
-    people = sa.union(in_case, in_reports).subquery("case_people")
-    hits = []
-    for their_report in (lambda new: new.id == theirs.report_id, lambda new: new.case_id == theirs.case_id):
-        new = so.aliased(Report)
-        hits.append(sa.select(people.c.case_id, sa.func.min(new.received_at).label("received_at"))
-                    .join_from(people, closed, closed.c.id == people.c.case_id)
-                    .join(theirs, theirs.person_id == people.c.person_id)
-                    .join(new, sa.and_(their_report(new), _in_window(closed, new)))
-                    .group_by(people.c.case_id))
-    return hits
+    people = sa.union(in_case, in_reports).cte("case_people")  # once, for both ways
+    theirs = so.aliased(PersonLink)
+    ways = [lambda new: sa.and_(theirs.person_id == people.c.person_id, new.id == theirs.report_id),
+            lambda new: sa.and_(theirs.person_id == people.c.person_id, new.case_id == theirs.case_id)]
+    return [sa.select(people.c.case_id, _first_new(closed, way, theirs).label("received_at"))
+            .join_from(people, closed, closed.c.id == people.c.case_id) for way in ways]
+
+
+def _first_new(closed, condition, *also) -> sa.ScalarSelect:
+    """The earliest report `new` meeting `condition(new)` within the longest window of the enclosing case (None if
+    there is none): a subquery correlated to the enclosing row."""
+    new = so.aliased(Report)
+    return (sa.select(sa.func.min(new.received_at)).select_from(new, *also)
+            .where(condition(new), _in_window(closed, new)).scalar_subquery())
 
 
 def _sum(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
