@@ -28,6 +28,7 @@ from gdt.services.intake.report_intake import same_address
 from gdt.services.reporting.periods import in_years, period_of
 
 WINDOWS = (6, 12)  # months after closing
+WAYS = ("first", "second")  # each pass looks two ways: BAG id and postcode; the person's reports and their cases
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,9 @@ def _counts(first: int, last: int, now: datetime) -> sa.Select:
                         period_of(Case.closed_at, first, last).label("year"))
               .where(Case.status == "closed", in_years(Case.closed_at, first, last))
               .cte("closed_cases"))
-    hits = sa.union_all(*_address_hits(closed), *_person_hits(closed)).subquery("hits")
-    first_new = (sa.select(hits.c.case_id, sa.func.min(hits.c.received_at).label("first_at"))
+    hits = sa.union_all(_address_hits(closed), _person_hits(closed)).subquery("hits")
+    # The earliest of each way per case; kept apart, as the two ways' earliest are NULL independently.
+    first_new = (sa.select(hits.c.case_id, *[sa.func.min(hits.c[way]).label(way) for way in WAYS])
                  .group_by(hits.c.case_id).subquery("first_new"))
     kept = closed.c.destroyed_at.is_(None)
     moment = sa.literal(now, UTCDateTime())
@@ -92,7 +94,8 @@ def _counts(first: int, last: int, now: datetime) -> sa.Select:
         end = add_months(closed.c.closed_at, months)
         passed = sa.and_(kept, end <= moment)
         columns += [_sum(passed).label(f"measured_{months}"),
-                    _sum(sa.and_(passed, first_new.c.first_at <= end)).label(f"recurred_{months}"),
+                    _sum(sa.and_(passed, sa.or_(*[first_new.c[way] <= end for way in WAYS])))
+                    .label(f"recurred_{months}"),
                     _sum(sa.and_(kept, end > moment)).label(f"too_recent_{months}")]
     return (sa.select(*columns).select_from(closed)
             .outerjoin(first_new, first_new.c.case_id == closed.c.id)
@@ -106,7 +109,7 @@ def _in_window(closed, new) -> sa.ColumnElement[bool]:
                    sa.or_(new.case_id.is_(None), new.case_id != closed.c.id))
 
 
-def _address_hits(closed) -> list[sa.Select]:
+def _address_hits(closed) -> sa.Select:
     """Per report of each case, the first new report at its address (a destroyed report has no address).
 
     The address rule (same_address) is an OR that no index answers at once, so each half is a subquery of its own,
@@ -118,11 +121,12 @@ def _address_hits(closed) -> list[sa.Select]:
     halves = [lambda new: sa.and_(own.bag_id.is_not(None), new.bag_id == own.bag_id),
               lambda new: sa.and_(new.postcode == own.postcode, new.house_number == own.house_number,
                                   ~sa.and_(own.bag_id.is_not(None), new.bag_id.is_not(None)), same_address(new, own))]
-    return [sa.select(closed.c.id.label("case_id"), _first_new(closed, half).label("received_at"))
-            .join_from(closed, own, own.case_id == closed.c.id) for half in halves]
+    return (sa.select(closed.c.id.label("case_id"),
+                      *[_first_new(closed, half).label(way) for way, half in zip(WAYS, halves, strict=True)])
+            .join_from(closed, own, own.case_id == closed.c.id))
 
 
-def _person_hits(closed) -> list[sa.Select]:
+def _person_hits(closed) -> sa.Select:
     """Per person linked to each case or to one of its reports, their first new report: a report linked to that
     person, or a report of a case the person is linked to (each a subquery on its own index)."""
     own, linked = so.aliased(Report), so.aliased(PersonLink)
@@ -135,8 +139,9 @@ def _person_hits(closed) -> list[sa.Select]:
     theirs = so.aliased(PersonLink)
     ways = [lambda new: sa.and_(theirs.person_id == people.c.person_id, new.id == theirs.report_id),
             lambda new: sa.and_(theirs.person_id == people.c.person_id, new.case_id == theirs.case_id)]
-    return [sa.select(people.c.case_id, _first_new(closed, way, theirs).label("received_at"))
-            .join_from(people, closed, closed.c.id == people.c.case_id) for way in ways]
+    return (sa.select(people.c.case_id,
+                      *[_first_new(closed, way, theirs).label(name) for name, way in zip(WAYS, ways, strict=True)])
+            .join_from(people, closed, closed.c.id == people.c.case_id))
 
 
 def _first_new(closed, condition, *also) -> sa.ScalarSelect:
