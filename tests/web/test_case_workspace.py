@@ -55,9 +55,10 @@ def test_the_case_page_opens_with_a_summary_and_a_section_nav(db, case, client):
     page = client.get(f"/cases/{case.reference}").text
     nav = page[page.index('aria-label="Onderdelen van de casus"'):]
     nav = nav[:nav.index("</nav>")]
-    assert re.findall(r'href="#([a-z]+)"', nav) == [
-        "overzicht", "meldingen", "betrokkenen", "plan", "overleg", "documenten", "journaal", "bewaren", "geschiedenis"]
-    for anchor in ("overzicht", "meldingen", "betrokkenen", "plan", "overleg", "documenten", "journaal", "bewaren", "geschiedenis"):
+    sections = ["overzicht", "meldingen", "betrokkenen", "plan", "overleg", "documenten", "journaal", "bewaren",
+                "geschiedenis"]
+    assert re.findall(r'href="#([a-z]+)"', nav) == sections
+    for anchor in sections:
         assert f'id="{anchor}"' in page
     summary = page[page.index('id="overzicht"'):page.index('id="meldingen"')]
     for label in ("Kenmerk", "Adres", "Categorie", "Status", "Werkwijze", "Regisseur", "Volgend overleg",
