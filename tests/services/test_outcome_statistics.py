@@ -6,8 +6,9 @@ in the comments below.
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
-from gdt.models import Case
+from gdt.models import Case, Report
 from gdt.models.interventions import Intervention, InterventionType
 from gdt.models.people import Person, PersonLink
 from gdt.models.resident_contact import SatisfactionResponse
@@ -134,9 +135,8 @@ def test_recurrence_shares_and_small_cells():
 
 
 def test_add_months_keeps_the_time_and_stops_at_the_last_day(make, db):
-    import sqlalchemy as sa
-
     from gdt.db import UTCDateTime
+
     cases = {moment: make.case("closed", received_at=moment, closed_at=moment) for moment in (
         datetime(2025, 8, 31, 23, 59, 59, 999999, tzinfo=UTC), datetime(2023, 8, 30, 6, tzinfo=UTC),
         datetime(2025, 1, 31, 12, 0, 0, 1, tzinfo=UTC))}
@@ -323,10 +323,8 @@ ADDRESS_PAIRS = [  # (the case's report, the new report): the new one is at the 
 
 def test_the_address_halves_are_the_triage_rule(make, db):
     """recurrence splits same_address into two joins for the indexes; each pair gets a year of its own."""
-    import sqlalchemy as sa
     import sqlalchemy.orm as so
 
-    from gdt.models import Report
     from gdt.services.intake.report_intake import same_address
 
     expected = {}
@@ -343,3 +341,34 @@ def test_the_address_halves_are_the_triage_rule(make, db):
     found = recurrence.recurrence(list(expected), now=NOW)
     assert {year: found[year].windows[0].recurred for year in expected} == expected
     assert expected == {2011: 1, 2012: 0, 2013: 1, 2014: 1, 2015: 0, 2016: 1, 2017: 0}
+
+
+def test_destruction_leaves_no_address_to_follow(make, db):
+    """Destroying a case (gdt.services.retention) keeps its row, its report's wijk and buurt, and removes postcode,
+    number, BAG id and person links: it moves from the shares to "untraceable". Destroying the new report instead
+    (a referred report's own retention) makes the case look as if nothing came back."""
+    from gdt.services.core.transaction import unit_of_work
+    from gdt.services.retention import content_removal
+
+    world = Recurring(make)
+    followed, address = world.closed_case(CLOSED)
+    make.session.execute(Report.__table__.update().where(Report.case_id == followed.id)
+                         .values(bag_id="0772200000000099", wijk_code="WK077201", buurt_code="BU07720101"))
+    world.person(case=followed)
+    world.new_report(CLOSED + timedelta(days=20), **address)
+    other, address = world.closed_case(CLOSED)
+    new = world.new_report(CLOSED + timedelta(days=20), **address)
+    assert recurrence.recurrence([2025], now=NOW)[2025].windows[0] == Window(6, measured=2, recurred=2, too_recent=0)
+
+    with unit_of_work():
+        content_removal.remove_case(followed)
+        content_removal.remove_report(new)
+    kept = db.session.execute(sa.select(Report.postcode, Report.house_number, Report.bag_id, Report.wijk_code,
+                                        Report.buurt_code, Report.destroyed_at.is_not(None))
+                              .where(Report.case_id == followed.id)).one()
+    assert tuple(kept) == (None, None, None, "WK077201", "BU07720101", True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PersonLink)
+                             .where(PersonLink.case_id == followed.id)) == 0
+    found = recurrence.recurrence([2025], now=NOW)[2025]
+    assert (found.closed, found.untraceable) == (2, 1)
+    assert found.windows[0] == Window(6, measured=1, recurred=0, too_recent=0)
