@@ -1,11 +1,15 @@
 """Files that came with a report: photos (re-encoded, EXIF stripped) and sound fragments."""
 from datetime import datetime
+from typing import TYPE_CHECKING, Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from gdt.db import UTCDateTime, db, enum_column, utcnow
 from gdt.models.reports import Report
+
+if TYPE_CHECKING:
+    from gdt.models.resident import ResidentLogEntry
 
 ATTACHMENT_KINDS = ("photo", "audio")
 
@@ -31,5 +35,8 @@ class Attachment(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     uploaded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     api_client_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("api_clients.id"))
+    # A file of the resident's logbook (gdt.models.resident) rather than of the report as it was sent.
+    log_entry_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("resident_log_entries.id"), index=True)
 
     report: so.Mapped[Report] = so.relationship(back_populates="attachments")
+    log_entry: so.Mapped[Optional["ResidentLogEntry"]] = so.relationship(back_populates="attachments")

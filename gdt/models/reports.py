@@ -1,4 +1,5 @@
 """A report (melding) from any channel, its triage decision and its history."""
+import secrets
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Optional
 
@@ -121,6 +122,8 @@ class Report(TimestampMixin, VersionedMixin, db.Model):
     registered_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
     api_client_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("api_clients.id"))
     reporter_token_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)  # public status
+    # Signed into every link to the resident's page (gdt.services.core.resident_links); a new one revokes them all.
+    resident_link_nonce: so.Mapped[str | None] = so.mapped_column(sa.String(32), default=lambda: secrets.token_hex(16))
     # Retention (gdt.services.retention): the reporter's contact details and the files removed on their own
     # schedule; the day the report is due for destruction (None: not yet handled, or it goes with its case); and
     # once destroyed, when and under which list (the row stays, content-free, so the statistics stay the same).

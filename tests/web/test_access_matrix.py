@@ -36,9 +36,9 @@ PUBLIC_ENDPOINTS = {"static"}
 OWN_ANSWERS = {"metrics.scrape": {404}, "health.ready": {200, 503}, "auth.sso_start": {404},
                "auth.sso_callback": {404}, "auth.sso_frontchannel_logout": {404}, "auth.invitation": {410},
                "auth.password_reset": {410}}
-# The matrix's `token` is a partner link's, which opens no resident page: refused like a tampered link, for everyone
-# alike (the page itself: tests/web/test_resident_page.py).
-OWN_ANSWERS["resident.page"] = {404}
+# The matrix's `token` is a partner link's, which opens no resident page: refused as a tampered link (403), for
+# everyone alike (the page itself: tests/web/test_resident_page.py).
+OWN_ANSWERS["resident.page"] = {403}
 # A saved work list is its owner's and their team's: the matrix's list is the coordinator's, so intake gets 404.
 OWN_ANSWERS |= {endpoint: {200, 302, 404} for endpoint in ("worklists.open_list", "worklists.rename",
                                                               "worklists.remove")}

@@ -32,6 +32,7 @@ from pillow_heif import register_heif_opener
 from gdt.db import db
 from gdt.models import ApiClient, Attachment, Report, User
 from gdt.models.documents import DocumentVersion
+from gdt.models.resident import ResidentLogEntry
 from gdt.services.core import access, audit
 from gdt.services.core.attachment_store import THUMBNAIL_FOLDER, directory
 from gdt.services.core.errors import Forbidden, NotFound, ValidationFailed
@@ -126,11 +127,13 @@ def prepare(filename: str | None, data: bytes, *, photos_only: bool = False) -> 
 
 @joins_unit_of_work
 def store(report: Report, prepared: PreparedFile, *, uploaded_by: User | None = None,
-          api_client: ApiClient | None = None) -> Attachment:
-    """Write the file and its row inside the caller's unit of work."""
+          api_client: ApiClient | None = None, log_entry: ResidentLogEntry | None = None) -> Attachment:
+    """Write the file and its row inside the caller's unit of work. A file of the resident's logbook (`log_entry`)
+    counts against its entry's limit, not the report's own files'."""
     limit = _setting("ATTACHMENT_MAX_PER_REPORT")
+    same_owner = Attachment.log_entry_id == log_entry.id if log_entry else Attachment.log_entry_id.is_(None)
     count = db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)
-                              .where(Attachment.report_id == report.id))
+                              .where(Attachment.report_id == report.id, same_owner))
     if count >= limit:
         raise _refused(TOO_MANY % {"count": limit})
     name = f"{uuid.uuid4().hex}.{prepared.extension}"
@@ -139,7 +142,8 @@ def store(report: Report, prepared: PreparedFile, *, uploaded_by: User | None = 
                             extension=prepared.extension, size_bytes=len(prepared.data), sha256=prepared.sha256,
                             storage_name=name, original_name=prepared.display_name,
                             uploaded_by_id=uploaded_by.id if uploaded_by else None,
-                            api_client_id=api_client.id if api_client else None)
+                            api_client_id=api_client.id if api_client else None,
+                            log_entry_id=log_entry.id if log_entry else None)
     db.session.add(attachment)
     audit.record(uploaded_by, "create", "attachment", report.reference,
                  detail={"kind": prepared.kind, "client": api_client.name if api_client else None})
@@ -174,7 +178,9 @@ def visible_file(reference: str, attachment_id: int, *, actor: User, action: str
     attachment = db.session.get(Attachment, attachment_id)
     if report is None or attachment is None or attachment.report_id != report.id:
         raise NotFound(NO_SUCH_FILE)
-    if not access.can_view_report(actor, report):
+    # A file of the resident's logbook: the team's (coordinators, intake) only, never a partner's.
+    logbook_refused = attachment.log_entry_id is not None and actor.role not in ("coordinator", "intake")
+    if not access.can_view_report(actor, report) or logbook_refused:
         audit.record_now(actor, action, "report", reference, outcome="denied")
         raise Forbidden(NOT_YOURS)
     path = directory() / attachment.storage_name

@@ -11,12 +11,9 @@ NO_LINK = _l("Deze link is ongeldig of verlopen.")
 def report_of(token: str) -> Report:
     """The report the signed link names; an invalid or expired link is as good as none."""
     try:
-        report = resident_links.read_link_token(token)
-    except resident_links.LinkExpired:
-        report = None
-    if report is None:
-        raise NotFound(NO_LINK)
-    return report
+        return resident_links.read_link_token(token)
+    except resident_links.LinkRefused:
+        raise NotFound(NO_LINK) from None
 
 
 def page_url(token: str, anchor: str | None = None) -> str:
