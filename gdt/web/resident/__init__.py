@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("resident", __name__)
 
-from gdt.web.resident import views  # noqa: E402,F401
+from gdt.web.resident import partials, views  # noqa: E402,F401
