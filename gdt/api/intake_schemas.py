@@ -121,6 +121,9 @@ class AppReportCreatedSchema(Schema):
     statusToken = fields.String(metadata={
         "description": "Geheim token voor GET /reports/{reference}/status (header X-Status-Token); "
                        "bewaar het, het wordt alleen bij een herhaling met dezelfde Idempotency-Key opnieuw getoond."})
+    residentUrl = fields.String(metadata={
+        "description": "De persoonlijke link van de melder naar ‘Mijn melding’ (status en logboek), geldig "
+                       "RESIDENT_LINK_DAYS dagen; alleen voor de melder zelf: niet loggen of delen."})
 
 
 class AppReportStatusSchema(Schema):

@@ -91,7 +91,7 @@ def test_a_report_from_the_app_is_stored_with_history_audit_and_receipt(api, app
 
     assert response.status_code == 201
     body = response.get_json()
-    assert set(body) == {"reference", "status", "statusToken"} and body["status"] == "received"
+    assert set(body) == {"reference", "status", "statusToken", "residentUrl"} and body["status"] == "received"
     year = datetime.now(AMSTERDAM).year
     assert REFERENCE_PATTERN.fullmatch(body["reference"]) and body["reference"].startswith(f"GDT-{year}-")
     assert response.headers["Location"] == f"{REPORTS}/{body['reference']}/status"

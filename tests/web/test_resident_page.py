@@ -219,3 +219,19 @@ def test_a_new_nonce_revokes_every_earlier_link(app, db, make):
 def test_the_token_never_reaches_a_log_line():
     line = '127.0.0.1 - - "POST /mijn-melding/eyJhbGciOi.abc.def/logboek HTTP/1.1" 303'
     assert mask_link_tokens(line) == f'127.0.0.1 - - "POST /mijn-melding/{MASK}/logboek HTTP/1.1" 303'
+
+
+def test_the_apps_answer_carries_a_fresh_link_to_the_page_and_so_does_a_retry(app, db, make):
+    from gdt.services.core import tokens
+    from tests.api.test_app_intake import AppCaller, report_body
+    make.defaults()
+    caller = AppCaller(app, tokens.issue_api_client("woonoverlast-app", "app", actor=None)[1])
+    first = caller.post(report_body(), key="resident-link").get_json()
+    again = caller.post(report_body(), key="resident-link").get_json()
+    base = app.config["PUBLIC_BASE_URL"].rstrip("/")
+    for body in (first, again):
+        assert body["residentUrl"].startswith(f"{base}/mijn-melding/")
+        page = app.test_client().get(body["residentUrl"].removeprefix(base))
+        assert page.status_code == 200 and first["reference"] in page.get_data(as_text=True)
+    record = db.session.scalar(sa.select(database.Model.metadata.tables["idempotency_records"].c.response_body))
+    assert "residentUrl" not in record  # never kept: made afresh for every answer

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from gdt.db import db
 from gdt.models import ApiClient, IdempotencyRecord, Report
-from gdt.services.core import audit, idempotency
+from gdt.services.core import audit, idempotency, resident_links
 from gdt.services.core.errors import Conflict, NotFound
 from gdt.services.core.tokens import digest
 from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
@@ -61,7 +61,7 @@ def register_app_report(data: report_intake.ReportInput, *, client: ApiClient, i
         # Another request with this key committed between our lookup and our insert (PostgreSQL waits
         # for it at the unique index); answer as it did, or 409 when it is not there after all.
         return _replay(idempotency.find_after_clash(client, idempotency_key, request_hash), client, idempotency_key)
-    return Answer(201, body | {"statusToken": token})
+    return Answer(201, body | {"statusToken": token, "residentUrl": resident_links.page_url(report)})
 
 
 @joins_unit_of_work
@@ -78,6 +78,8 @@ def _replay(record: IdempotencyRecord, client: ApiClient, idempotency_key: str) 
     body = dict(record.response_body)
     if record.status_code == 201:
         body["statusToken"] = status_token(client, idempotency_key, body["reference"])
+        report = db.session.scalar(sa.select(Report).where(Report.reference == body["reference"]))
+        body["residentUrl"] = resident_links.page_url(report)  # a fresh link, never one kept in the record
     return Answer(record.status_code, body, replayed=True)
 
 
