@@ -25,6 +25,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(audit)
     from gdt.cli.addresses import addresses
     app.cli.add_command(addresses)
+    from gdt.cli.resident import resident
+    app.cli.add_command(resident)
 
 
 def _fail(message: str) -> None:

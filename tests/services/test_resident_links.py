@@ -108,3 +108,22 @@ def test_a_support_link_is_audited(ctx, db, make):
     assert resident_links.read_link_token(url.rsplit("/", 1)[1]) is report
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "issue_resident_link"))
     assert (event.object_ref, event.actor_id) == (report.reference, staff.id)
+
+
+def test_the_operators_commands_print_and_revoke_a_link_audited(app, db, make, runner):
+    report = make.report()
+    printed = runner.invoke(args=["resident", "link", report.reference])
+    assert printed.exit_code == 0, printed.output
+    url = printed.output.strip()
+    assert url.startswith(f"{app.config['PUBLIC_BASE_URL'].rstrip('/')}/mijn-melding/")
+    with app.test_request_context():
+        assert resident_links.read_link_token(url.rsplit("/", 1)[1]).id == report.id
+    revoked = runner.invoke(args=["resident", "revoke", report.reference])
+    assert revoked.exit_code == 0 and "revoked" in revoked.output
+    with app.test_request_context(), pytest.raises(resident_links.LinkRevoked):
+        resident_links.read_link_token(url.rsplit("/", 1)[1])
+    actions = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.object_ref == report.reference)).all()
+    assert {(event.action, event.actor_id, event.detail["via"]) for event in actions} == {
+        ("issue_resident_link", None, "cli"), ("revoke_resident_link", None, "cli")}
+    unknown = runner.invoke(args=["resident", "link", "GDT-0000-000000"])
+    assert unknown.exit_code != 0 and "Er is geen melding met dit kenmerk." in unknown.output

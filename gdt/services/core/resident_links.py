@@ -94,18 +94,18 @@ def token_for_reference(reference: str) -> str | None:
 
 
 @joins_unit_of_work
-def revoke(reference: str, *, actor) -> None:
+def revoke(reference: str, *, actor, via: str | None = None) -> None:
     """A new nonce: every link to this report made so far stops working (a mail that went astray, a lost phone)."""
     report = _report(reference)
     report.resident_link_nonce = secrets.token_hex(16)
-    audit.record(actor, "revoke_resident_link", "report", report.reference)
+    audit.record(actor, "revoke_resident_link", "report", report.reference, detail={"via": via} if via else None)
 
 
 @joins_unit_of_work
-def support_link(reference: str, *, actor) -> str:
-    """A fresh full link for staff support (`flask resident link`), audited: it opens the resident's page."""
+def support_link(reference: str, *, actor, via: str | None = None) -> str:
+    """A fresh full link for an operator (`flask resident link`: the demo, a test), audited: it opens the page."""
     report = _report(reference)
-    audit.record(actor, "issue_resident_link", "report", report.reference)
+    audit.record(actor, "issue_resident_link", "report", report.reference, detail={"via": via} if via else None)
     return page_url(report)
 
 

@@ -38,7 +38,7 @@ from gdt.services.core.bulk import bulk_insert
 from gdt.services.core.errors import ServiceError
 from gdt.services.core.reference_numbers import REFERENCE_PATTERN, format_reference, next_reference, raise_counter_to
 from gdt.services.core.transaction import unit_of_work
-from gdt.services.demo import demo_contact, demo_documents, demo_people
+from gdt.services.demo import demo_contact, demo_documents, demo_people, demo_resident
 from gdt.services.demo.demo_areas import demo_area, name_demo_areas
 from gdt.services.demo.demo_plan import (
     CASE_PARTNER_ROLES,
@@ -97,6 +97,8 @@ class DemoSummary:
                      f"{self.untriaged} recent reports await triage."]
         else:
             lines = ["Demo data already present; nothing loaded."]
+        if hint := demo_resident.hint():
+            lines.append(hint)
         lines.append("Demo logins (role, e-mail, password):")
         lines += [f"  {login.role:<12} {login.email:<26} {login.password}" for login in self.logins]
         return "\n".join(lines)
@@ -214,6 +216,7 @@ def _write(plans: list[PlannedReport], now: datetime) -> None:
     demo_people.add(now)  # one person in two cases, a possible duplicate pair
     demo_documents.add(now)  # documents on the running cases, some shared with their partners
     demo_contact.add(now)  # questions to a resident (one answered, one open), a satisfaction answer
+    demo_resident.add(now)  # that resident's logbook: two entries, one with a photo
     _notifications(cases, coordinator_id, now)
     _work_lists(coordinator_id)
 
