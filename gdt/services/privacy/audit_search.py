@@ -79,6 +79,8 @@ ACTION_LABELS = {
     "answer": _l("Beantwoord door melder"), "view_resident_page": _l("Mijn melding bekeken"),
     "preview": _l("Voorbeeld bekeken"), "preview_letter": _l("Brief bekeken (voorbeeld)"),
     "generate_letter": _l("Brief gemaakt"),
+    "view_resident_logbook": _l("Logboek van melder bekeken"), "issue_resident_link": _l("Link Mijn melding gemaakt"),
+    "revoke_resident_link": _l("Links Mijn melding ingetrokken"),
 }
 OBJECT_TYPE_LABELS = {
     "report": _l("Melding"), "case": _l("Casus"), "attachment": _l("Bijlage"), "referral": _l("Doorverwijzing"),
@@ -93,7 +95,7 @@ OBJECT_TYPE_LABELS = {
     "map_buurten": _l("Kaart per buurt"), "people_duplicates": _l("Mogelijk dubbele personen"),
     "saved_list": _l("Werklijst"), "resident_question": _l("Vraag aan melder"),
     "satisfaction": _l("Tevredenheidsantwoord"), "standard_text": _l("Standaardtekst"),
-    "letter_template": _l("Briefsjabloon"),
+    "letter_template": _l("Briefsjabloon"), "resident_log_entry": _l("Aantekening in logboek melder"),
 }
 OUTCOME_LABELS = {"ok": _l("Gelukt"), "denied": _l("Geweigerd"), "error": _l("Fout")}
 # The object types whose events carry a reference someone types (a report's, case's, request's, list's).
