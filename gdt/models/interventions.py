@@ -9,10 +9,10 @@ from gdt.db import UTCDateTime, db, enum_column, utcnow
 from gdt.models.cases import Case
 from gdt.models.documents import CaseDocument
 from gdt.models.mixins import VersionedMixin
+from gdt.models.partners import Partner
+from workflows.intervention import DECIDERS, INTERVENTION_OUTCOMES
 
 INTERVENTION_STATUSES = ("proposed", "decided", "in_force", "ended", "withdrawn")
-DECIDERS = ("coordinator", "mayor")
-INTERVENTION_OUTCOMES = ("effective", "partly_effective", "not_effective", "unknown")
 
 
 class InterventionType(db.Model):
@@ -53,3 +53,4 @@ class Intervention(VersionedMixin, db.Model):
     case: so.Mapped[Case] = so.relationship()
     type: so.Mapped[InterventionType] = so.relationship()
     document: so.Mapped[CaseDocument | None] = so.relationship()
+    partner: so.Mapped[Partner | None] = so.relationship()

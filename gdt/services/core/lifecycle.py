@@ -3,10 +3,12 @@ from flask_babel import lazy_gettext as _l
 
 from gdt.db import utcnow
 from gdt.models import Action, Case, CaseEvent, Meeting, Referral, Report, ReportEvent, User
+from gdt.models.interventions import Intervention
 from gdt.services.core.errors import Conflict, ServiceError
 from workflows import (
     ActionLifecycle,
     CaseLifecycle,
+    InterventionLifecycle,
     MeetingLifecycle,
     ReferralLifecycle,
     ReportLifecycle,
@@ -32,6 +34,12 @@ RULE_MESSAGES = {
     "action_drop_needs_reason": _l("Schrijf waarom de afspraak vervalt."),
     "referral_handled_needs_outcome": _l("Kies hoe de melding is afgehandeld."),
     "referral_return_needs_reason": _l("Schrijf waarom het team de melding weer moet oppakken."),
+    "intervention_needs_decider": _l("Kies wie besloot: de regisseur of de burgemeester."),
+    "intervention_formal_is_the_mayors": _l("Een formele stap is een besluit van de burgemeester."),
+    "intervention_formal_needs_document": _l("Een formele stap gaat niet zonder besluitbrief: kies het document of "
+                                             "voeg het toe."),
+    "intervention_end_needs_outcome": _l("Kies wat de interventie heeft opgeleverd."),
+    "intervention_withdraw_needs_reason": _l("Schrijf waarom de interventie wordt ingetrokken."),
 }
 NOT_ALLOWED = {
     "report": _l("Deze stap kan niet in de huidige status van de melding."),
@@ -39,6 +47,7 @@ NOT_ALLOWED = {
     "meeting": _l("Dit kan niet meer: het overleg is al gehouden of afgezegd."),
     "action": _l("Deze afspraak is al afgerond of vervallen."),
     "referral": _l("Deze terugkoppeling kan niet meer: de doorverwijzing is al afgerond of verder."),
+    "intervention": _l("Deze stap kan niet in de huidige status van de interventie."),
 }
 
 
@@ -49,7 +58,7 @@ DESTROYED = {"report": _l("Deze melding is vernietigd: er kan niets meer mee wor
 
 
 LIFECYCLES = {Report: ReportLifecycle, Case: CaseLifecycle, Referral: ReferralLifecycle, Meeting: MeetingLifecycle,
-              Action: ActionLifecycle}
+              Action: ActionLifecycle, Intervention: InterventionLifecycle}
 
 
 def allows(record, event: str) -> bool:
@@ -88,6 +97,11 @@ def transition_meeting(meeting, event: str, **context) -> None:
 
 def transition_action(action, event: str, **context) -> None:
     _send(ActionLifecycle(action, state_field="status"), event, "action", context)
+
+
+def transition_intervention(intervention: Intervention, event: str, **context) -> None:
+    """The intervention's own state; the service records the step in its case's history."""
+    _send(InterventionLifecycle(intervention, state_field="status"), event, "intervention", context)
 
 
 def start(record, lifecycle) -> None:

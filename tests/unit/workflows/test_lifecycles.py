@@ -6,6 +6,7 @@ import pytest
 from workflows import (
     ActionLifecycle,
     CaseLifecycle,
+    InterventionLifecycle,
     MeetingLifecycle,
     ReferralLifecycle,
     ReportLifecycle,
@@ -51,8 +52,16 @@ REFERRAL_TABLE = {
     **{(state, "handle"): "handled" for state in ("awaiting", "received", "taken_on")},
     **{(state, "return_to_team"): "returned" for state in ("awaiting", "received", "taken_on")},
 }
+INTERVENTION_TABLE = {
+    ("proposed", "decide"): "decided",
+    ("decided", "take_effect"): "in_force",
+    ("decided", "end"): "ended",
+    ("in_force", "end"): "ended",
+    **{(state, "withdraw"): "withdrawn" for state in ("proposed", "decided", "in_force")},
+}
 MACHINES = ((ReportLifecycle, REPORT_TABLE), (CaseLifecycle, CASE_TABLE), (ReferralLifecycle, REFERRAL_TABLE),
-            (MeetingLifecycle, MEETING_TABLE), (ActionLifecycle, ACTION_TABLE))
+            (MeetingLifecycle, MEETING_TABLE), (ActionLifecycle, ACTION_TABLE),
+            (InterventionLifecycle, INTERVENTION_TABLE))
 VALID_CONTEXT = {
     "refer": {"partner": ACTIVE_PARTNER}, "assign_coordinator": {"coordinator": COORDINATOR},
     "decide_mode": {"mode": "regie"}, "involve_partner": {"partner": ACTIVE_PARTNER},
@@ -61,6 +70,8 @@ VALID_CONTEXT = {
     "reopen": {"reason": "Nieuwe incidenten."}, "merge": {"into": SimpleNamespace(status="open")},
     "reschedule": {"starts_at": "2027-01-05T10:00"}, "cancel": {"reason": "Ziekte."},
     "drop": {"reason": "Niet meer nodig."},
+    "decide": {"decided_by": "mayor", "formal": True, "has_document": True}, "end": {"outcome": "effective"},
+    "withdraw": {"reason": "De overlast is gestopt."},
 }
 
 
@@ -94,7 +105,7 @@ def test_a_new_record_starts_in_the_initial_state():
     records = [SimpleNamespace(status=None) for _ in MACHINES]
     for (machine, _), record in zip(MACHINES, records):
         machine(record, state_field="status")
-    assert [record.status for record in records] == ["received", "open", "awaiting", "planned", "open"]
+    assert [record.status for record in records] == ["received", "open", "awaiting", "planned", "open", "proposed"]
 
 
 @pytest.mark.parametrize(
@@ -150,6 +161,14 @@ def test_a_new_record_starts_in_the_initial_state():
         (MeetingLifecycle, "planned", "cancel", {"reason": ""}, "meeting_cancel_needs_reason"),
         (MeetingLifecycle, "planned", "reschedule", {}, "meeting_needs_moment"),
         (ActionLifecycle, "open", "drop", {}, "action_drop_needs_reason"),
+        (InterventionLifecycle, "proposed", "decide", {}, "intervention_needs_decider"),
+        (InterventionLifecycle, "proposed", "decide", {"decided_by": "wethouder"}, "intervention_needs_decider"),
+        (InterventionLifecycle, "proposed", "decide", {"decided_by": "coordinator", "formal": True,
+                                                        "has_document": True}, "intervention_formal_is_the_mayors"),
+        (InterventionLifecycle, "proposed", "decide", {"decided_by": "mayor", "formal": True},
+         "intervention_formal_needs_document"),
+        (InterventionLifecycle, "in_force", "end", {"outcome": "geholpen"}, "intervention_end_needs_outcome"),
+        (InterventionLifecycle, "decided", "withdraw", {"reason": " "}, "intervention_withdraw_needs_reason"),
     ],
 )
 def test_guards_refuse_with_a_coded_rule_and_change_nothing(machine, start, event, context, rule):
@@ -169,3 +188,9 @@ def test_open_actions_may_be_carried_over_at_closing():
     case = SimpleNamespace(status="open")
     CaseLifecycle(case, state_field="status").send("close", result="stopped", open_actions=2, carry_over=True)
     assert case.status == "closed"
+
+
+def test_an_informal_step_is_decided_by_a_coordinator_without_a_letter():
+    talk = SimpleNamespace(status="proposed")
+    InterventionLifecycle(talk, state_field="status").send("decide", decided_by="coordinator", formal=False)
+    assert talk.status == "decided"
