@@ -28,6 +28,13 @@ MEETING_STATUS_LABELS = {"planned": _l("Gepland"), "held": _l("Gehouden"), "canc
 ACTION_STATUS_LABELS = {"open": _l("Open"), "done": _l("Gedaan"), "dropped": _l("Vervallen")}
 ACTION_OUTCOME_LABELS = {"update": _l("Voortgang doorgeven"), "complete": _l("Gedaan"),
                          "drop": _l("Vervalt (met reden)")}
+INTERVENTION_STATUS_LABELS = {"proposed": _l("Voorgesteld"), "decided": _l("Besloten"), "in_force": _l("In werking"),
+                              "ended": _l("Beëindigd"), "withdrawn": _l("Ingetrokken")}
+INTERVENTION_STEP_LABELS = {"decide": _l("Besluit vastleggen"), "take_effect": _l("In werking laten treden"),
+                            "end": _l("Beëindigen met resultaat"), "withdraw": _l("Intrekken")}
+DECIDER_LABELS = {"coordinator": _l("Regisseur"), "mayor": _l("Burgemeester")}
+INTERVENTION_OUTCOME_LABELS = {"effective": _l("Geholpen"), "partly_effective": _l("Deels geholpen"),
+                               "not_effective": _l("Niet geholpen"), "unknown": _l("Onbekend")}
 # What a rectification (AVG art. 16) may change, as a report's history names it.
 RECTIFIED_FIELD_LABELS = {"reporter_name": _l("naam van de melder"), "reporter_email": _l("e-mailadres van de melder"),
                           "reporter_phone": _l("telefoonnummer van de melder"), "description": _l("beschrijving")}

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from gdt import labels
 from gdt.db import db
 from gdt.models import Case, CaseResult, Partner, Report, User
+from gdt.models.interventions import InterventionType
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class _Names:
     meetings: dict[int, object]
     actions: dict[int, object]
     parties: dict[int, object]
+    intervention_types: dict[str, str]
 
     def partner(self, key: str | None) -> str:
         return self.partners.get(key, key or "–")
@@ -78,15 +80,17 @@ def _who(event, names: _Names) -> str:
 
 def _names(events: Iterable, *, meetings=(), actions=(), parties=()) -> _Names:
     events = list(events)
-    user_ids, partner_keys, result_keys = set(), set(), set()
+    user_ids, partner_keys, result_keys, type_codes = set(), set(), set(), set()
     for event in events:
         detail = event.detail or {}
         user_ids.add(event.actor_id)
+        if "intervention" in detail:
+            type_codes.add(detail.get("type"))
         if event.event == "assign_coordinator":
             user_ids |= {detail.get("from"), detail.get("to")}
         partner_keys.add(detail.get("partner"))
         result_keys.add(detail.get("result"))
-    for found in (user_ids, partner_keys, result_keys):
+    for found in (user_ids, partner_keys, result_keys, type_codes):
         found.discard(None)
     return _Names(
         users=dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(user_ids))).all())
@@ -98,6 +102,9 @@ def _names(events: Iterable, *, meetings=(), actions=(), parties=()) -> _Names:
         meetings={meeting.id: meeting for meeting in meetings},
         actions={action.id: action for action in actions},
         parties={party.id: party for party in parties},
+        intervention_types=dict(db.session.execute(
+            sa.select(InterventionType.code, InterventionType.name).where(InterventionType.code.in_(type_codes)))
+            .all()) if type_codes else {},
     )
 
 
@@ -186,6 +193,8 @@ def _case_change(detail: dict, names: _Names) -> tuple[str, list[str]]:
         return _meeting_change(detail, names)
     if "action" in detail:
         return _action_change(detail, names)
+    if "intervention" in detail:
+        return _intervention_change(detail, names)
     if detail.get("bundled"):
         details = [_l("Melding %(reference)s", reference=detail.get("report"))]
         if detail.get("other_address"):
@@ -202,6 +211,9 @@ _MEETING_TITLES = {"planned": _l("Overleg gepland"), "held": _l("Overleg gehoude
                    "cancelled": _l("Overleg afgezegd"), "moved": _l("Overleg verplaatst")}
 _ACTION_TITLES = {"agreed": _l("Afspraak gemaakt"), "update": _l("Voortgang van een afspraak"),
                   "complete": _l("Afspraak gedaan"), "drop": _l("Afspraak vervallen")}
+_INTERVENTION_TITLES = {"recorded": _l("Interventie vastgelegd"), "decide": _l("Interventie besloten"),
+                        "take_effect": _l("Interventie in werking"), "end": _l("Interventie beëindigd"),
+                        "withdraw": _l("Interventie ingetrokken")}
 _PARTNER_FIELDS = {"role": _l("rol"), "contact_name": _l("contactpersoon"), "contact_phone": _l("telefoon"),
                    "contact_email": _l("e-mail")}
 
@@ -243,6 +255,14 @@ def _action_change(detail: dict, names: _Names) -> tuple[str, list[str]]:
         elif detail["action"] == "drop" and action.drop_reason:
             details.append(_l("Reden: %(reason)s", reason=action.drop_reason))
     return title, details
+
+
+def _intervention_change(detail: dict, names: _Names) -> tuple[str, list[str]]:
+    """"Interventie besloten — Gedragsaanwijzing · Status: Besloten": the rung and where it stands now."""
+    title = _INTERVENTION_TITLES.get(detail["intervention"], labels.EVENT_LABELS["change"])
+    status = labels.INTERVENTION_STATUS_LABELS.get(detail.get("status"), detail.get("status"))
+    return title, [names.intervention_types.get(detail.get("type"), detail.get("type")),
+                   _l("Status: %(status)s", status=status)]
 
 
 def _referral_details(detail: dict, names: _Names) -> list[str]:

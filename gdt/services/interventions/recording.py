@@ -18,7 +18,7 @@ from gdt.models import Case, CasePartner, Partner, User
 from gdt.models.documents import CaseDocument
 from gdt.models.interventions import Intervention, InterventionType
 from gdt.services.core import access, audit
-from gdt.services.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from gdt.services.core.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from gdt.services.core.lifecycle import start, transition_case, transition_intervention
 from gdt.services.core.transaction import check_version, unit_of_work
 from gdt.validation import InvalidValue, clean_text
@@ -70,16 +70,17 @@ def record(case: Case, *, type_code: str | None, status: str | None, proposed_on
                            "ended_on": ended_on}, _needed_dates(steps), errors)
     partner = _partner(partner_key, case, errors)
     note, document = _note(fields.note, errors), _document(fields.document_id, case, errors)
+    intervention = Intervention(case=case, type=kind, legal_ground=kind.legal_ground if kind else None,
+                                document=document, partner_id=partner.id if partner else None,
+                                created_by_id=actor.id, **dates)
+    start(intervention, InterventionLifecycle)
+    if kind is not None and status in RECORDABLE:
+        _climb(intervention, steps, fields, actor=actor, errors=errors)
     if errors:
         raise ValidationFailed(errors)
+    if "end" in steps:
+        intervention.outcome, intervention.outcome_note = fields.outcome, note
     with unit_of_work():
-        intervention = Intervention(case=case, type=kind, legal_ground=kind.legal_ground, document=document,
-                                    partner_id=partner.id if partner else None, created_by_id=actor.id, **dates)
-        start(intervention, InterventionLifecycle)
-        for event in steps:
-            _run(intervention, event, fields, actor=actor)
-        if "end" in steps:
-            intervention.outcome, intervention.outcome_note = fields.outcome, note
         db.session.add(intervention)
         db.session.flush()
         _history(intervention, "recorded", actor)
@@ -139,6 +140,16 @@ def allowed_steps(intervention: Intervention) -> list[str]:
 
 def today() -> date:
     return utcnow().astimezone(AMSTERDAM).date()
+
+
+def _climb(intervention: Intervention, steps: tuple[str, ...], fields: StepFields, *, actor: User,
+           errors: dict) -> None:
+    """Run the steps before anything is stored, so a broken guard is named with the other fields."""
+    try:
+        for event in steps:
+            _run(intervention, event, fields, actor=actor)
+    except ServiceError as broken:
+        errors[broken.field or "status"] = str(broken.message)
 
 
 def _run(intervention: Intervention, event: str, fields: StepFields, *, actor: User) -> None:
