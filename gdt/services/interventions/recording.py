@@ -89,8 +89,9 @@ def record(case: Case, *, type_code: str | None, status: str | None, proposed_on
 
 def take_step(intervention: Intervention, event: str | None, *, on, fields: StepFields = StepFields(),
               seen_version: int | str | None, actor: User) -> Intervention:
-    """The next step (decide, take_effect, end, withdraw) on `on`; Conflict("stale") when someone changed the
-    intervention since `seen_version` was read, Conflict when the step is not possible in its status."""
+    """The next step (decide, take_effect, end, withdraw) on the date `on` (a wrong date: field "on"); a broken guard
+    is a ServiceError naming its field (decided_by, document_id, outcome, note); Conflict("stale") when someone
+    changed the intervention since `seen_version` was read, Conflict when the step is not possible in its status."""
     case = intervention.case
     _check_may_edit(case, actor)
     if event not in EVENTS:
@@ -101,8 +102,10 @@ def take_step(intervention: Intervention, event: str | None, *, on, fields: Step
     before = ("proposed_on", "decided_on") if event == "withdraw" else DATE_ORDER[:DATE_ORDER.index(field)]
     dates = {name: getattr(intervention, name) for name in before} | {field: day}
     if day is None:
-        errors[field] = str(NO_DATE)
+        errors["on"] = str(NO_DATE)
     _check_date(field, dates, errors)
+    if field in errors:
+        errors["on"] = errors.pop(field)  # the step's date is given as `on`
     note = _note(fields.note, errors)
     document = _document(fields.document_id, case, errors) if fields.document_id not in (None, "") else None
     if errors:
