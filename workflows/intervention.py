@@ -42,4 +42,4 @@ class InterventionLifecycle(StateMachine):
 
     def require_reason(self, reason=None, **_) -> None:
         if not reason or not reason.strip():
-            raise RuleBroken("intervention_withdraw_needs_reason", field="reason")
+            raise RuleBroken("intervention_withdraw_needs_reason", field="note")
