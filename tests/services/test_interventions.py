@@ -15,16 +15,14 @@ from gdt.services.interventions import ladder, recording
 from gdt.services.interventions.defaults import DEFAULT_TYPES
 from gdt.services.interventions.recording import StepFields
 from tests import document_files as documents
+from tests.interventions import add_default_types
 
 DAY = date(2026, 3, 2)
 
 
 @pytest.fixture
 def types(db):
-    for code, name, legal_ground, formal, position in DEFAULT_TYPES:
-        db.session.add(InterventionType(code=code, name=name, legal_ground=legal_ground, formal=formal,
-                                        position=position, active=True))
-    db.session.flush()
+    add_default_types(db.session)
 
 
 @pytest.fixture

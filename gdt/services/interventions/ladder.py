@@ -23,6 +23,12 @@ class Rung:
         return any(intervention.status in CLIMBED for intervention in self.interventions)
 
 
+def active_types() -> list[InterventionType]:
+    """The rungs a coordinator may choose, bottom first."""
+    return list(db.session.scalars(sa.select(InterventionType).where(InterventionType.active.is_(True))
+                                   .order_by(InterventionType.position, InterventionType.name)))
+
+
 def interventions_of(case: Case) -> list[Intervention]:
     """The case's interventions up the ladder, each rung's oldest first, with what their rows show loaded."""
     return list(db.session.scalars(

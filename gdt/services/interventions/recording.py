@@ -124,13 +124,19 @@ def take_step(intervention: Intervention, event: str | None, *, on, fields: Step
     return intervention
 
 
-def get(intervention_id: int, *, actor: User) -> Intervention:
-    """The intervention, for someone who may see its case (coordinators of the case's team)."""
+def get(intervention_id: int, *, actor: User, audited: bool = False) -> Intervention:
+    """The intervention, for someone who may see its case; `audited`: its page or record is being viewed (a
+    refusal is audited either way)."""
     intervention = db.session.get(Intervention, intervention_id)
     if intervention is None:
         raise NotFound(MISSING)
     if not access.can_view_case(actor, intervention.case):
+        audit.record_now(actor, "view_intervention", "case", intervention.case.reference, outcome="denied",
+                         detail={"intervention": intervention.id})
         raise Forbidden(_l("U heeft geen toegang tot deze casus."))
+    if audited:
+        audit.record_now(actor, "view_intervention", "case", intervention.case.reference,
+                         detail={"intervention": intervention.id})
     return intervention
 
 
