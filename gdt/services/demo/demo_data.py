@@ -38,7 +38,7 @@ from gdt.services.core.bulk import bulk_insert
 from gdt.services.core.errors import ServiceError
 from gdt.services.core.reference_numbers import REFERENCE_PATTERN, format_reference, next_reference, raise_counter_to
 from gdt.services.core.transaction import unit_of_work
-from gdt.services.demo import demo_contact, demo_documents, demo_people, demo_resident
+from gdt.services.demo import demo_contact, demo_documents, demo_interventions, demo_people, demo_resident
 from gdt.services.demo.demo_areas import demo_area, name_demo_areas
 from gdt.services.demo.demo_plan import (
     CASE_PARTNER_ROLES,
@@ -50,6 +50,7 @@ from gdt.services.demo.demo_plan import (
     year_sizes,
 )
 from gdt.services.geo.demo_points import demo_point
+from gdt.services.interventions import catalogue as intervention_types
 from gdt.services.letters import admin as letter_templates
 from gdt.services.reporting import indicators
 from gdt.services.retention import rules as retention_rules
@@ -120,6 +121,7 @@ def load_demo(*, year: int | None, reports: int, if_empty: bool, now: datetime |
     retention_rules.ensure_defaults()
     standard_texts.ensure_defaults()
     letter_templates.ensure_defaults()
+    intervention_types.ensure_defaults()
     _partner_addresses()
     logins = _ensure_logins()
     name_demo_areas()
@@ -215,6 +217,7 @@ def _write(plans: list[PlannedReport], now: datetime) -> None:
     _casework(cases, partners, coordinator_id, now)
     demo_people.add(now)  # one person in two cases, a possible duplicate pair
     demo_documents.add(now)  # documents on the running cases, some shared with their partners
+    demo_interventions.add(now)  # the ladder climbed on those cases, and on the closed ones for the statistics
     demo_contact.add(now)  # questions to a resident (one answered, one open), a satisfaction answer
     demo_resident.add(now)  # that resident's logbook: two entries, one with a photo
     _notifications(cases, coordinator_id, now)

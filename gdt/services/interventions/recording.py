@@ -7,6 +7,7 @@ decision letter, a document of the same case). Dates follow the steps: proposed 
 a date of coming into force may lie ahead. Each step lands in the case's history and the audit log; the texts
 (an outcome note, a reason) stay out of both.
 """
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -20,7 +21,7 @@ from gdt.models.interventions import Intervention, InterventionType
 from gdt.services.core import access, audit
 from gdt.services.core.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from gdt.services.core.lifecycle import start, transition_case, transition_intervention
-from gdt.services.core.transaction import check_version, unit_of_work
+from gdt.services.core.transaction import check_version, in_unit_of_work, unit_of_work
 from gdt.validation import InvalidValue, clean_text
 from workflows import InterventionLifecycle
 
@@ -55,8 +56,9 @@ class StepFields:
 
 def record(case: Case, *, type_code: str | None, status: str | None, proposed_on, decided_on=None,
            in_force_on=None, ended_on=None, partner_key: str | None = None, fields: StepFields = StepFields(),
-           actor: User) -> Intervention:
-    """A new intervention on `case`, recorded in `status` (proposed, decided, in_force or ended).
+           actor: User | None) -> Intervention:
+    """A new intervention on `case`, recorded in `status` (proposed, decided, in_force or ended); `actor` None is
+    the system (the demo).
 
     ValidationFailed names every wrong field (type_code, status, the dates, partner, decided_by, document_id,
     outcome, note); Forbidden for anyone who may not edit the case; Conflict when the case is not open."""
@@ -72,7 +74,7 @@ def record(case: Case, *, type_code: str | None, status: str | None, proposed_on
     note, document = _note(fields.note, errors), _document(fields.document_id, case, errors)
     intervention = Intervention(case=case, type=kind, legal_ground=kind.legal_ground if kind else None,
                                 document=document, partner_id=partner.id if partner else None,
-                                created_by_id=actor.id, **dates)
+                                created_by_id=actor.id if actor else None, **dates)
     start(intervention, InterventionLifecycle)
     if kind is not None and status in RECORDABLE:
         _climb(intervention, steps, fields, actor=actor, errors=errors)
@@ -80,7 +82,7 @@ def record(case: Case, *, type_code: str | None, status: str | None, proposed_on
         raise ValidationFailed(errors)
     if "end" in steps:
         intervention.outcome, intervention.outcome_note = fields.outcome, note
-    with unit_of_work():
+    with nullcontext() if in_unit_of_work() else unit_of_work():  # the demo records inside its own
         db.session.add(intervention)
         db.session.flush()
         _history(intervention, "recorded", actor)
@@ -151,7 +153,7 @@ def today() -> date:
     return utcnow().astimezone(AMSTERDAM).date()
 
 
-def _climb(intervention: Intervention, steps: tuple[str, ...], fields: StepFields, *, actor: User,
+def _climb(intervention: Intervention, steps: tuple[str, ...], fields: StepFields, *, actor: User | None,
            errors: dict) -> None:
     """Run the steps before anything is stored, so a broken guard is named with the other fields."""
     try:
@@ -161,16 +163,16 @@ def _climb(intervention: Intervention, steps: tuple[str, ...], fields: StepField
         errors[broken.field or "status"] = str(broken.message)
 
 
-def _run(intervention: Intervention, event: str, fields: StepFields, *, actor: User) -> None:
+def _run(intervention: Intervention, event: str, fields: StepFields, *, actor: User | None) -> None:
     transition_intervention(intervention, event, decided_by=fields.decided_by, formal=intervention.type.formal,
                             has_document=intervention.document is not None, outcome=fields.outcome,
                             reason=fields.note)
     if event == "decide":
         intervention.decided_by = fields.decided_by
-        intervention.decided_by_user_id = actor.id if fields.decided_by == "coordinator" else None
+        intervention.decided_by_user_id = actor.id if actor and fields.decided_by == "coordinator" else None
 
 
-def _history(intervention: Intervention, step: str, actor: User) -> None:
+def _history(intervention: Intervention, step: str, actor: User | None) -> None:
     detail = {"intervention": step, "intervention_id": intervention.id, "type": intervention.type.code,
               "status": intervention.status}
     transition_case(intervention.case, "change", actor, detail=detail)
@@ -179,8 +181,8 @@ def _history(intervention: Intervention, step: str, actor: User) -> None:
                                                       "status": intervention.status})
 
 
-def _check_may_edit(case: Case, actor: User) -> None:
-    if not access.can_edit_case(actor, case):
+def _check_may_edit(case: Case, actor: User | None) -> None:
+    if actor is not None and not access.can_edit_case(actor, case):
         raise Forbidden(NOT_YOURS)
     if case.status != "open":
         raise Conflict(CLOSED, code="case_not_open")
