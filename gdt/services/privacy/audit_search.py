@@ -81,6 +81,9 @@ ACTION_LABELS = {
     "generate_letter": _l("Brief gemaakt"),
     "view_resident_logbook": _l("Logboek van melder bekeken"), "issue_resident_link": _l("Link Mijn melding gemaakt"),
     "revoke_resident_link": _l("Links Mijn melding ingetrokken"),
+    "record_intervention": _l("Interventie vastgelegd"), "intervention_decide": _l("Interventie besloten"),
+    "intervention_take_effect": _l("Interventie in werking"), "intervention_end": _l("Interventie beëindigd"),
+    "intervention_withdraw": _l("Interventie ingetrokken"), "view_intervention": _l("Interventie bekeken"),
 }
 OBJECT_TYPE_LABELS = {
     "report": _l("Melding"), "case": _l("Casus"), "attachment": _l("Bijlage"), "referral": _l("Doorverwijzing"),
@@ -96,6 +99,7 @@ OBJECT_TYPE_LABELS = {
     "saved_list": _l("Werklijst"), "resident_question": _l("Vraag aan melder"),
     "satisfaction": _l("Tevredenheidsantwoord"), "standard_text": _l("Standaardtekst"),
     "letter_template": _l("Briefsjabloon"), "resident_log_entry": _l("Aantekening in logboek melder"),
+    "intervention_type": _l("Soort interventie"),
 }
 OUTCOME_LABELS = {"ok": _l("Gelukt"), "denied": _l("Geweigerd"), "error": _l("Fout")}
 # The object types whose events carry a reference someone types (a report's, case's, request's, list's).
