@@ -150,6 +150,12 @@ def world(make, client_as):
     from gdt.services.letters import admin as letter_templates  # /admin/brieven/<template_id>
     values["template_id"] = letter_templates.create_template(name="Brief", is_decision=False, subject="Onderwerp",
                                                              body="Beste {{ geadresseerde }},", actor=None).id
+    from gdt.services.interventions import recording  # /interventions/<intervention_id>, …/steps/<event>
+    from tests.interventions import add_default_types
+    add_default_types(make.session)
+    values["intervention_id"] = recording.record(case, type_code="gesprek", status="proposed",
+                                                 proposed_on=date.today(), actor=None).id
+    values["event"] = "decide"
     clients = {role: client_as(user=user) for role, user in users.items()}
     for client in clients.values():  # opened once, as from the mail: the clean link addresses need the session
         client.get(f"/doorverwijzing/{values['token']}")
