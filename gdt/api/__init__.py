@@ -17,7 +17,7 @@ from gdt.services.core.errors import ServiceError, ValidationFailed
 API_VERSION = "1.0.0"
 URL_PREFIX = "/api/v1"
 MODULES = ("statistics", "staff", "casework", "intake", "attachments", "partner", "search", "documents",
-           "resident_questions", "letters", "resident_logbook")
+           "resident_questions", "letters", "resident_logbook", "interventions")
 
 
 class Api(flask_smorest.Api):

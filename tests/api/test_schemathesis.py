@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
 from gdt.services.core import tokens
+from tests.interventions import add_default_types
 
 EXAMPLES = 80
 CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
@@ -31,6 +32,7 @@ def bearer(db, make):
     coordinator = make.user("coordinator")
     make.report()
     make.case()
+    add_default_types(db.session)
     return {"staff": tokens.issue_user_token(coordinator, actor=None),
             "app": tokens.issue_api_client("app", "app", actor=None)[1],
             "partner": tokens.issue_api_client("politie-systeem", "partner", "politie", actor=None)[1]}

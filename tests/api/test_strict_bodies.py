@@ -6,6 +6,7 @@ the operation's schema set to such an integer are answered with 400 or 422 probl
 """
 import itertools
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,9 @@ from gdt.api import strict_json
 from gdt.models import Report
 from gdt.services.casework import actions, cases, meetings
 from gdt.services.core import tokens
+from gdt.services.interventions import recording
 from tests.api.test_casework_api import later
+from tests.interventions import add_default_types
 
 HUGE = "1" + "0" * 5000    # more digits than Python's int() reads (4300): json.loads raises ValueError
 LARGE = "9" * 1000          # readable, but no database column holds it
@@ -46,6 +49,7 @@ def test_the_document_has_the_json_body_operations_this_test_knows(document):
         ("POST", "/api/v1/meetings/{id}/move"),
         ("POST", "/api/v1/cases/{reference}/actions"), ("POST", "/api/v1/actions/{id}"),
         ("POST", "/api/v1/cases/{reference}/letters"), ("POST", "/api/v1/reports/{reference}/questions"),
+        ("POST", "/api/v1/cases/{reference}/interventions"), ("POST", "/api/v1/interventions/{id}/steps"),
     }
 
 
@@ -76,6 +80,9 @@ def caller(app, db, make):
     with db.session.no_autoflush:
         meeting = meetings.plan(case, later(), "Stadskantoor", ["politie"], ["Jan Jansen"], actor=coordinator)
         action = actions.agree(case, "Huisbezoek", owner="partner:politie", working_days=5, actor=coordinator)
+    add_default_types(db.session)
+    talk = recording.record(case, type_code="gesprek", status="proposed", proposed_on=date(2026, 3, 2),
+                            actor=coordinator)
     report = make.report()
     staff = {"Authorization": f"Bearer {tokens.issue_user_token(coordinator, actor=None)}"}
     app_token = tokens.issue_api_client("woonoverlast-app", "app", actor=None)[1]
@@ -84,7 +91,8 @@ def caller(app, db, make):
 
     def call(method, path, raw):
         url = (path.replace("{reference}", case.reference if "/cases/" in path else report.reference)
-               .replace("/meetings/{id}", f"/meetings/{meeting.id}").replace("/actions/{id}", f"/actions/{action.id}"))
+               .replace("/meetings/{id}", f"/meetings/{meeting.id}").replace("/actions/{id}", f"/actions/{action.id}")
+               .replace("/interventions/{id}", f"/interventions/{talk.id}"))
         headers = ({"Authorization": f"Bearer {credentials[path]}", "Idempotency-Key": f"k-{next(_keys)}"}
                    if path in credentials else staff)
         return app.test_client().open(url, method=method, data=raw, content_type="application/json", headers=headers)
