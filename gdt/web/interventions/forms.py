@@ -10,6 +10,8 @@ from gdt.services.interventions.recording import NOTE_MAX, RECORDABLE
 from gdt.web.forms import VersionedForm, choices
 
 DATE = {"type": "date"}
+STEP_DATE_LABELS = {"decide": _l("Besloten op"), "take_effect": _l("In werking per"), "end": _l("Beëindigd op"),
+                    "withdraw": _l("Ingetrokken op")}
 STATUS_CHOICES = {"proposed": _l("Voorgesteld, nog niet besloten"), "decided": _l("Besloten"),
                   "in_force": _l("In werking"), "ended": _l("Beëindigd (afgerond)")}
 
@@ -69,8 +71,12 @@ class StepForm(VersionedForm):
     outcome = _outcome()
     note = _note(_l("Toelichting"))
 
-    def offer(self, case, actor) -> "StepForm":
+    def offer(self, case, actor, event: str) -> "StepForm":
+        """The choices of this case, and labels that say what the step's date and note are."""
         self.document_id.choices = document_choices(case, actor)
+        self.on.label.text = STEP_DATE_LABELS[event]
+        if event == "withdraw":
+            self.note.label.text = _l("Reden van intrekken")
         return self
 
 

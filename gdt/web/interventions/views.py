@@ -43,7 +43,7 @@ def step(intervention_id: int, event: str):
     if event not in recording.EVENTS:
         abort(404)
     intervention = recording.get(intervention_id, actor=current_user)
-    form = StepForm(prefix=event).offer(intervention.case, current_user)
+    form = StepForm(prefix=event).offer(intervention.case, current_user, event)
     done = submit(form, lambda: recording.take_step(intervention, event, on=form.on.data, fields=_fields(form),
                                                     seen_version=form.version.data, actor=current_user),
                   success=lambda done: _("%(name)s: %(status)s.", name=done.type.name,
@@ -63,7 +63,7 @@ def _page(intervention, forms: dict | None = None):
 
 
 def _fresh_step_form(intervention, event: str) -> StepForm:
-    form = StepForm(prefix=event, formdata=None).offer(intervention.case, current_user)
+    form = StepForm(prefix=event, formdata=None).offer(intervention.case, current_user, event)
     form.version.data = intervention.version
     form.on.data = recording.today().isoformat()
     form.document_id.data = str(intervention.document_id or "")
