@@ -49,7 +49,7 @@ def _show_secret(token: str, what: str) -> None:
 
 REFERENCE_DATA_LABELS = {"categories": "Categories", "partners": "Partners", "case_results": "Case results",
                          "closing_days": "Closing days (EXTRA_NON_WORKING_DAYS)", "standard_texts": "Standard texts",
-                         "letter_templates": "Letter templates"}
+                         "letter_templates": "Letter templates", "intervention_types": "Intervention types"}
 
 
 @click.command()

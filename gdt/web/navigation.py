@@ -42,6 +42,8 @@ MENU = (
                 section=("admin.new_standard_text", "admin.edit_standard_text")),
     Destination("admin.letter_templates", _l("Briefsjablonen"),
                 section=("admin.new_letter_template", "admin.edit_letter_template")),
+    Destination("admin.intervention_types", _l("Interventies"),
+                section=("admin.new_intervention_type", "admin.edit_intervention_type")),
     Destination("admin.teams_page", _l("Teams")),
     Destination("indicators.admin_list", _l("Indicatoren"),
                 section=("indicators.admin_new", "indicators.admin_edit", "indicators.admin_import")),

@@ -8,6 +8,7 @@ from gdt.services.admin import setup
 from gdt.services.core.errors import ServiceError
 from gdt.services.core.reference_data import DEFAULT_CATEGORIES, DEFAULT_PARTNERS
 from gdt.services.identity import account_links
+from gdt.services.interventions import catalogue as intervention_types
 from gdt.services.letters import admin as letter_templates
 from gdt.services.retention import rules as retention_rules
 from gdt.services.texts import admin as standard_texts
@@ -65,6 +66,7 @@ def test_existing_reference_data_is_counted_and_left_alone(runner, db, make, mon
     retention_rules.ensure_defaults()
     standard_texts.ensure_defaults()
     letter_templates.ensure_defaults()
+    intervention_types.ensure_defaults()
     renamed = db.session.scalar(sa.select(Category).where(Category.key == "overig"))
     renamed.label = "Iets anders"
     db.session.commit()

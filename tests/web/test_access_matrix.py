@@ -156,6 +156,7 @@ def world(make, client_as):
     values["intervention_id"] = recording.record(case, type_code="gesprek", status="proposed",
                                                  proposed_on=date.today(), actor=None).id
     values["event"] = "decide"
+    values["type_id"] = recording.get(values["intervention_id"], actor=users["coordinator"]).type_id  # /admin/…
     clients = {role: client_as(user=user) for role, user in users.items()}
     for client in clients.values():  # opened once, as from the mail: the clean link addresses need the session
         client.get(f"/doorverwijzing/{values['token']}")

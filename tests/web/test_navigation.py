@@ -12,8 +12,8 @@ MENUS = {
                     "Mijn meldingen", "Statistieken", "Indicatoren"],
     "manager": ["Statistieken", "Indicatoren", "Kaart per buurt"],
     "admin": ["Gebruikers", "Ketenpartners", "Resultaten", "Categorieën", "Wijken en buurten", "Sluitingsdagen",
-              "Standaardteksten", "Briefsjablonen", "Teams", "Indicatoren", "Bezorging", "Verzonden mail",
-              "API-toegang", "Verwerkingsregister"],
+              "Standaardteksten", "Briefsjablonen", "Interventies", "Teams", "Indicatoren", "Bezorging",
+              "Verzonden mail", "API-toegang", "Verwerkingsregister"],
     "partner": ["Doorverwijzingen", "Casussen", "Aanmeldingen", "Casus aanmelden"],
 }
 START = {"intake": "/intake/queue", "coordinator": "/start", "manager": "/statistics/indicators",

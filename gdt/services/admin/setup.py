@@ -10,12 +10,14 @@ from flask_babel import lazy_gettext as _l
 
 from gdt.db import db
 from gdt.models import CaseResult, Category, ClosingDay, Partner, User
+from gdt.models.interventions import InterventionType
 from gdt.models.letters import LetterTemplate
 from gdt.models.retention import RetentionRule
 from gdt.models.standard_texts import StandardText
 from gdt.services.admin import users as user_service
 from gdt.services.core import audit, reference_data
 from gdt.services.core.errors import ServiceError
+from gdt.services.interventions import catalogue as intervention_types
 from gdt.services.letters import admin as letter_templates
 from gdt.services.retention import rules as retention_rules
 from gdt.services.texts import admin as standard_texts
@@ -23,7 +25,8 @@ from gdt.services.texts import admin as standard_texts
 # What reference_data.ensure_defaults() fills, in the order it is reported.
 REFERENCE_TABLES = (("categories", Category), ("partners", Partner), ("case_results", CaseResult),
                     ("closing_days", ClosingDay), ("retention_rules", RetentionRule),
-                    ("standard_texts", StandardText), ("letter_templates", LetterTemplate))
+                    ("standard_texts", StandardText), ("letter_templates", LetterTemplate),
+                    ("intervention_types", InterventionType))
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ def ensure_reference_data() -> list[Tally]:
     retention_rules.ensure_defaults()  # the Selectielijst defaults (gdt.services.retention.rules)
     standard_texts.ensure_defaults()  # a text per moment that has none (gdt.services.texts.defaults)
     letter_templates.ensure_defaults()  # the four letters (gdt.services.letters.defaults) not there by name
+    intervention_types.ensure_defaults()  # the ladder's rungs (gdt.services.interventions.defaults) by code
     after = _counts()
     tallies = [Tally(kind, before[kind], after[kind] - before[kind]) for kind, _ in REFERENCE_TABLES]
     created = {tally.kind: tally.created for tally in tallies if tally.created}

@@ -7,6 +7,7 @@ from gdt.web.admin import (  # noqa: E402,F401
     areas,
     categories,
     closing_days,
+    interventions,
     invitations,
     letters,
     local_mail,
