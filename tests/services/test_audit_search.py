@@ -126,8 +126,14 @@ def test_the_filters_run_along_an_index(trail, db, filters, index):
     statement = service.query(service.parse(filters, with_person=True))
     sql = str(statement.compile(db.session.get_bind(), compile_kwargs={"literal_binds": True}))
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))  # tiny tables: ask whether an index *can* serve
+        # Tiny tables: ask whether the filter's index *can* serve. Without a sequential scan, and without the index
+        # on the time alone (on a few rows, reading it backwards to skip the sort costs the same), only a filter's
+        # index is left; the savepoint gives the dropped index back.
+        savepoint = db.session.begin_nested()
+        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        db.session.execute(sa.text("DROP INDEX ix_audit_events_occurred_at"))
         plan = "\n".join(db.session.scalars(sa.text(f"EXPLAIN {sql}")))
+        savepoint.rollback()
     else:
         plan = "\n".join(str(row[-1]) for row in db.session.execute(sa.text(f"EXPLAIN QUERY PLAN {sql}")))
     assert index in plan, plan
