@@ -112,6 +112,25 @@ def privacy_report(live_app):
     return reference
 
 
+def open_case_with_subject(live_app, reference: str, *, days_ago: int = 30) -> str:
+    """An open case of the coordinator's, opened `days_ago`, with Piet de Vries as the person it is about."""
+    from datetime import UTC, datetime, timedelta
+
+    import sqlalchemy as sa
+
+    from gdt.models import Case, CaseParty, User
+
+    with live_app.app_context():
+        coordinator = db.session.scalar(sa.select(User).where(User.email == "coordinator@gdt.test"))
+        opened = datetime.now(UTC) - timedelta(days=days_ago)
+        case = Case(reference=reference, source="report", status="open", coordinator=coordinator,
+                    received_at=opened, opened_at=opened)
+        db.session.add_all([case, CaseParty(case=case, name="Piet de Vries", role="subject")])
+        db.session.commit()
+        db.session.remove()
+    return reference
+
+
 @pytest.fixture(scope="session")
 def axe():
     from axe_playwright_python.sync_playwright import Axe

@@ -1,17 +1,15 @@
 """Interventions in Chromium, with axe at 1280 and 320 px: a coordinator climbs the ladder on a case — a talk that
 did not help, mediation, a warning with its letter from a template, and a behavioural order that is refused
 without its decision letter and decided by the mayor with it — and the case page shows the rungs climbed."""
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from gdt.db import db
-from gdt.models import Case, CaseParty, User
 from gdt.services.interventions import catalogue
 from gdt.services.letters import admin as letter_templates
-from tests.e2e.conftest import check_page
+from tests.e2e.conftest import check_page, open_case_with_subject
 
 pytestmark = pytest.mark.e2e
 REFERENCE = "GDT-2026-700401"
@@ -22,14 +20,8 @@ def case_reference(live_app):
     with live_app.app_context():
         catalogue.ensure_defaults()
         letter_templates.ensure_defaults()
-        coordinator = db.session.scalar(sa.select(User).where(User.email == "coordinator@gdt.test"))
-        earlier = datetime.now(UTC) - timedelta(days=60)
-        case = Case(reference=REFERENCE, source="report", status="open", coordinator=coordinator,
-                    received_at=earlier, opened_at=earlier)
-        db.session.add_all([case, CaseParty(case=case, name="Piet de Vries", role="subject")])
-        db.session.commit()
         db.session.remove()
-    return REFERENCE
+    return open_case_with_subject(live_app, REFERENCE, days_ago=60)
 
 
 def _days_ago(days: int) -> str:
@@ -54,6 +46,14 @@ def _letter(page, base_url, reference, template, intervention=None):
         page.get_by_label("Hoort bij interventie").select_option(label=intervention)
     page.get_by_role("button", name="Opslaan in het dossier").click()
     expect(page.locator("#documenten")).to_contain_text(f"{template} aan Piet de Vries")
+
+
+def _decide_as_mayor(page, section):
+    """The proposed behavioural order's page, its form "Besluit vastleggen" with the mayor chosen."""
+    section.get_by_role("link", name="Voorgesteld – Gedragsaanwijzing").click()
+    decide = page.locator("section", has=page.get_by_role("heading", name="Besluit vastleggen"))
+    decide.get_by_label("Burgemeester").check()
+    return decide
 
 
 def test_a_coordinator_climbs_the_ladder_up_to_a_behavioural_order(login, base_url, axe, case_reference):
@@ -99,18 +99,14 @@ def test_a_coordinator_climbs_the_ladder_up_to_a_behavioural_order(login, base_u
     page.get_by_role("button", name="Interventie vastleggen").click()
     expect(section).to_contain_text("Hoogste trede tot nu toe: Waarschuwing.")  # a proposal is not climbed yet
 
-    section.get_by_role("link", name="Voorgesteld – Gedragsaanwijzing").click()
-    decide = page.locator("section", has=page.get_by_role("heading", name="Besluit vastleggen"))
-    decide.get_by_label("Burgemeester").check()
+    decide = _decide_as_mayor(page, section)
     decide.get_by_role("button", name="Besluit vastleggen").click()
     expect(page.locator("#error-summary")).to_contain_text("Een formele stap gaat niet zonder besluitbrief")
     check_page(axe, page, 1280, "interventions-refused")
 
     _letter(page, base_url, case_reference, "Besluit gedragsaanwijzing", intervention="Gedragsaanwijzing "
             "(art. 151d Gemeentewet)")
-    section.get_by_role("link", name="Voorgesteld – Gedragsaanwijzing").click()
-    decide = page.locator("section", has=page.get_by_role("heading", name="Besluit vastleggen"))
-    decide.get_by_label("Burgemeester").check()
+    decide = _decide_as_mayor(page, section)
     decide.get_by_label("Besluitbrief").select_option(label=f"Besluit gedragsaanwijzing aan Piet de Vries "
                                                             f"({date.today().strftime('%d-%m-%Y')})")
     for width in (1280, 320):

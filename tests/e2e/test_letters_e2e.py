@@ -1,17 +1,16 @@
 """Letters in Chromium, with axe at 1280 and 320 px: the admin opens a template with the fields beside the editor and
 previews it as PDF in a new tab (a broken field gets a message); a coordinator writes a warning letter on a case,
 previews it and saves it in the dossier, where it appears under Documenten."""
-from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from gdt.db import db
-from gdt.models import Case, CaseParty, User
+from gdt.models import User
 from gdt.services.admin import users
 from gdt.services.letters import admin as letter_templates
-from tests.e2e.conftest import PASSWORD, check_page
+from tests.e2e.conftest import PASSWORD, check_page, open_case_with_subject
 
 pytestmark = pytest.mark.e2e
 REFERENCE = "GDT-2026-700301"
@@ -23,14 +22,8 @@ def case_reference(live_app):
         if db.session.scalar(sa.select(User).where(User.email == "admin@gdt.test")) is None:
             users.create_user("admin@gdt.test", "Admin Test", "admin", PASSWORD, actor=None)
         letter_templates.ensure_defaults()
-        coordinator = db.session.scalar(sa.select(User).where(User.email == "coordinator@gdt.test"))
-        earlier = datetime.now(UTC) - timedelta(days=30)
-        case = Case(reference=REFERENCE, source="report", status="open", coordinator=coordinator,
-                    received_at=earlier, opened_at=earlier)
-        db.session.add_all([case, CaseParty(case=case, name="Piet de Vries", role="subject")])
-        db.session.commit()
         db.session.remove()
-    return REFERENCE
+    return open_case_with_subject(live_app, REFERENCE)
 
 
 def _pdf_answer(page, button):
