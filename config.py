@@ -154,6 +154,26 @@ class Config:
     DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "6"))
     DELIVERY_RETRY_SECONDS = int(os.environ.get("DELIVERY_RETRY_SECONDS", "60"))
     WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+    # Signalen as a front door (README, "Signalen"; gdt/services/signalen/): off while SIGNALEN_API_URL is empty.
+    # A client-credentials token (TOKEN_URL, CLIENT_ID, CLIENT_SECRET) renewed before it expires, or a fixed TOKEN.
+    # FILTER is the query string that selects the team's signals; SOURCE_CHANNELS maps Signalen's `source` to a GDT
+    # channel (JSON, "*" the default), CATEGORY_MAP a sub category slug to a GDT category key (JSON; anything else
+    # gets SIGNALEN_DEFAULT_CATEGORY and waits in the intake queue like every new report). A referral is told to
+    # Signalen as "o" with a text naming the partner, or as "forward to external" (SIGNALEN_REFERRED_STATE).
+    SIGNALEN_API_URL = os.environ.get("SIGNALEN_API_URL", "").rstrip("/")
+    SIGNALEN_TOKEN_URL = os.environ.get("SIGNALEN_TOKEN_URL", "")
+    SIGNALEN_CLIENT_ID = os.environ.get("SIGNALEN_CLIENT_ID", "")
+    SIGNALEN_CLIENT_SECRET = os.environ.get("SIGNALEN_CLIENT_SECRET", "")
+    SIGNALEN_TOKEN = os.environ.get("SIGNALEN_TOKEN", "")
+    SIGNALEN_FILTER = os.environ.get("SIGNALEN_FILTER", "")
+    SIGNALEN_SOURCE_CHANNELS = os.environ.get("SIGNALEN_SOURCE_CHANNELS", '{"*": "webform"}')
+    SIGNALEN_CATEGORY_MAP = os.environ.get("SIGNALEN_CATEGORY_MAP", "{}")
+    SIGNALEN_DEFAULT_CATEGORY = os.environ.get("SIGNALEN_DEFAULT_CATEGORY", "overig")
+    SIGNALEN_REFERRED_STATE = os.environ.get("SIGNALEN_REFERRED_STATE", "o")
+    SIGNALEN_SYNC_MINUTES = float(os.environ.get("SIGNALEN_SYNC_MINUTES", "5"))
+    SIGNALEN_PAGE_SIZE = int(os.environ.get("SIGNALEN_PAGE_SIZE", "50"))
+    SIGNALEN_TIMEOUT = float(os.environ.get("SIGNALEN_TIMEOUT", "15"))
+
     # Outbound calls (gdt/services/core/outbound.py): plain http only outside production; internal addresses
     # (loopback, private, link-local …) are refused unless their network is listed here, comma-separated.
     OUTBOUND_ALLOW_HTTP = os.environ.get("OUTBOUND_ALLOW_HTTP", "1") == "1"

@@ -27,6 +27,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(addresses)
     from gdt.cli.resident import resident
     app.cli.add_command(resident)
+    from gdt.cli.signalen import signalen
+    app.cli.add_command(signalen)
 
 
 def _fail(message: str) -> None:

@@ -34,7 +34,8 @@ class SignalenSignal(db.Model):
 
 
 class SignalenSync(db.Model):
-    """One row: the moment up to which signals were read (`created_after` of the next run) and the last run."""
+    """One row: the moment up to which signals were read (`created_after` of the next run), the last run, and the
+    lease of the run going on now (`running_until`: another run waits until it has passed)."""
 
     __tablename__ = "signalen_sync"
 
@@ -42,3 +43,4 @@ class SignalenSync(db.Model):
     cursor: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     last_run_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     last_outcome: so.Mapped[str | None] = so.mapped_column(sa.String(300))  # counts and errors, never content
+    running_until: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())

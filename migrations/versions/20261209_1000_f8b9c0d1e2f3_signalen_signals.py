@@ -50,6 +50,7 @@ def upgrade():
         sa.Column('cursor', gdt.db.UTCDateTime(), nullable=True),
         sa.Column('last_run_at', gdt.db.UTCDateTime(), nullable=True),
         sa.Column('last_outcome', sa.String(length=300), nullable=True),
+        sa.Column('running_until', gdt.db.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_signalen_sync')),
     )
 

@@ -31,6 +31,7 @@ from gdt.services.intake import reporter_updates
 from gdt.services.intake.report_intake import same_address
 from gdt.services.notifications.notify import notify
 from gdt.services.retention import rules as retention_rules
+from gdt.services.signalen import status as signalen_status
 from gdt.services.triage.report_triage import year_before
 from gdt.validation import InvalidValue, clean_name, clean_text, normalise_email, normalise_phone
 
@@ -193,9 +194,10 @@ def close_case(case: Case, result: str | None, note: str | None, *, actor: User,
         for action in still_open:
             action.carried_over = True
         retention_rules.case_closed(case)  # its destruction date, fixed now (decision 0022)
-        if notify_reporters:
-            for report in case.reports:
+        for report in case.reports:
+            if notify_reporters:
                 reporter_updates.queue_status_notice(report)
+            signalen_status.queue_update(report, send_email=notify_reporters)
         audit.record(actor, "close", "case", case.reference, detail={"result": result})
     return case
 

@@ -12,10 +12,12 @@ one, else the built-in default; gdt/services/texts). Its placeholders never incl
 import logging
 import smtplib
 
+import sqlalchemy as sa
 from flask import current_app
 
 from gdt.db import db
 from gdt.models import OutboxMessage, Report
+from gdt.models.signalen import SignalenSignal
 from gdt.services.core import mail, outbox, resident_links
 from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 from gdt.services.texts import lookup, placeholders
@@ -61,8 +63,14 @@ def queue_receipt(report: Report) -> OutboxMessage:
 
 
 def may_receive_receipt(report: Report) -> bool:
-    """Only a reporter who left an e-mail address and agreed to be contacted."""
-    return bool(report.reporter_email) and report.reporter_may_contact and not report.reporter_is_anonymous
+    """Only a reporter who left an e-mail address and agreed to be contacted, and not one who reported through
+    Signalen: Signalen mails them itself, with the texts GDT sends it (gdt.services.signalen.status)."""
+    return (bool(report.reporter_email) and report.reporter_may_contact and not report.reporter_is_anonymous
+            and not from_signalen(report))
+
+
+def from_signalen(report: Report) -> bool:
+    return db.session.scalar(sa.select(SignalenSignal.id).where(SignalenSignal.report_id == report.id)) is not None
 
 
 @outbox.handler(TOPIC)

@@ -61,7 +61,7 @@ def send_status_notice(payload: dict) -> None:
         if report is None or not may_receive_receipt(report) or report.reporter_notified_status == status:
             return  # consent withdrawn, data removed, or this status was already told
         address, reference = report.reporter_email, report.reference
-        text, page_url = _text(report, status), resident_links.page_url(report)
+        text, page_url = notice_text(report, status), resident_links.page_url(report)
     label = STATUS_LABELS[status]
     if mail_reporter(address, SUBJECT.format(reference=reference, status=label),  # outside any transaction
                      BODY.format(text=text, reference=reference, status=label, page_url=page_url,
@@ -71,9 +71,9 @@ def send_status_notice(payload: dict) -> None:
                                       status))
 
 
-def _text(report: Report, status: str) -> str:
+def notice_text(report: Report, status: str) -> str:
     """The standard text for this notice, filled for `report` without its category (and its partner only for
-    a "referred" text that asks for it)."""
+    a "referred" text that asks for it); Signalen's status texts are the same (gdt.services.signalen.status)."""
     if status == "handled":
         moment = "closed"
     else:

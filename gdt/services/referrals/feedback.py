@@ -23,6 +23,7 @@ from gdt.services.core.transaction import check_version, joins_unit_of_work, uni
 from gdt.services.intake import reporter_updates
 from gdt.services.notifications.notify import notify
 from gdt.services.retention import rules as retention_rules
+from gdt.services.signalen import status as signalen_status
 from gdt.validation import InvalidValue, clean_text
 from workflows import ReferralLifecycle
 
@@ -179,6 +180,7 @@ def _apply_to_subject(referral: Referral, action: str, actor: User | None, detai
     if action == "handle":
         transition_report(report, "close", actor, detail=detail | {"event": event})
         reporter_updates.queue_status_notice(report)
+        signalen_status.queue_update(report, send_email=True)
         retention_rules.report_handled(report)  # counted from the partner's final answer
     elif action == "return_to_team":
         due = deadlines.triage_due(now, report.category)  # before the changes: loading the category autoflushes

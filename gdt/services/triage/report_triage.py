@@ -16,6 +16,7 @@ from gdt.services.intake import reporter_updates
 from gdt.services.intake.report_intake import same_address
 from gdt.services.referrals import routing
 from gdt.services.retention import rules as retention_rules
+from gdt.services.signalen import status as signalen_status
 from gdt.services.triage import claims
 from gdt.validation import InvalidValue, clean_text
 
@@ -95,6 +96,7 @@ def refer_report(report: Report, partner_key: str | None, reason: str | None, *,
         routing.create(partner, actor=actor, report=report, question=clean_ask)
         retention_rules.report_handled(report)  # from the referral until the partner's final answer
         reporter_updates.queue_status_notice(report)
+        signalen_status.queue_update(report, send_email=True)
         audit.record(actor, "refer", "report", report.reference, detail={"partner": partner_key})
     return report
 
@@ -121,6 +123,7 @@ def escalate_report(report: Report, reason: str | None, *, actor: User, seen_ver
         retention_rules.report_handled(report)  # none of its own: it goes with its case
         if notify_reporter:
             reporter_updates.queue_status_notice(report)
+        signalen_status.queue_update(report, send_email=notify_reporter)  # Signalen's state follows regardless
         audit.record(actor, "escalate", "report", report.reference, detail={"case": case.reference})
         audit.record(actor, "create", "case", case.reference, detail={"report": report.reference})
     return case
