@@ -18,7 +18,16 @@ def init_celery(app: Flask) -> Celery:
     from worker import task_logs
     task_logs.connect(celery, json=logs.json_configured(app.config))  # the request id travels with each task
     app.extensions["celery"] = celery
-    from worker.tasks import delivery, notifications, outbox, reminders, resident_questions, retention, statistics  # noqa: F401  (registers)
+    from worker.tasks import (  # noqa: F401  (registers)
+        delivery,
+        notifications,
+        outbox,
+        reminders,
+        resident_questions,
+        retention,
+        signalen,
+        statistics,
+    )
     if app.config.get("RUN_SCHEDULER_IN_PROCESS") and app.config["CELERY"].get("task_always_eager"):
         from worker import embedded
         embedded.start(app)

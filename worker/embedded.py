@@ -5,7 +5,8 @@ interval this thread relays unprocessed outbox messages (which then run in-proce
 delivery retries and, once a day after REMINDER_HOUR, the reminders; on PostgreSQL it merges the report
 tallies' deltas too. Every interval it scans for notifications to give (actions due, claimed reports near their
 triage deadline) and, once NOTIFY_DIGEST_HOUR has passed, queues the notification digest; it also sends the one
-reminder of a question to the resident left unanswered. Once a day after
+reminder of a question to the resident left unanswered, and pulls new Signalen signals when they are due. Once a
+day after
 RETENTION_HOUR it starts the nightly retention run, and every interval it
 goes on with approved destruction lists for a slice of time. Production runs the relay,
 the worker and beat as their own processes instead.
@@ -24,6 +25,7 @@ from gdt.services.referrals import routing
 from gdt.services.reporting import report_tallies
 from gdt.services.resident import question_mails
 from gdt.services.retention import destruction
+from gdt.services.signalen import sync as signalen_sync
 
 log = logging.getLogger(__name__)
 INTERVAL = 30.0
@@ -45,7 +47,8 @@ def run_once(app: Flask) -> None:
         for step in (routing.queue_due_retries, lambda: reminders.due_now() and reminders.queue_daily(),
                      outbox.relay_once, report_tallies.compact_now,
                      lambda: destruction.nightly_due() and destruction.run_nightly(), _resume_destruction,
-                     notification_scans.scan, _notification_digest, question_mails.remind_due):
+                     notification_scans.scan, _notification_digest, question_mails.remind_due,
+                     signalen_sync.sync_if_due):
             try:
                 step()
             except Exception:

@@ -3,6 +3,7 @@ from celery.schedules import crontab
 
 RETRY_SWEEP_SECONDS = 60
 COMPACT_TALLIES_SECONDS = 300  # deltas of five minutes of work: a few hundred rows to merge
+SIGNALEN_CHECK_SECONDS = 60  # the sync itself runs every SIGNALEN_SYNC_MINUTES, and only when configured
 NOTIFICATION_SCAN_SECONDS = 300  # a claim lasts CLAIM_MINUTES: warn its holder while it still holds
 
 
@@ -18,6 +19,7 @@ def beat_schedule(config) -> dict:
         "notifications-scan": {"task": "gdt.notifications.scan", "schedule": float(NOTIFICATION_SCAN_SECONDS)},
         "resident-questions-remind": {"task": "gdt.resident_questions.remind_due",
                                       "schedule": float(NOTIFICATION_SCAN_SECONDS)},
+        "signalen-sync": {"task": "gdt.signalen.sync_if_due", "schedule": float(SIGNALEN_CHECK_SECONDS)},
         "notifications-digest": {"task": "gdt.notifications.queue_digest",
                                  "schedule": crontab(hour=config["NOTIFY_DIGEST_HOUR"], minute=0)},
     }

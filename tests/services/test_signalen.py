@@ -182,3 +182,29 @@ def test_signalen_down_keeps_the_update_until_it_is_back(db, make, connect):
         handler.do_PATCH = working
         assert outbox.process(message.id) is True
     assert fake.state(1) == "o"
+
+
+def test_the_periodic_run_waits_for_its_minutes_and_for_a_configuration(app, db, connect):
+    app.config["SIGNALEN_API_URL"] = ""
+    assert sync.sync_if_due() is None
+    with connect(FakeSignalen([signal(1)]), SIGNALEN_SYNC_MINUTES=5):
+        assert sync.sync_if_due().imported == 1
+        assert sync.sync_if_due() is None  # it ran a moment ago
+
+
+def test_the_commands_sync_and_show_where_it_stands(app, db, connect):
+    runner = app.test_cli_runner()
+    with connect(FakeSignalen([signal(1), signal(2, address=False)])) as fake:
+        done = runner.invoke(args=["signalen", "sync"])
+        assert done.exit_code == 0, done.output
+        assert "1 new reports" in done.output and "not importable (no_address): 1" in done.output
+        fake.fail_pages[1] = 1
+        db.session.scalar(sa.select(SignalenSync)).cursor = None
+        db.session.commit()
+        stopped = runner.invoke(args=["signalen", "sync"])
+    assert stopped.exit_code == 1 and "HTTP 500" in stopped.output
+    shown = runner.invoke(args=["signalen", "status"]).output
+    assert "Signals imported as reports: 1" in shown and "SIG-2: not imported (no_address)" in shown
+    app.config["SIGNALEN_API_URL"] = ""
+    refused = runner.invoke(args=["signalen", "sync"])
+    assert refused.exit_code == 1 and "not configured" in refused.output

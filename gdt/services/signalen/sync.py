@@ -63,6 +63,22 @@ def enabled() -> bool:
     return bool(current_app.config["SIGNALEN_API_URL"])
 
 
+def sync_if_due() -> SyncResult | None:
+    """The periodic run (beat, the in-process scheduler): nothing while Signalen is not configured or the last run
+    is less than SIGNALEN_SYNC_MINUTES ago."""
+    if not enabled():
+        return None
+    state = db.session.scalar(sa.select(SignalenSync).limit(1))
+    every = timedelta(minutes=current_app.config["SIGNALEN_SYNC_MINUTES"])
+    if state is not None and state.last_run_at is not None and utcnow() - state.last_run_at < every:
+        return None
+    try:
+        return sync()
+    except ConfigurationError as error:
+        log.error("signalen sync: %s", error)
+        return None
+
+
 def sync() -> SyncResult:
     """One run; ConfigurationError when the settings cannot be used."""
     client, maps = Client(), Maps.from_app()
