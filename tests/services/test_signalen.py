@@ -208,3 +208,13 @@ def test_the_commands_sync_and_show_where_it_stands(app, db, connect):
     app.config["SIGNALEN_API_URL"] = ""
     refused = runner.invoke(args=["signalen", "sync"])
     assert refused.exit_code == 1 and "not configured" in refused.output
+
+
+def test_staff_find_a_report_by_its_signalen_number(db, make, connect):
+    from gdt.services import search
+
+    with connect(FakeSignalen([signal(7)])):
+        sync.sync()
+    results = search.run_search(make.user("coordinator"), "sig-7")
+    [hit] = results.reports
+    assert hit.key == _imported(db, 7).reference and hit.matched_on == "Signalen-nummer"

@@ -25,6 +25,7 @@ from gdt.models import (
     Report,
     User,
 )
+from gdt.models.signalen import SignalenSignal
 from gdt.services.core import access
 from gdt.services.people.visibility import can_view_people
 from gdt.services.search import matching
@@ -38,6 +39,7 @@ MATCHED_ON = {
     "reference": _l("Kenmerk"), "address": _l("Adres"), "street": _l("Straat"), "description": _l("Omschrijving"),
     "reporter": _l("Melder"), "email": _l("E-mailadres"), "phone": _l("Telefoonnummer"), "partner": _l("Ketenpartner"),
     "note": _l("Journaalnotitie"), "party": _l("Betrokkene"), "name": _l("Naam"), "birth_date": _l("Geboortedatum"),
+    "signal": _l("Signalen-nummer"),
 }
 
 
@@ -130,6 +132,9 @@ def _report_matches(terms: Terms) -> Iterable[tuple]:
     """(reason, condition, score, text to score in Python, value to score) per way a report can match."""
     if terms.kind == "reference":
         yield "reference", Report.reference == terms.reference, sa.literal(2.0), None, None
+    elif terms.kind == "signal":
+        from_signal = sa.select(SignalenSignal.report_id).where(SignalenSignal.id_display == terms.reference)
+        yield "signal", Report.id.in_(from_signal), sa.literal(2.0), None, None
     elif terms.kind == "address":
         yield "address", _address_condition(Report, terms), sa.literal(1.5), None, None
     elif terms.kind == "email":

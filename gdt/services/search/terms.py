@@ -1,5 +1,5 @@
-"""What was typed in the search box, read once: a reference, an address, an e-mail address, a phone number, a date
-of birth, or words (names, streets, partners, descriptions, notes)."""
+"""What was typed in the search box, read once: a reference, a Signalen number (SIG-123), an address, an e-mail
+address, a phone number, a date of birth, or words (names, streets, partners, descriptions, notes)."""
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -17,13 +17,14 @@ _POSTCODE = re.compile(r"([1-9][0-9]{3}) ?([A-Z]{2})(?:[ ,]*([0-9]{1,5})(?:[ -]?
 _PHONE = re.compile(r"\+?[0-9][0-9 \-().]{7,22}")
 _DATE = re.compile(r"([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})")
 _WORD = re.compile(r"\w+")
+_SIGNAL = re.compile(r"SIG-[0-9]{1,12}")  # a Signalen signal's number, as its id_display shows it
 TOO_SHORT = _l("Vul ten minste %(min)d tekens in om te zoeken.", min=MIN_LENGTH)
 
 
 @dataclass(frozen=True)
 class Terms:
     text: str  # as typed, cleaned: for the audit trail and the page
-    kind: str  # "reference", "address", "email", "phone", "birth_date", "words"
+    kind: str  # "reference", "signal", "address", "email", "phone", "birth_date", "words"
     reference: str | None = None
     postcode: str | None = None
     house_number: int | None = None
@@ -48,6 +49,8 @@ def read(raw: str | None) -> Terms:
     upper = text.upper()
     if REFERENCE_PATTERN.fullmatch(upper):
         return Terms(text, "reference", reference=upper, words=(upper,))
+    if _SIGNAL.fullmatch(upper):
+        return Terms(text, "signal", reference=upper, words=(upper,))
     if found := _POSTCODE.fullmatch(upper):
         number = int(found[3]) if found[3] and int(found[3]) > 0 else None
         return Terms(text, "address", postcode=found[1] + found[2], house_number=number, words=words)
