@@ -18,7 +18,7 @@ from gdt.web.theme import settings as theme_settings
 BLUEPRINTS = ("auth", "home", "intake", "triage", "cases", "statistics", "admin", "attachments", "public", "partner",
               "referrals", "casework", "exports", "indicators", "theme", "health", "metrics",
               "retention", "privacy", "notifications", "worklists", "people", "map", "search",
-              "resident", "resident_contact", "documents", "texts", "letters", "interventions")
+              "resident", "resident_contact", "documents", "texts", "letters", "interventions", "signalen")
 # Files any visitor's browser fetches; cached like /static, never "no-store".
 ASSET_PATHS = ("/static/", "/theme/")
 

@@ -84,6 +84,7 @@ ACTION_LABELS = {
     "record_intervention": _l("Interventie vastgelegd"), "intervention_decide": _l("Interventie besloten"),
     "intervention_take_effect": _l("Interventie in werking"), "intervention_end": _l("Interventie beëindigd"),
     "intervention_withdraw": _l("Interventie ingetrokken"), "view_intervention": _l("Interventie bekeken"),
+    "signalen_sync": _l("Signalen opgehaald"), "signalen_update": _l("Status naar Signalen gestuurd"),
 }
 OBJECT_TYPE_LABELS = {
     "report": _l("Melding"), "case": _l("Casus"), "attachment": _l("Bijlage"), "referral": _l("Doorverwijzing"),
@@ -99,7 +100,7 @@ OBJECT_TYPE_LABELS = {
     "saved_list": _l("Werklijst"), "resident_question": _l("Vraag aan melder"),
     "satisfaction": _l("Tevredenheidsantwoord"), "standard_text": _l("Standaardtekst"),
     "letter_template": _l("Briefsjabloon"), "resident_log_entry": _l("Aantekening in logboek melder"),
-    "intervention_type": _l("Soort interventie"),
+    "intervention_type": _l("Soort interventie"), "signalen": _l("Signalen"),
 }
 OUTCOME_LABELS = {"ok": _l("Gelukt"), "denied": _l("Geweigerd"), "error": _l("Fout")}
 # The object types whose events carry a reference someone types (a report's, case's, request's, list's).
