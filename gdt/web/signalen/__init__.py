@@ -2,6 +2,7 @@
 of its own: the connector is run by `flask signalen` and the scheduler (README, "Signalen")."""
 import sqlalchemy as sa
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 from gdt.db import db
 from gdt.models.signalen import SignalenSignal
@@ -16,9 +17,9 @@ def report_signal(report) -> SignalenSignal | None:
 
 
 # Signalen's state names, as its own screens show them (only the ones GDT sends).
-STATE_LABELS = {"b": "In behandeling", "o": "Afgehandeld", "forward to external": "Doorgezet naar extern"}
+STATE_LABELS = {"b": _l("In behandeling"), "o": _l("Afgehandeld"), "forward to external": _l("Doorgezet naar extern")}
 
 
 @bp.app_template_global()
 def signalen_state_label(state: str) -> str:
-    return STATE_LABELS.get(state, state)
+    return str(STATE_LABELS.get(state, state))
