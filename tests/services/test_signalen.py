@@ -218,3 +218,22 @@ def test_staff_find_a_report_by_its_signalen_number(db, make, connect):
     results = search.run_search(make.user("coordinator"), "sig-7")
     [hit] = results.reports
     assert hit.key == _imported(db, 7).reference and hit.matched_on == "Signalen-nummer"
+
+
+def test_the_admin_sees_a_refusal_and_sends_the_status_again(db, make, connect, client_as):
+    coordinator = make.user("coordinator")
+    make.partner("woningcorporatie")
+    with connect(FakeSignalen([signal(1)])) as fake:
+        sync.sync()
+        fake.signals[1]["status"]["state"] = "o"
+        report = _imported(db, 1)
+        report_triage.refer_report(report, "woningcorporatie", None, actor=coordinator, seen_version=report.version)
+        admin = client_as("admin")
+        page = admin.get("/admin/deliveries").get_data(as_text=True)
+        assert "Statuswijzigingen naar Signalen" in page and "SIG-1" in page and "from o to o" in page
+        fake.signals[1]["status"]["state"] = "b"  # put right in Signalen
+        row = db.session.scalar(sa.select(SignalenSignal))
+        assert admin.post(f"/admin/deliveries/signalen/{row.id}/resend").status_code == 302
+    db.session.refresh(row)
+    assert (row.refusal, row.state_sent, fake.state(1)) == (None, "o", "o")
+    assert "Statuswijzigingen naar Signalen" not in admin.get("/admin/deliveries").get_data(as_text=True)

@@ -157,6 +157,7 @@ def world(make, client_as):
                                                  proposed_on=date.today(), actor=None).id
     values["event"] = "decide"
     values["type_id"] = recording.get(values["intervention_id"], actor=users["coordinator"]).type_id  # /admin/…
+    values["signal_id"] = 999_999  # /admin/deliveries/signalen/<signal_id>/resend: POST only
     clients = {role: client_as(user=user) for role, user in users.items()}
     for client in clients.values():  # opened once, as from the mail: the clean link addresses need the session
         client.get(f"/doorverwijzing/{values['token']}")

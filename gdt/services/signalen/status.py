@@ -11,11 +11,13 @@ retried: the same request would be refused again.
 """
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from gdt.db import db, utcnow
-from gdt.models import OutboxMessage, Report
+from gdt.models import OutboxMessage, Report, User
 from gdt.models.signalen import SignalenSignal
 from gdt.services.core import audit, outbox
+from gdt.services.core.errors import NotFound
 from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 from gdt.services.intake.app_intake import public_status_of
 from gdt.services.intake.reporter_updates import notice_text
@@ -37,6 +39,31 @@ def queue_update(report: Report, *, send_email: bool) -> OutboxMessage | None:
     if status == "received" or not _signal_of(report.id):
         return None
     return outbox.enqueue(TOPIC, {"report_id": report.id, "status": status, "send_email": bool(send_email)})
+
+
+def refused_updates() -> list[SignalenSignal]:
+    """The signals whose last update Signalen refused, newest refusal first (the deliveries page)."""
+    return list(db.session.scalars(sa.select(SignalenSignal).where(SignalenSignal.refusal.is_not(None))
+                                   .order_by(SignalenSignal.refused_at.desc(), SignalenSignal.id)))
+
+
+def waiting_updates() -> int:
+    """Updates not yet accepted by Signalen or refused: Signalen was down or slow, the outbox keeps trying."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
+                             .where(OutboxMessage.topic == TOPIC, OutboxMessage.processed_at.is_(None)))
+
+
+def resend(signal_row_id: int, *, actor: User) -> SignalenSignal:
+    """Send the report's current status again after a refusal (the admin put things right in Signalen). Signalen
+    mails the resident only where it would have the first time: after a referral or a partner's answer."""
+    with unit_of_work():
+        signal = db.session.get(SignalenSignal, signal_row_id)
+        if signal is None or signal.report is None:
+            raise NotFound(_l("Deze melding uit Signalen bestaat niet."))
+        signal.refusal, signal.refused_at = None, None
+        queue_update(signal.report, send_email=signal.report.status != "escalated")
+        audit.record(actor, "signalen_resend", "report", signal.report.reference)
+    return signal
 
 
 def state_for(report: Report, status: str) -> str:

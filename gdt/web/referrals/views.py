@@ -7,6 +7,7 @@ from gdt.models import Referral
 from gdt.services.core import access, pagination
 from gdt.services.core.errors import NotFound
 from gdt.services.referrals import feedback, routing
+from gdt.services.signalen import status as signalen_status
 from gdt.web.access import public, role_required
 from gdt.web.forms import form_page, submit
 from gdt.web.referrals import bp
@@ -75,7 +76,18 @@ def retry(referral_id: int):
 @role_required("admin")
 def deliveries():
     page = pagination.page_of(routing.failed_deliveries(), request.args, per_page=current_app.config["PER_PAGE"])
-    return render_template("referrals/deliveries.html", page=page, retry_form=RetryForm())
+    return render_template("referrals/deliveries.html", page=page, retry_form=RetryForm(),
+                           signalen_refused=signalen_status.refused_updates(),
+                           signalen_waiting=signalen_status.waiting_updates())
+
+
+@bp.route("/admin/deliveries/signalen/<int:signal_id>/resend", methods=["POST"])
+@role_required("admin")
+def resend_to_signalen(signal_id: int):
+    if RetryForm().validate_on_submit():
+        signal = signalen_status.resend(signal_id, actor=current_user)
+        flash(_("De status van %(signal)s wordt opnieuw naar Signalen gestuurd.", signal=signal.id_display), "success")
+    return redirect(url_for("referrals.deliveries", _anchor="signalen"))
 
 
 def _record(referral, form: FeedbackForm, *, actor, next_url: str):
