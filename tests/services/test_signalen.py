@@ -237,3 +237,13 @@ def test_the_admin_sees_a_refusal_and_sends_the_status_again(db, make, connect, 
     db.session.refresh(row)
     assert (row.refusal, row.state_sent, fake.state(1)) == (None, "o", "o")
     assert "Statuswijzigingen naar Signalen" not in admin.get("/admin/deliveries").get_data(as_text=True)
+
+
+def test_a_slow_signalen_stops_the_run_and_the_next_one_catches_up(db, connect):
+    with connect(FakeSignalen([signal(number) for number in range(1, 31)]), SIGNALEN_TIMEOUT=0.3,
+                 SIGNALEN_PAGE_SIZE=10) as fake:
+        fake.slow_seconds = 1.0
+        slow = sync.sync()
+        assert slow.imported == 0 and slow.error.startswith("GET /signals/v1/private/signals/: "), slow.error
+        fake.slow_seconds = 0
+        assert sync.sync().imported == 30 and counts(db) == (30, 30)
