@@ -149,14 +149,16 @@ class FakeSignalen:
                     if fake.fail_pages.get(page):
                         fake.fail_pages[page] -= 1
                         return self._send(500, {"detail": "Server error"})
-                rows = sorted(fake.signals.values(), key=lambda item: (item["created_at"], item["id"]))
+                order = "updated_at" if query.get("ordering") == "updated_at" else "created_at"
+                rows = sorted(fake.signals.values(), key=lambda item: (item[order], item["id"]))
                 if "category_slug" in query:
                     rows = [row for row in rows if row["category"]["sub_slug"] == query["category_slug"]]
                 if "directing_department" in query:
                     rows = [row for row in rows if query["directing_department"] in row["category"]["departments"]]
-                if "created_after" in query:
-                    after = datetime.fromisoformat(query["created_after"])
-                    rows = [row for row in rows if datetime.fromisoformat(row["created_at"]) > after]
+                for field in ("created", "updated"):
+                    if f"{field}_after" in query:
+                        after = datetime.fromisoformat(query[f"{field}_after"])
+                        rows = [row for row in rows if datetime.fromisoformat(row[f"{field}_at"]) > after]
                 chunk = rows[(page - 1) * size:page * size]
                 more = page * size < len(rows)
                 next_query = urllib.parse.urlencode({**query, "page": page + 1})

@@ -34,7 +34,7 @@ class SignalenSignal(db.Model):
 
 
 class SignalenSync(db.Model):
-    """One row: the moment up to which signals were read (`created_after` of the next run), the last run, and the
+    """One row: the moment up to which signals were read (`updated_after` of the next run), the last run, and the
     lease of the run going on now (`running_until`: another run waits until it has passed)."""
 
     __tablename__ = "signalen_sync"

@@ -57,7 +57,7 @@ def test_five_hundred_signals_over_ten_pages_become_five_hundred_reports_once(db
         again = sync.sync()
     assert again.imported == 0 and counts(db) == (500, 500)
     assert [query.get("directing_department") for query in fake.list_requests] == ["GDT"] * 11
-    assert "created_after" in fake.list_requests[-1]  # the second run starts at the cursor
+    assert "updated_after" in fake.list_requests[-1]  # the second run starts at the cursor
 
     first = db.session.scalar(sa.select(SignalenSignal).where(SignalenSignal.signal_id == 100))
     report = first.report
@@ -247,3 +247,14 @@ def test_a_slow_signalen_stops_the_run_and_the_next_one_catches_up(db, connect):
         assert slow.imported == 0 and slow.error.startswith("GET /signals/v1/private/signals/: "), slow.error
         fake.slow_seconds = 0
         assert sync.sync().imported == 30 and counts(db) == (30, 30)
+
+
+def test_a_signal_handed_to_the_team_later_is_read_when_it_changes(db, connect):
+    late = signal(1, department="ASC")  # made earlier, for another department
+    with connect(FakeSignalen([late, signal(2)])) as fake:
+        assert sync.sync().imported == 1
+        late["category"]["departments"] = "ASC,GDT"
+        late["updated_at"] = utcnow().isoformat()
+        assert sync.sync().imported == 1
+        assert fake.list_requests[-1]["ordering"] == "updated_at"
+    assert counts(db) == (2, 2)

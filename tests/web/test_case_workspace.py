@@ -55,8 +55,8 @@ def test_the_case_page_opens_with_a_summary_and_a_section_nav(db, case, client):
     page = client.get(f"/cases/{case.reference}").text
     nav = page[page.index('aria-label="Onderdelen van de casus"'):]
     nav = nav[:nav.index("</nav>")]
-    sections = ["overzicht", "meldingen", "betrokkenen", "plan", "interventies", "overleg", "documenten", "journaal", "bewaren",
-                "geschiedenis"]
+    sections = ["overzicht", "meldingen", "betrokkenen", "plan", "interventies", "overleg", "documenten", "journaal",
+                "bewaren", "geschiedenis"]
     assert re.findall(r'href="#([a-z]+)"', nav) == sections
     for anchor in sections:
         assert f'id="{anchor}"' in page

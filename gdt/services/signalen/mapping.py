@@ -56,6 +56,7 @@ class Incoming:
     source: str | None
     sub_slug: str | None
     created_at: datetime | None
+    updated_at: datetime | None
     incident_at: datetime | None
     channel: str
     category_mapped: bool
@@ -72,7 +73,7 @@ def incoming(signal: dict, maps: Maps) -> Incoming:
     fields, reason = _clean(data, maps.default_category) if data is not None else (None, "no_address")
     return Incoming(signal_id=int(signal["id"]), id_display=str(signal.get("id_display") or f"SIG-{signal['id']}"),
                     source=_short(signal.get("source"), 120), sub_slug=_short(sub_slug, 120),
-                    created_at=_moment(signal.get("created_at")),
+                    created_at=_moment(signal.get("created_at")), updated_at=_moment(signal.get("updated_at")),
                     incident_at=_moment(signal.get("incident_date_start")),
                     channel=maps.channel(signal.get("source")), category_mapped=mapped, fields=fields,
                     not_imported=reason, has_attachments=bool(signal.get("has_attachments")))

@@ -5,10 +5,11 @@ Exactly once, whatever happens: each signal is written in a unit of work of its 
 `signalen_signals` row (the signal's id is unique) and the cursor, so a re-read page, two runs at once or a crash
 between two signals never makes a second report — the second writer finds the row, or loses the race at the unique
 key and counts the signal as already there. Only one run reads at a time (a lease on the sync row; a second run
-returns at once), and the cursor (`created_after` of the next run, minus a minute of overlap) moves only past
-signals that were written. When Signalen fails midway (a 500 on page 4, a slow answer, no token), the run stops
-where it is and the next one goes on from there. Photos come through the attachments pipeline (type checked from
-the bytes, EXIF gone); a photo Signalen serves but GDT refuses is left out and counted, not the signal.
+returns at once), and the cursor (`updated_after` of the next run, minus a minute of overlap) moves only past
+signals that were written. It follows the last change, not the creation: a signal handed to the team's department
+later is changed then, and so read then. When Signalen fails midway (a 500 on page 4, a slow answer, no token), the
+run stops where it is and the next one goes on from there. Photos come through the attachments pipeline (type
+checked from the bytes, EXIF gone); a photo Signalen serves but GDT refuses is left out and counted, not the signal.
 
 No receipt mail: Signalen remains the resident's point of contact and has sent its own.
 """
@@ -173,12 +174,13 @@ def _state() -> SignalenSync:
 
 
 def _advance(arrived: Incoming) -> None:
-    """Inside the signal's unit of work: the cursor moves to its creation time, never back."""
-    if arrived.created_at is None:
+    """Inside the signal's unit of work: the cursor moves to its last change, never back."""
+    moment = arrived.updated_at or arrived.created_at
+    if moment is None:
         return
     state = _state_for_update()
-    if state.cursor is None or arrived.created_at > state.cursor:
-        state.cursor = arrived.created_at
+    if state.cursor is None or moment > state.cursor:
+        state.cursor = moment
 
 
 def _state_for_update() -> SignalenSync:
@@ -196,9 +198,9 @@ def _finish(result: SyncResult) -> None:
 
 def _query(cursor) -> list[tuple[str, str]]:
     query = urllib.parse.parse_qsl(current_app.config["SIGNALEN_FILTER"], keep_blank_values=False)
-    query += [("ordering", "created_at"), ("page_size", str(current_app.config["SIGNALEN_PAGE_SIZE"]))]
+    query += [("ordering", "updated_at"), ("page_size", str(current_app.config["SIGNALEN_PAGE_SIZE"]))]
     if cursor is not None:
-        query.append(("created_after", (cursor - OVERLAP).isoformat()))
+        query.append(("updated_after", (cursor - OVERLAP).isoformat()))
     return query
 
 
