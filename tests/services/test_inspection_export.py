@@ -147,3 +147,34 @@ def test_the_pdf_is_dutch_and_holds_only_the_persons_data(shared_case, make, db)
     assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]  # tagged
     assert db.session.scalar(sa.select(AuditEvent.detail).where(AuditEvent.object_type == "inspection")) == {
         "format": "pdf", "fields": ["name"]}
+
+
+def test_the_reporters_own_logbook_questions_and_satisfaction_are_theirs_and_the_dossier_is_named(shared_case, make,
+                                                                                                    db):
+    from datetime import date
+
+    from gdt.models.documents import CaseDocument
+    from gdt.models.resident import ResidentLogEntry
+    from gdt.models.resident_contact import ResidentQuestion, SatisfactionResponse
+
+    case, mine, theirs = shared_case
+    db.session.add_all([
+        ResidentLogEntry(report_id=mine.id, happened_on=date(2026, 3, 6), duration_minutes=45,
+                         text="Weer muziek tot drie uur."),
+        ResidentQuestion(report_id=mine.id, text="Op welke dagen hoort u het?", answer="Vrijdag en zaterdag.",
+                         answered_at=datetime(2026, 3, 8, 9, tzinfo=UTC)),
+        SatisfactionResponse(report_id=mine.id, case_id=case.id, score=4, comment="Goed geholpen."),
+        ResidentLogEntry(report_id=theirs.id, happened_on=date(2026, 3, 6), text="Karels eigen logboek."),
+        CaseDocument(case_id=case.id, document_type="besluit", title="Besluit gedragsaanwijzing",
+                     document_date=date(2026, 3, 9)),
+    ])
+    db.session.commit()
+    officer = make.user("privacy")
+    text = json.dumps(_json([case.reference], people.criteria(name="Petra de Vries"), officer), ensure_ascii=False)
+    for value in ("Weer muziek tot drie uur.", "Op welke dagen hoort u het?", "Vrijdag en zaterdag.", "Goed geholpen.",
+                  "Documenten en brieven in het dossier (1)"):
+        assert value in text, value
+    assert "Karels eigen logboek." not in text and "Besluit gedragsaanwijzing" not in text
+    pdf = inspection.inspection_pdf([case.reference], people.criteria(name="Petra de Vries"), actor=officer)
+    words = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "Uw logboek" in words and "45 minuten" in words and "Vrijdag en zaterdag." in words

@@ -7,7 +7,8 @@ others (art. 15(4)) is deliberately conservative:
 
 * A report the person made (they are its reporter): everything of it — their description (as sent, and the team's
   correction beside it), the address, their contact details, the dates, category and status, the attachments by
-  name and size — and the partners it was shared with and when.
+  name and size, their logbook on Mijn melding, the team's questions with their answers, their satisfaction
+  answer — and the partners it was shared with and when.
 * A report at the person's address that they did not make: the report's facts (reference, dates, category,
   status, address) and who it was shared with; never the reporter's name or contact details and never the
   description, which the reporter wrote and may identify them.
@@ -17,7 +18,8 @@ others (art. 15(4)) is deliberately conservative:
 * A case: the case facts (reference, dates, status, mode, result) where the person is a party, a reporter of one
   of its reports, a contact person or an invitee; their own entry (as party: name, role, note; as contact person:
   their details; as invitee: the meeting's date and whether they attended); the partners involved and when, and
-  the referrals. Other parties, journal notes, meeting minutes and agreements are never included.
+  the referrals. Other parties, journal notes, meeting minutes and agreements are never included; the dossier's
+  documents, letters and interventions are named by count under "withheld".
 
 What is withheld is named (not its content) under "withheld", so the privacy officer can assess it by hand and
 give it, blacked out where needed. A selected reference without anything of the person is listed as such.
@@ -47,6 +49,10 @@ from gdt.labels import (
     REPORT_STATUS_LABELS,
 )
 from gdt.models import Case, Referral, Report, User
+from gdt.models.documents import CaseDocument
+from gdt.models.interventions import Intervention
+from gdt.models.resident import ResidentLogEntry
+from gdt.models.resident_contact import ResidentQuestion, SatisfactionResponse
 from gdt.services.core import audit
 from gdt.services.core.errors import ServiceError, ValidationFailed
 from gdt.services.core.transaction import unit_of_work
@@ -91,6 +97,9 @@ class ReportPart:
     contact: dict | None = None  # the reporter's own details: name, email, phone, may_contact
     registration: dict | None = None  # the registrant's own details, or the concerned person's name
     attachments: list[AttachmentEntry] = field(default_factory=list)
+    logbook: list[dict] = field(default_factory=list)  # the reporter's own entries on Mijn melding
+    questions: list[dict] = field(default_factory=list)  # the team's questions to the reporter and their answers
+    satisfaction: dict | None = None  # their answer to the satisfaction question
     shared_with: list[Sharing] = field(default_factory=list)
     withheld: list[str] = field(default_factory=list)
 
@@ -223,12 +232,31 @@ def _report_part(report: Report, wanted: Criteria) -> ReportPart | None:
         part.attachments = [AttachmentEntry(attachment.original_name or f"{attachment.kind}.{attachment.extension}",
                                             attachment.size_bytes, attachment.created_at)
                             for attachment in report.attachments]
+        _resident_contact(part, report)
     elif report.description:
         part.withheld.append(_("De beschrijving van de melding, geschreven door de melder"))
     if registration is not None:
         part.registration = _registration(registration, roles)
         part.withheld.append(_("De reden van de aanmelding en wat al is geprobeerd, geschreven door de ketenpartner"))
     return part
+
+
+def _resident_contact(part: ReportPart, report: Report) -> None:
+    """What the reporter wrote on their own page and in answer to the team: theirs, so all of it."""
+    part.logbook = [{"happened_on": entry.happened_on, "happened_at": entry.happened_at,
+                     "duration_minutes": entry.duration_minutes, "text": entry.text, "written_at": entry.created_at,
+                     "files": len(entry.attachments)}
+                    for entry in db.session.scalars(sa.select(ResidentLogEntry)
+                                                    .where(ResidentLogEntry.report_id == report.id)
+                                                    .order_by(ResidentLogEntry.happened_on, ResidentLogEntry.id))]
+    part.questions = [{"asked_at": question.asked_at, "question": question.text, "answer": question.answer,
+                       "answered_at": question.answered_at, "withdrawn": question.withdrawn_at is not None}
+                      for question in db.session.scalars(sa.select(ResidentQuestion)
+                                                         .where(ResidentQuestion.report_id == report.id)
+                                                         .order_by(ResidentQuestion.asked_at))]
+    answer = db.session.scalar(sa.select(SatisfactionResponse).where(SatisfactionResponse.report_id == report.id))
+    if answer is not None:
+        part.satisfaction = {"score": answer.score, "comment": answer.comment, "answered_at": answer.answered_at}
 
 
 def _registration(registration, roles: list[str]) -> dict:
@@ -282,4 +310,17 @@ def _case_part(case: Case, wanted: Criteria, report_parts: list[ReportPart]) -> 
         part.withheld.append(_("Journaalnotities van het team (%(count)d)", count=len(case.notes)))
     if any(meeting.minutes for meeting in case.meetings):
         part.withheld.append(_("Verslagen van casusoverleggen"))
+    _dossier_withheld(part, case)
     return part
+
+
+def _dossier_withheld(part: CasePart, case: Case) -> None:
+    """The dossier is the team's and may name others: named here by count, to be assessed and given by hand."""
+    documents = db.session.scalar(sa.select(sa.func.count()).select_from(CaseDocument)
+                                  .where(CaseDocument.case_id == case.id))
+    interventions = db.session.scalar(sa.select(sa.func.count()).select_from(Intervention)
+                                      .where(Intervention.case_id == case.id))
+    if documents:
+        part.withheld.append(_("Documenten en brieven in het dossier (%(count)d)", count=documents))
+    if interventions:
+        part.withheld.append(_("Interventies van het team, met hun besluiten (%(count)d)", count=interventions))
