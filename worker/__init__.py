@@ -20,6 +20,7 @@ def init_celery(app: Flask) -> Celery:
     app.extensions["celery"] = celery
     from worker.tasks import (  # noqa: F401  (registers)
         delivery,
+        events,
         notifications,
         outbox,
         reminders,

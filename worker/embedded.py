@@ -5,8 +5,8 @@ interval this thread relays unprocessed outbox messages (which then run in-proce
 delivery retries and, once a day after REMINDER_HOUR, the reminders; on PostgreSQL it merges the report
 tallies' deltas too. Every interval it scans for notifications to give (actions due, claimed reports near their
 triage deadline) and, once NOTIFY_DIGEST_HOUR has passed, queues the notification digest; it also sends the one
-reminder of a question to the resident left unanswered, and pulls new Signalen signals when they are due. Once a
-day after
+reminder of a question to the resident left unanswered, pulls new Signalen signals when they are due, and hands
+due event deliveries back to the outbox. Once a day after
 RETENTION_HOUR it starts the nightly retention run, and every interval it
 goes on with approved destruction lists for a slice of time. Production runs the relay,
 the worker and beat as their own processes instead.
@@ -19,6 +19,7 @@ from flask import Flask
 from gdt.db import db
 from gdt.services.casework import reminders
 from gdt.services.core import outbox
+from gdt.services.events import deliver as event_deliveries
 from gdt.services.notifications import mails as notification_mails
 from gdt.services.notifications import scans as notification_scans
 from gdt.services.referrals import routing
@@ -48,7 +49,7 @@ def run_once(app: Flask) -> None:
                      outbox.relay_once, report_tallies.compact_now,
                      lambda: destruction.nightly_due() and destruction.run_nightly(), _resume_destruction,
                      notification_scans.scan, _notification_digest, question_mails.remind_due,
-                     signalen_sync.sync_if_due):
+                     signalen_sync.sync_if_due, event_deliveries.queue_due):
             try:
                 step()
             except Exception:

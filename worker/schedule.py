@@ -19,6 +19,7 @@ def beat_schedule(config) -> dict:
         "notifications-scan": {"task": "gdt.notifications.scan", "schedule": float(NOTIFICATION_SCAN_SECONDS)},
         "resident-questions-remind": {"task": "gdt.resident_questions.remind_due",
                                       "schedule": float(NOTIFICATION_SCAN_SECONDS)},
+        "events-retry-due": {"task": "gdt.events.queue_due", "schedule": float(RETRY_SWEEP_SECONDS)},
         "signalen-sync": {"task": "gdt.signalen.sync_if_due", "schedule": float(SIGNALEN_CHECK_SECONDS)},
         "notifications-digest": {"task": "gdt.notifications.queue_digest",
                                  "schedule": crontab(hour=config["NOTIFY_DIGEST_HOUR"], minute=0)},

@@ -1,6 +1,15 @@
 """Every model module, imported so the metadata is complete for Alembic."""
 # The dossier's tables; their classes are imported from their own modules.
-from gdt.models import documents, interventions, letters, resident, resident_contact, signalen, standard_texts  # noqa: F401
+from gdt.models import (  # noqa: F401
+    documents,
+    events,
+    interventions,
+    letters,
+    resident,
+    resident_contact,
+    signalen,
+    standard_texts,
+)
 from gdt.models import search as search_indexes  # noqa: F401  (its DDL hooks: the search indexes)
 from gdt.models.api import ApiClient, IdempotencyRecord, UserToken
 from gdt.models.attachments import Attachment

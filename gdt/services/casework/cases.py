@@ -27,6 +27,7 @@ from gdt.services.core import access, audit, deadlines, partner_links, reference
 from gdt.services.core.errors import Forbidden, NotFound, ServiceError
 from gdt.services.core.lifecycle import transition_case
 from gdt.services.core.transaction import check_version, unit_of_work
+from gdt.services.events import publish as events
 from gdt.services.intake import reporter_updates
 from gdt.services.intake.report_intake import same_address
 from gdt.services.notifications.notify import notify
@@ -91,6 +92,8 @@ def decide_mode(case: Case, mode: str | None, *, actor: User, seen_version: int 
         detail = {"from": before[0], "from_regie_kind": before[1], "to": mode} | ({"regie_kind": kind} if kind else {})
         transition_case(case, "decide_mode", actor, mode=mode, regie_kind=kind, detail=detail)
         case.mode, case.regie_kind = mode, kind
+        events.publish("nl.gdt.case.mode-decided", kind="case", reference=case.reference, mode=mode,
+                       regie_kind=case.regie_kind)
         audit.record(actor, "decide_mode", "case", case.reference, detail={"from": before[0], "to": mode})
     return case
 
@@ -198,6 +201,7 @@ def close_case(case: Case, result: str | None, note: str | None, *, actor: User,
             if notify_reporters:
                 reporter_updates.queue_status_notice(report)
             signalen_status.queue_update(report, send_email=notify_reporters)
+        events.publish("nl.gdt.case.closed", kind="case", reference=case.reference, result=result)
         audit.record(actor, "close", "case", case.reference, detail={"result": result})
     return case
 

@@ -13,6 +13,7 @@ from gdt.services.core import audit, deadlines, reference_data
 from gdt.services.core.errors import ValidationFailed
 from gdt.services.core.reference_numbers import next_reference
 from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
+from gdt.services.events import publish as events
 from gdt.services.intake import addresses, receipts
 from gdt.validation import (
     InvalidValue,
@@ -91,6 +92,7 @@ def add_report(fields: dict, *, channel: str, actor: User | None = None, referen
     db.session.flush()
     append_row(ReportEvent(report_id=report.id, event="register", from_status=None, to_status="received",
                            actor_id=actor.id if actor else None, occurred_at=received_at, detail={"channel": channel}))
+    events.publish("nl.gdt.report.received", kind="report", reference=report.reference, channel=channel)
     return report
 
 

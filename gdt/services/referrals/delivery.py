@@ -7,11 +7,8 @@ The webhook carries the same minimum plus the team's question, since it goes str
 own system; its body is signed with HMAC-SHA256 over "<timestamp>.<body>" with a per-partner key, so the
 partner can check origin and freshness.
 """
-import hashlib
-import hmac
 import json
 import logging
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,7 +17,7 @@ from flask_babel import force_locale, format_date
 
 from gdt.db import utcnow
 from gdt.models import Partner, Referral
-from gdt.services.core import mail, outbound, partner_links
+from gdt.services.core import mail, outbound, partner_links, signing
 
 log = logging.getLogger(__name__)
 
@@ -117,17 +114,11 @@ def webhook_secret(partner: Partner) -> str:
     """The partner's HMAC key, derived from SECRET_KEY and the partner's random salt (nothing secret is stored)."""
     if not partner.webhook_secret_salt:
         raise ValueError("partner has no webhook secret yet")
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"gdt.webhook:{partner.webhook_secret_salt}".encode(), hashlib.sha256).hexdigest()
+    return signing.derived_secret("gdt.webhook", partner.webhook_secret_salt)
 
 
-def new_webhook_salt() -> str:
-    return secrets.token_hex(32)
-
-
-def signature(secret: str, timestamp: int, body: bytes) -> str:
-    digest = hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={digest}"
+new_webhook_salt = signing.new_salt
+signature = signing.signature
 
 
 def webhook_body(referral: Referral, acknowledge_due_at: datetime) -> dict:

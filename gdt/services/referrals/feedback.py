@@ -20,6 +20,7 @@ from gdt.services.core import access, audit, deadlines, partner_links
 from gdt.services.core.errors import Forbidden, NotFound, ServiceError
 from gdt.services.core.lifecycle import record_case_event, record_report_event, transition_referral, transition_report
 from gdt.services.core.transaction import check_version, joins_unit_of_work, unit_of_work
+from gdt.services.events import publish as events
 from gdt.services.intake import reporter_updates
 from gdt.services.notifications.notify import notify
 from gdt.services.retention import rules as retention_rules
@@ -157,6 +158,9 @@ def record(referral: Referral, feedback: Feedback, *, actor: User | None = None,
             detail["outcome"] = feedback.outcome
         _apply_to_subject(referral, feedback.action, actor, detail, now)
         _tell_coordinator(referral, actor)
+        events.publish("nl.gdt.referral.answered", kind="report" if referral.report_id else "case",
+                       reference=referral.reference, referral=referral.id, partner=referral.partner.key,
+                       action=feedback.action)
         audit.record(
             actor,
             ACTIONS[feedback.action],

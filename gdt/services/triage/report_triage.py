@@ -12,6 +12,7 @@ from gdt.services.core.errors import Forbidden, ServiceError
 from gdt.services.core.lifecycle import open_case, transition_report
 from gdt.services.core.reference_numbers import next_reference
 from gdt.services.core.transaction import check_version, unit_of_work
+from gdt.services.events import publish as events
 from gdt.services.intake import reporter_updates
 from gdt.services.intake.report_intake import same_address
 from gdt.services.referrals import routing
@@ -97,6 +98,8 @@ def refer_report(report: Report, partner_key: str | None, reason: str | None, *,
         retention_rules.report_handled(report)  # from the referral until the partner's final answer
         reporter_updates.queue_status_notice(report)
         signalen_status.queue_update(report, send_email=True)
+        events.publish("nl.gdt.report.triaged", kind="report", reference=report.reference, outcome="referred",
+                       partner=partner_key)
         audit.record(actor, "refer", "report", report.reference, detail={"partner": partner_key})
     return report
 
@@ -124,6 +127,9 @@ def escalate_report(report: Report, reason: str | None, *, actor: User, seen_ver
         if notify_reporter:
             reporter_updates.queue_status_notice(report)
         signalen_status.queue_update(report, send_email=notify_reporter)  # Signalen's state follows regardless
+        events.publish("nl.gdt.report.triaged", kind="report", reference=report.reference, outcome="escalated",
+                       case=case.reference)
+        events.publish("nl.gdt.case.opened", kind="case", reference=case.reference, report=report.reference)
         audit.record(actor, "escalate", "report", report.reference, detail={"case": case.reference})
         audit.record(actor, "create", "case", case.reference, detail={"report": report.reference})
     return case
