@@ -48,6 +48,8 @@ MENU = (
     Destination("indicators.admin_list", _l("Indicatoren"),
                 section=("indicators.admin_new", "indicators.admin_edit", "indicators.admin_import")),
     Destination("referrals.deliveries", _l("Bezorging")),
+    Destination("admin.event_subscriptions", _l("Abonnementen"),
+                section=("admin.new_event_subscription", "admin.edit_event_subscription")),
     Destination("admin.local_mailbox", _l("Verzonden mail")),
     Destination("admin.api_access", _l("API-toegang"), section=("admin.revoke_api_client",)),
     Destination("retention.lists", _l("Vernietigingslijsten"),

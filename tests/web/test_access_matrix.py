@@ -158,6 +158,10 @@ def world(make, client_as):
     values["event"] = "decide"
     values["type_id"] = recording.get(values["intervention_id"], actor=users["coordinator"]).type_id  # /admin/…
     values["signal_id"] = 999_999  # /admin/deliveries/signalen/<signal_id>/resend: POST only
+    from gdt.services.events import subscriptions as event_subscriptions  # /admin/abonnementen/<subscription_id>
+    values["subscription_id"] = event_subscriptions.create(name="Matrix", url="http://127.0.0.1:9/x",
+                                                           event_types=["nl.gdt.case.closed"], actor=None)[0].id
+    values["delivery_id"] = 999_999  # /admin/abonnementen/mislukt/<delivery_id>/resend: POST only
     clients = {role: client_as(user=user) for role, user in users.items()}
     for client in clients.values():  # opened once, as from the mail: the clean link addresses need the session
         client.get(f"/doorverwijzing/{values['token']}")

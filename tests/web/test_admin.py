@@ -141,6 +141,7 @@ def test_every_admin_page_is_forbidden_to_other_roles(app, client_as, make, db, 
     arguments = {"user_id": target.id, "key": partner.key, "category_id": make.category().id,
                  "token_id": tokens.issue_user_token_with_expiry(target, actor=None)[0].id,
                  "code": "WK077201", "day": "2030-01-02", "template_id": 1, "text_id": 1, "type_id": 1,
+                 "subscription_id": 1, "delivery_id": 1,
                  "client_id": tokens.issue_api_client("forbidden-app", "app", actor=None)[0].id}
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")]
     assert len(rules) >= 10

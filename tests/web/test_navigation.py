@@ -13,7 +13,7 @@ MENUS = {
     "manager": ["Statistieken", "Indicatoren", "Kaart per buurt"],
     "admin": ["Gebruikers", "Ketenpartners", "Resultaten", "Categorieën", "Wijken en buurten", "Sluitingsdagen",
               "Standaardteksten", "Briefsjablonen", "Interventies", "Teams", "Indicatoren", "Bezorging",
-              "Verzonden mail", "API-toegang", "Verwerkingsregister"],
+              "Abonnementen", "Verzonden mail", "API-toegang", "Verwerkingsregister"],
     "partner": ["Doorverwijzingen", "Casussen", "Aanmeldingen", "Casus aanmelden"],
 }
 START = {"intake": "/intake/queue", "coordinator": "/start", "manager": "/statistics/indicators",

@@ -85,6 +85,8 @@ ACTION_LABELS = {
     "intervention_take_effect": _l("Interventie in werking"), "intervention_end": _l("Interventie beëindigd"),
     "intervention_withdraw": _l("Interventie ingetrokken"), "view_intervention": _l("Interventie bekeken"),
     "signalen_sync": _l("Signalen opgehaald"), "signalen_update": _l("Status naar Signalen gestuurd"),
+    "signalen_resend": _l("Status opnieuw naar Signalen gestuurd"), "event_resend": _l("Gebeurtenis opnieuw verstuurd"),
+    "rotate_secret": _l("Nieuw geheim gemaakt"),
 }
 OBJECT_TYPE_LABELS = {
     "report": _l("Melding"), "case": _l("Casus"), "attachment": _l("Bijlage"), "referral": _l("Doorverwijzing"),
@@ -101,6 +103,7 @@ OBJECT_TYPE_LABELS = {
     "satisfaction": _l("Tevredenheidsantwoord"), "standard_text": _l("Standaardtekst"),
     "letter_template": _l("Briefsjabloon"), "resident_log_entry": _l("Aantekening in logboek melder"),
     "intervention_type": _l("Soort interventie"), "signalen": _l("Signalen"),
+    "event_subscription": _l("Abonnement op gebeurtenissen"),
 }
 OUTCOME_LABELS = {"ok": _l("Gelukt"), "denied": _l("Geweigerd"), "error": _l("Fout")}
 # The object types whose events carry a reference someone types (a report's, case's, request's, list's).

@@ -14,6 +14,7 @@ from gdt.web.admin import (  # noqa: E402,F401
     partners,
     second_factor,
     sessions,
+    subscriptions,
     teams,
     texts,
     views,
