@@ -8,6 +8,7 @@ subscriber that needs more fetches it with a staff API token, which shows what t
 """
 import json
 import uuid
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -19,6 +20,8 @@ from gdt.services.core.transaction import joins_unit_of_work
 from gdt.services.events.catalogue import EVENT_TYPES
 
 TOPIC = "event.deliver"
+# The outbox message goes at once; the sweep (deliver.queue_due) picks the delivery up only if that message got lost.
+FIRST_TRY = timedelta(minutes=1)
 API_PATHS = {"report": "/api/v1/reports/{reference}", "case": "/api/v1/cases/{reference}"}
 
 
@@ -35,7 +38,7 @@ def publish(event_type: str, *, kind: str, reference: str, **facts) -> int:
         body = cloud_event(event_id, event_type, kind=kind, reference=reference, facts=facts)
         delivery = EventDelivery(subscription_id=subscription.id, event_id=event_id, event_type=event_type,
                                  subject=reference, body=json.dumps(body, separators=(",", ":")),
-                                 next_attempt_at=utcnow())
+                                 next_attempt_at=utcnow() + FIRST_TRY)
         db.session.add(delivery)
         db.session.flush()
         outbox.enqueue(TOPIC, {"delivery_id": delivery.id})
