@@ -7,7 +7,9 @@ import threading
 import time
 import urllib.parse
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.local_server import LocalServer
 
 LIST = "/signals/v1/private/signals/"
 # Signalen's workflow matrix, as far as the documentation gives it (from "o" only "reopened").
@@ -43,7 +45,7 @@ def signal(number: int, *, sub_slug: str = "overlast-van-personen-of-groepen", d
     }
 
 
-class FakeSignalen:
+class FakeSignalen(LocalServer):
     """Start with `with FakeSignalen(signals, photo=bytes) as fake:`; `fake.api_url`, `fake.token_url`."""
 
     def __init__(self, signals: list[dict], *, photo: bytes = b"", token_seconds: float = 300):
@@ -58,17 +60,8 @@ class FakeSignalen:
         self.refused: list[tuple[int, str, str]] = []
         self.list_requests: list[dict] = []
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.base = f"http://127.0.0.1:{self.server.server_port}"
+        super().__init__(self._handler())
         self.api_url, self.token_url = self.base, f"{self.base}/token"
-
-    def __enter__(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
     def expire_tokens(self) -> None:
         with self.lock:

@@ -1,9 +1,11 @@
 """A local receiver of GDT's webhooks and events: it keeps every request and answers with the statuses it is given."""
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.local_server import LocalServer
 
 
-class Receiver:
+class Receiver(LocalServer):
     """`with Receiver(statuses=[500, 200]) as receiver:` answers 500, then 200 (the last one from then on)."""
 
     def __init__(self, statuses: list[int] | None = None):
@@ -25,13 +27,5 @@ class Receiver:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/gdt-events"
-
-    def __enter__(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
+        self.url = f"{self.base}/gdt-events"
