@@ -15,6 +15,7 @@ from gdt.models.interventions import InterventionType
 from gdt.services.core import audit
 from gdt.services.core.errors import NotFound, ValidationFailed
 from gdt.services.core.transaction import unit_of_work
+from gdt.services.interventions import ladder
 from gdt.services.interventions.defaults import DEFAULT_TYPES
 from gdt.validation import InvalidValue, clean_fields, required, single_line
 
@@ -26,6 +27,11 @@ def list_types() -> list[InterventionType]:
     """Every rung, bottom first; inactive ones too."""
     return list(db.session.scalars(sa.select(InterventionType)
                                    .order_by(InterventionType.position, InterventionType.name)))
+
+
+def active_types() -> list[InterventionType]:
+    """The rungs a coordinator may choose, bottom first: the same list the intervention form and the API offer."""
+    return ladder.active_types()
 
 
 def get_type(type_id: int) -> InterventionType:
@@ -66,7 +72,10 @@ def set_type_active(kind: InterventionType, active: bool, *, actor: User | None)
 
 
 def ensure_defaults() -> int:
-    """Add the default rungs whose code is absent (never touching existing ones); how many."""
+    """Add the default rungs whose code is absent (never touching existing ones); how many.
+
+    A default whose name the administrator already gave a rung of another code is left out as well: names are
+    unique, and that rung is the administrator's version of it."""
     with unit_of_work():
         present = set(db.session.scalars(sa.select(InterventionType.code)))
         names = {name.lower() for name in db.session.scalars(sa.select(InterventionType.name))}
