@@ -13,11 +13,11 @@ from marshmallow import fields
 
 from gdt.api import blueprint, docs
 from gdt.api.auth import api_user, staff
-from gdt.api.casework_schemas import VERSION_RANGE, Number
+from gdt.api.casework_schemas import ID_RANGE, VERSION_RANGE
 from gdt.api.docs import API_VERSION_HEADER
 from gdt.api.intake import created_headers
 from gdt.api.staff import COORDINATORS, PRIVATE
-from gdt.api.staff_schemas import PROBLEM_DESCRIPTIONS, CaseRefSchema, StrictSchema, Text, choice
+from gdt.api.staff_schemas import PROBLEM_DESCRIPTIONS, CaseRefSchema, Number, StrictSchema, Text, choice
 from gdt.models.interventions import DECIDERS, INTERVENTION_OUTCOMES, INTERVENTION_STATUSES
 from gdt.services.casework import cases
 from gdt.services.core.errors import ValidationFailed
@@ -51,7 +51,7 @@ def _step_members():
         "decided_by": choice(DECIDERS, allow_none=True, metadata={
             "description": "Wie besloot: coordinator (de regisseur) of mayor (de burgemeester); verplicht bij een "
                            "besluit, bij een formele stap altijd mayor."}),
-        "document_id": Number(strict=True, allow_none=True, validate=VERSION_RANGE, metadata={
+        "document_id": Number(strict=True, allow_none=True, validate=ID_RANGE, metadata={
             "description": "Id van een document van deze casus: de besluitbrief, verplicht bij een formele stap."}),
         "outcome": choice(INTERVENTION_OUTCOMES, allow_none=True, metadata={
             "description": "Het resultaat; verplicht bij beëindigen."}),

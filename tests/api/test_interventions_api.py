@@ -82,6 +82,8 @@ def test_bad_input_names_the_members_and_stores_nothing(api, db, case, coordinat
     problem(api.post(f"{CASES}/{case.reference}/interventions", coordinator, {
         "type": "gesprek", "status": "begonnen", "proposed_on": "2 maart", "kleur": "rood"}), 422,
         "status", "proposed_on", "kleur")
+    problem(api.post(f"{CASES}/{case.reference}/interventions", coordinator, {
+        "type": "gesprek", "status": "proposed", "proposed_on": "2026-03-02", "document_id": 0}), 422, "document_id")
     assert db.session.scalar(sa.select(sa.func.count(Intervention.id))) == 0
 
 
