@@ -188,9 +188,10 @@ def _url(rule, values, case):
         arguments["key"] = "de-escalated"
     if rule.rule.startswith("/admin/indicators/"):  # an indicator key, not a partner key
         arguments["key"] = values["indicator"]
-    if "id" in rule.arguments:  # the API's /meetings/<id>, /actions/<id> and /documents/<id>
+    if "id" in rule.arguments:  # the API's /meetings/<id>, /actions/<id>, /documents/<id> and /interventions/<id>
         arguments["id"] = values["action_id"] if "/actions/" in rule.rule else \
-            values["document_id"] if "/documents/" in rule.rule else values["meeting_id"]
+            values["document_id"] if "/documents/" in rule.rule else \
+            values["intervention_id"] if "/interventions/" in rule.rule else values["meeting_id"]
     return rule.build(arguments)[1]
 
 

@@ -58,6 +58,7 @@ ACTION_LABELS = {
     "change_saved_search": _l("Bewaarde zoekopdracht gewijzigd"),
     "delete_saved_search": _l("Bewaarde zoekopdracht verwijderd"),
     "change_notification_choices": _l("Keuzes voor meldingen gewijzigd"), "activate": _l("Geactiveerd"),
+    "deactivate": _l("Gedeactiveerd"),
     "set_team": _l("Team ingesteld"), "set_target": _l("Streefwaarde ingesteld"),
     "set_value": _l("Waarde ingevoerd"), "delete_target": _l("Streefwaarde verwijderd"),
     "delete_value": _l("Waarde verwijderd"), "enrol_totp": _l("Authenticator-app gekoppeld"),
