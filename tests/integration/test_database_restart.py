@@ -3,7 +3,8 @@
 While the database cannot be reached, a request answers 503 with Retry-After (problem+json under /api/, a
 Dutch page elsewhere), never a 500 and never a reference for a report that was not stored; once it is back,
 the same app serves again without a restart. A receipt whose "sent" could not be recorded while the
-database restarted is recorded once it is back, and not sent a second time.
+database restarted is recorded once it is back, and not sent a second time. A receipt whose sending failed
+while the database went down is handed back once the database is back, not held for the whole claim.
 """
 import re
 import threading
@@ -195,6 +196,62 @@ def test_a_receipt_sent_while_the_database_restarts_is_recorded_once_it_is_back_
     assert re.fullmatch(rf"<outbox-{message.id}-[0-9a-f]{{16}}@[^>]+>", mail["Message-ID"].strip())
     assert message.attempts == 0 and message.claimed_until is None
     assert "recording message" in worker.log()  # it did have to try again
+
+
+class RefusingInbox(Inbox):
+    """The SMTP sink that stops PostgreSQL and answers "try again later" to the first message, starting the
+    database DOWN_FOR seconds later: the sending failed, and the worker cannot hand the message back at once."""
+
+    def __init__(self, cluster: Cluster):
+        super().__init__()
+        self.cluster, self.armed = cluster, True
+
+    async def handle_DATA(self, server, session, envelope):
+        if not self.armed:
+            return await super().handle_DATA(server, session, envelope)
+        self.armed = False
+        self.cluster.stop()
+        threading.Timer(DOWN_FOR, self.cluster.start).start()
+        return "451 4.3.0 Try again later"
+
+
+@pytest.mark.timeout(90)
+def test_a_receipt_that_failed_while_the_database_went_down_is_sent_once_it_is_back_not_after_the_claim(
+        app, cluster, tmp_path):
+    long_claim = 300  # without handing it back, the message would wait this long
+    with RedisServer() as redis_server, RefusingInbox(cluster) as inbox:
+        worker_app = app_on(cluster.url, CELERY=config.TestConfig.CELERY | {
+            "broker_url": redis_server.url, "task_always_eager": False}, OUTBOX_CLAIM_SECONDS=long_claim)
+        worker = CeleryWorker({"DATABASE_URL": cluster.url, "REDIS_URL": redis_server.url, "SMTP_HOST": "127.0.0.1",
+                               "SMTP_PORT": str(inbox.port), "SECRET_KEY": config.TestConfig.SECRET_KEY,
+                               "GDT_INSTANCE_DIR": str(tmp_path / "instance"),
+                               "OUTBOX_CLAIM_SECONDS": str(long_claim)}, tmp_path / "worker.log")
+        try:
+            with worker_app.app_context():
+                db.create_all()
+                reference_data.ensure_defaults()
+                coordinator = users.create_user("regisseur@gemeente.example.nl", "Rita Regisseur", "coordinator",
+                                                "een-lang-test-wachtwoord", actor=None)
+                worker.start()
+                report_intake.register_phone_report(report_intake.ReportInput(
+                    category="geluidsoverlast", description="Harde muziek", postcode="5611AB", house_number="1",
+                    reporter_name="Anna de Vries", reporter_email="anna@example.nl", reporter_may_contact=True),
+                    actor=coordinator)  # the commit nudges the worker through Redis
+                db.session.remove()
+            started = time.monotonic()
+            message = wait_for_processing(worker_app, timeout=45)
+            waited = time.monotonic() - started
+        finally:
+            worker.kill()
+            print(worker.log()[-6000:])
+            with worker_app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+            app.extensions["celery"].set_default()
+
+    assert len(inbox.received) == 1 and message.claimed_until is None
+    assert waited < long_claim / 5, f"the receipt waited {waited:.0f} s"
+    assert "keeps its claim" not in worker.log()
 
 
 def wait_for_processing(app, timeout: float = 30.0) -> OutboxMessage:

@@ -151,14 +151,21 @@ def count(app, query) -> int:
             db.session.remove()
 
 
+def dispose(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.mark.timeout(180 + REPORTS // 10)
 def test_a_database_restart_and_a_killed_web_worker_under_load_lose_nothing_and_double_nothing(
-        app, cluster, tmp_path):
+        app, cluster, tmp_path, request):
     class SetupConfig(config.TestConfig):
         SQLALCHEMY_DATABASE_URI = cluster.url
         SQLALCHEMY_ENGINE_OPTIONS = config.engine_options(cluster.url)
 
     setup = create_app(SetupConfig)
+    request.addfinalizer(lambda: dispose(setup))  # also when an assertion fails: no connection outlives the test
     app.extensions["celery"].set_default()
     with setup.app_context():
         db.create_all()
@@ -247,5 +254,3 @@ def test_a_database_restart_and_a_killed_web_worker_under_load_lose_nothing_and_
     assert count(setup, sa.select(sa.func.count()).select_from(OutboxMessage).where(
         OutboxMessage.topic == receipts.TOPIC, OutboxMessage.processed_at.is_not(None))) == REPORTS
     assert len(message_ids) == REPORTS and figures["duplicate mails"] == 0, figures
-    with setup.app_context():
-        db.engine.dispose()

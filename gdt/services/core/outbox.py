@@ -167,19 +167,16 @@ def record(write: Callable[[], R]) -> R:
 
 
 def _release_claim(message_id: str) -> None:
-    """After a handler failed: let the message be tried again at once. If the database is down, the claim
-    stays and runs out by itself: the message waits longer, and is not lost."""
+    """After a handler failed: let the message be tried again at once. A handler often fails because the
+    database went away, so the release is retried like a record (a restart takes seconds); if the database
+    stays down past the handler's deadline, the claim stays and runs out by itself: the message waits longer,
+    and is not lost."""
     try:
-        _set(message_id, claimed_until=None)
+        record(lambda: _update(message_id, claimed_until=None))
     except Exception as error:
         if not database_unavailable(error):
             raise
         log.warning("outbox: message %s keeps its claim; the database cannot be reached", message_id)
-
-
-def _set(message_id: str, **values) -> None:
-    with unit_of_work():
-        _update(message_id, **values)
 
 
 def _update(message_id: str, **values) -> None:
