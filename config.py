@@ -89,7 +89,9 @@ class Config:
     }
 
     # Periodic work (worker/schedule.py) in this process when there is no worker and beat: `make run` sets it.
+    # Several web nodes may each set it: on PostgreSQL one of them leads (worker/leader.py) and runs the work once.
     RUN_SCHEDULER_IN_PROCESS = os.environ.get("GDT_IN_PROCESS_SCHEDULER") == "1"
+    SCHEDULER_INTERVAL_SECONDS = float(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "30"))
     # A published message still unprocessed after this long is published again (the broker may have lost it).
     OUTBOX_REPUBLISH_AFTER_SECONDS = int(os.environ.get("OUTBOX_REPUBLISH_AFTER_SECONDS", "900"))
     # How long a consumer's claim on a message keeps duplicates away; above the task time limit, so a claim only

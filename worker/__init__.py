@@ -29,7 +29,7 @@ def init_celery(app: Flask) -> Celery:
         signalen,
         statistics,
     )
-    if app.config.get("RUN_SCHEDULER_IN_PROCESS") and app.config["CELERY"].get("task_always_eager"):
+    if app.config.get("RUN_SCHEDULER_IN_PROCESS"):
         from worker import embedded
         embedded.start(app)
     return celery

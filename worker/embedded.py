@@ -9,7 +9,8 @@ reminder of a question to the resident left unanswered, pulls new Signalen signa
 due event deliveries back to the outbox. Once a day after
 RETENTION_HOUR it starts the nightly retention run, and every interval it
 goes on with approved destruction lists for a slice of time. Production runs the relay,
-the worker and beat as their own processes instead.
+the worker and beat as their own processes instead, or, without beat, this scheduler in every web node: on
+PostgreSQL only the node holding the advisory lock of worker/leader.py runs a round, so the work runs once.
 """
 import logging
 import threading
@@ -27,17 +28,20 @@ from gdt.services.reporting import report_tallies
 from gdt.services.resident import question_mails
 from gdt.services.retention import destruction
 from gdt.services.signalen import sync as signalen_sync
+from worker.leader import Leadership
 
 log = logging.getLogger(__name__)
-INTERVAL = 30.0
 _started: set[int] = set()
 
 
-def start(app: Flask, interval: float = INTERVAL) -> threading.Thread | None:
+def start(app: Flask, interval: float | None = None) -> threading.Thread | None:
     if id(app) in _started:
         return None
     _started.add(id(app))
-    thread = threading.Thread(target=_loop, args=(app, interval), name="gdt-scheduler", daemon=True)
+    interval = interval or app.config["SCHEDULER_INTERVAL_SECONDS"]
+    leadership = Leadership(app.config["SQLALCHEMY_DATABASE_URI"],
+                            connect_args=app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("connect_args"))
+    thread = threading.Thread(target=_loop, args=(app, interval, leadership), name="gdt-scheduler", daemon=True)
     thread.start()
     return thread
 
@@ -68,7 +72,8 @@ def _notification_digest() -> int:
     return notification_mails.digest_due() and notification_mails.queue_digest()
 
 
-def _loop(app: Flask, interval: float) -> None:
+def _loop(app: Flask, interval: float, leadership: Leadership) -> None:
     stop = threading.Event()
     while not stop.wait(interval):
-        run_once(app)
+        if leadership.held():
+            run_once(app)
