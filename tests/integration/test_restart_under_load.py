@@ -8,18 +8,14 @@ for a second and starts again; later one gunicorn worker is SIGKILLed. Afterward
 stored once with one reference, every receipt mailed, and no mail twice (the Message-ID would show it).
 """
 import collections
-import contextlib
 import http.client
 import json
 import os
 import signal
-import socket
-import subprocess
 import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -31,6 +27,7 @@ from gdt.models import IdempotencyRecord, OutboxMessage, Report
 from gdt.services.core import reference_data, tokens
 from gdt.services.intake import receipts
 from tests.postgres import Cluster
+from tests.processes import VENV_BIN, Process, free_port, wait_until_serving
 from tests.smtp import Inbox
 from tests.workers import CeleryWorker, RedisServer
 
@@ -39,12 +36,6 @@ pytestmark = pytest.mark.integration
 REPORTS = int(os.environ.get("GDT_LOAD_TEST_REPORTS", "240"))  # more for a longer run by hand
 CLIENTS = 12
 DOWN_FOR = 1.0  # seconds PostgreSQL stays stopped
-READY_TIMEOUT = 30.0
-VENV_BIN = Path(config.BASE_DIR, ".venv", "bin")
-# The settings the processes read from the environment: only the test's values count.
-ENVIRONMENT_NAMES = ("GDT_ENV", "GDT_IN_PROCESS_SCHEDULER", "DATABASE_URL", "REDIS_URL", "SMTP_HOST", "SMTP_PORT",
-                     "SECRET_KEY", "PUBLIC_BASE_URL", "OUTBOX_REPUBLISH_AFTER_SECONDS", "MAIL_FROM",
-                     "GDT_INSTANCE_DIR")
 
 
 @pytest.fixture
@@ -53,30 +44,6 @@ def cluster(request):
         pytest.skip("restarts a PostgreSQL cluster: run with --postgres")
     with Cluster("gdt_load") as private:
         yield private
-
-
-class Process:
-    """A command in a process group of its own, output to a log file; `kill()` ends the whole group."""
-
-    def __init__(self, command: list[str], environment: dict, log_path: Path):
-        env = {name: value for name, value in os.environ.items() if name not in ENVIRONMENT_NAMES}
-        self.log_path = log_path
-        with open(log_path, "ab") as log:
-            self.process = subprocess.Popen(command, cwd=config.BASE_DIR, env=env | environment, stdout=log,
-                                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                            start_new_session=True)
-
-    def children(self) -> list[int]:
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in path.read_text().split()] if path.exists() else []
-
-    def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(10)
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
 
 
 class Tally:
@@ -91,22 +58,6 @@ class Tally:
         with self.lock:
             for name, value in counts.items():
                 setattr(self, name, getattr(self, name) + value)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_serving(base_url: str, web: Process) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        assert web.process.poll() is None, web.log()[-4000:]
-        with contextlib.suppress(OSError), urllib.request.urlopen(f"{base_url}/api/v1/openapi.json", timeout=5):
-            return
-        time.sleep(0.2)
-    pytest.fail(f"gunicorn did not serve within {READY_TIMEOUT:g} s:\n{web.log()[-4000:]}")
 
 
 def report_body(number: int) -> dict:
