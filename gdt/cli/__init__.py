@@ -17,7 +17,7 @@ MAX_PRINTED_PROBLEMS = 50  # the exception keeps them all; a terminal full of er
 def register(app: Flask) -> None:
     """The commands of this module, then the command groups that have a module of their own in this package."""
     for command in (setup, config_group, users, api_clients, partners, referrals, reminders, attachments,
-                    import_reports, areas, stats, tallies, demo, second_factor_group):
+                    import_reports, areas, stats, demo, second_factor_group):
         app.cli.add_command(command)
     from gdt.cli.retention import retention
     app.cli.add_command(retention)
@@ -29,6 +29,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(resident)
     from gdt.cli.signalen import signalen
     app.cli.add_command(signalen)
+    from gdt.cli.tallies import tallies
+    app.cli.add_command(tallies)
 
 
 def _fail(message: str) -> None:
@@ -500,47 +502,6 @@ def stats(year: int, fmt: str) -> None:
     from gdt.services.reporting import statistics
     document = statistics.yearly_statistics(year)
     click.echo(statistics.render(document, fmt))
-
-
-@click.group()
-def tallies() -> None:
-    """The report tallies behind the statistics (PostgreSQL; SQLite counts the reports themselves)."""
-
-
-@tallies.command("check")
-def tallies_check() -> None:
-    """Compare the tallies with a fresh count of every report; exit 1 on a difference."""
-    from gdt.services.reporting import report_tallies
-    differences = report_tallies.check()
-    for difference in differences:
-        click.echo(f"{difference.period} {difference.facet}: "
-                   f"tallied {difference.tallied}, counted {difference.counted}")
-    if differences:
-        _fail(f"{len(differences)} difference(s); `flask tallies rebuild` counts every report again")
-    click.echo(
-        "The tallies match the reports."
-        if report_tallies.uses_tallies()
-        else "This database (SQLite) has no tallies: statistics count the reports themselves."
-    )
-
-
-@tallies.command("compact")
-def tallies_compact() -> None:
-    """Merge the triggers' delta rows now (the worker does this every five minutes)."""
-    from gdt.services.reporting import report_tallies
-
-    click.echo(f"Merged into {report_tallies.compact_now()} tally rows.")
-
-
-@tallies.command("rebuild")
-def tallies_rebuild() -> None:
-    """Count every report again (after restoring a backup, or when `check` found a difference)."""
-    from gdt.services.core.transaction import unit_of_work
-    from gdt.services.reporting import report_tallies
-
-    with unit_of_work():
-        written = report_tallies.rebuild()
-    click.echo(f"Rebuilt: {written} tally rows.")
 
 
 @click.command()

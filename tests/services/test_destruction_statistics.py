@@ -4,7 +4,7 @@ and after a list is proposed, approved and executed (docs/decisions/0023-destruc
 Histories: reports on every channel, received (untriaged), referred (some with a partner's answer) or escalated to
 a case that is open, closed with a result and mode, or merged into another; some anonymous; across several years,
 with moments on the Amsterdam year boundary (1 January 00:30, 31 December 23:30). On PostgreSQL the report
-tallies kept by triggers are checked against a fresh count as well.
+and case tallies kept by triggers are checked against a fresh count as well.
 """
 from datetime import UTC, date, datetime
 
@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from gdt.db import AMSTERDAM, db
-from gdt.services.reporting import anonymous_exports, funnel, report_tallies, statistics
+from gdt.services.reporting import anonymous_exports, case_tallies, funnel, report_tallies, statistics
 from gdt.services.retention import destruction
 
 YEARS = (2023, 2024, 2025)
@@ -114,3 +114,4 @@ def test_every_statistic_stays_the_same_through_destruction(make, history):
     assert snapshot() == before
     if report_tallies.uses_tallies():
         assert report_tallies.check() == []
+        assert case_tallies.check() == []

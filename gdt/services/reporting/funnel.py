@@ -1,8 +1,9 @@
 """The yearly funnel page beyond the statistics document: last year beside it, the months, categories, wijken
 and buurten, how long triage and closing take, and the annual-report paragraph with the exact figures.
 
-Report figures come grouped from gdt.services.reporting.report_tallies (the tallies PostgreSQL keeps exact, or
-the same GROUP BYs over `reports` on SQLite), so a year of a national deployment costs milliseconds.
+Report and case figures come grouped from gdt.services.reporting.report_tallies and case_tallies (the tallies
+PostgreSQL keeps exact, or the same GROUP BYs over `reports` and `cases` on SQLite), so a year of a national
+deployment costs milliseconds.
 Durations are grouped per whole minute in the database and their percentiles taken from the groups
 (gdt.services.reporting.durations).
 """
@@ -12,11 +13,10 @@ from flask import current_app
 from flask_babel import force_locale
 
 from gdt.db import db
-from gdt.models import Case, Category, User
+from gdt.models import Category, User
 from gdt.services.core import areas
-from gdt.services.reporting import durations, outcomes, report_tallies, statistics
+from gdt.services.reporting import case_tallies, durations, outcomes, report_tallies, statistics
 from gdt.services.reporting.durations import Duration
-from gdt.services.reporting.periods import in_years
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
           "november", "december")
@@ -125,11 +125,7 @@ def time_to_triage(years: list[int]) -> dict[int, Duration]:
 
 def _time_to_close(year: int) -> Duration:
     """From the first report or registration to closing, for cases received in `year` and closed."""
-    minutes = durations.elapsed_minutes(Case.closed_at, Case.received_at)
-    histogram = (sa.select(sa.literal(year).label("period"), minutes.label("minutes"), sa.func.count().label("count"))
-                 .where(in_years(Case.received_at, year), Case.closed_at.is_not(None),
-                        Case.status != "merged")
-                 .group_by(minutes))
+    histogram = case_tallies.query("to_close", [year], ("minutes",))
     return durations.summarize(histogram.subquery()).get(year, NO_DURATIONS)
 
 

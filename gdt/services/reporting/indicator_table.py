@@ -1,9 +1,9 @@
 """The indicators table: every active indicator × years, with a target column and footnotes.
 
 Computed sources are aggregates over GDT data, each answered by ONE query for all requested years at
-once: report figures from the report tallies (gdt.services.reporting.report_tallies), cases grouped by the
-Amsterdam year of `received_at` (gdt.services.reporting.periods: a CASE over the half-open year ranges, the
-same on SQLite and PostgreSQL, using the `received_at` index). Python only shapes the handful of grouped rows.
+once: report figures from the report tallies (gdt.services.reporting.report_tallies), cases from the case tallies
+(case_tallies), both kept per Amsterdam year by PostgreSQL and grouped from the rows themselves on SQLite. Python
+only shapes the handful of grouped rows.
 
 A figure stored for a year (`IndicatorValue`: entered by hand or imported, e.g. police counts or
 history from before the system) takes the place of the computed figure of that year. Years before
@@ -20,8 +20,7 @@ from gdt.db import AMSTERDAM, db, utcnow
 from gdt.models import Case, Indicator, IndicatorTarget, IndicatorValue, Report, User
 from gdt.models.indicators import COMPARATOR_SYMBOLS, COMPUTED_SOURCES
 from gdt.services.core import audit
-from gdt.services.reporting import funnel, outcomes, report_tallies
-from gdt.services.reporting.periods import in_years, period_of
+from gdt.services.reporting import case_tallies, funnel, outcomes, report_tallies
 from gdt.services.reporting.statistics import percent
 
 MAX_YEARS = 10  # columns the table shows at most
@@ -187,14 +186,9 @@ def _report_counts(years: list[int]) -> list[tuple[int, int, int, int]]:
 
 
 def _case_counts(years: list[int]) -> list[tuple[int, int]]:
-    """(year, GDT cases) counted in the year their first report or registration came in; merged ones excluded.
-
-    Years between requested ones are counted too and dropped afterwards (at most a few extra groups)."""
-    first, last = min(years), max(years)
-    rows = (sa.select(period_of(Case.received_at, first, last).label("year"))
-            .where(in_years(Case.received_at, first, last), Case.status != "merged").subquery())
-    query = sa.select(rows.c.year, sa.func.count()).group_by(rows.c.year)
-    return [tuple(row) for row in db.session.execute(query) if row[0] in years]
+    """(year, GDT cases) counted in the year their first report or registration came in; merged ones excluded
+    (gdt.services.reporting.case_tallies). Years between requested ones are dropped afterwards."""
+    return [(year, count) for year, count in case_tallies.grouped("cases", years, ()) if year in years]
 
 
 def shown_years(start: int | None, end: int | None) -> tuple[list[int], list[int], bool]:

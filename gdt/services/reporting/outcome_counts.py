@@ -1,5 +1,6 @@
 """The grouped counts behind "Werkt het?": interventions per type, closed cases per result, case durations per mode
-and satisfaction answers per score, each one GROUP BY in the database, per Amsterdam year.
+and satisfaction answers per score, each one GROUP BY in the database, per Amsterdam year; the case figures from the
+case tallies (gdt.services.reporting.case_tallies).
 
 * An intervention counts in the year of its decision (`decided_on`), else of its proposal (`proposed_on`); a
   proposal withdrawn before any decision is not counted.
@@ -14,11 +15,10 @@ from datetime import date
 import sqlalchemy as sa
 
 from gdt.db import db
-from gdt.models import Case
 from gdt.models.casework import CaseResult
 from gdt.models.interventions import Intervention, InterventionType
 from gdt.models.resident_contact import SatisfactionResponse
-from gdt.services.reporting import durations
+from gdt.services.reporting import case_tallies, durations
 from gdt.services.reporting.durations import Duration
 from gdt.services.reporting.periods import in_years, period_of
 
@@ -42,10 +42,7 @@ def interventions_per_type(year: int) -> list[tuple[str, str, int]]:
 
 def closed_per_result(year: int) -> list[tuple[str, str, int]]:
     """(result key, label, count) for every active result in the admin's order, and any other result used."""
-    counts = dict(db.session.execute(
-        sa.select(Case.result, sa.func.count())
-        .where(Case.status == "closed", in_years(Case.closed_at, year))
-        .group_by(Case.result)).all())
+    counts = {result: count for _, result, count in case_tallies.grouped("result", [year], ("result",))}
     results = db.session.execute(sa.select(CaseResult.key, CaseResult.label, CaseResult.is_active)
                                  .order_by(CaseResult.position, CaseResult.label)).all()
     known = {key for key, _, _ in results}
@@ -56,13 +53,9 @@ def closed_per_result(year: int) -> list[tuple[str, str, int]]:
 def durations_per_mode(years: list[int]) -> dict[int, dict[str, Duration]]:
     """{year: {mode: Duration}} from opening to closing, for cases closed in each year; a mode without closed cases
     is left out (`undecided` for cases closed without a mode)."""
-    first, last = min(years), max(years)
-    mode = sa.case(*[(Case.mode == key, code) for key, code in MODE_CODES.items()], else_=0)
-    period = period_of(Case.closed_at, first, last) * 10 + mode
-    minutes = durations.elapsed_minutes(Case.closed_at, Case.opened_at)
-    histogram = (sa.select(period.label("period"), minutes.label("minutes"), sa.func.count().label("count"))
-                 .where(Case.status == "closed", in_years(Case.closed_at, first, last))
-                 .group_by(period, minutes))
+    grouped = case_tallies.query("open_to_close", years, ("mode", "minutes")).subquery()
+    mode = sa.case(*[(grouped.c.mode == key, code) for key, code in MODE_CODES.items()], else_=0)
+    histogram = sa.select((grouped.c.period * 10 + mode).label("period"), grouped.c.minutes, grouped.c["count"])
     modes = {code: key for key, code in MODE_CODES.items()} | {0: UNDECIDED}
     result: dict[int, dict[str, Duration]] = {year: {} for year in years}
     for key, duration in durations.summarize(histogram.subquery()).items():

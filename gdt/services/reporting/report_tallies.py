@@ -14,8 +14,12 @@ from gdt.models import Report, ReportTally
 from gdt.models.reports import RESIDENT_CHANNELS
 from gdt.models.tallies import KEYS, keys_of
 from gdt.services.core.transaction import unit_of_work
+from gdt.services.reporting import case_tallies
 from gdt.services.reporting.durations import elapsed_minutes
 from gdt.services.reporting.periods import PERIODS, in_years, period_of
+from gdt.services.reporting.tally_base import COMPACTION_LOCK, uses_tallies
+
+__all__ = ["COMPACTION_LOCK", "uses_tallies"]  # where callers have always found them
 
 FACET_KEYS = {
     "funnel": ("channel", "triage_outcome", "referred_partner_id"),
@@ -23,13 +27,6 @@ FACET_KEYS = {
     "area": ("wijk_code", "buurt_code"),
     "triage": ("minutes",),
 }
-COMPACTION_LOCK = 0x6764_7461  # pg_advisory_xact_lock key: one compaction or rebuild at a time
-
-
-def uses_tallies() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
-
-
 def grouped(facet: str, years: Sequence[int], by: Sequence[str], *, per: str = "year") -> list[sa.Row]:
     """The rows of `query()`."""
     return db.session.execute(query(facet, years, by, per=per)).all()
@@ -144,9 +141,10 @@ def compact() -> int:
 
 
 def compact_now() -> int:
-    """`compact()` in a transaction of its own: what the worker, the in-process scheduler and the CLI run."""
+    """`compact()` of the report and the case tallies in a transaction of their own: what the worker, the
+    in-process scheduler and the CLI run; returns the rows written."""
     with unit_of_work():
-        return compact()
+        return compact() + case_tallies.compact()
 
 
 def rebuild() -> int:

@@ -1,7 +1,7 @@
 """Yearly statistics (docs/domain.md, "Statistics"): the funnel from resident report to GDT case, as aggregates only.
 
 The database counts: resident reports from the tallies the database keeps per month
-(gdt.services.reporting.report_tallies), cases with one GROUP BY over the covering index `ix_cases_statistics`;
+(gdt.services.reporting.report_tallies), cases from the tallies it keeps per year (case_tallies);
 Python only shapes the handful of grouped rows into the document. The
 document holds keys, labels and counts, never personal data, so managers may see all of it.
 """
@@ -23,7 +23,7 @@ from gdt.models.cases import CASE_SOURCES
 from gdt.models.reports import RESIDENT_CHANNELS
 from gdt.services.core import audit
 from gdt.services.core.errors import NotFound
-from gdt.services.reporting import report_tallies
+from gdt.services.reporting import case_tallies, report_tallies
 from gdt.services.reporting.periods import in_years
 from workflows import CASE_MODES, TRIAGE_OUTCOMES
 
@@ -75,16 +75,13 @@ def _report_counts(year: int) -> list[dict]:
 
 
 def _case_counts(year: int) -> list[dict]:
-    """Cases per source × mode, counted in the year their first report or registration came in.
+    """Cases per source × mode, counted in the year their first report or registration came in
+    (gdt.services.reporting.case_tallies).
 
     A case merged into another is not a case of its own any more: its reports count with the target.
     """
-    query = (
-        sa.select(Case.source, Case.mode, sa.func.count().label("count"))
-        .where(in_years(Case.received_at, year), Case.status != "merged")
-        .group_by(Case.source, Case.mode)
-    )
-    return [dict(row._mapping) for row in db.session.execute(query)]
+    return [{"source": source, "mode": mode, "count": count}
+            for _, source, mode, count in case_tallies.grouped("cases", [year], ("source", "mode"))]
 
 
 def _reports_section(rows: list[dict]) -> dict:

@@ -1,0 +1,61 @@
+"""flask tallies: check, merge, rebuild the report and case tallies behind the statistics, and bulk loads."""
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.group()
+def tallies() -> None:
+    """The report and case tallies behind the statistics (PostgreSQL; SQLite counts the rows themselves)."""
+
+
+@tallies.command("check")
+def tallies_check() -> None:
+    """Compare the tallies with a fresh count of every report and case; exit 1 on a difference."""
+    from gdt.services.reporting import case_tallies, report_tallies
+
+    differences = [("reports", difference.period, difference) for difference in report_tallies.check()]
+    differences += [("cases", difference.year, difference) for difference in case_tallies.check()]
+    for table, period, difference in differences:
+        click.echo(f"{table} {period} {difference.facet}: tallied {difference.tallied}, counted {difference.counted}")
+    if differences:
+        click.echo(f"Error: {len(differences)} difference(s); `flask tallies rebuild` counts everything again",
+                   err=True)
+        sys.exit(1)
+    click.echo(
+        "The tallies match the reports. The case tallies match the cases."
+        if report_tallies.uses_tallies()
+        else "This database (SQLite) has no tallies: statistics count the reports and cases themselves."
+    )
+
+
+@tallies.command("compact")
+def tallies_compact() -> None:
+    """Merge the triggers' delta rows now (the worker does this every five minutes)."""
+    from gdt.services.reporting import report_tallies
+
+    click.echo(f"Merged into {report_tallies.compact_now()} tally rows.")
+
+
+@tallies.command("rebuild")
+def tallies_rebuild() -> None:
+    """Count every report and case again (after restoring a backup, or when `check` found a difference)."""
+    from gdt.services.core.transaction import unit_of_work
+    from gdt.services.reporting import case_tallies, report_tallies
+
+    with unit_of_work():
+        reports, cases = report_tallies.rebuild(), case_tallies.rebuild()
+    click.echo(f"Rebuilt: {reports} report tally rows, {cases} case tally rows.")
+
+
+@tallies.command("load")
+@click.argument("script", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def tallies_load(script: Path) -> None:
+    """Run an SQL SCRIPT that loads history (INSERT … SELECT from staging tables) with the tally triggers paused,
+    then count the tallies once. Writers of reports and cases wait until it commits; readers do not."""
+    from gdt.services.reporting import bulk_load
+
+    summary = bulk_load.load_sql(script.read_text(encoding="utf-8"))
+    click.echo(f"Loaded in {summary.load_seconds:.1f} s; tallies counted again in {summary.rebuild_seconds:.1f} s "
+               f"({summary.tally_rows} rows).")

@@ -1,0 +1,135 @@
+"""GDT cases counted per Amsterdam year and per facet key (gdt.models.case_tallies): reading, merging, checking.
+
+`query()` is what the statistics read. On PostgreSQL it sums the tallies the triggers on `cases` keep (a handful of
+rows per year, a few thousand for the durations); on SQLite it groups the same keys straight from `cases`, so both
+databases give the same rows for the same data.
+"""
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from gdt.db import db
+from gdt.models import Case, CaseTally
+from gdt.models.case_tallies import CASE_KEYS, case_keys_of
+from gdt.services.reporting.durations import elapsed_minutes
+from gdt.services.reporting.periods import in_years, period_of
+from gdt.services.reporting.tally_base import COMPACTION_LOCK, uses_tallies
+
+FACET_KEYS = {
+    "cases": ("source", "mode"),  # counted in the year received
+    "to_close": ("minutes",),  # received → closed, in the year received
+    "result": ("result",),  # counted in the year closed
+    "open_to_close": ("mode", "minutes"),  # opened → closed, in the year closed
+}
+
+
+def grouped(facet: str, years: Sequence[int], by: Sequence[str]) -> list[sa.Row]:
+    """The rows of `query()`."""
+    return db.session.execute(query(facet, years, by)).all()
+
+
+def query(facet: str, years: Sequence[int], by: Sequence[str]) -> sa.Select:
+    """(period, *by, count) for the cases of `facet` in the span of `years`, grouped in the database.
+
+    `period` is the Amsterdam year (of receipt or of closing, see gdt.models.case_tallies); a mode or result not
+    known is None. Years between the first and last of `years` are included: callers pick theirs.
+    """
+    if facet not in FACET_KEYS or not set(by) <= set(FACET_KEYS[facet]):
+        raise ValueError(f"cannot group {facet} by {by}")
+    first, last = min(years), max(years)
+    return _from_tallies(facet, first, last, by) if uses_tallies() else _from_cases(facet, first, last, by)
+
+
+def _from_tallies(facet: str, first: int, last: int, by: Sequence[str]) -> sa.Select:
+    keys = [_unknown_as_none(name) for name in by]
+    total = sa.func.sum(CaseTally.count)
+    return (sa.select(CaseTally.year.label("period"), *keys, total.label("count"))
+            .where(CaseTally.facet == facet, CaseTally.year.between(first, last))
+            .group_by(CaseTally.year, *keys)
+            .having(total != 0))
+
+
+def _unknown_as_none(name: str) -> sa.ColumnElement:
+    column = getattr(CaseTally, name)
+    if name == "minutes":  # zero minutes is a duration, not "unknown"
+        return column.label(name)
+    return sa.func.nullif(column, "").label(name)
+
+
+def _from_cases(facet: str, first: int, last: int, by: Sequence[str]) -> sa.Select:
+    """The same keys grouped from `cases` itself: SQLite's way, and what the tests hold the tallies to."""
+    by_closing = facet in ("result", "open_to_close")
+    moment = Case.closed_at if by_closing else Case.received_at
+    conditions = [in_years(moment, first, last)]
+    conditions += [Case.status == "closed"] if by_closing else [Case.status != "merged"]
+    if facet == "to_close":
+        conditions.append(Case.closed_at.is_not(None))
+    expressions = {"source": Case.source, "mode": Case.mode, "result": Case.result,
+                   "minutes": elapsed_minutes(Case.closed_at, Case.opened_at if by_closing else Case.received_at)}
+    period = period_of(moment, first, last)
+    keys = [expressions[name].label(name) for name in by]
+    return sa.select(period.label("period"), *keys, sa.func.count().label("count")).where(*conditions).group_by(
+        period, *keys)
+
+
+# --- Keeping the tallies (PostgreSQL) --------------------------------------------------------------
+
+_CASE_KEYS = f"SELECT k.* {case_keys_of('SELECT * FROM cases')}"
+
+COMPACT = f"""
+WITH pending AS (SELECT DISTINCT year, facet FROM case_tallies WHERE NOT compacted),
+     moved AS (DELETE FROM case_tallies AS t USING pending AS p
+               WHERE t.year = p.year AND t.facet = p.facet RETURNING t.*)
+INSERT INTO case_tallies ({CASE_KEYS}, count, compacted)
+SELECT {CASE_KEYS}, sum(count), true FROM moved GROUP BY {CASE_KEYS} HAVING sum(count) <> 0
+"""
+REBUILD = f"""
+INSERT INTO case_tallies ({CASE_KEYS}, count, compacted)
+SELECT {CASE_KEYS}, count(*), true FROM ({_CASE_KEYS}) AS keys GROUP BY {CASE_KEYS}
+"""
+# Every key whose tallied count differs from a count over `cases` itself.
+DIFFERENCES = f"""
+SELECT coalesce(t.year, c.year) AS year, coalesce(t.facet, c.facet) AS facet,
+       coalesce(t.count, 0) AS tallied, coalesce(c.count, 0) AS counted
+FROM (SELECT {CASE_KEYS}, sum(count) AS count FROM case_tallies GROUP BY {CASE_KEYS} HAVING sum(count) <> 0) AS t
+FULL JOIN (SELECT {CASE_KEYS}, count(*) AS count FROM ({_CASE_KEYS}) AS keys GROUP BY {CASE_KEYS}) AS c
+    USING ({CASE_KEYS})
+WHERE t.count IS DISTINCT FROM c.count
+ORDER BY 1, 2
+"""
+
+
+@dataclass(frozen=True)
+class Difference:
+    year: int
+    facet: str
+    tallied: int
+    counted: int
+
+
+def compact() -> int:
+    """Merge the deltas of every year that has new ones into one row per key; returns the rows written.
+
+    Runs in the caller's transaction (gdt.services.reporting.report_tallies.compact takes the lock first)."""
+    if not uses_tallies():
+        return 0
+    db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(COMPACTION_LOCK)))
+    return db.session.execute(sa.text(COMPACT)).rowcount
+
+
+def rebuild() -> int:
+    """Count every case again; returns the rows written. Writers of cases wait meanwhile (SHARE lock)."""
+    if not uses_tallies():
+        return 0
+    db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(COMPACTION_LOCK)))
+    db.session.execute(sa.text("LOCK TABLE cases IN SHARE MODE"))
+    db.session.execute(sa.delete(CaseTally))
+    return db.session.execute(sa.text(REBUILD)).rowcount
+
+
+def check() -> list[Difference]:
+    """Every year and facet where the tallies and a fresh count over `cases` disagree (none, normally)."""
+    if not uses_tallies():
+        return []
+    return [Difference(*row) for row in db.session.execute(sa.text(DIFFERENCES))]
