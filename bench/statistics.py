@@ -4,12 +4,16 @@ Run from the repository root:
 
     .venv/bin/python bench/statistics.py [--reports 1000000] [--years 10] [--runs 7] [--export-runs 2]
     .venv/bin/python bench/statistics.py --reports 20000 --skip-export      # a quick run
+    .venv/bin/python bench/statistics.py --load triggers                     # load with the tally triggers firing
 
-Starts a throwaway PostgreSQL cluster (tests/postgres.py), creates the schema, loads N reports
-and their cases with the shape of a real GDT year (annual report 2019) with one INSERT … SELECT over
-generate_series per table, compacts the report tallies (when the app has them), runs VACUUM
-ANALYZE, shows the query plans and times, in turns after a warm-up: `yearly_statistics(year)`
-against the bare GROUP BY, the whole funnel page, and the indicator table over all loaded years.
+Starts a throwaway PostgreSQL cluster (tests/postgres.py), creates the schema, generates N reports
+and their cases with the shape of a real GDT year (annual report 2019) into a staging table, loads them
+with one INSERT … SELECT per table — by default the bulk path (gdt.services.reporting.bulk_load: tally
+triggers paused, the tallies counted once at the end; the INSERTs alone are the bare load), or with the
+triggers firing (--load triggers) — merges the tallies' deltas, runs VACUUM ANALYZE, shows the query
+plans and the slowest statements of the page and the indicator table, and times, in turns after a
+warm-up: `yearly_statistics(year)` against the bare GROUP BY, the whole funnel page and its recurrence
+part, and the indicator table over all loaded years with and without the recurrence indicators.
 Then it streams the anonymous rows export of the busiest year in fresh child processes, for
 time and honest peak memory. One summary table at the end holds every figure.
 """
@@ -37,8 +41,18 @@ from flask import Flask
 import config
 from bench.common import bench_app, conninfo, create_schema, naive_utc
 from gdt.db import db
+from gdt.models import Indicator
 from gdt.models.indicators import COMPUTED_SOURCES
-from gdt.services.reporting import anonymous_exports, funnel, indicator_table, indicators, report_tallies
+from gdt.services.reporting import (
+    anonymous_exports,
+    bulk_load,
+    case_tallies,
+    funnel,
+    indicator_table,
+    indicators,
+    recurrence,
+    report_tallies,
+)
 from gdt.services.reporting import statistics as stats_service
 from gdt.services.reporting.periods import year_bounds
 from tests.postgres import temporary_postgresql
@@ -109,15 +123,17 @@ BARE_SAME = [
     """SELECT source, mode, count(*) FROM cases
        WHERE received_at >= %(start)s AND received_at < %(end)s AND status <> 'merged' GROUP BY source, mode""",
 ]
-# The same counts as the service reads them: the report tallies (gdt.models.tallies) and the cases.
+# The same counts as the service reads them: the report and case tallies (gdt.models.tallies, case_tallies).
 BARE_TALLIES = [
     """SELECT g.channel, g.triage_outcome, p.key, p.name, g.count
        FROM (SELECT channel, triage_outcome, referred_partner_id, sum(count) AS count FROM report_tallies
              WHERE facet = 'funnel' AND period BETWEEN %(first_period)s AND %(last_period)s
              GROUP BY channel, triage_outcome, referred_partner_id HAVING sum(count) <> 0) AS g
        LEFT JOIN partners AS p ON p.id = g.referred_partner_id""",
-    BARE_SAME[1],
+    """SELECT nullif(source, ''), nullif(mode, ''), sum(count) FROM case_tallies
+       WHERE facet = 'cases' AND year = %(year)s GROUP BY 1, 2 HAVING sum(count) <> 0""",
 ]
+RECURRENCE_SOURCES = ("recurrence_6_months", "recurrence_12_months")
 # The obvious hand-written alternative: one GROUP BY per breakdown (channels; outcome × partner; cases).
 BARE_THREE = [
     """SELECT channel, count(*) FROM reports
@@ -156,8 +172,9 @@ def main() -> None:
         app = bench_app(url)
         create_schema(app)
         with psycopg.connect(conninfo(url)) as connection:
-            figures = {"load": _load(connection, args), "compact": _compact_tallies(app),
-                       "vacuum": _vacuum(connection)}
+            figures = {"machine_load": _machine_load(), "generate": _generate(connection, args)}
+            figures |= _load_bulk(app, args) if args.load == "bulk" else _load_with_triggers(connection, args)
+            figures |= {"compact": _compact_tallies(app), "vacuum": _vacuum(connection)}
             year = args.first_year + args.years // 2
             years = list(range(args.first_year, args.first_year + args.years))
             counts = _counts(connection, year)
@@ -165,12 +182,17 @@ def main() -> None:
                 statements = _service_statements(year)
                 _check_same_counts(year, counts)
                 _create_indicators()
+                _slowest("the whole statistics page", lambda: _run_funnel(year))
+                _slowest("the indicator table", lambda: _run_indicators(years))
                 figures["service"], figures["tallies"], figures["same"], figures["three"] = _time(
                     args.runs, lambda: _run_service(year), lambda: _run_bare(connection, BARE_TALLIES, year),
                     lambda: _run_bare(connection, BARE_SAME, year), lambda: _run_bare(connection, BARE_THREE, year))
-                figures["page"], figures["indicators"] = _time(args.runs, lambda: _run_funnel(year),
-                                                               lambda: _run_indicators(years))
+                figures["page"], figures["recurrence"], figures["indicators"] = _time(
+                    args.runs, lambda: _run_funnel(year), lambda: _run_recurrence(year),
+                    lambda: _run_indicators(years))
                 table = _run_indicators(years)
+                _set_recurrence_indicators(active=False)
+                figures["indicators_without"], = _time(args.runs, lambda: _run_indicators(years))
             _explain(connection, statements)
             shape = connection.execute(DATA_SHAPE, _bounds(year)).fetchone()
             connection.rollback()
@@ -178,6 +200,7 @@ def main() -> None:
             if not args.skip_export:
                 figures["export"] = _time_export(url, *_busiest_year(connection), args.export_runs)
             figures["check"], figures["rebuild"] = _maintain_tallies(app)
+            figures["machine_load_end"] = _machine_load()
         _show_data(year, shape, table)
         _report(args, year, counts, figures)
 
@@ -191,6 +214,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--export-runs", type=int, default=2,
                         help="runs of the anonymous rows export, each in a fresh process (default 2)")
     parser.add_argument("--skip-export", action="store_true", help="leave out the anonymous rows export")
+    parser.add_argument("--load", choices=("bulk", "triggers"), default="bulk",
+                        help="bulk: tally triggers paused, tallies counted once at the end (flask tallies load); "
+                             "triggers: the triggers count every row as it is inserted (default bulk)")
     # Internal: the parent runs this file again with DATABASE_URL YEAR traced|untraced to stream one export
     # in a clean process.
     parser.add_argument("--export-child", nargs=3, help=argparse.SUPPRESS)
@@ -205,9 +231,8 @@ def _bounds(year: int) -> dict:
     return {"start": naive_utc(start), "end": naive_utc(end)}
 
 
-def _load(connection: psycopg.Connection, args: argparse.Namespace) -> float:
-    params = {"n": args.reports, "start": _bounds(args.first_year)["start"],
-              "end": _bounds(args.first_year + args.years - 1)["end"]}
+def _generate(connection: psycopg.Connection, args: argparse.Namespace) -> float:
+    """The data to load, in an unlogged staging table: what an import from an old system would start from."""
     # The throwaway cluster runs with synchronous_commit=off; until the commit record is flushed,
     # hint bits cannot be set and VACUUM leaves pages not all-visible (no index-only scans).
     connection.execute("SET synchronous_commit = on")
@@ -216,35 +241,75 @@ def _load(connection: psycopg.Connection, args: argparse.Namespace) -> float:
     with connection.transaction():
         connection.execute("SELECT setseed(0.2019)")
         connection.execute(CREATE_GEN)
-        connection.execute(GENERATE, params)
-        connection.execute(LOAD_CASES, params)
-        connection.execute(LOAD_REPORTS, params)
-        connection.execute("DROP TABLE bench_gen")
-        for table in ("reports", "cases"):
-            connection.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        connection.execute(GENERATE, _load_params(args))
     return time.perf_counter() - began
 
 
+def _load_params(args: argparse.Namespace) -> dict:
+    return {"n": args.reports, "start": _bounds(args.first_year)["start"],
+            "end": _bounds(args.first_year + args.years - 1)["end"]}
+
+
+def _load_statements() -> list[str]:
+    return [LOAD_CASES, LOAD_REPORTS, "DROP TABLE bench_gen",
+            *(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+              for table in ("reports", "cases"))]
+
+
+def _load_bulk(app: Flask, args: argparse.Namespace) -> dict:
+    """The bulk path (gdt.services.reporting.bulk_load, `flask tallies load`): the INSERTs with the tally triggers
+    off — the bare load — and one count of the tallies before the commit."""
+    params = _load_params(args)
+    with app.app_context():
+        db.session.execute(sa.text("SET synchronous_commit = on"))
+        began = time.perf_counter()
+        with bulk_load.tallies_paused() as load:
+            connection = db.session.connection()
+            for statement in _load_statements():
+                connection.exec_driver_sql(statement, params if "%(" in statement else None)
+        total = time.perf_counter() - began
+        db.session.remove()
+    print(f"bulk load: INSERTs {load.load_seconds:.1f} s, tallies counted {load.rebuild_seconds:.1f} s, "
+          f"{total:.1f} s with the commit")
+    return {"load": load.load_seconds, "load_rebuild": load.rebuild_seconds, "load_total": total}
+
+
+def _load_with_triggers(connection: psycopg.Connection, args: argparse.Namespace) -> dict:
+    """The INSERTs with the tally triggers counting every row (the deltas are merged afterwards)."""
+    params = _load_params(args)
+    began = time.perf_counter()
+    with connection.transaction():
+        for statement in _load_statements():
+            connection.execute(statement, params if "%(" in statement else None)
+    return {"load": time.perf_counter() - began}
+
+
 def _compact_tallies(app: Flask) -> float:
-    """The tallies' triggers leave delta rows behind a bulk load; merging them is part of loading."""
+    """The tallies' triggers leave delta rows behind a load with them on; merging them is part of loading."""
     with app.app_context():
         began = time.perf_counter()
-        report_tallies.compact()
-        db.session.commit()
+        report_tallies.compact_now()
         seconds = time.perf_counter() - began
         db.session.remove()
     print(f"compact tallies: {seconds:.1f} s")
     return seconds
 
 
+def _machine_load() -> str:
+    """The load averages, recorded with the figures: the machine is shared with other jobs."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f}"
+
+
 def _maintain_tallies(app: Flask) -> tuple[float, float]:
-    """Seconds for `flask tallies check` and `flask tallies rebuild` (what the migration's backfill costs)."""
+    """Seconds for `flask tallies check` and `flask tallies rebuild` (what the migrations' backfills cost)."""
     with app.app_context():
         began = time.perf_counter()
-        if report_tallies.check():
-            raise SystemExit("the tallies differ from a fresh count of the reports")
+        if report_tallies.check() or case_tallies.check():
+            raise SystemExit("the tallies differ from a fresh count of the reports or cases")
         checked = time.perf_counter()
         report_tallies.rebuild()
+        case_tallies.rebuild()
         db.session.commit()
         rebuilt = time.perf_counter()
         db.session.remove()
@@ -296,14 +361,52 @@ def _run_funnel(year: int) -> dict:
     return result
 
 
+def _run_recurrence(year: int) -> dict:
+    """The one part of the page that is not tallied: recurrence after closing (gdt.services.reporting.recurrence)."""
+    result = recurrence.recurrence([year])
+    db.session.remove()
+    return result
+
+
 def _run_indicators(years: list[int]) -> indicator_table.IndicatorTable:
     result = indicator_table.table(years)
     db.session.remove()
     return result
 
 
+def _set_recurrence_indicators(*, active: bool) -> None:
+    for indicator in db.session.scalars(sa.select(Indicator).where(Indicator.source.in_(RECURRENCE_SOURCES))):
+        indicators.set_indicator_active(indicator, active, actor=None)
+    db.session.remove()
+
+
+def _slowest(what: str, run, shown: int = 6) -> None:
+    """Every statement `run` sends, timed at the cursor, slowest first: which ones still read reports or cases."""
+    began: dict = {}
+    taken: list[tuple[float, str]] = []
+
+    def before(_conn, cursor, *_args):
+        began[id(cursor)] = time.perf_counter()
+
+    def after(_conn, cursor, statement, *_args):
+        taken.append((time.perf_counter() - began.pop(id(cursor)), " ".join(statement.split())))
+
+    run()  # warm-up
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    sa.event.listen(db.engine, "after_cursor_execute", after)
+    try:
+        run()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+        sa.event.remove(db.engine, "after_cursor_execute", after)
+    print(f"\n{what}: {len(taken)} statements, {sum(seconds for seconds, _ in taken) * 1000:.1f} ms at the cursor; "
+          f"slowest:")
+    for seconds, statement in sorted(taken, reverse=True)[:shown]:
+        print(f"  {seconds * 1000:8.1f} ms  {statement[:150]}")
+
+
 def _run_bare(connection: psycopg.Connection, queries: list[str], year: int) -> list[list[tuple]]:
-    params = _bounds(year) | {"first_period": year * 100, "last_period": year * 100 + 12}
+    params = _bounds(year) | {"first_period": year * 100, "last_period": year * 100 + 12, "year": year}
     with connection.cursor() as cursor:
         results = [cursor.execute(query, params).fetchall() for query in queries]
     connection.rollback()
@@ -418,21 +521,33 @@ def _report(args, year, counts, figures) -> None:
           f"PostgreSQL {server}, psycopg {psycopg.__version__}")
     print(f"loaded {counts['reports']:,} reports and {counts['cases']:,} cases over {args.years} years")
     print(f"year {year}: {counts['year_reports']:,} resident reports, {counts['year_cases']:,} cases")
+    print(f"machine load (1/5/15 min) at the start {figures['machine_load']}, at the end {figures['machine_load_end']}")
     print(f"\n{'once':<{NAME_WIDTH}}{'seconds':>11}")
-    print(f"{'load (INSERT … SELECT, reports + cases)':<{NAME_WIDTH}}{figures['load']:9.1f} s")
-    print(f"{'compact tallies (report_tallies.compact())':<{NAME_WIDTH}}{figures['compact']:9.1f} s")
+    print(f"{'generate the data (staging table, not part of the load)':<{NAME_WIDTH}}{figures['generate']:9.1f} s")
+    if args.load == "bulk":
+        print(f"{'load, bare: INSERT … SELECT, reports + cases, triggers off':<{NAME_WIDTH}}{figures['load']:9.1f} s")
+        print(f"{'  + count the tallies once (report + case rebuild)':<{NAME_WIDTH}}{figures['load_rebuild']:9.1f} s")
+        print(f"{'  = the bulk path, with the commit':<{NAME_WIDTH}}{figures['load_total']:9.1f} s")
+        print(f"{'  ratio bulk path / bare load (target ≤ 2)':<{NAME_WIDTH}}"
+              f"{figures['load_total'] / figures['load']:8.2f}")
+    else:
+        print(f"{'load: INSERT … SELECT, reports + cases, triggers on':<{NAME_WIDTH}}{figures['load']:9.1f} s")
+    print(f"{'compact tallies (report_tallies.compact_now())':<{NAME_WIDTH}}{figures['compact']:9.1f} s")
     print(f"{'VACUUM ANALYZE':<{NAME_WIDTH}}{figures['vacuum']:9.1f} s")
     print(f"{'flask tallies check (compare with a fresh count)':<{NAME_WIDTH}}{figures['check']:9.1f} s")
-    print(f"{'flask tallies rebuild (= the migration backfill)':<{NAME_WIDTH}}{figures['rebuild']:9.1f} s")
+    print(f"{'flask tallies rebuild (= the migrations backfill)':<{NAME_WIDTH}}{figures['rebuild']:9.1f} s")
     title = f"median of {args.runs} runs after a warm-up, in turns"
     print(f"\n{title:<{NAME_WIDTH}}{'median':>11}{'min':>11}{'max':>11}")
     print(_row(f"yearly_statistics({year}) (SQLAlchemy + shaping)", figures["service"]))
     print(_row("bare SQL, the same counts: tallies + cases (psycopg)", figures["tallies"]))
     print(_row("bare SQL, the 2 GROUP BYs over reports + cases (psycopg)", figures["same"]))
     print(_row("bare SQL, 3 separate GROUP BYs over reports + cases", figures["three"]))
-    print(_row(f"the whole funnel page, yearly_funnel({year})", figures["page"]))
+    print(_row(f"the whole statistics page, yearly_funnel({year})", figures["page"]))
+    print(_row(f"  of which recurrence([{year}]) (not tallied)", figures["recurrence"]))
     print(_row(f"indicator table, {len(COMPUTED_SOURCES)} computed indicators × {args.years} years",
                figures["indicators"]))
+    print(_row(f"indicator table, {len(COMPUTED_SOURCES) - len(RECURRENCE_SOURCES)} (no recurrence) × {args.years} "
+               f"years", figures["indicators_without"]))
     service = median(figures["service"])
     print(f"{'  ratio service / bare SQL of the same counts (target ≤ 1.2)':<{NAME_WIDTH}}"
           f"{service / median(figures['tallies']):8.2f}")

@@ -54,8 +54,13 @@ def tallies_rebuild() -> None:
 def tallies_load(script: Path) -> None:
     """Run an SQL SCRIPT that loads history (INSERT … SELECT from staging tables) with the tally triggers paused,
     then count the tallies once. Writers of reports and cases wait until it commits; readers do not."""
+    from gdt.services.core.errors import ServiceError
     from gdt.services.reporting import bulk_load
 
-    summary = bulk_load.load_sql(script.read_text(encoding="utf-8"))
+    try:
+        summary = bulk_load.load_sql(script.read_text(encoding="utf-8"))
+    except ServiceError as refused:
+        click.echo(f"Error: {refused.message}", err=True)
+        sys.exit(1)
     click.echo(f"Loaded in {summary.load_seconds:.1f} s; tallies counted again in {summary.rebuild_seconds:.1f} s "
                f"({summary.tally_rows} rows).")

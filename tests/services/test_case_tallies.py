@@ -171,6 +171,27 @@ def test_a_bulk_load_with_the_triggers_paused_ends_with_exact_tallies(make):
     assert_tallies_match_the_cases()
 
 
+def test_flask_tallies_load_runs_a_script_with_the_triggers_paused(postgresql_only, make, runner, tmp_path):
+    make.defaults()
+    db.session.commit()
+    script = tmp_path / "history.sql"
+    script.write_text("""
+        CREATE TEMPORARY TABLE old_cases AS SELECT n FROM generate_series(1, 5) AS n;
+        INSERT INTO cases (reference, source, status, mode, received_at, opened_at, closed_at, result, version,
+                           created_at, updated_at)
+        SELECT 'GDT-OUD-' || n, 'report', 'closed', 'advice', timestamp '2019-03-01 08:00' + n * interval '1 day',
+               timestamp '2019-03-01 09:00' + n * interval '1 day', timestamp '2019-06-01 09:00', 'resolved', 1,
+               now(), now()
+        FROM old_cases;
+    """, encoding="utf-8")
+    loaded = runner.invoke(args=["tallies", "load", str(script)])
+    assert loaded.exit_code == 0, loaded.output
+    assert "tallies counted again" in loaded.output
+    assert in_order(case_tallies.grouped("result", [2019], ("result",))) == [(2019, "resolved", 5)]
+    assert_tallies_match_the_cases([2019])
+    assert runner.invoke(args=["tallies", "check"]).exit_code == 0
+
+
 def test_a_grouping_outside_the_facet_is_refused(db):
     with pytest.raises(ValueError):
         case_tallies.grouped("result", [2026], ("mode",))

@@ -20,9 +20,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from gdt.db import db
 from gdt.models.case_tallies import CASE_TRIGGER_NAMES
+from gdt.services.core.errors import ServiceError
 from gdt.services.core.transaction import unit_of_work
 from gdt.services.reporting import case_tallies, report_tallies
 from gdt.services.reporting.tally_base import uses_tallies
@@ -72,7 +74,10 @@ def load_sql(script: str) -> BulkLoad:
     """Run an SQL script (INSERT … SELECT from staging tables, say) with the tallies paused: `flask tallies load`.
 
     The script runs as one batch of statements in the load's transaction; it must not COMMIT or ROLLBACK itself.
+    PostgreSQL only: SQLite has no tallies to pause (load it with sqlite3 itself).
     """
+    if not uses_tallies():
+        raise ServiceError(_l("Alleen op PostgreSQL: SQLite heeft geen tellingen om te pauzeren."))
     with tallies_paused() as summary:
         db.session.connection().exec_driver_sql(script)
     return summary
