@@ -13,8 +13,11 @@ Facets (one row per year and key; `''` stands for "not known", the key columns a
   to_close       year received: whole minutes from receipt to closing  (the page's "Doorlooptijden")
   result         year closed:   result                                 ("Gesloten casussen per resultaat")
   open_to_close  year closed:   mode × whole minutes opening → closing ("Doorlooptijd per werkwijze", indicators)
+  to_close_h, to_close_d, open_to_close_h, open_to_close_d   the same durations per hour and per day
 Durations are kept per whole minute, as the reports' `triage` facet: the medians and 90th percentiles the page
-shows interpolate between two exact values (percentile_cont), which a coarser bucket could not give.
+shows interpolate between two exact values (percentile_cont), which a coarser bucket could not give. The hour and
+day levels (`minutes` holds the bucket's first minute) let a percentile be found in three small steps, days →
+hours → minutes (gdt.services.reporting.durations), however spread a year's durations are.
 
 SQLite counts the same keys from `cases` directly (gdt.services.reporting.case_tallies).
 """
@@ -24,14 +27,18 @@ import sqlalchemy.orm as so
 from gdt.db import db
 from gdt.models.cases import Case
 
-CASE_FACETS = ("cases", "to_close", "result", "open_to_close")
+CASE_FACETS = ("cases", "to_close", "to_close_h", "to_close_d", "result", "open_to_close", "open_to_close_h",
+               "open_to_close_d")
+# Per duration facet, bucket size in minutes → facet.
+DURATION_LEVELS = {name: {1440: f"{name}_d", 60: f"{name}_h", 1: name} for name in ("to_close", "open_to_close")}
 
 
 class CaseTally(db.Model):
     __tablename__ = "case_tallies"
     __table_args__ = (
         sa.CheckConstraint(f"facet IN ({', '.join(repr(facet) for facet in CASE_FACETS)})", name="facet_known"),
-        sa.Index("ix_case_tallies_facet_year", "facet", "year"),
+        # With the minutes: the durations' steps read only the buckets that hold a percentile's rank.
+        sa.Index("ix_case_tallies_facet_year_minutes", "facet", "year", "minutes"),
         # What compaction looks for: years with deltas not merged yet.
         sa.Index("ix_case_tallies_pending", "year", "facet", postgresql_where=sa.text("NOT compacted"),
                  sqlite_where=sa.text("NOT compacted")),
@@ -39,7 +46,7 @@ class CaseTally(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
     year: so.Mapped[int]  # Amsterdam time: of receipt (cases, to_close) or of closing (result, open_to_close)
-    facet: so.Mapped[str] = so.mapped_column(sa.String(13))
+    facet: so.Mapped[str] = so.mapped_column(sa.String(20))
     source: so.Mapped[str] = so.mapped_column(sa.String(20), server_default="")
     mode: so.Mapped[str] = so.mapped_column(sa.String(20), server_default="")
     result: so.Mapped[str] = so.mapped_column(sa.String(40), server_default="")
@@ -62,15 +69,23 @@ LANGUAGE sql STABLE AS $$
     SELECT k.year, k.facet, k.source, k.mode, k.result, k.minutes
     FROM (SELECT
             extract(year FROM p_received_at AT TIME ZONE 'UTC' AT TIME ZONE 'Europe/Amsterdam')::integer AS received,
-            extract(year FROM p_closed_at AT TIME ZONE 'UTC' AT TIME ZONE 'Europe/Amsterdam')::integer AS closed
+            extract(year FROM p_closed_at AT TIME ZONE 'UTC' AT TIME ZONE 'Europe/Amsterdam')::integer AS closed,
+            extract(epoch FROM p_closed_at - p_received_at) AS to_close,
+            extract(epoch FROM p_closed_at - p_opened_at) AS open_to_close,
+            p_status <> 'merged' AND p_closed_at IS NOT NULL AS closed_case,
+            p_status = 'closed' AS closed_now
          ) AS y
     CROSS JOIN LATERAL (VALUES
         (y.received, 'cases', p_source, coalesce(p_mode, ''), '', 0, p_status <> 'merged'),
-        (y.received, 'to_close', '', '', '', floor(extract(epoch FROM p_closed_at - p_received_at) / 60)::integer,
-         p_status <> 'merged' AND p_closed_at IS NOT NULL),
-        (y.closed, 'result', '', '', coalesce(p_result, ''), 0, p_status = 'closed'),
-        (y.closed, 'open_to_close', '', coalesce(p_mode, ''), '',
-         floor(extract(epoch FROM p_closed_at - p_opened_at) / 60)::integer, p_status = 'closed')
+        (y.received, 'to_close', '', '', '', floor(y.to_close / 60)::integer, y.closed_case),
+        (y.received, 'to_close_h', '', '', '', floor(y.to_close / 3600)::integer * 60, y.closed_case),
+        (y.received, 'to_close_d', '', '', '', floor(y.to_close / 86400)::integer * 1440, y.closed_case),
+        (y.closed, 'result', '', '', coalesce(p_result, ''), 0, y.closed_now),
+        (y.closed, 'open_to_close', '', coalesce(p_mode, ''), '', floor(y.open_to_close / 60)::integer, y.closed_now),
+        (y.closed, 'open_to_close_h', '', coalesce(p_mode, ''), '', floor(y.open_to_close / 3600)::integer * 60,
+         y.closed_now),
+        (y.closed, 'open_to_close_d', '', coalesce(p_mode, ''), '', floor(y.open_to_close / 86400)::integer * 1440,
+         y.closed_now)
     ) AS k (year, facet, source, mode, result, minutes, counted)
     WHERE k.counted
 $$

@@ -14,6 +14,8 @@ Facets (one row per period and key; `''`/0 stand for "not known", the key column
   category  per year: category
   area      per year: wijk × buurt (CBS codes as the address service gave them)
   triage    per year: whole minutes from receipt to triage, for triaged reports (medians, 90th percentiles)
+  triage_h, triage_d  the same per hour and per day (`minutes` holds the bucket's first minute), so a percentile
+            is found in three small steps, days → hours → minutes (gdt.services.reporting.durations)
 Only the funnel is shown per month; the others per year keep their rows few (a year of durations has
 some ten thousand distinct minutes, twelve months of them nearly twelve times as many).
 
@@ -26,14 +28,16 @@ import sqlalchemy.orm as so
 from gdt.db import db
 from gdt.models.reports import Report
 
-FACETS = ("funnel", "category", "area", "triage")
+FACETS = ("funnel", "category", "area", "triage", "triage_h", "triage_d")
+TRIAGE_LEVELS = {1440: "triage_d", 60: "triage_h", 1: "triage"}  # bucket size in minutes → facet
 
 
 class ReportTally(db.Model):
     __tablename__ = "report_tallies"
     __table_args__ = (
         sa.CheckConstraint(f"facet IN ({', '.join(repr(facet) for facet in FACETS)})", name="facet_known"),
-        sa.Index("ix_report_tallies_facet_period", "facet", "period"),
+        # With the minutes: the durations' steps read only the buckets that hold a percentile's rank.
+        sa.Index("ix_report_tallies_facet_period_minutes", "facet", "period", "minutes"),
         # What compaction looks for: periods with deltas not merged yet.
         sa.Index("ix_report_tallies_pending", "period", "facet", postgresql_where=sa.text("NOT compacted"),
                  sqlite_where=sa.text("NOT compacted")),
@@ -68,15 +72,16 @@ RETURNS TABLE (period integer, facet text, channel text, triage_outcome text, re
 LANGUAGE sql STABLE AS $$
     SELECT k.period, k.facet, k.channel, k.outcome, k.partner, k.category, k.wijk, k.buurt, k.minutes
     FROM (SELECT to_char(p_received_at AT TIME ZONE 'UTC' AT TIME ZONE 'Europe/Amsterdam', 'YYYYMM')::integer
-          AS month) AS m
+          AS month, extract(epoch FROM p_triaged_at - p_received_at) AS seconds) AS m
     CROSS JOIN LATERAL (VALUES
         (m.month, 'funnel', p_channel, coalesce(p_outcome, ''), coalesce(p_partner, 0), 0, '', '', 0),
         (m.month / 100 * 100, 'category', '', '', 0, coalesce(p_category, 0), '', '', 0),
         (m.month / 100 * 100, 'area', '', '', 0, 0, coalesce(p_wijk, ''), coalesce(p_buurt, ''), 0),
-        (m.month / 100 * 100, 'triage', '', '', 0, 0, '', '',
-         floor(extract(epoch FROM p_triaged_at - p_received_at) / 60)::integer)
+        (m.month / 100 * 100, 'triage', '', '', 0, 0, '', '', floor(m.seconds / 60)::integer),
+        (m.month / 100 * 100, 'triage_h', '', '', 0, 0, '', '', floor(m.seconds / 3600)::integer * 60),
+        (m.month / 100 * 100, 'triage_d', '', '', 0, 0, '', '', floor(m.seconds / 86400)::integer * 1440)
     ) AS k (period, facet, channel, outcome, partner, category, wijk, buurt, minutes)
-    WHERE p_channel <> 'partner' AND (k.facet <> 'triage' OR p_triaged_at IS NOT NULL)
+    WHERE p_channel <> 'partner' AND (k.facet NOT LIKE 'triage%' OR p_triaged_at IS NOT NULL)
 $$
 """
 

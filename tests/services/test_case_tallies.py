@@ -18,7 +18,8 @@ from gdt.services.casework import bundling, cases
 from gdt.services.reporting import bulk_load, case_tallies, funnel, outcome_counts, report_tallies, statistics
 
 GROUPINGS = [("cases", ("source", "mode")), ("cases", ()), ("to_close", ("minutes",)), ("result", ("result",)),
-             ("open_to_close", ("mode", "minutes")), ("open_to_close", ("minutes",))]
+             ("open_to_close", ("mode", "minutes")), ("open_to_close", ("minutes",)), ("to_close_h", ("minutes",)),
+             ("to_close_d", ("minutes",)), ("open_to_close_h", ("mode", "minutes")), ("open_to_close_d", ("minutes",))]
 
 
 def local(*parts):

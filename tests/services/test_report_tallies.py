@@ -17,7 +17,7 @@ from gdt.services.triage import report_triage
 
 GROUPINGS = [("funnel", ("channel", "triage_outcome", "referred_partner_id")), ("funnel", ()),
              ("category", ("category_id",)), ("area", ("wijk_code", "buurt_code")), ("area", ("wijk_code",)),
-             ("triage", ("minutes",))]
+             ("triage", ("minutes",)), ("triage_h", ("minutes",)), ("triage_d", ("minutes",))]
 
 
 def local(*parts):

@@ -119,14 +119,13 @@ def _shares(rows: list[tuple]) -> list[dict]:
 
 def time_to_triage(years: list[int]) -> dict[int, Duration]:
     """From receipt to triage for triaged resident reports received in each of `years` (every year given)."""
-    found = durations.summarize(report_tallies.query("triage", years, ("minutes",)).subquery())
+    found = durations.summarize(report_tallies.time_to_triage(years))
     return {year: found.get(year, NO_DURATIONS) for year in years}
 
 
 def _time_to_close(year: int) -> Duration:
     """From the first report or registration to closing, for cases received in `year` and closed."""
-    histogram = case_tallies.query("to_close", [year], ("minutes",))
-    return durations.summarize(histogram.subquery()).get(year, NO_DURATIONS)
+    return durations.summarize(case_tallies.histogram("to_close", [year])).get(year, NO_DURATIONS)
 
 
 def paragraph(document: dict) -> dict:

@@ -21,8 +21,8 @@ from gdt.models.resident_contact import SatisfactionResponse
 from gdt.services.reporting import case_tallies, durations
 from gdt.services.reporting.durations import Duration
 from gdt.services.reporting.periods import in_years, period_of
+from workflows import CASE_MODES
 
-MODE_CODES = {"advice": 1, "regie": 2}  # in the duration histogram's period: year × 10 + code (0: no mode)
 UNDECIDED = "undecided"
 
 
@@ -53,14 +53,11 @@ def closed_per_result(year: int) -> list[tuple[str, str, int]]:
 def durations_per_mode(years: list[int]) -> dict[int, dict[str, Duration]]:
     """{year: {mode: Duration}} from opening to closing, for cases closed in each year; a mode without closed cases
     is left out (`undecided` for cases closed without a mode)."""
-    grouped = case_tallies.query("open_to_close", years, ("mode", "minutes")).subquery()
-    mode = sa.case(*[(grouped.c.mode == key, code) for key, code in MODE_CODES.items()], else_=0)
-    histogram = sa.select((grouped.c.period * 10 + mode).label("period"), grouped.c.minutes, grouped.c["count"])
-    modes = {code: key for key, code in MODE_CODES.items()} | {0: UNDECIDED}
     result: dict[int, dict[str, Duration]] = {year: {} for year in years}
-    for key, duration in durations.summarize(histogram.subquery()).items():
-        if key // 10 in result:
-            result[key // 10][modes[key % 10]] = duration
+    for mode in (*CASE_MODES, None):
+        for year, duration in durations.summarize(case_tallies.histogram("open_to_close", years, mode=mode)).items():
+            if year in result:
+                result[year][mode or UNDECIDED] = duration
     return result
 
 

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from gdt.db import db
 from gdt.models import Report, ReportTally
 from gdt.models.reports import RESIDENT_CHANNELS
-from gdt.models.tallies import KEYS, keys_of
+from gdt.models.tallies import KEYS, TRIAGE_LEVELS, keys_of
 from gdt.services.core.transaction import unit_of_work
-from gdt.services.reporting import case_tallies
-from gdt.services.reporting.durations import elapsed_minutes
+from gdt.services.reporting import case_tallies, durations
+from gdt.services.reporting.durations import Span, bucket_start, elapsed_minutes
 from gdt.services.reporting.periods import PERIODS, in_years, period_of
 from gdt.services.reporting.tally_base import COMPACTION_LOCK, uses_tallies
 
@@ -26,31 +26,46 @@ FACET_KEYS = {
     "category": ("category_id",),
     "area": ("wijk_code", "buurt_code"),
     "triage": ("minutes",),
+    "triage_h": ("minutes",),
+    "triage_d": ("minutes",),
 }
 def grouped(facet: str, years: Sequence[int], by: Sequence[str], *, per: str = "year") -> list[sa.Row]:
     """The rows of `query()`."""
     return db.session.execute(query(facet, years, by, per=per)).all()
 
 
-def query(facet: str, years: Sequence[int], by: Sequence[str], *, per: str = "year") -> sa.Select:
+def query(facet: str, years: Sequence[int], by: Sequence[str], *, per: str = "year",
+          spans: Sequence[Span] | None = None) -> sa.Select:
     """(period, *by, count) for resident reports received in the span of `years`, grouped in the database.
 
     `period` is the Amsterdam year, or yyyymm with per="month" (the funnel only); `by` are keys of `facet`
     (FACET_KEYS), None where unknown. Years between the first and last of `years` are included: callers
-    pick theirs.
+    pick theirs. With `spans` (durations, per year) only the minutes within them.
     """
     if per not in PERIODS or (per == "month" and facet != "funnel") or not set(by) <= set(FACET_KEYS[facet]):
         raise ValueError(f"cannot group {facet} by {per} and {by}")
     first, last = min(years), max(years)
-    return _from_tallies(facet, first, last, by, per) if uses_tallies() else _from_reports(facet, first, last, by, per)
+    if uses_tallies():
+        return _from_tallies(facet, first, last, by, per, spans)
+    return _from_reports(facet, first, last, by, per, spans)
 
 
-def _from_tallies(facet: str, first: int, last: int, by: Sequence[str], per: str) -> sa.Select:
+def time_to_triage(years: Sequence[int]) -> durations.Histogram:
+    """The histogram of whole minutes from receipt to triage that durations.summarize() reads, level by level."""
+    return lambda size, spans: query(TRIAGE_LEVELS[size], years, ("minutes",), spans=spans)
+
+
+def _from_tallies(facet: str, first: int, last: int, by: Sequence[str], per: str,
+                  spans: Sequence[Span] | None) -> sa.Select:
     period = ReportTally.period // 100 if per == "year" else ReportTally.period
     keys = [_unknown_as_none(name) for name in by]
     total = sa.func.sum(ReportTally.count)
+    conditions = [ReportTally.facet == facet, ReportTally.period.between(first * 100, last * 100 + 12)]
+    if spans is not None:  # the (facet, period, minutes) index answers each span as a range
+        conditions.append(sa.or_(*[sa.and_(ReportTally.period == span.period * 100, ReportTally.minutes >= span.low,
+                                           ReportTally.minutes < span.high) for span in spans]))
     return (sa.select(period.label("period"), *keys, total.label("count"))
-            .where(ReportTally.facet == facet, ReportTally.period.between(first * 100, last * 100 + 12))
+            .where(*conditions)
             .group_by(period, *keys)
             .having(total != 0))
 
@@ -78,18 +93,23 @@ def totals(by: Sequence[str]) -> sa.Select:
             .group_by(*keys))
 
 
-def _from_reports(facet: str, first: int, last: int, by: Sequence[str], per: str) -> sa.Select:
+def _from_reports(facet: str, first: int, last: int, by: Sequence[str], per: str,
+                  spans: Sequence[Span] | None = None) -> sa.Select:
     period = period_of(Report.received_at, first, last, per)
+    size = {level: size for size, level in TRIAGE_LEVELS.items()}.get(facet, 1)
+    minutes = bucket_start(elapsed_minutes(Report.triaged_at, Report.received_at), size)
     expressions = {
         "channel": Report.channel, "triage_outcome": Report.triage_outcome,
         "referred_partner_id": Report.referred_partner_id, "category_id": Report.category_id,
-        "wijk_code": Report.wijk_code, "buurt_code": Report.buurt_code,
-        "minutes": elapsed_minutes(Report.triaged_at, Report.received_at),
+        "wijk_code": Report.wijk_code, "buurt_code": Report.buurt_code, "minutes": minutes,
     }
     keys = [expressions[name].label(name) for name in by]
     conditions = [in_years(Report.received_at, first, last), Report.channel.in_(RESIDENT_CHANNELS)]
-    if facet == "triage":
+    if facet in TRIAGE_LEVELS.values():
         conditions.append(Report.triaged_at.is_not(None))
+    if spans is not None:
+        conditions.append(sa.or_(*[sa.and_(period == span.period, minutes >= span.low, minutes < span.high)
+                                   for span in spans]))
     return sa.select(period.label("period"), *keys, sa.func.count().label("count")).where(*conditions).group_by(
         period, *keys)
 
