@@ -184,11 +184,13 @@ def test_flask_tallies_load_runs_a_script_with_the_triggers_paused(postgresql_on
                timestamp '2019-03-01 09:00' + n * interval '1 day', timestamp '2019-06-01 09:00', 'resolved', 1,
                now(), now()
         FROM old_cases;
+        UPDATE cases SET mode = 'regie' WHERE reference LIKE 'GDT-OUD-%' AND received_at >= '2019-03-05';
     """, encoding="utf-8")
     loaded = runner.invoke(args=["tallies", "load", str(script)])
     assert loaded.exit_code == 0, loaded.output
     assert "tallies counted again" in loaded.output
     assert in_order(case_tallies.grouped("result", [2019], ("result",))) == [(2019, "resolved", 5)]
+    assert in_order(case_tallies.grouped("cases", [2019], ("mode",))) == [(2019, "advice", 3), (2019, "regie", 2)]
     assert_tallies_match_the_cases([2019])
     assert runner.invoke(args=["tallies", "check"]).exit_code == 0
 

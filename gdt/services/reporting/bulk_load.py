@@ -79,5 +79,10 @@ def load_sql(script: str) -> BulkLoad:
     if not uses_tallies():
         raise ServiceError(_l("Alleen op PostgreSQL: SQLite heeft geen tellingen om te pauzeren."))
     with tallies_paused() as summary:
-        db.session.connection().exec_driver_sql(script)
+        # Straight to psycopg without parameters: the script is sent as it is, a `LIKE 'x%'` included.
+        cursor = db.session.connection().connection.cursor()
+        try:
+            cursor.execute(script)
+        finally:
+            cursor.close()
     return summary
