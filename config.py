@@ -248,6 +248,17 @@ class Config:
 
     # Uploaded photos and sound fragments: outside the web root (default instance/attachments).
     ATTACHMENT_DIR = os.environ.get("ATTACHMENT_DIR")
+    # Where attachments, thumbnails and case documents are stored (gdt/services/core/object_store.py): unset, the
+    # folder ATTACHMENT_DIR; file:///folder; or s3://bucket/prefix, shared by several web nodes. The S3 keys may be
+    # left unset for boto3's own chain (environment, instance role); objects are always encrypted at rest
+    # (STORAGE_S3_SSE AES256, or aws:kms with an optional STORAGE_S3_KMS_KEY_ID).
+    STORAGE_URL = os.environ.get("STORAGE_URL", "")
+    STORAGE_S3_ENDPOINT_URL = os.environ.get("STORAGE_S3_ENDPOINT_URL", "")  # MinIO, Ceph …; unset: AWS
+    STORAGE_S3_REGION = os.environ.get("STORAGE_S3_REGION", "")
+    STORAGE_S3_ACCESS_KEY_ID = os.environ.get("STORAGE_S3_ACCESS_KEY_ID", "")
+    STORAGE_S3_SECRET_ACCESS_KEY = os.environ.get("STORAGE_S3_SECRET_ACCESS_KEY", "")
+    STORAGE_S3_SSE = os.environ.get("STORAGE_S3_SSE", "AES256")
+    STORAGE_S3_KMS_KEY_ID = os.environ.get("STORAGE_S3_KMS_KEY_ID", "")
     ATTACHMENT_MAX_PHOTO_BYTES = 10 * 1024 * 1024
     ATTACHMENT_MAX_AUDIO_BYTES = 20 * 1024 * 1024
     ATTACHMENT_MAX_PER_REPORT = 10
@@ -328,6 +339,7 @@ class TestConfig(Config):
     MFA_REQUIRED = False  # the tests of the second factor switch it on
     ADDRESS_SERVICE_URL = "fixture:"  # never the network, whatever the environment says
     MAP_TILE_URL = ""  # never the network: the map tests serve their own tiles (tests/support/tiles.py)
+    STORAGE_URL = ""  # the suite's own folder, whatever the environment says; tests of S3 start their own server
     CELERY = Config.CELERY | {"broker_url": "memory://", "task_always_eager": True}
 
 

@@ -157,8 +157,9 @@ def add_version(id: int):
          "welke versie en van welke casus in de auditlog.", responses=CONTENT)
 @_problems(401, 403, 404)
 def version_content(id: int, number: int):
-    version, path = reading.open_version(api_user(), id, number)
-    response = send_file(io.BytesIO(path.read_bytes()), mimetype=version.content_type, as_attachment=True,
+    version, stored = reading.open_version(api_user(), id, number)
+    # Read whole from the store (folder or bucket) and sent by GDT itself, never as a link into the bucket.
+    response = send_file(io.BytesIO(stored.read_bytes()), mimetype=version.content_type, as_attachment=True,
                          download_name=f"{version.document.case.reference}-document-{id}-v{number}."
                                        f"{version.extension}", max_age=0, conditional=False)
     response.headers["Cache-Control"] = "no-store"

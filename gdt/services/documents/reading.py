@@ -3,16 +3,13 @@
 A partner asking for a document of a case it takes part in that is not flagged for partners gets "not found",
 exactly as for a document that does not exist; a partner of another case gets "forbidden" (audited as denied).
 """
-from pathlib import Path
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from gdt.db import db
 from gdt.models import Case, User
 from gdt.models.documents import CaseDocument, DocumentVersion
-from gdt.services.core import audit
-from gdt.services.core.attachment_store import directory
+from gdt.services.core import audit, object_store
 from gdt.services.core.errors import Forbidden, NotFound
 from gdt.services.documents import policy
 
@@ -35,19 +32,19 @@ def document_for(actor: User, document_id: int, *, audited: bool = True) -> Case
     return document
 
 
-def open_version(actor: User, document_id: int, number: int) -> tuple[DocumentVersion, Path]:
-    """A version's stored file, for someone who may see the document; every download (and refusal) is audited
-    with who, which version and of which case."""
+def open_version(actor: User, document_id: int, number: int) -> tuple[DocumentVersion, object_store.StoredObject]:
+    """A version's stored file (in the object store), for someone who may see the document; every download (and
+    refusal) is audited with who, which version and of which case."""
     document = db.session.get(CaseDocument, document_id)
     _check(actor, document, "download_document")
     version = db.session.scalar(sa.select(DocumentVersion).where(DocumentVersion.document_id == document.id,
                                                                  DocumentVersion.number == number))
-    path = directory() / version.storage_name if version is not None else None
-    if path is None or not path.is_file():
+    stored = object_store.current().locate(version.storage_name) if version is not None else None
+    if stored is None or not stored.is_file():
         raise NotFound(NO_SUCH_DOCUMENT)
     audit.record_now(actor, "download_document", "case", document.case.reference,
                      detail={"document": document.id, "version": version.number})
-    return version, path
+    return version, stored
 
 
 def _check(actor: User, document: CaseDocument | None, action: str) -> None:

@@ -2,10 +2,10 @@
 of the dossier; it goes only with the case, through retention).
 
 Files are kept like attachments (gdt.services.intake.attachments): checked from their bytes first
-(`file_check.prepare`), then written under a generated name in the attachment store, outside the web root, and
-only then is the row committed. When this module opens the unit of work itself and it fails, the file is removed
-at once; when the caller's unit of work is joined and rolls back later, the file is an orphan that
-`flask attachments prune` removes (it knows the documents' files).
+(`file_check.prepare`), then written under a generated name to the object store the attachments use (a folder
+outside the web root, or a bucket: `core.object_store`), and only then is the row committed. When this module
+opens the unit of work itself and it fails, the file is removed at once; when the caller's unit of work is joined
+and rolls back later, the file is an orphan that `flask attachments prune` removes (it knows the documents' files).
 
 Other services call `add_document` (letters: a generated PDF; interventions: the decision letter) and
 `add_version`, inside their own unit of work or without one.
@@ -13,7 +13,6 @@ Other services call `add_document` (letters: a generated PDF; interventions: the
 import uuid
 from contextlib import contextmanager
 from datetime import date, timedelta
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -21,12 +20,11 @@ from flask_babel import lazy_gettext as _l
 from gdt.db import AMSTERDAM, db, utcnow
 from gdt.models import Case, User
 from gdt.models.documents import DOCUMENT_TYPES, VERSION_SOURCES, CaseDocument, DocumentVersion
-from gdt.services.core import audit
-from gdt.services.core.attachment_store import directory
+from gdt.services.core import audit, object_store
 from gdt.services.core.errors import Forbidden, ValidationFailed
 from gdt.services.core.transaction import check_version, in_unit_of_work, unit_of_work
 from gdt.services.documents import file_check, policy
-from gdt.services.intake.attachments import PreparedFile, write_file
+from gdt.services.intake.attachments import PreparedFile
 
 TITLE_MAX = 200
 TEMPLATE_NAME_MAX = 120
@@ -127,8 +125,8 @@ def _writing(prepared: PreparedFile):
     """Write the file under a new name, then run the block in the caller's unit of work or in one of our own; when
     ours fails, the file goes again."""
     name = f"{uuid.uuid4().hex}.{prepared.extension}"
-    path = directory() / name
-    write_file(path, prepared.data)
+    store = object_store.current()
+    store.put(name, prepared.data)
     if in_unit_of_work():  # the caller's: it commits, or rolls back and leaves an orphan for pruning
         yield name
         return
@@ -136,7 +134,7 @@ def _writing(prepared: PreparedFile):
         with unit_of_work():
             yield name
     except BaseException:
-        Path(path).unlink(missing_ok=True)
+        store.delete([name])
         raise
 
 

@@ -4,7 +4,9 @@ A backup is the database and the attachment store together, and a restore brings
 `attachments` must find its file, with the size (and SHA-256) it was stored with, and every file in the store must
 belong to a row. `check_store` walks both sides and lists what does not match, by attachment id and stored file name
 only (generated names: nothing a resident typed or named). Thumbnails (`thumbnails/`, made on first view) are a
-cache: one whose photo has no row is listed, a missing one is not (it is made again).
+cache: one whose photo has no row is listed, a missing one is not (it is made again). The store (a folder or a
+bucket, `core.object_store`) is listed once, with every object's size, so a bucket is not asked once per row;
+only the SHA-256 reads the files.
 
 Read-only: nothing is changed, so nothing is audited. `flask attachments prune` removes files without a row once they
 are an hour old (an upload whose transaction rolled back); a missing file can only come back from a backup.
@@ -19,6 +21,7 @@ import sqlalchemy as sa
 from gdt.db import db
 from gdt.models import Attachment
 from gdt.models.documents import DocumentVersion
+from gdt.services.core import object_store
 from gdt.services.intake import attachments
 
 CHUNK = 1024 * 1024
@@ -53,33 +56,31 @@ class StoreCheck:
 def check_store(*, hashes: bool = True, batch: int = 1000) -> StoreCheck:
     """Compare every attachment row with its file (existence, size and, with `hashes`, SHA-256) and every file in
     the store (thumbnails included) with the rows."""
-    folder = attachments.directory()
+    store = object_store.current()
+    sizes = {item.name: item.size for item in store.list()}
     result = StoreCheck(hashed=hashes)
     known: set[str] = set()
     for attachment_id, name, size, sha256 in _rows(batch):
         result.rows += 1
         known.add(name)
-        path = folder / name
-        if not path.is_file():
+        if name not in sizes:
             result.problems.append(Problem("missing", attachment_id, name))
-        elif path.stat().st_size != size:
+        elif sizes[name] != size:
             result.problems.append(Problem("size", attachment_id, name))
-        elif hashes and _sha256(path) != sha256:
+        elif hashes and _sha256(store, name) != sha256:
             result.problems.append(Problem("hash", attachment_id, name))
     stems = {Path(name).stem for name in known}
     documents = set(db.session.scalars(sa.select(DocumentVersion.storage_name)))  # case documents share the store
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file():
-            continue
-        relative = path.relative_to(folder)
-        if relative.parts[0] == attachments.THUMBNAIL_FOLDER and len(relative.parts) == 2:
+    for name in sorted(sizes, key=lambda name: name.split("/")):  # the order of the folder's paths, parts by parts
+        parts = name.split("/")
+        if parts[0] == attachments.THUMBNAIL_FOLDER and len(parts) == 2:
             result.thumbnails += 1
-            belongs = path.stem in stems
+            belongs = Path(parts[1]).stem in stems
         else:
             result.files += 1
-            belongs = len(relative.parts) == 1 and (path.name in known or path.name in documents)
+            belongs = len(parts) == 1 and (name in known or name in documents)
         if not belongs:
-            result.problems.append(Problem("no_row", None, relative.as_posix()))
+            result.problems.append(Problem("no_row", None, name))
     return result
 
 
@@ -90,9 +91,9 @@ def _rows(batch: int) -> Iterator[tuple[int, str, int, str]]:
         yield tuple(row)
 
 
-def _sha256(path: Path) -> str:
+def _sha256(store: object_store.Store, name: str) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as file:
-        while chunk := file.read(CHUNK):
+    with store.open(name) as stream:
+        while chunk := stream.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()

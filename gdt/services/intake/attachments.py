@@ -7,14 +7,13 @@ Decoding is bounded: the bytes a photo would take once decoded are computed from
 refused above MAX_DECODED_BYTES, it is shrunk while it is decoded, and at most ATTACHMENT_IMAGE_SLOTS
 photos are worked on at once per process (`image_slots`). Sound fragments are kept as sent, but only
 after mutagen has read them as a recording of the type their extension names (`sound_fragments`).
-`store` writes the file under a generated name outside the web root inside the caller's unit of
-work; a file whose transaction then rolls back is an orphan that `prune_orphans` removes.
+`store` writes the file under a generated name to the object store (a folder outside the web root, or a
+bucket: `core.object_store`) inside the caller's unit of work; a file whose transaction then rolls back is an
+orphan that `prune_orphans` removes.
 """
 import hashlib
 import io
-import os
 import re
-import tempfile
 import time
 import unicodedata
 import uuid
@@ -33,8 +32,9 @@ from gdt.db import db
 from gdt.models import ApiClient, Attachment, Report, User
 from gdt.models.documents import DocumentVersion
 from gdt.models.resident import ResidentLogEntry
-from gdt.services.core import access, audit
-from gdt.services.core.attachment_store import THUMBNAIL_FOLDER, directory
+from gdt.services.core import access, audit, object_store
+from gdt.services.core.attachment_store import THUMBNAIL_FOLDER
+from gdt.services.core.attachment_store import directory as directory  # the file store's folder, for tools and tests
 from gdt.services.core.errors import Forbidden, NotFound, ValidationFailed
 from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 from gdt.services.intake import image_slots, sound_fragments
@@ -137,7 +137,7 @@ def store(report: Report, prepared: PreparedFile, *, uploaded_by: User | None = 
     if count >= limit:
         raise _refused(TOO_MANY % {"count": limit})
     name = f"{uuid.uuid4().hex}.{prepared.extension}"
-    write_file(directory() / name, prepared.data)
+    object_store.current().put(name, prepared.data)
     attachment = Attachment(report_id=report.id, kind=prepared.kind, content_type=prepared.content_type,
                             extension=prepared.extension, size_bytes=len(prepared.data), sha256=prepared.sha256,
                             storage_name=name, original_name=prepared.display_name,
@@ -161,15 +161,16 @@ def add_from_client(reference: str, filename: str | None, data: bytes, *, client
         return store(report, prepared, api_client=client)
 
 
-def open_for_download(reference: str, attachment_id: int, *, actor: User) -> tuple[Attachment, Path]:
-    """The attachment and its file, for someone who may see the report; every try is audit-logged."""
-    attachment, path = visible_file(reference, attachment_id, actor=actor, action="download_attachment")
+def open_for_download(reference: str, attachment_id: int, *,
+                      actor: User) -> tuple[Attachment, object_store.StoredObject]:
+    """The attachment and its stored file, for someone who may see the report; every try is audit-logged."""
+    attachment, stored = visible_file(reference, attachment_id, actor=actor, action="download_attachment")
     audit.record_now(actor, "download_attachment", "report", reference, detail={"attachment": attachment.id})
-    return attachment, path
+    return attachment, stored
 
 
 def visible_file(reference: str, attachment_id: int, *, actor: User, action: str,
-                 kind: str | None = None) -> tuple[Attachment, Path]:
+                 kind: str | None = None) -> tuple[Attachment, object_store.StoredObject]:
     """The attachment (of `kind`, when given) and its stored file, if `actor` may see the report.
 
     A refusal is audited as `action` denied; what the caller then shows, it audits itself.
@@ -183,29 +184,28 @@ def visible_file(reference: str, attachment_id: int, *, actor: User, action: str
     if not access.can_view_report(actor, report) or logbook_refused:
         audit.record_now(actor, action, "report", reference, outcome="denied")
         raise Forbidden(NOT_YOURS)
-    path = directory() / attachment.storage_name
-    if (kind is not None and attachment.kind != kind) or not path.is_file():
+    if kind is not None and attachment.kind != kind:
         raise NotFound(NO_SUCH_FILE)
-    return attachment, path
+    stored = object_store.current().locate(attachment.storage_name)
+    if not stored.is_file():
+        raise NotFound(NO_SUCH_FILE)
+    return attachment, stored
 
 
 def prune_orphans(older_than: float = ORPHAN_AGE_SECONDS) -> int:
     """Delete stored files no row refers to (their transaction rolled back), older than `older_than` s, and the
-    thumbnails of files that are gone."""
-    folder = directory()
+    thumbnails of files that are gone. Files in other folders are left alone (`flask attachments check` lists them)."""
+    store = object_store.current()
     known = stored_names()
-    cutoff, removed = time.time() - older_than, 0
-    for path in folder.iterdir():
-        if path.is_file() and path.name not in known and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-            removed += 1
     stems = {Path(name).stem for name in known}
-    thumbnails = folder / THUMBNAIL_FOLDER
-    for path in thumbnails.iterdir() if thumbnails.is_dir() else ():
-        if path.is_file() and path.stem not in stems and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
+    cutoff, doomed = time.time() - older_than, []
+    for item in store.list():
+        if item.modified >= cutoff or not object_store.valid_name(item.name):
+            continue
+        folder, _, name = item.name.rpartition("/")
+        if (not folder and name not in known) or (folder == THUMBNAIL_FOLDER and Path(name).stem not in stems):
+            doomed.append(item.name)
+    return store.delete(doomed)
 
 
 def stored_names() -> set[str]:
@@ -346,16 +346,3 @@ def _setting(name: str) -> int:
 def _refused(message) -> ValidationFailed:
     return ValidationFailed({FIELD: message})
 
-
-def write_file(path: Path, data: bytes) -> None:
-    """Whole or not at all: a temporary file in the same folder, synced, then renamed into place."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

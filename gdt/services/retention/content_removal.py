@@ -94,7 +94,8 @@ def remove_attachments(report: Report) -> list[str]:
 
 
 def delete_files(names: Iterable[str]) -> int:
-    """After the commit: the stored files and their thumbnails (idempotent, so a resumed run may repeat it)."""
+    """After the commit: the stored files and their thumbnails, from the folder or the bucket (idempotent, so a
+    resumed run may repeat it)."""
     return attachment_store.delete(names)
 
 

@@ -13,9 +13,9 @@ from gdt.web.attachments import bp
 @bp.route("/reports/<reference>/attachments/<int:attachment_id>")
 @role_required("intake", "coordinator")  # the service narrows this to who may see the report
 def download(reference: str, attachment_id: int):
-    attachment, path = attachments.open_for_download(reference, attachment_id, actor=current_user)
+    attachment, stored = attachments.open_for_download(reference, attachment_id, actor=current_user)
     stamp = attachment.created_at.strftime("%Y%m%d-%H%M%S")
-    return _private(path, attachment.content_type, as_attachment=True,
+    return _private(stored, attachment.content_type, as_attachment=True,
                     name=f"{reference}-{attachment.kind}-{stamp}.{attachment.extension}")
 
 
@@ -24,15 +24,16 @@ def download(reference: str, attachment_id: int):
 def thumbnail(reference: str, attachment_id: int):
     """Shown in an <img> (inline); only ever our own small JPEG, so it is served as exactly that."""
     try:
-        attachment, path = thumbnails.open_thumbnail(reference, attachment_id, actor=current_user)
+        attachment, stored = thumbnails.open_thumbnail(reference, attachment_id, actor=current_user)
     except attachments.Busy:  # every image slot taken by uploads: the browser shows the alt text, a reload the photo
         return Response(status=503, headers={"Retry-After": "5", "Cache-Control": "no-store"})
-    return _private(path, "image/jpeg", as_attachment=False, name=f"{reference}-foto-{attachment.id}-klein.jpg")
+    return _private(stored, "image/jpeg", as_attachment=False, name=f"{reference}-foto-{attachment.id}-klein.jpg")
 
 
-def _private(path, mimetype: str, *, as_attachment: bool, name: str):
-    # Read whole (at most 20 MB by the upload limits): no file handle outlives the request.
-    response = send_file(io.BytesIO(path.read_bytes()), mimetype=mimetype, as_attachment=as_attachment, max_age=0,
+def _private(stored, mimetype: str, *, as_attachment: bool, name: str):
+    # Read whole from the store, folder or bucket (at most 20 MB by the upload limits), and sent by GDT itself, never
+    # as a link into the bucket: no file handle or connection to the store outlives the request.
+    response = send_file(io.BytesIO(stored.read_bytes()), mimetype=mimetype, as_attachment=as_attachment, max_age=0,
                          conditional=False, download_name=name)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -73,10 +73,11 @@ def edit(document_id: int):
 @bp.route("/documents/<int:document_id>/versions/<int:number>")
 @role_required("coordinator", "partner")  # the service narrows this: partners only flagged documents of their cases
 def download(document_id: int, number: int):
-    version, path = reading.open_version(current_user, document_id, number)
+    version, stored = reading.open_version(current_user, document_id, number)
     name = f"{version.document.case.reference}-document-{document_id}-v{number}.{version.extension}"
-    # Read whole (at most DOCUMENT_MAX_BYTES): no file handle outlives the request.
-    response = send_file(io.BytesIO(path.read_bytes()), mimetype=version.content_type, as_attachment=True,
+    # Read whole from the store (at most DOCUMENT_MAX_BYTES) and sent by GDT, never as a link into the bucket: no
+    # file handle or connection to the store outlives the request.
+    response = send_file(io.BytesIO(stored.read_bytes()), mimetype=version.content_type, as_attachment=True,
                          download_name=name, max_age=0, conditional=False)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
