@@ -214,8 +214,9 @@ class S3Store:
 Store = FolderStore | S3Store
 
 
-def current() -> Store:
-    """The store the app's settings name. Cheap: the S3 client is made once per process and setting."""
+def current(*, timeout: float | None = None) -> Store:
+    """The store the app's settings name. Cheap: the S3 client is made once per process and setting. `timeout`
+    (seconds): one try, each wait that short, for a health check that must answer quickly."""
     config = current_app.config
     url = config.get("STORAGE_URL") or ""
     if not url:
@@ -226,7 +227,7 @@ def current() -> Store:
     if parts.scheme == "s3" and parts.netloc:
         client = _client(config.get("STORAGE_S3_ENDPOINT_URL") or None, config.get("STORAGE_S3_REGION") or None,
                          config.get("STORAGE_S3_ACCESS_KEY_ID") or None,
-                         config.get("STORAGE_S3_SECRET_ACCESS_KEY") or None)
+                         config.get("STORAGE_S3_SECRET_ACCESS_KEY") or None, timeout)
         return S3Store(client, parts.netloc, parts.path, encryption(config))
     raise ValueError("STORAGE_URL must be file:///folder or s3://bucket/prefix")
 
@@ -254,12 +255,14 @@ def encryption(config) -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=8)
-def _client(endpoint_url: str | None, region: str | None, key_id: str | None, secret: str | None):
+def _client(endpoint_url: str | None, region: str | None, key_id: str | None, secret: str | None,
+            timeout: float | None):
     """One client per process and setting (boto3 clients are thread-safe). Bounded waits, so a request never hangs
     on the store; path-style addresses for a store of one's own (MinIO, Ceph), which seldom has a DNS name per
     bucket."""
-    settings = BotoConfig(connect_timeout=5, read_timeout=30, retries={"mode": "standard", "max_attempts": 3},
-                          s3={"addressing_style": "path"} if endpoint_url else {})
+    waits = {"connect_timeout": 5, "read_timeout": 30, "retries": {"mode": "standard", "max_attempts": 3}} \
+        if timeout is None else {"connect_timeout": timeout, "read_timeout": timeout, "retries": {"max_attempts": 1}}
+    settings = BotoConfig(**waits, s3={"addressing_style": "path"} if endpoint_url else {})
     return boto3.client("s3", endpoint_url=endpoint_url, region_name=region, aws_access_key_id=key_id,
                         aws_secret_access_key=secret, config=settings)
 

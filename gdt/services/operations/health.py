@@ -4,7 +4,9 @@
 * migrations — the database's alembic_version is the head of migrations/versions (read once per process);
 * redis — when REDIS_URL is set, the broker answers a ping within HEALTH_REDIS_TIMEOUT_SECONDS;
 * outbox — at most HEALTH_OUTBOX_MAX_WAITING messages wait, none longer than HEALTH_OUTBOX_MAX_AGE_SECONDS;
-* worker, beat, relay — a process of each kind stamped its heartbeat within HEALTH_<KIND>_MAX_SILENCE_SECONDS.
+* worker, beat, relay — a process of each kind stamped its heartbeat within HEALTH_<KIND>_MAX_SILENCE_SECONDS;
+* storage — when STORAGE_URL is set, the object store answers within STORAGE_TIMEOUT_SECONDS (the bucket exists and
+  the keys may use it; the folder is writable).
 
 Without REDIS_URL (the embedded default, `make run`) tasks run in the web process and there is no broker, worker,
 beat or relay to check: those say "embedded" and do not fail. A check that fails names the error's class, never
@@ -24,9 +26,11 @@ from redis.retry import Retry
 
 from gdt.db import db, utcnow
 from gdt.models.heartbeats import HEARTBEAT_KINDS
+from gdt.services.core import object_store
 from gdt.services.operations import figures, heartbeats
 
 OK, FAIL, EMBEDDED = "ok", "fail", "embedded"
+STORAGE_TIMEOUT_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ def readiness(now: datetime | None = None) -> Readiness:
     checks["redis"] = {"status": EMBEDDED} if embedded else _guarded(lambda: _redis(config))
     for kind in HEARTBEAT_KINDS:
         checks[kind] = {"status": EMBEDDED} if embedded else processes.get(kind, processes)
+    if config.get("STORAGE_URL"):  # unset: the folder of one machine, as it always was
+        checks["storage"] = _guarded(_storage)
     return Readiness(checks)
 
 
@@ -117,6 +123,12 @@ def _heartbeat(seen: heartbeats.Seen, limit: float) -> dict:
     return {"status": OK if age is not None and age <= limit else FAIL,
             "last_seen_seconds": None if age is None else round(age), "alive": seen.alive,
             "max_silence_seconds": round(limit)}
+
+
+def _storage() -> dict:
+    store = object_store.current(timeout=STORAGE_TIMEOUT_SECONDS)
+    store.ping()
+    return {"status": OK, "kind": store.describe()}
 
 
 def _redis(config: Mapping) -> dict:
