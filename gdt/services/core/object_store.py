@@ -235,8 +235,8 @@ def current(*, timeout: float | None = None) -> Store:
 def local_folder() -> Path:
     """The folder of the file store: `file:///path`, else ATTACHMENT_DIR, else `instance/attachments`."""
     url = current_app.config.get("STORAGE_URL") or ""
-    if url.startswith("s3:"):
-        raise RuntimeError("the store is a bucket, not a folder")
+    if url and not url.startswith("file:"):
+        raise RuntimeError("the store is not a folder")
     folder = Path(urlsplit(url).path) if url else Path(
         current_app.config.get("ATTACHMENT_DIR") or Path(current_app.instance_path) / "attachments")
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
