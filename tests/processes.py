@@ -18,7 +18,7 @@ VENV_BIN = Path(config.BASE_DIR, ".venv", "bin")
 # The settings the processes read from the environment: only the test's values count.
 ENVIRONMENT_NAMES = ("GDT_ENV", "GDT_IN_PROCESS_SCHEDULER", "DATABASE_URL", "REDIS_URL", "SMTP_HOST", "SMTP_PORT",
                      "SECRET_KEY", "PUBLIC_BASE_URL", "OUTBOX_REPUBLISH_AFTER_SECONDS", "MAIL_FROM",
-                     "GDT_INSTANCE_DIR")
+                     "GDT_INSTANCE_DIR", "STORAGE_URL", "ATTACHMENT_DIR")
 
 
 class Process:
