@@ -26,6 +26,7 @@ import sqlalchemy.orm as so
 
 from gdt.db import db
 from gdt.models.cases import Case
+from gdt.models.tallies import statement_triggers
 
 CASE_FACETS = ("cases", "to_close", "to_close_h", "to_close_d", "result", "open_to_close", "open_to_close_h",
                "open_to_close_d")
@@ -127,13 +128,7 @@ $$
 """
 
 CASE_TRIGGER_NAMES = tuple(f"case_tallies_{event}" for event in ("insert", "delete", "update"))
-# Transition tables allow one event per trigger (and no column list on UPDATE), hence three.
-CASE_TRIGGERS = [
-    f"""CREATE TRIGGER case_tallies_{event.lower()} AFTER {event} ON cases
-        REFERENCING {transition} FOR EACH STATEMENT EXECUTE FUNCTION gdt_case_tallies_track()"""
-    for event, transition in (("INSERT", "NEW TABLE AS new_rows"), ("DELETE", "OLD TABLE AS old_rows"),
-                              ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"))
-]
+CASE_TRIGGERS = statement_triggers("case_tallies", "cases")
 
 CASE_POSTGRESQL_DDL = [CASE_KEYS_FUNCTION, CASE_TRIGGER_FUNCTION, *CASE_TRIGGERS]
 

@@ -118,13 +118,19 @@ END
 $$
 """
 
-# Transition tables allow one event per trigger, hence three.
-TRIGGERS = [
-    f"""CREATE TRIGGER report_tallies_{event.lower()} AFTER {event} ON reports
-        REFERENCING {transition} FOR EACH STATEMENT EXECUTE FUNCTION gdt_report_tallies_track()"""
-    for event, transition in (("INSERT", "NEW TABLE AS new_rows"), ("DELETE", "OLD TABLE AS old_rows"),
-                              ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"))
-]
+def statement_triggers(tally: str, table: str) -> list[str]:
+    """The insert, delete and update triggers by which `tally` (e.g. report_tallies) follows `table`, each calling
+    the function gdt_<tally>_track() once per statement with its transition tables. Transition tables allow one
+    event per trigger (and no column list on UPDATE), hence three."""
+    return [
+        f"""CREATE TRIGGER {tally}_{event.lower()} AFTER {event} ON {table}
+        REFERENCING {transition} FOR EACH STATEMENT EXECUTE FUNCTION gdt_{tally}_track()"""
+        for event, transition in (("INSERT", "NEW TABLE AS new_rows"), ("DELETE", "OLD TABLE AS old_rows"),
+                                  ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"))
+    ]
+
+
+TRIGGERS = statement_triggers("report_tallies", "reports")
 
 POSTGRESQL_DDL = [KEYS_FUNCTION, TRIGGER_FUNCTION, *TRIGGERS]
 

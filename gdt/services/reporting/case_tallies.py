@@ -15,7 +15,7 @@ from gdt.models.case_tallies import CASE_KEYS, DURATION_LEVELS, case_keys_of
 from gdt.services.reporting import durations
 from gdt.services.reporting.durations import Span, bucket_start, elapsed_minutes
 from gdt.services.reporting.periods import in_years, period_of
-from gdt.services.reporting.tally_base import COMPACTION_LOCK, uses_tallies
+from gdt.services.reporting.tally_base import COMPACTION_LOCK, maintenance_sql, uses_tallies
 
 FACET_KEYS = {
     "cases": ("source", "mode"),  # counted in the year received
@@ -105,27 +105,7 @@ def _from_cases(facet: str, first: int, last: int, by: Sequence[str], spans: Seq
 
 _CASE_KEYS = f"SELECT k.* {case_keys_of('SELECT * FROM cases')}"
 
-COMPACT = f"""
-WITH pending AS (SELECT DISTINCT year, facet FROM case_tallies WHERE NOT compacted),
-     moved AS (DELETE FROM case_tallies AS t USING pending AS p
-               WHERE t.year = p.year AND t.facet = p.facet RETURNING t.*)
-INSERT INTO case_tallies ({CASE_KEYS}, count, compacted)
-SELECT {CASE_KEYS}, sum(count), true FROM moved GROUP BY {CASE_KEYS} HAVING sum(count) <> 0
-"""
-REBUILD = f"""
-INSERT INTO case_tallies ({CASE_KEYS}, count, compacted)
-SELECT {CASE_KEYS}, count(*), true FROM ({_CASE_KEYS}) AS keys GROUP BY {CASE_KEYS}
-"""
-# Every key whose tallied count differs from a count over `cases` itself.
-DIFFERENCES = f"""
-SELECT coalesce(t.year, c.year) AS year, coalesce(t.facet, c.facet) AS facet,
-       coalesce(t.count, 0) AS tallied, coalesce(c.count, 0) AS counted
-FROM (SELECT {CASE_KEYS}, sum(count) AS count FROM case_tallies GROUP BY {CASE_KEYS} HAVING sum(count) <> 0) AS t
-FULL JOIN (SELECT {CASE_KEYS}, count(*) AS count FROM ({_CASE_KEYS}) AS keys GROUP BY {CASE_KEYS}) AS c
-    USING ({CASE_KEYS})
-WHERE t.count IS DISTINCT FROM c.count
-ORDER BY 1, 2
-"""
+COMPACT, REBUILD, DIFFERENCES = maintenance_sql("case_tallies", CASE_KEYS, "year", _CASE_KEYS)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from gdt.services.core.transaction import unit_of_work
 from gdt.services.reporting import case_tallies, durations
 from gdt.services.reporting.durations import Span, bucket_start, elapsed_minutes
 from gdt.services.reporting.periods import PERIODS, in_years, period_of
-from gdt.services.reporting.tally_base import COMPACTION_LOCK, uses_tallies
+from gdt.services.reporting.tally_base import COMPACTION_LOCK, maintenance_sql, uses_tallies
 
 __all__ = ["COMPACTION_LOCK", "uses_tallies"]  # where callers have always found them
 
@@ -118,27 +118,7 @@ def _from_reports(facet: str, first: int, last: int, by: Sequence[str], per: str
 
 _REPORT_KEYS = f"SELECT k.* {keys_of('SELECT * FROM reports')}"
 
-COMPACT = f"""
-WITH pending AS (SELECT DISTINCT period, facet FROM report_tallies WHERE NOT compacted),
-     moved AS (DELETE FROM report_tallies AS t USING pending AS p
-               WHERE t.period = p.period AND t.facet = p.facet RETURNING t.*)
-INSERT INTO report_tallies ({KEYS}, count, compacted)
-SELECT {KEYS}, sum(count), true FROM moved GROUP BY {KEYS} HAVING sum(count) <> 0
-"""
-REBUILD = f"""
-INSERT INTO report_tallies ({KEYS}, count, compacted)
-SELECT {KEYS}, count(*), true FROM ({_REPORT_KEYS}) AS keys GROUP BY {KEYS}
-"""
-# Every key whose tallied count differs from a count over `reports` itself.
-DIFFERENCES = f"""
-SELECT coalesce(t.period, r.period) AS period, coalesce(t.facet, r.facet) AS facet,
-       coalesce(t.count, 0) AS tallied, coalesce(r.count, 0) AS counted
-FROM (SELECT {KEYS}, sum(count) AS count FROM report_tallies GROUP BY {KEYS} HAVING sum(count) <> 0) AS t
-FULL JOIN (SELECT {KEYS}, count(*) AS count FROM ({_REPORT_KEYS}) AS keys GROUP BY {KEYS}) AS r
-    USING ({KEYS})
-WHERE t.count IS DISTINCT FROM r.count
-ORDER BY 1, 2
-"""
+COMPACT, REBUILD, DIFFERENCES = maintenance_sql("report_tallies", KEYS, "period", _REPORT_KEYS)
 
 
 @dataclass(frozen=True)
