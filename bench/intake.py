@@ -80,7 +80,7 @@ def _prepare(url: str, env: dict) -> None:
         [
             sys.executable,
             "-c",
-            "from gdt import create_app; from gdt.services import reference_data; "
+            "from gdt import create_app; from gdt.services.core import reference_data; "
             "app = create_app(); app.app_context().push(); reference_data.ensure_defaults()",
         ],
         cwd=ROOT,

@@ -37,7 +37,8 @@ class Category(db.Model):
 
 
 class ReferenceCounter(db.Model):
-    """The last reference number handed out per year (GDT-2026-000123), bumped with UPDATE … RETURNING."""
+    """The last reference number handed out per year (GDT-2026-000123): bumped with UPDATE … RETURNING on SQLite; on
+    PostgreSQL the start of the year's sequence, which it owns (gdt.services.core.reference_numbers)."""
 
     __tablename__ = "reference_counters"
     __table_args__ = (sa.CheckConstraint("last_value >= 0", name="not_negative"),)

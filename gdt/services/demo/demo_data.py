@@ -36,7 +36,7 @@ from gdt.services.admin import users
 from gdt.services.core import audit, deadlines, reference_data
 from gdt.services.core.bulk import bulk_insert
 from gdt.services.core.errors import ServiceError
-from gdt.services.core.reference_numbers import REFERENCE_PATTERN, format_reference, next_reference, raise_counter_to
+from gdt.services.core.reference_numbers import format_reference, reserve_numbers
 from gdt.services.core.transaction import unit_of_work
 from gdt.services.demo import demo_contact, demo_documents, demo_interventions, demo_people, demo_resident
 from gdt.services.demo.demo_areas import demo_area, name_demo_areas
@@ -314,17 +314,15 @@ def _referral_values(plans: list[PlannedReport], partners: dict, coordinator_id:
 
 
 def _assign_references(plans: list[PlannedReport]) -> None:
-    """Sequential numbers per year in time order; the counter is raised once past the block."""
+    """Ascending numbers per year in time order, drawn in one go per year."""
     by_year = defaultdict(list)
     for moment, item in [(plan.received_at, plan) for plan in plans] + \
                         [(plan.case.opened_at, plan.case) for plan in plans if plan.case]:
         by_year[moment.astimezone(AMSTERDAM).year].append((moment, item))
     for year, items in sorted(by_year.items()):
         items.sort(key=lambda pair: pair[0])
-        first = int(REFERENCE_PATTERN.fullmatch(next_reference(year))[2])
-        for number, (_, item) in enumerate(items, start=first):
+        for number, (_, item) in zip(reserve_numbers(year, len(items)), items):
             item.reference = format_reference(year, number)
-        raise_counter_to(year, first + len(items) - 1)
 
 
 def _case_values(case: PlannedCase, coordinator_id: int) -> dict:

@@ -34,7 +34,7 @@ from gdt.services.core.import_reader import (
     read_table,
     split_house_number,
 )
-from gdt.services.core.reference_numbers import REFERENCE_PATTERN, format_reference, next_reference, raise_counter_to
+from gdt.services.core.reference_numbers import REFERENCE_PATTERN, format_reference, raise_counter_to, reserve_numbers
 from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 from gdt.services.intake.report_intake import DESCRIPTION_MAX
 from gdt.validation import InvalidValue, clean_text, normalise_postcode
@@ -228,13 +228,8 @@ def _insert_cases(rows: list[dict]) -> dict[int, int]:
 
 @joins_unit_of_work
 def _reserve_references(years: list[int]) -> list[str]:
-    """One counter bump per year instead of one per case: take the next number, then raise past the block."""
-    numbers: dict[int, Iterator[int]] = {}
-    for year in sorted(set(years)):
-        first = int(REFERENCE_PATTERN.fullmatch(next_reference(year))[2])
-        last = first + years.count(year) - 1
-        raise_counter_to(year, last)
-        numbers[year] = iter(range(first, last + 1))
+    """One draw per year instead of one per case, handed out in the order of `years`."""
+    numbers: dict[int, Iterator[int]] = {year: iter(reserve_numbers(year, years.count(year))) for year in set(years)}
     return [format_reference(year, next(numbers[year])) for year in years]
 
 
