@@ -47,8 +47,10 @@ def main() -> None:
     with temporary_postgresql("gdt_bench") as url, temporary_redis() as redis_url:
         # As in production: Redis is the broker, so the outbox hands the receipt to a worker (none runs
         # here: the web path is measured, and the messages simply wait in Redis).
+        # gunicorn.conf.py as in production (gthread, 4 threads per worker), except: no access log line per request
+        # and no recycling of workers every 1 000 requests, which would time app start-ups rather than requests.
         env = os.environ | {"DATABASE_URL": url, "REDIS_URL": redis_url, "SECRET_KEY": "bench-only",
-                            "GDT_INSTANCE_DIR": "/tmp/gdt-bench"}
+                            "GDT_INSTANCE_DIR": "/tmp/gdt-bench", "GDT_ACCESS_LOG": "", "GDT_WEB_MAX_REQUESTS": "0"}
         _prepare(url, env)
         token = _client_token(env)
         results = {}

@@ -7,6 +7,7 @@ Flask-SQLAlchemy's session and engine, psycopg, PostgreSQL), `raw` with a psycop
 own and nothing in between, the floor of what Python can do here.
 """
 import os
+import threading
 
 import psycopg
 import sqlalchemy as sa
@@ -42,15 +43,15 @@ def _bare_app() -> Flask:
 def _raw_app() -> Flask:
     app = Flask("raw")
     url = os.environ["BARE_DATABASE_URL"]
-    connection = {}
+    connection = threading.local()  # gunicorn's gthread workers serve several requests at once: one per thread
 
     @app.post("/api/v1/reports")
     def create():
         body = request.get_json()
-        if "db" not in connection:
-            connection["db"] = psycopg.connect(url)
-        with connection["db"].transaction():
-            reference = connection["db"].execute(
+        if not hasattr(connection, "db"):
+            connection.db = psycopg.connect(url)
+        with connection.db.transaction():
+            reference = connection.db.execute(
                 "INSERT INTO bench_bare (body) VALUES (%s) RETURNING 'B-' || id", [psycopg.types.json.Jsonb(body)]
             ).fetchone()[0]
         return jsonify(reference=reference, status="received"), 201

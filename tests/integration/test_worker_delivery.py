@@ -21,7 +21,7 @@ from gdt import create_app
 from gdt.db import db
 from gdt.models import OutboxMessage, Referral, Report
 from gdt.services.admin import partners, users
-from gdt.services.core import outbox, partner_links, reference_data
+from gdt.services.core import after_response, outbox, partner_links, reference_data
 from gdt.services.intake import report_intake
 from gdt.services.referrals import delivery, routing
 from gdt.services.triage import report_triage
@@ -283,6 +283,7 @@ def test_nothing_is_lost_while_redis_is_down_and_the_relay_sends_it_once_redis_i
     redis_server.stop()
     report = register_report(coordinator, reporter_email=REPORTER_EMAIL)
     referral = refer(report, coordinator)  # both commits stand; their nudges fail
+    assert after_response.wait_until_idle(30)  # the nudges run after the commit, in the background
 
     assert db.session.scalar(sa.select(Report.status).where(Report.reference == report.reference)) == "referred"
     assert referral.delivery_status == "pending" and referral.delivery_attempts == 0

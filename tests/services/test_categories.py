@@ -280,7 +280,7 @@ def test_a_staff_only_category_is_offered_to_staff_and_refused_for_residents(adm
         report_intake.clean_report_input(data, resident=True)
     assert str(refused.value.errors["category"]) == "Kies een categorie."
     data.category = "geluidsoverlast"
-    assert report_intake.clean_report_input(data, resident=True)["category_id"] == make.category().id
+    assert report_intake.clean_report_input(data, resident=True)["category"] == make.category()
 
 
 # --- the triage deadline per category ------------------------------------------------------------------------------

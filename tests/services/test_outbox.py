@@ -14,7 +14,7 @@ from gdt import create_app
 from gdt.db import db as _db
 from gdt.db import utcnow
 from gdt.models import OutboxMessage, Report
-from gdt.services.core import outbox, reference_data
+from gdt.services.core import after_response, outbox, reference_data
 from gdt.services.core.transaction import unit_of_work
 from gdt.services.intake import receipts
 from worker.relay import outbox_relay
@@ -224,6 +224,7 @@ def register_report(email="melder@example.nl"):
                         reporter_email=email, reporter_may_contact=True)
         session.add(report)
         message = receipts.queue_receipt(report)
+    assert after_response.wait_until_idle()  # with a broker the nudge runs after the answer, in the background
     return report.reference, message.id
 
 

@@ -30,6 +30,7 @@ from flask import current_app
 from gdt import logs
 from gdt.db import append_row, database_unavailable, db, utcnow
 from gdt.models.outbox import OutboxMessage
+from gdt.services.core import after_response
 from gdt.services.core.transaction import joins_unit_of_work, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -388,8 +389,13 @@ def _after_commit(session: so.Session) -> None:
     if session.in_nested_transaction():  # only a savepoint was released; the real commit comes later
         return
     pending = session.info.pop(_PENDING, None)
-    if pending:
-        _nudge([message_id for message_id, _ in pending])
+    if not pending:
+        return
+    message_ids = [message_id for message_id, _ in pending]
+    if current_app.config["CELERY"].get("task_always_eager"):
+        _nudge(message_ids)  # in-process tasks: the work itself runs here, as the caller expects
+    else:  # a broker: the answer need not wait for the publish (~1 ms), and the relay covers a lost process
+        after_response.submit(current_app._get_current_object(), _nudge, message_ids)
 
 
 @sa.event.listens_for(so.Session, "after_soft_rollback")

@@ -45,23 +45,38 @@ def register_app_report(data: report_intake.ReportInput, *, client: ApiClient, i
 
     Raises ValidationFailed (the intake's field names), ServiceError 422 (key reused for another
     body) or Conflict 409 (the first request with this key is still being written).
+
+    A new key is the common case, so the report is written straight away: the unique index on
+    (client, key) finds a retry, after which the earlier answer is looked up (an expired one is
+    deleted there and the report written once more). A retry costs a rolled-back write and leaves
+    a gap in the reference numbers; a first request costs no lookup.
     """
-    earlier = idempotency.find(client, idempotency_key, request_hash)
-    if earlier is not None:
-        return _replay(earlier, client, idempotency_key)
     fields = report_intake.with_address_ids(report_intake.clean_report_input(data, resident=True), chosen=None)
     try:
-        with unit_of_work():
-            report, token = _new_report(fields, client, idempotency_key)
-            body = {"reference": report.reference, "status": "received"}
-            idempotency.remember(client, idempotency_key, request_hash, 201, body, report=report)
-            audit.record(None, "create", "report", report.reference, detail={"client": client.name})
-            receipts.queue_receipt(report)  # follow-up work: an outbox row in this same transaction
+        return _register_new(fields, client, idempotency_key, request_hash)
     except Conflict:
-        # Another request with this key committed between our lookup and our insert (PostgreSQL waits
-        # for it at the unique index); answer as it did, or 409 when it is not there after all.
+        pass  # the key was used before (or is being used right now): answer as then
+    with unit_of_work():
+        earlier = idempotency.find(client, idempotency_key, request_hash)  # an expired record is deleted here
+    if earlier is not None:
+        return _replay(earlier, client, idempotency_key)
+    try:
+        return _register_new(fields, client, idempotency_key, request_hash)
+    except Conflict:
         return _replay(idempotency.find_after_clash(client, idempotency_key, request_hash), client, idempotency_key)
-    return Answer(201, body | {"statusToken": token, "residentUrl": resident_links.page_url(report)})
+
+
+def _register_new(fields: dict, client: ApiClient, idempotency_key: str, request_hash: str) -> Answer:
+    """The report, its idempotency record, audit event and receipt in one unit of work; Conflict when the key is
+    taken (PostgreSQL waits at the unique index for a request with the same key that is still being written)."""
+    with unit_of_work():
+        report, token = _new_report(fields, client, idempotency_key)
+        body = {"reference": report.reference, "status": "received"}
+        idempotency.remember(client, idempotency_key, request_hash, 201, body, report=report)
+        audit.record(None, "create", "report", report.reference, detail={"client": client.name})
+        receipts.queue_receipt(report)  # follow-up work: an outbox row in this same transaction
+        answer = Answer(201, body | {"statusToken": token, "residentUrl": resident_links.page_url(report)})
+    return answer  # built before the commit, which expires the report: reading it afterwards would cost a query
 
 
 @joins_unit_of_work
@@ -70,7 +85,7 @@ def _new_report(fields: dict, client: ApiClient, idempotency_key: str) -> tuple[
     reference = report_intake.new_reference()
     token = status_token(client, idempotency_key, reference)
     report = report_intake.add_report(fields, channel="app", reference=reference, api_client_id=client.id,
-                               reporter_token_hash=digest(token))
+                                      reporter_token_hash=digest(token))
     return report, token
 
 

@@ -122,8 +122,8 @@ def clean_report_input(data: ReportInput, *, resident: bool = False) -> dict:
         raise ValidationFailed(errors)
     if anonymous:
         fields |= dict.fromkeys(REPORTER_FIELDS)
-    category = fields.pop("category")
-    return fields | {"category_id": category.id, "reporter_is_anonymous": anonymous,
+    # The category itself, not its id: the report and its deadline need it, and a loaded object costs no query.
+    return fields | {"reporter_is_anonymous": anonymous,
                      "reporter_may_contact": may_contact and not anonymous}
 
 

@@ -1,0 +1,54 @@
+"""Work a request hands off so that its answer does not wait for it: one daemon thread per process, in order.
+
+For what may be lost with the process because something else makes up for it (the outbox relay publishes every
+committed message the nudge did not: docs/decisions/0002-transactional-outbox.md). Each call runs in an app
+context of its own; an error is logged and the thread goes on. A forked process (gunicorn's workers) starts its
+own thread on first use.
+"""
+import logging
+import os
+import queue
+import threading
+from collections.abc import Callable
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+_calls: queue.SimpleQueue | None = None
+_owner_pid: int | None = None
+_lock = threading.Lock()
+
+
+def submit(app: Flask, function: Callable, *args) -> None:
+    """Run `function(*args)` soon, in this process's background thread, inside `app`'s context."""
+    _queue().put((app, function, args))
+
+
+def wait_until_idle(timeout: float = 10.0) -> bool:
+    """Block until every call submitted so far has run (tests, and an orderly shutdown); False on timeout."""
+    done = threading.Event()
+    _queue().put((None, done.set, ()))
+    return done.wait(timeout)
+
+
+def _queue() -> queue.SimpleQueue:
+    global _calls, _owner_pid
+    with _lock:
+        if _calls is None or _owner_pid != os.getpid():
+            _calls, _owner_pid = queue.SimpleQueue(), os.getpid()
+            threading.Thread(target=_run, args=(_calls,), name="gdt-after-response", daemon=True).start()
+        return _calls
+
+
+def _run(calls: queue.SimpleQueue) -> None:
+    while True:
+        app, function, args = calls.get()
+        try:
+            if app is None:
+                function(*args)
+                continue
+            with app.app_context():
+                function(*args)
+        except Exception:
+            log.exception("background call %s failed", getattr(function, "__name__", function))
