@@ -14,8 +14,9 @@ and Redis (tests/redis.py), migrated and given an app API client as bench/intake
 a process of its own) that notes every mail; and the Procfile's processes against them: gunicorn with
 gunicorn.conf.py serving the real application with rate limits off (`bench.intake_servers:gdt`, -w --workers), a
 Celery worker (`celery -A worker.app worker`, one pool process per CPU) and the outbox relay (`flask outbox-relay`).
-Every report has an e-mail address and `may_contact`, so each queues a receipt in the outbox: the worker has real
-work, and the sink's count shows whether each report got exactly one receipt.
+Every report has an e-mail address; --receipt-share of them (all by default) also `may_contact`, so each of those
+queues a receipt in the outbox: the worker has real work, and the sink's count shows whether each got exactly one
+receipt (and the others none).
 
 Two settings differ from gunicorn.conf.py's defaults: GDT_WEB_MAX_REQUESTS=0, because gunicorn otherwise replaces
 each worker after about 1 000 requests, which would hide any growth ("flat memory per worker" is only measurable on
@@ -71,6 +72,7 @@ from tests.workers import CeleryWorker, Program
 
 # Every report asks for a receipt, so every report queues an outbox message and a mail.
 SOAK_BODY = BODY | {"reporter": BODY["reporter"] | {"may_contact": True}}
+SILENT_BODY = BODY | {"reporter": BODY["reporter"] | {"may_contact": False}}  # no receipt: nothing for the worker
 RETRIED_STATUSES = {409, 429}  # an earlier attempt still being written; a rate limit (off here). And every 5xx.
 ATTEMPT_TIMEOUT = 15.0  # seconds per attempt; gunicorn's own worker timeout is 60
 GIVE_UP_AFTER = 60.0  # seconds from a report's first attempt
@@ -90,6 +92,7 @@ class Submission:
 
     key: str
     planned: float
+    body: str = ""
     attempts: int = 0
     answered: float | None = None
     reference: str | None = None
@@ -116,7 +119,7 @@ def main() -> None:
         print(f"gunicorn -w {options.workers} on port {port}, a Celery worker and the relay are up; "
               f"{options.rate:g} req/s for {options.minutes:g} min from {options.clients} clients\n")
         conninfo = _psycopg(cluster.url)
-        load = Load(port, token, options.rate, options.clients, options.minutes * 60)
+        load = Load(port, token, options.rate, options.clients, options.minutes * 60, options.receipt_share)
         stack.callback(load.stop.set)
         watch = Watch(load, Restart(cluster, load, options.down_seconds), conninfo,
                       {"web": web, "celery": celery, "relay": relay})
@@ -134,6 +137,8 @@ def _options() -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=100, help="requests per second, in total")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--clients", type=int, default=16, help="client threads sharing the rate")
+    parser.add_argument("--receipt-share", type=float, default=1.0,
+                        help="share of the reports whose reporter may be contacted and so gets a receipt (0–1)")
     parser.add_argument("--down-seconds", type=float, default=0,
                         help="keep PostgreSQL stopped this long before starting it again (default: restart at once)")
     return parser.parse_args()
@@ -249,10 +254,11 @@ def _serve_smtp(port: int, path: str) -> None:
 class Load:
     """--clients threads sharing a fixed rate; report n is planned at n / rate seconds after `origin`."""
 
-    def __init__(self, port: int, token: str, rate: float, clients: int, seconds: float):
+    def __init__(self, port: int, token: str, rate: float, clients: int, seconds: float, receipt_share: float):
         self.port, self.rate, self.clients, self.seconds = port, rate, clients, seconds
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        self.body = json.dumps(SOAK_BODY)
+        self.bodies = json.dumps(SOAK_BODY), json.dumps(SILENT_BODY)
+        self.receipt_share = receipt_share
         self.stop, self.lock = threading.Event(), threading.Lock()
         self.submissions: list[Submission] = []
         self.recent: list[float] = []  # latencies of the 201s since the last sample line
@@ -283,7 +289,8 @@ class Load:
             wait = planned - self.now()
             if wait > 0 and self.stop.wait(wait):
                 break
-            submission = Submission(key=str(uuid.uuid4()), planned=planned)
+            submission = Submission(key=str(uuid.uuid4()), planned=planned,
+                                    body=self.bodies[0 if number % 100 < self.receipt_share * 100 else 1])
             with self.lock:
                 self.submissions.append(submission)
             self._submit(connection, submission)
@@ -295,7 +302,7 @@ class Load:
         first, backoff = time.monotonic(), FIRST_BACKOFF
         while True:
             submission.attempts += 1
-            status, outcome = self._attempt(connection, headers)
+            status, outcome = self._attempt(connection, headers, submission.body)
             if status == 201:
                 self._answered(submission, outcome)
                 return
@@ -309,10 +316,11 @@ class Load:
             time.sleep(backoff)
             backoff = min(backoff * 2, MAX_BACKOFF)
 
-    def _attempt(self, connection: http.client.HTTPConnection, headers: dict) -> tuple[int | None, object]:
+    def _attempt(self, connection: http.client.HTTPConnection, headers: dict,
+                 body: str) -> tuple[int | None, object]:
         """(201, (reference, replayed)), or (status or None, what went wrong)."""
         try:
-            connection.request("POST", "/api/v1/reports", body=self.body, headers=headers)
+            connection.request("POST", "/api/v1/reports", body=body, headers=headers)
             response = connection.getresponse()
             content = response.read()
         except (OSError, http.client.HTTPException) as error:
@@ -499,7 +507,9 @@ def _rss_mb(pid: int) -> float | None:
 def _verify(conninfo: str, load: Load, mails: list[tuple[str, str]]) -> dict:
     """What the database holds against what the clients were told."""
     with psycopg.connect(conninfo, autocommit=True) as connection:
-        references = Counter(row[0] for row in connection.execute("SELECT reference FROM reports"))
+        rows = connection.execute("SELECT reference, reporter_may_contact FROM reports").fetchall()
+        references = Counter(reference for reference, _ in rows)
+        contactable = {reference for reference, may_contact in rows if may_contact}
         records = connection.execute(
             "SELECT i.key, r.reference, i.report_id FROM idempotency_records i "
             "LEFT JOIN reports r ON r.id = i.report_id").fetchall()
@@ -528,8 +538,9 @@ def _verify(conninfo: str, load: Load, mails: list[tuple[str, str]]) -> dict:
                                   if submission.reference is None and by_key.get(submission.key)),
         "mails": len(mails),
         "mailed_twice": sum(1 for reference in references if mailed[reference] > 1),
-        "not_mailed": sum(1 for reference in references if mailed[reference] == 0),
-        "mails_for_others": sum(count for reference, count in mailed.items() if reference not in references),
+        "not_mailed": sum(1 for reference in contactable if mailed[reference] == 0),
+        "contactable": len(contactable),
+        "mails_for_others": sum(count for reference, count in mailed.items() if reference not in contactable),
         "distinct_message_ids": len({message_id for _, message_id in mails}),
         "told": told,
     }
@@ -620,10 +631,11 @@ def _report(options: argparse.Namespace, load: Load, watch: Watch, drained: bool
     rows, growths = _memory(watch)
     print(f"\nmemory (VmRSS, MB)  {'first':>7} {'at 1 min':>9} {'last':>7} {'max':>7} {'growth':>9}")
     print("\n".join(rows))
-    print(f"\nreceipts: {verdict['mails']} mails for {verdict['reports']} reports ({verdict['told']} marked as told); "
+    print(f"\nreceipts: {verdict['mails']} mails for the {verdict['contactable']} of {verdict['reports']} reports that "
+          f"may be contacted ({verdict['told']} marked as told); "
           f"{verdict['mailed_twice']} reports mailed more than once, {verdict['not_mailed']} not mailed, "
-          f"{verdict['mails_for_others']} mails for unknown references, {verdict['distinct_message_ids']} distinct "
-          f"Message-IDs")
+          f"{verdict['mails_for_others']} mails for unknown or not contactable references, "
+          f"{verdict['distinct_message_ids']} distinct Message-IDs")
     print(f"database: {verdict['reports']} reports, {verdict['records']} idempotency records, {verdict['keys']} keys "
           f"answered 201; keys without exactly one report {verdict['not_one_per_key']}, reports shared by keys "
           f"{verdict['shared_reports']}, reports without a key {verdict['reports_without_key']}, failed keys that "

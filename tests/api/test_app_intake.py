@@ -113,6 +113,13 @@ def test_a_report_from_the_app_is_stored_with_history_audit_and_receipt(api, app
     assert (record.client_id, record.status_code) == (client.id, 201)
     assert body["statusToken"] not in json.dumps(record.response_body)  # the token is never stored as such
     receipt = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.topic == "report.received"))
+    assert receipt is None  # reachable by phone only: no receipt mail, so nothing is queued for the worker
+
+
+def test_a_reporter_with_an_email_address_and_consent_gets_a_receipt_queued(api, db):
+    response = api.post(report_body(reporter__email="jan@example.nl"))
+    report = db.session.scalar(sa.select(Report).where(Report.reference == response.get_json()["reference"]))
+    receipt = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.topic == "report.received"))
     assert receipt.payload == {"report_id": report.id}
 
 

@@ -52,11 +52,15 @@ De-escalatieteam van de gemeente
 
 
 @joins_unit_of_work
-def queue_receipt(report: Report) -> OutboxMessage:
+def queue_receipt(report: Report) -> OutboxMessage | None:
     """Queue the receipt inside the intake's unit of work; it is sent only if that unit of work commits.
 
-    Always queued: the handler decides at sending time, against the data as it is then.
+    Queued only for a reporter who can receive one now (consent may be withdrawn later, never given to a receipt
+    after the fact): no outbox row and no work for the worker otherwise. The handler decides again at sending
+    time, against the data as it is then.
     """
+    if not (report.reporter_email and report.reporter_may_contact and not report.reporter_is_anonymous):
+        return None
     if report.id is None:
         db.session.flush()  # the payload carries the id
     return outbox.enqueue(TOPIC, {"report_id": report.id})
