@@ -40,6 +40,7 @@ BODY = {
     "reporter": {"name": "Piet de Vries", "email": "piet@example.nl", "phone": "0612345678", "anonymous": False,
                  "may_contact": False},  # no receipt: the web path is measured, mail is the worker's job
 }
+RECEIPT_BODY = BODY | {"reporter": BODY["reporter"] | {"may_contact": True}}
 
 
 def main() -> None:
@@ -59,8 +60,9 @@ def main() -> None:
                 target, options.workers, env | {"BENCH_TARGET": target, "BARE_DATABASE_URL": _psycopg(url)}
             ) as port:
                 headers = {"Authorization": f"Bearer {token}"} if target == "gdt" else {}
-                _load(port, headers, options.clients, min(200, options.requests))  # warm-up
-                results[target] = _load(port, headers, options.clients, options.requests)
+                body = json.dumps(RECEIPT_BODY if options.receipt else BODY)
+                _load(port, headers, body, options.clients, min(200, options.requests))  # warm-up
+                results[target] = _load(port, headers, body, options.clients, options.requests)
         _report(options, results)
 
 
@@ -69,6 +71,9 @@ def _options() -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--receipt", action="store_true",
+                        help="the reporter may be contacted: each report also queues a receipt (an outbox row, "
+                             "published to Redis after the answer; no worker runs, so the messages wait there)")
     return parser.parse_args()
 
 
@@ -149,7 +154,7 @@ class _gunicorn:
         self.process.wait(timeout=30)
 
 
-def _load(port: int, headers: dict, clients: int, total: int) -> dict:
+def _load(port: int, headers: dict, body: str, clients: int, total: int) -> dict:
     latencies, failures, lock = [], [], threading.Lock()
     per_client = total // clients
 
@@ -161,7 +166,7 @@ def _load(port: int, headers: dict, clients: int, total: int) -> dict:
             connection.request(
                 "POST",
                 "/api/v1/reports",
-                body=json.dumps(BODY),
+                body=body,
                 headers=headers | {"Content-Type": "application/json", "Idempotency-Key": f'"{uuid.uuid4()}"'},
             )
             response = connection.getresponse()

@@ -3,8 +3,9 @@
 For what may be lost with the process because something else makes up for it (the outbox relay publishes every
 committed message the nudge did not: docs/decisions/0002-transactional-outbox.md). Each call runs in an app
 context of its own; an error is logged and the thread goes on. A forked process (gunicorn's workers) starts its
-own thread on first use.
+own thread on first use; an exiting one waits a few seconds for what it was handed.
 """
+import atexit
 import logging
 import os
 import queue
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from flask import Flask
 
 log = logging.getLogger(__name__)
+EXIT_WAIT = 5.0  # seconds an exiting process gives its unfinished calls
 
 _calls: queue.SimpleQueue | None = None
 _owner_pid: int | None = None
@@ -38,6 +40,7 @@ def _queue() -> queue.SimpleQueue:
         if _calls is None or _owner_pid != os.getpid():
             _calls, _owner_pid = queue.SimpleQueue(), os.getpid()
             threading.Thread(target=_run, args=(_calls,), name="gdt-after-response", daemon=True).start()
+            atexit.register(wait_until_idle, EXIT_WAIT)  # a worker recycled by gunicorn finishes what it was handed
         return _calls
 
 
