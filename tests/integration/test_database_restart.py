@@ -6,6 +6,7 @@ the same app serves again without a restart. A receipt whose "sent" could not be
 database restarted is recorded once it is back, and not sent a second time. A receipt whose sending failed
 while the database went down is handed back once the database is back, not held for the whole claim.
 """
+import contextlib
 import re
 import threading
 import time
@@ -159,37 +160,13 @@ class RestartingInbox(Inbox):
 @pytest.mark.timeout(90)
 def test_a_receipt_sent_while_the_database_restarts_is_recorded_once_it_is_back_and_never_sent_again(
         app, cluster, tmp_path):
-    with RedisServer() as redis_server, RestartingInbox(cluster) as inbox:
-        worker_app = app_on(cluster.url, CELERY=config.TestConfig.CELERY | {
-            "broker_url": redis_server.url, "task_always_eager": False},
-            OUTBOX_CLAIM_SECONDS=CLAIM_SECONDS, OUTBOX_REPUBLISH_AFTER_SECONDS=1)
-        worker = CeleryWorker({"DATABASE_URL": cluster.url, "REDIS_URL": redis_server.url, "SMTP_HOST": "127.0.0.1",
-                               "SMTP_PORT": str(inbox.port), "SECRET_KEY": config.TestConfig.SECRET_KEY,
-                               "GDT_INSTANCE_DIR": str(tmp_path / "instance"),
-                               "OUTBOX_CLAIM_SECONDS": str(CLAIM_SECONDS)}, tmp_path / "worker.log")
-        try:
-            with worker_app.app_context():
-                db.create_all()
-                reference_data.ensure_defaults()
-                coordinator = users.create_user("regisseur@gemeente.example.nl", "Rita Regisseur", "coordinator",
-                                                "een-lang-test-wachtwoord", actor=None)
-                worker.start()
-                report = report_intake.register_phone_report(report_intake.ReportInput(
-                    category="geluidsoverlast", description="Harde muziek", postcode="5611AB", house_number="1",
-                    reporter_name="Anna de Vries", reporter_email="anna@example.nl", reporter_may_contact=True),
-                    actor=coordinator)  # the commit nudges the worker through Redis
-                reference = report.reference
-                db.session.remove()
-                assert inbox.back.wait(30), "the worker never mailed the receipt"
-                message = wait_for_processing(worker_app)
-                assert outbox_relay_finds_nothing(worker_app)  # processed: nothing is sent again, claim or not
-        finally:
-            worker.kill()
-            print(worker.log()[-6000:])
-            with worker_app.app_context():
-                db.session.remove()
-                db.engine.dispose()
-            app.extensions["celery"].set_default()
+    with RedisServer() as redis_server, RestartingInbox(cluster) as inbox, receipt_worker(
+            app, cluster, redis_server, inbox, tmp_path, CLAIM_SECONDS, OUTBOX_REPUBLISH_AFTER_SECONDS=1) as (
+            worker_app, worker):
+        reference = register_receipt_report(worker_app)
+        assert inbox.back.wait(30), "the worker never mailed the receipt"
+        message = wait_for_processing(worker_app)
+        assert outbox_relay_finds_nothing(worker_app)  # processed: nothing is sent again, claim or not
 
     [(recipients, mail)] = inbox.received
     assert recipients == ["anna@example.nl"] and reference in mail["Subject"]
@@ -219,39 +196,56 @@ class RefusingInbox(Inbox):
 def test_a_receipt_that_failed_while_the_database_went_down_is_sent_once_it_is_back_not_after_the_claim(
         app, cluster, tmp_path):
     long_claim = 300  # without handing it back, the message would wait this long
-    with RedisServer() as redis_server, RefusingInbox(cluster) as inbox:
-        worker_app = app_on(cluster.url, CELERY=config.TestConfig.CELERY | {
-            "broker_url": redis_server.url, "task_always_eager": False}, OUTBOX_CLAIM_SECONDS=long_claim)
-        worker = CeleryWorker({"DATABASE_URL": cluster.url, "REDIS_URL": redis_server.url, "SMTP_HOST": "127.0.0.1",
-                               "SMTP_PORT": str(inbox.port), "SECRET_KEY": config.TestConfig.SECRET_KEY,
-                               "GDT_INSTANCE_DIR": str(tmp_path / "instance"),
-                               "OUTBOX_CLAIM_SECONDS": str(long_claim)}, tmp_path / "worker.log")
-        try:
-            with worker_app.app_context():
-                db.create_all()
-                reference_data.ensure_defaults()
-                coordinator = users.create_user("regisseur@gemeente.example.nl", "Rita Regisseur", "coordinator",
-                                                "een-lang-test-wachtwoord", actor=None)
-                worker.start()
-                report_intake.register_phone_report(report_intake.ReportInput(
-                    category="geluidsoverlast", description="Harde muziek", postcode="5611AB", house_number="1",
-                    reporter_name="Anna de Vries", reporter_email="anna@example.nl", reporter_may_contact=True),
-                    actor=coordinator)  # the commit nudges the worker through Redis
-                db.session.remove()
-            started = time.monotonic()
-            message = wait_for_processing(worker_app, timeout=45)
-            waited = time.monotonic() - started
-        finally:
-            worker.kill()
-            print(worker.log()[-6000:])
-            with worker_app.app_context():
-                db.session.remove()
-                db.engine.dispose()
-            app.extensions["celery"].set_default()
+    with RedisServer() as redis_server, RefusingInbox(cluster) as inbox, receipt_worker(
+            app, cluster, redis_server, inbox, tmp_path, long_claim) as (worker_app, worker):
+        register_receipt_report(worker_app)
+        started = time.monotonic()
+        message = wait_for_processing(worker_app, timeout=45)
+        waited = time.monotonic() - started
 
     assert len(inbox.received) == 1 and message.claimed_until is None
     assert waited < long_claim / 5, f"the receipt waited {waited:.0f} s"
     assert "keeps its claim" not in worker.log()
+
+
+@contextlib.contextmanager
+def receipt_worker(app, cluster: Cluster, redis_server: RedisServer, inbox: Inbox, tmp_path, claim_seconds: int,
+                   **settings):
+    """An app and a Celery worker on `cluster`, Redis as the broker and `inbox` as the mail server, the schema and
+    reference data made; yields (app, worker) and prints the worker's log at the end."""
+    worker_app = app_on(cluster.url, CELERY=config.TestConfig.CELERY | {
+        "broker_url": redis_server.url, "task_always_eager": False}, OUTBOX_CLAIM_SECONDS=claim_seconds, **settings)
+    worker = CeleryWorker({"DATABASE_URL": cluster.url, "REDIS_URL": redis_server.url, "SMTP_HOST": "127.0.0.1",
+                           "SMTP_PORT": str(inbox.port), "SECRET_KEY": config.TestConfig.SECRET_KEY,
+                           "GDT_INSTANCE_DIR": str(tmp_path / "instance"),
+                           "OUTBOX_CLAIM_SECONDS": str(claim_seconds)}, tmp_path / "worker.log")
+    try:
+        with worker_app.app_context():
+            db.create_all()
+            reference_data.ensure_defaults()
+        worker.start()
+        yield worker_app, worker
+    finally:
+        worker.kill()
+        print(worker.log()[-6000:])
+        with worker_app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        app.extensions["celery"].set_default()
+
+
+def register_receipt_report(worker_app) -> str:
+    """A phone report whose reporter gets a receipt: the commit nudges the worker through Redis."""
+    with worker_app.app_context():
+        coordinator = users.create_user("regisseur@gemeente.example.nl", "Rita Regisseur", "coordinator",
+                                        "een-lang-test-wachtwoord", actor=None)
+        report = report_intake.register_phone_report(report_intake.ReportInput(
+            category="geluidsoverlast", description="Harde muziek", postcode="5611AB", house_number="1",
+            reporter_name="Anna de Vries", reporter_email="anna@example.nl", reporter_may_contact=True),
+            actor=coordinator)
+        reference = report.reference
+        db.session.remove()
+    return reference
 
 
 def wait_for_processing(app, timeout: float = 30.0) -> OutboxMessage:

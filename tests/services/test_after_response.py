@@ -5,6 +5,7 @@ import threading
 
 from flask import current_app
 
+from gdt import logs
 from gdt.services.core import after_response
 
 
@@ -24,6 +25,17 @@ def test_calls_run_in_order_in_the_apps_context_and_a_failure_is_logged_not_fata
         assert after_response.wait_until_idle()
     assert seen == [(1, app.name, "gdt-after-response"), (2, app.name, "gdt-after-response")]
     assert "background call fails failed" in caplog.text
+
+
+def test_a_call_sees_the_context_variables_of_the_code_that_handed_it_off(app):
+    seen = []
+    token = logs.request_id.set("handed-off-request")
+    try:
+        after_response.submit(app, lambda: seen.append(logs.current_request_id()))
+    finally:
+        logs.request_id.reset(token)
+    assert after_response.wait_until_idle()
+    assert seen == ["handed-off-request"]  # the task it publishes carries the request's id
 
 
 def test_a_forked_process_gets_a_thread_of_its_own(app):
