@@ -54,10 +54,14 @@ def register_app_report(data: report_intake.ReportInput, *, client: ApiClient, i
     fields = report_intake.with_address_ids(report_intake.clean_report_input(data, resident=True), chosen=None)
     try:
         return _register_new(fields, client, idempotency_key, request_hash)
-    except Conflict:
-        pass  # the key was used before (or is being used right now): answer as then
+    except Conflict:  # the key was used before (or is being used right now)
+        return _answer_retry(fields, client, idempotency_key, request_hash)
+
+
+def _answer_retry(fields: dict, client: ApiClient, idempotency_key: str, request_hash: str) -> Answer:
+    """The first answer to a key already taken; when its record had expired (`find` deletes it), the report anew."""
     with unit_of_work():
-        earlier = idempotency.find(client, idempotency_key, request_hash)  # an expired record is deleted here
+        earlier = idempotency.find(client, idempotency_key, request_hash)
     if earlier is not None:
         return _replay(earlier, client, idempotency_key)
     try:
