@@ -57,9 +57,7 @@ def raise_counter_to(year: int, number: int) -> None:
     """After importing historic references, make sure new ones continue above them."""
     if _on_postgresql():
         _ensure_sequence(year)
-        name = sequence_name(year)
-        db.session.execute(sa.text(f"SELECT setval('{name}', greatest(:number, last_value), true) FROM {name}"),
-                           {"number": number})
+        _raise_sequence_to(sequence_name(year), number)
         return
     db.session.execute(_insert_counter(year))
     db.session.execute(
@@ -97,10 +95,16 @@ def _ensure_sequence(year: int) -> None:
             db.session.execute(sa.text(f"CREATE SEQUENCE {name} OWNED BY reference_counters.last_value"))
             handed_out = db.session.scalar(sa.select(_counters.c.last_value).where(_counters.c.year == year))
             if handed_out:
-                db.session.execute(sa.text(f"SELECT setval('{name}', :number, true)"), {"number": handed_out})
+                _raise_sequence_to(name, handed_out)
     except DBAPIError:
         if db.session.scalar(sa.text("SELECT to_regclass(:name)"), {"name": name}) is None:
             raise
+
+
+def _raise_sequence_to(name: str, number: int) -> None:
+    """The next number drawn will be above `number`; a sequence already past it stays where it is."""
+    db.session.execute(sa.text(f"SELECT setval('{name}', greatest(:number, last_value), true) FROM {name}"),
+                       {"number": number})
 
 
 def _insert_counter(year: int):
