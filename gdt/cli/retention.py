@@ -9,10 +9,11 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 
-from gdt.db import AMSTERDAM, db, utcnow
+from gdt.db import AMSTERDAM, db
 from gdt.models import User
 from gdt.models.retention import LIST_KINDS
 from gdt.services.core.errors import ServiceError
+from gdt.services.core.working_days import today
 from gdt.services.retention import destruction
 
 
@@ -23,7 +24,7 @@ def _fail(message: str) -> None:
 
 def _day(value: str | None) -> date:
     if value is None:
-        return utcnow().astimezone(AMSTERDAM).date()
+        return today()
     try:
         return date.fromisoformat(value)
     except ValueError:

@@ -1,6 +1,6 @@
 """The staff API for the resident's logbook (gdt.api.resident_logbook): coordinators only, audited reads, the
 files linked to the pages' audited routes, and the documented answers on real records (schemathesis)."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import schemathesis
@@ -12,6 +12,7 @@ from gdt.models import AuditEvent
 from gdt.services.core import tokens
 from gdt.services.resident import logbook
 from tests import attachment_files as files
+from tests import dates
 from tests.api.test_staff_api import ok, problem
 
 
@@ -24,9 +25,9 @@ def coordinator(make):
 def report(app, make):
     report = make.report("referred")
     with app.test_request_context():
-        earlier = (date.today() - timedelta(days=30)).strftime("%d-%m-%Y")  # typed the Dutch way
+        earlier = (dates.today() - timedelta(days=30)).strftime("%d-%m-%Y")  # typed the Dutch way
         logbook.add_entry(report, logbook.EntryInput(happened_on=earlier, text="Eerste keer."), [])
-        logbook.add_entry(report, logbook.EntryInput(happened_on=date.today().isoformat(), happened_at="23:05",
+        logbook.add_entry(report, logbook.EntryInput(happened_on=dates.today().isoformat(), happened_at="23:05",
                                                      duration_minutes="40", text="Weer gebonk."),
                           [("gang.jpg", files.jpeg_with_gps())], ("gang.ogg", files.ogg()))
     return report
@@ -41,7 +42,7 @@ def test_a_coordinator_reads_the_entries_with_their_files(api, db, report, coord
     latest, first = ok(response)
     assert response.headers["Cache-Control"] == "no-store"
     assert (latest["happened_at"], latest["duration_minutes"], latest["text"]) == ("23:05", 40, "Weer gebonk.")
-    earlier = (date.today() - timedelta(days=30)).isoformat()
+    earlier = (dates.today() - timedelta(days=30)).isoformat()
     assert (first["happened_on"], first["happened_at"], first["files"]) == (earlier, None, [])
     photo, sound = sorted(latest["files"], key=lambda file: file["kind"], reverse=True)
     assert photo["url"] == f"/reports/{report.reference}/attachments/{photo['id']}"

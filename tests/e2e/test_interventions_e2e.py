@@ -1,7 +1,7 @@
 """Interventions in Chromium, with axe at 1280 and 320 px: a coordinator climbs the ladder on a case — a talk that
 did not help, mediation, a warning with its letter from a template, and a behavioural order that is refused
 without its decision letter and decided by the mayor with it — and the case page shows the rungs climbed."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from gdt.db import db
 from gdt.services.interventions import catalogue
 from gdt.services.letters import admin as letter_templates
+from tests import dates
 from tests.e2e.conftest import check_page, open_case_with_subject
 
 pytestmark = pytest.mark.e2e
@@ -25,7 +26,7 @@ def case_reference(live_app):
 
 
 def _days_ago(days: int) -> str:
-    return (date.today() - timedelta(days=days)).isoformat()
+    return (dates.today() - timedelta(days=days)).isoformat()
 
 
 def _record(page, base_url, reference, type_label, status_label, proposed_on):
@@ -108,7 +109,7 @@ def test_a_coordinator_climbs_the_ladder_up_to_a_behavioural_order(login, base_u
             "(art. 151d Gemeentewet)")
     decide = _decide_as_mayor(page, section)
     decide.get_by_label("Besluitbrief").select_option(label=f"Besluit gedragsaanwijzing aan Piet de Vries "
-                                                            f"({date.today().strftime('%d-%m-%Y')})")
+                                                            f"({dates.today().strftime('%d-%m-%Y')})")
     for width in (1280, 320):
         page.set_viewport_size({"width": width, "height": 900})
         check_page(axe, page, width, "interventions-show")

@@ -2,7 +2,6 @@
 EXIF gone when stored), the coordinator reads it on the report page, and expired and tampered links are refused
 with how to get a new one."""
 import time
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +15,7 @@ from gdt.services.core import resident_links
 from gdt.services.core.attachment_store import directory
 from gdt.services.intake import report_intake
 from tests import attachment_files as files
+from tests import dates
 from tests.e2e.conftest import check_page
 
 pytestmark = pytest.mark.e2e
@@ -49,7 +49,7 @@ def test_the_resident_keeps_a_logbook_with_a_photo(live_app, browser, base_url, 
     check_page(axe, page, 1280, "resident-page")
 
     logbook = page.locator("#logboek")
-    logbook.get_by_label("Datum").fill(date.today().isoformat())
+    logbook.get_by_label("Datum").fill(dates.today().isoformat())
     logbook.get_by_label("Tijd").fill("23:30")
     logbook.get_by_label("Hoe lang duurde het? (minuten)").fill("40")
     logbook.get_by_label("Wat gebeurde er?").fill(TEXT)

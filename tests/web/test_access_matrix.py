@@ -3,7 +3,7 @@
 API routes only API clients may call (required_roles like ("client:app",)) answer a staff member's
 session with 401: a session is no credential there at all, whatever the role.
 """
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -27,6 +27,7 @@ from gdt.services.core import partner_links, tokens
 from gdt.services.core.transaction import unit_of_work
 from gdt.services.intake import attachments
 from tests import attachment_files as files
+from tests import dates
 
 PUBLIC_ENDPOINTS = {"static"}
 # Public routes that answer otherwise on purpose: /metrics hides itself (404) from all but its configured scraper,
@@ -89,26 +90,26 @@ def world(make, client_as):
     values["list_name"] = "overdue-actions"  # a start-page section in full
     values["filename"] = "theme.css"  # the theme's files (/theme/<filename>)
     make.session.add_all([Area(code="WK077201", name="Centrum"),
-                          ClosingDay(day=date.today() + timedelta(days=30), description="Brugdag")])
+                          ClosingDay(day=dates.today() + timedelta(days=30), description="Brugdag")])
     make.session.commit()
     values["code"] = "WK077201"  # /admin/areas/<code>
-    values["day"] = (date.today() + timedelta(days=30)).isoformat()  # /admin/closing-days/<day>/remove
+    values["day"] = (dates.today() + timedelta(days=30)).isoformat()  # /admin/closing-days/<day>/remove
     passkey = Passkey(user_id=users["admin"].id, credential_id=b"matrix", public_key=b"key", name="Sleutel")
     make.session.add(passkey)
     make.session.commit()
     values["passkey_id"] = passkey.id  # /account/passkeys/<passkey_id>/remove
     values["client_id"] = tokens.issue_api_client("matrix-app", "app", actor=None)[0].id  # /admin/api-access/…
     values["session_id"] = make.session.scalar(sa.select(UserSession.id).limit(1)) or 1  # /account/sessions/<id>
-    make.session.add(SubjectRequest(reference="AVG-2026-0001", kind="inspection", received_on=date.today(),
+    make.session.add(SubjectRequest(reference="AVG-2026-0001", kind="inspection", received_on=dates.today(),
                                     subject_name="Verzoeker", references=[report.reference],
                                     created_by_id=users["privacy"].id))
     make.session.commit()
     values["request_ref"] = "AVG-2026-0001"  # /privacy/verzoeken/<request_ref>
-    destruction_list = DestructionList(kind="records", as_of=date.today())
+    destruction_list = DestructionList(kind="records", as_of=dates.today())
     make.session.add(destruction_list)
     make.session.flush()
     item = DestructionItem(list_id=destruction_list.id, object_type="report", object_id=report.id,
-                           reference=report.reference, due_on=date.today())
+                           reference=report.reference, due_on=dates.today())
     make.session.add(item)
     make.session.commit()
     values["list_ref"], values["item_id"] = destruction_list.reference, item.id  # /archief/vernietiging/<reference>
@@ -136,7 +137,7 @@ def world(make, client_as):
     from gdt.services.documents import store as document_store
     from tests import document_files  # /documents/<document_id>/versions/<number>: shared with the case's partners
     values["document_id"] = document_store.add_document(
-        case, document_type="besluit", title="Besluit", document_date=date.today(), visible_to_partners=True,
+        case, document_type="besluit", title="Besluit", document_date=dates.today(), visible_to_partners=True,
         data=document_files.pdf(), filename="besluit.pdf", actor=users["coordinator"]).id
     values["number"] = 1
     from gdt.models.resident_contact import ResidentQuestion  # /questions/<question_id>/withdraw
@@ -154,7 +155,7 @@ def world(make, client_as):
     from tests.interventions import add_default_types
     add_default_types(make.session)
     values["intervention_id"] = recording.record(case, type_code="gesprek", status="proposed",
-                                                 proposed_on=date.today(), actor=None).id
+                                                 proposed_on=dates.today(), actor=None).id
     values["event"] = "decide"
     values["type_id"] = recording.get(values["intervention_id"], actor=users["coordinator"]).type_id  # /admin/…
     values["signal_id"] = 999_999  # /admin/deliveries/signalen/<signal_id>/resend: POST only

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from gdt.models import Action, CasePartner, Meeting
 from gdt.services.casework import case_list
+from tests.dates import due_in
 
 UTC = UTC
 
@@ -297,21 +298,6 @@ def test_parse_offers_only_the_given_choices():
 
 # --- the columns, the default order and sorting ---------------------------------------------------------------------
 
-def _due_in(working_days: int) -> datetime:
-    """The end of the day that many working days after today (negative: before), as the deadlines store it."""
-    from gdt.services.core.working_days import WorkingCalendar
-
-    calendar, today = WorkingCalendar(), datetime.now(UTC).astimezone(case_list.AMSTERDAM).date()
-    day, step = today, timedelta(days=1 if working_days >= 0 else -1)
-    while True:
-        day += step
-        counted = (calendar.working_days_between(today, day) if working_days >= 0
-                   else calendar.working_days_between(day, today))
-        if counted == abs(working_days):
-            return datetime.combine(day, datetime.min.time().replace(hour=23, minute=59, second=59),
-                                    tzinfo=case_list.AMSTERDAM).astimezone(UTC)
-
-
 def _with_report(make, case, **report):
     make.report("escalated", case=case, **report)
     return case
@@ -330,14 +316,14 @@ def ordered(response) -> list[str]:
 
 
 def test_every_case_shows_address_category_deadlines_and_coordinator(client, make, coordinator):
-    late = _with_report(make, make.case(coordinator=coordinator, review_due_at=_due_in(-3)),
+    late = _with_report(make, make.case(coordinator=coordinator, review_due_at=due_in(-3)),
                         street="Stratumseind", house_number=12, postcode="5611ET", city="Eindhoven",
                         category=make.category("intimidatie"))
     make.report("escalated", case=late, street="Markt", house_number=1, category=make.category("vervuiling"))
-    _action(make, late, _due_in(-1))
-    _action(make, late, _due_in(-2))
-    soon = _with_report(make, make.case(review_due_at=_due_in(1)), category=make.category("overig"))
-    _action(make, soon, _due_in(-1))
+    _action(make, late, due_in(-1))
+    _action(make, late, due_in(-2))
+    soon = _with_report(make, make.case(review_due_at=due_in(1)), category=make.category("overig"))
+    _action(make, soon, due_in(-1))
     closed = _with_report(make, make.case("closed"))
     page = html.unescape(client.get("/cases").text)
     for column in ("Kenmerk", "Adres", "Categorie", "Geopend", "Termijnen", "Regisseur", "Werkwijze"):
@@ -351,10 +337,10 @@ def test_every_case_shows_address_category_deadlines_and_coordinator(client, mak
 
 def test_the_most_urgent_case_comes_first(client, make):
     closed = make.case("closed")
-    later = make.case(review_due_at=_due_in(10))
-    action_soon = make.case(review_due_at=_due_in(20))
-    _action(make, action_soon, _due_in(2))
-    overdue = make.case(review_due_at=_due_in(-1))
+    later = make.case(review_due_at=due_in(10))
+    action_soon = make.case(review_due_at=due_in(20))
+    _action(make, action_soon, due_in(2))
+    overdue = make.case(review_due_at=due_in(-1))
     assert ordered(client.get("/cases")) == [overdue.reference, action_soon.reference, later.reference,
                                              closed.reference]
 
@@ -362,14 +348,14 @@ def test_the_most_urgent_case_comes_first(client, make):
 @pytest.fixture
 def three_cases(make, coordinator):
     bram = make.user("coordinator", name="Bram Bakker")
-    first = _with_report(make, make.case(reference="GDT-2026-000102", coordinator=bram, review_due_at=_due_in(2),
+    first = _with_report(make, make.case(reference="GDT-2026-000102", coordinator=bram, review_due_at=due_in(2),
                                          opened_at=datetime(2026, 3, 2, 9, tzinfo=UTC)),
                          street="Zuidstraat", category=make.category("vervuiling"))
-    second = _with_report(make, make.case(reference="GDT-2026-000101", review_due_at=_due_in(1),
+    second = _with_report(make, make.case(reference="GDT-2026-000101", review_due_at=due_in(1),
                                           opened_at=datetime(2026, 3, 3, 9, tzinfo=UTC)),
                           street="Akkerweg", category=make.category("overig"))
     third = _with_report(make, make.case(reference="GDT-2026-000103", coordinator=coordinator,
-                                         review_due_at=_due_in(3), opened_at=datetime(2026, 3, 1, 9, tzinfo=UTC)),
+                                         review_due_at=due_in(3), opened_at=datetime(2026, 3, 1, 9, tzinfo=UTC)),
                          street="Markt", category=make.category("drugsoverlast"))
     return first, second, third
 
@@ -403,12 +389,12 @@ def test_category_filter_lists_cases_with_a_report_of_that_category(client, make
 
 
 def test_overdue_filter(client, make):
-    review_late = make.case(review_due_at=_due_in(-1))
-    action_late = make.case(review_due_at=_due_in(5))
-    _action(make, action_late, _due_in(-2))
-    done_late = make.case(review_due_at=_due_in(5))
-    _action(make, done_late, _due_in(-2), status="done")
-    make.case("closed", review_due_at=_due_in(-4))  # a closed case is never late
+    review_late = make.case(review_due_at=due_in(-1))
+    action_late = make.case(review_due_at=due_in(5))
+    _action(make, action_late, due_in(-2))
+    done_late = make.case(review_due_at=due_in(5))
+    _action(make, done_late, due_in(-2), status="done")
+    make.case("closed", review_due_at=due_in(-4))  # a closed case is never late
     assert listed(client.get("/cases?overdue=review")) == refs(review_late)
     assert listed(client.get("/cases?overdue=actions")) == refs(action_late)
     assert listed(client.get("/cases?overdue=any")) == refs(review_late, action_late)
@@ -420,7 +406,7 @@ def test_pages_of_the_default_order_run_from_the_open_cases_into_the_closed_ones
     """The page reads open and closed cases apart (fast at 100 000 cases); the order is the one of query()."""
     monkeypatch.setitem(app.config, "PER_PAGE", 2)
     for day in range(1, 4):
-        make.case(review_due_at=_due_in(day), opened_at=datetime(2026, 3, day, 9, tzinfo=UTC))
+        make.case(review_due_at=due_in(day), opened_at=datetime(2026, 3, day, 9, tzinfo=UTC))
         make.case("closed", received_at=datetime(2026, 2, day, 9, tzinfo=UTC))
     expected = [case.reference for case in make.session.scalars(
         case_list.query(coordinator, case_list.CaseFilter()))]

@@ -3,17 +3,15 @@ sorting by every column (server-side, aria-sort), the queue's filters, pages tha
 queries per page, and for an intake clerk only rows that open (never a link that answers 403)."""
 import html
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import sqlalchemy as sa
 
 from gdt.db import AMSTERDAM
-from gdt.services.core.working_days import WorkingCalendar
 from gdt.services.triage import claims
-
-CALENDAR = WorkingCalendar()
+from tests.dates import due_in, end_of, today
 
 
 def text(response) -> str:
@@ -24,25 +22,6 @@ def text(response) -> str:
 def listed(response) -> list[str]:
     """The references in the list, in the order shown."""
     return re.findall(r'<th class="utrecht-table__cell" scope="row"[^>]*>\s*<a [^>]*>([^<]+)</a>', text(response))
-
-
-def end_of(day: date) -> datetime:
-    return datetime.combine(day, time(23, 59, 59), tzinfo=AMSTERDAM).astimezone(UTC)
-
-
-def today() -> date:
-    return datetime.now(UTC).astimezone(AMSTERDAM).date()
-
-
-def due_in(working_days: int) -> datetime:
-    """The end of the first day that many working days after today (negative: before)."""
-    day, step = today(), timedelta(days=1 if working_days >= 0 else -1)
-    while True:
-        day += step
-        counted = (CALENDAR.working_days_between(today(), day) if working_days >= 0
-                   else CALENDAR.working_days_between(day, today()))
-        if counted == abs(working_days):
-            return end_of(day)
 
 
 @pytest.fixture

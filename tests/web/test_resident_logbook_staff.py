@@ -1,7 +1,6 @@
 """The resident's logbook on the staff pages: the report page (coordinators, and intake for what they registered),
 the case page (coordinators), with thumbnails and recordings through the attachments' audited routes; partners
 never, not even for a report they may otherwise see; every read audited."""
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -9,6 +8,7 @@ import sqlalchemy as sa
 from gdt.models import AuditEvent, PartnerRegistration
 from gdt.services.resident import logbook
 from tests import attachment_files as files
+from tests import dates
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def logged(app, make):
     clerk = make.user("intake")
     report = make.report("escalated", registered_by_id=clerk.id)
     with app.test_request_context():
-        typed = logbook.EntryInput(happened_on=date.today().isoformat(), happened_at="22:10", duration_minutes="30",
+        typed = logbook.EntryInput(happened_on=dates.today().isoformat(), happened_at="22:10", duration_minutes="30",
                                    text="Geschreeuw in het trapportaal.")
         entry = logbook.add_entry(report, typed, [("trap.jpg", files.jpeg_with_gps())], ("trap.wav", files.wav()))
     photo, recording = sorted(entry.attachments, key=lambda attachment: attachment.kind, reverse=True)

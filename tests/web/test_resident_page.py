@@ -17,7 +17,7 @@ from gdt.models.resident import ResidentLogEntry
 from gdt.services.core import resident_links
 from gdt.services.core.attachment_store import directory
 from tests import attachment_files as files
-from tests import links
+from tests import dates, links
 from tests.apps import own_app
 
 SECRETS = ("Geheimstraat", "Pietersen", "Anna Melder", "anna@example.net", "5611", "Politie", "Buurman Boos")
@@ -29,7 +29,7 @@ def token_of(app, report) -> str:
 
 
 def entry(**changes) -> dict:
-    data = {"happened_on": date.today().isoformat(), "happened_at": "23:15", "duration_minutes": "45",
+    data = {"happened_on": dates.today().isoformat(), "happened_at": "23:15", "duration_minutes": "45",
             "text": "Weer harde muziek en gebonk tot half een."}
     return {key: value for key, value in (data | changes).items() if value is not None}
 
@@ -144,7 +144,7 @@ def test_bad_files_are_refused_with_their_message_and_nothing_is_kept(app, db, r
 
 def test_the_field_rules_are_the_intakes_and_every_mistake_is_named_at_once(app, db, resident):
     _, url = resident
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (dates.today() + timedelta(days=1)).isoformat()
     too_many = [(io.BytesIO(files.jpeg_with_gps()), f"foto{n}.jpg") for n in range(4)]
     response = app.test_client().post(f"{url}/logboek", content_type="multipart/form-data", data=entry(
         happened_on=tomorrow, happened_at="25:00", duration_minutes="veel", text="x" * 5001) | {"photos": too_many})

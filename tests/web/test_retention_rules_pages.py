@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from gdt.models import AuditEvent
 from gdt.models.retention import LegalHold, RetentionRule
 from gdt.services.retention import holds, rules
+from tests import dates
 
 SECRET = "Geheime beschrijving van de overlast"
 
@@ -127,7 +128,7 @@ def test_the_case_page_shows_the_date_and_the_holds(client_as, make, db):
 
     refused = client.post(f"/archief/casussen/{case.reference}/bewaarplicht", data={"reason": " "})
     assert refused.status_code == 422 and "Geef de reden van de bewaarplicht" in refused.text
-    yesterday = (date.today() - timedelta(days=2)).isoformat()
+    yesterday = (dates.today() - timedelta(days=2)).isoformat()
     refused = client.post(f"/archief/casussen/{case.reference}/bewaarplicht",
                           data={"reason": "Klacht", "until": yesterday})
     assert refused.status_code == 422 and "Kies een einddatum vanaf vandaag" in refused.text

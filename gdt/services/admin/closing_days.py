@@ -15,13 +15,13 @@ import sqlalchemy as sa
 from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 
-from gdt.db import AMSTERDAM, db, utcnow
+from gdt.db import db
 from gdt.models import ClosingDay, User
 from gdt.services.admin import reference_history
 from gdt.services.core import audit, closing_days, deadlines
 from gdt.services.core.errors import NotFound, ServiceError, ValidationFailed
 from gdt.services.core.transaction import unit_of_work
-from gdt.services.core.working_days import holiday_name
+from gdt.services.core.working_days import holiday_name, today
 from gdt.validation import InvalidValue, clean_fields, required, single_line
 
 DESCRIPTION_MAX = 100
@@ -48,11 +48,6 @@ class ClosingDayEntry:
 class ClosingDayList:
     upcoming: list[ClosingDayEntry]  # after today, soonest first
     past_by_year: list[tuple[int, list[ClosingDayEntry]]]  # today and earlier: the newest year first, days in order
-
-
-def today() -> date:
-    """Today in Amsterdam, the calendar's days."""
-    return utcnow().astimezone(AMSTERDAM).date()
 
 
 def list_closing_days(*, now_day: date | None = None) -> ClosingDayList:

@@ -25,6 +25,7 @@ from gdt.services.core.lifecycle import (
     transition_meeting,
 )
 from gdt.services.core.transaction import check_version, unit_of_work
+from gdt.services.core.working_days import today
 from gdt.services.notifications.notify import notify
 from gdt.validation import InvalidValue, clean_name, clean_text
 from workflows import MeetingLifecycle
@@ -177,10 +178,6 @@ def _told(meeting: Meeting, first, *, moved: bool) -> str:
 def agenda(meeting: Meeting) -> list[Action]:
     """The open actions of the case (oldest due first), plus those decided at this meeting once it is held."""
     return [action for action in meeting.case.actions if action.status == "open" or action.meeting_id == meeting.id]
-
-
-def today() -> date:
-    return utcnow().astimezone(AMSTERDAM).date()
 
 
 def planned_day(meeting: Meeting) -> date:

@@ -96,6 +96,11 @@ def _local_date(moment: datetime) -> date:
     return moment.astimezone(AMSTERDAM).date()
 
 
+def today() -> date:
+    """Today as the municipality counts days: in Amsterdam, whatever the server's own time zone."""
+    return _local_date(datetime.now(UTC))
+
+
 def start_of_day(day: date) -> datetime:
     """Local midnight at the start of `day`, as an aware UTC moment."""
     return datetime.combine(day, time(), tzinfo=AMSTERDAM).astimezone(UTC)

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from gdt.db import AMSTERDAM, db, utcnow
+from gdt.db import db
 from gdt.models import Case, CasePartner, Partner, User
 from gdt.models.documents import CaseDocument
 from gdt.models.interventions import Intervention, InterventionType
@@ -22,6 +22,7 @@ from gdt.services.core import access, audit
 from gdt.services.core.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from gdt.services.core.lifecycle import start, transition_case, transition_intervention
 from gdt.services.core.transaction import check_version, in_unit_of_work, unit_of_work
+from gdt.services.core.working_days import today
 from gdt.validation import InvalidValue, clean_text
 from workflows import InterventionLifecycle
 
@@ -147,10 +148,6 @@ def allowed_steps(intervention: Intervention) -> list[str]:
     state = InterventionLifecycle.states_map[intervention.status]
     offered = {event for transition in state.transitions for event in transition.events}
     return [event for event in EVENTS if event in offered]
-
-
-def today() -> date:
-    return utcnow().astimezone(AMSTERDAM).date()
 
 
 def _climb(intervention: Intervention, steps: tuple[str, ...], fields: StepFields, *, actor: User | None,

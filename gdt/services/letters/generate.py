@@ -6,13 +6,12 @@ the case, never the case or any other object.
 """
 import re
 from dataclasses import dataclass
-from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from gdt.db import AMSTERDAM, db, utcnow
+from gdt.db import db
 from gdt.models import Case, CaseParty, User
 from gdt.models.documents import CaseDocument
 from gdt.models.interventions import Intervention
@@ -20,6 +19,7 @@ from gdt.models.letters import LetterTemplate
 from gdt.services.core import audit
 from gdt.services.core.errors import Forbidden, ValidationFailed
 from gdt.services.core.transaction import unit_of_work
+from gdt.services.core.working_days import today
 from gdt.services.documents import policy, store
 from gdt.services.letters import fields, pdf, sandbox
 from gdt.validation import InvalidValue, clean_name, clean_text
@@ -134,10 +134,6 @@ def save(case: Case, *, actor: User, **choices) -> CaseDocument:
 def filename(template: LetterTemplate, case: Case) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", template.name.lower()).strip("-") or "brief"
     return f"{slug}-{case.reference}-{today().isoformat()}.pdf"
-
-
-def today() -> date:
-    return utcnow().astimezone(AMSTERDAM).date()
 
 
 def _template(template_id, errors: dict) -> LetterTemplate | None:

@@ -16,6 +16,7 @@ from gdt.models.casework import PARTY_ROLES
 from gdt.services.core import access, audit
 from gdt.services.core.errors import Forbidden, ServiceError, ValidationFailed
 from gdt.services.core.transaction import check_version, joins_unit_of_work, unit_of_work
+from gdt.services.core.working_days import today
 from gdt.services.people.names import name_key
 from gdt.services.people.visibility import VisibleLinks, can_view_people, split_links
 from gdt.validation import (
@@ -52,7 +53,7 @@ def clean_details(name: str | None, date_of_birth: date | None, phone: str | Non
             errors[field] = invalid.message
     if not values.get("name") and "name" not in errors:
         errors["name"] = _l("Vul een naam in.")
-    if date_of_birth is not None and date_of_birth > date.today():
+    if date_of_birth is not None and date_of_birth > today():
         errors["date_of_birth"] = _l("Een geboortedatum ligt niet in de toekomst.")
     values["date_of_birth"] = date_of_birth
     if errors:

@@ -29,12 +29,13 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from gdt.db import AMSTERDAM, db, utcnow
+from gdt.db import db, utcnow
 from gdt.models import Case, Report, ReportCorrection, SubjectRequest, User
 from gdt.models.privacy import REQUEST_KINDS
 from gdt.services.core import audit, lifecycle
 from gdt.services.core.errors import Conflict, ServiceError, ValidationFailed
 from gdt.services.core.transaction import unit_of_work
+from gdt.services.core.working_days import today
 from gdt.validation import (
     InvalidValue,
     clean_fields,
@@ -112,10 +113,6 @@ class RequestRow:
     due_on: date
     days_open: int | None  # None once decided
     is_overdue: bool
-
-
-def today() -> date:
-    return utcnow().astimezone(AMSTERDAM).date()
 
 
 def answer_due(received_on: date) -> date:

@@ -27,7 +27,7 @@ from gdt.models import AuditEvent, Case, Category, Report, User
 from gdt.models.casework import CaseResult
 from gdt.models.referrals import Referral
 from gdt.models.retention import ITEM_TYPES, LIST_KINDS, DestructionItem, DestructionList
-from gdt.services.core import audit, audit_chain, outbox
+from gdt.services.core import audit, audit_chain, outbox, working_days
 from gdt.services.core.errors import Forbidden, NotFound, ServiceError
 from gdt.services.core.transaction import unit_of_work
 from gdt.services.retention import anonymisation, content_removal, holds, rules
@@ -374,7 +374,7 @@ def _execute_items(item_ids: list[int], lst: "_ApprovedList") -> tuple[int, list
             DestructionItem.excluded_at.is_(None)).order_by(DestructionItem.id)
             .with_for_update().execution_options(populate_existing=True)).all()
         targets = _targets(items)
-        held = set(session.scalars(_held(current_day())))
+        held = set(session.scalars(_held(working_days.today())))
         doomed: list[DestructionItem] = []
         taken_off: list[str] = []
         for item in items:
@@ -504,14 +504,10 @@ def _execute_message(payload: dict) -> None:
 
 # --- the nightly run ---------------------------------------------------------------------------------------------
 
-def current_day() -> date:
-    return utcnow().astimezone(AMSTERDAM).date()
-
-
 def run_nightly(today: date | None = None) -> dict:
     """Date what has none yet, anonymise, propose both kinds of list, checkpoint yesterday's audit chains, resume
     approved lists."""
-    today = today or current_day()
+    today = today or working_days.today()
     audit.record_now(None, NIGHTLY_ACTION, "retention", today.isoformat())  # also: today's run has started
     # Cases closed and reports handled before the rules existed, or loaded in bulk (the historic import), get the
     # dates the services would have fixed; afterwards this finds nothing.

@@ -18,14 +18,11 @@ from gdt.models.retention import LegalHold
 from gdt.services.core import access, audit
 from gdt.services.core.errors import Forbidden, NotFound, ServiceError
 from gdt.services.core.transaction import unit_of_work
+from gdt.services.core.working_days import today
 from gdt.validation import InvalidValue, clean_text
 
 REASON_MAX = 500
 MANAGING_ROLES = ("archivist", "privacy")  # besides the coordinators who may see the case
-
-
-def today() -> date:
-    return utcnow().astimezone(AMSTERDAM).date()
 
 
 def in_force_condition(on: date) -> sa.ColumnElement[bool]:

@@ -12,6 +12,7 @@ from wtforms import TextAreaField
 from gdt.db import db
 from gdt.models.retention import ITEM_TYPES
 from gdt.services.core.pagination import page_of
+from gdt.services.core.working_days import today
 from gdt.services.retention import destruction, statement_pdf
 from gdt.web.access import role_required
 from gdt.web.forms import form_page, submit
@@ -43,7 +44,7 @@ def lists():
 @role_required("archivist")
 def propose_list():
     form = ButtonForm()
-    done = submit(form, lambda: destruction.propose(destruction.current_day(), actor=current_user),
+    done = submit(form, lambda: destruction.propose(today(), actor=current_user),
                   success=_proposed, next_url=lambda lst: url_for(
                       "retention.show_list", reference=lst.reference) if lst else url_for("retention.lists"))
     return done or lists()
