@@ -114,3 +114,31 @@ def test_the_link_session_migration_keeps_what_each_referral_shared_and_never_mo
         shared = connection.execute(sa.text("SELECT referral_id, report_id FROM referral_reports")).all()
     engine.dispose()
     assert sorted(shared) == [(1, 1), (2, 4)]
+
+
+def test_the_recurrence_migration_marks_every_closed_case_and_its_triggers_are_the_models(fresh_database_url, tmp_path):
+    """Closed cases from before are marked, so the first compaction stores them; the trigger function the migration
+    installs is the one gdt.models.case_recurrence creates on a new database."""
+    assert _flask("db", "upgrade", "fb1e2f3a4b5c", url=fresh_database_url, tmp_path=tmp_path).returncode == 0
+    engine = sa.create_engine(fresh_database_url)
+    case = ("INSERT INTO cases (reference, source, status, received_at, opened_at, closed_at, result, version, "
+            "created_at, updated_at) VALUES (:reference, 'report', :status, :at, :at, :closed, :result, 1, :at, :at)")
+    at = "2025-03-01 09:00:00"
+    with engine.begin() as connection:
+        connection.execute(sa.text(case), {"reference": "GDT-2025-000001", "status": "closed", "at": at,
+                                           "closed": "2025-04-01 09:00:00", "result": "de-escalated"})
+        connection.execute(sa.text(case), {"reference": "GDT-2025-000002", "status": "open", "at": at,
+                                           "closed": None, "result": None})
+    assert _flask("db", "upgrade", url=fresh_database_url, tmp_path=tmp_path).returncode == 0
+    with engine.begin() as connection:
+        marks = connection.execute(sa.text("SELECT kind, count(*) FROM recurrence_marks GROUP BY kind")).all()
+        source = connection.scalar(sa.text("SELECT prosrc FROM pg_proc WHERE proname = 'gdt_recurrence_marks_track'")
+                                   if engine.dialect.name == "postgresql" else sa.text("SELECT NULL"))
+    engine.dispose()
+    if engine.dialect.name != "postgresql":  # SQLite computes recurrence live
+        assert marks == []
+        return
+    from gdt.models.case_recurrence import TRIGGER_FUNCTION
+
+    assert marks == [("case", 1)]
+    assert "".join(source.split()) in "".join(TRIGGER_FUNCTION.split())

@@ -2,12 +2,13 @@
 
 The triggers on `reports` and `cases` (gdt.models.tallies, gdt.models.case_tallies) cost a set-based load about
 eight times its own time at 10 million rows (bench/README.md). `tallies_paused()` runs the load in one transaction
-that first takes SHARE ROW EXCLUSIVE locks on both tables, then disables the tally triggers, and at the end enables
-them again and rebuilds both tallies before it commits:
+that first takes SHARE ROW EXCLUSIVE locks on reports, cases and person links, then disables the tally triggers and
+the recurrence marks' (gdt.models.case_recurrence), and at the end enables them again and rebuilds both tallies and
+the recurrence kept per case before it commits:
 
 * Other sessions never see the triggers disabled: the ALTER TABLE is part of the uncommitted transaction.
-* Writers of reports and cases (intake, triage, casework) wait for the lock until the load commits, so none can
-  slip in between the disabled triggers and the rebuild; readers (the pages, the statistics) go on meanwhile.
+* Writers of reports, cases and person links (intake, triage, casework) wait for the lock until the load commits,
+  so none can slip in between the disabled triggers and the rebuild; readers (the pages, the statistics) go on.
 * Everything commits together or not at all: a failed load leaves the data and the tallies as they were.
 
 `SET session_replication_role = replica` would also skip the foreign-key triggers (and needs a superuser), so it is
@@ -23,15 +24,18 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from gdt.db import db
+from gdt.models import case_recurrence
 from gdt.models.case_tallies import CASE_TRIGGER_NAMES
 from gdt.services.core.errors import ServiceError
 from gdt.services.core.transaction import unit_of_work
-from gdt.services.reporting import case_tallies, report_tallies
+from gdt.services.reporting import case_tallies, recurrence, report_tallies
 from gdt.services.reporting.tally_base import uses_tallies
 
 TALLY_TRIGGERS = {
-    "reports": ("report_tallies_insert", "report_tallies_delete", "report_tallies_update"),
-    "cases": CASE_TRIGGER_NAMES,
+    "reports": ("report_tallies_insert", "report_tallies_delete", "report_tallies_update",
+                *case_recurrence.TRIGGER_NAMES),
+    "cases": (*CASE_TRIGGER_NAMES, *case_recurrence.TRIGGER_NAMES),
+    "person_links": case_recurrence.TRIGGER_NAMES,
 }
 
 
@@ -51,7 +55,7 @@ def tallies_paused() -> Iterator[BulkLoad]:
     with unit_of_work():
         summary = BulkLoad()
         if uses_tallies():
-            db.session.execute(sa.text("LOCK TABLE reports, cases IN SHARE ROW EXCLUSIVE MODE"))
+            db.session.execute(sa.text("LOCK TABLE reports, cases, person_links IN SHARE ROW EXCLUSIVE MODE"))
             _set_triggers("DISABLE")
         began = time.perf_counter()
         yield summary
@@ -60,7 +64,7 @@ def tallies_paused() -> Iterator[BulkLoad]:
         summary.load_seconds = loaded - began
         if uses_tallies():
             _set_triggers("ENABLE")
-            summary.tally_rows = report_tallies.rebuild() + case_tallies.rebuild()
+            summary.tally_rows = report_tallies.rebuild() + case_tallies.rebuild() + recurrence.rebuild()
         summary.rebuild_seconds = time.perf_counter() - loaded
 
 

@@ -12,23 +12,30 @@ Only cases whose window has fully passed count (closed at least 6 or 12 months b
 recent to say". A destroyed case has lost its addresses and person links (docs/decisions/0023), so whether it recurred
 can no longer be told: it is counted apart and left out of the shares.
 
-All of it is one statement: per report and per linked person of each closed case, the earliest new report (index
-lookups), the earliest of those per case, then counts per year of closing. Nothing per case reaches Python.
+All of it is grouped in the database. Live, that is one statement: per report and per linked person of each closed
+case, the first new report (index lookups), the earliest of those per case, then counts per year of closing.
+PostgreSQL keeps each closed case's first new report in `case_recurrence` (gdt.models.case_recurrence): a read sums
+the stored rows and computes live only the cases that marks written since the last compaction may have changed.
+Nothing per case reaches Python.
 """
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.dialects import postgresql
 
-from gdt.db import UTCDateTime, db, utcnow
-from gdt.models import Case, Report
+from gdt.db import AMSTERDAM, UTCDateTime, db, utcnow
+from gdt.models import Case, CaseRecurrence, RecurrenceMark, Report
+from gdt.models.case_recurrence import MARK_KINDS
 from gdt.models.people import PersonLink
 from gdt.services.intake.report_intake import same_address
 from gdt.services.reporting.periods import in_years, period_of
+from gdt.services.reporting.tally_base import COMPACTION_LOCK, uses_tallies
 
 WINDOWS = (6, 12)  # months after closing
 WAYS = ("first", "second")  # each pass looks two ways: BAG id and postcode; the person's reports and their cases
+MARKED_CASE, MARKED_REPORT, MARKED_PERSON = MARK_KINDS
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,27 @@ def recurrence(years: list[int], *, now: datetime | None = None) -> dict[int, Re
     """Per year of closing (Amsterdam time), every year given (zeros without closed cases)."""
     now = now or utcnow()
     _without_jit()
-    found = {row.year: row for row in db.session.execute(_counts(min(years), max(years), now))}
+    first, last = min(years), max(years)
+    if uses_tallies():
+        stale = stale_cases(RecurrenceMark.__table__).subquery("stale")
+        marked = sa.select(stale.c.case_id)
+        rows = sa.union_all(_kept_rows(first, last, marked),
+                            per_case(_closed_in(first, last, Case.id.in_(marked)))).subquery("per_case")
+    else:
+        rows = per_case(_closed_in(first, last)).subquery("per_case")
+    return _by_year(years, rows, now)
+
+
+def live(years: list[int], *, now: datetime | None = None) -> dict[int, Recurrence]:
+    """`recurrence()` computed from the cases, reports and people alone, ignoring what is kept: what `check()`
+    holds the kept rows to."""
+    now = now or utcnow()
+    _without_jit()
+    return _by_year(years, per_case(_closed_in(min(years), max(years))).subquery("per_case"), now)
+
+
+def _by_year(years: list[int], rows, now: datetime) -> dict[int, Recurrence]:
+    found = {row.year: row for row in db.session.execute(_counts(rows, now))}
     return {year: _shaped(year, found.get(year)) for year in years}
 
 
@@ -77,29 +104,49 @@ def add_months(moment: sa.ColumnElement, months: int) -> sa.ColumnElement:
     return day.concat(sa.func.substr(moment, 11))
 
 
-def _counts(first: int, last: int, now: datetime) -> sa.Select:
-    closed = (sa.select(Case.id, Case.closed_at, Case.destroyed_at,
-                        period_of(Case.closed_at, first, last).label("year"))
-              .where(Case.status == "closed", in_years(Case.closed_at, first, last))
-              .cte("closed_cases"))
+def _closed_in(first: int, last: int, *conditions) -> sa.CTE:
+    """The cases closed in the Amsterdam years first … last, with their year."""
+    return (sa.select(Case.id, Case.closed_at, Case.destroyed_at, period_of(Case.closed_at, first, last).label("year"))
+            .where(Case.status == "closed", in_years(Case.closed_at, first, last), *conditions)
+            .cte("closed_cases"))
+
+
+def per_case(closed) -> sa.Select:
+    """One row per case of `closed` (id, closed_at, destroyed_at, year): its first new report within the longest
+    window, by moment and then id (None if there is none) — the columns of `case_recurrence`."""
     hits = sa.union_all(_address_hits(closed), _person_hits(closed)).subquery("hits")
-    # The earliest of each way per case; kept apart, as the two ways' earliest are NULL independently.
-    first_new = (sa.select(hits.c.case_id, *[sa.func.min(hits.c[way]).label(way) for way in WAYS])
-                 .group_by(hits.c.case_id).subquery("first_new"))
-    kept = closed.c.destroyed_at.is_(None)
+    found = sa.union_all(*[sa.select(hits.c.case_id, hits.c[way].label("report_id")) for way in WAYS]).subquery("found")
+    new = so.aliased(Report)
+    order = sa.func.row_number().over(partition_by=found.c.case_id, order_by=(new.received_at, new.id))
+    ranked = (sa.select(found.c.case_id, new.received_at, new.id, order.label("rank"))
+              .join_from(found, new, new.id == found.c.report_id).subquery("ranked"))
+    first_new = sa.select(ranked).where(ranked.c.rank == 1).subquery("first_new")
+    return (sa.select(closed.c.id.label("case_id"), closed.c.year, closed.c.closed_at,
+                      closed.c.destroyed_at.is_not(None).label("destroyed"),
+                      first_new.c.received_at.label("first_new_at"), first_new.c.id.label("first_new_report_id"))
+            .outerjoin(first_new, first_new.c.case_id == closed.c.id))
+
+
+def _kept_rows(first: int, last: int, marked: sa.Select) -> sa.Select:
+    """The stored rows of the cases closed in first … last, but for the cases the marks may have changed."""
+    kept = CaseRecurrence
+    return (sa.select(kept.case_id, kept.year, kept.closed_at, kept.destroyed, kept.first_new_at,
+                      kept.first_new_report_id)
+            .where(kept.year.between(first, last), kept.case_id.not_in(marked)))
+
+
+def _counts(rows, now: datetime) -> sa.Select:
+    """Per year, from one row per closed case: closed, destroyed, and per window measured, recurred, too recent."""
+    kept = ~rows.c.destroyed
     moment = sa.literal(now, UTCDateTime())
-    columns = [closed.c.year, sa.func.count().label("closed"),
-               sa.func.count(closed.c.destroyed_at).label("untraceable")]
+    columns = [rows.c.year, sa.func.count().label("closed"), _sum(rows.c.destroyed).label("untraceable")]
     for months in WINDOWS:
-        end = add_months(closed.c.closed_at, months)
+        end = add_months(rows.c.closed_at, months)
         passed = sa.and_(kept, end <= moment)
         columns += [_sum(passed).label(f"measured_{months}"),
-                    _sum(sa.and_(passed, sa.or_(*[first_new.c[way] <= end for way in WAYS])))
-                    .label(f"recurred_{months}"),
+                    _sum(sa.and_(passed, rows.c.first_new_at <= end)).label(f"recurred_{months}"),
                     _sum(sa.and_(kept, end > moment)).label(f"too_recent_{months}")]
-    return (sa.select(*columns).select_from(closed)
-            .outerjoin(first_new, first_new.c.case_id == closed.c.id)
-            .group_by(closed.c.year))
+    return sa.select(*columns).group_by(rows.c.year)
 
 
 def _in_window(closed, new) -> sa.ColumnElement[bool]:
@@ -145,11 +192,12 @@ def _person_hits(closed) -> sa.Select:
 
 
 def _first_new(closed, condition, *also) -> sa.ScalarSelect:
-    """The earliest report `new` meeting `condition(new)` within the longest window of the enclosing case (None if
-    there is none): a subquery correlated to the enclosing row."""
+    """The id of the earliest report `new` meeting `condition(new)` within the longest window of the enclosing case
+    (by moment, then id; None if there is none): a subquery correlated to the enclosing row."""
     new = so.aliased(Report)
-    return (sa.select(sa.func.min(new.received_at)).select_from(new, *also)
-            .where(condition(new), _in_window(closed, new)).scalar_subquery())
+    return (sa.select(new.id).select_from(new, *also)
+            .where(condition(new), _in_window(closed, new))
+            .order_by(new.received_at, new.id).limit(1).scalar_subquery())
 
 
 def _sum(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
@@ -162,3 +210,112 @@ def _shaped(year: int, row) -> Recurrence:
     windows = tuple(Window(months, int(getattr(row, f"measured_{months}")), int(getattr(row, f"recurred_{months}")),
                            int(getattr(row, f"too_recent_{months}"))) for months in WINDOWS)
     return Recurrence(year, int(row.closed), int(row.untraceable), windows)
+
+
+# --- Keeping the first new report per case (PostgreSQL) ----------------------------------------------------------
+
+def stale_cases(marks) -> sa.Select:
+    """The ids of the cases whose stored row the marks `marks` (kind, ref_id) may have made wrong: more than
+    changed, never fewer.
+
+    A marked case itself, and the case of a marked report. The cases whose stored first new report is marked: a
+    report that stops counting matters only when it was the first. The cases for which a marked report may count
+    now: every case with a report at its address (BAG id, or postcode and house number — wider than the address
+    rule), and every case linked to a person linked to the report or to its case. And a marked person's cases: a
+    link of theirs that came or went may make a report count or stop counting for any of them.
+    """
+    of_kind = lambda kind: sa.select(marks.c.ref_id).where(marks.c.kind == kind)  # noqa: E731
+    marked_reports = (sa.select(Report.id, Report.case_id, Report.bag_id, Report.postcode, Report.house_number)
+                      .where(Report.id.in_(of_kind(MARKED_REPORT))).cte("marked_reports"))
+    marked_cases = sa.union(of_kind(MARKED_CASE),
+                            sa.select(marked_reports.c.case_id).where(marked_reports.c.case_id.is_not(None))
+                            ).cte("marked_cases")
+    link, own, kept = so.aliased(PersonLink), so.aliased(Report), CaseRecurrence
+    people = sa.union(of_kind(MARKED_PERSON),
+                      sa.select(link.person_id).join_from(marked_reports, link, link.report_id == marked_reports.c.id),
+                      sa.select(link.person_id).join_from(marked_reports, link,
+                                                          link.case_id == marked_reports.c.case_id)
+                      ).cte("marked_people")
+    has_case = own.case_id.is_not(None)
+    return sa.union(
+        sa.select(marked_cases.c.ref_id.label("case_id")),
+        sa.select(kept.case_id).where(kept.first_new_report_id.in_(of_kind(MARKED_REPORT))),
+        sa.select(own.case_id).join_from(marked_reports, own, own.bag_id == marked_reports.c.bag_id).where(has_case),
+        sa.select(own.case_id).join_from(marked_reports, own, sa.and_(
+            own.postcode == marked_reports.c.postcode, own.house_number == marked_reports.c.house_number))
+        .where(has_case),
+        sa.select(link.case_id).join_from(people, link, link.person_id == people.c.ref_id)
+        .where(link.case_id.is_not(None)),
+        sa.select(own.case_id).join_from(people, link, link.person_id == people.c.ref_id)
+        .join(own, own.id == link.report_id).where(has_case),
+    )
+
+
+def compact() -> int:
+    """Compute the marked cases again and delete the marks, in one statement (one snapshot): a mark written
+    meanwhile stays for the next round, and what is stored is exact as of that snapshot. Returns the rows stored.
+
+    Runs in the caller's transaction (gdt.services.reporting.report_tallies.compact_now).
+    """
+    if not uses_tallies():
+        return 0
+    db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(COMPACTION_LOCK)))
+    _without_jit()
+    taken = sa.delete(RecurrenceMark).returning(RecurrenceMark.kind, RecurrenceMark.ref_id).cte("taken")
+    stale = stale_cases(taken).cte("stale")
+    marked = sa.select(stale.c.case_id)
+    closed = (sa.select(Case.id, Case.closed_at, Case.destroyed_at, _amsterdam_year(Case.closed_at).label("year"))
+              .where(Case.status == "closed", Case.id.in_(marked)).cte("closed_cases"))
+    computed = per_case(closed).cte("computed")
+    dropped = (sa.delete(CaseRecurrence)
+               .where(CaseRecurrence.case_id.in_(marked),
+                      CaseRecurrence.case_id.not_in(sa.select(computed.c.case_id))).cte("dropped"))
+    columns = [column.name for column in computed.c]
+    store = postgresql.insert(CaseRecurrence).from_select(columns, sa.select(computed))
+    store = store.on_conflict_do_update(index_elements=[CaseRecurrence.case_id],
+                                        set_={name: store.excluded[name] for name in columns if name != "case_id"})
+    return len(db.session.execute(store.add_cte(dropped).returning(CaseRecurrence.case_id)).all())
+
+
+def rebuild() -> int:
+    """Compute every closed case again (after a bulk load or a restore, or when `check()` found a difference);
+    returns the rows stored. Writers of reports, cases and person links wait meanwhile (SHARE lock)."""
+    if not uses_tallies():
+        return 0
+    db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(COMPACTION_LOCK)))
+    db.session.execute(sa.text("LOCK TABLE reports, cases, person_links IN SHARE MODE"))
+    db.session.execute(sa.delete(CaseRecurrence))
+    db.session.execute(sa.delete(RecurrenceMark))
+    db.session.execute(sa.insert(RecurrenceMark).from_select(
+        ["kind", "ref_id"], sa.select(sa.literal(MARKED_CASE), Case.id).where(Case.status == "closed")))
+    return compact()
+
+
+@dataclass(frozen=True)
+class Difference:
+    year: int
+    kept: Recurrence
+    counted: Recurrence
+
+
+def check(*, now: datetime | None = None) -> list[Difference]:
+    """Every year of closing where what is kept (with the marks) and a live computation disagree (none, normally)."""
+    if not uses_tallies():
+        return []
+    now = now or utcnow()
+    years = db.session.execute(sa.select(sa.func.min(CaseRecurrence.year), sa.func.max(CaseRecurrence.year))).one()
+    closed = db.session.execute(sa.select(sa.func.min(Case.closed_at), sa.func.max(Case.closed_at))
+                                .where(Case.status == "closed")).one()
+    found = [year for year in (*years, *(moment.astimezone(AMSTERDAM).year for moment in closed if moment))
+             if year is not None]
+    if not found:
+        return []
+    span = list(range(min(found), max(found) + 1))
+    kept, counted = recurrence(span, now=now), live(span, now=now)
+    return [Difference(year, kept[year], counted[year]) for year in span if kept[year] != counted[year]]
+
+
+def _amsterdam_year(column: sa.ColumnElement) -> sa.ColumnElement[int]:
+    """The Amsterdam year of a stored (naive UTC) moment, any year: PostgreSQL only."""
+    local = sa.func.timezone("Europe/Amsterdam", sa.func.timezone("UTC", column))
+    return sa.cast(sa.func.extract("year", local), sa.Integer)

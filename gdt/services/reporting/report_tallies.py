@@ -14,7 +14,7 @@ from gdt.models import Report, ReportTally
 from gdt.models.reports import RESIDENT_CHANNELS
 from gdt.models.tallies import KEYS, TRIAGE_LEVELS, keys_of
 from gdt.services.core.transaction import unit_of_work
-from gdt.services.reporting import case_tallies, durations
+from gdt.services.reporting import case_tallies, durations, recurrence
 from gdt.services.reporting.durations import Span, bucket_start, elapsed_minutes
 from gdt.services.reporting.periods import PERIODS, in_years, period_of
 from gdt.services.reporting.tally_base import COMPACTION_LOCK, maintenance_sql, uses_tallies
@@ -141,10 +141,10 @@ def compact() -> int:
 
 
 def compact_now() -> int:
-    """`compact()` of the report and the case tallies in a transaction of their own: what the worker, the
-    in-process scheduler and the CLI run; returns the rows written."""
+    """`compact()` of the report and the case tallies, and the recurrence of the marked cases, in a transaction of
+    their own: what the worker, the in-process scheduler and the CLI run; returns the rows written."""
     with unit_of_work():
-        return compact() + case_tallies.compact()
+        return compact() + case_tallies.compact() + recurrence.compact()
 
 
 def rebuild() -> int:
