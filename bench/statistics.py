@@ -199,7 +199,9 @@ def main() -> None:
             counts["server"] = connection.info.server_version
             if not args.skip_export:
                 figures["export"] = _time_export(url, *_busiest_year(connection), args.export_runs)
-            figures["check"], figures["rebuild"] = _maintain_tallies(app)
+            figures["pending"] = _with_marks_pending(app, connection, year, args.runs)
+            figures["check"], figures["rebuild"], figures["recurrence_check"], figures["recurrence_rebuild"] = (
+                _maintain_tallies(app))
             figures["machine_load_end"] = _machine_load()
         _show_data(year, shape, table)
         _report(args, year, counts, figures)
@@ -301,19 +303,60 @@ def _machine_load() -> str:
     return f"{one:.2f} / {five:.2f} / {fifteen:.2f}"
 
 
-def _maintain_tallies(app: Flask) -> tuple[float, float]:
-    """Seconds for `flask tallies check` and `flask tallies rebuild` (what the migrations' backfills cost)."""
+def _maintain_tallies(app: Flask) -> tuple[float, float, float, float]:
+    """Seconds for `flask tallies check` and `flask tallies rebuild` of the report and case tallies (what the
+    migrations' backfills cost), and of the recurrence kept per case apart."""
     with app.app_context():
         began = time.perf_counter()
         if report_tallies.check() or case_tallies.check():
             raise SystemExit("the tallies differ from a fresh count of the reports or cases")
         checked = time.perf_counter()
+        if recurrence.check():
+            raise SystemExit("the recurrence kept per case differs from a live computation")
+        recurrence_checked = time.perf_counter()
         report_tallies.rebuild()
         case_tallies.rebuild()
         db.session.commit()
         rebuilt = time.perf_counter()
+        recurrence.rebuild()
+        db.session.commit()
+        recurrence_rebuilt = time.perf_counter()
         db.session.remove()
-    return checked - began, rebuilt - checked
+    return checked - began, rebuilt - recurrence_checked, recurrence_checked - checked, recurrence_rebuilt - rebuilt
+
+
+# New reports a month after closing, at the address of one of the year's closed cases: each marks itself and, when
+# read before the next compaction, makes the cases at its address count live.
+NEW_AT_CLOSED_ADDRESSES = """
+INSERT INTO reports (reference, channel, received_at, status, category_id, description, postcode, house_number,
+                     reporter_is_anonymous, reporter_may_contact, version, created_at, updated_at)
+SELECT 'GDT-B-N' || lpad(row_number() OVER ()::text, 7, '0'), 'app', c.closed_at + interval '30 days', 'received',
+       r.category_id, r.description, r.postcode, r.house_number, true, false, 1, now(), now()
+FROM cases AS c JOIN reports AS r ON r.case_id = c.id
+WHERE c.status = 'closed' AND c.closed_at >= %(start)s AND c.closed_at < %(end)s
+ORDER BY md5(c.id::text) LIMIT %(n)s
+"""
+
+
+def _with_marks_pending(app: Flask, connection: psycopg.Connection, year: int, runs: int,
+                        new_reports: int = 1000) -> dict:
+    """Recurrence read with the marks of `new_reports` new reports not compacted yet (at most five minutes' worth
+    of intake on a busy day), and the compaction that stores the marked cases again."""
+    with connection.transaction():
+        connection.execute(NEW_AT_CLOSED_ADDRESSES, _bounds(year) | {"n": new_reports})
+        marks = connection.execute("SELECT count(*) FROM recurrence_marks").fetchone()[0]
+    with app.app_context():
+        before = _run_recurrence(year)
+        timings, = _time(runs, lambda: _run_recurrence(year))
+        began = time.perf_counter()
+        report_tallies.compact_now()
+        compacted = time.perf_counter() - began
+        after = _run_recurrence(year)
+        db.session.remove()
+    if before != after:
+        raise SystemExit("recurrence read with marks pending differs from the one after compaction")
+    return {"marks": marks, "new_reports": new_reports, "read": timings, "compact": compacted,
+            "recurred_12": after[year].windows[1].recurred}
 
 
 def _vacuum(connection: psycopg.Connection) -> float:
@@ -362,7 +405,7 @@ def _run_funnel(year: int) -> dict:
 
 
 def _run_recurrence(year: int) -> dict:
-    """The one part of the page that is not tallied: recurrence after closing (gdt.services.reporting.recurrence)."""
+    """Recurrence after closing (gdt.services.reporting.recurrence), kept per case and read with the marks."""
     result = recurrence.recurrence([year])
     db.session.remove()
     return result
@@ -526,7 +569,8 @@ def _report(args, year, counts, figures) -> None:
     print(f"{'generate the data (staging table, not part of the load)':<{NAME_WIDTH}}{figures['generate']:9.1f} s")
     if args.load == "bulk":
         print(f"{'load, bare: INSERT … SELECT, reports + cases, triggers off':<{NAME_WIDTH}}{figures['load']:9.1f} s")
-        print(f"{'  + count the tallies once (report + case rebuild)':<{NAME_WIDTH}}{figures['load_rebuild']:9.1f} s")
+        print(f"{'  + count the tallies once, compute recurrence (rebuilds)':<{NAME_WIDTH}}"
+              f"{figures['load_rebuild']:9.1f} s")
         print(f"{'  = the bulk path, with the commit':<{NAME_WIDTH}}{figures['load_total']:9.1f} s")
         print(f"{'  ratio bulk path / bare load (target ≤ 2)':<{NAME_WIDTH}}"
               f"{figures['load_total'] / figures['load']:8.2f}")
@@ -535,7 +579,13 @@ def _report(args, year, counts, figures) -> None:
     print(f"{'compact tallies (report_tallies.compact_now())':<{NAME_WIDTH}}{figures['compact']:9.1f} s")
     print(f"{'VACUUM ANALYZE':<{NAME_WIDTH}}{figures['vacuum']:9.1f} s")
     print(f"{'flask tallies check (compare with a fresh count)':<{NAME_WIDTH}}{figures['check']:9.1f} s")
+    print(f"{'  + recurrence kept per case against a live computation':<{NAME_WIDTH}}"
+          f"{figures['recurrence_check']:9.1f} s")
     print(f"{'flask tallies rebuild (= the migrations backfill)':<{NAME_WIDTH}}{figures['rebuild']:9.1f} s")
+    print(f"{'  + recurrence of every closed case':<{NAME_WIDTH}}{figures['recurrence_rebuild']:9.1f} s")
+    pending = figures["pending"]
+    compaction = f"compaction after {pending['new_reports']} new reports ({pending['marks']} marks)"
+    print(f"{compaction:<{NAME_WIDTH}}{pending['compact']:9.1f} s")
     title = f"median of {args.runs} runs after a warm-up, in turns"
     print(f"\n{title:<{NAME_WIDTH}}{'median':>11}{'min':>11}{'max':>11}")
     print(_row(f"yearly_statistics({year}) (SQLAlchemy + shaping)", figures["service"]))
@@ -543,7 +593,8 @@ def _report(args, year, counts, figures) -> None:
     print(_row("bare SQL, the 2 GROUP BYs over reports + cases (psycopg)", figures["same"]))
     print(_row("bare SQL, 3 separate GROUP BYs over reports + cases", figures["three"]))
     print(_row(f"the whole statistics page, yearly_funnel({year})", figures["page"]))
-    print(_row(f"  of which recurrence([{year}]) (not tallied)", figures["recurrence"]))
+    print(_row(f"  of which recurrence([{year}]) (kept per case)", figures["recurrence"]))
+    print(_row(f"  recurrence([{year}]) with {figures['pending']['marks']} marks pending", figures["pending"]["read"]))
     print(_row(f"indicator table, {len(COMPUTED_SOURCES)} computed indicators × {args.years} years",
                figures["indicators"]))
     print(_row(f"indicator table, {len(COMPUTED_SOURCES) - len(RECURRENCE_SOURCES)} (no recurrence) × {args.years} "

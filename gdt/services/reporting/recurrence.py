@@ -18,6 +18,7 @@ PostgreSQL keeps each closed case's first new report in `case_recurrence` (gdt.m
 the stored rows and computes live only the cases that marks written since the last compaction may have changed.
 Nothing per case reaches Python.
 """
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -56,30 +57,31 @@ class Recurrence:
 
 def recurrence(years: list[int], *, now: datetime | None = None) -> dict[int, Recurrence]:
     """Per year of closing (Amsterdam time), every year given (zeros without closed cases)."""
-    now = now or utcnow()
-    _without_jit()
-    first, last = min(years), max(years)
-    if uses_tallies():
-        stale = stale_cases(RecurrenceMark.__table__).subquery("stale")
-        marked = sa.select(stale.c.case_id)
-        rows = sa.union_all(_kept_rows(first, last, marked),
-                            per_case(_closed_in(first, last, Case.id.in_(marked)))).subquery("per_case")
-    else:
-        rows = per_case(_closed_in(first, last)).subquery("per_case")
-    return _by_year(years, rows, now)
+    return _by_year(years, now, kept=uses_tallies())
 
 
 def live(years: list[int], *, now: datetime | None = None) -> dict[int, Recurrence]:
     """`recurrence()` computed from the cases, reports and people alone, ignoring what is kept: what `check()`
     holds the kept rows to."""
-    now = now or utcnow()
+    return _by_year(years, now, kept=False)
+
+
+def _by_year(years: list[int], now: datetime | None, *, kept: bool) -> dict[int, Recurrence]:
     _without_jit()
-    return _by_year(years, per_case(_closed_in(min(years), max(years))).subquery("per_case"), now)
-
-
-def _by_year(years: list[int], rows, now: datetime) -> dict[int, Recurrence]:
-    found = {row.year: row for row in db.session.execute(_counts(rows, now))}
+    statement = _statement(min(years), max(years), kept=kept)
+    found = {row.year: row for row in db.session.execute(statement, {"now": now or utcnow()})}
     return {year: _shaped(year, found.get(year)) for year in years}
+
+
+@functools.lru_cache(maxsize=32)
+def _statement(first: int, last: int, *, kept: bool) -> sa.Select:
+    """The counts for the years first … last, built once per span: building this many aliases and subqueries costs
+    more than PostgreSQL needs to run it. With `kept`, the stored rows and the marked cases live."""
+    if not kept:
+        return _counts(per_case(_closed_in(first, last)).subquery("per_case"))
+    marked = sa.select(stale_cases(RecurrenceMark.__table__).subquery("stale").c.case_id)
+    rows = sa.union_all(_kept_rows(first, last, marked), per_case(_closed_in(first, last, Case.id.in_(marked))))
+    return _counts(rows.subquery("per_case"))
 
 
 def _without_jit() -> None:
@@ -135,10 +137,11 @@ def _kept_rows(first: int, last: int, marked: sa.Select) -> sa.Select:
             .where(kept.year.between(first, last), kept.case_id.not_in(marked)))
 
 
-def _counts(rows, now: datetime) -> sa.Select:
-    """Per year, from one row per closed case: closed, destroyed, and per window measured, recurred, too recent."""
+def _counts(rows) -> sa.Select:
+    """Per year, from one row per closed case: closed, destroyed, and per window measured, recurred, too recent
+    (as of the parameter `now`)."""
     kept = ~rows.c.destroyed
-    moment = sa.literal(now, UTCDateTime())
+    moment = sa.bindparam("now", type_=UTCDateTime())
     columns = [rows.c.year, sa.func.count().label("closed"), _sum(rows.c.destroyed).label("untraceable")]
     for months in WINDOWS:
         end = add_months(rows.c.closed_at, months)
