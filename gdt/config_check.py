@@ -126,9 +126,28 @@ def _webauthn_rp_id(settings: Mapping) -> str | None:
     return None
 
 
+def _storage(settings: Mapping) -> str | None:
+    """A STORAGE_URL the file store understands, and a known kind of server-side encryption: refused at start-up,
+    not at the first upload."""
+    from gdt.services.core.object_store import encryption, parse_url  # the store's own rules
+
+    problems = []
+    url = settings.get("STORAGE_URL") or ""
+    if url:
+        try:
+            parse_url(url)
+        except ValueError as wrong:
+            problems.append(f"{wrong} (is {mask_urls(url)!r})")
+    try:
+        encryption(settings)
+    except ValueError as wrong:
+        problems.append(f"{wrong} (is {settings.get('STORAGE_S3_SSE')!r})")
+    return "; ".join(problems) or None
+
+
 PRODUCTION_RULES: tuple[Callable[[Mapping], str | None], ...] = (
     _secret_key, _database, _public_base_url, _smtp_host, _mail_from, _metrics_token, _extra_non_working_days,
-    _single_sign_on, _webauthn_rp_id,
+    _single_sign_on, _webauthn_rp_id, _storage,
 )
 
 

@@ -65,6 +65,19 @@ def test_closing_days_in_the_settings_must_be_iso_dates():
     assert problems_with(EXTRA_NON_WORKING_DAYS=["2026-05-15"]) == problems_with(EXTRA_NON_WORKING_DAYS=[]) == []
 
 
+@pytest.mark.parametrize("url", ["s3:/bucket", "/srv/gdt/files", "file://srv/gdt", "file:relative", "ftp://host/x",
+                                 "s3://"])
+def test_a_storage_url_the_store_cannot_use_is_refused_at_start_up(url):
+    (problem,) = problems_with(STORAGE_URL=url)
+    assert problem.startswith("STORAGE_URL must be file:///folder or s3://bucket/prefix") and repr(url) in problem
+
+
+def test_a_folder_or_a_bucket_is_a_good_storage_url_and_an_unknown_encryption_is_not():
+    assert problems_with(STORAGE_URL="file:///srv/gdt/files") == problems_with(STORAGE_URL="s3://gdt/prod") == []
+    (problem,) = problems_with(STORAGE_URL="s3://gdt/prod", STORAGE_S3_SSE="none")
+    assert problem.startswith("STORAGE_S3_SSE must be AES256 or aws:kms")
+
+
 @pytest.mark.parametrize(("sender", "expected"), [(None, "not set"), ("", "not set"), ("gdt", "not an e-mail")])
 def test_no_or_a_wrong_sender_is_refused(sender, expected):
     (problem,) = problems_with(MAIL_FROM=sender)

@@ -221,14 +221,23 @@ def current(*, timeout: float | None = None) -> Store:
     url = config.get("STORAGE_URL") or ""
     if not url:
         return FolderStore(local_folder())
+    kind, where, prefix = parse_url(url)
+    if kind == "folder":
+        return FolderStore(Path(where))
+    client = _client(config.get("STORAGE_S3_ENDPOINT_URL") or None, config.get("STORAGE_S3_REGION") or None,
+                     config.get("STORAGE_S3_ACCESS_KEY_ID") or None,
+                     config.get("STORAGE_S3_SECRET_ACCESS_KEY") or None, timeout)
+    return S3Store(client, where, prefix, encryption(config))
+
+
+def parse_url(url: str) -> tuple[str, str, str]:
+    """("folder", path, "") for file:///path, ("s3", bucket, prefix) for s3://bucket/prefix; ValueError for
+    anything else. Production checks it before starting (gdt.config_check)."""
     parts = urlsplit(url)
-    if parts.scheme == "file" and parts.netloc in ("", "localhost") and parts.path:
-        return FolderStore(Path(parts.path))
+    if parts.scheme == "file" and parts.netloc in ("", "localhost") and parts.path.startswith("/"):
+        return "folder", parts.path, ""
     if parts.scheme == "s3" and parts.netloc:
-        client = _client(config.get("STORAGE_S3_ENDPOINT_URL") or None, config.get("STORAGE_S3_REGION") or None,
-                         config.get("STORAGE_S3_ACCESS_KEY_ID") or None,
-                         config.get("STORAGE_S3_SECRET_ACCESS_KEY") or None, timeout)
-        return S3Store(client, parts.netloc, parts.path, encryption(config))
+        return "s3", parts.netloc, parts.path
     raise ValueError("STORAGE_URL must be file:///folder or s3://bucket/prefix")
 
 
