@@ -14,7 +14,7 @@ from gdt.services.reporting import report_tallies
 
 LIMITS = {"worker": 90, "beat": 90, "relay": 90}
 # Tables that grow with the years: a figure must never read them whole.
-LARGE_TABLES = ("reports", "audit_events", "outbox_messages", "report_tallies", "referrals")
+LARGE_TABLES = ("reports", "audit_events", "outbox_messages", "report_tallies", "case_tallies", "referrals")
 
 
 def message(topic="report.received", *, age=timedelta(0), processed=False) -> OutboxMessage:
@@ -62,15 +62,16 @@ def test_the_figures_count_what_happened(db, make):
     assert read.heartbeats["worker"].last_seen_seconds is None
 
 
-def test_compacted_tallies_leave_no_deltas_waiting(db, make):
+def test_compacted_tallies_leave_no_deltas_or_marks_waiting(app, db, make):
+    make.case("closed", closed_at=utcnow())
     make.report(channel="app")
     before = figures.read(LIMITS)
-    report_tallies.compact()
-    db.session.commit()
+    report_tallies.compact_now()
     after = figures.read(LIMITS)
     if report_tallies.uses_tallies():
-        assert before.tally_deltas_waiting > 0
-    assert after.tally_deltas_waiting == 0
+        assert before.tally_deltas_waiting > 0 and before.case_tally_deltas_waiting > 0
+        assert before.recurrence_marks_waiting == 2  # the report, the case
+    assert after.tally_deltas_waiting == after.case_tally_deltas_waiting == after.recurrence_marks_waiting == 0
     assert after.reports_received == before.reports_received  # merging changes no count
 
 

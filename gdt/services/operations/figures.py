@@ -3,7 +3,8 @@
 Every figure is one small GROUP BY or count that an index answers (tests/services/test_operations_figures.py
 reads their plans on PostgreSQL): resident reports from the funnel tallies; partner registrations, refused
 logins, the outbox backlog and processed reminders through partial indexes that hold only those rows; referrals
-by delivery status along ix_referrals_delivery; delta rows along ix_report_tallies_pending. Counts only.
+by delivery status along ix_referrals_delivery; delta rows along ix_report_tallies_pending and
+ix_case_tallies_pending; the recurrence marks, which compaction empties. Counts only.
 """
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from gdt.db import db, utcnow
-from gdt.models import AuditEvent, OutboxMessage, Referral, Report, ReportTally
+from gdt.models import AuditEvent, CaseTally, OutboxMessage, RecurrenceMark, Referral, Report, ReportTally
 from gdt.models.audit import LOGIN_FAILED
 from gdt.models.outbox import REMINDER_TOPICS, REMINDERS, WAITING
 from gdt.models.referrals import DELIVERY_STATUSES
@@ -43,7 +44,9 @@ class Figures:
     deliveries: dict[str, int]  # referrals per delivery status
     reminders: dict[str, int]  # reminder messages processed, per kind (coordinator, partner)
     login_failures: int
-    tally_deltas_waiting: int
+    tally_deltas_waiting: int  # report tallies
+    case_tally_deltas_waiting: int
+    recurrence_marks_waiting: int
     heartbeats: dict[str, heartbeats.Seen]
 
 
@@ -60,6 +63,9 @@ def statements() -> dict[str, sa.Select]:
         "login_failures": sa.select(sa.func.count()).select_from(AuditEvent).where(LOGIN_FAILED),
         "tally_deltas_waiting": sa.select(sa.func.count()).select_from(ReportTally)
         .where(sa.not_(ReportTally.compacted)),
+        "case_tally_deltas_waiting": sa.select(sa.func.count()).select_from(CaseTally)
+        .where(sa.not_(CaseTally.compacted)),
+        "recurrence_marks_waiting": sa.select(sa.func.count()).select_from(RecurrenceMark),
     }
 
 
@@ -79,6 +85,8 @@ def read(max_silence: Mapping[str, float], now: datetime | None = None) -> Figur
                 _kind(topic): count for topic, count in db.session.execute(queries["reminders"])},
             login_failures=db.session.scalar(queries["login_failures"]),
             tally_deltas_waiting=db.session.scalar(queries["tally_deltas_waiting"]),
+            case_tally_deltas_waiting=db.session.scalar(queries["case_tally_deltas_waiting"]),
+            recurrence_marks_waiting=db.session.scalar(queries["recurrence_marks_waiting"]),
             heartbeats=heartbeats.latest(max_silence, now),
         )
     return figures

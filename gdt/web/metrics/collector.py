@@ -53,6 +53,12 @@ def families(figures: operations_figures.Figures):
     yield GaugeMetricFamily("gdt_report_tally_deltas_waiting",
                             "Report tally delta rows waiting to be compacted (PostgreSQL).",
                             value=figures.tally_deltas_waiting)
+    yield GaugeMetricFamily("gdt_case_tally_deltas_waiting",
+                            "Case tally delta rows waiting to be compacted (PostgreSQL).",
+                            value=figures.case_tally_deltas_waiting)
+    yield GaugeMetricFamily("gdt_recurrence_marks_waiting",
+                            "Changes that recurrence after closing computes live until the next compaction "
+                            "(PostgreSQL).", value=figures.recurrence_marks_waiting)
     ages = GaugeMetricFamily("gdt_heartbeat_age_seconds",
                              "Seconds since a process of this kind (worker, beat, relay) was last seen.",
                              labels=["kind"])
