@@ -68,15 +68,16 @@ def live(years: list[int], *, now: datetime | None = None) -> dict[int, Recurren
 
 def _by_year(years: list[int], now: datetime | None, *, kept: bool) -> dict[int, Recurrence]:
     _without_jit()
-    statement = _statement(min(years), max(years), kept=kept)
+    statement = _statement(min(years), max(years), kept=kept, dialect=db.session.get_bind().dialect.name)
     found = {row.year: row for row in db.session.execute(statement, {"now": now or utcnow()})}
     return {year: _shaped(year, found.get(year)) for year in years}
 
 
 @functools.lru_cache(maxsize=32)
-def _statement(first: int, last: int, *, kept: bool) -> sa.Select:
-    """The counts for the years first … last, built once per span: building this many aliases and subqueries costs
-    more than PostgreSQL needs to run it. With `kept`, the stored rows and the marked cases live."""
+def _statement(first: int, last: int, *, kept: bool, dialect: str) -> sa.Select:
+    """The counts for the years first … last, built once per span and database (`add_months` differs): building
+    this many aliases and subqueries costs more than PostgreSQL needs to run it. With `kept`, the stored rows and
+    the marked cases live."""
     if not kept:
         return _counts(per_case(_closed_in(first, last)).subquery("per_case"))
     marked = sa.select(stale_cases(RecurrenceMark.__table__).subquery("stale").c.case_id)
