@@ -8,7 +8,8 @@ Run from the repository root:
 Loads reports and cases with the generator of bench/statistics.py (the shape of a GDT year), then gives them what the
 outcome figures read: half of the reports a BAG id (so both halves of the address rule are used), case results and
 closing moments spread over a year, people linked to half of the cases and to one in twenty reports, interventions
-over the ladder and satisfaction answers. Then VACUUM ANALYZE, EXPLAIN (ANALYZE, BUFFERS) of the recurrence statement
+over the ladder and satisfaction answers. Then the compaction the worker would run (the tallies merged, every marked
+case's recurrence stored), VACUUM ANALYZE, EXPLAIN (ANALYZE, BUFFERS) of the recurrence statement
 the service sends, and times, in turns after a warm-up: each part of the section for the middle year, the whole
 section, the whole statistics page, and the indicator table with the outcome indicators over all loaded years.
 """
@@ -28,7 +29,15 @@ import sqlalchemy as sa
 from bench.common import bench_app, conninfo, create_schema, naive_utc
 from bench.statistics import CREATE_GEN, GENERATE, LOAD_CASES, LOAD_REPORTS
 from gdt.db import db
-from gdt.services.reporting import funnel, indicator_table, indicators, outcome_counts, outcomes, recurrence
+from gdt.services.reporting import (
+    funnel,
+    indicator_table,
+    indicators,
+    outcome_counts,
+    outcomes,
+    recurrence,
+    report_tallies,
+)
 from gdt.services.reporting.periods import year_bounds
 from tests.postgres import temporary_postgresql
 
@@ -79,6 +88,7 @@ def main() -> None:
         create_schema(app)
         with psycopg.connect(conninfo(url)) as connection:
             loaded = _load(connection, args)
+            compacted = _compact(app)
             _vacuum(connection)
             counts = connection.execute(
                 "SELECT (SELECT count(*) FROM reports), (SELECT count(*) FROM cases), "
@@ -107,7 +117,7 @@ def main() -> None:
                 timings = _time(args.runs, *[_request(run) for run in parts.values()])
                 section = outcomes.yearly_outcomes(year)
                 db.session.remove()
-        _report(args, year, loaded, counts, dict(zip(parts, timings)), section)
+        _report(args, year, loaded, compacted, counts, dict(zip(parts, timings)), section)
 
 
 def _arguments() -> argparse.Namespace:
@@ -135,6 +145,16 @@ def _load(connection: psycopg.Connection, args: argparse.Namespace) -> float:
                       "satisfaction_responses"):
             connection.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                f"(SELECT coalesce(max(id), 1) FROM {table}))")
+    return time.perf_counter() - began
+
+
+def _compact(app) -> float:
+    """What the worker does within five minutes of the load: merge the tallies' deltas and store the recurrence of
+    every case the load marked (all of them: the load ran with the triggers on)."""
+    with app.app_context():
+        began = time.perf_counter()
+        report_tallies.compact_now()
+        db.session.remove()
     return time.perf_counter() - began
 
 
@@ -189,10 +209,11 @@ def _explain(connection: psycopg.Connection, statements: list[tuple[str, dict]])
     connection.rollback()
 
 
-def _report(args, year, loaded, counts, timings: dict, section: dict) -> None:
+def _report(args, year, loaded, compacted, counts, timings: dict, section: dict) -> None:
     reports, cases, closed, links, interventions, answers = counts
     print(f"\nloaded in {loaded:.1f} s: {reports:,} reports, {cases:,} cases ({closed:,} closed), {links:,} person "
           f"links, {interventions:,} interventions, {answers:,} satisfaction answers over {args.years} years")
+    print(f"compacted in {compacted:.1f} s (tallies merged, recurrence of every closed case stored)")
     windows = section["recurrence"]["windows"]
     print(f"year {year}: {section['recurrence']['closed']:,} cases closed; recurrence "
           + ", ".join(f"{window['months']} months {window['recurred']} of {window['measured']:,} "
