@@ -224,12 +224,14 @@ def stale_cases(marks) -> sa.Select:
 
     A marked case itself, and the case of a marked report. The cases whose stored first new report is marked: a
     report that stops counting matters only when it was the first. The cases for which a marked report may count
-    now: every case with a report at its address (BAG id, or postcode and house number — wider than the address
-    rule), and every case linked to a person linked to the report or to its case. And a marked person's cases: a
+    now: every closed case whose window holds the report's moment and that has a report at its address (BAG id,
+    or postcode and house number — wider than the address rule), and every case linked to a person linked to the
+    report or to its case. And a marked person's cases: a
     link of theirs that came or went may make a report count or stop counting for any of them.
     """
     of_kind = lambda kind: sa.select(marks.c.ref_id).where(marks.c.kind == kind)  # noqa: E731
-    marked_reports = (sa.select(Report.id, Report.case_id, Report.bag_id, Report.postcode, Report.house_number)
+    marked_reports = (sa.select(Report.id, Report.case_id, Report.received_at, Report.bag_id, Report.postcode,
+                                Report.house_number)
                       .where(Report.id.in_(of_kind(MARKED_REPORT))).cte("marked_reports"))
     marked_cases = sa.union(of_kind(MARKED_CASE),
                             sa.select(marked_reports.c.case_id).where(marked_reports.c.case_id.is_not(None))
@@ -240,14 +242,20 @@ def stale_cases(marks) -> sa.Select:
                       sa.select(link.person_id).join_from(marked_reports, link,
                                                           link.case_id == marked_reports.c.case_id)
                       ).cte("marked_people")
-    has_case = own.case_id.is_not(None)
+    has_case, closed = own.case_id.is_not(None), so.aliased(Case)
+
+    def at_address(same) -> sa.Select:
+        moment = marked_reports.c.received_at
+        return (sa.select(own.case_id).join_from(marked_reports, own, same).join(closed, closed.id == own.case_id)
+                .where(closed.status == "closed", closed.closed_at < moment,
+                       moment <= add_months(closed.closed_at, max(WINDOWS))))
+
     return sa.union(
         sa.select(marked_cases.c.ref_id.label("case_id")),
         sa.select(kept.case_id).where(kept.first_new_report_id.in_(of_kind(MARKED_REPORT))),
-        sa.select(own.case_id).join_from(marked_reports, own, own.bag_id == marked_reports.c.bag_id).where(has_case),
-        sa.select(own.case_id).join_from(marked_reports, own, sa.and_(
-            own.postcode == marked_reports.c.postcode, own.house_number == marked_reports.c.house_number))
-        .where(has_case),
+        at_address(own.bag_id == marked_reports.c.bag_id),
+        at_address(sa.and_(own.postcode == marked_reports.c.postcode,
+                           own.house_number == marked_reports.c.house_number)),
         sa.select(link.case_id).join_from(people, link, link.person_id == people.c.ref_id)
         .where(link.case_id.is_not(None)),
         sa.select(own.case_id).join_from(people, link, link.person_id == people.c.ref_id)
