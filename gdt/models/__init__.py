@@ -14,7 +14,7 @@ from gdt.models import search as search_indexes  # noqa: F401  (its DDL hooks: t
 from gdt.models.api import ApiClient, IdempotencyRecord, UserToken
 from gdt.models.attachments import Attachment
 from gdt.models.audit import AuditChainHead, AuditEvent
-from gdt.models.case_recurrence import CaseRecurrence, RecurrenceMark
+from gdt.models.case_recurrence import CaseRecurrence, RecurrenceMark, RecurrenceTally
 from gdt.models.case_tallies import CaseTally
 from gdt.models.cases import Case, CaseEvent, CaseNote, CasePartner
 from gdt.models.casework import Action, CaseParty, CaseResult, Meeting, MeetingInvitee
@@ -72,6 +72,7 @@ __all__ = [
     "CaseTally",
     "CaseRecurrence",
     "RecurrenceMark",
+    "RecurrenceTally",
     "CaseEvent",
     "CaseNote",
     "CasePartner",

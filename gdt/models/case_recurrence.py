@@ -14,11 +14,15 @@ time. Instead (docs/decisions/0035-recurrence-kept-per-case.md):
 * reading resolves the marks to the cases they may have changed (gdt.services.reporting.recurrence) and computes
   only those live: the stored rows of every other case are exact in the reader's snapshot;
 * compaction (with the tallies', every five minutes) computes the marked cases again, in one statement that also
-  deletes exactly the marks it saw.
+  deletes exactly the marks it saw;
+* `recurrence_tallies` count the stored rows per year, UTC day of closing, destroyed and recurred within 6 and 12
+  months, kept by triggers on `case_recurrence` like the other tallies (delta rows, merged at compaction): a year
+  is a few hundred rows, not 88 000. Only the days whose window ends around the moment asked about are read per
+  case.
 
 SQLite computes recurrence live, as before; these tables stay empty there.
 """
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -44,6 +48,27 @@ class CaseRecurrence(db.Model):
     destroyed: so.Mapped[bool]
     first_new_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())  # within the longest window
     first_new_report_id: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)  # no key: it may go
+
+
+class RecurrenceTally(db.Model):
+    __tablename__ = "recurrence_tallies"
+    __table_args__ = (
+        sa.Index("ix_recurrence_tallies_year_day", "year", "day"),
+        sa.Index("ix_recurrence_tallies_pending", "year", postgresql_where=sa.text("NOT compacted"),
+                 sqlite_where=sa.text("NOT compacted")),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    year: so.Mapped[int]  # of closing, Amsterdam time
+    day: so.Mapped[date]  # of closing, UTC (as stored): a window ends on this day plus the months, at the same time
+    destroyed: so.Mapped[bool]
+    recurred_6: so.Mapped[bool]
+    recurred_12: so.Mapped[bool]
+    count: so.Mapped[int]
+    compacted: so.Mapped[bool] = so.mapped_column(server_default=sa.false())
+
+
+TALLY_KEYS = "year, day, destroyed, recurred_6, recurred_12"
 
 
 class RecurrenceMark(db.Model):
@@ -104,7 +129,36 @@ $$
 TRIGGER_NAMES = tuple(f"recurrence_marks_{event}" for event in ("insert", "delete", "update"))
 TRIGGERS = [trigger for table in MARKED_TABLES for trigger in statement_triggers("recurrence_marks", table)]
 
-POSTGRESQL_DDL = [TRIGGER_FUNCTION, *TRIGGERS]
+
+def _tally_deltas(rows: str) -> str:
+    """INSERT the deltas of `rows` (selections of (sign, case_recurrence row)) per key, dropping net zeros."""
+    return f"""
+        INSERT INTO recurrence_tallies ({TALLY_KEYS}, count)
+        SELECT r.year, r.closed_at::date, r.destroyed,
+               coalesce(r.first_new_at <= r.closed_at + interval '6 months', false),
+               coalesce(r.first_new_at <= r.closed_at + interval '12 months', false), sum(r.sign)
+        FROM ({rows}) AS r
+        GROUP BY 1, 2, 3, 4, 5
+        HAVING sum(r.sign) <> 0;"""
+
+
+TALLY_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION gdt_recurrence_tallies_track() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        {_tally_deltas("SELECT 1 AS sign, * FROM new_rows")}
+    ELSIF TG_OP = 'DELETE' THEN
+        {_tally_deltas("SELECT -1 AS sign, * FROM old_rows")}
+    ELSE
+        {_tally_deltas("SELECT -1 AS sign, * FROM old_rows UNION ALL SELECT 1, * FROM new_rows")}
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
+TALLY_TRIGGERS = statement_triggers("recurrence_tallies", "case_recurrence")
+
+POSTGRESQL_DDL = [TRIGGER_FUNCTION, *TRIGGERS, TALLY_FUNCTION, *TALLY_TRIGGERS]
 
 
 @sa.event.listens_for(db.metadata, "after_create")

@@ -1,5 +1,5 @@
-"""Recurrence after closing kept per case: the first new report of each closed case, and marks of what changed since,
-written by triggers on reports, cases and person links (PostgreSQL)
+"""Recurrence after closing kept per case: the first new report of each closed case, marks of what changed since,
+written by triggers on reports, cases and person links, and tallies of the stored rows per day (PostgreSQL)
 
 Revision ID: fc2f3a4b5c6d
 Revises: fb1e2f3a4b5c
@@ -87,6 +87,41 @@ TRIGGERS = [
     """CREATE TRIGGER recurrence_marks_delete AFTER DELETE ON person_links REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION gdt_recurrence_marks_track()""",
     """CREATE TRIGGER recurrence_marks_update AFTER UPDATE ON person_links REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION gdt_recurrence_marks_track()""",
 ]
+TALLY_FUNCTION = """CREATE OR REPLACE FUNCTION gdt_recurrence_tallies_track() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO recurrence_tallies (year, day, destroyed, recurred_6, recurred_12, count)
+        SELECT r.year, r.closed_at::date, r.destroyed,
+               coalesce(r.first_new_at <= r.closed_at + interval '6 months', false),
+               coalesce(r.first_new_at <= r.closed_at + interval '12 months', false), sum(r.sign)
+        FROM (SELECT 1 AS sign, * FROM new_rows) AS r
+        GROUP BY 1, 2, 3, 4, 5
+        HAVING sum(r.sign) <> 0;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO recurrence_tallies (year, day, destroyed, recurred_6, recurred_12, count)
+        SELECT r.year, r.closed_at::date, r.destroyed,
+               coalesce(r.first_new_at <= r.closed_at + interval '6 months', false),
+               coalesce(r.first_new_at <= r.closed_at + interval '12 months', false), sum(r.sign)
+        FROM (SELECT -1 AS sign, * FROM old_rows) AS r
+        GROUP BY 1, 2, 3, 4, 5
+        HAVING sum(r.sign) <> 0;
+    ELSE
+        INSERT INTO recurrence_tallies (year, day, destroyed, recurred_6, recurred_12, count)
+        SELECT r.year, r.closed_at::date, r.destroyed,
+               coalesce(r.first_new_at <= r.closed_at + interval '6 months', false),
+               coalesce(r.first_new_at <= r.closed_at + interval '12 months', false), sum(r.sign)
+        FROM (SELECT -1 AS sign, * FROM old_rows UNION ALL SELECT 1, * FROM new_rows) AS r
+        GROUP BY 1, 2, 3, 4, 5
+        HAVING sum(r.sign) <> 0;
+    END IF;
+    RETURN NULL;
+END
+$$"""
+TALLY_TRIGGERS = [
+    """CREATE TRIGGER recurrence_tallies_insert AFTER INSERT ON case_recurrence REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION gdt_recurrence_tallies_track()""",
+    """CREATE TRIGGER recurrence_tallies_delete AFTER DELETE ON case_recurrence REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION gdt_recurrence_tallies_track()""",
+    """CREATE TRIGGER recurrence_tallies_update AFTER UPDATE ON case_recurrence REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION gdt_recurrence_tallies_track()""",
+]
 TABLES = ('reports', 'cases', 'person_links')
 # Every closed case marked: the first compaction (within five minutes, or `flask tallies compact`) stores them all;
 # until then the statistics compute recurrence live, as before.
@@ -109,6 +144,21 @@ def upgrade():
         batch_op.create_index('ix_case_recurrence_year', ['year', 'closed_at', 'destroyed', 'first_new_at'],
                               unique=False)
         batch_op.create_index('ix_case_recurrence_first_new_report', ['first_new_report_id'], unique=False)
+    op.create_table('recurrence_tallies',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('destroyed', sa.Boolean(), nullable=False),
+    sa.Column('recurred_6', sa.Boolean(), nullable=False),
+    sa.Column('recurred_12', sa.Boolean(), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.Column('compacted', sa.Boolean(), server_default=sa.false(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recurrence_tallies'))
+    )
+    with op.batch_alter_table('recurrence_tallies', schema=None) as batch_op:
+        batch_op.create_index('ix_recurrence_tallies_year_day', ['year', 'day'], unique=False)
+        batch_op.create_index('ix_recurrence_tallies_pending', ['year'], unique=False,
+                              postgresql_where=sa.text('NOT compacted'), sqlite_where=sa.text('NOT compacted'))
     op.create_table('recurrence_marks',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('kind', sa.String(length=6), nullable=False),
@@ -119,7 +169,7 @@ def upgrade():
     if op.get_bind().dialect.name == 'postgresql':
         op.execute("LOCK TABLE reports, cases, person_links IN SHARE MODE")  # nothing changes unmarked meanwhile
         op.execute(TRIGGER_FUNCTION)
-        for statement in TRIGGERS:
+        for statement in (*TRIGGERS, TALLY_FUNCTION, *TALLY_TRIGGERS):
             op.execute(statement)
         op.execute(MARK_CLOSED_CASES)
 
@@ -130,7 +180,14 @@ def downgrade():
             for event in ('insert', 'delete', 'update'):
                 op.execute(f"DROP TRIGGER recurrence_marks_{event} ON {table}")
         op.execute("DROP FUNCTION gdt_recurrence_marks_track()")
+        for event in ('insert', 'delete', 'update'):
+            op.execute(f"DROP TRIGGER recurrence_tallies_{event} ON case_recurrence")
+        op.execute("DROP FUNCTION gdt_recurrence_tallies_track()")
     op.drop_table('recurrence_marks')
+    with op.batch_alter_table('recurrence_tallies', schema=None) as batch_op:
+        batch_op.drop_index('ix_recurrence_tallies_pending')
+        batch_op.drop_index('ix_recurrence_tallies_year_day')
+    op.drop_table('recurrence_tallies')
     with op.batch_alter_table('case_recurrence', schema=None) as batch_op:
         batch_op.drop_index('ix_case_recurrence_first_new_report')
         batch_op.drop_index('ix_case_recurrence_year')

@@ -132,13 +132,16 @@ def test_the_recurrence_migration_marks_every_closed_case_and_its_triggers_are_t
     assert _flask("db", "upgrade", url=fresh_database_url, tmp_path=tmp_path).returncode == 0
     with engine.begin() as connection:
         marks = connection.execute(sa.text("SELECT kind, count(*) FROM recurrence_marks GROUP BY kind")).all()
-        source = connection.scalar(sa.text("SELECT prosrc FROM pg_proc WHERE proname = 'gdt_recurrence_marks_track'")
-                                   if engine.dialect.name == "postgresql" else sa.text("SELECT NULL"))
+        sources = connection.execute(sa.text(
+            "SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'gdt_recurrence_%' ORDER BY proname")
+            if engine.dialect.name == "postgresql" else sa.text("SELECT NULL WHERE false")).all()
     engine.dispose()
     if engine.dialect.name != "postgresql":  # SQLite computes recurrence live
         assert marks == []
         return
-    from gdt.models.case_recurrence import TRIGGER_FUNCTION
+    from gdt.models.case_recurrence import TALLY_FUNCTION, TRIGGER_FUNCTION
 
     assert marks == [("case", 1)]
-    assert "".join(source.split()) in "".join(TRIGGER_FUNCTION.split())
+    assert [name for name, _ in sources] == ["gdt_recurrence_marks_track", "gdt_recurrence_tallies_track"]
+    for (_, source), model in zip(sources, (TRIGGER_FUNCTION, TALLY_FUNCTION), strict=True):
+        assert "".join(source.split()) in "".join(model.split())

@@ -273,3 +273,42 @@ def test_a_change_after_compaction_is_read_at_once(make, scenario):
     db.session.commit()
     after = recurrence.recurrence([2024], now=NOW)[2024].windows[0].recurred
     assert after != before and after == recurrence.live([2024], now=NOW)[2024].windows[0].recurred
+
+
+# --- the days whose windows end around the moment asked about ---------------------------------------------------
+
+CLOSING_DAYS = [datetime(2025, month, day, tzinfo=UTC) for month, day in
+                ((8, 27), (8, 28), (8, 29), (8, 30), (8, 31), (9, 1), (9, 2), (2, 27), (2, 28), (3, 1), (3, 2))]
+MOMENTS = [datetime(2026, 2, 27, 12, tzinfo=UTC), datetime(2026, 2, 28, tzinfo=UTC),
+           datetime(2026, 2, 28, 9, 30, tzinfo=UTC), datetime(2026, 3, 1, tzinfo=UTC),
+           datetime(2026, 3, 1, 23, 59, 59, tzinfo=UTC), datetime(2026, 3, 2, 9, 30, tzinfo=UTC),
+           datetime(2026, 8, 28, 9, 30, tzinfo=UTC), datetime(2026, 8, 31, 23, 59, tzinfo=UTC),
+           datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 9, 1, 9, 30, tzinfo=UTC),
+           datetime(2027, 3, 1, 0, 0, 1, tzinfo=UTC)]
+
+
+def test_tallied_days_and_the_days_read_case_by_case_agree_with_a_live_count_at_any_moment(make):
+    """Cases closed at the start, the middle and the end of days whose windows end on a month's last days (31
+    August + 6 months is 28 February) and new reports just before and after their ends: for every moment asked
+    about, the tallied days, the days read case by case and a live count give the same figures."""
+    number = iter(range(1, 1000))
+    for day in CLOSING_DAYS:
+        for hour, minute in ((0, 0), (9, 30), (23, 59)):
+            closed_at = day.replace(hour=hour, minute=minute)
+            address = {"postcode": "5633AA", "house_number": next(number)}
+            case = make.case("closed", received_at=closed_at - timedelta(days=30), closed_at=closed_at)
+            make.report(case=case, received_at=closed_at - timedelta(days=30), **address)
+            end = recurrence_end(closed_at, 6 if hour != 9 else 12)
+            make.report(received_at=end + timedelta(minutes=-1 if minute else 1), **address)
+    compact()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RecurrenceMark)) == 0
+    for moment in MOMENTS:
+        assert recurrence.recurrence([2025], now=moment) == recurrence.live([2025], now=moment), moment
+
+
+def recurrence_end(moment: datetime, months: int) -> datetime:
+    """`moment` plus calendar months, the month's last day when shorter (as the database adds them)."""
+    month = moment.month - 1 + months
+    year, month = moment.year + month // 12, month % 12 + 1
+    last = (datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC) - timedelta(days=1)).day
+    return moment.replace(year=year, month=month, day=min(moment.day, last))

@@ -27,8 +27,8 @@ import sqlalchemy.orm as so
 from sqlalchemy.dialects import postgresql
 
 from gdt.db import AMSTERDAM, UTCDateTime, db, utcnow
-from gdt.models import Case, CaseRecurrence, RecurrenceMark, Report
-from gdt.models.case_recurrence import MARK_KINDS
+from gdt.models import Case, CaseRecurrence, RecurrenceMark, RecurrenceTally, Report
+from gdt.models.case_recurrence import MARK_KINDS, TALLY_KEYS
 from gdt.models.people import PersonLink
 from gdt.services.intake.report_intake import same_address
 from gdt.services.reporting.periods import in_years, period_of
@@ -76,13 +76,28 @@ def _by_year(years: list[int], now: datetime | None, *, kept: bool) -> dict[int,
 @functools.lru_cache(maxsize=32)
 def _statement(first: int, last: int, *, kept: bool, dialect: str) -> sa.Select:
     """The counts for the years first … last, built once per span and database (`add_months` differs): building
-    this many aliases and subqueries costs more than PostgreSQL needs to run it. With `kept`, the stored rows and
-    the marked cases live."""
+    this many aliases and subqueries costs more than PostgreSQL needs to run it.
+
+    With `kept`: the tallies of the stored rows per day of closing, but for the days whose window ends around
+    `now` (read per case), less the stored rows of the cases the marks may have changed, plus those cases live."""
     if not kept:
-        return _counts(per_case(_closed_in(first, last)).subquery("per_case"))
-    marked = sa.select(stale_cases(RecurrenceMark.__table__).subquery("stale").c.case_id)
-    rows = sa.union_all(_kept_rows(first, last, marked), per_case(_closed_in(first, last, Case.id.in_(marked))))
-    return _counts(rows.subquery("per_case"))
+        return _counts(_case_rows(per_case(_closed_in(first, last)).subquery("per_case"), 1).subquery("weighted"))
+    marked = sa.select(stale_cases(RecurrenceMark.__table__).cte("stale").c.case_id)
+    stored = CaseRecurrence
+    in_years = stored.year.between(first, last)
+    straddling = _straddles(sa.cast(stored.closed_at, sa.Date))
+    around_now = sa.or_(*[sa.and_(stored.closed_at >= NOW - sa.func.make_interval(0, months, 0, 5),
+                                  stored.closed_at < NOW - sa.func.make_interval(0, months, 0, -5))
+                          for months in WINDOWS])  # a range the index can read (days either side); `straddling` decides
+    rows = sa.union_all(
+        _bucket_rows(first, last),
+        _case_rows(sa.select(stored).where(in_years, around_now, straddling, stored.case_id.not_in(marked))
+                   .subquery("around_now"), 1),
+        _case_rows(sa.select(stored).where(in_years, stored.case_id.in_(marked), ~straddling)
+                   .subquery("marked_stored"), -1),
+        _case_rows(per_case(_closed_in(first, last, Case.id.in_(marked))).subquery("marked_live"), 1),
+    )
+    return _counts(rows.subquery("weighted"))
 
 
 def _without_jit() -> None:
@@ -130,26 +145,51 @@ def per_case(closed) -> sa.Select:
             .outerjoin(first_new, first_new.c.case_id == closed.c.id))
 
 
-def _kept_rows(first: int, last: int, marked: sa.Select) -> sa.Select:
-    """The stored rows of the cases closed in first … last, but for the cases the marks may have changed."""
-    kept = CaseRecurrence
-    return (sa.select(kept.case_id, kept.year, kept.closed_at, kept.destroyed, kept.first_new_at,
-                      kept.first_new_report_id)
-            .where(kept.year.between(first, last), kept.case_id.not_in(marked)))
+NOW = sa.bindparam("now", type_=UTCDateTime())  # the moment the windows are measured against
+
+
+def _case_rows(rows, weight: int) -> sa.Select:
+    """Per case of `rows` (year, closed_at, destroyed, first_new_at) counted `weight` times, and per window whether
+    it has passed by `now`, is still running, and held a new report."""
+    columns = [rows.c.year, sa.literal(weight).label("weight"), rows.c.destroyed]
+    for months in WINDOWS:
+        end = add_months(rows.c.closed_at, months)
+        columns += [(end <= NOW).label(f"passed_{months}"), (end > NOW).label(f"running_{months}"),
+                    sa.func.coalesce(rows.c.first_new_at <= end, False).label(f"recurred_{months}")]
+    return sa.select(*columns)
+
+
+def _bucket_rows(first: int, last: int) -> sa.Select:
+    """The same per tally bucket (a UTC day of closing) counted its number of cases, for the days whose windows
+    have wholly passed or not begun to end: a case closed on day d at time t has its window end on d plus the months
+    (the month's last day when shorter) at t, so within one day from that day's start."""
+    tally = RecurrenceTally
+    keys = [tally.year, tally.day, tally.destroyed, tally.recurred_6, tally.recurred_12]
+    buckets = (sa.select(*keys, sa.func.sum(tally.count).label("weight")).where(tally.year.between(first, last))
+               .group_by(*keys).having(sa.func.sum(tally.count) != 0).subquery("buckets"))
+    columns = [buckets.c.year, buckets.c.weight, buckets.c.destroyed]
+    for months in WINDOWS:
+        starts = buckets.c.day + sa.func.make_interval(0, months)
+        columns += [(starts + sa.func.make_interval(0, 0, 0, 1) <= NOW).label(f"passed_{months}"),
+                    (starts > NOW).label(f"running_{months}"), buckets.c[f"recurred_{months}"]]
+    return sa.select(*columns).where(~_straddles(buckets.c.day))
+
+
+def _straddles(day: sa.ColumnElement) -> sa.ColumnElement[bool]:
+    """Some window of the cases closed on `day` (UTC) ends on the day that holds `now`: count them one by one."""
+    starts = [day + sa.func.make_interval(0, months) for months in WINDOWS]
+    return sa.or_(*[sa.and_(start <= NOW, start + sa.func.make_interval(0, 0, 0, 1) > NOW) for start in starts])
 
 
 def _counts(rows) -> sa.Select:
-    """Per year, from one row per closed case: closed, destroyed, and per window measured, recurred, too recent
-    (as of the parameter `now`)."""
-    kept = ~rows.c.destroyed
-    moment = sa.bindparam("now", type_=UTCDateTime())
-    columns = [rows.c.year, sa.func.count().label("closed"), _sum(rows.c.destroyed).label("untraceable")]
+    """Per year, from weighted rows: closed, destroyed, and per window measured, recurred, too recent."""
+    weight, kept = rows.c.weight, ~rows.c.destroyed
+    columns = [rows.c.year, sa.func.sum(weight).label("closed"), _sum(rows.c.destroyed, weight).label("untraceable")]
     for months in WINDOWS:
-        end = add_months(rows.c.closed_at, months)
-        passed = sa.and_(kept, end <= moment)
-        columns += [_sum(passed).label(f"measured_{months}"),
-                    _sum(sa.and_(passed, rows.c.first_new_at <= end)).label(f"recurred_{months}"),
-                    _sum(sa.and_(kept, end > moment)).label(f"too_recent_{months}")]
+        passed = sa.and_(kept, rows.c[f"passed_{months}"])
+        columns += [_sum(passed, weight).label(f"measured_{months}"),
+                    _sum(sa.and_(passed, rows.c[f"recurred_{months}"]), weight).label(f"recurred_{months}"),
+                    _sum(sa.and_(kept, rows.c[f"running_{months}"]), weight).label(f"too_recent_{months}")]
     return sa.select(*columns).group_by(rows.c.year)
 
 
@@ -204,8 +244,8 @@ def _first_new(closed, condition, *also) -> sa.ScalarSelect:
             .order_by(new.received_at, new.id).limit(1).scalar_subquery())
 
 
-def _sum(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
-    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+def _sum(condition: sa.ColumnElement[bool], weight) -> sa.ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, weight), else_=0)), 0)
 
 
 def _shaped(year: int, row) -> Recurrence:
@@ -286,7 +326,18 @@ def compact() -> int:
     store = postgresql.insert(CaseRecurrence).from_select(columns, sa.select(computed))
     store = store.on_conflict_do_update(index_elements=[CaseRecurrence.case_id],
                                         set_={name: store.excluded[name] for name in columns if name != "case_id"})
-    return len(db.session.execute(store.add_cte(dropped).returning(CaseRecurrence.case_id)).all())
+    stored = len(db.session.execute(store.add_cte(dropped).returning(CaseRecurrence.case_id)).all())
+    db.session.execute(sa.text(COMPACT_TALLIES))  # the deltas the triggers on case_recurrence just wrote, and older
+    return stored
+
+
+# Merge the tally deltas of every year with new ones into one row per key.
+COMPACT_TALLIES = f"""
+WITH pending AS (SELECT DISTINCT year FROM recurrence_tallies WHERE NOT compacted),
+     moved AS (DELETE FROM recurrence_tallies AS t USING pending AS p WHERE t.year = p.year RETURNING t.*)
+INSERT INTO recurrence_tallies ({TALLY_KEYS}, count, compacted)
+SELECT {TALLY_KEYS}, sum(count), true FROM moved GROUP BY {TALLY_KEYS} HAVING sum(count) <> 0
+"""
 
 
 def rebuild() -> int:
@@ -297,6 +348,7 @@ def rebuild() -> int:
     db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(COMPACTION_LOCK)))
     db.session.execute(sa.text("LOCK TABLE reports, cases, person_links IN SHARE MODE"))
     db.session.execute(sa.delete(CaseRecurrence))
+    db.session.execute(sa.delete(RecurrenceTally))  # with the deltas that delete just wrote
     db.session.execute(sa.delete(RecurrenceMark))
     db.session.execute(sa.insert(RecurrenceMark).from_select(
         ["kind", "ref_id"], sa.select(sa.literal(MARKED_CASE), Case.id).where(Case.status == "closed")))
