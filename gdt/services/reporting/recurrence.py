@@ -76,12 +76,14 @@ def _by_year(years: list[int], now: datetime | None, *, kept: bool) -> dict[int,
 @functools.lru_cache(maxsize=32)
 def _statement(first: int, last: int, *, kept: bool, dialect: str) -> sa.Select:
     """The counts for the years first … last, built once per span and database (`add_months` differs): building
-    this many aliases and subqueries costs more than PostgreSQL needs to run it.
+    this many aliases and subqueries costs more than PostgreSQL needs to run it."""
+    rows = _kept_rows(first, last) if kept else _case_rows(per_case(_closed_in(first, last)).subquery("per_case"), 1)
+    return _counts(rows.subquery("weighted"))
 
-    With `kept`: the tallies of the stored rows per day of closing, but for the days whose window ends around
-    `now` (read per case), less the stored rows of the cases the marks may have changed, plus those cases live."""
-    if not kept:
-        return _counts(_case_rows(per_case(_closed_in(first, last)).subquery("per_case"), 1).subquery("weighted"))
+
+def _kept_rows(first: int, last: int) -> sa.CompoundSelect:
+    """The tallies of the stored rows per day of closing, but for the days whose window ends around `now` (read per
+    case); less the stored rows of the cases the marks may have changed, plus those cases live."""
     marked = sa.select(stale_cases(RecurrenceMark.__table__).cte("stale").c.case_id)
     stored = CaseRecurrence
     in_years = stored.year.between(first, last)
@@ -89,7 +91,7 @@ def _statement(first: int, last: int, *, kept: bool, dialect: str) -> sa.Select:
     around_now = sa.or_(*[sa.and_(stored.closed_at >= NOW - sa.func.make_interval(0, months, 0, 5),
                                   stored.closed_at < NOW - sa.func.make_interval(0, months, 0, -5))
                           for months in WINDOWS])  # a range the index can read (days either side); `straddling` decides
-    rows = sa.union_all(
+    return sa.union_all(
         _bucket_rows(first, last),
         _case_rows(sa.select(stored).where(in_years, around_now, straddling, stored.case_id.not_in(marked))
                    .subquery("around_now"), 1),
@@ -97,7 +99,6 @@ def _statement(first: int, last: int, *, kept: bool, dialect: str) -> sa.Select:
                    .subquery("marked_stored"), -1),
         _case_rows(per_case(_closed_in(first, last, Case.id.in_(marked))).subquery("marked_live"), 1),
     )
-    return _counts(rows.subquery("weighted"))
 
 
 def _without_jit() -> None:
