@@ -141,8 +141,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('case_id', name=op.f('pk_case_recurrence'))
     )
     with op.batch_alter_table('case_recurrence', schema=None) as batch_op:
-        batch_op.create_index('ix_case_recurrence_year', ['year', 'closed_at', 'destroyed', 'first_new_at'],
-                              unique=False)
+        batch_op.create_index('ix_case_recurrence_closed_at', ['closed_at'], unique=False)
         batch_op.create_index('ix_case_recurrence_first_new_report', ['first_new_report_id'], unique=False)
     op.create_table('recurrence_tallies',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -190,5 +189,5 @@ def downgrade():
     op.drop_table('recurrence_tallies')
     with op.batch_alter_table('case_recurrence', schema=None) as batch_op:
         batch_op.drop_index('ix_case_recurrence_first_new_report')
-        batch_op.drop_index('ix_case_recurrence_year')
+        batch_op.drop_index('ix_case_recurrence_closed_at')
     op.drop_table('case_recurrence')
