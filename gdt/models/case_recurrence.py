@@ -28,7 +28,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from gdt.db import UTCDateTime, db
-from gdt.models.tallies import statement_triggers
+from gdt.models.tallies import delta_trigger_function, statement_triggers
 
 MARK_KINDS = ("case", "report", "person")
 MARKED_TABLES = ("reports", "cases", "person_links")
@@ -143,20 +143,7 @@ def _tally_deltas(rows: str) -> str:
         HAVING sum(r.sign) <> 0;"""
 
 
-TALLY_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION gdt_recurrence_tallies_track() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        {_tally_deltas("SELECT 1 AS sign, * FROM new_rows")}
-    ELSIF TG_OP = 'DELETE' THEN
-        {_tally_deltas("SELECT -1 AS sign, * FROM old_rows")}
-    ELSE
-        {_tally_deltas("SELECT -1 AS sign, * FROM old_rows UNION ALL SELECT 1, * FROM new_rows")}
-    END IF;
-    RETURN NULL;
-END
-$$
-"""
+TALLY_FUNCTION = delta_trigger_function("recurrence_tallies", _tally_deltas)
 TALLY_TRIGGERS = statement_triggers("recurrence_tallies", "case_recurrence")
 
 POSTGRESQL_DDL = [TRIGGER_FUNCTION, *TRIGGERS, TALLY_FUNCTION, *TALLY_TRIGGERS]

@@ -26,7 +26,7 @@ import sqlalchemy.orm as so
 
 from gdt.db import db
 from gdt.models.cases import Case
-from gdt.models.tallies import statement_triggers
+from gdt.models.tallies import delta_trigger_function, statement_triggers
 
 CASE_FACETS = ("cases", "to_close", "to_close_h", "to_close_d", "result", "open_to_close", "open_to_close_h",
                "open_to_close_d")
@@ -112,20 +112,7 @@ def _delta_insert(rows: str) -> str:
         HAVING sum(r.sign) <> 0;"""
 
 
-CASE_TRIGGER_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION gdt_case_tallies_track() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        {_delta_insert("SELECT 1 AS sign, * FROM new_rows")}
-    ELSIF TG_OP = 'DELETE' THEN
-        {_delta_insert("SELECT -1 AS sign, * FROM old_rows")}
-    ELSE
-        {_delta_insert("SELECT -1 AS sign, * FROM old_rows UNION ALL SELECT 1, * FROM new_rows")}
-    END IF;
-    RETURN NULL;
-END
-$$
-"""
+CASE_TRIGGER_FUNCTION = delta_trigger_function("case_tallies", _delta_insert)
 
 CASE_TRIGGER_NAMES = tuple(f"case_tallies_{event}" for event in ("insert", "delete", "update"))
 CASE_TRIGGERS = statement_triggers("case_tallies", "cases")

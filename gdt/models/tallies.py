@@ -22,6 +22,8 @@ some ten thousand distinct minutes, twelve months of them nearly twelve times as
 SQLite (development, a single office) has no time zones in SQL and no transition tables; there the
 same figures are grouped from `reports` directly (gdt.services.reporting.report_tallies).
 """
+from collections.abc import Callable
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
@@ -103,20 +105,24 @@ def _delta_insert(rows: str) -> str:
         HAVING sum(r.sign) <> 0;"""
 
 
-TRIGGER_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION gdt_report_tallies_track() RETURNS trigger LANGUAGE plpgsql AS $$
+def delta_trigger_function(tally: str, delta_insert: Callable[[str], str]) -> str:
+    """gdt_<tally>_track(): once per statement, `delta_insert` of the new rows counted +1, the old rows −1, or both
+    for an update (`delta_insert` gets a selection of (sign, row) and returns the INSERT of the deltas)."""
+    return f"""
+CREATE OR REPLACE FUNCTION gdt_{tally}_track() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        {_delta_insert("SELECT 1 AS sign, * FROM new_rows")}
+        {delta_insert("SELECT 1 AS sign, * FROM new_rows")}
     ELSIF TG_OP = 'DELETE' THEN
-        {_delta_insert("SELECT -1 AS sign, * FROM old_rows")}
+        {delta_insert("SELECT -1 AS sign, * FROM old_rows")}
     ELSE
-        {_delta_insert("SELECT -1 AS sign, * FROM old_rows UNION ALL SELECT 1, * FROM new_rows")}
+        {delta_insert("SELECT -1 AS sign, * FROM old_rows UNION ALL SELECT 1, * FROM new_rows")}
     END IF;
     RETURN NULL;
 END
 $$
 """
+
 
 def statement_triggers(tally: str, table: str) -> list[str]:
     """The insert, delete and update triggers by which `tally` (e.g. report_tallies) follows `table`, each calling
@@ -130,6 +136,7 @@ def statement_triggers(tally: str, table: str) -> list[str]:
     ]
 
 
+TRIGGER_FUNCTION = delta_trigger_function("report_tallies", _delta_insert)
 TRIGGERS = statement_triggers("report_tallies", "reports")
 
 POSTGRESQL_DDL = [KEYS_FUNCTION, TRIGGER_FUNCTION, *TRIGGERS]
