@@ -37,6 +37,7 @@ install-test: $(TEST_STAMP) translations
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements-pip.txt
 
 $(RUN_STAMP): requirements.txt | $(VENV)/bin/python
 	$(PIP) -r requirements.txt
@@ -54,6 +55,7 @@ translations:
 # Lock every package, direct and indirect, with hashes, after changing requirements.in or requirements-test.in
 # (README, "Dependencies"). The test lock is constrained to the runtime lock, so both install the same versions.
 lock: install-test
+	$(COMPILE) --allow-unsafe --output-file requirements-pip.txt requirements-pip.in
 	$(COMPILE) --output-file requirements.txt requirements.in
 	$(COMPILE) --allow-unsafe --output-file requirements-test.txt requirements-test.in
 
