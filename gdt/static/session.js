@@ -256,6 +256,7 @@
       var notice = document.getElementById("gdt-form-restored");
       var main = document.querySelector("main");
       notice.querySelector("p").textContent = data.msgRestored;
+      notice.setAttribute("role", "status");  // only when shown: until the stylesheets apply, a hidden region can count as shown
       notice.hidden = false;
       main.insertBefore(notice, main.firstChild);
     }
