@@ -129,6 +129,7 @@ def test_the_image_runs_the_commands_from_a_checkout_like_folder():
     assert re.search(r"^FROM python:3[.\d]*-slim", dockerfile, re.MULTILINE)
     assert re.search(r"^WORKDIR /app$", dockerfile, re.MULTILINE)
     assert "python -m venv .venv" in dockerfile and "--require-hashes -r requirements.txt" in dockerfile
+    assert dockerfile.index("-r requirements-pip.txt") < dockerfile.index("-r requirements.txt")  # the locked pip first
     assert re.search(r"^USER gdt$", dockerfile, re.MULTILINE)
     for folder in ("/var/lib/gdt/instance", "/var/lib/gdt/attachments"):
         assert folder in dockerfile
