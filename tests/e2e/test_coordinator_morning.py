@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from gdt.db import AMSTERDAM, db, utcnow
 from gdt.services.demo import demo_data
@@ -155,8 +156,9 @@ def test_a_coordinators_morning(browser, base_url, axe, demo, mailbox, screensho
     page.wait_for_selector("#dialog-partners[open]")
     page.select_option("#partners-partner", "politie")
     page.locator("#dialog-partners button[type='submit']").first.click()
-    page.wait_for_selector("#overzicht")
-    assert "Politie" in page.inner_text("main")
+    page.wait_for_selector("text=Ketenpartner toegevoegd.")  # the case page after the answer, not the one before
+    page.wait_for_load_state()
+    expect(page.locator("main")).to_contain_text("Politie")
     _check(axe, page)
 
     tomorrow = (utcnow().astimezone(AMSTERDAM) + timedelta(days=1)).replace(hour=10, minute=0)
