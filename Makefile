@@ -55,9 +55,9 @@ translations:
 # Lock every package, direct and indirect, with hashes, after changing requirements.in or requirements-test.in
 # (README, "Dependencies"). The test lock is constrained to the runtime lock, so both install the same versions.
 lock: install-test
-	$(COMPILE) --allow-unsafe --output-file requirements-pip.txt requirements-pip.in
 	$(COMPILE) --output-file requirements.txt requirements.in
 	$(COMPILE) --allow-unsafe --output-file requirements-test.txt requirements-test.in
+	$(COMPILE) --allow-unsafe --output-file requirements-pip.txt requirements-pip.in
 
 bench: install-test
 	$(VENV)/bin/python bench/statistics.py
